@@ -1,0 +1,99 @@
+/**
+ * Shapes of a prompt version as stored in `prompts/<family>/v<semver>/`.
+ * The zod schemas here are the contract for `metadata.json`; a folder that does
+ * not match gets an error naming the file and the problem.
+ */
+import { z } from 'zod';
+
+/** How one field is compared with ground truth during evaluation. */
+export type Comparator =
+  | { readonly type: 'exact' }
+  | { readonly type: 'numeric'; readonly tolerance: number; readonly relative?: boolean }
+  | { readonly type: 'date' }
+  | { readonly type: 'fuzzy'; readonly threshold: number }
+  | {
+      readonly type: 'list';
+      /** Minimum item similarity for a matched pair to count as TP (else FD). */
+      readonly matchThreshold: number;
+      /** Comparator for string items, or per-property comparators for object items. */
+      readonly item: Comparator | { readonly [property: string]: Comparator };
+    };
+
+export const ComparatorSchema: z.ZodType<Comparator> = z.lazy(() =>
+  z.union([
+    z.object({ type: z.literal('exact') }).strict(),
+    z
+      .object({
+        type: z.literal('numeric'),
+        tolerance: z.number().nonnegative(),
+        relative: z.boolean().optional(),
+      })
+      .strict(),
+    z.object({ type: z.literal('date') }).strict(),
+    z.object({ type: z.literal('fuzzy'), threshold: z.number().min(0).max(1) }).strict(),
+    z
+      .object({
+        type: z.literal('list'),
+        matchThreshold: z.number().min(0).max(1),
+        item: z.union([ComparatorSchema, z.record(z.string(), ComparatorSchema)]),
+      })
+      .strict(),
+  ]),
+);
+
+/** Per-field settings, keyed by dotted path (`patient.name`, `diagnoses`). */
+export const FieldSpecSchema = z
+  .object({
+    /** Counts towards completeness and the all-required-present flag. */
+    required: z.boolean(),
+    /** Weight in the completeness score and the weighted evaluation score. */
+    weight: z.number().positive(),
+    comparator: ComparatorSchema,
+  })
+  .strict();
+export type FieldSpec = z.infer<typeof FieldSpecSchema>;
+
+export const MetadataSchema = z
+  .object({
+    version: z.string().regex(/^\d+\.\d+\.\d+$/),
+    family: z.string().min(1),
+    created: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    /** What changed against the previous version, newest first. */
+    changelog: z.array(z.string().min(1)).min(1),
+    /** Bedrock model id or inference profile id. */
+    modelId: z.string().min(1),
+    inference: z
+      .object({
+        maxTokens: z.number().int().positive(),
+        temperature: z.number().min(0).max(1),
+      })
+      .strict(),
+    fields: z.record(z.string(), FieldSpecSchema),
+  })
+  .strict();
+export type PromptMetadata = z.infer<typeof MetadataSchema>;
+
+/** A loaded, validated prompt version. */
+export interface PromptVersion {
+  readonly family: string;
+  readonly version: string;
+  readonly metadata: PromptMetadata;
+  /** System prompt: all instructions live here. */
+  readonly system: string;
+  /** User message template with `{{DOCUMENT_TEXT}}` inside the delimited data block. */
+  readonly userTemplate: string;
+  /** Output JSON Schema, also the Bedrock tool input schema. */
+  readonly schema: Record<string, unknown>;
+}
+
+/** What the model is sent for one document. */
+export interface RenderedPrompt {
+  readonly system: string;
+  readonly user: string;
+  readonly toolName: string;
+  readonly toolDescription: string;
+  readonly inputSchema: Record<string, unknown>;
+  readonly modelId: string;
+  readonly maxTokens: number;
+  readonly temperature: number;
+}

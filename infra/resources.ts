@@ -1,0 +1,138 @@
+/**
+ * Resource definitions shared by the CDK app and the local runtime: table keys
+ * and indexes, queue settings and logical names. Plain data only (no CDK
+ * import), so the local runtime creates exactly what AWS gets.
+ */
+
+export type AttributeType = 'S' | 'N';
+
+export interface KeyDefinition {
+  readonly name: string;
+  readonly type: AttributeType;
+}
+
+export interface IndexDefinition {
+  readonly indexName: string;
+  readonly partitionKey: KeyDefinition;
+  readonly sortKey?: KeyDefinition;
+}
+
+export interface TableDefinition {
+  /** Logical id in CDK and base of the physical name (`medextract-<stage>-<suffix>`). */
+  readonly logicalId: string;
+  readonly suffix: string;
+  /** Environment variable through which functions receive the table name. */
+  readonly envVar: string;
+  readonly partitionKey: KeyDefinition;
+  readonly sortKey?: KeyDefinition;
+  readonly globalSecondaryIndexes: readonly IndexDefinition[];
+  readonly timeToLiveAttribute?: string;
+}
+
+const S = (name: string): KeyDefinition => ({ name, type: 'S' });
+
+/** One row per document: status, reason, prompt version, scores, cost. */
+export const RESULTS_TABLE: TableDefinition = {
+  logicalId: 'ResultsTable',
+  suffix: 'results',
+  envVar: 'RESULTS_TABLE_NAME',
+  partitionKey: S('documentId'),
+  globalSecondaryIndexes: [
+    { indexName: 'byPromptVersion', partitionKey: S('promptVersion'), sortKey: S('completedAt') },
+    { indexName: 'byStatus', partitionKey: S('status'), sortKey: S('completedAt') },
+  ],
+};
+
+/**
+ * Experiments, their append-only audit entries, the running-experiment pointer
+ * and prompt aliases, in one table (pk/sk). `status` index lists experiments by
+ * lifecycle state.
+ */
+export const EXPERIMENTS_TABLE: TableDefinition = {
+  logicalId: 'ExperimentsTable',
+  suffix: 'experiments',
+  envVar: 'EXPERIMENTS_TABLE_NAME',
+  partitionKey: S('pk'),
+  sortKey: S('sk'),
+  globalSecondaryIndexes: [
+    { indexName: 'byStatus', partitionKey: S('status'), sortKey: S('createdAt') },
+  ],
+};
+
+/** Hourly roll-ups per prompt version and per experiment arm, plus dedup markers (TTL). */
+export const METRICS_TABLE: TableDefinition = {
+  logicalId: 'MetricsTable',
+  suffix: 'metrics',
+  envVar: 'METRICS_TABLE_NAME',
+  partitionKey: S('pk'),
+  sortKey: S('sk'),
+  globalSecondaryIndexes: [],
+  timeToLiveAttribute: 'expiresAt',
+};
+
+/** Powertools idempotency records (key `id`, TTL `expiration`). */
+export const IDEMPOTENCY_TABLE: TableDefinition = {
+  logicalId: 'IdempotencyTable',
+  suffix: 'idempotency',
+  envVar: 'IDEMPOTENCY_TABLE_NAME',
+  partitionKey: S('id'),
+  globalSecondaryIndexes: [],
+  timeToLiveAttribute: 'expiration',
+};
+
+export const TABLES = [RESULTS_TABLE, EXPERIMENTS_TABLE, METRICS_TABLE, IDEMPOTENCY_TABLE] as const;
+
+export interface QueueDefinition {
+  readonly logicalId: string;
+  readonly suffix: string;
+  readonly visibilityTimeoutSeconds: number;
+  readonly retentionSeconds: number;
+  /** Set on a source queue: its dead-letter queue and receives before moving there. */
+  readonly deadLetter?: { readonly queue: QueueDefinition; readonly maxReceiveCount: number };
+}
+
+const DAY = 86_400;
+
+/** Starter function timeout; the ingest queue's visibility is 6x this. */
+export const STARTER_TIMEOUT_SECONDS = 30;
+
+export const INGEST_DLQ: QueueDefinition = {
+  logicalId: 'IngestDeadLetterQueue',
+  suffix: 'ingest-dlq',
+  visibilityTimeoutSeconds: 30,
+  retentionSeconds: 14 * DAY,
+};
+
+export const INGEST_QUEUE: QueueDefinition = {
+  logicalId: 'IngestQueue',
+  suffix: 'ingest',
+  visibilityTimeoutSeconds: 6 * STARTER_TIMEOUT_SECONDS,
+  retentionSeconds: 4 * DAY,
+  deadLetter: { queue: INGEST_DLQ, maxReceiveCount: 5 },
+};
+
+/** Failed extractions, one message per FAILED execution (sent by the state machine). */
+export const EXTRACTION_DLQ: QueueDefinition = {
+  logicalId: 'ExtractionDeadLetterQueue',
+  suffix: 'extraction-dlq',
+  visibilityTimeoutSeconds: 30,
+  retentionSeconds: 14 * DAY,
+};
+
+export const QUEUES = [INGEST_DLQ, INGEST_QUEUE, EXTRACTION_DLQ] as const;
+
+/** S3 layout of the documents bucket. */
+export const BUCKET_PREFIXES = {
+  /** Uploads; the only prefix that triggers processing (with suffix `.pdf`). */
+  incoming: 'incoming/',
+  /** Intermediate artefacts (extracted text, raw model output); expires after 7 days. */
+  work: 'work/',
+  /** Final result JSON per document. */
+  results: 'results/',
+} as const;
+
+export const INCOMING_SUFFIX = '.pdf';
+
+/** Physical name of a resource for a stage, e.g. `medextract-dev-results`. */
+export const physicalName = (stage: string, suffix: string): string =>
+  `medextract-${stage}-${suffix}`;
