@@ -1,0 +1,77 @@
+/**
+ * InvokeModel task: render the prompt version, call Bedrock Converse with the
+ * version's schema as a forced tool, validate and normalise the tool input,
+ * and store the fields under the work prefix. The state gets a reference,
+ * token counts and latency, never the fields themselves.
+ */
+import { ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { BUCKET_PREFIXES } from '#infra/resources.ts';
+import { bedrockClient, s3Client } from '#shared/clients.ts';
+import { validateExtraction } from '#shared/domain/validation.ts';
+import { requireEnv } from '#shared/env.ts';
+import { ModelOutputInvalidError } from '#shared/errors.ts';
+import { createObservability } from '#shared/powertools.ts';
+import { bundledPrompts } from '#shared/prompts/bundled.ts';
+import { renderPrompt } from '#shared/prompts/registry.ts';
+import { parseS3Uri, toS3Uri } from '#shared/s3-uri.ts';
+import { type InvokeModelOutput, InvokeModelInputSchema } from '#shared/task-schemas.ts';
+import { buildConverseRequest, readAnswer, toModelError } from './converse.ts';
+
+const config = { bucket: requireEnv('DOCUMENTS_BUCKET') };
+const { logger } = createObservability('invoke-model');
+
+const readText = async (uri: string): Promise<string> => {
+  const { bucket, key } = parseS3Uri(uri);
+  const object = await s3Client().send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return (await object.Body?.transformToString('utf-8')) ?? '';
+};
+
+export const handler = async (event: unknown): Promise<InvokeModelOutput> => {
+  const input = InvokeModelInputSchema.parse(event);
+  logger.appendKeys({ documentId: input.documentId, promptVersion: input.promptVersion });
+  const version = bundledPrompts().get(input.promptVersion);
+  const prompt = renderPrompt(version, await readText(input.textUri));
+
+  const started = performance.now();
+  const response = await bedrockClient()
+    .send(new ConverseCommand(buildConverseRequest(prompt)))
+    .catch((error: unknown) => {
+      throw toModelError(error);
+    });
+  const modelLatencyMs = Math.round(performance.now() - started);
+
+  const answer = readAnswer(response, prompt.toolName);
+  const validated = validateExtraction(version.schema, answer.toolInput);
+  if (!validated.ok) {
+    // Paths and keywords only: values may be patient data.
+    logger.warn('Model output failed schema validation', { errors: validated.errors.slice(0, 20) });
+    throw new ModelOutputInvalidError(`Output failed the ${input.promptVersion} schema`);
+  }
+
+  const outputKey = `${BUCKET_PREFIXES.work}${input.documentId}/extraction-${input.promptVersion}.json`;
+  await s3Client().send(
+    new PutObjectCommand({
+      Bucket: config.bucket,
+      Key: outputKey,
+      Body: JSON.stringify(validated.value),
+      ContentType: 'application/json',
+    }),
+  );
+  const output: InvokeModelOutput = {
+    outputUri: toS3Uri({ bucket: config.bucket, key: outputKey }),
+    modelId: prompt.modelId,
+    servedBy: answer.servedBy ?? prompt.modelId,
+    inputTokens: answer.inputTokens,
+    outputTokens: answer.outputTokens,
+    usageEstimated: answer.usageEstimated,
+    modelLatencyMs,
+  };
+  logger.info('Model output validated', {
+    servedBy: output.servedBy,
+    inputTokens: output.inputTokens,
+    outputTokens: output.outputTokens,
+    modelLatencyMs,
+  });
+  return output;
+};

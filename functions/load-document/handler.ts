@@ -1,0 +1,77 @@
+/**
+ * LoadDocument task: fetch the exact object version, inspect it, store the
+ * text under `work/<documentId>/` and return only its URI and counts.
+ */
+import { GetObjectCommand, PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
+import { s3Client } from '#shared/clients.ts';
+import { intEnv, requireEnv } from '#shared/env.ts';
+import { BadDocumentError } from '#shared/errors.ts';
+import { createObservability } from '#shared/powertools.ts';
+import { toS3Uri } from '#shared/s3-uri.ts';
+import {
+  type LoadDocumentOutput,
+  LoadDocumentInputSchema,
+  type LoadDocumentInput,
+} from '#shared/task-schemas.ts';
+import { BUCKET_PREFIXES } from '#infra/resources.ts';
+import { DEFAULT_LIMITS, type DocumentLimits, inspectPdf } from './pdf-inspection.ts';
+
+const config = {
+  workBucket: requireEnv('DOCUMENTS_BUCKET'),
+  limits: {
+    ...DEFAULT_LIMITS,
+    maxBytes: intEnv('MAX_DOCUMENT_BYTES', DEFAULT_LIMITS.maxBytes),
+    maxPages: intEnv('MAX_PAGES', DEFAULT_LIMITS.maxPages),
+  } satisfies DocumentLimits,
+};
+const { logger } = createObservability('load-document');
+
+/** S3 answers that mean the version we were told about no longer exists. */
+const GONE = new Set(['NoSuchKey', 'NoSuchVersion', 'NotFound', 'PreconditionFailed']);
+
+const fetchObject = async (input: LoadDocumentInput): Promise<Uint8Array> => {
+  try {
+    const object = await s3Client().send(
+      new GetObjectCommand({
+        Bucket: input.bucket,
+        Key: input.key,
+        ...(input.versionId ? { VersionId: input.versionId } : {}),
+        ...(!input.versionId && input.etag ? { IfMatch: input.etag } : {}),
+      }),
+    );
+    if ((object.ContentLength ?? 0) > config.limits.maxBytes) {
+      object.Body?.transformToWebStream().cancel();
+      throw new BadDocumentError('TOO_LARGE');
+    }
+    return (await object.Body?.transformToByteArray()) ?? new Uint8Array();
+  } catch (error) {
+    if (error instanceof S3ServiceException && GONE.has(error.name)) {
+      throw new BadDocumentError('OBJECT_GONE');
+    }
+    throw error;
+  }
+};
+
+export const handler = async (event: unknown): Promise<LoadDocumentOutput> => {
+  const input = LoadDocumentInputSchema.parse(event);
+  logger.appendKeys({ documentId: input.documentId });
+  const bytes = await fetchObject(input);
+  const { text, pageCount } = await inspectPdf(bytes, config.limits);
+  const textKey = `${BUCKET_PREFIXES.work}${input.documentId}/text.txt`;
+  await s3Client().send(
+    new PutObjectCommand({
+      Bucket: config.workBucket,
+      Key: textKey,
+      Body: text,
+      ContentType: 'text/plain; charset=utf-8',
+    }),
+  );
+  const output = {
+    textUri: toS3Uri({ bucket: config.workBucket, key: textKey }),
+    pageCount,
+    charCount: text.length,
+    byteSize: bytes.byteLength,
+  };
+  logger.info('Document loaded', { pageCount, charCount: output.charCount, byteSize: output.byteSize });
+  return output;
+};

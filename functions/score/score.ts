@@ -1,0 +1,28 @@
+/** Scoring of one extraction: completeness from the version's field weights, cost from tokens. */
+import { scoreCompleteness } from '#shared/domain/completeness.ts';
+import { costMicroUsd } from '#shared/domain/cost.ts';
+import type { PromptVersion } from '#shared/prompts/types.ts';
+import type { ScoreOutput } from '#shared/task-schemas.ts';
+
+export interface ScoreRequest {
+  readonly version: PromptVersion;
+  readonly fields: unknown;
+  readonly modelId: string;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+}
+
+export const scoreDocument = (request: ScoreRequest): ScoreOutput => {
+  const completeness = scoreCompleteness(request.version.metadata.fields, request.fields);
+  return {
+    completeness: completeness.completeness,
+    allRequiredPresent: completeness.allRequiredPresent,
+    requiredPresent: completeness.requiredPresent,
+    requiredTotal: completeness.requiredTotal,
+    costMicroUsd: costMicroUsd({
+      modelId: request.modelId,
+      inputTokens: request.inputTokens,
+      outputTokens: request.outputTokens,
+    }),
+  };
+};

@@ -1,0 +1,56 @@
+/**
+ * SelectVariant task: reads the production alias and the running-experiment
+ * pointer (one BatchGet, cached for a short TTL) and returns the exact prompt
+ * version for this document.
+ */
+import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamoDocumentClient } from '#shared/clients.ts';
+import { intEnv, requireEnv, stringEnv } from '#shared/env.ts';
+import {
+  AliasItemSchema,
+  aliasKey,
+  PROMPT_FAMILY,
+  RunningItemSchema,
+  runningKey,
+} from '#shared/experiments-table.ts';
+import { createObservability } from '#shared/powertools.ts';
+import { type SelectVariantOutput, SelectVariantInputSchema } from '#shared/task-schemas.ts';
+import { cached, type SelectionContext, selectVariant } from './select-variant.ts';
+
+const config = {
+  table: requireEnv('EXPERIMENTS_TABLE_NAME'),
+  cacheTtlMs: intEnv('PROMPT_CACHE_TTL_SECONDS', 30) * 1000,
+  defaultVersion: stringEnv('DEFAULT_PROMPT_VERSION', '2.0.0'),
+};
+const { logger } = createObservability('select-variant');
+
+const readPointers = async (): Promise<SelectionContext> => {
+  const alias = aliasKey(PROMPT_FAMILY);
+  const running = runningKey(PROMPT_FAMILY);
+  const response = await dynamoDocumentClient().send(
+    new BatchGetCommand({
+      RequestItems: { [config.table]: { Keys: [alias, running], ConsistentRead: true } },
+    }),
+  );
+  if (Object.keys(response.UnprocessedKeys ?? {}).length > 0) {
+    throw new Error('Experiment pointers not read (unprocessed keys); the state machine retries');
+  }
+  const items = response.Responses?.[config.table] ?? [];
+  const find = (key: { pk: string }) => items.find((item) => item.pk === key.pk);
+  const aliasItem = find(alias);
+  const runningItem = find(running);
+  return {
+    alias: aliasItem ? AliasItemSchema.parse(aliasItem) : null,
+    running: runningItem ? RunningItemSchema.parse(runningItem) : null,
+    defaultVersion: config.defaultVersion,
+  };
+};
+
+const pointers = cached(readPointers, config.cacheTtlMs);
+
+export const handler = async (event: unknown): Promise<SelectVariantOutput> => {
+  const { documentId } = SelectVariantInputSchema.parse(event);
+  const selection = selectVariant(documentId, await pointers());
+  logger.info('Prompt version selected', { documentId, ...selection });
+  return selection;
+};

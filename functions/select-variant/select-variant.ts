@@ -1,0 +1,53 @@
+/**
+ * Chooses the prompt version for one document: the running experiment's
+ * deterministic arm when the document is enrolled, else the production
+ * alias, else the configured default. Pure; the reads are injected.
+ */
+import { assignArm } from '#shared/domain/assignment.ts';
+import type { AliasItem, RunningItem } from '#shared/experiments-table.ts';
+import { ARMS, type Arm, type SelectVariantOutput } from '#shared/task-schemas.ts';
+
+export interface SelectionContext {
+  readonly running: RunningItem | null;
+  readonly alias: AliasItem | null;
+  readonly defaultVersion: string;
+}
+
+export const selectVariant = (documentId: string, ctx: SelectionContext): SelectVariantOutput => {
+  const fallback = ctx.alias
+    ? { promptVersion: ctx.alias.version, resolvedBy: 'alias' as const }
+    : { promptVersion: ctx.defaultVersion, resolvedBy: 'default' as const };
+  if (!ctx.running) return { ...fallback, experimentId: null, arm: null };
+  const arm = assignArm({
+    seed: ctx.running.seed,
+    documentId,
+    allocation: { weights: [...ctx.running.weights], coverage: ctx.running.coverage },
+    arms: ARMS,
+  });
+  const typedArm: Arm | undefined = ARMS.find((candidate) => candidate === arm);
+  if (typedArm === undefined) return { ...fallback, experimentId: null, arm: null };
+  return {
+    promptVersion: typedArm === 'control' ? ctx.running.control : ctx.running.treatment,
+    experimentId: ctx.running.experimentId,
+    arm: typedArm,
+    resolvedBy: 'experiment',
+  };
+};
+
+/**
+ * Caches one async read for `ttlMs`. Only the mutable pointers (alias,
+ * running experiment) go through it; prompt versions are bundled.
+ */
+export const cached = <T>(
+  read: () => Promise<T>,
+  ttlMs: number,
+  now: () => number = Date.now,
+): (() => Promise<T>) => {
+  let entry: { value: T; expires: number } | undefined;
+  return async () => {
+    if (entry && entry.expires > now()) return entry.value;
+    const value = await read();
+    entry = { value, expires: now() + ttlMs };
+    return value;
+  };
+};

@@ -1,0 +1,61 @@
+/**
+ * The per-document EMF record, written once when a document ends (succeeded
+ * or failed). Dimensions come only from the allow-list; the document id and
+ * integer cost travel as properties for the aggregator, never as dimensions.
+ */
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import { addDimensionSet } from './powertools.ts';
+
+export interface DocumentOutcome {
+  readonly documentId: string;
+  readonly outcome: 'Succeeded' | 'Failed';
+  readonly reason: string | null;
+  readonly promptVersion: string | null;
+  readonly experimentId: string | null;
+  readonly arm: string | null;
+  readonly latencyMs: number;
+  readonly modelLatencyMs: number | null;
+  readonly inputTokens: number | null;
+  readonly outputTokens: number | null;
+  readonly costMicroUsd: number | null;
+  readonly completeness: number | null;
+  readonly allRequiredPresent: boolean | null;
+}
+
+export const emitDocumentMetrics = (metrics: Metrics, doc: DocumentOutcome): void => {
+  if (doc.promptVersion) addDimensionSet(metrics, { PromptVersion: doc.promptVersion });
+  if (doc.experimentId && doc.arm) {
+    addDimensionSet(metrics, { Experiment: doc.experimentId, Variant: doc.arm });
+  }
+  addDimensionSet(metrics, { Outcome: doc.outcome });
+  if (doc.reason) addDimensionSet(metrics, { Reason: doc.reason });
+
+  metrics.addMetric('Documents', MetricUnit.Count, 1);
+  metrics.addMetric('Succeeded', MetricUnit.Count, doc.outcome === 'Succeeded' ? 1 : 0);
+  metrics.addMetric('Failed', MetricUnit.Count, doc.outcome === 'Failed' ? 1 : 0);
+  metrics.addMetric('LatencyMs', MetricUnit.Milliseconds, doc.latencyMs);
+  if (doc.modelLatencyMs !== null) {
+    metrics.addMetric('ModelLatencyMs', MetricUnit.Milliseconds, doc.modelLatencyMs);
+  }
+  if (doc.inputTokens !== null) metrics.addMetric('InputTokens', MetricUnit.Count, doc.inputTokens);
+  if (doc.outputTokens !== null) metrics.addMetric('OutputTokens', MetricUnit.Count, doc.outputTokens);
+  if (doc.costMicroUsd !== null) {
+    metrics.addMetric('CostUsd', MetricUnit.NoUnit, doc.costMicroUsd / 1_000_000);
+    metrics.addMetadata('costMicroUsd', String(doc.costMicroUsd));
+  }
+  if (doc.completeness !== null) metrics.addMetric('Completeness', MetricUnit.NoUnit, doc.completeness);
+  if (doc.allRequiredPresent !== null) {
+    metrics.addMetric('AllRequiredPresent', MetricUnit.Count, doc.allRequiredPresent ? 1 : 0);
+  }
+  metrics.addMetadata('documentId', doc.documentId);
+  metrics.addMetadata('promptVersion', doc.promptVersion ?? '');
+  metrics.addMetadata('experimentId', doc.experimentId ?? '');
+  metrics.addMetadata('arm', doc.arm ?? '');
+  metrics.addMetadata('outcome', doc.outcome);
+  metrics.addMetadata('reason', doc.reason ?? '');
+  metrics.publishStoredMetrics();
+};
+
+/** Milliseconds from the execution's start to now, never negative. */
+export const elapsedSince = (isoStart: string, now: Date = new Date()): number =>
+  Math.max(0, now.getTime() - new Date(isoStart).getTime());

@@ -1,0 +1,23 @@
+/**
+ * Idempotency for the recording tasks: a retried RecordResult/RecordFailure
+ * in the same execution returns the stored reference instead of writing and
+ * emitting metrics twice. Stored responses hold references only, never fields.
+ */
+import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { dynamoClient } from './clients.ts';
+import { requireEnv } from './env.ts';
+
+const SEVEN_DAYS = 7 * 24 * 3600;
+
+export const recordingIdempotency = () => ({
+  persistenceStore: new DynamoDBPersistenceLayer({
+    tableName: requireEnv('IDEMPOTENCY_TABLE_NAME'),
+    awsSdkV3Client: dynamoClient(),
+  }),
+  config: new IdempotencyConfig({
+    eventKeyJmesPath: 'execution.id',
+    expiresAfterSeconds: SEVEN_DAYS,
+    throwOnNoIdempotencyKey: true,
+  }),
+});

@@ -1,0 +1,63 @@
+/**
+ * The results-table row: one per document, SUCCEEDED or FAILED, with the exact
+ * prompt version resolved, scores, tokens, cost and timings. A SUCCEEDED row is
+ * never overwritten by a failure.
+ */
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export type ResultStatus = 'SUCCEEDED' | 'FAILED';
+
+export interface ResultRow {
+  readonly documentId: string;
+  readonly status: ResultStatus;
+  readonly reason: string | null;
+  readonly bucket: string;
+  readonly key: string;
+  readonly versionId: string | null;
+  readonly etag: string | null;
+  readonly promptVersion: string;
+  readonly experimentId: string | null;
+  readonly arm: string | null;
+  readonly resolvedBy: string | null;
+  readonly modelId: string | null;
+  readonly servedBy: string | null;
+  readonly completeness: number | null;
+  readonly allRequiredPresent: boolean | null;
+  readonly inputTokens: number | null;
+  readonly outputTokens: number | null;
+  readonly usageEstimated: boolean | null;
+  readonly costMicroUsd: number | null;
+  readonly modelLatencyMs: number | null;
+  readonly latencyMs: number;
+  readonly pageCount: number | null;
+  readonly receivedAt: string;
+  readonly startedAt: string;
+  readonly completedAt: string;
+  readonly executionId: string;
+  readonly resultUri: string | null;
+}
+
+/** Placeholder in the by-prompt-version index for documents that failed before selection. */
+export const NO_PROMPT_VERSION = 'none';
+
+export const putResultRow = async (
+  client: DynamoDBDocumentClient,
+  table: string,
+  row: ResultRow,
+): Promise<void> => {
+  await client.send(
+    new PutCommand({
+      TableName: table,
+      Item: row,
+      // A failure never replaces a success; a success may replace an earlier failure (redrive).
+      ...(row.status === 'FAILED'
+        ? {
+            ConditionExpression: 'attribute_not_exists(documentId) OR #status <> :succeeded',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':succeeded': 'SUCCEEDED' },
+          }
+        : {}),
+    }),
+  );
+};

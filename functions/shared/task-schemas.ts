@@ -1,0 +1,127 @@
+/**
+ * Contracts between the starter and the state machine's tasks, parsed with zod
+ * at every handler boundary. Every field is an id, an S3 location, a number or
+ * a version string: document text and patient data never travel in state.
+ */
+import { z } from 'zod';
+
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
+const s3Uri = z.string().regex(/^s3:\/\/[^/]+\/.+$/);
+const semver = z.string().regex(/^\d+\.\d+\.\d+$/);
+const count = z.number().int().nonnegative();
+
+/** Input of an `extract` execution, built by the starter from an S3 notification. */
+export const ExecutionInputSchema = z.object({
+  documentId: sha256Hex,
+  bucket: z.string().min(1),
+  key: z.string().min(1),
+  versionId: z.string().min(1).nullable(),
+  etag: z.string().min(1).nullable(),
+  size: count,
+  receivedAt: z.string(),
+});
+export type ExecutionInput = z.infer<typeof ExecutionInputSchema>;
+
+export const LoadDocumentInputSchema = ExecutionInputSchema.pick({
+  documentId: true,
+  bucket: true,
+  key: true,
+  versionId: true,
+  etag: true,
+});
+export type LoadDocumentInput = z.infer<typeof LoadDocumentInputSchema>;
+
+export const LoadDocumentOutputSchema = z.object({
+  textUri: s3Uri,
+  pageCount: count,
+  charCount: count,
+  byteSize: count,
+});
+export type LoadDocumentOutput = z.infer<typeof LoadDocumentOutputSchema>;
+
+export const SelectVariantInputSchema = z.object({ documentId: sha256Hex });
+
+export const ARMS = ['control', 'treatment'] as const;
+export type Arm = (typeof ARMS)[number];
+
+export const SelectVariantOutputSchema = z.object({
+  promptVersion: semver,
+  experimentId: z.string().nullable(),
+  arm: z.enum(ARMS).nullable(),
+  /** Where the version came from: an experiment arm, the alias, or the configured default. */
+  resolvedBy: z.enum(['experiment', 'alias', 'default']),
+});
+export type SelectVariantOutput = z.infer<typeof SelectVariantOutputSchema>;
+
+export const InvokeModelInputSchema = z.object({
+  documentId: sha256Hex,
+  textUri: s3Uri,
+  promptVersion: semver,
+});
+export type InvokeModelInput = z.infer<typeof InvokeModelInputSchema>;
+
+export const InvokeModelOutputSchema = z.object({
+  outputUri: s3Uri,
+  modelId: z.string(),
+  /** What actually answered: the model id on AWS, the rule-based stand-in locally. */
+  servedBy: z.string(),
+  inputTokens: count,
+  outputTokens: count,
+  /** True when token counts are estimates (the local rule-based stand-in). */
+  usageEstimated: z.boolean(),
+  modelLatencyMs: count,
+});
+export type InvokeModelOutput = z.infer<typeof InvokeModelOutputSchema>;
+
+export const ScoreInputSchema = z.object({
+  documentId: sha256Hex,
+  outputUri: s3Uri,
+  promptVersion: semver,
+  modelId: z.string(),
+  inputTokens: count,
+  outputTokens: count,
+});
+export type ScoreInput = z.infer<typeof ScoreInputSchema>;
+
+export const ScoreOutputSchema = z.object({
+  completeness: z.number().min(0).max(1),
+  allRequiredPresent: z.boolean(),
+  requiredPresent: count,
+  requiredTotal: count,
+  costMicroUsd: count,
+});
+export type ScoreOutput = z.infer<typeof ScoreOutputSchema>;
+
+const ExecutionContextSchema = z.object({ id: z.string(), startTime: z.string() });
+
+/** RecordResult receives the whole state after Score. */
+export const RecordResultInputSchema = z.object({
+  execution: ExecutionContextSchema,
+  state: ExecutionInputSchema.extend({
+    document: LoadDocumentOutputSchema,
+    variant: SelectVariantOutputSchema,
+    model: InvokeModelOutputSchema,
+    score: ScoreOutputSchema,
+  }),
+});
+export type RecordResultInput = z.infer<typeof RecordResultInputSchema>;
+
+/** RecordFailure receives whatever state existed when the error was caught. */
+export const RecordFailureInputSchema = z.object({
+  execution: ExecutionContextSchema,
+  state: ExecutionInputSchema.extend({
+    document: LoadDocumentOutputSchema.optional(),
+    variant: SelectVariantOutputSchema.optional(),
+    model: InvokeModelOutputSchema.optional(),
+    score: ScoreOutputSchema.optional(),
+    error: z.object({ Error: z.string(), Cause: z.string().optional() }),
+  }),
+});
+export type RecordFailureInput = z.infer<typeof RecordFailureInputSchema>;
+
+export const RecordFailureOutputSchema = z.object({
+  reason: z.string(),
+  error: z.string(),
+  cause: z.string(),
+});
+export type RecordFailureOutput = z.infer<typeof RecordFailureOutputSchema>;

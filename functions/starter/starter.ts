@@ -1,0 +1,113 @@
+/**
+ * Turns one ingest-queue message (an S3 event notification) into execution
+ * inputs, and starts each execution named by its document id. A duplicate
+ * notification meets `ExecutionAlreadyExists` and counts as done.
+ */
+import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { z } from 'zod';
+import { BUCKET_PREFIXES, INCOMING_SUFFIX } from '#infra/resources.ts';
+import { documentIdFor } from '#shared/domain/document-id.ts';
+import { decodeS3Key } from '#shared/domain/s3-key.ts';
+import type { ExecutionInput } from '#shared/task-schemas.ts';
+
+const S3TestEventSchema = z.object({ Event: z.literal('s3:TestEvent') });
+
+const S3RecordSchema = z.object({
+  eventVersion: z.string().regex(/^2\.\d+$/),
+  eventSource: z.literal('aws:s3'),
+  eventName: z.string(),
+  eventTime: z.string(),
+  s3: z.object({
+    bucket: z.object({ name: z.string().min(1) }),
+    object: z.object({
+      key: z.string().min(1),
+      size: z.number().int().nonnegative().optional(),
+      eTag: z.string().optional(),
+      versionId: z.string().optional(),
+    }),
+  }),
+});
+
+const S3NotificationSchema = z.object({ Records: z.array(S3RecordSchema) });
+
+export type ParsedMessage =
+  | { readonly kind: 'test-event' }
+  | { readonly kind: 'documents'; readonly inputs: ExecutionInput[]; readonly skipped: number };
+
+/** Thrown for a message that is neither an S3 notification nor a test event. */
+export class InvalidNotificationError extends Error {
+  override readonly name = 'InvalidNotification';
+}
+
+/**
+ * Parses a queue message body. Records that are not object creations under
+ * `incoming/` with a `.pdf` suffix are skipped (counted), as the bucket's
+ * notification filter should never send them.
+ */
+export const parseMessage = (body: string): ParsedMessage => {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    throw new InvalidNotificationError('Message body is not JSON');
+  }
+  if (S3TestEventSchema.safeParse(json).success) return { kind: 'test-event' };
+  const parsed = S3NotificationSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new InvalidNotificationError('Message body is not an S3 event notification');
+  }
+  const inputs: ExecutionInput[] = [];
+  let skipped = 0;
+  for (const record of parsed.data.Records) {
+    const key = decodeS3Key(record.s3.object.key);
+    const isIncomingPdf =
+      record.eventName.startsWith('ObjectCreated:') &&
+      key.startsWith(BUCKET_PREFIXES.incoming) &&
+      key.endsWith(INCOMING_SUFFIX);
+    if (!isIncomingPdf) {
+      skipped += 1;
+      continue;
+    }
+    const bucket = record.s3.bucket.name;
+    const versionId = record.s3.object.versionId ?? null;
+    const etag = record.s3.object.eTag ?? null;
+    inputs.push({
+      documentId: documentIdFor({
+        bucket,
+        key,
+        ...(versionId ? { versionId } : {}),
+        ...(etag ? { etag } : {}),
+      }),
+      bucket,
+      key,
+      versionId,
+      etag,
+      size: record.s3.object.size ?? 0,
+      receivedAt: record.eventTime,
+    });
+  }
+  return { kind: 'documents', inputs, skipped };
+};
+
+export type StartOutcome = 'started' | 'duplicate';
+
+/** Starts one execution named by the document id; a duplicate is not an error. */
+export const startExtraction = async (
+  sfn: SFNClient,
+  stateMachineArn: string,
+  input: ExecutionInput,
+): Promise<StartOutcome> => {
+  try {
+    await sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn,
+        name: input.documentId,
+        input: JSON.stringify(input),
+      }),
+    );
+    return 'started';
+  } catch (error) {
+    if (error instanceof ExecutionAlreadyExists) return 'duplicate';
+    throw error;
+  }
+};
