@@ -45,10 +45,13 @@ export interface ModelAnswer {
   readonly usageEstimated: boolean;
 }
 
-const readServedBy = (response: ConverseCommandOutput): { servedBy: string | null; estimated: boolean } => {
+const readServedBy = (
+  response: ConverseCommandOutput,
+): { servedBy: string | null; estimated: boolean } => {
   const extra = response.additionalModelResponseFields;
   if (extra && typeof extra === 'object' && !Array.isArray(extra)) {
-    const servedBy = 'servedBy' in extra && typeof extra.servedBy === 'string' ? extra.servedBy : null;
+    const servedBy =
+      'servedBy' in extra && typeof extra.servedBy === 'string' ? extra.servedBy : null;
     const estimated = 'usageEstimated' in extra && extra.usageEstimated === true;
     return { servedBy, estimated };
   }
@@ -64,7 +67,9 @@ export const readAnswer = (response: ConverseCommandOutput, toolName: string): M
     (block) => block.toolUse?.name === toolName,
   )?.toolUse;
   if (!toolUse || toolUse.input === undefined) {
-    throw new ModelOutputInvalidError(`Model answered without calling ${toolName} (stop reason ${response.stopReason ?? 'none'})`);
+    throw new ModelOutputInvalidError(
+      `Model answered without calling ${toolName} (stop reason ${response.stopReason ?? 'none'})`,
+    );
   }
   const { servedBy, estimated } = readServedBy(response);
   return {
@@ -76,7 +81,11 @@ export const readAnswer = (response: ConverseCommandOutput, toolName: string): M
   };
 };
 
-const THROTTLED = new Set(['ThrottlingException', 'ModelNotReadyException', 'TooManyRequestsException']);
+const THROTTLED = new Set([
+  'ThrottlingException',
+  'ModelNotReadyException',
+  'TooManyRequestsException',
+]);
 const UNAVAILABLE = new Set([
   'ServiceUnavailableException',
   'InternalServerException',
@@ -99,7 +108,8 @@ const REJECTED = new Set([
 const statusOf = (error: Error): number | undefined => {
   if ('$metadata' in error && typeof error.$metadata === 'object' && error.$metadata !== null) {
     const meta = error.$metadata;
-    if ('httpStatusCode' in meta && typeof meta.httpStatusCode === 'number') return meta.httpStatusCode;
+    if ('httpStatusCode' in meta && typeof meta.httpStatusCode === 'number')
+      return meta.httpStatusCode;
   }
   return undefined;
 };

@@ -15,7 +15,7 @@ import { createObservability } from '#shared/powertools.ts';
 import { bundledPrompts } from '#shared/prompts/bundled.ts';
 import { renderPrompt } from '#shared/prompts/registry.ts';
 import { parseS3Uri, toS3Uri } from '#shared/s3-uri.ts';
-import { type InvokeModelOutput, InvokeModelInputSchema } from '#shared/task-schemas.ts';
+import { InvokeModelInputSchema, type InvokeModelOutput } from '#shared/task-schemas.ts';
 import { buildConverseRequest, readAnswer, toModelError } from './converse.ts';
 
 const config = { bucket: requireEnv('DOCUMENTS_BUCKET') };

@@ -3,17 +3,17 @@
  * text under `work/<documentId>/` and return only its URI and counts.
  */
 import { GetObjectCommand, PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
+import { BUCKET_PREFIXES } from '#infra/resources.ts';
 import { s3Client } from '#shared/clients.ts';
 import { intEnv, requireEnv } from '#shared/env.ts';
 import { BadDocumentError } from '#shared/errors.ts';
 import { createObservability } from '#shared/powertools.ts';
 import { toS3Uri } from '#shared/s3-uri.ts';
 import {
-  type LoadDocumentOutput,
-  LoadDocumentInputSchema,
   type LoadDocumentInput,
+  LoadDocumentInputSchema,
+  type LoadDocumentOutput,
 } from '#shared/task-schemas.ts';
-import { BUCKET_PREFIXES } from '#infra/resources.ts';
 import { DEFAULT_LIMITS, type DocumentLimits, inspectPdf } from './pdf-inspection.ts';
 
 const config = {
@@ -72,6 +72,10 @@ export const handler = async (event: unknown): Promise<LoadDocumentOutput> => {
     charCount: text.length,
     byteSize: bytes.byteLength,
   };
-  logger.info('Document loaded', { pageCount, charCount: output.charCount, byteSize: output.byteSize });
+  logger.info('Document loaded', {
+    pageCount,
+    charCount: output.charCount,
+    byteSize: output.byteSize,
+  });
   return output;
 };

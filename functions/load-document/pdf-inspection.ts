@@ -100,6 +100,7 @@ export interface ExtractedText {
 }
 
 /** Bidi overrides and C0 controls other than tab/newline never reach a prompt. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
 const UNSAFE_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F\u202A-\u202E\u2066-\u2069]/g;
 
 /** Full inspection: raw checks, bounded inflation, then pdf.js text extraction. */
@@ -112,7 +113,11 @@ export const inspectPdf = async (
   // pdf.js may transfer (detach) the buffer it is given: hand it a copy. The
   // bundled pdf.js (6.x) no longer evaluates font programs, the CVE-2024-4367 path.
   const { getDocument } = await getResolvedPDFJS();
-  const loadingTask = getDocument({ data: new Uint8Array(bytes), verbosity: 0, stopAtErrors: false });
+  const loadingTask = getDocument({
+    data: new Uint8Array(bytes),
+    verbosity: 0,
+    stopAtErrors: false,
+  });
   const pdf = await loadingTask.promise.catch(classifyPdfJsError);
   try {
     const pageCount = pdf.numPages;

@@ -39,10 +39,15 @@ export interface ClassifiedFailure {
   readonly cause: string;
 }
 
-export const classifyFailure = (error: { Error: string; Cause?: string | undefined }): ClassifiedFailure => {
+export const classifyFailure = (error: {
+  Error: string;
+  Cause?: string | undefined;
+}): ClassifiedFailure => {
   const message = causeMessage(error.Cause);
   if (error.Error === 'BadDocument') {
-    const reason = DOCUMENT_REASONS.find((code) => message === code || message.startsWith(`${code}:`));
+    const reason = DOCUMENT_REASONS.find(
+      (code) => message === code || message.startsWith(`${code}:`),
+    );
     return { reason: reason ?? 'INTERNAL_ERROR', error: error.Error, cause: message.slice(0, 200) };
   }
   const reason = BY_ERROR_NAME[error.Error] ?? 'INTERNAL_ERROR';

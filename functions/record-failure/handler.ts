@@ -11,7 +11,7 @@ import { requireEnv } from '#shared/env.ts';
 import { recordingIdempotency } from '#shared/idempotency.ts';
 import { createObservability } from '#shared/powertools.ts';
 import { NO_PROMPT_VERSION, putResultRow } from '#shared/results-table.ts';
-import { type RecordFailureOutput, RecordFailureInputSchema } from '#shared/task-schemas.ts';
+import { RecordFailureInputSchema, type RecordFailureOutput } from '#shared/task-schemas.ts';
 import { classifyFailure } from './failure-reason.ts';
 
 const config = { table: requireEnv(RESULTS_TABLE.envVar) };

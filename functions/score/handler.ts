@@ -7,7 +7,7 @@ import { s3Client } from '#shared/clients.ts';
 import { createObservability } from '#shared/powertools.ts';
 import { bundledPrompts } from '#shared/prompts/bundled.ts';
 import { parseS3Uri } from '#shared/s3-uri.ts';
-import { type ScoreOutput, ScoreInputSchema } from '#shared/task-schemas.ts';
+import { ScoreInputSchema, type ScoreOutput } from '#shared/task-schemas.ts';
 import { scoreDocument } from './score.ts';
 
 const { logger } = createObservability('score');
@@ -18,7 +18,11 @@ export const handler = async (event: unknown): Promise<ScoreOutput> => {
   const { bucket, key } = parseS3Uri(input.outputUri);
   const object = await s3Client().send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   const fields: unknown = JSON.parse((await object.Body?.transformToString('utf-8')) ?? 'null');
-  const score = scoreDocument({ ...input, fields, version: bundledPrompts().get(input.promptVersion) });
+  const score = scoreDocument({
+    ...input,
+    fields,
+    version: bundledPrompts().get(input.promptVersion),
+  });
   logger.info('Document scored', { ...score });
   return score;
 };

@@ -14,7 +14,7 @@ import {
   runningKey,
 } from '#shared/experiments-table.ts';
 import { createObservability } from '#shared/powertools.ts';
-import { type SelectVariantOutput, SelectVariantInputSchema } from '#shared/task-schemas.ts';
+import { SelectVariantInputSchema, type SelectVariantOutput } from '#shared/task-schemas.ts';
 import { cached, type SelectionContext, selectVariant } from './select-variant.ts';
 
 const config = {

@@ -3,7 +3,7 @@
  * or failed). Dimensions come only from the allow-list; the document id and
  * integer cost travel as properties for the aggregator, never as dimensions.
  */
-import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { addDimensionSet } from './powertools.ts';
 
 export interface DocumentOutcome {
@@ -38,12 +38,14 @@ export const emitDocumentMetrics = (metrics: Metrics, doc: DocumentOutcome): voi
     metrics.addMetric('ModelLatencyMs', MetricUnit.Milliseconds, doc.modelLatencyMs);
   }
   if (doc.inputTokens !== null) metrics.addMetric('InputTokens', MetricUnit.Count, doc.inputTokens);
-  if (doc.outputTokens !== null) metrics.addMetric('OutputTokens', MetricUnit.Count, doc.outputTokens);
+  if (doc.outputTokens !== null)
+    metrics.addMetric('OutputTokens', MetricUnit.Count, doc.outputTokens);
   if (doc.costMicroUsd !== null) {
     metrics.addMetric('CostUsd', MetricUnit.NoUnit, doc.costMicroUsd / 1_000_000);
     metrics.addMetadata('costMicroUsd', String(doc.costMicroUsd));
   }
-  if (doc.completeness !== null) metrics.addMetric('Completeness', MetricUnit.NoUnit, doc.completeness);
+  if (doc.completeness !== null)
+    metrics.addMetric('Completeness', MetricUnit.NoUnit, doc.completeness);
   if (doc.allRequiredPresent !== null) {
     metrics.addMetric('AllRequiredPresent', MetricUnit.Count, doc.allRequiredPresent ? 1 : 0);
   }

@@ -7,7 +7,13 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 
 /** The only EMF dimension names MedExtract emits (no free text, no PHI). */
-export const METRIC_DIMENSIONS = ['PromptVersion', 'Experiment', 'Variant', 'Outcome', 'Reason'] as const;
+export const METRIC_DIMENSIONS = [
+  'PromptVersion',
+  'Experiment',
+  'Variant',
+  'Outcome',
+  'Reason',
+] as const;
 export type MetricDimension = (typeof METRIC_DIMENSIONS)[number];
 
 export interface Observability {
@@ -17,7 +23,10 @@ export interface Observability {
 
 /** One logger and one metrics instance for the named function. */
 export const createObservability = (functionName: string): Observability => {
-  const logger = new Logger({ serviceName: 'medextract', persistentKeys: { function: functionName } });
+  const logger = new Logger({
+    serviceName: 'medextract',
+    persistentKeys: { function: functionName },
+  });
   const metrics = new Metrics({ serviceName: 'medextract' });
   return { logger, metrics };
 };

@@ -3,8 +3,9 @@
  * prompt version resolved, scores, tokens, cost and timings. A SUCCEEDED row is
  * never overwritten by a failure.
  */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 
 export type ResultStatus = 'SUCCEEDED' | 'FAILED';
 

@@ -1,0 +1,64 @@
+/**
+ * Runs a Lambda handler in process the way the Step Functions `lambda:invoke`
+ * integration sees it: the result wrapped as `{ Payload, StatusCode }`, and a
+ * thrown error surfacing with Lambda's error name and a Lambda-shaped Cause
+ * (`{"errorType","errorMessage","trace"}`), so Retry/Catch behave as on AWS.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Context } from 'aws-lambda';
+
+export type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
+
+/** A Lambda-like context for in-process invocations. */
+export const lambdaContext = (functionName: string, timeoutMs = 60_000): Context => {
+  const deadline = Date.now() + timeoutMs;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: `local/${functionName}`,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+};
+
+/** The error a Step Functions task sees when the function throws. */
+export class LambdaFunctionError extends Error {
+  constructor(errorType: string, errorMessage: string) {
+    super(JSON.stringify({ errorType, errorMessage, trace: [] }));
+    this.name = errorType;
+  }
+}
+
+export interface LambdaInvokeResult {
+  readonly Payload: unknown;
+  readonly StatusCode: 200;
+}
+
+/** Wraps a handler as a `lambda:invoke` task override. */
+export const asLambdaInvokeTask =
+  (
+    functionName: string,
+    handler: LambdaHandler,
+    wrap: <T>(run: () => Promise<T>) => Promise<T> = (run) => run(),
+  ) =>
+  async (parameters: unknown): Promise<LambdaInvokeResult> => {
+    const payload =
+      parameters && typeof parameters === 'object' && 'Payload' in parameters
+        ? parameters.Payload
+        : parameters;
+    try {
+      const result = await wrap(() => handler(payload, lambdaContext(functionName)));
+      // Lambda serialises the result: drop undefined and class instances as JSON would.
+      return { Payload: JSON.parse(JSON.stringify(result ?? null)), StatusCode: 200 };
+    } catch (error) {
+      if (error instanceof Error) throw new LambdaFunctionError(error.name, error.message);
+      throw new LambdaFunctionError('Error', String(error));
+    }
+  };

@@ -1,0 +1,198 @@
+/**
+ * LoadDocument: every bad input ends as its reason code (never an unclassified
+ * error), decompression is bounded, and the handler fetches the exact version
+ * and passes on only a reference and counts.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import {
+  GetObjectCommand,
+  NoSuchKey,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
+import { sdkStreamMixin } from '@smithy/util-stream';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadEvent } from '#events/index.ts';
+import {
+  checkInflatedSize,
+  DEFAULT_LIMITS,
+  inspectPdf,
+} from '#functions/load-document/pdf-inspection.ts';
+import { BadDocumentError } from '#shared/errors.ts';
+import { setHandlerEnv } from '#test/helpers/handler-env.ts';
+import {
+  decompressionBombPdf,
+  emptyFile,
+  encryptedPdf,
+  imageOnlyPdf,
+  manyPagesPdf,
+  notPdf,
+  recordPdf,
+  SYNTHETIC_PATIENT,
+  truncatedPdf,
+} from '#test/helpers/pdf-fixtures.ts';
+
+const reasonOf = async (bytes: Uint8Array, limits = DEFAULT_LIMITS): Promise<string> => {
+  try {
+    await inspectPdf(bytes, limits);
+    return 'OK';
+  } catch (error) {
+    if (error instanceof BadDocumentError) return error.reason;
+    throw error;
+  }
+};
+
+describe('inspectPdf', () => {
+  it('extracts the text layer and page count of a readable record', async () => {
+    const { text, pageCount } = await inspectPdf(await recordPdf());
+    expect(pageCount).toBe(1);
+    expect(text).toContain(`Patient Name: ${SYNTHETIC_PATIENT}`);
+    expect(text).toContain('Essential hypertension (I10)');
+  });
+
+  it.each([
+    ['EMPTY', async () => emptyFile()],
+    ['NOT_PDF', async () => notPdf()],
+    ['INVALID_PDF', truncatedPdf],
+    ['ENCRYPTED', encryptedPdf],
+    ['NO_TEXT_LAYER', imageOnlyPdf],
+  ])('rejects with %s', async (reason, make) => {
+    expect(await reasonOf(await make())).toBe(reason);
+  });
+
+  it('rejects TOO_MANY_PAGES past the page cap and TOO_LARGE past the byte cap', async () => {
+    const five = await manyPagesPdf(5);
+    expect(await reasonOf(five, { ...DEFAULT_LIMITS, maxPages: 4 })).toBe('TOO_MANY_PAGES');
+    expect(await reasonOf(five, { ...DEFAULT_LIMITS, maxPages: 5 })).toBe('OK');
+    expect(await reasonOf(five, { ...DEFAULT_LIMITS, maxBytes: five.length - 1 })).toBe(
+      'TOO_LARGE',
+    );
+  });
+
+  it('stops a 4 KB file that inflates to 2 GiB at the inflation budget', async () => {
+    // Prepare
+    const bomb = decompressionBombPdf();
+    expect(bomb.length).toBeLessThan(8 * 1024);
+    const before = process.memoryUsage().arrayBuffers;
+    // Act
+    const reason = await reasonOf(bomb);
+    // Assess: the cap, not the machine, stopped it.
+    expect(reason).toBe('DECOMPRESSION_LIMIT');
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(
+      DEFAULT_LIMITS.maxInflatedBytes * 1.5,
+    );
+  });
+
+  it('counts the inflated bytes of ordinary streams against the budget', async () => {
+    const pdf = await manyPagesPdf(3);
+    const inflated = checkInflatedSize(pdf, DEFAULT_LIMITS.maxInflatedBytes);
+    expect(inflated).toBeGreaterThan(0);
+    expect(() => checkInflatedSize(pdf, inflated - 1)).toThrow(BadDocumentError);
+  });
+});
+
+const realPdfDir = fileURLToPath(new URL('../../../shared/corpora/real-pdfs', import.meta.url));
+const realPdfs = existsSync(realPdfDir)
+  ? readdirSync(realPdfDir).filter((f) => f.endsWith('.pdf'))
+  : [];
+
+describe('inspectPdf over real-world PDFs', () => {
+  it.skipIf(realPdfs.length > 0)('skipped: ../shared/corpora/real-pdfs is absent', () => {
+    console.warn(`No real PDFs at ${realPdfDir}; the corpus test was skipped.`);
+  });
+
+  it.runIf(realPdfs.length > 0).each(realPdfs)('%s yields text or a reason code', async (file) => {
+    const bytes = readFileSync(`${realPdfDir}/${file}`);
+    const reason = await reasonOf(bytes);
+    expect(['OK', 'ENCRYPTED', 'INVALID_PDF', 'NO_TEXT_LAYER', 'TOO_MANY_PAGES']).toContain(reason);
+    if (file.includes('password')) expect(reason).toBe('ENCRYPTED');
+    if (file.includes('GeoTopo')) expect(reason).toBe('TOO_MANY_PAGES');
+  });
+});
+
+describe('load-document handler', () => {
+  let handler: typeof import('#functions/load-document/handler.ts')['handler'];
+  const s3 = mockClient(S3Client);
+  const body = (bytes: Uint8Array) => sdkStreamMixin(Readable.from([Buffer.from(bytes)]));
+
+  beforeAll(async () => {
+    setHandlerEnv();
+    ({ handler } = await import('#functions/load-document/handler.ts'));
+  });
+  afterEach(() => s3.reset());
+
+  it('gets the object by version, writes the text to work/ and returns only a reference', async () => {
+    // Prepare
+    const pdf = await recordPdf();
+    s3.on(GetObjectCommand).resolves({ Body: body(pdf), ContentLength: pdf.length });
+    s3.on(PutObjectCommand).resolves({});
+    const event = loadEvent('tasks/load-document') as {
+      documentId: string;
+      versionId: string;
+      key: string;
+    };
+    // Act
+    const output = await handler(event);
+    // Assess
+    expect(s3.commandCalls(GetObjectCommand)[0]?.args[0].input).toEqual({
+      Bucket: 'medextract-local-documents',
+      Key: event.key,
+      VersionId: event.versionId,
+    });
+    const put = s3.commandCalls(PutObjectCommand)[0]?.args[0].input;
+    expect(put?.Bucket).toBe('medextract-test-documents');
+    expect(put?.Key).toBe(`work/${event.documentId}/text.txt`);
+    expect(String(put?.Body)).toContain(SYNTHETIC_PATIENT);
+    expect(output).toEqual({
+      textUri: `s3://medextract-test-documents/work/${event.documentId}/text.txt`,
+      pageCount: 1,
+      charCount: String(put?.Body).length,
+      byteSize: pdf.length,
+    });
+    expect(JSON.stringify(output)).not.toContain(SYNTHETIC_PATIENT);
+  });
+
+  it('uses If-Match on the ETag when the bucket has no version id', async () => {
+    const pdf = await recordPdf();
+    s3.on(GetObjectCommand).resolves({ Body: body(pdf), ContentLength: pdf.length });
+    s3.on(PutObjectCommand).resolves({});
+    const event = { ...(loadEvent('tasks/load-document') as object), versionId: null };
+    await handler(event);
+    expect(s3.commandCalls(GetObjectCommand)[0]?.args[0].input).toMatchObject({
+      IfMatch: '9b2cf535f27731c974343645a3985328',
+    });
+  });
+
+  it('reports OBJECT_GONE when the version was deleted or overwritten', async () => {
+    s3.on(GetObjectCommand).rejects(new NoSuchKey({ message: 'gone', $metadata: {} }));
+    await expect(handler(loadEvent('tasks/load-document'))).rejects.toMatchObject({
+      name: 'BadDocument',
+      reason: 'OBJECT_GONE',
+    });
+    s3.on(GetObjectCommand).rejects(
+      new S3ServiceException({
+        name: 'PreconditionFailed',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 412 },
+      }),
+    );
+    await expect(handler(loadEvent('tasks/load-document'))).rejects.toMatchObject({
+      reason: 'OBJECT_GONE',
+    });
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+  });
+
+  it('rejects TOO_LARGE from the object size before reading the body', async () => {
+    s3.on(GetObjectCommand).resolves({
+      Body: body(new Uint8Array(10)),
+      ContentLength: 500 * 1024 * 1024,
+    });
+    await expect(handler(loadEvent('tasks/load-document'))).rejects.toMatchObject({
+      reason: 'TOO_LARGE',
+    });
+  });
+});

@@ -1,0 +1,82 @@
+/**
+ * Runs `statemachines/extract.asl.json` with aws-local-stepfunctions, every
+ * Task overridden by an in-process function, retry waits compressed, and the
+ * event log collected for assertions.
+ */
+import '#local/polyfills.ts';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { StateMachine } from 'aws-local-stepfunctions';
+import {
+  EXTRACT_ASL_PATH,
+  EXTRACT_PLACEHOLDERS,
+  type ExtractPlaceholder,
+  substitutePlaceholders,
+} from '#statemachines/extract-placeholders.ts';
+
+export const ASL_TEXT = readFileSync(
+  fileURLToPath(new URL(`../../${EXTRACT_ASL_PATH}`, import.meta.url)),
+  'utf-8',
+);
+
+export const LOCAL_VALUES: Record<ExtractPlaceholder, string> = Object.fromEntries(
+  EXTRACT_PLACEHOLDERS.map((name) => [
+    name,
+    name.endsWith('Url')
+      ? 'https://sqs.us-east-1.amazonaws.com/000000000000/extraction-dlq'
+      : `arn:aws:lambda:us-east-1:000000000000:function:${name}`,
+  ]),
+) as Record<ExtractPlaceholder, string>;
+
+export const definition = (): Record<string, unknown> =>
+  JSON.parse(substitutePlaceholders(ASL_TEXT, LOCAL_VALUES));
+
+export type TaskOverride = (input: unknown) => Promise<unknown>;
+
+export interface RunResult {
+  readonly status: 'SUCCEEDED' | 'FAILED';
+  readonly output: unknown;
+  readonly error: { name: string; cause: string } | null;
+  readonly events: Array<Record<string, unknown>>;
+}
+
+export const runExtract = async (
+  input: unknown,
+  tasks: Record<string, TaskOverride>,
+  name = 'test-execution',
+): Promise<RunResult> => {
+  const machine = new StateMachine(definition(), { validationOptions: { checkArn: false } });
+  const zeroWaits = Object.fromEntries(Object.keys(tasks).map((state) => [state, 0]));
+  const execution = machine.run(input, {
+    overrides: { taskResourceLocalHandlers: tasks, retryIntervalOverrides: zeroWaits },
+    context: {
+      Execution: {
+        Id: `arn:aws:states:us-east-1:000000000000:execution:extract:${name}`,
+        Name: name,
+        Input: input,
+        StartTime: new Date().toISOString(),
+      },
+    },
+  });
+  const events: Array<Record<string, unknown>> = [];
+  const collect = (async () => {
+    for await (const event of execution.eventLogs)
+      events.push(event as unknown as Record<string, unknown>);
+  })();
+  try {
+    const output = await execution.result;
+    await collect;
+    return { status: 'SUCCEEDED', output, error: null, events };
+  } catch (error) {
+    await collect;
+    // The library wraps the Fail state's error: Error -> name, Cause -> message.
+    const failure = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+    const err = failure instanceof Error ? failure : new Error(String(failure));
+    return {
+      status: 'FAILED',
+      output: null,
+      error: { name: err.name, cause: err.message },
+      events,
+    };
+  }
+};

@@ -1,0 +1,132 @@
+/**
+ * Static checks on the one workflow definition: valid ASL, the placeholder set
+ * equals the exported constant, every state documented and bounded in time,
+ * and the retry policy exactly as designed.
+ */
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { ERROR_NAMES } from '#shared/errors.ts';
+import { EXTRACT_PLACEHOLDERS } from '#statemachines/extract-placeholders.ts';
+import { ASL_TEXT, definition } from '#test/helpers/extract-machine.ts';
+
+interface Retrier {
+  ErrorEquals: string[];
+  IntervalSeconds?: number;
+  MaxAttempts?: number;
+  BackoffRate?: number;
+  MaxDelaySeconds?: number;
+  JitterStrategy?: string;
+}
+interface State {
+  Type: string;
+  Comment?: string;
+  Resource?: string;
+  TimeoutSeconds?: number;
+  Retry?: Retrier[];
+  Catch?: { ErrorEquals: string[]; Next: string }[];
+  Next?: string;
+  End?: boolean;
+}
+
+const asl = definition() as {
+  States: Record<string, State>;
+  TimeoutSeconds?: number;
+  QueryLanguage?: string;
+};
+const states = asl.States;
+const retrierFor = (state: string, error: string): Retrier | undefined =>
+  states[state]?.Retry?.find((r) => r.ErrorEquals.includes(error));
+
+const LAMBDA_SERVICE_ERRORS = [
+  'Lambda.ClientExecutionTimeoutException',
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+];
+
+describe('extract.asl.json', () => {
+  it('passes asl-validator', () => {
+    // Act
+    const out = execFileSync('npx', ['asl-validator', '--json-definition', ASL_TEXT], {
+      encoding: 'utf-8',
+    });
+    // Assess
+    expect(out).toContain('is valid');
+  });
+
+  it('uses exactly the exported placeholder set', () => {
+    const tokens = new Set([...ASL_TEXT.matchAll(/\$\{([A-Za-z0-9]+)\}/g)].map((m) => m[1]));
+    expect([...tokens].sort()).toEqual([...EXTRACT_PLACEHOLDERS].sort());
+  });
+
+  it('is JSONPath with an execution timeout', () => {
+    expect(asl.QueryLanguage ?? 'JSONPath').toBe('JSONPath');
+    expect(asl.TimeoutSeconds).toBe(900);
+  });
+
+  it('documents every state and bounds every task in time', () => {
+    for (const [name, state] of Object.entries(states)) {
+      expect(state.Comment?.length ?? 0, name).toBeGreaterThan(20);
+      if (state.Type === 'Task') expect(state.TimeoutSeconds, name).toBeGreaterThan(0);
+    }
+  });
+
+  it('follows the designed flow and sends every failure through RecordFailure', () => {
+    expect(states.LoadDocument?.Next).toBe('SelectVariant');
+    expect(states.SelectVariant?.Next).toBe('InvokeModel');
+    expect(states.InvokeModel?.Next).toBe('Score');
+    expect(states.Score?.Next).toBe('RecordResult');
+    expect(states.RecordResult?.End).toBe(true);
+    for (const name of ['LoadDocument', 'SelectVariant', 'InvokeModel', 'Score', 'RecordResult']) {
+      expect(states[name]?.Catch).toEqual([
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailure' },
+      ]);
+    }
+    expect(states.RecordFailure?.Next).toBe('SendToDLQ');
+    expect(states.SendToDLQ?.Resource).toBe('arn:aws:states:::sqs:sendMessage');
+    expect(states.SendToDLQ?.Next).toBe('Failed');
+    expect(states.Failed?.Type).toBe('Fail');
+  });
+
+  it('retries Lambda service errors on every Lambda task with the standard block', () => {
+    for (const [name, state] of Object.entries(states)) {
+      if (state.Resource !== 'arn:aws:states:::lambda:invoke') continue;
+      const retrier = state.Retry?.[0];
+      expect(retrier?.ErrorEquals, name).toEqual(LAMBDA_SERVICE_ERRORS);
+      expect(retrier).toMatchObject({ IntervalSeconds: 2, MaxAttempts: 6, BackoffRate: 2 });
+    }
+  });
+
+  it('retries model throttling and unavailability with capped, jittered backoff', () => {
+    for (const error of [ERROR_NAMES.modelThrottled, ERROR_NAMES.modelUnavailable]) {
+      expect(retrierFor('InvokeModel', error)).toEqual({
+        ErrorEquals: [ERROR_NAMES.modelThrottled, ERROR_NAMES.modelUnavailable],
+        IntervalSeconds: 2,
+        MaxAttempts: 6,
+        BackoffRate: 2,
+        MaxDelaySeconds: 60,
+        JitterStrategy: 'FULL',
+      });
+    }
+  });
+
+  it('retries a model timeout and bad model output at most once', () => {
+    expect(retrierFor('InvokeModel', ERROR_NAMES.modelTimeout)?.MaxAttempts).toBe(1);
+    expect(retrierFor('InvokeModel', ERROR_NAMES.modelOutputInvalid)?.MaxAttempts).toBe(1);
+    expect(retrierFor('InvokeModel', ERROR_NAMES.modelOutputTruncated)?.MaxAttempts).toBe(1);
+  });
+
+  it('never retries bad documents or rejected model requests', () => {
+    for (const [name, state] of Object.entries(states)) {
+      for (const retrier of state.Retry ?? []) {
+        expect(retrier.ErrorEquals, name).not.toContain(ERROR_NAMES.badDocument);
+        expect(retrier.ErrorEquals, name).not.toContain(ERROR_NAMES.modelRequestRejected);
+        if (name !== 'SelectVariant' && name !== 'RecordFailure' && name !== 'SendToDLQ') {
+          expect(retrier.ErrorEquals, name).not.toContain('States.ALL');
+          expect(retrier.ErrorEquals, name).not.toContain('States.TaskFailed');
+        }
+      }
+    }
+  });
+});
