@@ -1,0 +1,191 @@
+/**
+ * RecordResult / RecordFailure: the row and result JSON written, EMF emitted
+ * with allow-listed dimensions only, and a failure never recorded as success.
+ */
+
+import { Readable } from 'node:stream';
+import {
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { sdkStreamMixin } from '@smithy/util-stream';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadEvent } from '#events/index.ts';
+import { classifyFailure } from '#functions/record-failure/failure-reason.ts';
+import { lambdaContext } from '#local/lambda-invoke.ts';
+import { METRIC_DIMENSIONS } from '#shared/powertools.ts';
+import { captureStdout, setHandlerEnv } from '#test/helpers/handler-env.ts';
+
+const s3 = mockClient(S3Client);
+const doc = mockClient(DynamoDBDocumentClient);
+const ddb = mockClient(DynamoDBClient);
+const FIELDS = { patient: { name: 'Quillon Marbrey-Testcase' } };
+
+interface Emf {
+  _aws: {
+    CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[];
+  };
+  [key: string]: unknown;
+}
+const emfLines = (lines: string[]): Emf[] =>
+  lines.filter((l) => l.includes('"_aws"')).map((l) => JSON.parse(l) as Emf);
+
+let recordResult: typeof import('#functions/record-result/handler.ts')['handler'];
+let recordFailure: typeof import('#functions/record-failure/handler.ts')['handler'];
+
+beforeAll(async () => {
+  setHandlerEnv();
+  ({ handler: recordResult } = await import('#functions/record-result/handler.ts'));
+  ({ handler: recordFailure } = await import('#functions/record-failure/handler.ts'));
+});
+beforeEach(() => {
+  ddb.on(PutItemCommand).resolves({});
+  ddb.on(UpdateItemCommand).resolves({});
+  ddb.on(GetItemCommand).resolves({});
+  doc.on(PutCommand).resolves({});
+  s3.on(PutObjectCommand).resolves({});
+  s3.on(GetObjectCommand).resolves({
+    Body: sdkStreamMixin(Readable.from([Buffer.from(JSON.stringify(FIELDS))])),
+  });
+});
+afterEach(() => {
+  s3.reset();
+  doc.reset();
+  ddb.reset();
+});
+
+describe('record-result handler', () => {
+  it('writes the SUCCEEDED row and the result JSON, and emits one EMF record', async () => {
+    // Prepare
+    const event = loadEvent('tasks/record-result') as {
+      state: { documentId: string; key: string };
+    };
+    // Act
+    const { result, lines } = await captureStdout(() =>
+      recordResult(event, lambdaContext('record-result')),
+    );
+    // Assess
+    const id = event.state.documentId;
+    expect(result).toEqual({
+      resultUri: `s3://medextract-test-documents/results/${id}.json`,
+      status: 'SUCCEEDED',
+    });
+    const put = s3.commandCalls(PutObjectCommand)[0]?.args[0].input;
+    expect(put?.Key).toBe(`results/${id}.json`);
+    expect(JSON.parse(String(put?.Body))).toMatchObject({
+      documentId: id,
+      status: 'SUCCEEDED',
+      fields: FIELDS,
+    });
+    const row = doc.commandCalls(PutCommand)[0]?.args[0].input;
+    expect(row?.TableName).toBe('medextract-test-results');
+    expect(row?.Item).toMatchObject({
+      documentId: id,
+      status: 'SUCCEEDED',
+      reason: null,
+      key: event.state.key,
+      promptVersion: '2.0.0',
+      completeness: 0.9231,
+      costMicroUsd: 5500,
+      inputTokens: 2450,
+      outputTokens: 610,
+    });
+    const lock = ddb.commandCalls(PutItemCommand)[0]?.args[0].input;
+    expect(lock?.TableName).toBe('medextract-test-idempotency');
+    expect(lock?.ConditionExpression).toContain('attribute_not_exists(#id)');
+    const [emf, ...more] = emfLines(lines);
+    expect(more).toHaveLength(0);
+    expect(emf?._aws.CloudWatchMetrics[0]?.Namespace).toBe('MedExtract/test');
+    expect(emf).toMatchObject({
+      PromptVersion: '2.0.0',
+      Outcome: 'Succeeded',
+      Documents: 1,
+      Succeeded: 1,
+      Failed: 0,
+      CostUsd: 0.0055,
+      Completeness: 0.9231,
+      costMicroUsd: '5500',
+      documentId: id,
+    });
+  });
+
+  it('keeps patient data out of every metric dimension and log line', async () => {
+    const { lines } = await captureStdout(() =>
+      recordResult(loadEvent('tasks/record-result'), lambdaContext('record-result')),
+    );
+    expect(lines.join('\n')).not.toContain('Quillon');
+    for (const emf of emfLines(lines)) {
+      for (const dims of emf._aws.CloudWatchMetrics.flatMap((m) => m.Dimensions)) {
+        for (const d of dims) expect(['service', ...METRIC_DIMENSIONS]).toContain(d);
+      }
+    }
+  });
+});
+
+describe('record-failure handler', () => {
+  it('records FAILED with the reason code, never replacing a success, and emits the failure', async () => {
+    // Prepare
+    const event = loadEvent('tasks/record-failure') as { state: { documentId: string } };
+    // Act
+    const { result, lines } = await captureStdout(() =>
+      recordFailure(event, lambdaContext('record-failure')),
+    );
+    // Assess
+    expect(result).toEqual({ reason: 'NOT_PDF', error: 'BadDocument', cause: 'NOT_PDF' });
+    const put = doc.commandCalls(PutCommand)[0]?.args[0].input;
+    expect(put?.Item).toMatchObject({
+      documentId: event.state.documentId,
+      status: 'FAILED',
+      reason: 'NOT_PDF',
+      promptVersion: 'none',
+      completeness: null,
+    });
+    expect(put?.ConditionExpression).toBe(
+      'attribute_not_exists(documentId) OR #status <> :succeeded',
+    );
+    expect(put?.ExpressionAttributeValues).toEqual({ ':succeeded': 'SUCCEEDED' });
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+    expect(emfLines(lines)[0]).toMatchObject({
+      Outcome: 'Failed',
+      Reason: 'NOT_PDF',
+      Documents: 1,
+      Succeeded: 0,
+      Failed: 1,
+    });
+  });
+});
+
+describe('classifyFailure', () => {
+  const lambdaCause = (type: string, message: string) =>
+    JSON.stringify({ errorType: type, errorMessage: message, trace: [] });
+  it.each([
+    [
+      { Error: 'BadDocument', Cause: lambdaCause('BadDocument', 'ENCRYPTED') },
+      'ENCRYPTED',
+      'ENCRYPTED',
+    ],
+    [
+      { Error: 'BadDocument', Cause: lambdaCause('BadDocument', 'TOO_MANY_PAGES: 140 > 100') },
+      'TOO_MANY_PAGES',
+      'TOO_MANY_PAGES: 140 > 100',
+    ],
+    [
+      { Error: 'ModelThrottled', Cause: lambdaCause('ModelThrottled', 'ThrottlingException') },
+      'MODEL_THROTTLED',
+      'ThrottlingException',
+    ],
+    [{ Error: 'States.Timeout', Cause: 'Task timed out' }, 'TIMEOUT', 'Task timed out'],
+    [
+      { Error: 'TypeError', Cause: lambdaCause('TypeError', "Cannot read 'Jane Doe'") },
+      'INTERNAL_ERROR',
+      'TypeError (details in the execution history)',
+    ],
+  ])('%j -> %s', (error, reason, cause) => {
+    expect(classifyFailure(error)).toEqual({ reason, error: error.Error, cause });
+  });
+});
