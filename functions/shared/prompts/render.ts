@@ -1,0 +1,66 @@
+/**
+ * Turns a prompt version and one document's text into what the model is sent:
+ * the document is cleaned and placed inside the template's `<document>` block,
+ * where it cannot close the block or smuggle in control characters.
+ */
+import { DOCUMENT_PLACEHOLDER } from './prompt-folder.ts';
+import type { PromptVersion, RenderedPrompt } from './types.ts';
+
+/** Name of the single, forced tool the model records its extraction with. */
+export const TOOL_NAME = 'record_medical_record';
+
+/** Tool description sent with the version's schema. */
+export const TOOL_DESCRIPTION =
+  'Records the fields extracted from the medical document for life-insurance underwriting. ' +
+  'Call it exactly once with every field; use null for any value the document does not state.';
+
+// Bidi embeddings/overrides (U+202A-U+202E) and isolates (U+2066-U+2069) can
+// make text read differently from how it is stored.
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+// C0 controls and DEL, except tab and newline (carriage returns are folded first).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point
+const CONTROL_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F]/g;
+// Any spelling of an opening or closing document tag: case, spaces, attributes.
+const DOCUMENT_TAG = /<(\s*\/?\s*document\b[^<>]*)>/gi;
+
+/**
+ * Cleans untrusted document text before it is placed in a prompt: NFC
+ * normalisation, CRLF -> LF, bidi and control characters removed, and every
+ * `<document>`/`</document>` tag defused to `&lt;document&gt;` so the data
+ * block can only be closed by the template.
+ */
+export function sanitiseDocumentText(text: string): string {
+  return text
+    .normalize('NFC')
+    .replace(/\r\n?/g, '\n')
+    .replace(BIDI_CONTROLS, '')
+    .replace(CONTROL_CHARS, '')
+    .replace(DOCUMENT_TAG, '&lt;$1&gt;');
+}
+
+/** Builds the system prompt, user message and forced tool for one document. */
+export function renderPrompt(v: PromptVersion, documentText: string): RenderedPrompt {
+  const text = sanitiseDocumentText(documentText);
+  // A function replacer: `$&` or `$'` in a document must stay literal text.
+  const user = v.userTemplate.replace(DOCUMENT_PLACEHOLDER, () => text);
+  return {
+    system: v.system,
+    user,
+    toolName: TOOL_NAME,
+    toolDescription: TOOL_DESCRIPTION,
+    inputSchema: v.schema,
+    modelId: v.metadata.modelId,
+    maxTokens: v.metadata.inference.maxTokens,
+    temperature: v.metadata.inference.temperature,
+  };
+}
+
+/**
+ * Rough token count for budgeting and pre-flight size checks: one token per
+ * four UTF-16 characters, rounded up. Claude tokenizers average about four
+ * characters per token on English prose; numbers, codes and non-Latin scripts
+ * use more tokens, so never use this for billing (use the reported usage).
+ */
+export function estimateTokens(text: string): number {
+  return Math.ceil(text.length / 4);
+}
