@@ -7,6 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 
+/** A JSON value, as Lambda payloads are. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
 export type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
 
 /** A Lambda-like context for in-process invocations. */
@@ -36,10 +39,8 @@ export class LambdaFunctionError extends Error {
   }
 }
 
-export interface LambdaInvokeResult {
-  readonly Payload: unknown;
-  readonly StatusCode: 200;
-}
+/** A type alias (not an interface) so it is assignable to JSON object types. */
+export type LambdaInvokeResult = { readonly Payload: JsonValue; readonly StatusCode: 200 };
 
 /** Wraps a handler as a `lambda:invoke` task override. */
 export const asLambdaInvokeTask =

@@ -17,7 +17,6 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadEvent } from '#events/index.ts';
 import { classifyFailure } from '#functions/record-failure/failure-reason.ts';
-import { lambdaContext } from '#local/lambda-invoke.ts';
 import { METRIC_DIMENSIONS } from '#shared/powertools.ts';
 import { captureStdout, setHandlerEnv } from '#test/helpers/handler-env.ts';
 
@@ -67,7 +66,7 @@ describe('record-result handler', () => {
     };
     // Act
     const { result, lines } = await captureStdout(() =>
-      recordResult(event, lambdaContext('record-result')),
+      recordResult(event),
     );
     // Assess
     const id = event.state.documentId;
@@ -116,7 +115,7 @@ describe('record-result handler', () => {
 
   it('keeps patient data out of every metric dimension and log line', async () => {
     const { lines } = await captureStdout(() =>
-      recordResult(loadEvent('tasks/record-result'), lambdaContext('record-result')),
+      recordResult(loadEvent('tasks/record-result')),
     );
     expect(lines.join('\n')).not.toContain('Quillon');
     for (const emf of emfLines(lines)) {
@@ -133,7 +132,7 @@ describe('record-failure handler', () => {
     const event = loadEvent('tasks/record-failure') as { state: { documentId: string } };
     // Act
     const { result, lines } = await captureStdout(() =>
-      recordFailure(event, lambdaContext('record-failure')),
+      recordFailure(event),
     );
     // Assess
     expect(result).toEqual({ reason: 'NOT_PDF', error: 'BadDocument', cause: 'NOT_PDF' });

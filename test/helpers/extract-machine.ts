@@ -6,7 +6,7 @@
 import '#local/polyfills.ts';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { StateMachine } from 'aws-local-stepfunctions';
+import { type RunOptions, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import {
   EXTRACT_ASL_PATH,
   EXTRACT_PLACEHOLDERS,
@@ -28,10 +28,12 @@ export const LOCAL_VALUES: Record<ExtractPlaceholder, string> = Object.fromEntri
   ]),
 ) as Record<ExtractPlaceholder, string>;
 
-export const definition = (): Record<string, unknown> =>
+export const definition = (): StateMachineDefinition =>
   JSON.parse(substitutePlaceholders(ASL_TEXT, LOCAL_VALUES));
 
-export type TaskOverride = (input: unknown) => Promise<unknown>;
+export type TaskOverride = NonNullable<
+  NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']
+>[string];
 
 export interface RunResult {
   readonly status: 'SUCCEEDED' | 'FAILED';
@@ -47,13 +49,15 @@ export const runExtract = async (
 ): Promise<RunResult> => {
   const machine = new StateMachine(definition(), { validationOptions: { checkArn: false } });
   const zeroWaits = Object.fromEntries(Object.keys(tasks).map((state) => [state, 0]));
-  const execution = machine.run(input, {
+  // Execution input is JSON on AWS; a round trip makes it so here too.
+  const json = JSON.parse(JSON.stringify(input));
+  const execution = machine.run(json, {
     overrides: { taskResourceLocalHandlers: tasks, retryIntervalOverrides: zeroWaits },
     context: {
       Execution: {
         Id: `arn:aws:states:us-east-1:000000000000:execution:extract:${name}`,
         Name: name,
-        Input: input,
+        Input: json,
         StartTime: new Date().toISOString(),
       },
     },

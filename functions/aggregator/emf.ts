@@ -1,0 +1,117 @@
+/**
+ * Reads a CloudWatch Logs subscription event (base64 gzip) and turns each log
+ * event into a per-document sample: EMF records MedExtract wrote are parsed,
+ * other lines are ignored, and EMF that does not match is counted as
+ * malformed instead of failing the batch.
+ */
+import { gunzipSync } from 'node:zlib';
+import { z } from 'zod';
+import type { DocumentSample } from '#shared/metrics-table.ts';
+
+const SubscriptionEventSchema = z.object({ awslogs: z.object({ data: z.string().min(1) }) });
+
+const LogsDataSchema = z.object({
+  messageType: z.enum(['DATA_MESSAGE', 'CONTROL_MESSAGE']),
+  logGroup: z.string(),
+  logStream: z.string(),
+  logEvents: z.array(
+    z.object({ id: z.string().min(1), timestamp: z.number(), message: z.string() }),
+  ),
+});
+
+const optionalNumber = z.number().finite().nonnegative().optional();
+
+/** The per-document EMF record written by RecordResult / RecordFailure. */
+const DocumentEmfSchema = z.object({
+  _aws: z.object({ Timestamp: z.number(), CloudWatchMetrics: z.array(z.unknown()).min(1) }),
+  Documents: z.literal(1),
+  Succeeded: z.union([z.literal(0), z.literal(1)]),
+  Failed: z.union([z.literal(0), z.literal(1)]),
+  LatencyMs: z.number().finite().nonnegative(),
+  Completeness: z.number().min(0).max(1).optional(),
+  AllRequiredPresent: z.union([z.literal(0), z.literal(1)]).optional(),
+  InputTokens: optionalNumber,
+  OutputTokens: optionalNumber,
+  costMicroUsd: z.string().regex(/^\d+$/).optional(),
+  documentId: z.string().regex(/^[0-9a-f]{64}$/),
+  promptVersion: z.string(),
+  experimentId: z.string(),
+  arm: z.string(),
+  reason: z.string(),
+});
+
+export interface ParsedRecord {
+  readonly logEventId: string;
+  readonly timestamp: number;
+  readonly documentId: string;
+  readonly promptVersion: string | null;
+  readonly experimentId: string | null;
+  readonly arm: string | null;
+  readonly sample: DocumentSample;
+}
+
+export interface ParsedBatch {
+  readonly records: ParsedRecord[];
+  readonly ignored: number;
+  readonly malformed: number;
+}
+
+/** Decodes the subscription payload; a payload that is not one throws. */
+export const decodeSubscription = (event: unknown): z.infer<typeof LogsDataSchema> => {
+  const { awslogs } = SubscriptionEventSchema.parse(event);
+  const json: unknown = JSON.parse(
+    gunzipSync(Buffer.from(awslogs.data, 'base64')).toString('utf-8'),
+  );
+  return LogsDataSchema.parse(json);
+};
+
+const isEmf = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && '_aws' in value;
+
+export const parseLogEvents = (data: z.infer<typeof LogsDataSchema>): ParsedBatch => {
+  const records: ParsedRecord[] = [];
+  let ignored = 0;
+  let malformed = 0;
+  if (data.messageType === 'CONTROL_MESSAGE')
+    return { records, ignored: data.logEvents.length, malformed };
+  for (const event of data.logEvents) {
+    let json: unknown;
+    try {
+      json = JSON.parse(event.message);
+    } catch {
+      ignored += 1;
+      continue;
+    }
+    if (!isEmf(json)) {
+      ignored += 1;
+      continue;
+    }
+    const parsed = DocumentEmfSchema.safeParse(json);
+    if (!parsed.success) {
+      malformed += 1;
+      continue;
+    }
+    const emf = parsed.data;
+    const blankToNull = (value: string) => (value === '' ? null : value);
+    records.push({
+      logEventId: event.id,
+      timestamp: emf._aws.Timestamp,
+      documentId: emf.documentId,
+      promptVersion: blankToNull(emf.promptVersion),
+      experimentId: blankToNull(emf.experimentId),
+      arm: blankToNull(emf.arm),
+      sample: {
+        succeeded: emf.Succeeded === 1,
+        reason: blankToNull(emf.reason),
+        latencyMs: emf.LatencyMs,
+        completeness: emf.Completeness ?? null,
+        allRequiredPresent:
+          emf.AllRequiredPresent === undefined ? null : emf.AllRequiredPresent === 1,
+        costMicroUsd: emf.costMicroUsd === undefined ? null : Number(emf.costMicroUsd),
+        inputTokens: emf.InputTokens ?? null,
+        outputTokens: emf.OutputTokens ?? null,
+      },
+    });
+  }
+  return { records, ignored, malformed };
+};

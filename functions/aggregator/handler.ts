@@ -1,0 +1,43 @@
+/**
+ * Aggregator: CloudWatch Logs subscription events carrying EMF records ->
+ * DynamoDB roll-ups per (prompt version, hour) and (experiment, arm, hour).
+ * Idempotent per log event; non-EMF lines ignored; malformed EMF counted and
+ * logged, never a crash.
+ */
+import { METRICS_TABLE } from '#infra/resources.ts';
+import { dynamoDocumentClient } from '#shared/clients.ts';
+import { requireEnv } from '#shared/env.ts';
+import { createObservability } from '#shared/powertools.ts';
+import { decodeSubscription, parseLogEvents } from './emf.ts';
+import { writeRecord } from './rollup-writer.ts';
+
+const config = { table: requireEnv(METRICS_TABLE.envVar) };
+const { logger } = createObservability('aggregator');
+
+export interface AggregatorResult {
+  readonly counted: number;
+  readonly duplicates: number;
+  readonly ignored: number;
+  readonly malformed: number;
+}
+
+export const handler = async (event: unknown): Promise<AggregatorResult> => {
+  const data = decodeSubscription(event);
+  const batch = parseLogEvents(data);
+  if (batch.malformed > 0) {
+    logger.warn('Malformed EMF records skipped', {
+      malformed: batch.malformed,
+      logGroup: data.logGroup,
+    });
+  }
+  let counted = 0;
+  let duplicates = 0;
+  for (const record of batch.records) {
+    const outcome = await writeRecord(dynamoDocumentClient(), config.table, record);
+    if (outcome === 'counted') counted += 1;
+    else duplicates += 1;
+  }
+  const result = { counted, duplicates, ignored: batch.ignored, malformed: batch.malformed };
+  logger.info('Roll-ups updated', { ...result });
+  return result;
+};

@@ -1,0 +1,156 @@
+/**
+ * Roll-up items of the metrics table: one per (prompt version, hour) and per
+ * (experiment, arm, hour), updated with atomic ADDs. Flat attribute names
+ * (`failed_<REASON>`, `lat_<bucket>`) let one UpdateExpression add to any of
+ * them without first creating a map.
+ */
+import { z } from 'zod';
+import { bucketIndex, type Histogram } from './domain/histogram.ts';
+
+export const promptVersionKey = (version: string, hour: string) => ({
+  pk: `PV#${version}`,
+  sk: `H#${hour}`,
+});
+
+export const experimentArmKey = (experimentId: string, arm: string, hour: string) => ({
+  pk: `EXP#${experimentId}#${arm}`,
+  sk: `H#${hour}`,
+});
+
+/** Marker that a log event was counted; expires after the redelivery window. */
+export const dedupKey = (logEventId: string) => ({ pk: `DEDUP#${logEventId}`, sk: 'EVENT' });
+export const DEDUP_TTL_SECONDS = 7 * 24 * 3600;
+
+/** `2026-11-27T15` for a timestamp in ms (UTC hour). */
+export const hourOf = (timestampMs: number): string =>
+  new Date(timestampMs).toISOString().slice(0, 13);
+
+/** One document's contribution to its roll-ups. */
+export interface DocumentSample {
+  readonly succeeded: boolean;
+  readonly reason: string | null;
+  readonly latencyMs: number;
+  readonly completeness: number | null;
+  readonly allRequiredPresent: boolean | null;
+  readonly costMicroUsd: number | null;
+  readonly inputTokens: number | null;
+  readonly outputTokens: number | null;
+}
+
+const REASON_PATTERN = /^[A-Z_]{1,40}$/;
+
+/** The ADD clause and values that fold one sample into a roll-up item. */
+export const rollupUpdate = (
+  sample: DocumentSample,
+): { UpdateExpression: string; ExpressionAttributeValues: Record<string, number> } => {
+  const adds: Record<string, number> = {
+    documents: 1,
+    succeeded: sample.succeeded ? 1 : 0,
+    failed: sample.succeeded ? 0 : 1,
+    latencySum: sample.latencyMs,
+    [`lat_${bucketIndex(sample.latencyMs)}`]: 1,
+  };
+  if (!sample.succeeded && sample.reason && REASON_PATTERN.test(sample.reason)) {
+    adds[`failed_${sample.reason}`] = 1;
+  }
+  const moments = (name: string, value: number | null) => {
+    if (value === null) return;
+    adds[`${name}N`] = 1;
+    adds[`${name}Sum`] = value;
+    adds[`${name}SumSq`] = value * value;
+  };
+  moments('completeness', sample.completeness);
+  moments('cost', sample.costMicroUsd);
+  moments('inputTokens', sample.inputTokens);
+  moments('outputTokens', sample.outputTokens);
+  if (sample.allRequiredPresent !== null) {
+    adds.allRequiredN = 1;
+    adds.allRequiredPresent = sample.allRequiredPresent ? 1 : 0;
+  }
+  const names = Object.keys(adds);
+  return {
+    UpdateExpression: `ADD ${names.map((name, i) => `${name} :v${i}`).join(', ')}`,
+    ExpressionAttributeValues: Object.fromEntries(
+      names.map((name, i) => [`:v${i}`, adds[name] ?? 0]),
+    ),
+  };
+};
+
+export interface Moments {
+  readonly n: number;
+  readonly sum: number;
+  readonly sumSq: number;
+}
+
+/** A roll-up as read back, hours summed. */
+export interface Rollup {
+  readonly documents: number;
+  readonly succeeded: number;
+  readonly failed: number;
+  readonly failedByReason: Record<string, number>;
+  readonly latencySum: number;
+  readonly latencyHistogram: Histogram;
+  readonly completeness: Moments;
+  readonly cost: Moments;
+  readonly inputTokens: Moments;
+  readonly outputTokens: Moments;
+  readonly allRequiredN: number;
+  readonly allRequiredPresent: number;
+}
+
+export const emptyRollup = (): Rollup => ({
+  documents: 0,
+  succeeded: 0,
+  failed: 0,
+  failedByReason: {},
+  latencySum: 0,
+  latencyHistogram: {},
+  completeness: { n: 0, sum: 0, sumSq: 0 },
+  cost: { n: 0, sum: 0, sumSq: 0 },
+  inputTokens: { n: 0, sum: 0, sumSq: 0 },
+  outputTokens: { n: 0, sum: 0, sumSq: 0 },
+  allRequiredN: 0,
+  allRequiredPresent: 0,
+});
+
+const NumberRecord = z.record(z.string(), z.unknown());
+
+/** Adds a raw roll-up item (one hour) into an accumulated roll-up. */
+export const addItem = (acc: Rollup, raw: unknown): Rollup => {
+  const item = NumberRecord.parse(raw);
+  const num = (name: string): number => {
+    const value = item[name];
+    return typeof value === 'number' ? value : 0;
+  };
+  const failedByReason = { ...acc.failedByReason };
+  const latencyHistogram: Record<string, number> = { ...acc.latencyHistogram };
+  for (const [name, value] of Object.entries(item)) {
+    if (typeof value !== 'number') continue;
+    if (name.startsWith('failed_')) {
+      const reason = name.slice('failed_'.length);
+      failedByReason[reason] = (failedByReason[reason] ?? 0) + value;
+    } else if (name.startsWith('lat_')) {
+      const bucket = name.slice('lat_'.length);
+      latencyHistogram[bucket] = (latencyHistogram[bucket] ?? 0) + value;
+    }
+  }
+  const moments = (name: string, m: Moments): Moments => ({
+    n: m.n + num(`${name}N`),
+    sum: m.sum + num(`${name}Sum`),
+    sumSq: m.sumSq + num(`${name}SumSq`),
+  });
+  return {
+    documents: acc.documents + num('documents'),
+    succeeded: acc.succeeded + num('succeeded'),
+    failed: acc.failed + num('failed'),
+    failedByReason,
+    latencySum: acc.latencySum + num('latencySum'),
+    latencyHistogram,
+    completeness: moments('completeness', acc.completeness),
+    cost: moments('cost', acc.cost),
+    inputTokens: moments('inputTokens', acc.inputTokens),
+    outputTokens: moments('outputTokens', acc.outputTokens),
+    allRequiredN: acc.allRequiredN + num('allRequiredN'),
+    allRequiredPresent: acc.allRequiredPresent + num('allRequiredPresent'),
+  };
+};

@@ -1,0 +1,177 @@
+/**
+ * Aggregator against DynamoDB Local: EMF written by the real metrics code is
+ * rolled up per prompt version and per experiment arm, a redelivered log event
+ * is counted once, and junk never crashes the batch.
+ */
+
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { METRICS_TABLE, physicalName } from '#infra/resources.ts';
+import { type DynamoDbLocal, ensureTables, startDynamoDbLocal } from '#local/dynamodb.ts';
+import { type DocumentOutcome, emitDocumentMetrics } from '#shared/document-metrics.ts';
+import { bucketIndex } from '#shared/domain/histogram.ts';
+import {
+  addItem,
+  emptyRollup,
+  experimentArmKey,
+  hourOf,
+  promptVersionKey,
+} from '#shared/metrics-table.ts';
+import { captureStdout, setHandlerEnv } from '#test/helpers/handler-env.ts';
+import { subscriptionEvent, type TestLogEvent } from '#test/helpers/logs-subscription.ts';
+
+const STAGE = 'aggtest';
+const table = physicalName(STAGE, METRICS_TABLE.suffix);
+let ddb: DynamoDbLocal;
+let client: DynamoDBDocumentClient;
+let handler: typeof import('#functions/aggregator/handler.ts')['handler'];
+
+beforeAll(async () => {
+  ddb = await startDynamoDbLocal();
+  const raw = new DynamoDBClient({
+    endpoint: ddb.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+  });
+  await ensureTables(raw, STAGE);
+  client = DynamoDBDocumentClient.from(raw);
+  setHandlerEnv({ METRICS_TABLE_NAME: table, AWS_ENDPOINT_URL_DYNAMODB: ddb.endpoint });
+  ({ handler } = await import('#functions/aggregator/handler.ts'));
+}, 60_000);
+afterAll(async () => ddb?.stop());
+
+let seq = 0;
+const docId = (n: number) => n.toString(16).padStart(64, '0');
+
+/** EMF lines exactly as RecordResult/RecordFailure print them. */
+const emfFor = async (outcome: Partial<DocumentOutcome>): Promise<TestLogEvent> => {
+  const metrics = new Metrics({ namespace: 'MedExtract/test', serviceName: 'medextract' });
+  const doc: DocumentOutcome = {
+    documentId: docId(++seq),
+    outcome: 'Succeeded',
+    reason: null,
+    promptVersion: '2.0.0',
+    experimentId: null,
+    arm: null,
+    latencyMs: 1200,
+    modelLatencyMs: 800,
+    inputTokens: 2000,
+    outputTokens: 500,
+    costMicroUsd: 4500,
+    completeness: 0.8,
+    allRequiredPresent: true,
+    ...outcome,
+  };
+  const { lines } = await captureStdout(async () => emitDocumentMetrics(metrics, doc));
+  const message = lines.find((l) => l.includes('"_aws"'));
+  if (!message) throw new Error('no EMF printed');
+  return { id: `3${String(seq).padStart(55, '0')}`, timestamp: Date.now(), message };
+};
+
+const readRollup = async (key: { pk: string; sk: string }) => {
+  const item = await client.send(new GetCommand({ TableName: table, Key: key }));
+  return addItem(emptyRollup(), item.Item ?? {});
+};
+
+describe('aggregator', () => {
+  it('rolls documents up per prompt version and hour, with sums, squares and a histogram', async () => {
+    // Prepare
+    const version = `9.0.${++seq}`;
+    const events = [
+      await emfFor({
+        promptVersion: version,
+        completeness: 0.5,
+        costMicroUsd: 1000,
+        latencyMs: 1000,
+      }),
+      await emfFor({
+        promptVersion: version,
+        completeness: 1,
+        costMicroUsd: 3000,
+        latencyMs: 3000,
+      }),
+      await emfFor({
+        promptVersion: version,
+        outcome: 'Failed',
+        reason: 'NOT_PDF',
+        completeness: null,
+        allRequiredPresent: null,
+        costMicroUsd: null,
+        inputTokens: null,
+        outputTokens: null,
+        latencyMs: 200,
+      }),
+    ];
+    // Act
+    const result = await handler(subscriptionEvent(events));
+    // Assess
+    expect(result).toEqual({ counted: 3, duplicates: 0, ignored: 0, malformed: 0 });
+    const r = await readRollup(promptVersionKey(version, hourOf(Date.now())));
+    expect(r.documents).toBe(3);
+    expect(r.succeeded).toBe(2);
+    expect(r.failed).toBe(1);
+    expect(r.failedByReason).toEqual({ NOT_PDF: 1 });
+    expect(r.completeness).toEqual({ n: 2, sum: 1.5, sumSq: 1.25 });
+    expect(r.cost).toEqual({ n: 2, sum: 4000, sumSq: 10_000_000 });
+    expect(r.inputTokens).toEqual({ n: 2, sum: 4000, sumSq: 8_000_000 });
+    expect(r.allRequiredPresent).toBe(2);
+    expect(r.latencySum).toBe(4200);
+    expect(r.latencyHistogram).toEqual({
+      [String(bucketIndex(1000))]: 1,
+      [String(bucketIndex(3000))]: 1,
+      [String(bucketIndex(200))]: 1,
+    });
+  });
+
+  it('counts a log event delivered twice exactly once', async () => {
+    const version = `9.1.${++seq}`;
+    const event = await emfFor({ promptVersion: version });
+    const first = await handler(subscriptionEvent([event]));
+    const again = await handler(subscriptionEvent([event]));
+    expect(first.counted).toBe(1);
+    expect(again).toEqual({ counted: 0, duplicates: 1, ignored: 0, malformed: 0 });
+    expect((await readRollup(promptVersionKey(version, hourOf(Date.now())))).documents).toBe(1);
+  });
+
+  it('rolls enrolled documents up per experiment arm as well', async () => {
+    const experimentId = `exp-${++seq}`;
+    await handler(
+      subscriptionEvent([
+        await emfFor({ experimentId, arm: 'control' }),
+        await emfFor({ experimentId, arm: 'treatment' }),
+        await emfFor({ experimentId, arm: 'treatment' }),
+      ]),
+    );
+    const hour = hourOf(Date.now());
+    expect((await readRollup(experimentArmKey(experimentId, 'control', hour))).documents).toBe(1);
+    expect((await readRollup(experimentArmKey(experimentId, 'treatment', hour))).documents).toBe(2);
+  });
+
+  it('ignores non-EMF lines and counts malformed EMF without failing the batch', async () => {
+    const version = `9.2.${++seq}`;
+    const good = await emfFor({ promptVersion: version });
+    const result = await handler(
+      subscriptionEvent([
+        { id: 'a1', timestamp: Date.now(), message: 'START RequestId: 1234 Version: $LATEST' },
+        {
+          id: 'a2',
+          timestamp: Date.now(),
+          message: '{"level":"INFO","message":"Document loaded"}',
+        },
+        {
+          id: 'a3',
+          timestamp: Date.now(),
+          message: '{"_aws":{"Timestamp":1,"CloudWatchMetrics":[]},"Documents":"many"}',
+        },
+        good,
+      ]),
+    );
+    expect(result).toEqual({ counted: 1, duplicates: 0, ignored: 2, malformed: 1 });
+  });
+
+  it('rejects a payload that is not a subscription event', async () => {
+    await expect(handler({ Records: [] })).rejects.toThrow();
+  });
+});
