@@ -1,0 +1,284 @@
+/**
+ * CloudWatch Logs stand-in for handlers run in process: stdout written while a
+ * function runs goes to that function's log file, and its EMF lines are
+ * delivered to subscribers in the real CloudWatch Logs subscription event
+ * shape (base64 of gzipped JSON), as a subscription filter would.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomBytes, randomInt } from 'node:crypto';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { z } from 'zod';
+
+/** One log event as CloudWatch Logs delivers it to a subscription. */
+export interface LogEvent {
+  /** Numeric string, unique, fixed when the line is captured (redeliveries keep it). */
+  readonly id: string;
+  readonly timestamp: number;
+  readonly message: string;
+}
+
+/** The decoded payload of a CloudWatch Logs subscription event. */
+export interface LogsSubscriptionPayload {
+  readonly messageType: 'DATA_MESSAGE';
+  readonly owner: string;
+  readonly logGroup: string;
+  readonly logStream: string;
+  readonly subscriptionFilters: readonly string[];
+  readonly logEvents: readonly LogEvent[];
+}
+
+/** What a subscribed Lambda function receives: `awslogs.data` is base64(gzip(JSON)). */
+export interface LogsSubscriptionEvent {
+  readonly awslogs: { readonly data: string };
+}
+
+export type EmfListener = (event: LogsSubscriptionEvent) => void | Promise<void>;
+
+export interface LogCaptureOptions {
+  /** Log files go to `<dataDir>/logs/<functionName>.log`; none without it. */
+  readonly dataDir?: string;
+  /** Also print captured lines to the terminal; default false. */
+  readonly echo?: boolean;
+  /** Delivery delay for a partly filled batch; default 250 ms. */
+  readonly flushIntervalMs?: number;
+  /** Events per delivery; default 100. */
+  readonly batchSize?: number;
+  /** Receives listener failures; default: a line with the error name on stderr. */
+  readonly onError?: (error: unknown) => void;
+}
+
+export interface EmfSubscriptionOptions {
+  /** Deliver only these functions' log groups; default all. */
+  readonly functionNames?: readonly string[];
+}
+
+export interface LogCapture {
+  /** Runs `fn` with stdout attributed to log group `/aws/lambda/<functionName>`. */
+  runAsFunction<T>(functionName: string, fn: () => T | Promise<T>): Promise<T>;
+  /** Subscribes to EMF log events; returns an unsubscribe function. */
+  onEmf(listener: EmfListener, options?: EmfSubscriptionOptions): () => void;
+  /** Delivers every pending batch now and waits for the listeners. */
+  flush(): Promise<void>;
+  /** Flushes, then puts the original `process.stdout.write` back. */
+  restore(): Promise<void>;
+}
+
+/** Subscription filter name the local runtime reports, as the CDK app names it. */
+export const EMF_SUBSCRIPTION_FILTER = 'emf-to-aggregator';
+const OWNER = '000000000000';
+const FUNCTION_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+const payloadSchema = z.object({
+  messageType: z.literal('DATA_MESSAGE'),
+  owner: z.string(),
+  logGroup: z.string(),
+  logStream: z.string(),
+  subscriptionFilters: z.array(z.string()),
+  logEvents: z.array(z.object({ id: z.string(), timestamp: z.number(), message: z.string() })),
+});
+
+/** Decodes `awslogs.data` (base64, gzip, JSON) into its payload. */
+export const decodeLogsSubscriptionEvent = (
+  event: LogsSubscriptionEvent,
+): LogsSubscriptionPayload =>
+  payloadSchema.parse(
+    JSON.parse(gunzipSync(Buffer.from(event.awslogs.data, 'base64')).toString('utf8')),
+  );
+
+/** Encodes a payload as CloudWatch Logs does for a subscription delivery. */
+export const encodeLogsSubscriptionEvent = (
+  payload: LogsSubscriptionPayload,
+): LogsSubscriptionEvent => ({
+  awslogs: { data: gzipSync(Buffer.from(JSON.stringify(payload))).toString('base64') },
+});
+
+const emfShape = z.object({
+  _aws: z.object({ CloudWatchMetrics: z.array(z.unknown()) }).loose(),
+});
+
+/** True for a line that is an EMF document (JSON with `_aws.CloudWatchMetrics`). */
+export const isEmfLine = (line: string): boolean => {
+  if (!line.startsWith('{')) return false;
+  try {
+    return emfShape.safeParse(JSON.parse(line)).success;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Returns a generator of CloudWatch-style event ids: 56-digit numeric strings,
+ * increasing within a process (millisecond clock first, then a per-process
+ * random part, then a counter), so ids never repeat across restarts.
+ */
+export const createEventIdGenerator = (): ((timestamp: number) => string) => {
+  const instance = `${randomInt(1e10)}`.padStart(10, '0') + `${randomInt(1e10)}`.padStart(10, '0');
+  let counter = 0;
+  return (timestamp) => {
+    counter += 1;
+    return `${String(timestamp).padStart(15, '0')}${instance}${String(counter).padStart(21, '0')}`;
+  };
+};
+
+interface Invocation {
+  readonly functionName: string;
+  partial: string;
+}
+
+interface Batch {
+  readonly functionName: string;
+  readonly events: LogEvent[];
+}
+
+type StdoutWriteCallback = (error?: Error | null) => void;
+
+let installed: LogCapture | undefined;
+
+/**
+ * Patches `process.stdout.write` once (only one capture may be installed at a
+ * time) and returns the capture. Lines written outside `runAsFunction` pass
+ * through untouched.
+ */
+export const installLogCapture = (options: LogCaptureOptions = {}): LogCapture => {
+  if (installed) throw new Error('LOG_CAPTURE_INSTALLED: restore the current capture first');
+  const echo = options.echo ?? false;
+  const flushIntervalMs = options.flushIntervalMs ?? 250;
+  const batchSize = options.batchSize ?? 100;
+  const onError =
+    options.onError ??
+    ((error: unknown) =>
+      process.stderr.write(
+        `log-capture: listener failed: ${error instanceof Error ? error.name : 'Error'}\n`,
+      ));
+  const logDir = options.dataDir ? join(resolve(options.dataDir), 'logs') : undefined;
+  if (logDir) mkdirSync(logDir, { recursive: true });
+
+  const storage = new AsyncLocalStorage<Invocation>();
+  const nextId = createEventIdGenerator();
+  const day = new Date().toISOString().slice(0, 10).replaceAll('-', '/');
+  const streamSuffix = randomBytes(16).toString('hex');
+  const listeners = new Map<EmfListener, EmfSubscriptionOptions>();
+  const batches = new Map<string, Batch>();
+  const inFlight = new Set<Promise<void>>();
+  let timer: NodeJS.Timeout | undefined;
+
+  const original = process.stdout.write;
+
+  const deliver = (batch: Batch) => {
+    const payload: LogsSubscriptionPayload = {
+      messageType: 'DATA_MESSAGE',
+      owner: OWNER,
+      logGroup: `/aws/lambda/${batch.functionName}`,
+      logStream: `${day}/[$LATEST]${streamSuffix}`,
+      subscriptionFilters: [EMF_SUBSCRIPTION_FILTER],
+      logEvents: batch.events,
+    };
+    const event = encodeLogsSubscriptionEvent(payload);
+    for (const [listener, filter] of listeners) {
+      if (filter.functionNames && !filter.functionNames.includes(batch.functionName)) continue;
+      // Outside any invocation, so a listener's own output is not attributed
+      // to the function whose lines it receives.
+      const work = storage.exit(() =>
+        Promise.resolve()
+          .then(() => listener(event))
+          .catch(onError),
+      );
+      inFlight.add(work);
+      void work.finally(() => inFlight.delete(work));
+    }
+  };
+
+  const deliverAll = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    const ready = [...batches.values()];
+    batches.clear();
+    for (const batch of ready) deliver(batch);
+  };
+
+  const scheduleDelivery = () => {
+    if (timer) return;
+    timer = storage.exit(() => setTimeout(deliverAll, flushIntervalMs));
+    timer.unref();
+  };
+
+  const handleLine = (functionName: string, line: string) => {
+    if (logDir) appendFileSync(join(logDir, `${functionName}.log`), `${line}\n`);
+    if (echo) original.call(process.stdout, `${line}\n`);
+    if (!isEmfLine(line)) return;
+    const timestamp = Date.now();
+    const batch = batches.get(functionName) ?? { functionName, events: [] };
+    batches.set(functionName, batch);
+    batch.events.push({ id: nextId(timestamp), timestamp, message: line });
+    if (batch.events.length >= batchSize) {
+      batches.delete(functionName);
+      deliver(batch);
+    } else {
+      scheduleDelivery();
+    }
+  };
+
+  const consume = (invocation: Invocation, text: string) => {
+    const lines = (invocation.partial + text).split('\n');
+    invocation.partial = lines.pop() ?? '';
+    for (const line of lines) handleLine(invocation.functionName, line);
+  };
+
+  function patchedWrite(
+    chunk: Uint8Array | string,
+    encodingOrCallback?: BufferEncoding | StdoutWriteCallback,
+    callback?: StdoutWriteCallback,
+  ): boolean {
+    const invocation = storage.getStore();
+    if (!invocation) {
+      return typeof encodingOrCallback === 'function'
+        ? original.call(process.stdout, chunk, undefined, encodingOrCallback)
+        : original.call(process.stdout, chunk, encodingOrCallback, callback);
+    }
+    const encoding = typeof encodingOrCallback === 'string' ? encodingOrCallback : 'utf8';
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString(encoding);
+    consume(invocation, text);
+    const done = typeof encodingOrCallback === 'function' ? encodingOrCallback : callback;
+    if (done) process.nextTick(done);
+    return true;
+  }
+
+  process.stdout.write = patchedWrite;
+
+  const flush = async () => {
+    deliverAll();
+    while (inFlight.size > 0) await Promise.all([...inFlight]);
+  };
+
+  const capture: LogCapture = {
+    runAsFunction: async (functionName, fn) => {
+      if (!FUNCTION_NAME.test(functionName)) {
+        throw new Error('INVALID_FUNCTION_NAME: use 1-64 letters, digits, - or _');
+      }
+      const invocation: Invocation = { functionName, partial: '' };
+      try {
+        return await storage.run(invocation, fn);
+      } finally {
+        if (invocation.partial !== '') {
+          const rest = invocation.partial;
+          invocation.partial = '';
+          handleLine(functionName, rest);
+        }
+      }
+    },
+    onEmf: (listener, subscription = {}) => {
+      listeners.set(listener, subscription);
+      return () => listeners.delete(listener);
+    },
+    flush,
+    restore: async () => {
+      await flush();
+      if (process.stdout.write === patchedWrite) process.stdout.write = original;
+      if (installed === capture) installed = undefined;
+    },
+  };
+  installed = capture;
+  return capture;
+};

@@ -1,0 +1,407 @@
+/**
+ * S3 and SQS stand-in: fauxqs 1.9.2 served on 127.0.0.1, an "object created"
+ * signal taken from its HTTP layer, an optional on-disk snapshot of S3 objects,
+ * and creation of the documents bucket and the queues the CDK app defines.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  ListBucketsCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  type QueueAttributeName,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import { buildApp } from 'fauxqs';
+import { z } from 'zod';
+import { physicalName, QUEUES, type QueueDefinition } from '#infra/resources.ts';
+
+/** Account id fauxqs uses in every ARN and queue URL. */
+export const LOCAL_ACCOUNT_ID = '000000000000';
+export const LOCAL_REGION = 'us-east-1';
+
+/**
+ * SDK client settings for a local endpoint: fixed region, dummy credentials.
+ * S3 clients also take {@link localS3ClientConfig}.
+ */
+export const localClientConfig = (endpoint: string) => ({
+  endpoint,
+  region: LOCAL_REGION,
+  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+});
+
+/**
+ * S3 client settings for a local endpoint: path-style addressing, because
+ * `<bucket>.127.0.0.1` is not a host name.
+ */
+export const localS3ClientConfig = (endpoint: string) => ({
+  ...localClientConfig(endpoint),
+  forcePathStyle: true,
+});
+
+/** How an object came to exist; names match the S3 `ObjectCreated:*` event names. */
+export type ObjectCreatedKind = 'Put' | 'Copy' | 'CompleteMultipartUpload';
+
+/** One object written to the local S3, as S3 describes it in an event notification. */
+export interface ObjectCreatedEvent {
+  readonly kind: ObjectCreatedKind;
+  readonly bucket: string;
+  /** The key as stored (decoded), not URL-encoded. */
+  readonly key: string;
+  readonly size: number;
+  /** Hex ETag without the surrounding quotes, as in S3 event notifications. */
+  readonly eTag: string;
+  readonly time: Date;
+  readonly requestId: string;
+  readonly hostId: string;
+  readonly sourceIp: string;
+}
+
+/** Receives object-created events; a returned promise is awaited by `stop()`. */
+export type ObjectCreatedListener = (event: ObjectCreatedEvent) => void | Promise<void>;
+
+export interface S3SqsOptions {
+  /** Fixed port; default: a free port chosen by the OS. */
+  readonly port?: number;
+  /**
+   * Folder for an S3 snapshot: buckets and objects are restored from it at
+   * start and written back on `stop()`. Queues and messages are not kept
+   * (fauxqs 1.9.2 keeps them in memory only).
+   */
+  readonly dataDir?: string;
+}
+
+export interface S3Sqs {
+  /** `http://127.0.0.1:<port>`, for S3 and SQS clients alike. */
+  readonly endpoint: string;
+  readonly port: number;
+  /** Objects restored from the snapshot at start. */
+  readonly restoredObjects: number;
+  /** Subscribes to object creation (PutObject, CopyObject, CompleteMultipartUpload). */
+  onObjectCreated(listener: ObjectCreatedListener): () => void;
+  /** Resolves when every object-created observation and listener call so far has finished. */
+  settled(): Promise<void>;
+  /** Waits for listener work, writes the snapshot (with `dataDir`), closes the server. */
+  stop(): Promise<void>;
+}
+
+const snapshotSchema = z.object({
+  version: z.literal(1),
+  buckets: z.array(z.string()),
+  objects: z.array(
+    z.object({
+      bucket: z.string(),
+      key: z.string(),
+      file: z.string(),
+      contentType: z.string().optional(),
+      metadata: z.record(z.string(), z.string()),
+    }),
+  ),
+});
+type Snapshot = z.infer<typeof snapshotSchema>;
+
+const s3ParamsSchema = z.object({ bucket: z.string(), '*': z.string().optional() });
+const queryWithUploadId = z.object({ uploadId: z.string().min(1) }).loose();
+const queryWithPart = z.object({ partNumber: z.string().min(1) }).loose();
+
+/** The parts of a Fastify request that identify an S3 action. */
+interface RequestView {
+  readonly method: string;
+  readonly routeOptions: { readonly url?: string | undefined };
+  readonly query: unknown;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+}
+
+/** Which `ObjectCreated` action a finished request performed, if any. */
+const createdKind = (request: RequestView, statusCode: number): ObjectCreatedKind | undefined => {
+  if (statusCode !== 200 || request.routeOptions.url !== '/:bucket/*') return undefined;
+  const hasUploadId = queryWithUploadId.safeParse(request.query).success;
+  if (request.method === 'PUT') {
+    if (hasUploadId && queryWithPart.safeParse(request.query).success) return undefined;
+    return request.headers['x-amz-copy-source'] ? 'Copy' : 'Put';
+  }
+  if (request.method === 'POST' && hasUploadId) return 'CompleteMultipartUpload';
+  return undefined;
+};
+
+const headerText = (value: unknown): string => (typeof value === 'string' ? value : '');
+
+/** Path of a stored object in fauxqs's path-style routes, each key segment encoded. */
+const objectPath = (bucket: string, key: string): string =>
+  `/${encodeURIComponent(bucket)}/${key.split('/').map(encodeURIComponent).join('/')}`;
+
+const snapshotFile = (bucket: string, key: string): string =>
+  createHash('sha256').update(bucket).update('\0').update(key).digest('hex');
+
+const readSnapshot = (folder: string): Snapshot | undefined => {
+  const manifest = join(folder, 'manifest.json');
+  if (!existsSync(manifest)) return undefined;
+  return snapshotSchema.parse(JSON.parse(readFileSync(manifest, 'utf8')));
+};
+
+const snapshotClient = (endpoint: string) =>
+  new S3Client({
+    ...localS3ClientConfig(endpoint),
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+
+const restoreSnapshot = async (endpoint: string, folder: string): Promise<number> => {
+  const snapshot = readSnapshot(folder);
+  if (!snapshot) return 0;
+  const s3 = snapshotClient(endpoint);
+  try {
+    for (const bucket of snapshot.buckets)
+      await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    for (const object of snapshot.objects) {
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: object.bucket,
+          Key: object.key,
+          Body: readFileSync(join(folder, 'objects', object.file)),
+          ContentType: object.contentType,
+          Metadata: object.metadata,
+        }),
+      );
+    }
+    return snapshot.objects.length;
+  } finally {
+    s3.destroy();
+  }
+};
+
+/** Writes every bucket and object to `<folder>.tmp`, then swaps it in. */
+const writeSnapshot = async (endpoint: string, folder: string): Promise<void> => {
+  const staging = `${folder}.tmp`;
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(join(staging, 'objects'), { recursive: true });
+  const s3 = snapshotClient(endpoint);
+  const snapshot: Snapshot = { version: 1, buckets: [], objects: [] };
+  try {
+    const buckets = await s3.send(new ListBucketsCommand({}));
+    for (const { Name: bucket } of buckets.Buckets ?? []) {
+      if (!bucket) continue;
+      snapshot.buckets.push(bucket);
+      let token: string | undefined;
+      do {
+        const page = await s3.send(
+          new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }),
+        );
+        for (const { Key: key } of page.Contents ?? []) {
+          if (key === undefined) continue;
+          const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+          const file = snapshotFile(bucket, key);
+          writeFileSync(
+            join(staging, 'objects', file),
+            (await object.Body?.transformToByteArray()) ?? new Uint8Array(),
+          );
+          snapshot.objects.push({
+            bucket,
+            key,
+            file,
+            contentType: object.ContentType,
+            metadata: object.Metadata ?? {},
+          });
+        }
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
+    }
+  } finally {
+    s3.destroy();
+  }
+  writeFileSync(join(staging, 'manifest.json'), JSON.stringify(snapshot));
+  rmSync(folder, { recursive: true, force: true });
+  renameSync(staging, folder);
+};
+
+/**
+ * Starts fauxqs (S3 + SQS on one endpoint) on 127.0.0.1. fauxqs's own
+ * `startFauxqs` binds 0.0.0.0, so the app is built and bound here.
+ *
+ * Object creation is observed with a Fastify `onResponse` hook: after a
+ * successful PutObject, CopyObject or CompleteMultipartUpload, an in-process
+ * HEAD (`app.inject`, no socket) reads the stored size and ETag.
+ */
+export const startS3Sqs = async (options: S3SqsOptions = {}): Promise<S3Sqs> => {
+  const app = buildApp({ logger: false });
+  const listeners = new Set<ObjectCreatedListener>();
+  const pending = new Set<Promise<void>>();
+
+  const track = (work: Promise<void>) => {
+    pending.add(work);
+    void work.finally(() => pending.delete(work));
+  };
+
+  const observe = async (
+    request: RequestView & { readonly params: unknown; readonly ip: string },
+    reply: { readonly statusCode: number; getHeader(name: string): unknown },
+  ) => {
+    const kind = createdKind(request, reply.statusCode);
+    if (!kind || listeners.size === 0) return;
+    const params = s3ParamsSchema.parse(request.params);
+    const key = params['*'];
+    if (!key) return;
+    const head = await app.inject({ method: 'HEAD', url: objectPath(params.bucket, key) });
+    if (head.statusCode !== 200) return;
+    const event: ObjectCreatedEvent = {
+      kind,
+      bucket: params.bucket,
+      key,
+      size: Number(head.headers['content-length'] ?? 0),
+      eTag: headerText(head.headers.etag).replaceAll('"', ''),
+      time: new Date(),
+      requestId:
+        headerText(reply.getHeader('x-amz-request-id')) ||
+        randomUUID().replaceAll('-', '').slice(0, 16).toUpperCase(),
+      hostId: headerText(reply.getHeader('x-amz-id-2')) || 'local',
+      sourceIp: request.ip,
+    };
+    for (const listener of listeners) {
+      // Listener work (an SQS send) runs after the response, as S3 delivers
+      // notifications asynchronously; stop() waits for it.
+      track(
+        Promise.resolve()
+          .then(() => listener(event))
+          .catch((error: unknown) => {
+            process.stderr.write(
+              `s3-sqs: object-created listener failed: ${error instanceof Error ? error.name : 'Error'}\n`,
+            );
+          }),
+      );
+    }
+  };
+
+  // onResponse, not onSend: fauxqs's async handlers call reply.send() and
+  // resolve undefined, so an onSend hook that awaits makes Fastify send twice.
+  app.addHook('onResponse', (request, reply, done) => {
+    track(
+      observe(request, reply).catch((error: unknown) => {
+        process.stderr.write(
+          `s3-sqs: object-created observation failed: ${error instanceof Error ? error.name : 'Error'}\n`,
+        );
+      }),
+    );
+    done();
+  });
+
+  const endpoint = await app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
+  const port = Number(new URL(endpoint).port);
+  const snapshotFolder = options.dataDir ? join(resolve(options.dataDir), 's3') : undefined;
+  let restoredObjects = 0;
+  try {
+    if (snapshotFolder) restoredObjects = await restoreSnapshot(endpoint, snapshotFolder);
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+
+  const settled = async () => {
+    while (pending.size > 0) await Promise.all([...pending]);
+  };
+
+  let stopping: Promise<void> | undefined;
+  return {
+    endpoint,
+    port,
+    restoredObjects,
+    onObjectCreated: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    settled,
+    stop: () => {
+      stopping ??= (async () => {
+        await settled();
+        listeners.clear();
+        try {
+          if (snapshotFolder) await writeSnapshot(endpoint, snapshotFolder);
+        } finally {
+          await app.close();
+        }
+      })();
+      return stopping;
+    },
+  };
+};
+
+/** Queue attributes for one definition (the redrive policy needs the DLQ's ARN). */
+const queueAttributes = (
+  definition: QueueDefinition,
+  deadLetterArn: string | undefined,
+): Partial<Record<QueueAttributeName, string>> => ({
+  VisibilityTimeout: String(definition.visibilityTimeoutSeconds),
+  MessageRetentionPeriod: String(definition.retentionSeconds),
+  ...(definition.deadLetter && deadLetterArn
+    ? {
+        RedrivePolicy: JSON.stringify({
+          deadLetterTargetArn: deadLetterArn,
+          maxReceiveCount: definition.deadLetter.maxReceiveCount,
+        }),
+      }
+    : {}),
+});
+
+export interface LocalResources {
+  /** Physical name of the documents bucket. */
+  readonly bucket: string;
+  /**
+   * Queue URLs keyed by logical id. fauxqs URLs use the host
+   * `sqs.us-east-1.localhost`, which need not resolve: SDK clients must be
+   * given the endpoint, and nothing may send HTTP requests to the URL itself.
+   */
+  readonly queueUrls: Readonly<Record<string, string>>;
+  /** Queue ARNs keyed by logical id. */
+  readonly queueArns: Readonly<Record<string, string>>;
+}
+
+/**
+ * Creates the documents bucket and every queue in `QUEUES` for `stage`
+ * (dead-letter queues first, so redrive policies can name their ARN).
+ * Safe to repeat: CreateBucket and CreateQueue with unchanged attributes are
+ * no-ops.
+ */
+export const ensureResources = async (
+  clients: { readonly s3: S3Client; readonly sqs: SQSClient },
+  stage: string,
+): Promise<LocalResources> => {
+  const bucket = physicalName(stage, 'documents');
+  await clients.s3.send(new CreateBucketCommand({ Bucket: bucket }));
+
+  const queueUrls: Record<string, string> = {};
+  const queueArns: Record<string, string> = {};
+  const ordered = [...QUEUES].sort(
+    (a, b) => Number(Boolean(a.deadLetter)) - Number(Boolean(b.deadLetter)),
+  );
+  for (const definition of ordered) {
+    const deadLetterArn = definition.deadLetter
+      ? queueArns[definition.deadLetter.queue.logicalId]
+      : undefined;
+    if (definition.deadLetter && !deadLetterArn) {
+      throw new Error(`QUEUE_ORDER: dead-letter queue of ${definition.logicalId} is not defined`);
+    }
+    const created = await clients.sqs.send(
+      new CreateQueueCommand({
+        QueueName: physicalName(stage, definition.suffix),
+        Attributes: queueAttributes(definition, deadLetterArn),
+      }),
+    );
+    const url = created.QueueUrl;
+    if (!url) throw new Error(`QUEUE_URL_MISSING: ${definition.logicalId}`);
+    const attributes = await clients.sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }),
+    );
+    const arn = attributes.Attributes?.QueueArn;
+    if (!arn) throw new Error(`QUEUE_ARN_MISSING: ${definition.logicalId}`);
+    queueUrls[definition.logicalId] = url;
+    queueArns[definition.logicalId] = arn;
+  }
+  return { bucket, queueUrls, queueArns };
+};
