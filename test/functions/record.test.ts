@@ -65,9 +65,7 @@ describe('record-result handler', () => {
       state: { documentId: string; key: string };
     };
     // Act
-    const { result, lines } = await captureStdout(() =>
-      recordResult(event),
-    );
+    const { result, lines } = await captureStdout(() => recordResult(event));
     // Assess
     const id = event.state.documentId;
     expect(result).toEqual({
@@ -114,9 +112,7 @@ describe('record-result handler', () => {
   });
 
   it('keeps patient data out of every metric dimension and log line', async () => {
-    const { lines } = await captureStdout(() =>
-      recordResult(loadEvent('tasks/record-result')),
-    );
+    const { lines } = await captureStdout(() => recordResult(loadEvent('tasks/record-result')));
     expect(lines.join('\n')).not.toContain('Quillon');
     for (const emf of emfLines(lines)) {
       for (const dims of emf._aws.CloudWatchMetrics.flatMap((m) => m.Dimensions)) {
@@ -131,9 +127,7 @@ describe('record-failure handler', () => {
     // Prepare
     const event = loadEvent('tasks/record-failure') as { state: { documentId: string } };
     // Act
-    const { result, lines } = await captureStdout(() =>
-      recordFailure(event),
-    );
+    const { result, lines } = await captureStdout(() => recordFailure(event));
     // Assess
     expect(result).toEqual({ reason: 'NOT_PDF', error: 'BadDocument', cause: 'NOT_PDF' });
     const put = doc.commandCalls(PutCommand)[0]?.args[0].input;

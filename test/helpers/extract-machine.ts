@@ -6,7 +6,11 @@
 import '#local/polyfills.ts';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type RunOptions, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import {
+  type RunOptions,
+  StateMachine,
+  type StateMachineDefinition,
+} from 'aws-local-stepfunctions';
 import {
   EXTRACT_ASL_PATH,
   EXTRACT_PLACEHOLDERS,

@@ -23,24 +23,28 @@ export const setHandlerEnv = (overrides: Record<string, string> = {}): void => {
   Object.assign(process.env, HANDLER_ENV, overrides);
 };
 
-/** Captures stdout lines written while `run` executes (EMF, logs). */
+/** Captures stdout and stderr lines written while `run` executes (EMF, logs). */
 export const captureStdout = async <T>(
   run: () => Promise<T>,
 ): Promise<{ result: T; lines: string[] }> => {
   const lines: string[] = [];
-  const original = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+  const streams = [process.stdout, process.stderr] as const;
+  const originals = streams.map((stream) => stream.write.bind(stream));
+  const capture = (chunk: string | Uint8Array): boolean => {
     lines.push(
       ...String(chunk)
         .split('\n')
         .filter((line) => line.trim() !== ''),
     );
-    void rest;
     return true;
-  }) as typeof process.stdout.write;
+  };
+  for (const stream of streams) stream.write = capture as typeof stream.write;
   try {
     return { result: await run(), lines };
   } finally {
-    process.stdout.write = original;
+    streams.forEach((stream, i) => {
+      const original = originals[i];
+      if (original) stream.write = original;
+    });
   }
 };
