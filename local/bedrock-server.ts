@@ -1,0 +1,523 @@
+/**
+ * Local Bedrock runtime endpoint: answers `POST /model/<modelId>/converse` in
+ * the Converse wire shape, backed by a deterministic rule-based extractor that
+ * is labelled in every response as not a language model. It injects latency,
+ * throttling, 5xx, model timeouts, malformed output and max_tokens truncation
+ * from a seeded PRNG so fault tests are repeatable.
+ *
+ * Plain HTTP/1.1: the Bedrock runtime client defaults to HTTP/2, so clients
+ * must pass `requestHandler: new NodeHttpHandler()` from `@smithy/node-http-handler`.
+ *
+ * Control API on the same port: `GET /_local/stats`, `DELETE /_local/stats`,
+ * `GET /_local/faults`, `POST /_local/faults` (JSON body replaces the settings).
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { z } from 'zod';
+import {
+  AwsProtocolError,
+  closeServer,
+  listenOnLoopback,
+  parseJsonBody,
+  readBody,
+  sendJson,
+  sendRestJsonError,
+} from '#local/aws-json-protocol.ts';
+
+/** What the extractor sees of one Converse request. */
+export interface ConverseExtractionRequest {
+  /** Model id from the URL, decoded (e.g. `anthropic.claude-3-5-sonnet-20240620-v1:0`). */
+  readonly modelId: string;
+  /** System prompt blocks joined with a newline. */
+  readonly system: string;
+  /** Text blocks of the user messages joined with a newline. */
+  readonly userText: string;
+  /** Name of the forced tool (or the first tool when none is forced). */
+  readonly toolName: string;
+  /** The tool's `inputSchema.json` (the prompt version's output JSON Schema). */
+  readonly inputSchema: unknown;
+  /** `inferenceConfig.maxTokens`, default 4096. */
+  readonly maxTokens: number;
+}
+
+/** Produces the tool input (the extraction) for a request. */
+export type LocalExtractor = (request: ConverseExtractionRequest) => Promise<unknown> | unknown;
+
+/**
+ * Fault settings. Rates are probabilities per Converse call and must add up
+ * to at most 1; the same seed gives the same outcome sequence.
+ */
+export interface BedrockFaults {
+  /** Delay before every Converse answer, faults included. */
+  readonly latencyMs?: number;
+  readonly throttleRate?: number;
+  /** Half 503 ServiceUnavailableException, half 500 InternalServerException. */
+  readonly serverErrorRate?: number;
+  /** Half a text block instead of a tool call, half a tool call whose input is a JSON string. */
+  readonly malformedRate?: number;
+  readonly timeoutRate?: number;
+  readonly seed?: number;
+}
+
+/** Outcome of one Converse call, as counted by {@link LocalBedrockServer.stats}. */
+export type ConverseOutcome =
+  | 'success'
+  | 'throttled'
+  | 'service_unavailable'
+  | 'internal_error'
+  | 'model_timeout'
+  | 'malformed'
+  | 'max_tokens'
+  | 'invalid_request'
+  | 'extractor_error';
+
+/** Counters since start or the last reset. */
+export interface BedrockStats {
+  readonly calls: number;
+  readonly byOutcome: Readonly<Record<ConverseOutcome, number>>;
+  readonly byModelId: Readonly<Record<string, number>>;
+}
+
+/** Options of {@link startBedrockServer}. */
+export interface BedrockServerOptions {
+  /** TCP port on 127.0.0.1; 0 or absent picks a free one. */
+  readonly port?: number;
+  readonly extractor: LocalExtractor;
+  /** Reported as `additionalModelResponseFields.servedBy`. */
+  readonly servedModelId: string;
+  readonly faults?: BedrockFaults;
+}
+
+/** A running local Bedrock runtime endpoint. */
+export interface LocalBedrockServer {
+  /** `http://127.0.0.1:<port>`, for the client's `endpoint`. */
+  readonly endpoint: string;
+  stats(): BedrockStats;
+  /** Replaces the fault settings and restarts the PRNG from their seed; throws on invalid settings. */
+  setFaults(faults: BedrockFaults): void;
+  resetStats(): void;
+  /** Closes the port, dropping calls still waiting on injected latency. */
+  stop(): Promise<void>;
+}
+
+const DEFAULT_MAX_TOKENS = 4096;
+const DEFAULT_SEED = 1;
+const MAX_REQUEST_BYTES = 32 * 1024 * 1024;
+const THROTTLING_TYPE_SUFFIX = ':http://internal.amazon.com/coral/com.amazon.bedrock/';
+const ENGINE_LABEL = 'rule-based extractor (not a language model)';
+const CONVERSE_PATH = /^\/model\/([^/]+)\/converse$/;
+
+const rate = z.number().min(0).max(1).default(0);
+const faultsSchema = z
+  .object({
+    latencyMs: z.number().int().min(0).max(600_000).default(0),
+    throttleRate: rate,
+    serverErrorRate: rate,
+    malformedRate: rate,
+    timeoutRate: rate,
+    seed: z.number().int().default(DEFAULT_SEED),
+  })
+  .strict()
+  .refine(
+    (f) => f.throttleRate + f.serverErrorRate + f.malformedRate + f.timeoutRate <= 1 + 1e-9,
+    'fault rates must add up to at most 1',
+  );
+type Faults = z.infer<typeof faultsSchema>;
+
+const converseRequestSchema = z.looseObject({
+  system: z.array(z.looseObject({ text: z.string().optional() })).optional(),
+  messages: z
+    .array(
+      z.looseObject({
+        role: z.enum(['user', 'assistant']),
+        content: z.array(z.looseObject({ text: z.string().optional() })),
+      }),
+    )
+    .min(1),
+  toolConfig: z.looseObject({
+    tools: z
+      .array(
+        z.looseObject({
+          toolSpec: z.looseObject({
+            name: z.string().min(1),
+            inputSchema: z.looseObject({ json: z.unknown() }),
+          }),
+        }),
+      )
+      .min(1),
+    toolChoice: z.looseObject({ tool: z.looseObject({ name: z.string() }).optional() }).optional(),
+  }),
+  inferenceConfig: z.looseObject({ maxTokens: z.number().int().min(1).optional() }).optional(),
+});
+
+/** mulberry32: tiny, fast and deterministic; quality is ample for fault sampling. */
+const createPrng = (seed: number): (() => number) => {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+};
+
+/** Token estimate used for usage and max_tokens: one token per four characters. */
+const estimateTokens = (text: string): number => Math.ceil(text.length / 4);
+
+const emptyOutcomes = (): Record<ConverseOutcome, number> => ({
+  success: 0,
+  throttled: 0,
+  service_unavailable: 0,
+  internal_error: 0,
+  model_timeout: 0,
+  malformed: 0,
+  max_tokens: 0,
+  invalid_request: 0,
+  extractor_error: 0,
+});
+
+/** The client went away (or the server is stopping): nothing left to answer. */
+const isGone = (res: ServerResponse): boolean =>
+  res.destroyed || res.writableEnded || (res.socket?.destroyed ?? true);
+
+const decodeModelId = (encoded: string): string => {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    throw new AwsProtocolError(400, 'ValidationException', 'modelId is not valid URL encoding');
+  }
+};
+
+type Draw =
+  | 'pass'
+  | 'throttled'
+  | 'service_unavailable'
+  | 'internal_error'
+  | 'model_timeout'
+  | 'malformed_text'
+  | 'malformed_input';
+
+class BedrockEmulator {
+  private faults: Faults;
+  private random: () => number;
+  private calls = 0;
+  private byOutcome = emptyOutcomes();
+  private byModelId = new Map<string, number>();
+  private readonly waits = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
+  private toolUseCounter = 0;
+
+  constructor(
+    private readonly extractor: LocalExtractor,
+    private readonly servedModelId: string,
+    faults: BedrockFaults,
+  ) {
+    this.faults = faultsSchema.parse(faults);
+    this.random = createPrng(this.faults.seed);
+  }
+
+  setFaults(faults: unknown): Faults {
+    this.faults = faultsSchema.parse(faults);
+    this.random = createPrng(this.faults.seed);
+    return this.faults;
+  }
+
+  stats(): BedrockStats {
+    return {
+      calls: this.calls,
+      byOutcome: { ...this.byOutcome },
+      byModelId: Object.fromEntries(this.byModelId),
+    };
+  }
+
+  resetStats(): void {
+    this.calls = 0;
+    this.byOutcome = emptyOutcomes();
+    this.byModelId = new Map();
+  }
+
+  /** Ends every pending latency wait so a stopped server leaves no timers behind. */
+  cancelWaits(): void {
+    for (const wait of this.waits) {
+      clearTimeout(wait.timer);
+      wait.resolve();
+    }
+    this.waits.clear();
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      const path = (req.url ?? '/').split('?')[0] ?? '/';
+      if (path.startsWith('/_local/')) {
+        await this.control(req, res, path);
+        return;
+      }
+      const match = CONVERSE_PATH.exec(path);
+      const encodedModelId = match?.[1];
+      if (req.method !== 'POST' || encodedModelId === undefined) {
+        throw new AwsProtocolError(404, 'UnknownOperationException', 'unknown operation');
+      }
+      await this.converse(req, res, decodeModelId(encodedModelId));
+    } catch (error) {
+      if (res.headersSent) return;
+      if (error instanceof AwsProtocolError) sendRestJsonError(res, error);
+      else
+        sendRestJsonError(
+          res,
+          new AwsProtocolError(500, 'InternalServerException', 'internal error'),
+        );
+    }
+  }
+
+  private async control(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    if (path === '/_local/stats' && req.method === 'GET') {
+      sendJson(res, 200, this.stats());
+    } else if (path === '/_local/stats' && req.method === 'DELETE') {
+      this.resetStats();
+      sendJson(res, 200, this.stats());
+    } else if (path === '/_local/faults' && req.method === 'GET') {
+      sendJson(res, 200, this.faults);
+    } else if (path === '/_local/faults' && req.method === 'POST') {
+      const parsed = faultsSchema.safeParse(parseJsonBody(await readBody(req, 64 * 1024)));
+      if (!parsed.success) {
+        throw new AwsProtocolError(400, 'ValidationException', z.prettifyError(parsed.error));
+      }
+      sendJson(res, 200, this.setFaults(parsed.data));
+    } else {
+      throw new AwsProtocolError(404, 'UnknownOperationException', 'unknown control operation');
+    }
+  }
+
+  private count(modelId: string, outcome: ConverseOutcome): void {
+    this.calls += 1;
+    this.byOutcome[outcome] += 1;
+    this.byModelId.set(modelId, (this.byModelId.get(modelId) ?? 0) + 1);
+  }
+
+  /** Two draws per call, always, so one call's outcome never shifts the next call's. */
+  private draw(): Draw {
+    const pick = this.random();
+    const variant = this.random();
+    const { throttleRate, serverErrorRate, timeoutRate, malformedRate } = this.faults;
+    let bound = throttleRate;
+    if (pick < bound) return 'throttled';
+    bound += serverErrorRate;
+    if (pick < bound) return variant < 0.5 ? 'service_unavailable' : 'internal_error';
+    bound += timeoutRate;
+    if (pick < bound) return 'model_timeout';
+    bound += malformedRate;
+    if (pick < bound) return variant < 0.5 ? 'malformed_text' : 'malformed_input';
+    return 'pass';
+  }
+
+  private delay(ms: number): Promise<void> {
+    if (ms <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const wait = {
+        timer: setTimeout(() => {
+          this.waits.delete(wait);
+          resolve();
+        }, ms),
+        resolve,
+      };
+      this.waits.add(wait);
+    });
+  }
+
+  private async converse(
+    req: IncomingMessage,
+    res: ServerResponse,
+    modelId: string,
+  ): Promise<void> {
+    const startedAt = Date.now();
+    let body: unknown;
+    try {
+      body = parseJsonBody(await readBody(req, MAX_REQUEST_BYTES));
+    } catch (error) {
+      this.count(modelId, 'invalid_request');
+      throw error;
+    }
+    const parsed = converseRequestSchema.safeParse(body);
+    if (!parsed.success) {
+      this.count(modelId, 'invalid_request');
+      throw new AwsProtocolError(
+        400,
+        'ValidationException',
+        `The local model answers only Converse requests with text messages and a toolConfig: ${z.prettifyError(parsed.error)}`,
+      );
+    }
+    const request = parsed.data;
+    const tools = request.toolConfig.tools.map((tool) => tool.toolSpec);
+    const forced = request.toolConfig.toolChoice?.tool?.name;
+    const tool = forced === undefined ? tools[0] : tools.find((t) => t.name === forced);
+    if (tool === undefined) {
+      this.count(modelId, 'invalid_request');
+      throw new AwsProtocolError(
+        400,
+        'ValidationException',
+        'toolChoice names a tool that is not in tools',
+      );
+    }
+
+    const draw = this.draw();
+    await this.delay(this.faults.latencyMs);
+    if (isGone(res)) return;
+
+    switch (draw) {
+      case 'throttled':
+        this.count(modelId, 'throttled');
+        sendRestJsonError(
+          res,
+          new AwsProtocolError(
+            429,
+            'ThrottlingException',
+            'Too many requests, please wait before trying again.',
+          ),
+          THROTTLING_TYPE_SUFFIX,
+        );
+        return;
+      case 'service_unavailable':
+        this.count(modelId, 'service_unavailable');
+        sendRestJsonError(
+          res,
+          new AwsProtocolError(
+            503,
+            'ServiceUnavailableException',
+            'Bedrock is unable to process your request.',
+          ),
+        );
+        return;
+      case 'internal_error':
+        this.count(modelId, 'internal_error');
+        sendRestJsonError(
+          res,
+          new AwsProtocolError(
+            500,
+            'InternalServerException',
+            'The server encountered an internal error.',
+          ),
+        );
+        return;
+      case 'model_timeout':
+        this.count(modelId, 'model_timeout');
+        sendRestJsonError(
+          res,
+          new AwsProtocolError(
+            408,
+            'ModelTimeoutException',
+            'Model has timed out in processing the request.',
+          ),
+        );
+        return;
+      default:
+        break;
+    }
+
+    const system = (request.system ?? []).flatMap((block) =>
+      block.text === undefined ? [] : [block.text],
+    );
+    const userText = request.messages
+      .filter((message) => message.role === 'user')
+      .flatMap((message) =>
+        message.content.flatMap((block) => (block.text === undefined ? [] : [block.text])),
+      );
+    const maxTokens = request.inferenceConfig?.maxTokens ?? DEFAULT_MAX_TOKENS;
+    const extractionRequest: ConverseExtractionRequest = {
+      modelId,
+      system: system.join('\n'),
+      userText: userText.join('\n'),
+      toolName: tool.name,
+      inputSchema: tool.inputSchema.json,
+      maxTokens,
+    };
+    const inputTokens =
+      estimateTokens(extractionRequest.system) + estimateTokens(extractionRequest.userText);
+
+    if (draw === 'malformed_text') {
+      const text = 'I was unable to complete the requested form from this document.';
+      this.count(modelId, 'malformed');
+      this.reply(res, startedAt, [{ text }], 'end_turn', inputTokens, estimateTokens(text));
+      return;
+    }
+
+    let extraction: unknown;
+    try {
+      extraction = await this.extractor(extractionRequest);
+    } catch {
+      this.count(modelId, 'extractor_error');
+      throw new AwsProtocolError(500, 'InternalServerException', 'the local extractor failed');
+    }
+    if (isGone(res)) return;
+    const outputJson = JSON.stringify(extraction ?? null);
+    const outputTokens = estimateTokens(outputJson);
+    const toolUseId = `tooluse_local_${++this.toolUseCounter}`;
+
+    if (draw === 'malformed_input') {
+      // A tool call whose input is the JSON as a string: violates any object schema.
+      this.count(modelId, 'malformed');
+      const content = [{ toolUse: { toolUseId, name: tool.name, input: outputJson } }];
+      this.reply(res, startedAt, content, 'end_turn', inputTokens, outputTokens);
+      return;
+    }
+    if (outputTokens > maxTokens) {
+      // Cut off mid tool call: no usable input survives, as with a real truncated tool call.
+      this.count(modelId, 'max_tokens');
+      const content = [{ toolUse: { toolUseId, name: tool.name, input: {} } }];
+      this.reply(res, startedAt, content, 'max_tokens', inputTokens, maxTokens);
+      return;
+    }
+    this.count(modelId, 'success');
+    const content = [{ toolUse: { toolUseId, name: tool.name, input: extraction ?? null } }];
+    this.reply(res, startedAt, content, 'tool_use', inputTokens, outputTokens);
+  }
+
+  private reply(
+    res: ServerResponse,
+    startedAt: number,
+    content: readonly object[],
+    stopReason: 'tool_use' | 'end_turn' | 'max_tokens',
+    inputTokens: number,
+    outputTokens: number,
+  ): void {
+    sendJson(res, 200, {
+      output: { message: { role: 'assistant', content } },
+      stopReason,
+      usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens },
+      metrics: { latencyMs: Date.now() - startedAt },
+      additionalModelResponseFields: {
+        servedBy: this.servedModelId,
+        engine: ENGINE_LABEL,
+        usageEstimated: true,
+      },
+    });
+  }
+}
+
+/**
+ * Starts the local Converse endpoint on 127.0.0.1. Throws (before binding)
+ * when the fault settings are invalid.
+ */
+export const startBedrockServer = async (
+  options: BedrockServerOptions,
+): Promise<LocalBedrockServer> => {
+  const emulator = new BedrockEmulator(
+    options.extractor,
+    options.servedModelId,
+    options.faults ?? {},
+  );
+  const server = createServer((req, res) => {
+    void emulator.handle(req, res);
+  });
+  const port = await listenOnLoopback(server, options.port ?? 0);
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    stats: () => emulator.stats(),
+    setFaults: (faults) => {
+      emulator.setFaults(faults);
+    },
+    resetStats: () => emulator.resetStats(),
+    stop: async () => {
+      emulator.cancelWaits();
+      await closeServer(server);
+    },
+  };
+};
