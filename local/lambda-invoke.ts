@@ -1,8 +1,8 @@
 /**
  * Runs a Lambda handler in process the way the Step Functions `lambda:invoke`
- * integration sees it: the result wrapped as `{ Payload, StatusCode }`, and a
- * thrown error surfacing with Lambda's error name and a Lambda-shaped Cause
- * (`{"errorType","errorMessage","trace"}`), so Retry/Catch behave as on AWS.
+ * integration sees it: the evaluated `Payload` in, the result wrapped as
+ * `{ Payload, StatusCode }` out. A thrown error escapes with its name intact,
+ * which is what Retry/Catch match on; the runner shapes the Cause.
  */
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
@@ -31,14 +31,6 @@ export const lambdaContext = (functionName: string, timeoutMs = 60_000): Context
   };
 };
 
-/** The error a Step Functions task sees when the function throws. */
-export class LambdaFunctionError extends Error {
-  constructor(errorType: string, errorMessage: string) {
-    super(JSON.stringify({ errorType, errorMessage, trace: [] }));
-    this.name = errorType;
-  }
-}
-
 /** A type alias (not an interface) so it is assignable to JSON object types. */
 export type LambdaInvokeResult = { readonly Payload: JsonValue; readonly StatusCode: 200 };
 
@@ -54,12 +46,7 @@ export const asLambdaInvokeTask =
       parameters && typeof parameters === 'object' && 'Payload' in parameters
         ? parameters.Payload
         : parameters;
-    try {
-      const result = await wrap(() => handler(payload, lambdaContext(functionName)));
-      // Lambda serialises the result: drop undefined and class instances as JSON would.
-      return { Payload: JSON.parse(JSON.stringify(result ?? null)), StatusCode: 200 };
-    } catch (error) {
-      if (error instanceof Error) throw new LambdaFunctionError(error.name, error.message);
-      throw new LambdaFunctionError('Error', String(error));
-    }
+    const result = await wrap(() => handler(payload, lambdaContext(functionName)));
+    // Lambda serialises the result: drop undefined and class instances as JSON would.
+    return { Payload: JSON.parse(JSON.stringify(result ?? null)), StatusCode: 200 };
   };

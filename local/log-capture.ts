@@ -55,13 +55,13 @@ export interface EmfSubscriptionOptions {
 }
 
 export interface LogCapture {
-  /** Runs `fn` with stdout attributed to log group `/aws/lambda/<functionName>`. */
+  /** Runs `fn` with stdout and stderr attributed to log group `/aws/lambda/<functionName>`. */
   runAsFunction<T>(functionName: string, fn: () => T | Promise<T>): Promise<T>;
   /** Subscribes to EMF log events; returns an unsubscribe function. */
   onEmf(listener: EmfListener, options?: EmfSubscriptionOptions): () => void;
   /** Delivers every pending batch now and waits for the listeners. */
   flush(): Promise<void>;
-  /** Flushes, then puts the original `process.stdout.write` back. */
+  /** Flushes, then puts the original `write` of stdout and stderr back. */
   restore(): Promise<void>;
 }
 
@@ -124,7 +124,8 @@ export const createEventIdGenerator = (): ((timestamp: number) => string) => {
 
 interface Invocation {
   readonly functionName: string;
-  partial: string;
+  /** Unterminated line per stream, completed by the next write or at the end. */
+  readonly partial: { out: string; err: string };
 }
 
 interface Batch {
@@ -164,7 +165,7 @@ export const installLogCapture = (options: LogCaptureOptions = {}): LogCapture =
   const inFlight = new Set<Promise<void>>();
   let timer: NodeJS.Timeout | undefined;
 
-  const original = process.stdout.write;
+  const originalStdout = process.stdout.write;
 
   const deliver = (batch: Batch) => {
     const payload: LogsSubscriptionPayload = {
@@ -206,7 +207,7 @@ export const installLogCapture = (options: LogCaptureOptions = {}): LogCapture =
 
   const handleLine = (functionName: string, line: string) => {
     if (logDir) appendFileSync(join(logDir, `${functionName}.log`), `${line}\n`);
-    if (echo) original.call(process.stdout, `${line}\n`);
+    if (echo) originalStdout.call(process.stdout, `${line}\n`);
     if (!isEmfLine(line)) return;
     const timestamp = Date.now();
     const batch = batches.get(functionName) ?? { functionName, events: [] };
@@ -220,32 +221,39 @@ export const installLogCapture = (options: LogCaptureOptions = {}): LogCapture =
     }
   };
 
-  const consume = (invocation: Invocation, text: string) => {
-    const lines = (invocation.partial + text).split('\n');
-    invocation.partial = lines.pop() ?? '';
+  const consume = (invocation: Invocation, stream: 'out' | 'err', text: string) => {
+    const lines = (invocation.partial[stream] + text).split('\n');
+    invocation.partial[stream] = lines.pop() ?? '';
     for (const line of lines) handleLine(invocation.functionName, line);
   };
 
-  function patchedWrite(
-    chunk: Uint8Array | string,
-    encodingOrCallback?: BufferEncoding | StdoutWriteCallback,
-    callback?: StdoutWriteCallback,
-  ): boolean {
-    const invocation = storage.getStore();
-    if (!invocation) {
-      return typeof encodingOrCallback === 'function'
-        ? original.call(process.stdout, chunk, undefined, encodingOrCallback)
-        : original.call(process.stdout, chunk, encodingOrCallback, callback);
+  /** Lambda sends both stdout and stderr to the function's log group; so does this. */
+  const patch = (target: NodeJS.WriteStream, stream: 'out' | 'err') => {
+    const originalWrite = target.write;
+    function patchedWrite(
+      chunk: Uint8Array | string,
+      encodingOrCallback?: BufferEncoding | StdoutWriteCallback,
+      callback?: StdoutWriteCallback,
+    ): boolean {
+      const invocation = storage.getStore();
+      if (!invocation) {
+        return typeof encodingOrCallback === 'function'
+          ? originalWrite.call(target, chunk, undefined, encodingOrCallback)
+          : originalWrite.call(target, chunk, encodingOrCallback, callback);
+      }
+      const encoding = typeof encodingOrCallback === 'string' ? encodingOrCallback : 'utf8';
+      const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString(encoding);
+      consume(invocation, stream, text);
+      const done = typeof encodingOrCallback === 'function' ? encodingOrCallback : callback;
+      if (done) process.nextTick(done);
+      return true;
     }
-    const encoding = typeof encodingOrCallback === 'string' ? encodingOrCallback : 'utf8';
-    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString(encoding);
-    consume(invocation, text);
-    const done = typeof encodingOrCallback === 'function' ? encodingOrCallback : callback;
-    if (done) process.nextTick(done);
-    return true;
-  }
-
-  process.stdout.write = patchedWrite;
+    target.write = patchedWrite;
+    return () => {
+      if (target.write === patchedWrite) target.write = originalWrite;
+    };
+  };
+  const unpatch = [patch(process.stdout, 'out'), patch(process.stderr, 'err')];
 
   const flush = async () => {
     deliverAll();
@@ -257,14 +265,14 @@ export const installLogCapture = (options: LogCaptureOptions = {}): LogCapture =
       if (!FUNCTION_NAME.test(functionName)) {
         throw new Error('INVALID_FUNCTION_NAME: use 1-64 letters, digits, - or _');
       }
-      const invocation: Invocation = { functionName, partial: '' };
+      const invocation: Invocation = { functionName, partial: { out: '', err: '' } };
       try {
         return await storage.run(invocation, fn);
       } finally {
-        if (invocation.partial !== '') {
-          const rest = invocation.partial;
-          invocation.partial = '';
-          handleLine(functionName, rest);
+        for (const stream of ['out', 'err'] as const) {
+          const rest = invocation.partial[stream];
+          invocation.partial[stream] = '';
+          if (rest !== '') handleLine(functionName, rest);
         }
       }
     },
@@ -275,7 +283,7 @@ export const installLogCapture = (options: LogCaptureOptions = {}): LogCapture =
     flush,
     restore: async () => {
       await flush();
-      if (process.stdout.write === patchedWrite) process.stdout.write = original;
+      for (const undo of unpatch) undo();
       if (installed === capture) installed = undefined;
     },
   };

@@ -6,6 +6,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import {
+  allDocumentsKey,
   DEDUP_TTL_SECONDS,
   dedupKey,
   experimentArmKey,
@@ -26,6 +27,7 @@ export const writeRecord = async (
   const hour = hourOf(record.timestamp);
   const update = rollupUpdate(record.sample);
   const keys = [
+    allDocumentsKey(hour),
     ...(record.promptVersion ? [promptVersionKey(record.promptVersion, hour)] : []),
     ...(record.experimentId && record.arm
       ? [experimentArmKey(record.experimentId, record.arm, hour)]

@@ -29,6 +29,9 @@ const { logger } = createObservability('load-document');
 /** S3 answers that mean the version we were told about no longer exists. */
 const GONE = new Set(['NoSuchKey', 'NoSuchVersion', 'NotFound', 'PreconditionFailed']);
 
+/** S3 notifications carry the ETag bare; If-Match wants it quoted. */
+const quoteEtag = (etag: string): string => (etag.startsWith('"') ? etag : `"${etag}"`);
+
 const fetchObject = async (input: LoadDocumentInput): Promise<Uint8Array> => {
   try {
     const object = await s3Client().send(
@@ -36,7 +39,7 @@ const fetchObject = async (input: LoadDocumentInput): Promise<Uint8Array> => {
         Bucket: input.bucket,
         Key: input.key,
         ...(input.versionId ? { VersionId: input.versionId } : {}),
-        ...(!input.versionId && input.etag ? { IfMatch: input.etag } : {}),
+        ...(!input.versionId && input.etag ? { IfMatch: quoteEtag(input.etag) } : {}),
       }),
     );
     if ((object.ContentLength ?? 0) > config.limits.maxBytes) {

@@ -71,4 +71,4 @@ const recordFailure = async (event: unknown): Promise<RecordFailureOutput> => {
   return failure;
 };
 
-export const handler = makeIdempotent(recordFailure, recordingIdempotency());
+export const handler = makeIdempotent(recordFailure, recordingIdempotency('record-failure'));

@@ -107,4 +107,4 @@ const recordResult = async (event: unknown): Promise<RecordResultOutput> => {
   return { resultUri, status: 'SUCCEEDED' };
 };
 
-export const handler = makeIdempotent(recordResult, recordingIdempotency());
+export const handler = makeIdempotent(recordResult, recordingIdempotency('record-result'));

@@ -10,7 +10,9 @@ import { requireEnv } from './env.ts';
 
 const SEVEN_DAYS = 7 * 24 * 3600;
 
-export const recordingIdempotency = () => ({
+/** `keyPrefix` keeps each function's records apart even where functions share a name (local runtime). */
+export const recordingIdempotency = (keyPrefix: string) => ({
+  keyPrefix,
   persistenceStore: new DynamoDBPersistenceLayer({
     tableName: requireEnv('IDEMPOTENCY_TABLE_NAME'),
     awsSdkV3Client: dynamoClient(),

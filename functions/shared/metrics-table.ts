@@ -17,6 +17,9 @@ export const experimentArmKey = (experimentId: string, arm: string, hour: string
   sk: `H#${hour}`,
 });
 
+/** Every document of the hour, whatever its version (failures before selection included). */
+export const allDocumentsKey = (hour: string) => ({ pk: 'ALL', sk: `H#${hour}` });
+
 /** Marker that a log event was counted; expires after the redelivery window. */
 export const dedupKey = (logEventId: string) => ({ pk: `DEDUP#${logEventId}`, sk: 'EVENT' });
 export const DEDUP_TTL_SECONDS = 7 * 24 * 3600;

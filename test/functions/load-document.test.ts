@@ -163,7 +163,7 @@ describe('load-document handler', () => {
     const event = { ...(loadEvent('tasks/load-document') as object), versionId: null };
     await handler(event);
     expect(s3.commandCalls(GetObjectCommand)[0]?.args[0].input).toMatchObject({
-      IfMatch: '9b2cf535f27731c974343645a3985328',
+      IfMatch: '"9b2cf535f27731c974343645a3985328"',
     });
   });
 

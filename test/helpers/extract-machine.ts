@@ -39,6 +39,25 @@ export type TaskOverride = NonNullable<
   NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']
 >[string];
 
+/** What Lambda puts in a task failure's Cause: `{"errorType","errorMessage","trace"}`. */
+class LambdaFunctionError extends Error {
+  constructor(errorType: string, errorMessage: string) {
+    super(JSON.stringify({ errorType, errorMessage, trace: [] }));
+    this.name = errorType;
+  }
+}
+
+const lambdaShaped =
+  (override: TaskOverride): TaskOverride =>
+  async (input) => {
+    try {
+      return await override(input);
+    } catch (error) {
+      if (error instanceof Error) throw new LambdaFunctionError(error.name, error.message);
+      throw new LambdaFunctionError('Error', String(error));
+    }
+  };
+
 export interface RunResult {
   readonly status: 'SUCCEEDED' | 'FAILED';
   readonly output: unknown;
@@ -56,7 +75,12 @@ export const runExtract = async (
   // Execution input is JSON on AWS; a round trip makes it so here too.
   const json = JSON.parse(JSON.stringify(input));
   const execution = machine.run(json, {
-    overrides: { taskResourceLocalHandlers: tasks, retryIntervalOverrides: zeroWaits },
+    overrides: {
+      taskResourceLocalHandlers: Object.fromEntries(
+        Object.entries(tasks).map(([state, override]) => [state, lambdaShaped(override)]),
+      ),
+      retryIntervalOverrides: zeroWaits,
+    },
     context: {
       Execution: {
         Id: `arn:aws:states:us-east-1:000000000000:execution:extract:${name}`,

@@ -1,0 +1,341 @@
+/**
+ * The whole MedExtract pipeline on one machine: DynamoDB Local, S3 and SQS
+ * (fauxqs), a Step Functions endpoint running `statemachines/extract.asl.json`,
+ * a rule-based Bedrock Converse stand-in, S3 notifications, the starter's
+ * event source and the EMF log subscription to the aggregator. The handlers
+ * and SDK clients are the ones deployed to AWS; only endpoints differ.
+ */
+import '#local/polyfills.ts';
+import { readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  EXPERIMENTS_TABLE,
+  EXTRACTION_DLQ,
+  IDEMPOTENCY_TABLE,
+  INGEST_DLQ,
+  INGEST_QUEUE,
+  METRICS_TABLE,
+  physicalName,
+  RESULTS_TABLE,
+} from '#infra/resources.ts';
+import { type BedrockFaults, type LocalBedrockServer, startBedrockServer } from '#local/bedrock-server.ts';
+import { extractFromPrompt, RULE_BASED_MODEL_ID } from '#local/bedrock/rule-extractor.ts';
+import { ensureTables, startDynamoDbLocal } from '#local/dynamodb.ts';
+import { asLambdaInvokeTask, type LambdaHandler, lambdaContext } from '#local/lambda-invoke.ts';
+import { installLogCapture, type LogCapture } from '#local/log-capture.ts';
+import { freePort } from '#local/ports.ts';
+import { configureS3Notifications } from '#local/s3-notifications.ts';
+import { ensureResources, localClientConfig, localS3ClientConfig, startS3Sqs } from '#local/s3-sqs.ts';
+import { startStepFunctionsServer } from '#local/sfn-server.ts';
+import { startSqsEventSource } from '#local/sqs-event-source.ts';
+import { aliasKey, PRODUCTION_ALIAS, PROMPT_FAMILY } from '#shared/experiments-table.ts';
+import {
+  EXTRACT_ASL_PATH,
+  type ExtractPlaceholder,
+  substitutePlaceholders,
+} from '#statemachines/extract-placeholders.ts';
+
+export const LOCAL_STAGE = 'local';
+export const LOCAL_REGION = 'us-east-1';
+export const LOCAL_ACCOUNT = '000000000000';
+export const STATE_MACHINE_NAME = physicalName(LOCAL_STAGE, 'extract');
+export const DEFAULT_PROMPT_VERSION = '2.0.0';
+
+/** Fixed ports for `npm start`, so the printed CLI commands stay valid; tests use free ports. */
+export const DEFAULT_PORTS = { s3sqs: 4566, dynamodb: 8000, stepfunctions: 8083, bedrock: 8090 } as const;
+
+export interface LocalStackOptions {
+  /** Persistent data folder; absent keeps everything in memory (tests). */
+  readonly dataDir?: string;
+  /** Fixed ports; 0 picks free ports. */
+  readonly ports?: Partial<Record<keyof typeof DEFAULT_PORTS, number>>;
+  /** Scales every ASL retry wait (tests compress them, e.g. 0.001). */
+  readonly retryIntervalScale?: number;
+  readonly faults?: BedrockFaults;
+  /** Print function logs to the terminal as well as the log files. */
+  readonly echoLogs?: boolean;
+  /** How long SelectVariant caches the alias and running experiment (seconds). */
+  readonly promptCacheTtlSeconds?: number;
+}
+
+export interface LocalEndpoints {
+  readonly s3: string;
+  readonly sqs: string;
+  readonly dynamodb: string;
+  readonly stepfunctions: string;
+  readonly bedrock: string;
+}
+
+export interface LocalStack {
+  readonly endpoints: LocalEndpoints;
+  readonly bucket: string;
+  readonly stateMachineArn: string;
+  readonly tables: { results: string; experiments: string; metrics: string; idempotency: string };
+  readonly queues: { ingest: string; ingestDlq: string; extractionDlq: string };
+  readonly clients: {
+    readonly s3: S3Client;
+    readonly sqs: SQSClient;
+    readonly sfn: SFNClient;
+    readonly dynamodb: DynamoDBDocumentClient;
+  };
+  readonly bedrock: LocalBedrockServer;
+  /** Milliseconds from the call to a ready stack. */
+  readonly startupMs: number;
+  /** Resolves when notifications, the ingest queue, executions and metrics have settled. */
+  settle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+/** Variables every in-process handler reads, exactly as the CDK app sets them on AWS. */
+const handlerEnvironment = (endpoints: LocalEndpoints, bucket: string, ttlSeconds: number) => ({
+  AWS_REGION: LOCAL_REGION,
+  AWS_DEFAULT_REGION: LOCAL_REGION,
+  AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+  AWS_ENDPOINT_URL_S3: endpoints.s3,
+  AWS_ENDPOINT_URL_SQS: endpoints.sqs,
+  AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+  AWS_ENDPOINT_URL_SFN: endpoints.stepfunctions,
+  AWS_ENDPOINT_URL_BEDROCK_RUNTIME: endpoints.bedrock,
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  AWS_LAMBDA_FUNCTION_NAME: `medextract-${LOCAL_STAGE}`,
+  STAGE: LOCAL_STAGE,
+  POWERTOOLS_SERVICE_NAME: 'medextract',
+  POWERTOOLS_METRICS_NAMESPACE: `MedExtract/${LOCAL_STAGE}`,
+  POWERTOOLS_LOG_LEVEL: 'INFO',
+  STATE_MACHINE_ARN: `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${STATE_MACHINE_NAME}`,
+  DOCUMENTS_BUCKET: bucket,
+  [RESULTS_TABLE.envVar]: physicalName(LOCAL_STAGE, RESULTS_TABLE.suffix),
+  [EXPERIMENTS_TABLE.envVar]: physicalName(LOCAL_STAGE, EXPERIMENTS_TABLE.suffix),
+  [METRICS_TABLE.envVar]: physicalName(LOCAL_STAGE, METRICS_TABLE.suffix),
+  [IDEMPOTENCY_TABLE.envVar]: physicalName(LOCAL_STAGE, IDEMPOTENCY_TABLE.suffix),
+  PROMPT_CACHE_TTL_SECONDS: String(ttlSeconds),
+  DEFAULT_PROMPT_VERSION,
+});
+
+/** Task states of the extract machine and the function each one invokes. */
+const TASK_FUNCTIONS = {
+  LoadDocument: 'load-document',
+  SelectVariant: 'select-variant',
+  InvokeModel: 'invoke-model',
+  Score: 'score',
+  RecordResult: 'record-result',
+  RecordFailure: 'record-failure',
+} as const;
+type TaskState = keyof typeof TASK_FUNCTIONS;
+
+/** The functions whose EMF the aggregator receives, as the CDK subscription filters select. */
+const EMF_FUNCTIONS = ['record-result', 'record-failure'] as const;
+
+const functionArn = (name: string): string =>
+  `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${physicalName(LOCAL_STAGE, name)}`;
+
+const importHandler = async (name: string): Promise<LambdaHandler> => {
+  const module: { handler: LambdaHandler } = await import(`../functions/${name}/handler.ts`);
+  return module.handler;
+};
+
+const aslText = (): string =>
+  readFileSync(fileURLToPath(new URL(`../${EXTRACT_ASL_PATH}`, import.meta.url)), 'utf-8');
+
+export const startLocalStack = async (options: LocalStackOptions = {}): Promise<LocalStack> => {
+  const started = Date.now();
+  const ports = { ...DEFAULT_PORTS, ...options.ports };
+  const dataDir = options.dataDir;
+  if (dataDir) await mkdir(dataDir, { recursive: true });
+  const stoppers: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stoppers.reverse()) await stop().catch(() => undefined);
+  };
+
+  try {
+    const logs: LogCapture = installLogCapture({
+      ...(dataDir ? { dataDir } : {}),
+      echo: options.echoLogs ?? false,
+    });
+    stoppers.push(() => logs.restore());
+
+    const [dynamo, s3sqs] = await Promise.all([
+      startDynamoDbLocal({
+        ...(ports.dynamodb ? { port: ports.dynamodb } : {}),
+        ...(dataDir ? { dataDir: `${dataDir}/dynamodb` } : {}),
+      }),
+      startS3Sqs({
+        ...(ports.s3sqs ? { port: ports.s3sqs } : {}),
+        ...(dataDir ? { dataDir: `${dataDir}/s3` } : {}),
+      }),
+    ]);
+    stoppers.push(() => dynamo.stop(), () => s3sqs.stop());
+
+    const bedrock = await startBedrockServer({
+      ...(ports.bedrock ? { port: ports.bedrock } : {}),
+      servedModelId: RULE_BASED_MODEL_ID,
+      extractor: (request) => extractFromPrompt(request),
+      ...(options.faults ? { faults: options.faults } : {}),
+    });
+    stoppers.push(() => bedrock.stop());
+
+    const s3 = new S3Client(localS3ClientConfig(s3sqs.endpoint));
+    const sqs = new SQSClient(localClientConfig(s3sqs.endpoint));
+    const rawDynamo = new DynamoDBClient(localClientConfig(dynamo.endpoint));
+    const dynamodb = DynamoDBDocumentClient.from(rawDynamo, {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+    await ensureTables(rawDynamo, LOCAL_STAGE);
+    const resources = await ensureResources({ s3, sqs }, LOCAL_STAGE);
+    const queueUrl = (logicalId: string): string => {
+      const url = resources.queueUrls[logicalId];
+      if (!url) throw new Error(`Queue ${logicalId} was not created`);
+      return url;
+    };
+
+    // Step Functions' endpoint is known only once it listens, but handlers read
+    // their environment at import: fix its port first, then set the environment.
+    const sfnPort = ports.stepfunctions || (await freePort());
+    const endpoints: LocalEndpoints = {
+      s3: s3sqs.endpoint,
+      sqs: s3sqs.endpoint,
+      dynamodb: dynamo.endpoint,
+      stepfunctions: `http://127.0.0.1:${sfnPort}`,
+      bedrock: bedrock.endpoint,
+    };
+    Object.assign(
+      process.env,
+      handlerEnvironment(endpoints, resources.bucket, options.promptCacheTtlSeconds ?? 1),
+    );
+
+    // The production alias must name a version before the first document.
+    const experimentsTable = physicalName(LOCAL_STAGE, EXPERIMENTS_TABLE.suffix);
+    await dynamodb
+      .send(
+        new PutCommand({
+          TableName: experimentsTable,
+          Item: {
+            ...aliasKey(PROMPT_FAMILY, PRODUCTION_ALIAS),
+            version: DEFAULT_PROMPT_VERSION,
+            updatedAt: new Date().toISOString(),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
+      });
+
+    const runIn = (name: string) => <T>(run: () => Promise<T>) => logs.runAsFunction(name, run);
+    const taskHandlers: Record<string, (input: unknown) => Promise<unknown>> = {};
+    for (const [state, fn] of Object.entries(TASK_FUNCTIONS) as Array<[TaskState, string]>) {
+      taskHandlers[state] = asLambdaInvokeTask(fn, await importHandler(fn), runIn(fn));
+    }
+    const dlqUrl = queueUrl(EXTRACTION_DLQ.logicalId);
+    taskHandlers.SendToDLQ = async (parameters: unknown) => {
+      const body =
+        parameters && typeof parameters === 'object' && 'MessageBody' in parameters
+          ? parameters.MessageBody
+          : parameters;
+      const sent = await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: dlqUrl,
+          MessageBody: typeof body === 'string' ? body : JSON.stringify(body),
+        }),
+      );
+      return { MessageId: sent.MessageId ?? '', MD5OfMessageBody: sent.MD5OfMessageBody ?? '' };
+    };
+
+    const values: Record<ExtractPlaceholder, string> = {
+      LoadDocumentFunctionArn: functionArn('load-document'),
+      SelectVariantFunctionArn: functionArn('select-variant'),
+      InvokeModelFunctionArn: functionArn('invoke-model'),
+      ScoreFunctionArn: functionArn('score'),
+      RecordResultFunctionArn: functionArn('record-result'),
+      RecordFailureFunctionArn: functionArn('record-failure'),
+      ExtractionDlqUrl: dlqUrl,
+    };
+    const sfn = await startStepFunctionsServer({
+      port: sfnPort,
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT,
+      ...(dataDir ? { dataDir: `${dataDir}/stepfunctions` } : {}),
+      stateMachines: [
+        {
+          name: STATE_MACHINE_NAME,
+          definition: JSON.parse(substitutePlaceholders(aslText(), values)),
+          taskHandlers,
+          ...(options.retryIntervalScale !== undefined
+            ? { retryIntervalScale: options.retryIntervalScale }
+            : {}),
+        },
+      ],
+    });
+    stoppers.push(() => sfn.stop());
+
+    const aggregator = await importHandler('aggregator');
+    const unsubscribe = logs.onEmf(
+      async (event) => {
+        await logs.runAsFunction('aggregator', () => aggregator(event, lambdaContext('aggregator')));
+      },
+      { functionNames: [...EMF_FUNCTIONS] },
+    );
+    stoppers.push(async () => unsubscribe());
+
+    const notifications = await configureS3Notifications({
+      source: s3sqs,
+      sqs,
+      bucket: resources.bucket,
+      queueUrl: queueUrl(INGEST_QUEUE.logicalId),
+    });
+    stoppers.push(() => notifications.stop());
+
+    const starter = await importHandler('starter');
+    const eventSource = startSqsEventSource({
+      sqs,
+      queueUrl: queueUrl(INGEST_QUEUE.logicalId),
+      queueArn: resources.queueArns[INGEST_QUEUE.logicalId] ?? '',
+      functionName: 'starter',
+      handler: (event, context) => logs.runAsFunction('starter', () => starter(event, context)),
+      batchSize: 10,
+      waitTimeSeconds: 1,
+    });
+    stoppers.push(() => eventSource.stop());
+
+    const sfnClient = new SFNClient({ ...localClientConfig(endpoints.stepfunctions) });
+    return {
+      endpoints,
+      bucket: resources.bucket,
+      stateMachineArn: sfn.stateMachineArn(STATE_MACHINE_NAME),
+      tables: {
+        results: physicalName(LOCAL_STAGE, RESULTS_TABLE.suffix),
+        experiments: experimentsTable,
+        metrics: physicalName(LOCAL_STAGE, METRICS_TABLE.suffix),
+        idempotency: physicalName(LOCAL_STAGE, IDEMPOTENCY_TABLE.suffix),
+      },
+      queues: {
+        ingest: queueUrl(INGEST_QUEUE.logicalId),
+        ingestDlq: queueUrl(INGEST_DLQ.logicalId),
+        extractionDlq: dlqUrl,
+      },
+      clients: { s3, sqs, sfn: sfnClient, dynamodb },
+      bedrock,
+      startupMs: Date.now() - started,
+      settle: async () => {
+        await s3sqs.settled();
+        await notifications.drain();
+        await eventSource.idle();
+        await sfn.waitForIdle();
+        await logs.flush();
+      },
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+};
