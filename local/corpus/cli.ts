@@ -1,0 +1,101 @@
+/**
+ * Command line for the synthetic corpus generator:
+ * `tsx local/corpus/cli.ts --out <dir> --count <n> --seed <s> [--types aps,lab]`
+ * or `--samples` for the fixed demo set. Prints ids, types and page counts
+ * only; the documents themselves stay on disk.
+ */
+
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Command, InvalidArgumentError } from 'commander';
+import { z } from 'zod';
+import {
+  CORPUS_DOCUMENT_TYPES,
+  type CorpusEntry,
+  DOCUMENT_PREFIXES,
+  generateCorpus,
+  generateSamples,
+} from './generate.ts';
+import type { CorpusDocumentType } from './truth.ts';
+
+function positiveCount(value: string): number {
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 1 || count > 10_000) {
+    throw new InvalidArgumentError('expected a whole number from 1 to 10000');
+  }
+  return count;
+}
+
+function documentTypes(value: string): CorpusDocumentType[] {
+  return value.split(',').map((part) => {
+    const wanted = part.trim();
+    const type = CORPUS_DOCUMENT_TYPES.find(
+      (candidate) => candidate === wanted || DOCUMENT_PREFIXES[candidate] === wanted,
+    );
+    if (type === undefined) {
+      throw new InvalidArgumentError(
+        `unknown type "${wanted}"; use ${CORPUS_DOCUMENT_TYPES.map((t) => DOCUMENT_PREFIXES[t]).join(', ')}`,
+      );
+    }
+    return type;
+  });
+}
+
+const OptionsSchema = z.object({
+  out: z.string().min(1),
+  count: z.number().int().positive(),
+  seed: z.string(),
+  types: z.array(z.enum(CORPUS_DOCUMENT_TYPES)).optional(),
+  samples: z.boolean().optional(),
+});
+
+/** Builds the `corpus` command; `write` receives each output line. */
+export function corpusCommand(write: (line: string) => void = console.log): Command {
+  return new Command('corpus')
+    .description(
+      'Generate synthetic medical PDFs with ground-truth JSON (SYNTHETIC TEST DOCUMENTS).',
+    )
+    .option('--out <dir>', 'output directory (.data/ is git-ignored)', '.data/corpus')
+    .option('--count <n>', 'number of documents', positiveCount, 20)
+    .option('--seed <s>', 'seed; the same seed gives identical files', 'medextract')
+    .option(
+      '--types <list>',
+      'comma-separated types to cycle through (aps, lab, dis, off)',
+      documentTypes,
+    )
+    .option('--samples', 'write the fixed 8-document sample set instead')
+    .action(async (raw: unknown) => {
+      const options = OptionsSchema.parse(raw);
+      const entries: CorpusEntry[] = options.samples
+        ? await generateSamples(options.out)
+        : await generateCorpus({
+            outDir: options.out,
+            count: options.count,
+            seed: options.seed,
+            ...(options.types === undefined ? {} : { types: options.types }),
+          });
+      for (const entry of entries) {
+        write(`${entry.id}  ${entry.documentType}  ${entry.pages} page(s)`);
+      }
+      write(`${entries.length} document(s) written to ${options.out}`);
+    });
+}
+
+function invokedDirectly(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (invokedDirectly()) {
+  corpusCommand()
+    .parseAsync(process.argv)
+    .catch((error: unknown) => {
+      console.error(error instanceof Error ? error.message : String(error));
+      process.exitCode = 1;
+    });
+}
