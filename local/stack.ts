@@ -24,14 +24,23 @@ import {
   physicalName,
   RESULTS_TABLE,
 } from '#infra/resources.ts';
-import { type BedrockFaults, type LocalBedrockServer, startBedrockServer } from '#local/bedrock-server.ts';
 import { extractFromPrompt, RULE_BASED_MODEL_ID } from '#local/bedrock/rule-extractor.ts';
+import {
+  type BedrockFaults,
+  type LocalBedrockServer,
+  startBedrockServer,
+} from '#local/bedrock-server.ts';
 import { ensureTables, startDynamoDbLocal } from '#local/dynamodb.ts';
 import { asLambdaInvokeTask, type LambdaHandler, lambdaContext } from '#local/lambda-invoke.ts';
 import { installLogCapture, type LogCapture } from '#local/log-capture.ts';
 import { freePort } from '#local/ports.ts';
 import { configureS3Notifications } from '#local/s3-notifications.ts';
-import { ensureResources, localClientConfig, localS3ClientConfig, startS3Sqs } from '#local/s3-sqs.ts';
+import {
+  ensureResources,
+  localClientConfig,
+  localS3ClientConfig,
+  startS3Sqs,
+} from '#local/s3-sqs.ts';
 import { startStepFunctionsServer } from '#local/sfn-server.ts';
 import { startSqsEventSource } from '#local/sqs-event-source.ts';
 import { aliasKey, PRODUCTION_ALIAS, PROMPT_FAMILY } from '#shared/experiments-table.ts';
@@ -48,7 +57,12 @@ export const STATE_MACHINE_NAME = physicalName(LOCAL_STAGE, 'extract');
 export const DEFAULT_PROMPT_VERSION = '2.0.0';
 
 /** Fixed ports for `npm start`, so the printed CLI commands stay valid; tests use free ports. */
-export const DEFAULT_PORTS = { s3sqs: 4566, dynamodb: 8000, stepfunctions: 8083, bedrock: 8090 } as const;
+export const DEFAULT_PORTS = {
+  s3sqs: 4566,
+  dynamodb: 8000,
+  stepfunctions: 8083,
+  bedrock: 8090,
+} as const;
 
 export interface LocalStackOptions {
   /** Persistent data folder; absent keeps everything in memory (tests). */
@@ -95,7 +109,11 @@ export interface LocalStack {
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 /** Variables every in-process handler reads, exactly as the CDK app sets them on AWS. */
-const handlerEnvironment = (endpoints: LocalEndpoints, bucket: string, ttlSeconds: number) => ({
+export const handlerEnvironment = (
+  endpoints: LocalEndpoints,
+  bucket: string,
+  ttlSeconds: number,
+) => ({
   AWS_REGION: LOCAL_REGION,
   AWS_DEFAULT_REGION: LOCAL_REGION,
   AWS_ACCESS_KEY_ID: credentials.accessKeyId,
@@ -122,7 +140,7 @@ const handlerEnvironment = (endpoints: LocalEndpoints, bucket: string, ttlSecond
 });
 
 /** Task states of the extract machine and the function each one invokes. */
-const TASK_FUNCTIONS = {
+export const TASK_FUNCTIONS = {
   LoadDocument: 'load-document',
   SelectVariant: 'select-variant',
   InvokeModel: 'invoke-model',
@@ -138,7 +156,7 @@ const EMF_FUNCTIONS = ['record-result', 'record-failure'] as const;
 const functionArn = (name: string): string =>
   `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${physicalName(LOCAL_STAGE, name)}`;
 
-const importHandler = async (name: string): Promise<LambdaHandler> => {
+export const importHandler = async (name: string): Promise<LambdaHandler> => {
   const module: { handler: LambdaHandler } = await import(`../functions/${name}/handler.ts`);
   return module.handler;
 };
@@ -173,7 +191,10 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         ...(dataDir ? { dataDir: `${dataDir}/s3` } : {}),
       }),
     ]);
-    stoppers.push(() => dynamo.stop(), () => s3sqs.stop());
+    stoppers.push(
+      () => dynamo.stop(),
+      () => s3sqs.stop(),
+    );
 
     const bedrock = await startBedrockServer({
       ...(ports.bedrock ? { port: ports.bedrock } : {}),
@@ -227,10 +248,14 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         }),
       )
       .catch((error: unknown) => {
-        if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
+        if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException'))
+          throw error;
       });
 
-    const runIn = (name: string) => <T>(run: () => Promise<T>) => logs.runAsFunction(name, run);
+    const runIn =
+      (name: string) =>
+      <T>(run: () => Promise<T>) =>
+        logs.runAsFunction(name, run);
     const taskHandlers: Record<string, (input: unknown) => Promise<unknown>> = {};
     for (const [state, fn] of Object.entries(TASK_FUNCTIONS) as Array<[TaskState, string]>) {
       taskHandlers[state] = asLambdaInvokeTask(fn, await importHandler(fn), runIn(fn));
@@ -280,7 +305,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const aggregator = await importHandler('aggregator');
     const unsubscribe = logs.onEmf(
       async (event) => {
-        await logs.runAsFunction('aggregator', () => aggregator(event, lambdaContext('aggregator')));
+        await logs.runAsFunction('aggregator', () =>
+          aggregator(event, lambdaContext('aggregator')),
+        );
       },
       { functionNames: [...EMF_FUNCTIONS] },
     );

@@ -1,0 +1,71 @@
+/**
+ * `medextract invoke <function> --event <file>`: runs one handler with an
+ * event file, like `sam local invoke`, against the local stack's endpoints
+ * (the running `npm start` stack, or one started in this process).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { EVENT_NAMES, eventPath } from '#events/index.ts';
+import { lambdaContext } from '#local/lambda-invoke.ts';
+import { handlerEnvironment, importHandler, LOCAL_STAGE } from '#local/stack.ts';
+import { printJson, UsageError } from '../output.ts';
+import { openTarget, readRunningStack } from '../target.ts';
+
+export const FUNCTIONS = [
+  'starter',
+  'load-document',
+  'select-variant',
+  'invoke-model',
+  'score',
+  'record-result',
+  'record-failure',
+  'aggregator',
+] as const;
+
+/** A path, or the name of a fixture in `events/` such as `tasks/load-document`. */
+const resolveEvent = (event: string): string => {
+  if (existsSync(event)) return event;
+  const fixture = EVENT_NAMES.find((name) => name === event || `events/${name}.json` === event);
+  if (fixture) return eventPath(fixture);
+  throw new UsageError(`no event file ${event} (fixtures: ${EVENT_NAMES.join(', ')})`);
+};
+
+export const registerInvoke = (program: Command): void => {
+  program
+    .command('invoke')
+    .description('run one function handler with an event file against the local stack')
+    .argument('<function>', `one of ${FUNCTIONS.join(', ')}`)
+    .requiredOption('--event <file>', 'event JSON file, or a fixture name from events/')
+    .action(async (name: string, flags: { event: string }) => {
+      const fn = FUNCTIONS.find((candidate) => candidate === name);
+      if (!fn) throw new UsageError(`unknown function ${name} (one of ${FUNCTIONS.join(', ')})`);
+      const event: unknown = JSON.parse(readFileSync(resolveEvent(flags.event), 'utf-8'));
+      const target = await openTarget({ local: 'persistent' });
+      try {
+        if (!target.stack) {
+          // Using the running `npm start` stack: point this process's handlers at it.
+          const running = readRunningStack();
+          if (!running) throw new UsageError('the local stack stopped');
+          Object.assign(process.env, handlerEnvironment(running.endpoints, running.bucket, 1));
+        }
+        const handler = await importHandler(fn);
+        try {
+          printJson({
+            function: fn,
+            stage: LOCAL_STAGE,
+            result: (await handler(event, lambdaContext(fn))) ?? null,
+          });
+        } catch (error) {
+          printJson({
+            function: fn,
+            stage: LOCAL_STAGE,
+            error:
+              error instanceof Error ? { name: error.name, message: error.message } : String(error),
+          });
+          process.exitCode = 1;
+        }
+      } finally {
+        await target.close();
+      }
+    });
+};

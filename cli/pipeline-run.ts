@@ -1,0 +1,212 @@
+/**
+ * Runs files through the pipeline the way a user does: upload under
+ * `incoming/`, let the S3 notification start the execution, wait for it to
+ * end, then read the result row and the result JSON. Used by
+ * `medextract process`, `medextract eval`, `npm start` and the tests.
+ */
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import {
+  DescribeExecutionCommand,
+  ExecutionDoesNotExist,
+  StopExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { BUCKET_PREFIXES } from '#infra/resources.ts';
+import { documentIdFor } from '#shared/domain/document-id.ts';
+import { parseS3Uri } from '#shared/s3-uri.ts';
+import type { Target } from './target.ts';
+
+export interface ProcessInput {
+  readonly path: string;
+  /** Object key; default `incoming/<keyPrefix><file name>`. */
+  readonly key?: string;
+}
+
+export type FileStatus = 'SUCCEEDED' | 'FAILED';
+
+export interface FileResult {
+  readonly file: string;
+  readonly key: string;
+  readonly documentId: string;
+  readonly status: FileStatus;
+  /** Reason code when FAILED (TIMEOUT when the execution did not end in time), else null. */
+  readonly reason: string | null;
+  readonly promptVersion: string | null;
+  readonly completeness: number | null;
+  readonly costMicroUsd: number | null;
+  /** The validated extraction when SUCCEEDED, else null. */
+  readonly fields: unknown;
+  readonly executionArn: string;
+}
+
+export interface ProcessOptions {
+  /** Upper bound for the whole batch; executions still running then are stopped and reported TIMEOUT. */
+  readonly timeoutMs?: number;
+  /** Inserted after `incoming/` in default keys. */
+  readonly keyPrefix?: string;
+  readonly onProgress?: (done: number, total: number, result: FileResult) => void;
+  /** Poll interval while waiting for executions. */
+  readonly pollMs?: number;
+}
+
+interface Uploaded {
+  readonly file: string;
+  readonly key: string;
+  readonly documentId: string;
+  readonly executionArn: string;
+}
+
+const executionArnFor = (stateMachineArn: string, name: string): string =>
+  `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+
+const upload = async (
+  target: Target,
+  input: ProcessInput,
+  keyPrefix: string,
+): Promise<Uploaded> => {
+  const key = input.key ?? `${BUCKET_PREFIXES.incoming}${keyPrefix}${basename(input.path)}`;
+  const body = await readFile(input.path);
+  const put = await target.clients.s3.send(
+    new PutObjectCommand({
+      Bucket: target.bucket,
+      Key: key,
+      Body: body,
+      ContentType: 'application/pdf',
+    }),
+  );
+  const documentId = documentIdFor({
+    bucket: target.bucket,
+    key,
+    ...(put.VersionId ? { versionId: put.VersionId } : {}),
+    ...(put.ETag ? { etag: put.ETag } : {}),
+  });
+  return {
+    file: input.path,
+    key,
+    documentId,
+    executionArn: executionArnFor(target.stateMachineArn, documentId),
+  };
+};
+
+type Ended = { status: FileStatus; error?: string; cause?: string } | null;
+
+const describe = async (target: Target, executionArn: string): Promise<Ended> => {
+  try {
+    const execution = await target.clients.sfn.send(new DescribeExecutionCommand({ executionArn }));
+    if (execution.status === 'RUNNING' || execution.status === 'PENDING_REDRIVE') return null;
+    if (execution.status === 'SUCCEEDED') return { status: 'SUCCEEDED' };
+    return {
+      status: 'FAILED',
+      ...(execution.error ? { error: execution.error } : {}),
+      ...(execution.cause ? { cause: execution.cause } : {}),
+    };
+  } catch (error) {
+    // Not started yet: the notification or the ingest queue is still on its way.
+    if (error instanceof ExecutionDoesNotExist) return null;
+    throw error;
+  }
+};
+
+const readResult = async (
+  target: Target,
+  uploaded: Uploaded,
+  ended: NonNullable<Ended>,
+): Promise<FileResult> => {
+  const row = await target.clients.dynamodb.send(
+    new GetCommand({ TableName: target.tables.results, Key: { documentId: uploaded.documentId } }),
+  );
+  const item = row.Item ?? {};
+  const text = (name: string): string | null =>
+    typeof item[name] === 'string' ? item[name] : null;
+  const num = (name: string): number | null => (typeof item[name] === 'number' ? item[name] : null);
+  let fields: unknown = null;
+  const resultUri = text('resultUri');
+  if (ended.status === 'SUCCEEDED' && resultUri) {
+    const { bucket, key } = parseS3Uri(resultUri);
+    // A result JSON removed since (lifecycle, a wiped local data folder) leaves fields unknown.
+    const result: unknown = await target.clients.s3
+      .send(new GetObjectCommand({ Bucket: bucket, Key: key }))
+      .then(async (object) => JSON.parse((await object.Body?.transformToString('utf-8')) ?? 'null'))
+      .catch(() => null);
+    fields = result && typeof result === 'object' && 'fields' in result ? result.fields : null;
+  }
+  const promptVersion = text('promptVersion');
+  return {
+    file: uploaded.file,
+    key: uploaded.key,
+    documentId: uploaded.documentId,
+    status: ended.status,
+    reason:
+      ended.status === 'SUCCEEDED'
+        ? null
+        : (text('reason') ?? ended.cause ?? ended.error ?? 'UNKNOWN'),
+    promptVersion: promptVersion === 'none' ? null : promptVersion,
+    completeness: num('completeness'),
+    costMicroUsd: num('costMicroUsd'),
+    fields,
+    executionArn: uploaded.executionArn,
+  };
+};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Uploads every file, waits for every execution (bounded), and returns one result per file, in order. */
+export const processFiles = async (
+  target: Target,
+  inputs: readonly ProcessInput[],
+  options: ProcessOptions = {},
+): Promise<FileResult[]> => {
+  const deadline = Date.now() + (options.timeoutMs ?? 10 * 60_000);
+  const pollMs = options.pollMs ?? 250;
+  const uploaded: Uploaded[] = [];
+  for (const input of inputs) uploaded.push(await upload(target, input, options.keyPrefix ?? ''));
+
+  const results = new Map<number, FileResult>();
+  const record = (index: number, result: FileResult) => {
+    results.set(index, result);
+    options.onProgress?.(results.size, uploaded.length, result);
+  };
+  while (results.size < uploaded.length) {
+    for (const [index, item] of uploaded.entries()) {
+      if (results.has(index)) continue;
+      const ended = await describe(target, item.executionArn);
+      if (ended) record(index, await readResult(target, item, ended));
+    }
+    if (results.size === uploaded.length) break;
+    if (Date.now() > deadline) {
+      for (const [index, item] of uploaded.entries()) {
+        if (results.has(index)) continue;
+        await target.clients.sfn
+          .send(
+            new StopExecutionCommand({
+              executionArn: item.executionArn,
+              error: 'TIMEOUT',
+              cause: 'medextract gave up waiting',
+            }),
+          )
+          .catch(() => undefined);
+        record(index, {
+          file: item.file,
+          key: item.key,
+          documentId: item.documentId,
+          status: 'FAILED',
+          reason: 'TIMEOUT',
+          promptVersion: null,
+          completeness: null,
+          costMicroUsd: null,
+          fields: null,
+          executionArn: item.executionArn,
+        });
+      }
+      break;
+    }
+    await sleep(pollMs);
+  }
+  return uploaded.map((_, index) => {
+    const result = results.get(index);
+    if (!result) throw new Error('internal: missing result');
+    return result;
+  });
+};

@@ -1,0 +1,217 @@
+/**
+ * Where a `medextract` command works: the local stack (the one `npm start`
+ * runs, or one started in this process) or a deployed stage on AWS. The same
+ * commands and SDK clients serve both; only endpoints and names differ.
+ */
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import {
+  EXPERIMENTS_TABLE,
+  EXTRACTION_DLQ,
+  IDEMPOTENCY_TABLE,
+  INGEST_DLQ,
+  INGEST_QUEUE,
+  METRICS_TABLE,
+  physicalName,
+  RESULTS_TABLE,
+} from '#infra/resources.ts';
+import { type LocalStack, type LocalStackOptions, startLocalStack } from '#local/stack.ts';
+
+export interface TargetNames {
+  readonly stage: string;
+  readonly bucket: string;
+  readonly stateMachineArn: string;
+  readonly tables: { results: string; experiments: string; metrics: string; idempotency: string };
+  readonly queues: { ingest: string; ingestDlq: string; extractionDlq: string };
+}
+
+export interface Target extends TargetNames {
+  readonly kind: 'local' | 'aws';
+  readonly clients: {
+    readonly s3: S3Client;
+    readonly sqs: SQSClient;
+    readonly sfn: SFNClient;
+    readonly dynamodb: DynamoDBDocumentClient;
+  };
+  /** The in-process stack, when this command started one. */
+  readonly stack: LocalStack | null;
+  close(): Promise<void>;
+}
+
+/** The local data folder (`.data/` at the repository root unless MEDEXTRACT_DATA_DIR is set). */
+export const localDataDir = (): string =>
+  resolve(process.env.MEDEXTRACT_DATA_DIR ?? new URL('../.data', import.meta.url).pathname);
+
+const stackFile = (dataDir: string) => `${dataDir}/stack.json`;
+
+const StackFileSchema = z.object({
+  pid: z.number().int(),
+  endpoints: z.object({
+    s3: z.string(),
+    sqs: z.string(),
+    dynamodb: z.string(),
+    stepfunctions: z.string(),
+    bedrock: z.string(),
+  }),
+  bucket: z.string(),
+  stateMachineArn: z.string(),
+  tables: z.object({
+    results: z.string(),
+    experiments: z.string(),
+    metrics: z.string(),
+    idempotency: z.string(),
+  }),
+  queues: z.object({ ingest: z.string(), ingestDlq: z.string(), extractionDlq: z.string() }),
+});
+export type StackFile = z.infer<typeof StackFileSchema>;
+
+/** Written by `npm start` so other commands can use the running stack. */
+export const writeStackFile = (dataDir: string, stack: LocalStack): void => {
+  const content: StackFile = {
+    pid: process.pid,
+    endpoints: stack.endpoints,
+    bucket: stack.bucket,
+    stateMachineArn: stack.stateMachineArn,
+    tables: stack.tables,
+    queues: stack.queues,
+  };
+  writeFileSync(stackFile(dataDir), `${JSON.stringify(content, null, 2)}\n`);
+};
+
+export const removeStackFile = (dataDir: string): void =>
+  rmSync(stackFile(dataDir), { force: true });
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** The running `npm start` stack, if there is one. */
+export const readRunningStack = (dataDir: string = localDataDir()): StackFile | null => {
+  const file = stackFile(dataDir);
+  if (!existsSync(file)) return null;
+  const parsed = StackFileSchema.safeParse(JSON.parse(readFileSync(file, 'utf-8')));
+  return parsed.success && isAlive(parsed.data.pid) ? parsed.data : null;
+};
+
+const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+const localConfig = (endpoint: string) => ({
+  endpoint,
+  region: 'us-east-1',
+  credentials: localCredentials,
+});
+
+const documentClient = (client: DynamoDBClient) =>
+  DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+
+const fromStack = (stack: LocalStack): Target => ({
+  kind: 'local',
+  stage: 'local',
+  bucket: stack.bucket,
+  stateMachineArn: stack.stateMachineArn,
+  tables: stack.tables,
+  queues: stack.queues,
+  clients: stack.clients,
+  stack,
+  close: () => stack.stop(),
+});
+
+export interface OpenOptions {
+  /** A deployed stage (dev, staging, prod); absent means the local stack. */
+  readonly stage?: string;
+  readonly profile?: string;
+  readonly region?: string;
+  /**
+   * Local only: `persistent` uses the running `npm start` stack or starts one
+   * on the data folder; `ephemeral` always starts a fresh in-memory stack.
+   */
+  readonly local?: 'persistent' | 'ephemeral';
+  readonly stackOptions?: LocalStackOptions;
+}
+
+const FREE_PORTS = { s3sqs: 0, dynamodb: 0, stepfunctions: 0, bedrock: 0 } as const;
+
+export const openTarget = async (options: OpenOptions = {}): Promise<Target> => {
+  if (options.stage && options.stage !== 'local') return openAws(options.stage, options);
+  if (options.local === 'ephemeral') {
+    return fromStack(await startLocalStack({ ports: FREE_PORTS, ...options.stackOptions }));
+  }
+  const running = readRunningStack();
+  if (running) {
+    const dynamo = new DynamoDBClient(localConfig(running.endpoints.dynamodb));
+    return {
+      kind: 'local',
+      stage: 'local',
+      bucket: running.bucket,
+      stateMachineArn: running.stateMachineArn,
+      tables: running.tables,
+      queues: running.queues,
+      clients: {
+        s3: new S3Client({ ...localConfig(running.endpoints.s3), forcePathStyle: true }),
+        sqs: new SQSClient(localConfig(running.endpoints.sqs)),
+        sfn: new SFNClient(localConfig(running.endpoints.stepfunctions)),
+        dynamodb: documentClient(dynamo),
+      },
+      stack: null,
+      close: async () => undefined,
+    };
+  }
+  return fromStack(
+    await startLocalStack({ dataDir: localDataDir(), ports: FREE_PORTS, ...options.stackOptions }),
+  );
+};
+
+/** A deployed stage: names follow the CDK app; the bucket comes from the stack's outputs. */
+const openAws = async (stage: string, options: OpenOptions): Promise<Target> => {
+  // The SDK's default credential chain honours AWS_PROFILE.
+  if (options.profile) process.env.AWS_PROFILE = options.profile;
+  const base = options.region ? { region: options.region } : {};
+  const cfn = new CloudFormationClient(base);
+  const stacks = await cfn.send(new DescribeStacksCommand({ StackName: `MedExtract-${stage}` }));
+  const outputs = stacks.Stacks?.[0]?.Outputs ?? [];
+  const output = (key: string): string => {
+    const value = outputs.find((o) => o.OutputKey === key)?.OutputValue;
+    if (!value) throw new Error(`Stack MedExtract-${stage} has no output ${key}`);
+    return value;
+  };
+  const sqs = new SQSClient(base);
+  const queueUrl = async (suffix: string) =>
+    (await sqs.send(new GetQueueUrlCommand({ QueueName: physicalName(stage, suffix) }))).QueueUrl ??
+    '';
+  return {
+    kind: 'aws',
+    stage,
+    bucket: output('DocumentsBucketName'),
+    stateMachineArn: output('StateMachineArn'),
+    tables: {
+      results: physicalName(stage, RESULTS_TABLE.suffix),
+      experiments: physicalName(stage, EXPERIMENTS_TABLE.suffix),
+      metrics: physicalName(stage, METRICS_TABLE.suffix),
+      idempotency: physicalName(stage, IDEMPOTENCY_TABLE.suffix),
+    },
+    queues: {
+      ingest: await queueUrl(INGEST_QUEUE.suffix),
+      ingestDlq: await queueUrl(INGEST_DLQ.suffix),
+      extractionDlq: await queueUrl(EXTRACTION_DLQ.suffix),
+    },
+    clients: {
+      s3: new S3Client(base),
+      sqs,
+      sfn: new SFNClient(base),
+      dynamodb: documentClient(new DynamoDBClient(base)),
+    },
+    stack: null,
+    close: async () => undefined,
+  };
+};
