@@ -1,0 +1,326 @@
+/**
+ * The whole local stack, end to end, with the real handlers, SDK clients,
+ * ASL and protocols: good and bad documents, duplicate notifications, awkward
+ * keys, injected Bedrock faults, and the AWS CLI as a user would run it.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
+import {
+  DeleteMessageCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+} from '@aws-sdk/client-sqs';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { processFiles } from '#cli/pipeline-run.ts';
+import type { Target } from '#cli/target.ts';
+import { generateCorpus } from '#local/corpus/generate.ts';
+import { buildS3NotificationRecord } from '#local/s3-notifications.ts';
+import { type LocalStack, startLocalStack } from '#local/stack.ts';
+import { documentIdFor } from '#shared/domain/document-id.ts';
+import { allDocumentsKey, hourOf, promptVersionKey } from '#shared/metrics-table.ts';
+import {
+  emptyFile,
+  encryptedPdf,
+  imageOnlyPdf,
+  manyPagesPdf,
+  notPdf,
+  recordPdf,
+  truncatedPdf,
+} from '#test/helpers/pdf-fixtures.ts';
+
+const run = promisify(execFile);
+let stack: LocalStack;
+let target: Target;
+let dir: string;
+
+beforeAll(async () => {
+  stack = await startLocalStack({
+    ports: { s3sqs: 0, dynamodb: 0, stepfunctions: 0, bedrock: 0 },
+    retryIntervalScale: 0.001,
+    promptCacheTtlSeconds: 0,
+  });
+  target = { kind: 'local', stage: 'local', ...stack, stack, close: () => stack.stop() };
+  dir = await mkdtemp(join(tmpdir(), 'medextract-it-'));
+}, 120_000);
+afterAll(async () => stack?.stop());
+
+const write = async (name: string, bytes: Buffer): Promise<string> => {
+  const path = join(dir, name);
+  await writeFile(path, bytes);
+  return path;
+};
+
+const dlqMessages = async (): Promise<Array<Record<string, unknown>>> => {
+  const bodies: Array<Record<string, unknown>> = [];
+  for (;;) {
+    const received = await stack.clients.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: stack.queues.extractionDlq,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 0,
+      }),
+    );
+    const messages = received.Messages ?? [];
+    if (messages.length === 0) return bodies;
+    for (const message of messages) {
+      bodies.push(JSON.parse(message.Body ?? '{}'));
+      await stack.clients.sqs.send(
+        new DeleteMessageCommand({
+          QueueUrl: stack.queues.extractionDlq,
+          ReceiptHandle: message.ReceiptHandle,
+        }),
+      );
+    }
+  }
+};
+
+describe('local pipeline', () => {
+  it('processes a good PDF: SUCCEEDED, result row, result JSON in S3, EMF rolled up', async () => {
+    // Prepare
+    const path = await write('good-record.pdf', await recordPdf());
+    // Act
+    const [result] = await processFiles(target, [{ path }], { timeoutMs: 60_000 });
+    await stack.settle();
+    // Assess
+    expect(result?.status).toBe('SUCCEEDED');
+    expect(result?.promptVersion).toBe('2.0.0');
+    const row = await stack.clients.dynamodb.send(
+      new GetCommand({ TableName: stack.tables.results, Key: { documentId: result?.documentId } }),
+    );
+    expect(row.Item).toMatchObject({
+      status: 'SUCCEEDED',
+      servedBy: 'local.rule-based-extractor-v1',
+      usageEstimated: true,
+    });
+    const json = await stack.clients.s3.send(
+      new GetObjectCommand({ Bucket: stack.bucket, Key: `results/${result?.documentId}.json` }),
+    );
+    const stored = JSON.parse((await json.Body?.transformToString()) ?? '{}');
+    expect(stored.fields.patient.name).toBe('Quillon Marbrey-Testcase');
+    expect(stored.fields.diagnoses).toContainEqual({
+      description: 'Essential hypertension',
+      icd10: 'I10',
+    });
+    const hour = hourOf(Date.now());
+    const rollup = await stack.clients.dynamodb.send(
+      new GetCommand({ TableName: stack.tables.metrics, Key: promptVersionKey('2.0.0', hour) }),
+    );
+    expect(rollup.Item?.documents).toBeGreaterThanOrEqual(1);
+    expect(rollup.Item?.succeeded).toBeGreaterThanOrEqual(1);
+  });
+
+  it.each([
+    ['empty', emptyFile, 'EMPTY'],
+    ['not a PDF', async () => notPdf(), 'NOT_PDF'],
+    ['encrypted', encryptedPdf, 'ENCRYPTED'],
+    ['truncated', truncatedPdf, 'INVALID_PDF'],
+    ['too many pages', () => manyPagesPdf(101), 'TOO_MANY_PAGES'],
+    ['image only', imageOnlyPdf, 'NO_TEXT_LAYER'],
+  ])(
+    'rejects %s with its reason, one DLQ message and no model call',
+    async (label, make, reason) => {
+      // Prepare
+      await dlqMessages();
+      const callsBefore = stack.bedrock.stats().calls;
+      const path = await write(`bad-${label.replace(/ /g, '-')}.pdf`, Buffer.from(await make()));
+      // Act
+      const [result] = await processFiles(target, [{ path }], { timeoutMs: 60_000 });
+      await stack.settle();
+      // Assess
+      expect(result?.status).toBe('FAILED');
+      expect(result?.reason).toBe(reason);
+      expect(stack.bedrock.stats().calls).toBe(callsBefore);
+      const dlq = await dlqMessages();
+      expect(dlq).toHaveLength(1);
+      expect(dlq[0]).toMatchObject({ documentId: result?.documentId, reason, recorded: true });
+      const all = await stack.clients.dynamodb.send(
+        new GetCommand({
+          TableName: stack.tables.metrics,
+          Key: allDocumentsKey(hourOf(Date.now())),
+        }),
+      );
+      expect(all.Item?.[`failed_${reason}`]).toBeGreaterThanOrEqual(1);
+    },
+  );
+
+  it('starts exactly one execution when the same S3 event arrives three times', async () => {
+    // Prepare: the object's own notification plus the same event sent again twice.
+    const incomingKey = 'incoming/triplicate.pdf';
+    const body = await recordPdf('Triplo Example-Case');
+    await stack.clients.s3.send(
+      new PutObjectCommand({ Bucket: stack.bucket, Key: incomingKey, Body: body }),
+    );
+    const head = await stack.clients.s3.send(
+      new HeadObjectCommand({ Bucket: stack.bucket, Key: incomingKey }),
+    );
+    const record = buildS3NotificationRecord(
+      {
+        kind: 'Put',
+        bucket: stack.bucket,
+        key: incomingKey,
+        size: body.length,
+        eTag: (head.ETag ?? '').replaceAll('"', ''),
+        time: new Date(),
+        requestId: 'R1',
+        hostId: 'H1',
+        sourceIp: '127.0.0.1',
+      },
+      '00000000000000000A',
+      'incoming-pdf',
+    );
+    // Act
+    for (let i = 0; i < 2; i += 1) {
+      await stack.clients.sqs.send(
+        new SendMessageCommand({
+          QueueUrl: stack.queues.ingest,
+          MessageBody: JSON.stringify({ Records: [record] }),
+        }),
+      );
+    }
+    await stack.settle();
+    // Assess
+    const documentId = documentIdFor({
+      bucket: stack.bucket,
+      key: incomingKey,
+      etag: head.ETag ?? '',
+    });
+    const executions = await stack.clients.sfn.send(
+      new ListExecutionsCommand({ stateMachineArn: stack.stateMachineArn, maxResults: 1000 }),
+    );
+    expect(executions.executions?.filter((e) => e.name === documentId)).toHaveLength(1);
+    const rows = await stack.clients.dynamodb.send(
+      new GetCommand({ TableName: stack.tables.results, Key: { documentId } }),
+    );
+    expect(rows.Item?.status).toBe('SUCCEEDED');
+  });
+
+  it('processes keys with spaces, plus signs, percent signs, accents and right-to-left text', async () => {
+    const body = await recordPdf();
+    const names = [
+      'with space.pdf',
+      'a+b.pdf',
+      '100% done.pdf',
+      'Dossier médical é.pdf',
+      'שלום سلام.pdf',
+    ];
+    const paths = await Promise.all(
+      names.map((_name, i) => write(`key-${i}.pdf`, Buffer.concat([body, Buffer.from(`\n%${i}`)]))),
+    );
+    const results = await processFiles(
+      target,
+      paths.map((path, i) => ({ path, key: `incoming/keys/${names[i]}` })),
+      { timeoutMs: 60_000 },
+    );
+    expect(results.map((r) => [r.key, r.status])).toEqual(
+      names.map((n) => [`incoming/keys/${n}`, 'SUCCEEDED']),
+    );
+  });
+
+  it('with 30% throttling and 5% 5xx, every document of 50 succeeds once', async () => {
+    // Prepare
+    const corpus = await generateCorpus({ outDir: join(dir, 'faults'), count: 50, seed: 'faults' });
+    const documentsCounted = async () =>
+      Number(
+        (
+          await stack.clients.dynamodb.send(
+            new GetCommand({
+              TableName: stack.tables.metrics,
+              Key: allDocumentsKey(hourOf(Date.now())),
+            }),
+          )
+        ).Item?.documents ?? 0,
+      );
+    await stack.settle();
+    const countedBefore = await documentsCounted();
+    stack.bedrock.setFaults({ throttleRate: 0.3, serverErrorRate: 0.05, seed: 7 });
+    stack.bedrock.resetStats();
+    // Act
+    const results = await processFiles(
+      target,
+      corpus.map((entry) => ({ path: entry.pdfPath })),
+      { keyPrefix: 'faults/', timeoutMs: 240_000 },
+    );
+    await stack.settle();
+    const stats = stack.bedrock.stats();
+    stack.bedrock.setFaults({});
+    // Assess
+    expect(results.filter((r) => r.status !== 'SUCCEEDED')).toEqual([]);
+    expect(stats.byOutcome.success).toBe(50);
+    expect(stats.byOutcome.throttled).toBeGreaterThan(5);
+    expect(stats.calls).toBe(
+      50 +
+        stats.byOutcome.throttled +
+        stats.byOutcome.service_unavailable +
+        stats.byOutcome.internal_error,
+    );
+    // None duplicated: 50 distinct executions, and the roll-up grew by exactly 50.
+    const names = new Set(results.map((r) => r.executionArn));
+    expect(names.size).toBe(50);
+    expect((await documentsCounted()) - countedBefore).toBe(50);
+    console.info(
+      `fault run: ${stats.calls} Converse calls for 50 documents (${stats.byOutcome.throttled} throttled, ` +
+        `${stats.byOutcome.service_unavailable + stats.byOutcome.internal_error} 5xx), all retried by the ASL`,
+    );
+  }, 300_000);
+
+  it.runIf(existsSync('/usr/bin/aws'))(
+    'lets the AWS CLI v2 upload a PDF and list its execution',
+    async () => {
+      // Prepare
+      const path = await write('via-cli.pdf', await recordPdf('Cli Example-Person'));
+      const env = {
+        ...process.env,
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+        AWS_DEFAULT_REGION: 'us-east-1',
+        AWS_PAGER: '',
+      };
+      // Act
+      await run(
+        '/usr/bin/aws',
+        [
+          '--endpoint-url',
+          stack.endpoints.s3,
+          's3',
+          'cp',
+          path,
+          `s3://${stack.bucket}/incoming/via-cli.pdf`,
+        ],
+        { env },
+      );
+      const head = await stack.clients.s3.send(
+        new HeadObjectCommand({ Bucket: stack.bucket, Key: 'incoming/via-cli.pdf' }),
+      );
+      const documentId = documentIdFor({
+        bucket: stack.bucket,
+        key: 'incoming/via-cli.pdf',
+        etag: head.ETag ?? '',
+      });
+      await stack.settle();
+      const { stdout } = await run(
+        '/usr/bin/aws',
+        [
+          '--endpoint-url',
+          stack.endpoints.stepfunctions,
+          'stepfunctions',
+          'list-executions',
+          '--state-machine-arn',
+          stack.stateMachineArn,
+          '--output',
+          'json',
+        ],
+        { env },
+      );
+      // Assess
+      const listed: { executions: { name: string; status: string }[] } = JSON.parse(stdout);
+      expect(listed.executions.find((e) => e.name === documentId)?.status).toBe('SUCCEEDED');
+    },
+  );
+});
