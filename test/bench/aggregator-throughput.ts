@@ -52,7 +52,7 @@ const { lines } = await captureStdout(async () => {
       inputTokens: 2000,
       outputTokens: 400,
       costMicroUsd: 4000 + (i % 50),
-      completeness: (i % 11) / 10 > 1 ? 1 : (i % 11) / 10,
+      completeness: Math.min((i % 11) / 10, 1),
       allRequiredPresent: i % 3 !== 0,
     });
   }
