@@ -115,7 +115,8 @@ const localConfig = (endpoint: string) => ({
 const documentClient = (client: DynamoDBClient) =>
   DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 
-const fromStack = (stack: LocalStack): Target => ({
+/** A target over a stack running in this process. */
+export const targetOfStack = (stack: LocalStack): Target => ({
   kind: 'local',
   stage: 'local',
   bucket: stack.bucket,
@@ -145,7 +146,7 @@ const FREE_PORTS = { s3sqs: 0, dynamodb: 0, stepfunctions: 0, bedrock: 0 } as co
 export const openTarget = async (options: OpenOptions = {}): Promise<Target> => {
   if (options.stage && options.stage !== 'local') return openAws(options.stage, options);
   if (options.local === 'ephemeral') {
-    return fromStack(await startLocalStack({ ports: FREE_PORTS, ...options.stackOptions }));
+    return targetOfStack(await startLocalStack({ ports: FREE_PORTS, ...options.stackOptions }));
   }
   const running = readRunningStack();
   if (running) {
@@ -167,7 +168,7 @@ export const openTarget = async (options: OpenOptions = {}): Promise<Target> => 
       close: async () => undefined,
     };
   }
-  return fromStack(
+  return targetOfStack(
     await startLocalStack({ dataDir: localDataDir(), ports: FREE_PORTS, ...options.stackOptions }),
   );
 };

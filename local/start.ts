@@ -15,6 +15,7 @@ import {
   readRunningStack,
   removeStackFile,
   type Target,
+  targetOfStack,
   writeStackFile,
 } from '#cli/target.ts';
 import { RULE_BASED_MODEL_ID } from '#local/bedrock/rule-extractor.ts';
@@ -33,18 +34,6 @@ const options = new Command()
   .opts<{ once?: boolean; samples: boolean; inbox: string; freePorts?: boolean }>();
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
-
-const targetOf = (stack: LocalStack): Target => ({
-  kind: 'local',
-  stage: 'local',
-  bucket: stack.bucket,
-  stateMachineArn: stack.stateMachineArn,
-  tables: stack.tables,
-  queues: stack.queues,
-  clients: stack.clients,
-  stack,
-  close: () => stack.stop(),
-});
 
 const printWelcome = (stack: LocalStack, dataDir: string, inbox: string) => {
   const { endpoints } = stack;
@@ -161,7 +150,7 @@ const main = async () => {
       : DEFAULT_PORTS,
   });
   writeStackFile(dataDir, stack);
-  const target = targetOf(stack);
+  const target = targetOfStack(stack);
   let stopping = false;
   let stopWatching: () => void = () => undefined;
   const shutdown = async (code: number) => {

@@ -19,7 +19,7 @@ import {
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processFiles } from '#cli/pipeline-run.ts';
-import type { Target } from '#cli/target.ts';
+import { type Target, targetOfStack } from '#cli/target.ts';
 import { generateCorpus } from '#local/corpus/generate.ts';
 import { buildS3NotificationRecord } from '#local/s3-notifications.ts';
 import { type LocalStack, startLocalStack } from '#local/stack.ts';
@@ -46,7 +46,7 @@ beforeAll(async () => {
     retryIntervalScale: 0.001,
     promptCacheTtlSeconds: 0,
   });
-  target = { kind: 'local', stage: 'local', ...stack, stack, close: () => stack.stop() };
+  target = targetOfStack(stack);
   dir = await mkdtemp(join(tmpdir(), 'medextract-it-'));
 }, 120_000);
 afterAll(async () => stack?.stop());
