@@ -91,7 +91,6 @@ const UNAVAILABLE = new Set([
   'InternalServerException',
   'InternalFailure',
   'ModelStreamErrorException',
-  'TimeoutError',
   'ECONNRESET',
   'ECONNREFUSED',
   'EPIPE',
@@ -120,7 +119,8 @@ export const toModelError = (error: unknown): Error => {
   const code = 'code' in error && typeof error.code === 'string' ? error.code : undefined;
   const name = code ?? error.name;
   if (THROTTLED.has(name)) return new ModelThrottledError(name);
-  if (name === 'ModelTimeoutException') return new ModelTimeoutError(name);
+  // The client's own request timeout counts as a model timeout: retried once, not six times.
+  if (name === 'ModelTimeoutException' || error.name === 'TimeoutError') return new ModelTimeoutError(name);
   if (UNAVAILABLE.has(name) || UNAVAILABLE.has(error.name)) return new ModelUnavailableError(name);
   if (REJECTED.has(name)) return new ModelRequestRejectedError(name);
   const status = statusOf(error);

@@ -36,12 +36,14 @@ export const dynamoDocumentClient = once(() =>
 
 /**
  * Converse over HTTP/1.1 with one attempt: throttling and 5xx are retried by
- * the state machine with backoff and jitter, not hidden inside the SDK.
+ * the state machine with backoff and jitter, not hidden inside the SDK. The
+ * request timeout stays below the function's 240 s timeout, so a hung call
+ * ends as a named ModelTimeout instead of a Lambda timeout.
  */
 export const bedrockClient = once(
   () =>
     new BedrockRuntimeClient({
       maxAttempts: 1,
-      requestHandler: new NodeHttpHandler({ connectionTimeout: 5_000, requestTimeout: 240_000 }),
+      requestHandler: new NodeHttpHandler({ connectionTimeout: 5_000, requestTimeout: 200_000 }),
     }),
 );

@@ -166,6 +166,8 @@ describe('invoke-model handler', () => {
     [new ServiceUnavailableException({ message: '503', $metadata: {} }), 'ModelUnavailable'],
     [new InternalServerException({ message: '500', $metadata: {} }), 'ModelUnavailable'],
     [new ModelTimeoutException({ message: '408', $metadata: {} }), 'ModelTimeout'],
+    [Object.assign(new Error('socket timed out'), { name: 'TimeoutError' }), 'ModelTimeout'],
+    [Object.assign(new Error('connection reset'), { code: 'ECONNRESET' }), 'ModelUnavailable'],
     [new ValidationException({ message: 'bad', $metadata: {} }), 'ModelRequestRejected'],
     [new AccessDeniedException({ message: 'no', $metadata: {} }), 'ModelRequestRejected'],
   ])('maps %s to %s', async (error, name) => {
