@@ -1,0 +1,186 @@
+/**
+ * Synthetic document texts, shaped like pdf.js output (`\n` between lines,
+ * table cells separated by single spaces), for the rule-based extractor tests.
+ * Every name, number and date is invented.
+ */
+
+/** Attending physician statement: clean labels, numbered diagnoses with codes, US units. */
+export const APS_CLEAN = [
+  "ATTENDING PHYSICIAN'S STATEMENT",
+  'Proposed Insured: DOE, JANE A. Date of Birth: 03/14/1968',
+  'Sex: Female Policy Number: LX-4471',
+  'Attending Physician: Robert K. Lee, MD',
+  'Facility: Riverside Medical Center',
+  'Date of Service: 02/20/2024',
+  'Diagnoses',
+  '1. Type 2 diabetes mellitus without complications (E11.9)',
+  '2. Essential hypertension (I10)',
+  '3. Hyperlipidemia, unspecified (E78.5)',
+  'Current Medications',
+  'Metformin 500 mg twice daily',
+  'Lisinopril 10 mg PO daily',
+  'Atorvastatin 20 mg at bedtime',
+  'Allergies: Penicillin (rash), sulfa',
+  'Vital Signs',
+  `BP 138/88 HR 76 Ht 5'7" Wt 182 lb BMI 28.5`,
+  'Laboratory Results',
+  'HbA1c 7.2 % 4.0-5.6 H',
+  'Glucose, fasting 126 mg/dL (70-99)',
+  'Social History',
+  'Former smoker, 20 pack-years. Quit in 2015.',
+  'Physician Signature: Robert K. Lee, MD Date: 02/21/2024',
+].join('\n');
+
+/** Attending physician statement: form parts, code-first table, metric units, cigarettes per day. */
+export const APS_TABLE = [
+  'APS - Attending Physician Statement',
+  'Part A - Patient Information',
+  "Name: O'BRIEN-WALSH, KATHLEEN",
+  'D.O.B. 1975-10-30 Sex: F Medical Record #: MR-88213',
+  'Part B - Physician Information',
+  'Physician Name: Dr. Alan Brooks Clinic: Harbor Internal Medicine',
+  'DOS 2024-02-03',
+  'Diagnosis ICD-10',
+  'E11.65 - Type 2 diabetes mellitus with hyperglycemia',
+  'I25.10 Atherosclerotic heart disease of native coronary artery',
+  'E66.01 Morbid (severe) obesity due to excess calories',
+  'Medications',
+  'Medication Dose Frequency',
+  'Insulin glargine 30 units at bedtime',
+  'Metformin ER 1000 mg BID',
+  'Aspirin 81mg daily',
+  'Vitals',
+  'Height: 165 cm Weight: 118 kg BMI: 43.3 Blood Pressure: 146/92',
+  'Social history: Smokes 10 cigarettes per day for 20 years.',
+  'Allergies: Codeine - nausea; latex',
+].join('\n');
+
+/** Lab report behind fax banners, with a page footer, a confidentiality notice and a second page. */
+export const LAB_FAXED = [
+  '03/15/2024 10:22 AM FAX 555-201-3344 NORTHSIDE LABS P.001/002',
+  'NORTHSIDE CLINICAL LABORATORIES',
+  'LABORATORY REPORT',
+  'Patient: SMITH, JOHN R DOB: 11/02/1959 Sex: M',
+  'MRN: A1234567 Ordering Physician: Maria Gonzalez, MD',
+  'Collected: 03/14/2024 08:15 Received: 03/14/2024 10:02',
+  'Test Result Units Reference Range Flag',
+  'HEMOGLOBIN A1C 8.1 % 4.0-5.6 H',
+  'Glucose, Fasting 142 mg/dL 70-99 H',
+  'Total Cholesterol 215 mg/dL <200',
+  'HDL Cholesterol 38 mg/dL >40 L',
+  'LDL Cholesterol 141 mg/dL <100 H',
+  'Creatinine 0.9 mg/dL 0.7-1.3',
+  'eGFR 92 mL/min/1.73 m2 >60',
+  'Page 1 of 2',
+  '03/15/2024 10:23 AM FAX 555-201-3344 NORTHSIDE LABS P.002/002',
+  'Urine Microalbumin 12 mg/L <30',
+  'Hepatitis C Antibody Non-reactive Non-reactive',
+  'CONFIDENTIAL: This report contains privileged health information.',
+].join('\n');
+
+/** Lab report with the label on one line and its value on the next, and a `Lab Results` title. */
+export const LAB_STACKED = [
+  'Lab Results',
+  'Patient Name:',
+  'Priya Raman',
+  'Date of Birth:',
+  '02/29/1984',
+  'Gender: F',
+  'Laboratory: Valley Diagnostics',
+  'Collection Date: 2024-04-02',
+  'TSH 6.8 uIU/mL 0.4-4.0',
+  'Free T4 0.7 ng/dL 0.8-1.8 L',
+  'Vitamin B12 450 pg/mL 200-900',
+  'Potassium 3.1 mEq/L 3.5-5.1',
+].join('\n');
+
+/** Discharge summary: letter-spaced title, day-first dates, metric vitals, current smoker. */
+export const DISCHARGE_DAY_FIRST = [
+  "ST. MARY'S HOSPITAL",
+  'D I S C H A R G E   S U M M A R Y',
+  'Patient Name: Ahmed Khan MRN: 00482913',
+  'Date of Birth: 24/06/1971 Gender: Male',
+  'Admission Date: 03/07/2024 Discharge Date: 07/07/2024',
+  "Attending: Dr. Sarah O'Connor",
+  'Admitting Diagnosis: Chest pain',
+  'Discharge Diagnoses:',
+  '1. NSTEMI (I21.4)',
+  '2. Coronary artery disease, native vessel (I25.10)',
+  '3. Hypertension',
+  'Hospital Course:',
+  'Patient underwent cardiac catheterisation with stent placement. He is a current smoker.',
+  'Vitals on discharge: BP 128/76, HR 68, Height 178 cm, Weight 92 kg, BMI 29.0',
+  'Discharge Medications:',
+  '- Aspirin 81 mg daily',
+  '- Clopidogrel 75 mg once daily',
+  '- Metoprolol succinate 25 mg PO daily',
+  '- Atorvastatin 80 mg nightly',
+  'Allergies: NKDA',
+  'Social History: Smokes 1 ppd for 30 years.',
+].join('\n');
+
+/** Discharge summary with dotted (European) dates, odd spacing and a repeated page header. */
+export const DISCHARGE_DOTTED = [
+  'Lakeview Medical Center   Page 1 of 2',
+  'DISCHARGE SUMMARY',
+  'Patient  Name :  NOVAK ,  PETRA',
+  'DOB :  07.03.1962      Sex :  F',
+  'Admission Date :  12.01.2024',
+  'Discharge Date :  15.01.2024',
+  'Attending Physician :  Jan Kowalski MD',
+  'DISCHARGE DIAGNOSES',
+  'Community acquired pneumonia - J18.9',
+  'Type 2 diabetes mellitus - E11.9',
+  'MEDICATIONS ON DISCHARGE',
+  'Amoxicillin 875 mg PO twice daily for 7 days',
+  'Metformin 1 g BID',
+  'Lakeview Medical Center   Page 2 of 2',
+  'ALLERGIES',
+  'Sulfa drugs (hives)',
+  'Latex',
+  'LAB RESULTS',
+  'WBC 13.2 x10^3/uL 4.0-11.0',
+  'CRP 86 mg/L <5',
+  'Hemoglobin A1c 6.9 %',
+  'SOCIAL HISTORY',
+  'Never smoker. Occasional alcohol.',
+].join('\n');
+
+/** Office note in SOAP form with narrative sex, month-name DOB and lb/in units. */
+export const OFFICE_SOAP = [
+  'Lakeside Family Practice',
+  'PROGRESS NOTE',
+  'Patient: Maria L. Garcia DOB: July 9, 1980',
+  'Visit Date: 01/22/2024 Provider: Thomas Nguyen, DO',
+  'CC: Follow-up hypertension',
+  'Subjective:',
+  '45 y/o female here for follow-up. Denies tobacco use. Drinks socially.',
+  'Objective:',
+  'Vitals: BP 152/94 mmHg, Pulse 82, Wt 201 lbs, Ht 64 in, BMI 34.5',
+  'Assessment:',
+  '1. Essential hypertension, uncontrolled - increase lisinopril',
+  '2. Obesity, BMI 30-39 (E66.9)',
+  'Plan:',
+  'Increase lisinopril to 20 mg daily. Recheck in 4 weeks.',
+  'Medications:',
+  'Lisinopril 20 mg tablet by mouth once daily',
+  'Allergies: No known drug allergies',
+].join('\n');
+
+/** Office note without a title: SOAP headings only, inline lists, former smoker narrative. */
+export const OFFICE_UNTITLED = [
+  'Date: 05/06/2024',
+  'Patient: Chen, Wei',
+  'Sex: M',
+  'Chief Complaint: annual physical',
+  'Subjective',
+  'Quit smoking in 2015 after 15 pack-years.',
+  'Objective',
+  'BP 118/76 HR 64 Weight 176 lb Height 5 ft 10 in',
+  'Assessment',
+  'Hyperlipidemia (E78.5); Prediabetes (R73.03)',
+  'Plan',
+  'Continue atorvastatin. Diet and exercise counselling.',
+  'Medications: Atorvastatin 10 mg daily, aspirin 81 mg daily',
+  'Allergies: None',
+].join('\n');

@@ -1,0 +1,44 @@
+/**
+ * The extractor's answers against the real prompt versions: every synthetic
+ * document, rendered with each bundled version, yields a tool input that the
+ * version's schema accepts and that normalisation leaves unchanged.
+ */
+import { describe, expect, it } from 'vitest';
+import { extractFields, extractFromPrompt } from '#local/bedrock/rule-extractor.ts';
+import { validateExtraction } from '#shared/domain/validation.ts';
+import { familyDir, loadPromptRegistry, renderPrompt } from '#shared/prompts/registry.ts';
+import * as documents from './documents.ts';
+
+const registry = loadPromptRegistry(familyDir());
+const cases = registry
+  .versions()
+  .flatMap((version) => Object.entries(documents).map(([name, text]) => ({ version, name, text })));
+
+describe('rule-based answers to rendered prompts', () => {
+  it.each(cases)(
+    '$name under v$version passes the version schema unchanged',
+    ({ version, text }) => {
+      // Prepare
+      const prompt = renderPrompt(registry.get(version), text);
+
+      // Act
+      const answer = extractFromPrompt({ userText: prompt.user, inputSchema: prompt.inputSchema });
+      const result = validateExtraction(prompt.inputSchema, answer);
+
+      // Assess
+      expect(result).toEqual({ ok: true, value: answer });
+    },
+  );
+
+  it('answers the newest version with the same fields as a direct extraction', () => {
+    // Prepare
+    const newest = registry.versions().at(-1) ?? '';
+    const prompt = renderPrompt(registry.get(newest), documents.APS_CLEAN);
+
+    // Act
+    const answer = extractFromPrompt({ userText: prompt.user, inputSchema: prompt.inputSchema });
+
+    // Assess
+    expect(answer).toEqual(extractFields(documents.APS_CLEAN));
+  });
+});
