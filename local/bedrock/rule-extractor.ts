@@ -7,7 +7,12 @@
  */
 
 import { z } from 'zod';
-import type { DocumentType, Extraction, Sex } from '#shared/domain/extraction.ts';
+import {
+  emptyExtraction as canonicalEmptyExtraction,
+  type DocumentType,
+  type Extraction,
+  type Sex,
+} from '#shared/domain/extraction.ts';
 import {
   CANONICAL_SECTIONS,
   type CanonicalSection,
@@ -161,17 +166,8 @@ interface Found {
 }
 
 function emptyFound(): Found {
-  return {
-    patient: { name: null, dateOfBirth: null, sex: null, mrn: null },
-    encounter: { dateOfService: null, providerName: null, facility: null, documentType: null },
-    diagnoses: [],
-    medications: [],
-    allergies: [],
-    vitals: { bloodPressure: null, heartRate: null, heightCm: null, weightKg: null, bmi: null },
-    labs: [],
-    socialHistory: { tobaccoUse: null, packYears: null },
-    riskFactors: [],
-  };
+  // Diagnoses here always carry an icd10 slot; the canonical empty list has no items anyway.
+  return { ...canonicalEmptyExtraction(), diagnoses: [] };
 }
 
 function shape(found: Found, selection: Selection): Extraction {

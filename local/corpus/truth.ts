@@ -12,7 +12,11 @@
  * - coronary artery disease diagnosis -> high.
  */
 
-import type { DocumentType, Extraction } from '#shared/domain/extraction.ts';
+import {
+  CANONICAL_SECTIONS,
+  type DocumentType,
+  type Extraction,
+} from '#shared/domain/extraction.ts';
 
 /** A truth file: every v2.0.0 section present (null / [] when not stated). */
 export type Truth = Required<Extraction>;
@@ -112,17 +116,7 @@ export function deriveRiskFactors(truth: Truth, evidence: RiskEvidence): RiskFac
 }
 
 /** Canonical top-level keys of a v2.0.0 truth file, in file order. */
-export const TRUTH_KEYS = [
-  'patient',
-  'encounter',
-  'diagnoses',
-  'medications',
-  'allergies',
-  'vitals',
-  'labs',
-  'socialHistory',
-  'riskFactors',
-] as const;
+export const TRUTH_KEYS = CANONICAL_SECTIONS;
 
 /** Serialises a truth file: canonical key order, two-space indent, trailing newline. */
 export function serialiseTruth(truth: Truth): string {

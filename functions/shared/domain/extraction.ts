@@ -47,3 +47,30 @@ export interface Extraction {
   socialHistory?: { tobaccoUse: TobaccoUse | null; packYears: number | null };
   riskFactors?: { factor: string; severity: Severity; evidence: string | null }[];
 }
+
+/** Top-level sections of the canonical extraction (prompt version 2.0.0), in schema order. */
+export const CANONICAL_SECTIONS = [
+  'patient',
+  'encounter',
+  'diagnoses',
+  'medications',
+  'allergies',
+  'vitals',
+  'labs',
+  'socialHistory',
+  'riskFactors',
+] as const;
+export type CanonicalSection = (typeof CANONICAL_SECTIONS)[number];
+
+/** Every v2.0.0 field present and empty: what a document that states nothing yields. */
+export const emptyExtraction = (): Required<Extraction> => ({
+  patient: { name: null, dateOfBirth: null, sex: null, mrn: null },
+  encounter: { dateOfService: null, providerName: null, facility: null, documentType: null },
+  diagnoses: [],
+  medications: [],
+  allergies: [],
+  vitals: { bloodPressure: null, heartRate: null, heightCm: null, weightKg: null, bmi: null },
+  labs: [],
+  socialHistory: { tobaccoUse: null, packYears: null },
+  riskFactors: [],
+});

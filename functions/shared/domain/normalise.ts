@@ -364,19 +364,9 @@ export function normaliseBloodPressure(input: string): string | null {
 // Whole-extraction normalisation
 // ---------------------------------------------------------------------------
 
-/** Top-level sections of the canonical extraction (prompt version 2.0.0). */
-export const CANONICAL_SECTIONS = [
-  'patient',
-  'encounter',
-  'diagnoses',
-  'medications',
-  'allergies',
-  'vitals',
-  'labs',
-  'socialHistory',
-  'riskFactors',
-] as const;
-export type CanonicalSection = (typeof CANONICAL_SECTIONS)[number];
+import { CANONICAL_SECTIONS, type CanonicalSection } from './extraction.ts';
+
+export { CANONICAL_SECTIONS, type CanonicalSection };
 
 type PlainObject = Record<string, unknown>;
 

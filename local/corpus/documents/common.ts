@@ -5,6 +5,7 @@
  * the printed form of each truth value.
  */
 
+import { emptyExtraction } from '#shared/domain/extraction.ts';
 import {
   type ClinicalCase,
   flagFor,
@@ -226,17 +227,8 @@ export function creationDate(iso: string): Date {
 
 /** The empty truth of a document type: every section present, nothing stated. */
 export function emptyTruth(documentType: CorpusDocumentType): Truth {
-  return {
-    patient: { name: null, dateOfBirth: null, sex: null, mrn: null },
-    encounter: { dateOfService: null, providerName: null, facility: null, documentType },
-    diagnoses: [],
-    medications: [],
-    allergies: [],
-    vitals: { bloodPressure: null, heartRate: null, heightCm: null, weightKg: null, bmi: null },
-    labs: [],
-    socialHistory: { tobaccoUse: null, packYears: null },
-    riskFactors: [],
-  };
+  const empty = emptyExtraction();
+  return { ...empty, encounter: { ...empty.encounter, documentType } };
 }
 
 /** Measured vitals as printed, with their truth values. */
