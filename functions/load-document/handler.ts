@@ -26,8 +26,13 @@ const config = {
 };
 const { logger } = createObservability('load-document');
 
-/** S3 answers that mean the version we were told about no longer exists. */
-const GONE = new Set(['NoSuchKey', 'NoSuchVersion', 'NotFound', 'PreconditionFailed']);
+/**
+ * S3 answers that mean the version we were told about no longer exists.
+ * Without s3:ListBucket (withheld: key listings can expose patient names) S3
+ * answers a missing key with AccessDenied, so that counts too; the cause
+ * keeps the S3 error name, so a real permission fault stays visible.
+ */
+const GONE = new Set(['NoSuchKey', 'NoSuchVersion', 'NotFound', 'PreconditionFailed', 'AccessDenied']);
 
 /** S3 notifications carry the ETag bare; If-Match wants it quoted. */
 const quoteEtag = (etag: string): string => (etag.startsWith('"') ? etag : `"${etag}"`);
@@ -49,7 +54,7 @@ const fetchObject = async (input: LoadDocumentInput): Promise<Uint8Array> => {
     return (await object.Body?.transformToByteArray()) ?? new Uint8Array();
   } catch (error) {
     if (error instanceof S3ServiceException && GONE.has(error.name)) {
-      throw new BadDocumentError('OBJECT_GONE');
+      throw new BadDocumentError('OBJECT_GONE', error.name);
     }
     throw error;
   }

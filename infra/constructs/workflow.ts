@@ -1,0 +1,234 @@
+/**
+ * The extraction workflow: the six task functions, the Standard state machine
+ * loaded from `statemachines/extract.asl.json` (the same file the local
+ * runtime executes), its encrypted log group, and the extraction DLQ. A file
+ * definition gets no inferred IAM, so every integration is granted here.
+ */
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import {
+  EXTRACT_ASL_PATH,
+  type ExtractPlaceholder,
+} from '#statemachines/extract-placeholders.ts';
+import type { StageConfig } from '../config.ts';
+import { fromRepoRoot } from '../repo-paths.ts';
+import {
+  BUCKET_PREFIXES,
+  EXPERIMENTS_TABLE,
+  EXTRACTION_DLQ,
+  IDEMPOTENCY_TABLE,
+  physicalName,
+  RESULTS_TABLE,
+} from '../resources.ts';
+import { PipelineFunction } from './pipeline-function.ts';
+
+export interface WorkflowProps {
+  readonly config: StageConfig;
+  readonly documentsBucket: s3.IBucket;
+  /** Data key: documents bucket objects, tables, execution history, extraction DLQ. */
+  readonly dataKey: kms.IKey;
+  readonly logsKey: kms.IKey;
+  readonly tables: {
+    readonly results: dynamodb.ITable;
+    readonly experiments: dynamodb.ITable;
+    readonly idempotency: dynamodb.ITable;
+  };
+}
+
+/** The task functions, keyed by their state in the ASL. */
+export interface TaskFunctions {
+  readonly loadDocument: PipelineFunction;
+  readonly selectVariant: PipelineFunction;
+  readonly invokeModel: PipelineFunction;
+  readonly score: PipelineFunction;
+  readonly recordResult: PipelineFunction;
+  readonly recordFailure: PipelineFunction;
+}
+
+/** State machine "extract", its task functions and its dead-letter queue. */
+export class Workflow extends Construct {
+  readonly stateMachine: sfn.StateMachine;
+  readonly logGroup: logs.LogGroup;
+  readonly deadLetterQueue: sqs.Queue;
+  readonly functions: TaskFunctions;
+
+  constructor(scope: Construct, id: string, props: WorkflowProps) {
+    super(scope, id);
+    const { config, documentsBucket: bucket, dataKey, logsKey, tables } = props;
+    const task = (
+      taskId: string,
+      name: PipelineFunction['name'],
+      extra: { environment?: Record<string, string>; bundlePrompts?: boolean } = {},
+    ): PipelineFunction =>
+      new PipelineFunction(this, taskId, {
+        name,
+        config,
+        logsKey,
+        invocation: { kind: 'state-machine-task' },
+        ...extra,
+      });
+
+    const loadDocument = task('LoadDocument', 'load-document', {
+      environment: {
+        MAX_DOCUMENT_BYTES: String(config.documents.maxDocumentBytes),
+        MAX_PAGES: String(config.documents.maxPages),
+      },
+    }).bindDocumentsBucket(bucket, dataKey, {
+      read: [BUCKET_PREFIXES.incoming],
+      write: [BUCKET_PREFIXES.work],
+    });
+
+    const selectVariant = task('SelectVariant', 'select-variant', {
+      environment: {
+        PROMPT_CACHE_TTL_SECONDS: String(config.prompts.cacheTtlSeconds),
+        DEFAULT_PROMPT_VERSION: config.prompts.defaultVersion,
+      },
+    }).bindTable(tables.experiments, EXPERIMENTS_TABLE, dataKey, [
+      'dynamodb:GetItem',
+      'dynamodb:BatchGetItem',
+      'dynamodb:Query',
+    ]);
+
+    const invokeModel = task('InvokeModel', 'invoke-model', { bundlePrompts: true })
+      .bindDocumentsBucket(bucket, dataKey, {
+        read: [BUCKET_PREFIXES.work],
+        write: [BUCKET_PREFIXES.work],
+      })
+      .allowModelInvocation(config.bedrock.models);
+
+    const score = task('Score', 'score', { bundlePrompts: true }).bindDocumentsBucket(
+      bucket,
+      dataKey,
+      { read: [BUCKET_PREFIXES.work] },
+    );
+
+    const idempotencyActions = [
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+    ] as const;
+    const recordResult = task('RecordResult', 'record-result')
+      .bindTable(tables.results, RESULTS_TABLE, dataKey, [
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+      ])
+      .bindTable(tables.idempotency, IDEMPOTENCY_TABLE, dataKey, idempotencyActions)
+      .bindDocumentsBucket(bucket, dataKey, {
+        read: [BUCKET_PREFIXES.work],
+        write: [BUCKET_PREFIXES.results],
+      });
+
+    const recordFailure = task('RecordFailure', 'record-failure')
+      .bindTable(tables.results, RESULTS_TABLE, dataKey, [
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+      ])
+      .bindTable(tables.idempotency, IDEMPOTENCY_TABLE, dataKey, idempotencyActions);
+
+    this.functions = {
+      loadDocument,
+      selectVariant,
+      invokeModel,
+      score,
+      recordResult,
+      recordFailure,
+    };
+
+    this.deadLetterQueue = new sqs.Queue(this, EXTRACTION_DLQ.logicalId, {
+      queueName: physicalName(config.stage, EXTRACTION_DLQ.suffix),
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: dataKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.seconds(EXTRACTION_DLQ.retentionSeconds),
+      visibilityTimeout: Duration.seconds(EXTRACTION_DLQ.visibilityTimeoutSeconds),
+      removalPolicy: config.removalPolicy,
+    });
+    const terminalQueue =
+      'Terminal dead-letter queue written by the state machine SendToDLQ state, one message per FAILED execution; it has no consumer that could fail, is redriven by an operator, and an alarm fires on its first message.';
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: terminalQueue,
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'Serverless-SQSRedrivePolicy',
+      reason: terminalQueue,
+    });
+
+    const stateMachineName = physicalName(config.stage, 'extract');
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      logGroupName: `/aws/vendedlogs/states/${stateMachineName}`,
+      encryptionKey: logsKey,
+      retention: config.logRetention,
+      removalPolicy: config.removalPolicy,
+    });
+
+    const definitionSubstitutions: Record<ExtractPlaceholder, string> = {
+      LoadDocumentFunctionArn: loadDocument.functionArn,
+      SelectVariantFunctionArn: selectVariant.functionArn,
+      InvokeModelFunctionArn: invokeModel.functionArn,
+      ScoreFunctionArn: score.functionArn,
+      RecordResultFunctionArn: recordResult.functionArn,
+      RecordFailureFunctionArn: recordFailure.functionArn,
+      ExtractionDlqUrl: this.deadLetterQueue.queueUrl,
+    };
+
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineName,
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromFile(fromRepoRoot(EXTRACT_ASL_PATH)),
+      definitionSubstitutions,
+      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+      tracingEnabled: true,
+      encryptionConfiguration: new sfn.CustomerManagedEncryptionConfiguration(
+        dataKey,
+        Duration.minutes(5),
+      ),
+      removalPolicy: config.removalPolicy,
+    });
+
+    const region = Stack.of(this).region;
+    this.stateMachine.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'InvokeTaskFunctions',
+        actions: ['lambda:InvokeFunction'],
+        resources: Object.values(this.functions).map((fn: PipelineFunction) => fn.functionArn),
+      }),
+    );
+    this.stateMachine.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'SendToExtractionDlq',
+        actions: ['sqs:SendMessage'],
+        resources: [this.deadLetterQueue.queueArn],
+      }),
+    );
+    this.stateMachine.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'EncryptExtractionDlqMessages',
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [dataKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `sqs.${region}.amazonaws.com` } },
+      }),
+    );
+
+    const policy = this.stateMachine.role.node.tryFindChild('DefaultPolicy');
+    if (!(policy instanceof iam.Policy)) throw new Error('State machine role has no DefaultPolicy');
+    Validations.of(policy).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Only CloudWatch Logs delivery actions (logs:CreateLogDelivery and related) and X-Ray actions use Resource "*": neither service supports resource-level permissions for them. A test asserts no other action in this policy is granted on "*".',
+    });
+    Validations.of(policy).acknowledge({
+      id: 'HIPAA.Security-IAMNoInlinePolicy',
+      reason:
+        'This policy belongs to the state machine role alone, is created and deleted with it and cannot be attached to any other principal; its statements name the six task functions and the extraction DLQ and are asserted by the infrastructure tests.',
+    });
+  }
+}

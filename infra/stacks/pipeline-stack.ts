@@ -1,0 +1,66 @@
+/**
+ * One stage of MedExtract: composes the constructs and wires them together.
+ * No resource is configured here; each construct owns its concern.
+ */
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { StageConfig } from '../config.ts';
+import { EncryptionKeys } from '../constructs/encryption-keys.ts';
+import { Intake } from '../constructs/intake.ts';
+import { Observability } from '../constructs/observability.ts';
+import { Storage } from '../constructs/storage.ts';
+import { Workflow } from '../constructs/workflow.ts';
+
+export interface PipelineStackProps extends StackProps {
+  readonly config: StageConfig;
+}
+
+/** Keys, storage, intake, workflow and observability of one stage. */
+export class PipelineStack extends Stack {
+  readonly keys: EncryptionKeys;
+  readonly storage: Storage;
+  readonly intake: Intake;
+  readonly workflow: Workflow;
+  readonly observability: Observability;
+
+  constructor(scope: Construct, id: string, props: PipelineStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+
+    this.keys = new EncryptionKeys(this, 'Keys', { config });
+    this.storage = new Storage(this, 'Storage', { config, key: this.keys.data });
+    this.intake = new Intake(this, 'Intake', {
+      config,
+      documentsKey: this.keys.data,
+      ingestKey: this.keys.ingest,
+      logsKey: this.keys.logs,
+    });
+    this.workflow = new Workflow(this, 'Workflow', {
+      config,
+      documentsBucket: this.intake.bucket,
+      dataKey: this.keys.data,
+      logsKey: this.keys.logs,
+      tables: this.storage,
+    });
+    const starter = this.intake.startExecutionsOf(this.workflow.stateMachine);
+    const tasks = this.workflow.functions;
+    this.observability = new Observability(this, 'Observability', {
+      config,
+      keys: this.keys,
+      metricsTable: this.storage.metrics,
+      emitters: [tasks.recordResult, tasks.recordFailure],
+      functions: [starter, tasks.loadDocument, tasks.selectVariant, tasks.invokeModel, tasks.score],
+      stateMachine: this.workflow.stateMachine,
+      ingestQueue: this.intake.queue,
+      deadLetterQueues: [this.intake.deadLetterQueue, this.workflow.deadLetterQueue],
+    });
+
+    new CfnOutput(this, 'DocumentsBucketName', { value: this.intake.bucket.bucketName });
+    new CfnOutput(this, 'StateMachineArn', { value: this.workflow.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'ExtractionDlqUrl', { value: this.workflow.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.observability.topic.topicArn });
+    new CfnOutput(this, 'DashboardName', {
+      value: this.observability.dashboard.dashboardName,
+    });
+  }
+}
