@@ -284,6 +284,13 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       RecordFailureFunctionArn: functionArn('record-failure'),
       ExtractionDlqUrl: dlqUrl,
     };
+    // Stopped after Step Functions (stoppers run in reverse): metrics of the last
+    // executions still reach the aggregator while DynamoDB is up.
+    let unsubscribe: () => void = () => undefined;
+    stoppers.push(async () => {
+      await logs.flush();
+      unsubscribe();
+    });
     const sfn = await startStepFunctionsServer({
       port: sfnPort,
       region: LOCAL_REGION,
@@ -303,7 +310,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     stoppers.push(() => sfn.stop());
 
     const aggregator = await importHandler('aggregator');
-    const unsubscribe = logs.onEmf(
+    unsubscribe = logs.onEmf(
       async (event) => {
         await logs.runAsFunction('aggregator', () =>
           aggregator(event, lambdaContext('aggregator')),
@@ -311,7 +318,6 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       },
       { functionNames: [...EMF_FUNCTIONS] },
     );
-    stoppers.push(async () => unsubscribe());
 
     const notifications = await configureS3Notifications({
       source: s3sqs,

@@ -4,7 +4,7 @@
  * once: the marker's condition cancels the whole transaction.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import {
   allDocumentsKey,
   DEDUP_TTL_SECONDS,
@@ -18,8 +18,28 @@ import type { ParsedRecord } from './emf.ts';
 
 export type WriteOutcome = 'counted' | 'duplicate';
 
+/** The one client call this module makes (a DynamoDBDocumentClient in production). */
+export interface TransactionSender {
+  send(command: TransactWriteCommand): Promise<unknown>;
+}
+
+/**
+ * Concurrent invocations update the same hourly items, and DynamoDB cancels
+ * one of two overlapping transactions (TransactionConflict). That is a lost
+ * race, not a failure: the write is tried again after a short random pause.
+ */
+const CONFLICT_ATTEMPTS = 8;
+
+const cancellationCodes = (error: unknown): string[] =>
+  error instanceof TransactionCanceledException
+    ? (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None')
+    : [];
+
+const pause = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** attempt));
+
 export const writeRecord = async (
-  client: DynamoDBDocumentClient,
+  client: TransactionSender,
   table: string,
   record: ParsedRecord,
   nowSeconds: number = Math.floor(Date.now() / 1000),
@@ -33,30 +53,31 @@ export const writeRecord = async (
       ? [experimentArmKey(record.experimentId, record.arm, hour)]
       : []),
   ];
-  try {
-    await client.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: table,
-              Item: {
-                ...dedupKey(record.logEventId),
-                documentId: record.documentId,
-                expiresAt: nowSeconds + DEDUP_TTL_SECONDS,
-              },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
+  const transaction = new TransactWriteCommand({
+    TransactItems: [
+      {
+        Put: {
+          TableName: table,
+          Item: {
+            ...dedupKey(record.logEventId),
+            documentId: record.documentId,
+            expiresAt: nowSeconds + DEDUP_TTL_SECONDS,
           },
-          ...keys.map((Key) => ({ Update: { TableName: table, Key, ...update } })),
-        ],
-      }),
-    );
-    return 'counted';
-  } catch (error) {
-    const first =
-      error instanceof TransactionCanceledException ? error.CancellationReasons?.[0] : undefined;
-    if (first?.Code === 'ConditionalCheckFailed') return 'duplicate';
-    throw error;
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      ...keys.map((Key) => ({ Update: { TableName: table, Key, ...update } })),
+    ],
+  });
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await client.send(transaction);
+      return 'counted';
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      if (codes[0] === 'ConditionalCheckFailed') return 'duplicate';
+      if (!codes.includes('TransactionConflict') || attempt >= CONFLICT_ATTEMPTS) throw error;
+      await pause(attempt);
+    }
   }
 };

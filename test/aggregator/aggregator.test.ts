@@ -175,3 +175,59 @@ describe('aggregator', () => {
     await expect(handler({ Records: [] })).rejects.toThrow();
   });
 });
+
+describe('writeRecord', () => {
+  it('tries a write again when a concurrent transaction on the same hour wins the race', async () => {
+    // Prepare: DynamoDB Local serialises transactions, so the conflict is scripted here.
+    const { writeRecord } = await import('#functions/aggregator/rollup-writer.ts');
+    const { TransactionCanceledException } = await import('@aws-sdk/client-dynamodb');
+    const conflict = new TransactionCanceledException({
+      message: 'Transaction cancelled',
+      $metadata: {},
+      CancellationReasons: [{ Code: 'None' }, { Code: 'TransactionConflict' }],
+    });
+    let calls = 0;
+    const client = { send: async () => (++calls < 3 ? Promise.reject(conflict) : {}) };
+    const record = {
+      logEventId: 'e1',
+      timestamp: Date.now(),
+      documentId: docId(1),
+      promptVersion: '2.0.0',
+      experimentId: null,
+      arm: null,
+      sample: {
+        succeeded: true,
+        reason: null,
+        latencyMs: 10,
+        completeness: 1,
+        allRequiredPresent: true,
+        costMicroUsd: 1,
+        inputTokens: 1,
+        outputTokens: 1,
+      },
+    };
+    // Act
+    const outcome = await writeRecord(client, 't', record);
+    // Assess
+    expect(outcome).toBe('counted');
+    expect(calls).toBe(3);
+  });
+});
+
+describe('aggregator under concurrency', () => {
+  it('counts every record when many invocations update the same hour at once', async () => {
+    // Prepare: 8 batches of 5 records for one version, delivered concurrently.
+    const version = `9.3.${++seq}`;
+    const batches: TestLogEvent[][] = [];
+    for (let b = 0; b < 8; b += 1) {
+      const batch: TestLogEvent[] = [];
+      for (let i = 0; i < 5; i += 1) batch.push(await emfFor({ promptVersion: version }));
+      batches.push(batch);
+    }
+    // Act
+    const results = await Promise.all(batches.map((batch) => handler(subscriptionEvent(batch))));
+    // Assess
+    expect(results.reduce((n, r) => n + r.counted, 0)).toBe(40);
+    expect((await readRollup(promptVersionKey(version, hourOf(Date.now())))).documents).toBe(40);
+  });
+});
