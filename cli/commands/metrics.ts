@@ -1,0 +1,156 @@
+/**
+ * `medextract metrics show`: per prompt version (and over all documents),
+ * volume, success, completeness, cost, tokens and latency percentiles since a
+ * point in time, read from the hourly roll-ups the aggregator writes.
+ */
+import type { Command } from 'commander';
+import { formatUsd } from '#shared/domain/cost.ts';
+import { percentiles } from '#shared/domain/histogram.ts';
+import { readRollup, readVersionRollup } from '#shared/experiment-analysis.ts';
+import { allDocumentsKey, hourOf, type Rollup } from '#shared/metrics-table.ts';
+import { bundledPrompts } from '#shared/prompts/bundled.ts';
+import {
+  printJson,
+  printTable,
+  type TargetFlags,
+  UsageError,
+  withTargetOptions,
+} from '../output.ts';
+import { withTarget } from './experiments.ts';
+
+const UNITS_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/**
+ * `--since`: an ISO time, or a duration back from `now` such as `90m`, `24h`
+ * or `7d`. Roll-ups are hourly, so the window starts at that hour.
+ */
+export const parseSince = (text: string, now: Date = new Date()): Date => {
+  const relative = /^(\d+)([mhd])$/.exec(text.trim());
+  if (relative) {
+    const unit = relative[2] === 'm' ? UNITS_MS.m : relative[2] === 'd' ? UNITS_MS.d : UNITS_MS.h;
+    return new Date(now.getTime() - Number(relative[1]) * unit);
+  }
+  const parsed = Date.parse(text);
+  if (/^\d{4}-\d{2}-\d{2}/.test(text) && !Number.isNaN(parsed)) return new Date(parsed);
+  throw new UsageError(
+    `--since must be an ISO time or a duration like 24h, 90m, 7d; got '${text}'`,
+  );
+};
+
+/** One line of the readout: what people ask of a prompt version. */
+export interface VersionMetrics {
+  readonly version: string;
+  readonly documents: number;
+  readonly succeeded: number;
+  readonly failed: number;
+  readonly successRate: number | null;
+  readonly completenessMean: number | null;
+  readonly allRequiredPresentRate: number | null;
+  readonly costPerDocumentMicroUsd: number | null;
+  readonly inputTokensMean: number | null;
+  readonly outputTokensMean: number | null;
+  readonly latencyMs: { readonly p50: number; readonly p95: number; readonly p99: number } | null;
+  readonly failedByReason: Readonly<Record<string, number>>;
+}
+
+const mean = (m: { n: number; sum: number }): number | null => (m.n > 0 ? m.sum / m.n : null);
+
+/** The readout of one roll-up (pure). */
+export const summarise = (version: string, r: Rollup): VersionMetrics => ({
+  version,
+  documents: r.documents,
+  succeeded: r.succeeded,
+  failed: r.failed,
+  successRate: r.documents > 0 ? r.succeeded / r.documents : null,
+  completenessMean: mean(r.completeness),
+  allRequiredPresentRate: r.allRequiredN > 0 ? r.allRequiredPresent / r.allRequiredN : null,
+  costPerDocumentMicroUsd: mean(r.cost),
+  inputTokensMean: mean(r.inputTokens),
+  outputTokensMean: mean(r.outputTokens),
+  latencyMs: percentiles(r.latencyHistogram),
+  failedByReason: r.failedByReason,
+});
+
+const fixed = (x: number | null, digits: number): string | null =>
+  x === null ? null : x.toFixed(digits);
+
+interface ShowFlags extends TargetFlags {
+  readonly version?: string;
+  readonly since: string;
+}
+
+export const registerMetrics = (program: Command): void => {
+  const metrics = program
+    .command('metrics')
+    .description('pipeline metrics from the hourly roll-ups');
+
+  withTargetOptions(
+    metrics
+      .command('show')
+      .description('per prompt version: documents, success, completeness, cost, tokens, latency')
+      .option('--version <version>', 'only this prompt version')
+      .option('--since <when>', 'ISO time or duration back from now (24h, 90m, 7d)', '24h'),
+  ).action(async (flags: ShowFlags) => {
+    const since = parseSince(flags.since);
+    const versions = flags.version ? [flags.version] : bundledPrompts().versions();
+    if (flags.version && !bundledPrompts().versions().includes(flags.version)) {
+      throw new UsageError(
+        `--version ${flags.version} is not a bundled prompt version (${bundledPrompts().versions().join(', ')})`,
+      );
+    }
+    const sinceHour = hourOf(since.getTime());
+    await withTarget(flags, async (target) => {
+      const source = { client: target.clients.dynamodb, table: target.tables.metrics };
+      const rows: VersionMetrics[] = [];
+      for (const version of versions) {
+        const summary = summarise(version, await readVersionRollup(source, version, sinceHour));
+        if (summary.documents > 0 || flags.version) rows.push(summary);
+      }
+      const all = summarise(
+        'all documents',
+        await readRollup(source, allDocumentsKey('').pk, sinceHour),
+      );
+      if (flags.json) {
+        printJson({ since: `${sinceHour}:00Z`, versions: rows, all });
+        return;
+      }
+      process.stdout.write(`Since ${sinceHour}:00 UTC (hourly roll-ups)\n`);
+      printTable(
+        [
+          'prompt version',
+          'documents',
+          'success',
+          'completeness',
+          'all required',
+          'cost/doc',
+          'tokens in/out',
+          'p50 ms',
+          'p95 ms',
+          'p99 ms',
+        ],
+        [...rows, all].map((m) => [
+          m.version,
+          m.documents,
+          m.successRate === null ? null : `${(m.successRate * 100).toFixed(1)}%`,
+          fixed(m.completenessMean, 3),
+          m.allRequiredPresentRate === null
+            ? null
+            : `${(m.allRequiredPresentRate * 100).toFixed(1)}%`,
+          m.costPerDocumentMicroUsd === null ? null : formatUsd(m.costPerDocumentMicroUsd),
+          m.inputTokensMean === null
+            ? null
+            : `${fixed(m.inputTokensMean, 0)} / ${fixed(m.outputTokensMean, 0) ?? '-'}`,
+          fixed(m.latencyMs?.p50 ?? null, 0),
+          fixed(m.latencyMs?.p95 ?? null, 0),
+          fixed(m.latencyMs?.p99 ?? null, 0),
+        ]),
+      );
+      const failures = Object.entries(all.failedByReason);
+      if (failures.length > 0) {
+        process.stdout.write(
+          `Failures by reason: ${failures.map(([r, n]) => `${r} ${n}`).join(', ')}\n`,
+        );
+      }
+    });
+  });
+};
