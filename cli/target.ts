@@ -23,6 +23,7 @@ import {
   RESULTS_TABLE,
 } from '#infra/resources.ts';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '#local/stack.ts';
+import type { TargetFlags } from './output.ts';
 
 export interface TargetNames {
   readonly stage: string;
@@ -215,4 +216,36 @@ const openAws = async (stage: string, options: OpenOptions): Promise<Target> => 
     stack: null,
     close: async () => undefined,
   };
+};
+
+/** What a command's `--stage/--profile/--region` flags select; `local` says which local stack. */
+export const targetOptionsFrom = (
+  flags: TargetFlags,
+  local: NonNullable<OpenOptions['local']> = 'persistent',
+  stackOptions?: LocalStackOptions,
+): OpenOptions => ({
+  ...(flags.stage ? { stage: flags.stage } : {}),
+  ...(flags.profile ? { profile: flags.profile } : {}),
+  ...(flags.region ? { region: flags.region } : {}),
+  local,
+  ...(stackOptions ? { stackOptions } : {}),
+});
+
+/**
+ * Opens the target the flags name (a deployed stage, else the local stack
+ * `npm start` runs, else one started in this process), runs `work`, and
+ * always closes it.
+ */
+export const withTarget = async <T>(
+  flags: TargetFlags,
+  work: (target: Target) => Promise<T>,
+  local: NonNullable<OpenOptions['local']> = 'persistent',
+  stackOptions?: LocalStackOptions,
+): Promise<T> => {
+  const target = await openTarget(targetOptionsFrom(flags, local, stackOptions));
+  try {
+    return await work(target);
+  } finally {
+    await target.close();
+  }
 };

@@ -160,7 +160,7 @@ const main = async () => {
     stopWatching();
     await stack.stop();
     removeStackFile(dataDir);
-    say('Stopped. Data kept in .data/ for the next start.');
+    say(`Stopped. Data kept in ${dataDir} for the next start.`);
     process.exit(code);
   };
   process.on('SIGINT', () => void shutdown(0));

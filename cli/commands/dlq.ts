@@ -45,7 +45,7 @@ import {
   withTargetOptions,
 } from '../output.ts';
 import type { Target } from '../target.ts';
-import { withTarget } from './experiments.ts';
+import { withTarget } from '../target.ts';
 
 export const DLQ_NAMES = ['extraction', 'ingest'] as const;
 export type DlqName = (typeof DLQ_NAMES)[number];

@@ -43,7 +43,7 @@ import {
 } from '../eval-report.ts';
 import { printJson, printTable, UsageError, withTargetOptions } from '../output.ts';
 import { type FileResult, processFiles } from '../pipeline-run.ts';
-import { openTarget, type Target } from '../target.ts';
+import { openTarget, type Target, targetOptionsFrom } from '../target.ts';
 
 /** One labelled document of a dataset folder. */
 export interface DatasetDocument {
@@ -315,13 +315,7 @@ export const runEval = async (flags: EvalFlags): Promise<number> => {
   }
 
   const target = await openTarget(
-    flags.stage === undefined
-      ? { local: 'ephemeral', stackOptions: { promptCacheTtlSeconds: 0 } }
-      : {
-          stage: flags.stage,
-          ...(flags.profile ? { profile: flags.profile } : {}),
-          ...(flags.region ? { region: flags.region } : {}),
-        },
+    targetOptionsFrom(flags, 'ephemeral', { promptCacheTtlSeconds: 0 }),
   );
   const moveAlias = flags.stage === undefined;
   const runs: EvalRun[] = [];

@@ -42,35 +42,13 @@ import {
   UsageError,
   withTargetOptions,
 } from '../output.ts';
-import { openTarget, type Target } from '../target.ts';
+import { type Target, withTarget } from '../target.ts';
 
 /** Flags of commands that change something: who is acting. */
 export interface ActorFlags extends TargetFlags {
   readonly actor?: string;
   readonly reason?: string;
 }
-
-/**
- * Opens the target the flags name (a deployed stage, else the local stack
- * `npm start` runs, else one started in this process on `.data/`), runs
- * `work`, and always closes it.
- */
-export const withTarget = async <T>(
-  flags: TargetFlags,
-  work: (target: Target) => Promise<T>,
-): Promise<T> => {
-  const target = await openTarget({
-    ...(flags.stage ? { stage: flags.stage } : {}),
-    ...(flags.profile ? { profile: flags.profile } : {}),
-    ...(flags.region ? { region: flags.region } : {}),
-    local: 'persistent',
-  });
-  try {
-    return await work(target);
-  } finally {
-    await target.close();
-  }
-};
 
 /** `--actor`, else `$USER`; audit entries always name a person. */
 export const actorOf = (flags: { readonly actor?: string }): string => {

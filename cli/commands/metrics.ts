@@ -16,7 +16,7 @@ import {
   UsageError,
   withTargetOptions,
 } from '../output.ts';
-import { withTarget } from './experiments.ts';
+import { withTarget } from '../target.ts';
 
 const UNITS_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 

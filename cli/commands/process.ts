@@ -16,7 +16,7 @@ import {
   withTargetOptions,
 } from '../output.ts';
 import { type FileResult, processFiles } from '../pipeline-run.ts';
-import { openTarget } from '../target.ts';
+import { withTarget } from '../target.ts';
 
 interface ProcessFlags extends TargetFlags {
   readonly timeout: string;
@@ -62,23 +62,19 @@ export const registerProcess = (program: Command): void => {
       if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
         throw new UsageError('--timeout must be a positive number of seconds');
       }
-      const target = await openTarget({
-        ...(flags.stage ? { stage: flags.stage } : {}),
-        ...(flags.profile ? { profile: flags.profile } : {}),
-        ...(flags.region ? { region: flags.region } : {}),
-        local: 'ephemeral',
-      });
-      try {
-        const results = await processFiles(
-          target,
-          files.map((path) => ({ path })),
-          { timeoutMs: timeoutSeconds * 1000 },
-        );
-        if (flags.json) printJson(results.map(toJsonResult));
-        else printResultsTable(results);
-        process.exitCode = results.every((r) => r.status === 'SUCCEEDED') ? 0 : 1;
-      } finally {
-        await target.close();
-      }
+      await withTarget(
+        flags,
+        async (target) => {
+          const results = await processFiles(
+            target,
+            files.map((path) => ({ path })),
+            { timeoutMs: timeoutSeconds * 1000 },
+          );
+          if (flags.json) printJson(results.map(toJsonResult));
+          else printResultsTable(results);
+          process.exitCode = results.every((r) => r.status === 'SUCCEEDED') ? 0 : 1;
+        },
+        'ephemeral',
+      );
     });
 };

@@ -15,7 +15,8 @@ import {
   UsageError,
   withTargetOptions,
 } from '../output.ts';
-import { type ActorFlags, actorOf, repositoryFor, withTarget } from './experiments.ts';
+import { withTarget } from '../target.ts';
+import { type ActorFlags, actorOf, repositoryFor } from './experiments.ts';
 
 /** What a schema says about one field path (`patient.name`, `labs[].flag`). */
 export interface SchemaPathInfo {
