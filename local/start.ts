@@ -108,7 +108,7 @@ const waitUntilStable = async (path: string): Promise<boolean> => {
 const watchInbox = (target: Target, inbox: string): (() => void) => {
   const seen = new Set<string>();
   const watcher = watch(inbox, (_event, name) => {
-    if (!name || !name.toLowerCase().endsWith('.pdf')) return;
+    if (!name?.toLowerCase().endsWith('.pdf')) return;
     const path = join(inbox, name);
     if (seen.has(path)) return;
     seen.add(path);
