@@ -120,7 +120,8 @@ export const toModelError = (error: unknown): Error => {
   const name = code ?? error.name;
   if (THROTTLED.has(name)) return new ModelThrottledError(name);
   // The client's own request timeout counts as a model timeout: retried once, not six times.
-  if (name === 'ModelTimeoutException' || error.name === 'TimeoutError') return new ModelTimeoutError(name);
+  if (name === 'ModelTimeoutException' || error.name === 'TimeoutError')
+    return new ModelTimeoutError(name);
   if (UNAVAILABLE.has(name) || UNAVAILABLE.has(error.name)) return new ModelUnavailableError(name);
   if (REJECTED.has(name)) return new ModelRequestRejectedError(name);
   const status = statusOf(error);

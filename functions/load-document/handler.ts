@@ -32,7 +32,13 @@ const { logger } = createObservability('load-document');
  * answers a missing key with AccessDenied, so that counts too; the cause
  * keeps the S3 error name, so a real permission fault stays visible.
  */
-const GONE = new Set(['NoSuchKey', 'NoSuchVersion', 'NotFound', 'PreconditionFailed', 'AccessDenied']);
+const GONE = new Set([
+  'NoSuchKey',
+  'NoSuchVersion',
+  'NotFound',
+  'PreconditionFailed',
+  'AccessDenied',
+]);
 
 /** S3 notifications carry the ETag bare; If-Match wants it quoted. */
 const quoteEtag = (etag: string): string => (etag.startsWith('"') ? etag : `"${etag}"`);

@@ -13,10 +13,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import {
-  EXTRACT_ASL_PATH,
-  type ExtractPlaceholder,
-} from '#statemachines/extract-placeholders.ts';
+import { EXTRACT_ASL_PATH, type ExtractPlaceholder } from '#statemachines/extract-placeholders.ts';
 import type { StageConfig } from '../config.ts';
 import { fromRepoRoot } from '../repo-paths.ts';
 import {

@@ -104,14 +104,12 @@ describe('invoke-model handler', () => {
   });
 
   it('normalises the tool input before storing it', async () => {
-    bedrock
-      .on(ConverseCommand)
-      .resolves(
-        answer({
-          ...SAMPLE_V2,
-          patient: { ...SAMPLE_V2.patient, dateOfBirth: 'March 14, 1971', sex: 'female' },
-        }),
-      );
+    bedrock.on(ConverseCommand).resolves(
+      answer({
+        ...SAMPLE_V2,
+        patient: { ...SAMPLE_V2.patient, dateOfBirth: 'March 14, 1971', sex: 'female' },
+      }),
+    );
     await handler(loadEvent('tasks/invoke-model'));
     const stored = JSON.parse(String(s3.commandCalls(PutObjectCommand)[0]?.args[0].input.Body));
     expect(stored.patient).toMatchObject({ dateOfBirth: '1971-03-14', sex: 'F' });
@@ -139,15 +137,13 @@ describe('invoke-model handler', () => {
   });
 
   it('rejects output failing the schema, logging paths but never values', async () => {
-    bedrock
-      .on(ConverseCommand)
-      .resolves(
-        answer({
-          ...SAMPLE_V2,
-          ssn: '000-00-0000',
-          patient: { ...SAMPLE_V2.patient, sex: 'Quillon' },
-        }),
-      );
+    bedrock.on(ConverseCommand).resolves(
+      answer({
+        ...SAMPLE_V2,
+        ssn: '000-00-0000',
+        patient: { ...SAMPLE_V2.patient, sex: 'Quillon' },
+      }),
+    );
     const { result, lines } = await captureStdout(() =>
       handler(loadEvent('tasks/invoke-model')).then(
         () => 'resolved',

@@ -15,10 +15,15 @@ const repo = fileURLToPath(new URL('../..', import.meta.url));
 
 const medextract = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
   new Promise((resolve) => {
-    execFile('node', ['bin/medextract.mjs', ...args], { cwd: repo, timeout: 180_000 }, (error, stdout, stderr) => {
-      const code = error && typeof error.code === 'number' ? error.code : error ? 1 : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      'node',
+      ['bin/medextract.mjs', ...args],
+      { cwd: repo, timeout: 180_000 },
+      (error, stdout, stderr) => {
+        const code = error && typeof error.code === 'number' ? error.code : error ? 1 : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 
 let dir: string;
@@ -31,7 +36,12 @@ beforeAll(async () => {
 describe('medextract process', () => {
   it('prints one JSON object per file and exits 1 when one failed', async () => {
     // Act
-    const { code, stdout } = await medextract(['process', join(dir, 'office note.pdf'), join(dir, 'not-a-pdf.pdf'), '--json']);
+    const { code, stdout } = await medextract([
+      'process',
+      join(dir, 'office note.pdf'),
+      join(dir, 'not-a-pdf.pdf'),
+      '--json',
+    ]);
     // Assess
     expect(code).toBe(1);
     const results: Array<Record<string, unknown>> = JSON.parse(stdout);
@@ -46,10 +56,22 @@ describe('medextract process', () => {
     expect(results[0]?.documentId).toMatch(/^[0-9a-f]{64}$/);
     expect(results[0]?.completeness).toBeGreaterThan(0.5);
     expect(results[0]?.fields).toMatchObject({ patient: { name: 'Quillon Marbrey-Testcase' } });
-    expect(results[1]).toMatchObject({ key: 'incoming/not-a-pdf.pdf', status: 'FAILED', reason: 'NOT_PDF', fields: null });
-    expect(Object.keys(results[1] ?? {}).sort()).toEqual(
-      ['completeness', 'documentId', 'fields', 'file', 'key', 'promptVersion', 'reason', 'status'],
-    );
+    expect(results[1]).toMatchObject({
+      key: 'incoming/not-a-pdf.pdf',
+      status: 'FAILED',
+      reason: 'NOT_PDF',
+      fields: null,
+    });
+    expect(Object.keys(results[1] ?? {}).sort()).toEqual([
+      'completeness',
+      'documentId',
+      'fields',
+      'file',
+      'key',
+      'promptVersion',
+      'reason',
+      'status',
+    ]);
   }, 200_000);
 
   it('exits 0 when every file succeeded', async () => {
