@@ -1,0 +1,109 @@
+/**
+ * `npm start` and `medextract invoke` as a user runs them: subprocesses with
+ * their own data folder. npm start processes the samples, then picks up a PDF
+ * dropped into the inbox and shuts down cleanly on SIGINT.
+ */
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { copyFile, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { recordPdf } from '#test/helpers/pdf-fixtures.ts';
+
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
+/** Resolves with everything printed once `pattern` has appeared (or rejects after `ms`). */
+const waitFor = (child: ChildProcess, output: { text: string }, pattern: RegExp, ms: number) =>
+  new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`timed out waiting for ${pattern}:\n${output.text}`)),
+      ms,
+    );
+    const check = () => {
+      if (pattern.test(output.text)) {
+        clearTimeout(timer);
+        resolve(output.text);
+      }
+    };
+    child.stdout?.on('data', check);
+    check();
+  });
+
+describe('npm start', () => {
+  it('processes the samples, then a PDF dropped into the inbox, and stops on Ctrl-C', async () => {
+    // Prepare
+    const dataDir = await mkdtemp(join(tmpdir(), 'medextract-start-'));
+    const inbox = join(dataDir, 'inbox');
+    const output = { text: '' };
+    const child = spawn('npm', ['start', '--', '--free-ports', '--inbox', inbox], {
+      cwd: repo,
+      env: { ...process.env, MEDEXTRACT_DATA_DIR: dataDir },
+    });
+    children.push(child);
+    child.stdout.on('data', (chunk: Buffer) => {
+      output.text += chunk.toString();
+    });
+    // Act: the samples
+    await waitFor(child, output, /Watching .* for PDFs/, 150_000);
+    // Assess
+    expect(output.text).toContain('rule-based extractor, not an LLM');
+    expect(output.text).toMatch(/aws --endpoint-url http:\/\/127\.0\.0\.1:\d+ s3 cp/);
+    expect(output.text.match(/│ (aps|lab|dis|off)-\d{4}\.pdf\s+│ SUCCEEDED/g)).toHaveLength(8);
+    // Act: a dropped file
+    const dropped = join(dataDir, 'dropped.pdf');
+    await writeFile(dropped, await recordPdf());
+    await copyFile(dropped, join(inbox, 'from-inbox.pdf'));
+    await waitFor(child, output, /from-inbox\.pdf\s+│ SUCCEEDED/, 60_000);
+    // Act: Ctrl-C
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (code) => resolve(code)),
+    );
+    child.kill('SIGINT');
+    // Assess
+    expect(await exited).toBe(0);
+    expect(output.text).toContain('Stopped.');
+  }, 240_000);
+});
+
+describe('medextract invoke', () => {
+  const invoke = (args: string[], dataDir: string) =>
+    new Promise<{ code: number; stdout: string }>((resolve) => {
+      execFile(
+        'node',
+        ['bin/medextract.mjs', 'invoke', ...args],
+        { cwd: repo, env: { ...process.env, MEDEXTRACT_DATA_DIR: dataDir }, timeout: 120_000 },
+        (error, stdout) =>
+          resolve({ code: error && typeof error.code === 'number' ? error.code : 0, stdout }),
+      );
+    });
+
+  it('runs one handler with a fixture event against the local stack', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'medextract-invoke-'));
+    const selected = await invoke(['select-variant', '--event', 'tasks/select-variant'], dataDir);
+    expect(selected.code).toBe(0);
+    expect(JSON.parse(selected.stdout)).toMatchObject({
+      function: 'select-variant',
+      result: { promptVersion: '2.0.0', experimentId: null, arm: null, resolvedBy: 'alias' },
+    });
+    const started = await invoke(['starter', '--event', 'events/sqs/s3-test-event.json'], dataDir);
+    expect(JSON.parse(started.stdout)).toMatchObject({ result: { batchItemFailures: [] } });
+  }, 150_000);
+
+  it('reports a handler error as JSON with exit code 1', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'medextract-invoke-'));
+    const { code, stdout } = await invoke(
+      ['load-document', '--event', 'tasks/load-document'],
+      dataDir,
+    );
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout)).toMatchObject({
+      function: 'load-document',
+      error: { name: 'BadDocument' },
+    });
+  }, 150_000);
+});
