@@ -295,18 +295,18 @@ describe('complete, promote, abort', () => {
     await repo.start('exp-refuse', { actor });
     await repo.complete('exp-refuse', { actor });
 
-    // Act
-    const refused = repo.promote('exp-refuse', { actor, decision: 'keep-running' });
-    const unhealthy = repo.promote('exp-refuse', {
-      actor,
-      decision: 'unhealthy',
-      force: true,
-      reason: 'ship it anyway',
-    });
-
-    // Assess
-    await expect(refused).rejects.toBeInstanceOf(PromotionRefusedError);
-    await expect(unhealthy).rejects.toThrow(/unhealthy/);
+    // Act + Assess (each attempt awaited in turn, so no rejection goes unobserved)
+    await expect(
+      repo.promote('exp-refuse', { actor, decision: 'keep-running' }),
+    ).rejects.toBeInstanceOf(PromotionRefusedError);
+    await expect(
+      repo.promote('exp-refuse', {
+        actor,
+        decision: 'unhealthy',
+        force: true,
+        reason: 'ship it anyway',
+      }),
+    ).rejects.toThrow(/unhealthy/);
     expect((await repo.require('exp-refuse')).status).toBe('Completed');
     expect((await repo.getAlias('fam-refuse'))?.version).toBe('1.1.0');
     expect(await auditCount('exp-refuse')).toBe(3);
