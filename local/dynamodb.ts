@@ -153,7 +153,9 @@ const spawnJar = (port: number, dataDir: string | undefined): Attempt => {
       '-sharedDb',
       '-disableTelemetry',
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    // Its own process group: a terminal's Ctrl-C reaches the runtime, which then
+    // stops DynamoDB last, after the final metrics are written.
+    { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
   let output = '';
   const keep = (chunk: Buffer) => {

@@ -22,6 +22,17 @@ export const FUNCTIONS = [
   'aggregator',
 ] as const;
 
+/** The function's own log lines go to stderr, so stdout holds only the result JSON. */
+const logsToStderr = async <T>(run: () => Promise<T>): Promise<T> => {
+  const write = process.stdout.write;
+  process.stdout.write = process.stderr.write.bind(process.stderr);
+  try {
+    return await run();
+  } finally {
+    process.stdout.write = write;
+  }
+};
+
 /** A path, or the name of a fixture in `events/` such as `tasks/load-document`. */
 const resolveEvent = (event: string): string => {
   if (existsSync(event)) return event;
@@ -50,11 +61,8 @@ export const registerInvoke = (program: Command): void => {
         }
         const handler = await importHandler(fn);
         try {
-          printJson({
-            function: fn,
-            stage: LOCAL_STAGE,
-            result: (await handler(event, lambdaContext(fn))) ?? null,
-          });
+          const result = await logsToStderr(() => handler(event, lambdaContext(fn)));
+          printJson({ function: fn, stage: LOCAL_STAGE, result: result ?? null });
         } catch (error) {
           printJson({
             function: fn,
