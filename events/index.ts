@@ -20,6 +20,7 @@ export const EVENT_NAMES = [
   'tasks/score',
   'tasks/record-result',
   'tasks/record-failure',
+  'logs/emf-subscription',
 ] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 

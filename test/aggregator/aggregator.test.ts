@@ -231,3 +231,11 @@ describe('aggregator under concurrency', () => {
     expect((await readRollup(promptVersionKey(version, hourOf(Date.now())))).documents).toBe(40);
   });
 });
+
+describe('aggregator fixture', () => {
+  it('counts the one EMF record of events/logs/emf-subscription.json and ignores the START line', async () => {
+    const { loadEvent } = await import('#events/index.ts');
+    const result = await handler(loadEvent('logs/emf-subscription'));
+    expect(result).toEqual({ counted: 1, duplicates: 0, ignored: 1, malformed: 0 });
+  });
+});
