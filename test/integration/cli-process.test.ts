@@ -84,5 +84,5 @@ describe('medextract process', () => {
     const { code, stderr } = await medextract(['process', join(dir, 'missing.pdf')]);
     expect(code).toBe(2);
     expect(stderr).toContain('no such file');
-  });
+  }, 60_000);
 });

@@ -17,7 +17,7 @@ import {
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { processFiles } from '#cli/pipeline-run.ts';
 import { type Target, targetOfStack } from '#cli/target.ts';
 import { generateCorpus } from '#local/corpus/generate.ts';
@@ -34,6 +34,9 @@ import {
   recordPdf,
   truncatedPdf,
 } from '#test/helpers/pdf-fixtures.ts';
+
+// Whole-stack tests on a shared 2-core machine: generous bounds, no timing assertions.
+vi.setConfig({ testTimeout: 120_000 });
 
 const run = promisify(execFile);
 let stack: LocalStack;
