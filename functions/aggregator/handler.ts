@@ -9,7 +9,7 @@ import { dynamoDocumentClient } from '#shared/clients.ts';
 import { requireEnv } from '#shared/env.ts';
 import { createObservability } from '#shared/powertools.ts';
 import { decodeSubscription, parseLogEvents } from './emf.ts';
-import { writeRecord } from './rollup-writer.ts';
+import { writeRecords } from './rollup-writer.ts';
 
 const config = { table: requireEnv(METRICS_TABLE.envVar) };
 const { logger } = createObservability('aggregator');
@@ -30,13 +30,11 @@ export const handler = async (event: unknown): Promise<AggregatorResult> => {
       logGroup: data.logGroup,
     });
   }
-  let counted = 0;
-  let duplicates = 0;
-  for (const record of batch.records) {
-    const outcome = await writeRecord(dynamoDocumentClient(), config.table, record);
-    if (outcome === 'counted') counted += 1;
-    else duplicates += 1;
-  }
+  const { counted, duplicates } = await writeRecords(
+    dynamoDocumentClient(),
+    config.table,
+    batch.records,
+  );
   const result = { counted, duplicates, ignored: batch.ignored, malformed: batch.malformed };
   logger.info('Roll-ups updated', { ...result });
   return result;

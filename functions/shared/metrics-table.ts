@@ -42,10 +42,8 @@ export interface DocumentSample {
 
 const REASON_PATTERN = /^[A-Z_]{1,40}$/;
 
-/** The ADD clause and values that fold one sample into a roll-up item. */
-export const rollupUpdate = (
-  sample: DocumentSample,
-): { UpdateExpression: string; ExpressionAttributeValues: Record<string, number> } => {
+/** What one sample adds to each attribute of a roll-up item. */
+const sampleAdds = (sample: DocumentSample): Record<string, number> => {
   const adds: Record<string, number> = {
     documents: 1,
     succeeded: sample.succeeded ? 1 : 0,
@@ -69,6 +67,22 @@ export const rollupUpdate = (
   if (sample.allRequiredPresent !== null) {
     adds.allRequiredN = 1;
     adds.allRequiredPresent = sample.allRequiredPresent ? 1 : 0;
+  }
+  return adds;
+};
+
+/**
+ * The ADD clause and values that fold samples into one roll-up item. Every
+ * attribute is a sum, so several samples fold into one update.
+ */
+export const rollupUpdate = (
+  samples: DocumentSample | readonly DocumentSample[],
+): { UpdateExpression: string; ExpressionAttributeValues: Record<string, number> } => {
+  const adds: Record<string, number> = {};
+  for (const sample of Array.isArray(samples) ? samples : [samples]) {
+    for (const [name, value] of Object.entries(sampleAdds(sample))) {
+      adds[name] = (adds[name] ?? 0) + value;
+    }
   }
   const names = Object.keys(adds);
   return {

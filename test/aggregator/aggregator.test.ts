@@ -135,6 +135,22 @@ describe('aggregator', () => {
     expect((await readRollup(promptVersionKey(version, hourOf(Date.now())))).documents).toBe(1);
   });
 
+  it('counts only the new events of a batch that overlaps one already delivered', async () => {
+    // Prepare: 30 events for one version; 5 of them delivered before, one repeated in the batch.
+    const version = `9.4.${++seq}`;
+    const events: TestLogEvent[] = [];
+    for (let i = 0; i < 30; i += 1) events.push(await emfFor({ promptVersion: version, latencyMs: 100 + i }));
+    await handler(subscriptionEvent(events.slice(10, 15)));
+    const batch = [...events, events[0] as TestLogEvent];
+    // Act
+    const result = await handler(subscriptionEvent(batch));
+    // Assess
+    expect(result).toEqual({ counted: 25, duplicates: 6, ignored: 0, malformed: 0 });
+    const rollup = await readRollup(promptVersionKey(version, hourOf(Date.now())));
+    expect(rollup.documents).toBe(30);
+    expect(rollup.latencySum).toBe(events.reduce((sum, _, i) => sum + 100 + i, 0));
+  });
+
   it('rolls enrolled documents up per experiment arm as well', async () => {
     const experimentId = `exp-${++seq}`;
     await handler(
