@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import {
   DeleteMessageCommand,
   ReceiveMessageCommand,
@@ -326,4 +326,18 @@ describe('local pipeline', () => {
       expect(listed.executions.find((e) => e.name === documentId)?.status).toBe('SUCCEEDED');
     },
   );
+  // Last in the file: the stalled model call is only released when the stack stops.
+  it('reports an execution that does not end in time as FAILED with reason TIMEOUT', async () => {
+    // Prepare: the model endpoint stalls for longer than the caller will wait.
+    stack.bedrock.setFaults({ latencyMs: 120_000 });
+    const path = await write('stalled.pdf', await recordPdf('Stall Example-Person'));
+    // Act
+    const [result] = await processFiles(target, [{ path }], { timeoutMs: 3_000 });
+    // Assess
+    expect(result).toMatchObject({ status: 'FAILED', reason: 'TIMEOUT', fields: null });
+    const execution = await stack.clients.sfn.send(
+      new DescribeExecutionCommand({ executionArn: result?.executionArn }),
+    );
+    expect(execution.status).toBe('ABORTED');
+  });
 });
