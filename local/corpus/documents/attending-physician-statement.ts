@@ -8,7 +8,6 @@
 import type { ClinicalCase } from '../clinical-case.ts';
 import {
   addDays,
-  canonicalName,
   dateLabel,
   formatDate,
   formatName,
@@ -33,6 +32,7 @@ import {
   noteAllergies,
   noteDate,
   printVitals,
+  recordEncounter,
   vitalsTruth,
 } from './common.ts';
 
@@ -66,16 +66,15 @@ export const composeAttendingPhysicianStatement: Composer = (random, clinical) =
 
   // Patient and encounter block.
   const printedName = draft.note('patient.name', formatName(clinical.patient, style.nameStyle));
-  truth.patient.name = canonicalName(clinical.patient, style.nameStyle);
-  truth.patient.dateOfBirth = clinical.dateOfBirth;
-  truth.encounter.dateOfService = clinical.dateOfService;
+  recordEncounter(truth, clinical, style.nameStyle, {
+    dateOfService: clinical.dateOfService,
+    facility: facility.name,
+  });
   const provider = formatProvider(
     clinical.provider.name,
     clinical.provider.credential,
     random.chance(0.4),
   );
-  truth.encounter.providerName = canonicalName(clinical.provider.name, 'first-last');
-  truth.encounter.facility = facility.name;
   const rows: [string, string][] = [
     ['Patient Name:', printedName],
     [

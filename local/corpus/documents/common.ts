@@ -16,6 +16,7 @@ import {
 } from '../clinical-case.ts';
 import {
   bodyMassIndex,
+  canonicalName,
   DATE_STYLES,
   type DateStyle,
   fixed,
@@ -226,6 +227,20 @@ export function creationDate(iso: string): Date {
 }
 
 /** The empty truth of a document type: every section present, nothing stated. */
+/** The identity and encounter fields every document type states, as the truth records them. */
+export function recordEncounter(
+  truth: Truth,
+  clinical: ClinicalCase,
+  nameStyle: NameStyle,
+  encounter: { readonly dateOfService: string; readonly facility: string },
+): void {
+  truth.patient.name = canonicalName(clinical.patient, nameStyle);
+  truth.patient.dateOfBirth = clinical.dateOfBirth;
+  truth.encounter.dateOfService = encounter.dateOfService;
+  truth.encounter.providerName = canonicalName(clinical.provider.name, 'first-last');
+  truth.encounter.facility = encounter.facility;
+}
+
 export function emptyTruth(documentType: CorpusDocumentType): Truth {
   const empty = emptyExtraction();
   return { ...empty, encounter: { ...empty.encounter, documentType } };

@@ -12,7 +12,6 @@ import { labTest } from '../clinical-case.ts';
 import {
   addDays,
   ageOn,
-  canonicalName,
   dateLabel,
   fixed,
   formatDate,
@@ -45,6 +44,7 @@ import {
   noteTobacco,
   printVitals,
   pronouns,
+  recordEncounter,
   tobaccoPhrase,
   vitalsTruth,
 } from './common.ts';
@@ -71,12 +71,11 @@ export const composeDischargeSummary: Composer = (random, clinical) => {
     random.chance(0.5),
   );
 
-  truth.patient.name = canonicalName(clinical.patient, style.nameStyle);
-  truth.patient.dateOfBirth = clinical.dateOfBirth;
+  recordEncounter(truth, clinical, style.nameStyle, {
+    dateOfService: discharged,
+    facility: hospital.name,
+  });
   truth.patient.sex = clinical.sex;
-  truth.encounter.dateOfService = discharged;
-  truth.encounter.providerName = canonicalName(clinical.provider.name, 'first-last');
-  truth.encounter.facility = hospital.name;
   draft.note('encounter.facility', hospital.name);
 
   const rows: [string, string][] = [

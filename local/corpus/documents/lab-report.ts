@@ -8,7 +8,6 @@
 
 import {
   addDays,
-  canonicalName,
   dateLabel,
   formatDate,
   formatName,
@@ -27,6 +26,7 @@ import {
   LAB_COLUMNS,
   labTable,
   noteDate,
+  recordEncounter,
 } from './common.ts';
 
 /** Composes a laboratory report. */
@@ -39,13 +39,12 @@ export const composeLabReport: Composer = (random, clinical) => {
   const date = (iso: string): string => formatDate(iso, style.dateStyle);
   const collected = clinical.dateOfService;
 
-  truth.patient.name = canonicalName(clinical.patient, style.nameStyle);
-  truth.patient.dateOfBirth = clinical.dateOfBirth;
+  recordEncounter(truth, clinical, style.nameStyle, {
+    dateOfService: collected,
+    facility: laboratory.name,
+  });
   truth.patient.sex = clinical.sex;
   truth.patient.mrn = clinical.mrn;
-  truth.encounter.dateOfService = collected;
-  truth.encounter.providerName = canonicalName(clinical.provider.name, 'first-last');
-  truth.encounter.facility = laboratory.name;
 
   const rows: [string, string][] = [
     ['Patient:', draft.note('patient.name', formatName(clinical.patient, style.nameStyle))],

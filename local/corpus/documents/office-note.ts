@@ -7,7 +7,6 @@
 
 import {
   addDays,
-  canonicalName,
   dateLabel,
   formatDate,
   formatName,
@@ -32,6 +31,7 @@ import {
   noteDate,
   noteTobacco,
   printVitals,
+  recordEncounter,
   tobaccoPhrase,
   vitalsTruth,
 } from './common.ts';
@@ -62,11 +62,10 @@ export const composeOfficeNote: Composer = (random, clinical) => {
     random.chance(0.3),
   );
 
-  truth.patient.name = canonicalName(clinical.patient, style.nameStyle);
-  truth.patient.dateOfBirth = clinical.dateOfBirth;
-  truth.encounter.dateOfService = clinical.dateOfService;
-  truth.encounter.providerName = canonicalName(clinical.provider.name, 'first-last');
-  truth.encounter.facility = clinic.name;
+  recordEncounter(truth, clinical, style.nameStyle, {
+    dateOfService: clinical.dateOfService,
+    facility: clinic.name,
+  });
   draft.note('encounter.facility', clinic.name);
 
   const rows: [string, string][] = [
