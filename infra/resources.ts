@@ -131,7 +131,17 @@ export const BUCKET_PREFIXES = {
   results: 'results/',
 } as const;
 
-export const INCOMING_SUFFIX = '.pdf';
+/**
+ * Key suffixes that start processing. S3 suffix filters are case-sensitive,
+ * so each common spelling gets its own notification rule; other mixes
+ * (`.Pdf`) are not notified.
+ */
+export const INCOMING_SUFFIXES = ['.pdf', '.PDF'] as const;
+
+/** True for a key the pipeline processes: under `incoming/` with a PDF suffix. */
+export const isIncomingDocumentKey = (key: string): boolean =>
+  key.startsWith(BUCKET_PREFIXES.incoming) &&
+  INCOMING_SUFFIXES.some((suffix) => key.endsWith(suffix));
 
 /** Physical name of a resource for a stage, e.g. `medextract-dev-results`. */
 export const physicalName = (stage: string, suffix: string): string =>

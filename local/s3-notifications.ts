@@ -1,11 +1,11 @@
 /**
  * S3 event notifications for the local S3: objects created in the documents
- * bucket under `incoming/` with suffix `.pdf` become the exact message S3
+ * bucket under `incoming/` with suffix `.pdf` or `.PDF` become the exact message S3
  * sends to an SQS destination, delivered to the ingest queue.
  */
 import { randomBytes } from 'node:crypto';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { BUCKET_PREFIXES, INCOMING_SUFFIX } from '#infra/resources.ts';
+import { BUCKET_PREFIXES, INCOMING_SUFFIXES } from '#infra/resources.ts';
 import type { ObjectCreatedEvent, S3Sqs } from '#local/s3-sqs.ts';
 import { encodeS3Key } from '#shared/domain/s3-key.ts';
 
@@ -112,8 +112,8 @@ export interface S3NotificationsOptions {
   readonly queueUrl: string;
   /** Key prefix filter, case-sensitive; default `incoming/`. */
   readonly prefix?: string;
-  /** Key suffix filter, case-sensitive; default `.pdf`. */
-  readonly suffix?: string;
+  /** Key suffix filters (one rule each), case-sensitive; default `.pdf` and `.PDF`. */
+  readonly suffixes?: readonly string[];
   /** Default `incoming-pdf`. */
   readonly configurationId?: string;
   /** Called when a notification cannot be sent (it is then lost, as it would be on AWS). */
@@ -144,7 +144,7 @@ export const configureS3Notifications = async (
   options: S3NotificationsOptions,
 ): Promise<S3Notifications> => {
   const prefix = options.prefix ?? BUCKET_PREFIXES.incoming;
-  const suffix = options.suffix ?? INCOMING_SUFFIX;
+  const suffixes = options.suffixes ?? INCOMING_SUFFIXES;
   const configurationId = options.configurationId ?? 'incoming-pdf';
   const onError = options.onError ?? defaultOnError;
   const nextSequencer = createSequencer();
@@ -160,7 +160,8 @@ export const configureS3Notifications = async (
 
   const unsubscribe = options.source.onObjectCreated((event) => {
     if (event.bucket !== options.bucket) return;
-    if (!event.key.startsWith(prefix) || !event.key.endsWith(suffix)) return;
+    if (!event.key.startsWith(prefix) || !suffixes.some((suffix) => event.key.endsWith(suffix)))
+      return;
     const record = buildS3NotificationRecord(event, nextSequencer(), configurationId);
     const work = send({ Records: [record] }).then(
       () => {

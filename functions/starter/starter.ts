@@ -5,7 +5,7 @@
  */
 import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
-import { BUCKET_PREFIXES, INCOMING_SUFFIX } from '#infra/resources.ts';
+import { isIncomingDocumentKey } from '#infra/resources.ts';
 import { documentIdFor } from '#shared/domain/document-id.ts';
 import { decodeS3Key } from '#shared/domain/s3-key.ts';
 import type { ExecutionInput } from '#shared/task-schemas.ts';
@@ -41,7 +41,7 @@ export class InvalidNotificationError extends Error {
 
 /**
  * Parses a queue message body. Records that are not object creations under
- * `incoming/` with a `.pdf` suffix are skipped (counted), as the bucket's
+ * `incoming/` with a `.pdf`/`.PDF` suffix are skipped (counted), as the bucket's
  * notification filter should never send them.
  */
 export const parseMessage = (body: string): ParsedMessage => {
@@ -61,9 +61,7 @@ export const parseMessage = (body: string): ParsedMessage => {
   for (const record of parsed.data.Records) {
     const key = decodeS3Key(record.s3.object.key);
     const isIncomingPdf =
-      record.eventName.startsWith('ObjectCreated:') &&
-      key.startsWith(BUCKET_PREFIXES.incoming) &&
-      key.endsWith(INCOMING_SUFFIX);
+      record.eventName.startsWith('ObjectCreated:') && isIncomingDocumentKey(key);
     if (!isIncomingPdf) {
       skipped += 1;
       continue;

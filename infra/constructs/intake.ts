@@ -15,7 +15,7 @@ import { Construct } from 'constructs';
 import type { StageConfig } from '../config.ts';
 import {
   BUCKET_PREFIXES,
-  INCOMING_SUFFIX,
+  INCOMING_SUFFIXES,
   INGEST_DLQ,
   INGEST_QUEUE,
   physicalName,
@@ -207,7 +207,7 @@ export class Intake extends Construct {
   }
 
   /**
-   * ObjectCreated under `incoming/` with suffix `.pdf` -> ingest queue, set on
+   * ObjectCreated under `incoming/` with suffix `.pdf` or `.PDF` -> ingest queue, set on
    * the bucket itself (no custom resource). The queue policy names the bucket
    * by its ARN string, so the bucket can wait for the policy without a cycle.
    */
@@ -230,21 +230,21 @@ export class Intake extends Construct {
     if (!(cfnBucket instanceof s3.CfnBucket) || !(cfnPolicy instanceof sqs.CfnQueuePolicy)) {
       throw new Error('Documents bucket or ingest queue policy is missing');
     }
+    // One rule per suffix spelling: S3 suffix filters are case-sensitive and
+    // rules with the same prefix may not overlap, which distinct suffixes do not.
     cfnBucket.notificationConfiguration = {
-      queueConfigurations: [
-        {
-          event: 's3:ObjectCreated:*',
-          queue: this.queue.queueArn,
-          filter: {
-            s3Key: {
-              rules: [
-                { name: 'prefix', value: BUCKET_PREFIXES.incoming },
-                { name: 'suffix', value: INCOMING_SUFFIX },
-              ],
-            },
+      queueConfigurations: INCOMING_SUFFIXES.map((suffix) => ({
+        event: 's3:ObjectCreated:*',
+        queue: this.queue.queueArn,
+        filter: {
+          s3Key: {
+            rules: [
+              { name: 'prefix', value: BUCKET_PREFIXES.incoming },
+              { name: 'suffix', value: suffix },
+            ],
           },
         },
-      ],
+      })),
     };
     // S3 validates the destination when the configuration is written.
     cfnBucket.addResourceDependency(cfnPolicy);

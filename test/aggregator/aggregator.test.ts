@@ -139,7 +139,8 @@ describe('aggregator', () => {
     // Prepare: 30 events for one version; 5 of them delivered before, one repeated in the batch.
     const version = `9.4.${++seq}`;
     const events: TestLogEvent[] = [];
-    for (let i = 0; i < 30; i += 1) events.push(await emfFor({ promptVersion: version, latencyMs: 100 + i }));
+    for (let i = 0; i < 30; i += 1)
+      events.push(await emfFor({ promptVersion: version, latencyMs: 100 + i }));
     await handler(subscriptionEvent(events.slice(10, 15)));
     const batch = [...events, events[0] as TestLogEvent];
     // Act

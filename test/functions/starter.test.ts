@@ -108,17 +108,22 @@ describe('starter handler', () => {
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(2);
   });
 
-  it('skips records outside incoming/*.pdf without failing the message', async () => {
+  it('skips records outside incoming/*.pdf|*.PDF without failing the message', async () => {
     sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:exec', startDate: new Date() });
     const event: SQSEvent = {
       Records: [
         record(notificationFor('work/x/text.txt'), 'm1'),
-        record(notificationFor('incoming/x.PDF'), 'm2'),
+        record(notificationFor('incoming/x.txt'), 'm2'),
+        record(notificationFor('incoming/x.Pdf'), 'm3'),
+        record(notificationFor('incoming/SCAN.PDF'), 'm4'),
       ],
     };
     const response = await handler(event, lambdaContext('starter'));
     expect(response.batchItemFailures).toEqual([]);
-    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+    const keys = sfn
+      .commandCalls(StartExecutionCommand)
+      .map((c) => JSON.parse(c.args[0].input.input ?? '{}').key);
+    expect(keys).toEqual(['incoming/SCAN.PDF']);
   });
 
   it('decodes keys with spaces, plus signs, percent, accents and right-to-left text', async () => {

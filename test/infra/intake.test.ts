@@ -23,22 +23,19 @@ describe('intake', () => {
     const configuration = bucket.Properties.NotificationConfiguration;
 
     // Assess
-    expect(configuration).toEqual({
-      QueueConfigurations: [
-        {
-          Event: 's3:ObjectCreated:*',
-          Queue: arnOf(stack, stack.intake.queue),
-          Filter: {
-            S3Key: {
-              Rules: [
-                { Name: 'prefix', Value: 'incoming/' },
-                { Name: 'suffix', Value: '.pdf' },
-              ],
-            },
-          },
+    const rule = (suffix: string) => ({
+      Event: 's3:ObjectCreated:*',
+      Queue: arnOf(stack, stack.intake.queue),
+      Filter: {
+        S3Key: {
+          Rules: [
+            { Name: 'prefix', Value: 'incoming/' },
+            { Name: 'suffix', Value: suffix },
+          ],
         },
-      ],
+      },
     });
+    expect(configuration).toEqual({ QueueConfigurations: [rule('.pdf'), rule('.PDF')] });
   });
 
   it('lets only the documents bucket of this account send to the ingest queue, before the bucket exists', () => {

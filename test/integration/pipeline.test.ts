@@ -204,7 +204,7 @@ describe('local pipeline', () => {
     expect(rows.Item?.status).toBe('SUCCEEDED');
   });
 
-  it('processes keys with spaces, plus signs, percent signs, accents and right-to-left text', async () => {
+  it('processes keys with spaces, plus signs, percent signs, accents, right-to-left text and .PDF', async () => {
     const body = await recordPdf();
     const names = [
       'with space.pdf',

@@ -125,7 +125,7 @@ describe('S3 event notifications', () => {
   it('sends exactly one S3-shaped message for incoming/*.pdf, with the key encoded as S3 does', async () => {
     // Prepare
     const key = 'incoming/a b+c%é.pdf';
-    const ignored = ['work/x.pdf', 'incoming/x.txt', 'incoming/upper.PDF', 'other/incoming/y.pdf'];
+    const ignored = ['work/x.pdf', 'incoming/x.txt', 'incoming/mixed.Pdf', 'other/incoming/y.pdf'];
 
     // Act
     const put = await s3.send(
