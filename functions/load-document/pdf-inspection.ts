@@ -6,6 +6,7 @@
  */
 import { inflateSync } from 'node:zlib';
 import { extractText, getResolvedPDFJS } from 'unpdf';
+import { cleanText } from '#shared/domain/text.ts';
 import { BadDocumentError } from '#shared/errors.ts';
 
 export interface DocumentLimits {
@@ -99,10 +100,6 @@ export interface ExtractedText {
   readonly pageCount: number;
 }
 
-/** Bidi overrides and C0 controls other than tab/newline never reach a prompt. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
-const UNSAFE_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F\u202A-\u202E\u2066-\u2069]/g;
-
 /** Full inspection: raw checks, bounded inflation, then pdf.js text extraction. */
 export const inspectPdf = async (
   bytes: Uint8Array,
@@ -123,7 +120,7 @@ export const inspectPdf = async (
     const pageCount = pdf.numPages;
     if (pageCount > limits.maxPages) throw new BadDocumentError('TOO_MANY_PAGES');
     const { text } = await extractText(pdf, { mergePages: true }).catch(classifyPdfJsError);
-    const clean = text.normalize('NFC').replace(UNSAFE_CHARS, '');
+    const clean = cleanText(text);
     if (clean.replace(/\s/g, '').length < limits.minTextChars) {
       throw new BadDocumentError('NO_TEXT_LAYER');
     }

@@ -3,6 +3,7 @@
  * the document is cleaned and placed inside the template's `<document>` block,
  * where it cannot close the block or smuggle in control characters.
  */
+import { cleanText } from '#shared/domain/text.ts';
 import { DOCUMENT_PLACEHOLDER } from './prompt-folder.ts';
 import type { PromptVersion, RenderedPrompt } from './types.ts';
 
@@ -14,12 +15,6 @@ export const TOOL_DESCRIPTION =
   'Records the fields extracted from the medical document for life-insurance underwriting. ' +
   'Call it exactly once with every field; use null for any value the document does not state.';
 
-// Bidi embeddings/overrides (U+202A-U+202E) and isolates (U+2066-U+2069) can
-// make text read differently from how it is stored.
-const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
-// C0 controls and DEL, except tab and newline (carriage returns are folded first).
-// biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point
-const CONTROL_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F]/g;
 // Any spelling of an opening or closing document tag: case, spaces, attributes.
 const DOCUMENT_TAG = /<(\s*\/?\s*document\b[^<>]*)>/gi;
 
@@ -30,12 +25,7 @@ const DOCUMENT_TAG = /<(\s*\/?\s*document\b[^<>]*)>/gi;
  * block can only be closed by the template.
  */
 export function sanitiseDocumentText(text: string): string {
-  return text
-    .normalize('NFC')
-    .replace(/\r\n?/g, '\n')
-    .replace(BIDI_CONTROLS, '')
-    .replace(CONTROL_CHARS, '')
-    .replace(DOCUMENT_TAG, '&lt;$1&gt;');
+  return cleanText(text).replace(DOCUMENT_TAG, '&lt;$1&gt;');
 }
 
 /** Builds the system prompt, user message and forced tool for one document. */
