@@ -274,6 +274,18 @@ export function printVitals(
 }
 
 /** The truth vitals for printed vitals, noting each printed form. */
+/** Vitals as a run of inline phrases (`BP 138/88`, `HR 76`, `Ht 5'7"`...), with the document's own labels. */
+export function inlineVitals(
+  vitals: PrintedVitals,
+  labels: { readonly height: string; readonly weight: string },
+): string[] {
+  const parts = [`BP ${vitals.bloodPressure}`, `HR ${vitals.heartRate}`];
+  if (vitals.height !== null) parts.push(`${labels.height} ${vitals.height.printed}`);
+  parts.push(`${labels.weight} ${vitals.weight.printed}`);
+  if (vitals.bmi !== null) parts.push(`BMI ${vitals.bmi.toFixed(1)}`);
+  return parts;
+}
+
 export function vitalsTruth(draft: Draft, vitals: PrintedVitals): Truth['vitals'] {
   draft.note('vitals.bloodPressure', vitals.bloodPressure);
   draft.note('vitals.heartRate', String(vitals.heartRate));

@@ -38,6 +38,7 @@ import {
   drawPrintStyle,
   emptyTruth,
   frequencyText,
+  inlineVitals,
   medicationTruth,
   noteAllergies,
   noteDate,
@@ -154,10 +155,7 @@ export const composeDischargeSummary: Composer = (random, clinical) => {
     withBmi: random.chance(0.4),
   });
   truth.vitals = vitalsTruth(draft, vitals);
-  const vitalParts = [`BP ${vitals.bloodPressure}`, `HR ${vitals.heartRate}`];
-  if (vitals.height !== null) vitalParts.push(`height ${vitals.height.printed}`);
-  vitalParts.push(`weight ${vitals.weight.printed}`);
-  if (vitals.bmi !== null) vitalParts.push(`BMI ${vitals.bmi.toFixed(1)}`);
+  const vitalParts = inlineVitals(vitals, { height: 'height', weight: 'weight' });
   course += ` Vital signs at discharge: ${vitalParts.join(', ')}.`;
   blocks.push(
     { kind: 'heading', text: 'Hospital Course' },

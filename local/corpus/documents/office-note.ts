@@ -24,6 +24,7 @@ import {
   drawPrintStyle,
   emptyTruth,
   frequencyText,
+  inlineVitals,
   LAB_COLUMNS,
   labTable,
   medicationTruth,
@@ -150,10 +151,7 @@ export const composeOfficeNote: Composer = (random, clinical) => {
     withBmi: random.chance(0.6),
   });
   truth.vitals = vitalsTruth(draft, vitals);
-  const inline = [`BP ${vitals.bloodPressure}`, `HR ${vitals.heartRate}`];
-  if (vitals.height !== null) inline.push(`Ht ${vitals.height.printed}`);
-  inline.push(`Wt ${vitals.weight.printed}`);
-  if (vitals.bmi !== null) inline.push(`BMI ${vitals.bmi.toFixed(1)}`);
+  const inline = inlineVitals(vitals, { height: 'Ht', weight: 'Wt' });
   blocks.push(
     { kind: 'heading', text: 'Objective' },
     { kind: 'paragraph', text: `Vitals: ${inline.join(', ')}.` },
