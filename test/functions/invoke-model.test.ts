@@ -22,7 +22,9 @@ import { sdkStreamMixin } from '@smithy/util-stream';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadEvent } from '#events/index.ts';
+import { BUCKET_PREFIXES } from '#infra/resources.ts';
 import { bundledPrompts } from '#shared/prompts/bundled.ts';
+import { toS3Uri } from '#shared/s3-uri.ts';
 import { captureStdout, setHandlerEnv } from '#test/helpers/handler-env.ts';
 import { SAMPLE_V2 } from '#test/helpers/sample-extraction.ts';
 
@@ -90,10 +92,11 @@ describe('invoke-model handler', () => {
     );
     expect(request?.system?.[0]?.text).toBe(version.system);
     const put = s3.commandCalls(PutObjectCommand)[0]?.args[0].input;
-    expect(put?.Key).toBe(`work/${event.documentId}/extraction-2.0.0.json`);
+    const outputKey = `${BUCKET_PREFIXES.work}${event.documentId}/extraction-2.0.0.json`;
+    expect(put?.Key).toBe(outputKey);
     expect(JSON.parse(String(put?.Body))).toEqual(SAMPLE_V2);
     expect(output).toMatchObject({
-      outputUri: `s3://medextract-test-documents/work/${event.documentId}/extraction-2.0.0.json`,
+      outputUri: toS3Uri({ bucket: 'medextract-test-documents', key: outputKey }),
       modelId: version.metadata.modelId,
       servedBy: version.metadata.modelId,
       inputTokens: 1234,
