@@ -18,7 +18,7 @@ import {
   type Scores,
   scores,
   summarise,
-} from '#shared/domain/evaluation/index.ts';
+} from '#core/evaluation/index.ts';
 
 /** One document of an evaluation run, already scored against its truth. */
 export interface EvaluatedDocument {

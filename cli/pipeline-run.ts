@@ -13,9 +13,9 @@ import {
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { BUCKET_PREFIXES } from '#infra/resources.ts';
-import { documentIdFor } from '#shared/domain/document-id.ts';
-import { parseS3Uri } from '#shared/s3-uri.ts';
+import { BUCKET_PREFIXES } from '#contracts/resources.ts';
+import { parseS3Uri } from '#contracts/s3-uri.ts';
+import { documentIdFor } from '#core/extraction/document-id.ts';
 import type { Target } from './target.ts';
 
 export interface ProcessInput {

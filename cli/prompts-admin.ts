@@ -5,8 +5,8 @@
  */
 import { Command } from 'commander';
 import { z } from 'zod';
-import { createDraft, PromptAdminError, releaseVersion } from '#shared/prompts/manifest.ts';
-import { familyDir, PromptFolderError } from '#shared/prompts/registry.ts';
+import { createDraft, PromptAdminError, releaseVersion } from '#adapters/prompts/manifest.ts';
+import { familyDir, PromptFolderError } from '#adapters/prompts/registry.ts';
 
 function fail(error: unknown): never {
   if (error instanceof PromptAdminError || error instanceof PromptFolderError) {

@@ -21,7 +21,7 @@ import {
   METRICS_TABLE,
   physicalName,
   RESULTS_TABLE,
-} from '#infra/resources.ts';
+} from '#contracts/resources.ts';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '#local/stack.ts';
 import type { TargetFlags } from './output.ts';
 

@@ -21,7 +21,7 @@ import {
   readBody,
   sendJson,
   sendRestJsonError,
-} from '#local/aws-json-protocol.ts';
+} from './aws-json-protocol.ts';
 
 /** What the extractor sees of one Converse request. */
 export interface ConverseExtractionRequest {

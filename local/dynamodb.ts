@@ -24,8 +24,8 @@ import {
   physicalName,
   TABLES,
   type TableDefinition,
-} from '#infra/resources.ts';
-import { freePort } from '#local/ports.ts';
+} from '#contracts/resources.ts';
+import { freePort } from './ports.ts';
 
 /** Java is absent or older than 17, which DynamoDB Local 3.x requires. */
 export class JavaMissingError extends Error {

@@ -5,9 +5,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { BUCKET_PREFIXES, INCOMING_SUFFIXES } from '#infra/resources.ts';
-import type { ObjectCreatedEvent, S3Sqs } from '#local/s3-sqs.ts';
-import { encodeS3Key } from '#shared/domain/s3-key.ts';
+import { BUCKET_PREFIXES, INCOMING_SUFFIXES } from '#contracts/resources.ts';
+import { encodeS3Key } from '#core/extraction/s3-key.ts';
+import type { ObjectCreatedEvent, S3Sqs } from './s3-sqs.ts';
 
 const REGION = 'us-east-1';
 const PRINCIPAL = 'local';

@@ -22,7 +22,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { buildApp } from 'fauxqs';
 import { z } from 'zod';
-import { physicalName, QUEUES, type QueueDefinition } from '#infra/resources.ts';
+import { physicalName, QUEUES, type QueueDefinition } from '#contracts/resources.ts';
 
 /** Account id fauxqs uses in every ARN and queue URL. */
 export const LOCAL_ACCOUNT_ID = '000000000000';

@@ -7,7 +7,7 @@
  * survive a restart when `dataDir` is set; history is rebuilt from the
  * library's event log in the AWS event shape (mapping in ADR 0008).
  */
-import '#local/polyfills.ts';
+import './polyfills.ts';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -28,7 +28,7 @@ import {
   readBody,
   sendAwsJsonError,
   sendJson,
-} from '#local/aws-json-protocol.ts';
+} from './aws-json-protocol.ts';
 
 /** An in-process stand-in for the resource of one Task state. */
 export type TaskHandler = (input: unknown) => Promise<unknown>;

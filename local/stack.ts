@@ -5,7 +5,7 @@
  * event source and the EMF log subscription to the aggregator. The handlers
  * and SDK clients are the ones deployed to AWS; only endpoints differ.
  */
-import '#local/polyfills.ts';
+import './polyfills.ts';
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { aliasKey, PRODUCTION_ALIAS, PROMPT_FAMILY } from '#contracts/experiments-items.ts';
 import {
   EXPERIMENTS_TABLE,
   EXTRACTION_DLQ,
@@ -23,32 +24,26 @@ import {
   METRICS_TABLE,
   physicalName,
   RESULTS_TABLE,
-} from '#infra/resources.ts';
+} from '#contracts/resources.ts';
 import { extractFromPrompt, RULE_BASED_MODEL_ID } from '#local/bedrock/rule-extractor.ts';
-import {
-  type BedrockFaults,
-  type LocalBedrockServer,
-  startBedrockServer,
-} from '#local/bedrock-server.ts';
-import { ensureTables, startDynamoDbLocal } from '#local/dynamodb.ts';
-import { asLambdaInvokeTask, type LambdaHandler, lambdaContext } from '#local/lambda-invoke.ts';
-import { installLogCapture, type LogCapture } from '#local/log-capture.ts';
-import { freePort } from '#local/ports.ts';
-import { configureS3Notifications } from '#local/s3-notifications.ts';
-import {
-  ensureResources,
-  localClientConfig,
-  localS3ClientConfig,
-  startS3Sqs,
-} from '#local/s3-sqs.ts';
-import { startStepFunctionsServer } from '#local/sfn-server.ts';
-import { startSqsEventSource } from '#local/sqs-event-source.ts';
-import { aliasKey, PRODUCTION_ALIAS, PROMPT_FAMILY } from '#shared/experiments-table.ts';
 import {
   EXTRACT_ASL_PATH,
   type ExtractPlaceholder,
   substitutePlaceholders,
 } from '#statemachines/extract-placeholders.ts';
+import {
+  type BedrockFaults,
+  type LocalBedrockServer,
+  startBedrockServer,
+} from './bedrock-server.ts';
+import { ensureTables, startDynamoDbLocal } from './dynamodb.ts';
+import { asLambdaInvokeTask, type LambdaHandler, lambdaContext } from './lambda-invoke.ts';
+import { installLogCapture, type LogCapture } from './log-capture.ts';
+import { freePort } from './ports.ts';
+import { configureS3Notifications } from './s3-notifications.ts';
+import { ensureResources, localClientConfig, localS3ClientConfig, startS3Sqs } from './s3-sqs.ts';
+import { startStepFunctionsServer } from './sfn-server.ts';
+import { startSqsEventSource } from './sqs-event-source.ts';
 
 export const LOCAL_STAGE = 'local';
 export const LOCAL_REGION = 'us-east-1';

@@ -35,8 +35,8 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { type ExecutionInput, ExecutionInputSchema } from '#contracts/task-schemas.ts';
 import { parseMessage } from '#functions/starter/starter.ts';
-import { type ExecutionInput, ExecutionInputSchema } from '#shared/task-schemas.ts';
 import {
   printJson,
   printTable,

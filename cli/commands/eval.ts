@@ -18,10 +18,15 @@ import { dirname, join, resolve } from 'node:path';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { evaluateDocument } from '#shared/domain/evaluation/index.ts';
-import { AliasItemSchema, aliasKey, PROMPT_FAMILY, runningKey } from '#shared/experiments-table.ts';
-import { familyDir, loadPromptRegistry, type PromptRegistry } from '#shared/prompts/registry.ts';
-import type { PromptVersion } from '#shared/prompts/types.ts';
+import { familyDir, loadPromptRegistry, type PromptRegistry } from '#adapters/prompts/registry.ts';
+import {
+  AliasItemSchema,
+  aliasKey,
+  PROMPT_FAMILY,
+  runningKey,
+} from '#contracts/experiments-items.ts';
+import { evaluateDocument } from '#core/evaluation/index.ts';
+import type { PromptVersion } from '#core/prompts/types.ts';
 import {
   buildEvalRun,
   compareJson,

@@ -7,7 +7,15 @@
  */
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { formatUsd } from '#shared/domain/cost.ts';
+import {
+  type ExperimentsRepository,
+  experimentsRepository,
+  type HistoryEntry,
+} from '#adapters/experiments-repository.ts';
+import { bundledPrompts } from '#adapters/prompts/bundled.ts';
+import { PROMPT_FAMILY } from '#contracts/experiments-items.ts';
+import type { ExperimentAnalysis, MetricRow } from '#core/experiments/analysis/analyze.ts';
+import { GUARDRAIL_METRICS, type Guardrail, PRIMARY_METRICS } from '#core/experiments/criteria.ts';
 import {
   ALLOCATION_PRESET_NAMES,
   EXPERIMENT_STATUSES,
@@ -15,26 +23,14 @@ import {
   type ExperimentInput,
   InvalidTransitionError,
   PromotionRefusedError,
-} from '#shared/domain/experiments.ts';
-import type { ExperimentAnalysis, MetricRow } from '#shared/domain/stats/analyze.ts';
-import {
-  GUARDRAIL_METRICS,
-  type Guardrail,
-  PRIMARY_METRICS,
-} from '#shared/domain/stats/criteria.ts';
-import { srmCheck } from '#shared/domain/stats/srm.ts';
+} from '#core/experiments/lifecycle.ts';
+import { srmCheck } from '#core/experiments/stats/srm.ts';
+import { formatUsd } from '#core/extraction/cost.ts';
 import {
   type ArmRollups,
   analyzeFromRollups,
   readExperimentRollups,
-} from '#shared/experiment-analysis.ts';
-import {
-  type ExperimentsRepository,
-  experimentsRepository,
-  type HistoryEntry,
-} from '#shared/experiments-repository.ts';
-import { PROMPT_FAMILY } from '#shared/experiments-table.ts';
-import { bundledPrompts } from '#shared/prompts/bundled.ts';
+} from '#services/experiment-analysis.ts';
 import {
   printJson,
   printTable,

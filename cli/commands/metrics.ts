@@ -4,11 +4,11 @@
  * point in time, read from the hourly roll-ups the aggregator writes.
  */
 import type { Command } from 'commander';
-import { formatUsd } from '#shared/domain/cost.ts';
-import { percentiles } from '#shared/domain/histogram.ts';
-import { readRollup, readVersionRollup } from '#shared/experiment-analysis.ts';
-import { allDocumentsKey, hourOf, type Rollup } from '#shared/metrics-table.ts';
-import { bundledPrompts } from '#shared/prompts/bundled.ts';
+import { bundledPrompts } from '#adapters/prompts/bundled.ts';
+import { allDocumentsKey, hourOf, type Rollup } from '#contracts/metrics-items.ts';
+import { formatUsd } from '#core/extraction/cost.ts';
+import { percentiles } from '#core/metrics/histogram.ts';
+import { readRollup, readVersionRollup } from '#services/experiment-analysis.ts';
 import {
   printJson,
   printTable,

@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { formatUsd } from '#shared/domain/cost.ts';
+import { formatUsd } from '#core/extraction/cost.ts';
 import {
   printJson,
   printTable,

@@ -5,9 +5,9 @@
  */
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { PROMPT_FAMILY } from '#shared/experiments-table.ts';
-import { bundledPrompts } from '#shared/prompts/bundled.ts';
-import type { PromptVersion } from '#shared/prompts/types.ts';
+import { bundledPrompts } from '#adapters/prompts/bundled.ts';
+import { PROMPT_FAMILY } from '#contracts/experiments-items.ts';
+import type { PromptVersion } from '#core/prompts/types.ts';
 import {
   printJson,
   printTable,

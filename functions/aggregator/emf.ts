@@ -6,7 +6,7 @@
  */
 import { gunzipSync } from 'node:zlib';
 import { z } from 'zod';
-import type { DocumentSample } from '#shared/metrics-table.ts';
+import type { DocumentSample } from '#contracts/metrics-items.ts';
 
 const SubscriptionEventSchema = z.object({ awslogs: z.object({ data: z.string().min(1) }) });
 

@@ -4,10 +4,10 @@
  * Idempotent per log event; non-EMF lines ignored; malformed EMF counted and
  * logged, never a crash.
  */
-import { METRICS_TABLE } from '#infra/resources.ts';
-import { dynamoDocumentClient } from '#shared/clients.ts';
-import { requireEnv } from '#shared/env.ts';
-import { createObservability } from '#shared/powertools.ts';
+import { METRICS_TABLE } from '#contracts/resources.ts';
+import { dynamoDocumentClient } from '#functions/shared/clients.ts';
+import { requireEnv } from '#functions/shared/env.ts';
+import { createObservability } from '#functions/shared/powertools.ts';
 import { decodeSubscription, parseLogEvents } from './emf.ts';
 import { writeRecords } from './rollup-writer.ts';
 

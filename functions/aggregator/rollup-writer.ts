@@ -15,7 +15,7 @@ import {
   hourOf,
   promptVersionKey,
   rollupUpdate,
-} from '#shared/metrics-table.ts';
+} from '#contracts/metrics-items.ts';
 import type { ParsedRecord } from './emf.ts';
 
 export type WriteOutcome = 'counted' | 'duplicate';

@@ -12,8 +12,8 @@ import {
   ModelThrottledError,
   ModelTimeoutError,
   ModelUnavailableError,
-} from '#shared/errors.ts';
-import type { RenderedPrompt } from '#shared/prompts/types.ts';
+} from '#contracts/errors.ts';
+import type { RenderedPrompt } from '#core/prompts/types.ts';
 
 /** The document is sent as text inside the delimited block, never as a named attachment. */
 export const buildConverseRequest = (prompt: RenderedPrompt): ConverseCommandInput => ({

@@ -6,16 +6,16 @@
  */
 import { ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { BUCKET_PREFIXES } from '#infra/resources.ts';
-import { bedrockClient, s3Client } from '#shared/clients.ts';
-import { validateExtraction } from '#shared/domain/validation.ts';
-import { requireEnv } from '#shared/env.ts';
-import { ModelOutputInvalidError } from '#shared/errors.ts';
-import { createObservability } from '#shared/powertools.ts';
-import { bundledPrompts } from '#shared/prompts/bundled.ts';
-import { renderPrompt } from '#shared/prompts/registry.ts';
-import { parseS3Uri, toS3Uri } from '#shared/s3-uri.ts';
-import { InvokeModelInputSchema, type InvokeModelOutput } from '#shared/task-schemas.ts';
+import { bundledPrompts } from '#adapters/prompts/bundled.ts';
+import { renderPrompt } from '#adapters/prompts/registry.ts';
+import { ModelOutputInvalidError } from '#contracts/errors.ts';
+import { BUCKET_PREFIXES } from '#contracts/resources.ts';
+import { parseS3Uri, toS3Uri } from '#contracts/s3-uri.ts';
+import { InvokeModelInputSchema, type InvokeModelOutput } from '#contracts/task-schemas.ts';
+import { validateExtraction } from '#core/extraction/validation.ts';
+import { bedrockClient, s3Client } from '#functions/shared/clients.ts';
+import { requireEnv } from '#functions/shared/env.ts';
+import { createObservability } from '#functions/shared/powertools.ts';
 import { buildConverseRequest, readAnswer, toModelError } from './converse.ts';
 
 const config = { bucket: requireEnv('DOCUMENTS_BUCKET') };

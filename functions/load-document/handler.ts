@@ -3,17 +3,17 @@
  * text under `work/<documentId>/` and return only its URI and counts.
  */
 import { GetObjectCommand, PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
-import { BUCKET_PREFIXES } from '#infra/resources.ts';
-import { s3Client } from '#shared/clients.ts';
-import { intEnv, requireEnv } from '#shared/env.ts';
-import { BadDocumentError } from '#shared/errors.ts';
-import { createObservability } from '#shared/powertools.ts';
-import { toS3Uri } from '#shared/s3-uri.ts';
+import { BadDocumentError } from '#contracts/errors.ts';
+import { BUCKET_PREFIXES } from '#contracts/resources.ts';
+import { toS3Uri } from '#contracts/s3-uri.ts';
 import {
   type LoadDocumentInput,
   LoadDocumentInputSchema,
   type LoadDocumentOutput,
-} from '#shared/task-schemas.ts';
+} from '#contracts/task-schemas.ts';
+import { s3Client } from '#functions/shared/clients.ts';
+import { intEnv, requireEnv } from '#functions/shared/env.ts';
+import { createObservability } from '#functions/shared/powertools.ts';
 import { DEFAULT_LIMITS, type DocumentLimits, inspectPdf } from './pdf-inspection.ts';
 
 const config = {

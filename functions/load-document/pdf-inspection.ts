@@ -6,8 +6,8 @@
  */
 import { inflateSync } from 'node:zlib';
 import { extractText, getResolvedPDFJS } from 'unpdf';
-import { cleanText } from '#shared/domain/text.ts';
-import { BadDocumentError } from '#shared/errors.ts';
+import { BadDocumentError } from '#contracts/errors.ts';
+import { cleanText } from '#core/extraction/text.ts';
 
 export interface DocumentLimits {
   /** Largest accepted object, in bytes. */

@@ -3,7 +3,7 @@
  * to keep: MedExtract's own errors carry reason codes only; anything else is
  * reduced to its error type, since foreign messages may quote input.
  */
-import { DOCUMENT_REASONS, type FailureReason } from '#shared/errors.ts';
+import { DOCUMENT_REASONS, type FailureReason } from '#contracts/errors.ts';
 
 const BY_ERROR_NAME: Readonly<Record<string, FailureReason>> = {
   ModelThrottled: 'MODEL_THROTTLED',

@@ -4,14 +4,14 @@
  * document to the extraction DLQ and ends FAILED.
  */
 import { makeIdempotent } from '@aws-lambda-powertools/idempotency';
-import { RESULTS_TABLE } from '#infra/resources.ts';
-import { dynamoDocumentClient } from '#shared/clients.ts';
-import { elapsedSince, emitDocumentMetrics } from '#shared/document-metrics.ts';
-import { requireEnv } from '#shared/env.ts';
-import { recordingIdempotency } from '#shared/idempotency.ts';
-import { createObservability } from '#shared/powertools.ts';
-import { NO_PROMPT_VERSION, putResultRow } from '#shared/results-table.ts';
-import { RecordFailureInputSchema, type RecordFailureOutput } from '#shared/task-schemas.ts';
+import { NO_PROMPT_VERSION, putResultRow } from '#adapters/results-table.ts';
+import { RESULTS_TABLE } from '#contracts/resources.ts';
+import { RecordFailureInputSchema, type RecordFailureOutput } from '#contracts/task-schemas.ts';
+import { dynamoDocumentClient } from '#functions/shared/clients.ts';
+import { elapsedSince, emitDocumentMetrics } from '#functions/shared/document-metrics.ts';
+import { requireEnv } from '#functions/shared/env.ts';
+import { recordingIdempotency } from '#functions/shared/idempotency.ts';
+import { createObservability } from '#functions/shared/powertools.ts';
 import { classifyFailure } from './failure-reason.ts';
 
 const config = { table: requireEnv(RESULTS_TABLE.envVar) };

@@ -4,15 +4,15 @@
  */
 import { makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { BUCKET_PREFIXES, RESULTS_TABLE } from '#infra/resources.ts';
-import { dynamoDocumentClient, s3Client } from '#shared/clients.ts';
-import { elapsedSince, emitDocumentMetrics } from '#shared/document-metrics.ts';
-import { requireEnv } from '#shared/env.ts';
-import { recordingIdempotency } from '#shared/idempotency.ts';
-import { createObservability } from '#shared/powertools.ts';
-import { putResultRow, type ResultRow } from '#shared/results-table.ts';
-import { parseS3Uri, toS3Uri } from '#shared/s3-uri.ts';
-import { RecordResultInputSchema } from '#shared/task-schemas.ts';
+import { putResultRow, type ResultRow } from '#adapters/results-table.ts';
+import { BUCKET_PREFIXES, RESULTS_TABLE } from '#contracts/resources.ts';
+import { parseS3Uri, toS3Uri } from '#contracts/s3-uri.ts';
+import { RecordResultInputSchema } from '#contracts/task-schemas.ts';
+import { dynamoDocumentClient, s3Client } from '#functions/shared/clients.ts';
+import { elapsedSince, emitDocumentMetrics } from '#functions/shared/document-metrics.ts';
+import { requireEnv } from '#functions/shared/env.ts';
+import { recordingIdempotency } from '#functions/shared/idempotency.ts';
+import { createObservability } from '#functions/shared/powertools.ts';
 
 const config = {
   table: requireEnv(RESULTS_TABLE.envVar),

@@ -3,11 +3,11 @@
  * validated output, and cost in integer micro-dollars from token usage.
  */
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { s3Client } from '#shared/clients.ts';
-import { createObservability } from '#shared/powertools.ts';
-import { bundledPrompts } from '#shared/prompts/bundled.ts';
-import { parseS3Uri } from '#shared/s3-uri.ts';
-import { ScoreInputSchema, type ScoreOutput } from '#shared/task-schemas.ts';
+import { bundledPrompts } from '#adapters/prompts/bundled.ts';
+import { parseS3Uri } from '#contracts/s3-uri.ts';
+import { ScoreInputSchema, type ScoreOutput } from '#contracts/task-schemas.ts';
+import { s3Client } from '#functions/shared/clients.ts';
+import { createObservability } from '#functions/shared/powertools.ts';
 import { scoreDocument } from './score.ts';
 
 const { logger } = createObservability('score');

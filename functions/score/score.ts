@@ -1,8 +1,9 @@
 /** Scoring of one extraction: completeness from the version's field weights, cost from tokens. */
-import { scoreCompleteness } from '#shared/domain/completeness.ts';
-import { costMicroUsd } from '#shared/domain/cost.ts';
-import type { PromptVersion } from '#shared/prompts/types.ts';
-import type { ScoreOutput } from '#shared/task-schemas.ts';
+
+import type { ScoreOutput } from '#contracts/task-schemas.ts';
+import { scoreCompleteness } from '#core/extraction/completeness.ts';
+import { costMicroUsd } from '#core/extraction/cost.ts';
+import type { PromptVersion } from '#core/prompts/types.ts';
 
 export interface ScoreRequest {
   readonly version: PromptVersion;

@@ -4,17 +4,17 @@
  * version for this document.
  */
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoDocumentClient } from '#shared/clients.ts';
-import { intEnv, requireEnv, stringEnv } from '#shared/env.ts';
 import {
   AliasItemSchema,
   aliasKey,
   PROMPT_FAMILY,
   RunningItemSchema,
   runningKey,
-} from '#shared/experiments-table.ts';
-import { createObservability } from '#shared/powertools.ts';
-import { SelectVariantInputSchema, type SelectVariantOutput } from '#shared/task-schemas.ts';
+} from '#contracts/experiments-items.ts';
+import { SelectVariantInputSchema, type SelectVariantOutput } from '#contracts/task-schemas.ts';
+import { dynamoDocumentClient } from '#functions/shared/clients.ts';
+import { intEnv, requireEnv, stringEnv } from '#functions/shared/env.ts';
+import { createObservability } from '#functions/shared/powertools.ts';
 import { cached, type SelectionContext, selectVariant } from './select-variant.ts';
 
 const config = {

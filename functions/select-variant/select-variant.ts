@@ -3,9 +3,10 @@
  * deterministic arm when the document is enrolled, else the production
  * alias, else the configured default. Pure; the reads are injected.
  */
-import { assignArm } from '#shared/domain/assignment.ts';
-import type { AliasItem, RunningItem } from '#shared/experiments-table.ts';
-import { ARMS, type Arm, type SelectVariantOutput } from '#shared/task-schemas.ts';
+
+import type { AliasItem, RunningItem } from '#contracts/experiments-items.ts';
+import { ARMS, type Arm, type SelectVariantOutput } from '#contracts/task-schemas.ts';
+import { assignArm } from '#core/experiments/assignment.ts';
 
 export interface SelectionContext {
   readonly running: RunningItem | null;

@@ -5,9 +5,9 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { sfnClient } from '#shared/clients.ts';
-import { requireEnv } from '#shared/env.ts';
-import { createObservability } from '#shared/powertools.ts';
+import { sfnClient } from '#functions/shared/clients.ts';
+import { requireEnv } from '#functions/shared/env.ts';
+import { createObservability } from '#functions/shared/powertools.ts';
 import { parseMessage, startExtraction } from './starter.ts';
 
 const config = { stateMachineArn: requireEnv('STATE_MACHINE_ARN') };

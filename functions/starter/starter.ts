@@ -5,10 +5,10 @@
  */
 import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
-import { isIncomingDocumentKey } from '#infra/resources.ts';
-import { documentIdFor } from '#shared/domain/document-id.ts';
-import { decodeS3Key } from '#shared/domain/s3-key.ts';
-import type { ExecutionInput } from '#shared/task-schemas.ts';
+import { isIncomingDocumentKey } from '#contracts/resources.ts';
+import type { ExecutionInput } from '#contracts/task-schemas.ts';
+import { documentIdFor } from '#core/extraction/document-id.ts';
+import { decodeS3Key } from '#core/extraction/s3-key.ts';
 
 const S3TestEventSchema = z.object({ Event: z.literal('s3:TestEvent') });
 

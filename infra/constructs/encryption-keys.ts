@@ -8,8 +8,8 @@ import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { physicalName } from '#contracts/resources.ts';
 import type { StageConfig } from '../config.ts';
-import { physicalName } from '../resources.ts';
 
 export interface EncryptionKeysProps {
   readonly config: StageConfig;

@@ -12,14 +12,14 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { StageConfig } from '../config.ts';
 import {
   BUCKET_PREFIXES,
   INCOMING_SUFFIXES,
   INGEST_DLQ,
   INGEST_QUEUE,
   physicalName,
-} from '../resources.ts';
+} from '#contracts/resources.ts';
+import type { StageConfig } from '../config.ts';
 import { PipelineFunction } from './pipeline-function.ts';
 
 export interface IntakeProps {

@@ -15,8 +15,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { METRICS_TABLE, physicalName } from '#contracts/resources.ts';
 import { metricsNamespace, type StageConfig } from '../config.ts';
-import { METRICS_TABLE, physicalName } from '../resources.ts';
 import { PipelineFunction } from './pipeline-function.ts';
 
 export interface ObservabilityProps {

@@ -15,6 +15,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { physicalName, type TableDefinition } from '#contracts/resources.ts';
 import {
   type BedrockModelAccess,
   type FunctionName,
@@ -23,7 +24,6 @@ import {
   type StageConfig,
 } from '../config.ts';
 import { functionEntry, LOCK_FILE, REPO_ROOT } from '../repo-paths.ts';
-import { physicalName, type TableDefinition } from '../resources.ts';
 
 /** Latest Node.js runtime aws-cdk-lib knows; cdk-nag's L1 rule holds us to it. */
 export const FUNCTION_RUNTIME = lambda.Runtime.NODEJS_24_X;

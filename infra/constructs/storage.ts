@@ -10,7 +10,6 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import type { StageConfig, TableBilling } from '../config.ts';
 import {
   EXPERIMENTS_TABLE,
   IDEMPOTENCY_TABLE,
@@ -19,7 +18,8 @@ import {
   physicalName,
   RESULTS_TABLE,
   type TableDefinition,
-} from '../resources.ts';
+} from '#contracts/resources.ts';
+import type { StageConfig, TableBilling } from '../config.ts';
 
 export interface StorageProps {
   readonly config: StageConfig;

@@ -13,9 +13,6 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { EXTRACT_ASL_PATH, type ExtractPlaceholder } from '#statemachines/extract-placeholders.ts';
-import type { StageConfig } from '../config.ts';
-import { fromRepoRoot } from '../repo-paths.ts';
 import {
   BUCKET_PREFIXES,
   EXPERIMENTS_TABLE,
@@ -23,7 +20,10 @@ import {
   IDEMPOTENCY_TABLE,
   physicalName,
   RESULTS_TABLE,
-} from '../resources.ts';
+} from '#contracts/resources.ts';
+import { EXTRACT_ASL_PATH, type ExtractPlaceholder } from '#statemachines/extract-placeholders.ts';
+import type { StageConfig } from '../config.ts';
+import { fromRepoRoot } from '../repo-paths.ts';
 import { PipelineFunction } from './pipeline-function.ts';
 
 export interface WorkflowProps {

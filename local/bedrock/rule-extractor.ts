@@ -12,12 +12,12 @@ import {
   type DocumentType,
   type Extraction,
   type Sex,
-} from '#shared/domain/extraction.ts';
+} from '#core/extraction/extraction.ts';
 import {
   CANONICAL_SECTIONS,
   type CanonicalSection,
   normaliseSex,
-} from '#shared/domain/normalise.ts';
+} from '#core/extraction/normalise.ts';
 import { extractAllergies } from './rules/allergies.ts';
 import { detectDayFirst, findDate } from './rules/dates.ts';
 import { extractDiagnoses } from './rules/diagnoses.ts';

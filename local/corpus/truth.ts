@@ -16,7 +16,7 @@ import {
   CANONICAL_SECTIONS,
   type DocumentType,
   type Extraction,
-} from '#shared/domain/extraction.ts';
+} from '#core/extraction/extraction.ts';
 
 /** A truth file: every v2.0.0 section present (null / [] when not stated). */
 export type Truth = Required<Extraction>;

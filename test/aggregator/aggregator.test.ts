@@ -8,17 +8,17 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { METRICS_TABLE, physicalName } from '#infra/resources.ts';
-import { type DynamoDbLocal, ensureTables, startDynamoDbLocal } from '#local/dynamodb.ts';
-import { type DocumentOutcome, emitDocumentMetrics } from '#shared/document-metrics.ts';
-import { bucketIndex } from '#shared/domain/histogram.ts';
 import {
   addItem,
   emptyRollup,
   experimentArmKey,
   hourOf,
   promptVersionKey,
-} from '#shared/metrics-table.ts';
+} from '#contracts/metrics-items.ts';
+import { METRICS_TABLE, physicalName } from '#contracts/resources.ts';
+import { bucketIndex } from '#core/metrics/histogram.ts';
+import { type DocumentOutcome, emitDocumentMetrics } from '#functions/shared/document-metrics.ts';
+import { type DynamoDbLocal, ensureTables, startDynamoDbLocal } from '#local/dynamodb.ts';
 import { captureStdout, setHandlerEnv } from '#test/helpers/handler-env.ts';
 import { subscriptionEvent, type TestLogEvent } from '#test/helpers/logs-subscription.ts';
 

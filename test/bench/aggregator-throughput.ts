@@ -8,9 +8,9 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { METRICS_TABLE, physicalName } from '#infra/resources.ts';
+import { METRICS_TABLE, physicalName } from '#contracts/resources.ts';
+import { emitDocumentMetrics } from '#functions/shared/document-metrics.ts';
 import { ensureTables, startDynamoDbLocal } from '#local/dynamodb.ts';
-import { emitDocumentMetrics } from '#shared/document-metrics.ts';
 import { captureStdout } from '#test/helpers/handler-env.ts';
 import { subscriptionEvent, type TestLogEvent } from '#test/helpers/logs-subscription.ts';
 

@@ -21,10 +21,10 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { sdkStreamMixin } from '@smithy/util-stream';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { bundledPrompts } from '#adapters/prompts/bundled.ts';
+import { BUCKET_PREFIXES } from '#contracts/resources.ts';
+import { toS3Uri } from '#contracts/s3-uri.ts';
 import { loadEvent } from '#events/index.ts';
-import { BUCKET_PREFIXES } from '#infra/resources.ts';
-import { bundledPrompts } from '#shared/prompts/bundled.ts';
-import { toS3Uri } from '#shared/s3-uri.ts';
 import { captureStdout, setHandlerEnv } from '#test/helpers/handler-env.ts';
 import { SAMPLE_V2 } from '#test/helpers/sample-extraction.ts';
 

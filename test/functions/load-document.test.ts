@@ -16,13 +16,13 @@ import {
 import { sdkStreamMixin } from '@smithy/util-stream';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { BadDocumentError } from '#contracts/errors.ts';
 import { loadEvent } from '#events/index.ts';
 import {
   checkInflatedSize,
   DEFAULT_LIMITS,
   inspectPdf,
 } from '#functions/load-document/pdf-inspection.ts';
-import { BadDocumentError } from '#shared/errors.ts';
 import { setHandlerEnv } from '#test/helpers/handler-env.ts';
 import {
   decompressionBombPdf,

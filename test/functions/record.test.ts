@@ -17,7 +17,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadEvent } from '#events/index.ts';
 import { classifyFailure } from '#functions/record-failure/failure-reason.ts';
-import { METRIC_DIMENSIONS } from '#shared/powertools.ts';
+import { METRIC_DIMENSIONS } from '#functions/shared/powertools.ts';
 import { captureStdout, setHandlerEnv } from '#test/helpers/handler-env.ts';
 
 const s3 = mockClient(S3Client);

@@ -3,10 +3,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningItem } from '#contracts/experiments-items.ts';
+import { assignArm } from '#core/experiments/assignment.ts';
+import { documentIdFor } from '#core/extraction/document-id.ts';
 import { cached, selectVariant } from '#functions/select-variant/select-variant.ts';
-import { assignArm } from '#shared/domain/assignment.ts';
-import { documentIdFor } from '#shared/domain/document-id.ts';
-import type { RunningItem } from '#shared/experiments-table.ts';
 import { setHandlerEnv } from '#test/helpers/handler-env.ts';
 
 const running: RunningItem = {

@@ -3,9 +3,9 @@ import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-s
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { documentIdFor } from '#core/extraction/document-id.ts';
 import { loadEvent, loadSqsEvent } from '#events/index.ts';
 import { lambdaContext } from '#local/lambda-invoke.ts';
-import { documentIdFor } from '#shared/domain/document-id.ts';
 import { setHandlerEnv } from '#test/helpers/handler-env.ts';
 
 let handler: typeof import('#functions/starter/handler.ts')['handler'];

@@ -6,9 +6,9 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { INGEST_QUEUE, STARTER_TIMEOUT_SECONDS } from '#contracts/resources.ts';
 import { configFor } from '#infra/config.ts';
 import { addPipeline, createApp } from '#infra/medextract-app.ts';
-import { INGEST_QUEUE, STARTER_TIMEOUT_SECONDS } from '#infra/resources.ts';
 import { arnOf, logicalId, NO_BUNDLING, resourceById, synthStage } from './synth.ts';
 
 const { stack, template } = synthStage('prod');

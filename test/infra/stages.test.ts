@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { MetadataSchema } from '#core/prompts/types.ts';
 import {
   configFor,
   parseStage,
@@ -14,7 +15,6 @@ import {
   totalReservedConcurrency,
 } from '#infra/config.ts';
 import { fromRepoRoot } from '#infra/repo-paths.ts';
-import { MetadataSchema } from '#shared/prompts/types.ts';
 import { resourcesOfType, synthStage } from './synth.ts';
 
 const dev = synthStage('dev');

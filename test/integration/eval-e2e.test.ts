@@ -21,8 +21,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { familyDir, loadPromptRegistry } from '#adapters/prompts/registry.ts';
 import { generateCorpus } from '#local/corpus/generate.ts';
-import { familyDir, loadPromptRegistry } from '#shared/prompts/registry.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 

@@ -16,7 +16,7 @@ import {
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { physicalName } from '#infra/resources.ts';
+import { physicalName } from '#contracts/resources.ts';
 import {
   checkJava,
   type DynamoDbLocal,

@@ -15,6 +15,7 @@ import {
 import { type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { decodeS3Key } from '#core/extraction/s3-key.ts';
 import {
   configureS3Notifications,
   createSequencer,
@@ -28,7 +29,6 @@ import {
   type S3Sqs,
   startS3Sqs,
 } from '#local/s3-sqs.ts';
-import { decodeS3Key } from '#shared/domain/s3-key.ts';
 
 const recordSchema = z.object({
   eventVersion: z.literal('2.1'),

@@ -27,7 +27,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { physicalName } from '#infra/resources.ts';
+import { physicalName } from '#contracts/resources.ts';
 import {
   ensureResources,
   localClientConfig,

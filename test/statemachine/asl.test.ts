@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { ERROR_NAMES } from '#shared/errors.ts';
+import { ERROR_NAMES } from '#contracts/errors.ts';
 import { EXTRACT_PLACEHOLDERS } from '#statemachines/extract-placeholders.ts';
 import { ASL_TEXT, definition } from '#test/helpers/extract-machine.ts';
 

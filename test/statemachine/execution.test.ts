@@ -5,9 +5,6 @@
  * exactly one DLQ message carrying the reason.
  */
 import { describe, expect, it } from 'vitest';
-import { loadEvent } from '#events/index.ts';
-import { classifyFailure } from '#functions/record-failure/failure-reason.ts';
-import { asLambdaInvokeTask } from '#local/lambda-invoke.ts';
 import {
   BadDocumentError,
   ModelOutputInvalidError,
@@ -16,7 +13,10 @@ import {
   ModelThrottledError,
   ModelTimeoutError,
   ModelUnavailableError,
-} from '#shared/errors.ts';
+} from '#contracts/errors.ts';
+import { loadEvent } from '#events/index.ts';
+import { classifyFailure } from '#functions/record-failure/failure-reason.ts';
+import { asLambdaInvokeTask } from '#local/lambda-invoke.ts';
 import { runExtract, type TaskOverride } from '#test/helpers/extract-machine.ts';
 
 const input = loadEvent('tasks/execution-input');

@@ -17,8 +17,8 @@ import { BatchGetCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/li
 import { sdkStreamMixin } from '@smithy/util-stream';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { documentIdFor } from '#core/extraction/document-id.ts';
 import { asLambdaInvokeTask, type LambdaHandler } from '#local/lambda-invoke.ts';
-import { documentIdFor } from '#shared/domain/document-id.ts';
 import { runExtract, type TaskOverride } from '#test/helpers/extract-machine.ts';
 import { captureStdout, setHandlerEnv } from '#test/helpers/handler-env.ts';
 import { encryptedPdf, recordPdf, SYNTHETIC_PATIENT } from '#test/helpers/pdf-fixtures.ts';

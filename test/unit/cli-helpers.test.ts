@@ -1,11 +1,11 @@
 /** The pure helpers behind `medextract` commands: flags parsing, schema diffs, redrive names. */
 import { describe, expect, it } from 'vitest';
+import { bundledPrompts } from '#adapters/prompts/bundled.ts';
 import { redriveExecutionName } from '#cli/commands/dlq.ts';
 import { idFromName, parseGuardrail } from '#cli/commands/experiments.ts';
 import { parseSince } from '#cli/commands/metrics.ts';
 import { diffSchemas } from '#cli/commands/prompts.ts';
 import { UsageError } from '#cli/output.ts';
-import { bundledPrompts } from '#shared/prompts/bundled.ts';
 
 const id = 'a'.repeat(64);
 

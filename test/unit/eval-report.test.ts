@@ -19,7 +19,7 @@ import {
   typeTableRows,
   verdictLine,
 } from '#cli/eval-report.ts';
-import type { DocumentEvaluation, OutcomeCounts } from '#shared/domain/evaluation/index.ts';
+import type { DocumentEvaluation, OutcomeCounts } from '#core/evaluation/index.ts';
 
 const counts = (partial: Partial<OutcomeCounts>): OutcomeCounts => ({
   tp: 0,

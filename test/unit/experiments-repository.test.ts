@@ -12,23 +12,23 @@ import {
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXPERIMENTS_TABLE, physicalName } from '#infra/resources.ts';
-import { type DynamoDbLocal, ensureTables, startDynamoDbLocal } from '#local/dynamodb.ts';
-import {
-  ExperimentConflictError,
-  type ExperimentInput,
-  ExperimentValidationError,
-  InvalidTransitionError,
-  PromotionRefusedError,
-} from '#shared/domain/experiments.ts';
 import {
   ConcurrentUpdateError,
   ExperimentExistsError,
   ExperimentNotFoundError,
   type ExperimentsRepository,
   experimentsRepository,
-} from '#shared/experiments-repository.ts';
-import { aliasKey, runningKey } from '#shared/experiments-table.ts';
+} from '#adapters/experiments-repository.ts';
+import { aliasKey, runningKey } from '#contracts/experiments-items.ts';
+import { EXPERIMENTS_TABLE, physicalName } from '#contracts/resources.ts';
+import {
+  ExperimentConflictError,
+  type ExperimentInput,
+  ExperimentValidationError,
+  InvalidTransitionError,
+  PromotionRefusedError,
+} from '#core/experiments/lifecycle.ts';
+import { type DynamoDbLocal, ensureTables, startDynamoDbLocal } from '#local/dynamodb.ts';
 
 const STAGE = `repo${Date.now().toString(36)}`;
 const TABLE = physicalName(STAGE, EXPERIMENTS_TABLE.suffix);

@@ -3,7 +3,7 @@
  * office note apart: first by a title near the top, then by tell-tale headings
  * anywhere in the text.
  */
-import type { DocumentType } from '#shared/domain/extraction.ts';
+import type { DocumentType } from '#core/extraction/extraction.ts';
 
 type KnownType = Exclude<DocumentType, 'other'>;
 

@@ -4,7 +4,7 @@
  * after the value is a unit, a reference range or a flag; when no flag is
  * printed it is derived from the range.
  */
-import type { LabFlag } from '#shared/domain/extraction.ts';
+import type { LabFlag } from '#core/extraction/extraction.ts';
 
 /** One lab result as printed; the flag is printed or derived from the range. */
 export interface FoundLab {

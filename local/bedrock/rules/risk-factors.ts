@@ -2,7 +2,7 @@
  * Derives underwriting risk factors from what the other rules found, each with
  * the short printed phrase that triggered it. Fixed thresholds, no weighting.
  */
-import type { Severity, TobaccoUse } from '#shared/domain/extraction.ts';
+import type { Severity, TobaccoUse } from '#core/extraction/extraction.ts';
 import { shortPhrase } from './text.ts';
 
 /** One risk factor with its trigger phrase. */

@@ -3,7 +3,7 @@
  * tobacco", "never smoker", "quit smoking in 2015", "former smoker, 20
  * pack-years", "smokes 1 ppd for 30 years".
  */
-import type { TobaccoUse } from '#shared/domain/extraction.ts';
+import type { TobaccoUse } from '#core/extraction/extraction.ts';
 import { shortPhrase } from './text.ts';
 
 /** Tobacco status and pack-years, with the phrase that decided the status. */

@@ -7,7 +7,7 @@ import {
   normaliseBloodPressure,
   normaliseHeightCm,
   normaliseWeightKg,
-} from '#shared/domain/normalise.ts';
+} from '#core/extraction/normalise.ts';
 
 /** Vitals in canonical units, plus the printed phrases risk rules quote. */
 export interface FoundVitals {

@@ -5,7 +5,7 @@
  * the printed form of each truth value.
  */
 
-import { emptyExtraction } from '#shared/domain/extraction.ts';
+import { emptyExtraction } from '#core/extraction/extraction.ts';
 import {
   type ClinicalCase,
   flagFor,

@@ -1,6 +1,7 @@
 /** Printed forms of dates, names, sex and measures, and their canonical truth values. */
 
 import { describe, expect, it } from 'vitest';
+import { normaliseDate, normaliseHeightCm, normaliseWeightKg } from '#core/extraction/normalise.ts';
 import {
   addDays,
   ageOn,
@@ -14,7 +15,6 @@ import {
   height,
   weight,
 } from '#local/corpus/formats.ts';
-import { normaliseDate, normaliseHeightCm, normaliseWeightKg } from '#shared/domain/normalise.ts';
 
 const PERSON = { first: 'Rosalind', middleInitial: 'K', last: 'Thistlewood' };
 

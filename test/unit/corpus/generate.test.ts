@@ -9,6 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { summarise } from '#core/evaluation/metrics.ts';
+import { evaluateDocument } from '#core/evaluation/outcomes.ts';
+import { normaliseExtraction } from '#core/extraction/normalise.ts';
+import { compileSchema, describeErrors } from '#core/extraction/validation.ts';
+import { MetadataSchema } from '#core/prompts/types.ts';
 import { corpusCommand } from '#local/corpus/cli.ts';
 import {
   CORPUS_DOCUMENT_TYPES,
@@ -18,11 +23,6 @@ import {
 } from '#local/corpus/generate.ts';
 import { SYNTHETIC_MARK } from '#local/corpus/pdf.ts';
 import { TRUTH_KEYS } from '#local/corpus/truth.ts';
-import { summarise } from '#shared/domain/evaluation/metrics.ts';
-import { evaluateDocument } from '#shared/domain/evaluation/outcomes.ts';
-import { normaliseExtraction } from '#shared/domain/normalise.ts';
-import { compileSchema, describeErrors } from '#shared/domain/validation.ts';
-import { MetadataSchema } from '#shared/prompts/types.ts';
 
 const PROMPT_DIR = new URL('../../../prompts/medical-record/v2.0.0/', import.meta.url);
 

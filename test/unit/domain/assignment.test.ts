@@ -10,7 +10,7 @@ import {
   fnv1a32,
   hashToUnit,
   InvalidAllocationError,
-} from '#shared/domain/assignment.ts';
+} from '#core/experiments/assignment.ts';
 
 const N = 100_000;
 const IDS = Array.from({ length: N }, (_, i) => `doc-${i}`);

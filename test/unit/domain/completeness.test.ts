@@ -3,9 +3,9 @@
  * a value of the right shape; values checked against hand-computed fractions.
  */
 import { describe, expect, it } from 'vitest';
-import { scoreCompleteness, subschemaAt } from '#shared/domain/completeness.ts';
-import { familyDir, loadPromptRegistry } from '#shared/prompts/registry.ts';
-import type { PromptMetadata } from '#shared/prompts/types.ts';
+import { familyDir, loadPromptRegistry } from '#adapters/prompts/registry.ts';
+import { scoreCompleteness, subschemaAt } from '#core/extraction/completeness.ts';
+import type { PromptMetadata } from '#core/prompts/types.ts';
 
 const v2 = loadPromptRegistry(familyDir()).get('2.0.0');
 

@@ -7,8 +7,8 @@ import {
   microUsdToUsd,
   parseModelId,
   UnknownModelError,
-} from '#shared/domain/cost.ts';
-import { PRICE_TABLE, type PriceTable } from '#shared/domain/price-table.ts';
+} from '#core/extraction/cost.ts';
+import { PRICE_TABLE, type PriceTable } from '#core/extraction/price-table.ts';
 
 const HAIKU_45 = 'anthropic.claude-haiku-4-5-20251001-v1:0';
 const NOVA_LITE = 'amazon.nova-lite-v1:0';

@@ -5,7 +5,7 @@ import {
   documentIdFor,
   InvalidObjectRefError,
   isValidExecutionName,
-} from '#shared/domain/document-id.ts';
+} from '#core/extraction/document-id.ts';
 
 const BUCKET = 'medextract-documents';
 const KEY = 'incoming/a b.pdf';

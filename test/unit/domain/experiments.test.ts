@@ -16,7 +16,7 @@ import {
   PromotionRefusedError,
   promoteExperiment,
   startExperiment,
-} from '#shared/domain/experiments.ts';
+} from '#core/experiments/lifecycle.ts';
 
 const knownVersions = ['1.0.0', '1.1.0', '2.0.0'];
 const t0 = new Date('2026-03-01T09:00:00.000Z');

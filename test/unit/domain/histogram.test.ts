@@ -17,7 +17,7 @@ import {
   percentiles,
   quantile,
   recordLatency,
-} from '#shared/domain/histogram.ts';
+} from '#core/metrics/histogram.ts';
 
 /** mulberry32: small seeded PRNG so the synthetic sample is the same on every run. */
 function mulberry32(seed: number): () => number {

@@ -12,7 +12,7 @@ import {
   normaliseIcd10,
   normaliseSex,
   normaliseWeightKg,
-} from '#shared/domain/normalise.ts';
+} from '#core/extraction/normalise.ts';
 
 describe('normaliseDate', () => {
   it.each([

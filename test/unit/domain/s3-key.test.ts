@@ -6,7 +6,7 @@ import {
   encodeS3Key,
   InvalidS3KeyError,
   MAX_S3_KEY_BYTES,
-} from '#shared/domain/s3-key.ts';
+} from '#core/extraction/s3-key.ts';
 
 /** 9 + 505 x 2 + 5 = 1,024 bytes of UTF-8. */
 const KEY_1024_BYTES = `incoming/${'é'.repeat(505)}x.pdf`;

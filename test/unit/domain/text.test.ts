@@ -1,6 +1,6 @@
 /** cleanText: what untrusted document text looks like once stored or prompted. */
 import { describe, expect, it } from 'vitest';
-import { cleanText } from '#shared/domain/text.ts';
+import { cleanText } from '#core/extraction/text.ts';
 
 describe('cleanText', () => {
   it('folds line ends, composes characters and keeps tabs and newlines', () => {

@@ -3,8 +3,8 @@
  * errors carry JSON-pointer paths and keywords, never values.
  */
 import { describe, expect, it } from 'vitest';
-import { compileSchema, validateExtraction } from '#shared/domain/validation.ts';
-import { familyDir, loadPromptRegistry } from '#shared/prompts/registry.ts';
+import { familyDir, loadPromptRegistry } from '#adapters/prompts/registry.ts';
+import { compileSchema, validateExtraction } from '#core/extraction/validation.ts';
 
 const registry = loadPromptRegistry(familyDir());
 const v1 = registry.get('1.0.0').schema;

@@ -1,8 +1,8 @@
 /** Paired bootstrap of the micro-F1 difference: clear wins and losses, identical inputs, noise, seeding. */
 
 import { describe, expect, it } from 'vitest';
-import { pairedBootstrap } from '#shared/domain/evaluation/bootstrap.ts';
-import type { OutcomeCounts } from '#shared/domain/evaluation/outcomes.ts';
+import { pairedBootstrap } from '#core/evaluation/bootstrap.ts';
+import type { OutcomeCounts } from '#core/evaluation/outcomes.ts';
 
 function documents(
   count: number,

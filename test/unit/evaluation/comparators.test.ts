@@ -6,8 +6,8 @@ import {
   compareValues,
   isEmpty,
   passThreshold,
-} from '#shared/domain/evaluation/comparators.ts';
-import type { Comparator } from '#shared/prompts/types.ts';
+} from '#core/evaluation/comparators.ts';
+import type { Comparator } from '#core/prompts/types.ts';
 
 const EXACT: Comparator = { type: 'exact' };
 const DATE: Comparator = { type: 'date' };

@@ -1,7 +1,7 @@
 /** Hungarian assignment: hand-checked matrices, rectangular shapes, and brute force on random matrices. */
 
 import { describe, expect, it } from 'vitest';
-import { solveAssignment } from '#shared/domain/evaluation/hungarian.ts';
+import { solveAssignment } from '#core/evaluation/hungarian.ts';
 
 /** Small LCG so the random matrices are the same on every run. */
 function lcg(seed: number): () => number {

@@ -1,9 +1,9 @@
 /** Precision, recall and F1 on a hand-worked document, the 0/0 rule, macro and weighted scores. */
 
 import { describe, expect, it } from 'vitest';
-import { scores, summarise } from '#shared/domain/evaluation/metrics.ts';
-import { evaluateDocument } from '#shared/domain/evaluation/outcomes.ts';
-import type { Comparator, PromptMetadata } from '#shared/prompts/types.ts';
+import { scores, summarise } from '#core/evaluation/metrics.ts';
+import { evaluateDocument } from '#core/evaluation/outcomes.ts';
+import type { Comparator, PromptMetadata } from '#core/prompts/types.ts';
 
 const EXACT: Comparator = { type: 'exact' };
 const FUZZY: Comparator = { type: 'fuzzy', threshold: 0.8 };

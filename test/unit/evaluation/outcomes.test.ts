@@ -6,8 +6,8 @@ import {
   evaluateDocument,
   scoreList,
   scoreValue,
-} from '#shared/domain/evaluation/outcomes.ts';
-import type { Comparator, PromptMetadata } from '#shared/prompts/types.ts';
+} from '#core/evaluation/outcomes.ts';
+import type { Comparator, PromptMetadata } from '#core/prompts/types.ts';
 
 const EXACT: Comparator = { type: 'exact' };
 const FUZZY: Comparator = { type: 'fuzzy', threshold: 0.8 };

@@ -15,8 +15,8 @@ import {
   readManifest,
   releaseVersion,
   verifyManifest,
-} from '#shared/prompts/manifest.ts';
-import { familyDir, loadPromptRegistry, PromptFolderError } from '#shared/prompts/registry.ts';
+} from '#adapters/prompts/manifest.ts';
+import { familyDir, loadPromptRegistry, PromptFolderError } from '#adapters/prompts/registry.ts';
 import { copyFamily, editFile, editJson } from './temp-family.ts';
 
 describe('the repository manifest', () => {

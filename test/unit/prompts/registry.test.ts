@@ -7,14 +7,14 @@ import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { PromptVersionUnknownError } from '#shared/errors.ts';
-import { loadPromptVersion } from '#shared/prompts/prompt-folder.ts';
+import { loadPromptVersion } from '#adapters/prompts/prompt-folder.ts';
 import {
   familyDir,
   loadPromptRegistry,
   PROMPTS_ROOT,
   PromptFolderError,
-} from '#shared/prompts/registry.ts';
+} from '#adapters/prompts/registry.ts';
+import { PromptVersionUnknownError } from '#contracts/errors.ts';
 import { copyFamily, editFile, editJson } from './temp-family.ts';
 
 const registry = loadPromptRegistry(familyDir());

@@ -11,7 +11,7 @@ import {
   renderPrompt,
   sanitiseDocumentText,
   TOOL_NAME,
-} from '#shared/prompts/registry.ts';
+} from '#adapters/prompts/registry.ts';
 
 const registry = loadPromptRegistry(familyDir());
 const v2 = registry.get('2.0.0');

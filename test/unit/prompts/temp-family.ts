@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { z } from 'zod';
-import { familyDir } from '#shared/prompts/registry.ts';
+import { familyDir } from '#adapters/prompts/registry.ts';
 
 const created: string[] = [];
 

@@ -6,10 +6,10 @@
  */
 import { extractText } from 'unpdf';
 import { describe, expect, it } from 'vitest';
+import { familyDir, loadPromptRegistry } from '#adapters/prompts/registry.ts';
+import { evaluateDocument, summarise } from '#core/evaluation/index.ts';
 import { extractFields } from '#local/bedrock/rule-extractor.ts';
 import { CORPUS_DOCUMENT_TYPES, generateDocument } from '#local/corpus/generate.ts';
-import { evaluateDocument, summarise } from '#shared/domain/evaluation/index.ts';
-import { familyDir, loadPromptRegistry } from '#shared/prompts/registry.ts';
 
 const DOCUMENTS = 24;
 const SEED = 'rule-extractor-accuracy';

@@ -3,8 +3,8 @@
  * must give exactly the expected canonical extraction.
  */
 import { describe, expect, it } from 'vitest';
+import type { Extraction } from '#core/extraction/extraction.ts';
 import { extractFields } from '#local/bedrock/rule-extractor.ts';
-import type { Extraction } from '#shared/domain/extraction.ts';
 import {
   APS_CLEAN,
   APS_TABLE,

@@ -4,9 +4,9 @@
  * version's schema accepts and that normalisation leaves unchanged.
  */
 import { describe, expect, it } from 'vitest';
+import { familyDir, loadPromptRegistry, renderPrompt } from '#adapters/prompts/registry.ts';
+import { validateExtraction } from '#core/extraction/validation.ts';
 import { extractFields, extractFromPrompt } from '#local/bedrock/rule-extractor.ts';
-import { validateExtraction } from '#shared/domain/validation.ts';
-import { familyDir, loadPromptRegistry, renderPrompt } from '#shared/prompts/registry.ts';
 import * as documents from './documents.ts';
 
 const registry = loadPromptRegistry(familyDir());

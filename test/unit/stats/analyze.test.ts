@@ -10,7 +10,7 @@ import {
   type ArmAggregates,
   analyzeExperiment,
   type MetricRow,
-} from '#shared/domain/stats/analyze.ts';
+} from '#core/experiments/analysis/analyze.ts';
 
 /** Roll-up sums for n values with the given mean and sample sd: Σx² = (n−1)s² + n·mean². */
 function sums(n: number, mean: number, sd: number): { n: number; sum: number; sumSq: number } {

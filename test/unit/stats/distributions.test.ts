@@ -9,7 +9,7 @@ import {
   normalTwoSidedP,
   studentTQuantile,
   studentTTwoSidedP,
-} from '#shared/domain/stats/distributions.ts';
+} from '#core/experiments/stats/distributions.ts';
 
 describe('normal', () => {
   it('matches the standard normal table', () => {

@@ -3,7 +3,7 @@
  * t-table bounds.
  */
 import { describe, expect, it } from 'vitest';
-import { momentsFromSums, welchTest } from '#shared/domain/stats/means.ts';
+import { momentsFromSums, welchTest } from '#core/experiments/stats/means.ts';
 
 describe('momentsFromSums', () => {
   it('recovers mean and sample variance', () => {

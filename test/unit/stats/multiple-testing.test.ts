@@ -7,7 +7,7 @@ import {
   adjustPValues,
   benjaminiHochbergAdjust,
   holmAdjust,
-} from '#shared/domain/stats/multiple-testing.ts';
+} from '#core/experiments/stats/multiple-testing.ts';
 
 describe('holmAdjust', () => {
   it('steps down with a running maximum', () => {

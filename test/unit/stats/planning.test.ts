@@ -2,9 +2,9 @@
  * Sample-size planning and latency quantile intervals, against hand arithmetic.
  */
 import { describe, expect, it } from 'vitest';
-import { bucketValue } from '#shared/domain/histogram.ts';
-import { sampleSizePerArm } from '#shared/domain/stats/power.ts';
-import { quantileInterval, quantileRankBounds } from '#shared/domain/stats/quantile-interval.ts';
+import { sampleSizePerArm } from '#core/experiments/stats/power.ts';
+import { quantileInterval, quantileRankBounds } from '#core/experiments/stats/quantile-interval.ts';
+import { bucketValue } from '#core/metrics/histogram.ts';
 
 describe('sampleSizePerArm', () => {
   it('needs 1562 per arm to move a 50% rate to 55% (alpha 0.05, power 0.8)', () => {

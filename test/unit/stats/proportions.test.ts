@@ -3,7 +3,7 @@
  * examples (Newcombe 1998, Stat Med 17:857 and 17:873) and hand arithmetic.
  */
 import { describe, expect, it } from 'vitest';
-import { twoProportionTest, wilsonInterval } from '#shared/domain/stats/proportions.ts';
+import { twoProportionTest, wilsonInterval } from '#core/experiments/stats/proportions.ts';
 
 describe('wilsonInterval', () => {
   it('reproduces Newcombe (1998) for 81/263', () => {

@@ -3,14 +3,14 @@
  * hand-computed values and the "always wider than fixed-horizon" property.
  */
 import { describe, expect, it } from 'vitest';
-import { normalQuantile } from '#shared/domain/stats/distributions.ts';
+import { normalQuantile } from '#core/experiments/stats/distributions.ts';
 import {
   alwaysValidPValue,
   sequentialHalfWidth,
   sequentialHalfWidthOneSided,
   sequentialInterval,
   sequentialRho,
-} from '#shared/domain/stats/sequential.ts';
+} from '#core/experiments/stats/sequential.ts';
 
 const base = { alpha: 0.05, expectedTotal: 5000 };
 

@@ -4,7 +4,7 @@
  * scipy.stats.chisquare(observed, expected).
  */
 import { describe, expect, it } from 'vitest';
-import { srmCheck } from '#shared/domain/stats/srm.ts';
+import { srmCheck } from '#core/experiments/stats/srm.ts';
 
 describe('srmCheck', () => {
   it('computes chi2 and p for a 50/50 split that is slightly off', () => {

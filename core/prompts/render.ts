@@ -3,9 +3,8 @@
  * the document is cleaned and placed inside the template's `<document>` block,
  * where it cannot close the block or smuggle in control characters.
  */
-import { cleanText } from '#shared/domain/text.ts';
-import { DOCUMENT_PLACEHOLDER } from './prompt-folder.ts';
-import type { PromptVersion, RenderedPrompt } from './types.ts';
+import { cleanText } from '#core/extraction/text.ts';
+import { DOCUMENT_PLACEHOLDER, type PromptVersion, type RenderedPrompt } from './types.ts';
 
 /** Name of the single, forced tool the model records its extraction with. */
 export const TOOL_NAME = 'record_medical_record';

@@ -2,7 +2,7 @@
  * Field completeness of one extraction: the weighted share of a prompt
  * version's required fields that are present with a value of the right shape.
  */
-import type { Comparator, PromptMetadata } from '#shared/prompts/types.ts';
+import type { Comparator, PromptMetadata } from '#core/prompts/types.ts';
 import { compileSchema } from './validation.ts';
 
 /** Completeness of one extraction against a prompt version's required fields. */

@@ -8,9 +8,9 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { compareSemver, isSemver, SEMVER_PATTERN, versionFolder } from '#core/prompts/semver.ts';
+import { MetadataSchema } from '#core/prompts/types.ts';
 import { loadPromptVersion, PromptFolderError } from './prompt-folder.ts';
-import { compareSemver, isSemver, SEMVER_PATTERN, versionFolder } from './semver.ts';
-import { MetadataSchema } from './types.ts';
 
 /** File name of the manifest inside a family folder. */
 export const MANIFEST_FILE = 'manifest.json';

@@ -97,3 +97,9 @@ export interface RenderedPrompt {
   readonly maxTokens: number;
   readonly temperature: number;
 }
+
+/** The one placeholder a user template has. */
+export const DOCUMENT_PLACEHOLDER = '{{DOCUMENT_TEXT}}';
+
+/** The delimited data block the placeholder must sit in, exactly as written. */
+export const DOCUMENT_BLOCK = `<document>\n${DOCUMENT_PLACEHOLDER}\n</document>`;

@@ -6,7 +6,7 @@
  * FA plus an FN.
  */
 
-import type { Comparator, PromptMetadata } from '#shared/prompts/types.ts';
+import type { Comparator, PromptMetadata } from '#core/prompts/types.ts';
 import {
   compareValues,
   type ItemComparator,

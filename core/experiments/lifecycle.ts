@@ -5,8 +5,8 @@
  * (atomically, conditioned on the old status) is the caller's job.
  */
 import { z } from 'zod';
-import { ANALYSIS_DECISIONS, type AnalysisDecision } from '#shared/domain/stats/analyze.ts';
-import { type SuccessCriteria, SuccessCriteriaSchema } from '#shared/domain/stats/criteria.ts';
+import { ANALYSIS_DECISIONS, type AnalysisDecision } from '#core/experiments/analysis/analyze.ts';
+import { type SuccessCriteria, SuccessCriteriaSchema } from './criteria.ts';
 
 export const EXPERIMENT_STATUSES = [
   'Draft',

@@ -4,34 +4,14 @@
  * Messages carry reason codes and ids only, never document text or patient data.
  */
 
-/** Why a document was rejected before any model call. Never retried. */
-export const DOCUMENT_REASONS = [
-  'EMPTY',
-  'NOT_PDF',
-  'INVALID_PDF',
-  'ENCRYPTED',
-  'TOO_LARGE',
-  'TOO_MANY_PAGES',
-  'NO_TEXT_LAYER',
-  'OBJECT_GONE',
-  'DECOMPRESSION_LIMIT',
-] as const;
-export type DocumentReason = (typeof DOCUMENT_REASONS)[number];
+import {
+  DOCUMENT_REASONS,
+  type DocumentReason,
+  FAILURE_REASONS,
+  type FailureReason,
+} from '#core/extraction/reasons.ts';
 
-/** Every reason a FAILED execution can carry. */
-export const FAILURE_REASONS = [
-  ...DOCUMENT_REASONS,
-  'MODEL_THROTTLED',
-  'MODEL_UNAVAILABLE',
-  'MODEL_TIMEOUT',
-  'MODEL_OUTPUT_INVALID',
-  'MODEL_OUTPUT_TRUNCATED',
-  'MODEL_REQUEST_REJECTED',
-  'PROMPT_VERSION_UNKNOWN',
-  'TIMEOUT',
-  'INTERNAL_ERROR',
-] as const;
-export type FailureReason = (typeof FAILURE_REASONS)[number];
+export { DOCUMENT_REASONS, type DocumentReason, FAILURE_REASONS, type FailureReason };
 
 /** Base class: every named error carries a reason code. */
 export abstract class MedExtractError extends Error {

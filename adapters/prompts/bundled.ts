@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { PROMPT_FAMILY } from '#shared/experiments-table.ts';
+import { PROMPT_FAMILY } from '#contracts/experiments-items.ts';
 import { loadPromptRegistry, PROMPTS_ROOT, type PromptRegistry } from './registry.ts';
 
 let registry: PromptRegistry | undefined;

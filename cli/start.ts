@@ -9,7 +9,10 @@ import { basename, join, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import { printResultsTable } from '#cli/commands/process.ts';
-import { type FileResult, processFiles } from '#cli/pipeline-run.ts';
+import { RULE_BASED_MODEL_ID } from '#local/bedrock/rule-extractor.ts';
+import { generateSamples } from '#local/corpus/generate.ts';
+import { DEFAULT_PORTS, type LocalStack, startLocalStack } from '#local/stack.ts';
+import { type FileResult, processFiles } from './pipeline-run.ts';
 import {
   localDataDir,
   readRunningStack,
@@ -17,10 +20,7 @@ import {
   type Target,
   targetOfStack,
   writeStackFile,
-} from '#cli/target.ts';
-import { RULE_BASED_MODEL_ID } from '#local/bedrock/rule-extractor.ts';
-import { generateSamples } from '#local/corpus/generate.ts';
-import { DEFAULT_PORTS, type LocalStack, startLocalStack } from '#local/stack.ts';
+} from './target.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 

@@ -7,14 +7,19 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PromptVersionUnknownError } from '#shared/errors.ts';
+import { PromptVersionUnknownError } from '#contracts/errors.ts';
+import { compareSemver } from '#core/prompts/semver.ts';
+import type { PromptVersion } from '#core/prompts/types.ts';
 import { problemLocation, problemMessage, readManifest, verifyManifest } from './manifest.ts';
 import { loadPromptVersion, PromptFolderError } from './prompt-folder.ts';
-import { compareSemver } from './semver.ts';
-import type { PromptVersion } from './types.ts';
 
+export {
+  estimateTokens,
+  renderPrompt,
+  sanitiseDocumentText,
+  TOOL_NAME,
+} from '#core/prompts/render.ts';
 export { PromptFolderError } from './prompt-folder.ts';
-export { estimateTokens, renderPrompt, sanitiseDocumentText, TOOL_NAME } from './render.ts';
 
 /**
  * `prompts/` of this repository, resolved from this file's URL. Bundled
@@ -27,7 +32,7 @@ export const PROMPTS_ROOT: string = resolvePromptsRoot();
 function resolvePromptsRoot(): string {
   const here: unknown = import.meta.url;
   if (typeof here === 'string' && here.startsWith('file:')) {
-    return fileURLToPath(new URL('../../../prompts/', here));
+    return fileURLToPath(new URL('../../prompts/', here));
   }
   return join(process.cwd(), 'prompts');
 }

@@ -28,6 +28,17 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import {
+  type AliasItem,
+  AliasItemSchema,
+  aliasKey,
+  PRODUCTION_ALIAS,
+  type RunningItem,
+  RunningItemSchema,
+  runningKey,
+} from '#contracts/experiments-items.ts';
+import { ANALYSIS_DECISIONS, type AnalysisDecision } from '#core/experiments/analysis/analyze.ts';
+import { SuccessCriteriaSchema } from '#core/experiments/criteria.ts';
+import {
   ALLOCATION_PRESET_NAMES,
   type AuditEntry,
   abortExperiment,
@@ -42,18 +53,7 @@ import {
   promoteExperiment,
   startExperiment,
   type Transition,
-} from './domain/experiments.ts';
-import { ANALYSIS_DECISIONS, type AnalysisDecision } from './domain/stats/analyze.ts';
-import { SuccessCriteriaSchema } from './domain/stats/criteria.ts';
-import {
-  type AliasItem,
-  AliasItemSchema,
-  aliasKey,
-  PRODUCTION_ALIAS,
-  type RunningItem,
-  RunningItemSchema,
-  runningKey,
-} from './experiments-table.ts';
+} from '#core/experiments/lifecycle.ts';
 
 /** No experiment with this id. */
 export class ExperimentNotFoundError extends Error {

@@ -5,7 +5,7 @@
  * them without first creating a map.
  */
 import { z } from 'zod';
-import { bucketIndex, type Histogram } from './domain/histogram.ts';
+import { bucketIndex, type Histogram } from '#core/metrics/histogram.ts';
 
 export const promptVersionKey = (version: string, hour: string) => ({
   pk: `PV#${version}`,

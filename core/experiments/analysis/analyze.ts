@@ -8,29 +8,29 @@
  * never decide anything.
  */
 import { z } from 'zod';
-import { HistogramSchema, type LatencyPercentiles, percentiles } from '#shared/domain/histogram.ts';
-import { FAILURE_REASONS, type FailureReason } from '#shared/errors.ts';
 import {
   type Guardrail,
   METRICS,
   type MetricName,
   type SuccessCriteria,
   SuccessCriteriaSchema,
-} from './criteria.ts';
-import { normalQuantile, studentTQuantile } from './distributions.ts';
-import { momentsFromSums, welchTest } from './means.ts';
-import { adjustPValues } from './multiple-testing.ts';
-import { sampleSizePerArm } from './power.ts';
-import { twoProportionTest, wilsonInterval } from './proportions.ts';
-import { quantileInterval } from './quantile-interval.ts';
+} from '#core/experiments/criteria.ts';
+import { normalQuantile, studentTQuantile } from '#core/experiments/stats/distributions.ts';
+import { momentsFromSums, welchTest } from '#core/experiments/stats/means.ts';
+import { adjustPValues } from '#core/experiments/stats/multiple-testing.ts';
+import { sampleSizePerArm } from '#core/experiments/stats/power.ts';
+import { twoProportionTest, wilsonInterval } from '#core/experiments/stats/proportions.ts';
+import { quantileInterval } from '#core/experiments/stats/quantile-interval.ts';
 import {
   alwaysValidPValue,
   type SequentialParams,
   sequentialHalfWidthOneSided,
   sequentialInterval,
-} from './sequential.ts';
-import { type SrmResult, srmCheck } from './srm.ts';
-import type { Interval, Moments } from './types.ts';
+} from '#core/experiments/stats/sequential.ts';
+import { type SrmResult, srmCheck } from '#core/experiments/stats/srm.ts';
+import type { Interval, Moments } from '#core/experiments/stats/types.ts';
+import { FAILURE_REASONS, type FailureReason } from '#core/extraction/reasons.ts';
+import { HistogramSchema, type LatencyPercentiles, percentiles } from '#core/metrics/histogram.ts';
 
 /** The four outcomes of an analysis. */
 export const ANALYSIS_DECISIONS = ['ship', 'rollback', 'keep-running', 'unhealthy'] as const;

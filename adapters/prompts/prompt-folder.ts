@@ -5,24 +5,20 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { subschemaAt } from '#shared/domain/completeness.ts';
-import { compileSchema } from '#shared/domain/validation.ts';
-import { SEMVER_PATTERN, versionFolder } from './semver.ts';
+import { subschemaAt } from '#core/extraction/completeness.ts';
+import { compileSchema } from '#core/extraction/validation.ts';
+import { SEMVER_PATTERN, versionFolder } from '#core/prompts/semver.ts';
 import {
   type Comparator,
+  DOCUMENT_BLOCK,
+  DOCUMENT_PLACEHOLDER,
   MetadataSchema,
   type PromptMetadata,
   type PromptVersion,
-} from './types.ts';
+} from '#core/prompts/types.ts';
 
 /** Files every version folder must hold. */
 export const PROMPT_FILES = ['system.md', 'user.md', 'schema.json', 'metadata.json'] as const;
-
-/** The one placeholder a user template has. */
-export const DOCUMENT_PLACEHOLDER = '{{DOCUMENT_TEXT}}';
-
-/** The delimited data block the placeholder must sit in, exactly as written. */
-export const DOCUMENT_BLOCK = `<document>\n${DOCUMENT_PLACEHOLDER}\n</document>`;
 
 /** A prompt folder is missing a file or holds one that is malformed. */
 export class PromptFolderError extends Error {

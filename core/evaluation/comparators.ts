@@ -6,8 +6,8 @@
  */
 
 import { distance } from 'fastest-levenshtein';
-import { normaliseDate } from '#shared/domain/normalise.ts';
-import type { Comparator } from '#shared/prompts/types.ts';
+import { normaliseDate } from '#core/extraction/normalise.ts';
+import type { Comparator } from '#core/prompts/types.ts';
 import { solveAssignment } from './hungarian.ts';
 
 /** Per-property comparators for object values (items of a list of objects). */

@@ -5,14 +5,7 @@
  * Reads roll-ups only; never a per-document row.
  */
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { Experiment } from './domain/experiments.ts';
-import {
-  type AnalysisInput,
-  type ArmAggregates,
-  analyzeExperiment,
-  type ExperimentAnalysis,
-} from './domain/stats/analyze.ts';
-import { FAILURE_REASONS, type FailureReason } from './errors.ts';
+import { FAILURE_REASONS, type FailureReason } from '#contracts/errors.ts';
 import {
   addItem,
   emptyRollup,
@@ -20,8 +13,15 @@ import {
   hourOf,
   promptVersionKey,
   type Rollup,
-} from './metrics-table.ts';
-import { ARMS, type Arm } from './task-schemas.ts';
+} from '#contracts/metrics-items.ts';
+import { ARMS, type Arm } from '#contracts/task-schemas.ts';
+import {
+  type AnalysisInput,
+  type ArmAggregates,
+  analyzeExperiment,
+  type ExperimentAnalysis,
+} from '#core/experiments/analysis/analyze.ts';
+import type { Experiment } from '#core/experiments/lifecycle.ts';
 
 /** The experiment has not started, so there is no window to analyse. */
 export class ExperimentNotStartedError extends Error {

@@ -6,7 +6,7 @@
  * Knoblich & Lu 2018). Ranks are rounded outwards, so the interval is
  * slightly conservative, and values carry the histogram's ±2 % bucket error.
  */
-import { type Histogram, histogramCount, valueAtRank } from '#shared/domain/histogram.ts';
+import { type Histogram, histogramCount, valueAtRank } from '#core/metrics/histogram.ts';
 import { normalQuantile } from './distributions.ts';
 import { assertAlpha } from './proportions.ts';
 import type { Interval } from './types.ts';
