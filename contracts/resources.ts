@@ -146,3 +146,19 @@ export const isIncomingDocumentKey = (key: string): boolean =>
 /** Physical name of a resource for a stage, e.g. `medextract-dev-results`. */
 export const physicalName = (stage: string, suffix: string): string =>
   `medextract-${stage}-${suffix}`;
+
+/** Physical table names of a stage, keyed by role. */
+export interface TableNames {
+  readonly results: string;
+  readonly experiments: string;
+  readonly metrics: string;
+  readonly idempotency: string;
+}
+
+/** Every table's physical name for a stage (`medextract-<stage>-<suffix>`). */
+export const tableNamesFor = (stage: string): TableNames => ({
+  results: physicalName(stage, RESULTS_TABLE.suffix),
+  experiments: physicalName(stage, EXPERIMENTS_TABLE.suffix),
+  metrics: physicalName(stage, METRICS_TABLE.suffix),
+  idempotency: physicalName(stage, IDEMPOTENCY_TABLE.suffix),
+});

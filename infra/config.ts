@@ -5,23 +5,11 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
+import { FUNCTION_NAMES, type FunctionName } from '#contracts/functions.ts';
 import { STARTER_TIMEOUT_SECONDS } from '#contracts/resources.ts';
 
 export const STAGES = ['dev', 'staging', 'prod'] as const;
 export type Stage = (typeof STAGES)[number];
-
-/** Every Lambda function in the pipeline; `functions/<name>/handler.ts` is its entry. */
-export const FUNCTION_NAMES = [
-  'starter',
-  'load-document',
-  'select-variant',
-  'invoke-model',
-  'score',
-  'record-result',
-  'record-failure',
-  'aggregator',
-] as const;
-export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 /** Service name in every log line and the `service` dimension of every metric. */
 export const SERVICE_NAME = 'medextract';

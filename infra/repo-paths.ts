@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FunctionName } from './config.ts';
+import type { FunctionName } from '#contracts/functions.ts';
 
 /** Absolute path of the repository root. */
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -15,10 +15,10 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import type { FunctionName } from '#contracts/functions.ts';
 import { physicalName, type TableDefinition } from '#contracts/resources.ts';
 import {
   type BedrockModelAccess,
-  type FunctionName,
   metricsNamespace,
   SERVICE_NAME,
   type StageConfig,

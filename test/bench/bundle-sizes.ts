@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { FUNCTION_NAMES } from '#infra/config.ts';
+import { FUNCTION_NAMES } from '#contracts/functions.ts';
 import { functionEntry } from '#infra/repo-paths.ts';
 
 const outdir = mkdtempSync(join(tmpdir(), 'medextract-bundles-'));
