@@ -1,7 +1,7 @@
 /**
  * Prompt version admin: `new <fromVersion> <newVersion>` copies a version to a
  * draft, `release <version>` validates a draft and freezes it in the manifest.
- * Only parses arguments; the work is in functions/shared/prompts/manifest.ts.
+ * Only parses arguments; the work is in adapters/prompts/manifest.ts.
  */
 import { Command } from 'commander';
 import { z } from 'zod';

@@ -1,5 +1,5 @@
 /**
- * DynamoDB tables built from the shared definitions in `infra/resources.ts`
+ * DynamoDB tables built from the shared definitions in `contracts/resources.ts`
  * (the local runtime creates the same keys and indexes), encrypted with the
  * data key, with point-in-time recovery, TTL where defined, the stage's
  * billing mode, and daily AWS Backup copies of the tables that hold records.
