@@ -22,12 +22,8 @@ import {
 } from '@aws-sdk/client-sfn';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  type LocalStateMachineConfig,
-  type StepFunctionsServer,
-  startStepFunctionsServer,
-  type TaskHandler,
-} from '#local/sfn-server.ts';
+import type { LocalStateMachineConfig, TaskHandler } from '#local/sfn/definition.ts';
+import { type StepFunctionsServer, startStepFunctionsServer } from '#local/sfn-server.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
