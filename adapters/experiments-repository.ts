@@ -36,7 +36,7 @@ import {
   RunningItemSchema,
   runningKey,
 } from '#contracts/experiments-items.ts';
-import { ANALYSIS_DECISIONS, type AnalysisDecision } from '#core/experiments/analysis/analyze.ts';
+import { ANALYSIS_DECISIONS, type AnalysisDecision } from '#core/experiments/analysis/schemas.ts';
 import { SuccessCriteriaSchema } from '#core/experiments/criteria.ts';
 import {
   ALLOCATION_PRESET_NAMES,
