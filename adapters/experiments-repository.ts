@@ -1,6 +1,6 @@
 /**
  * DynamoDB adapter for experiments: persists the lifecycle transitions that
- * `domain/experiments.ts` computes, each in one transaction together with its
+ * `core/experiments/lifecycle.ts` computes, each in one transaction together with its
  * append-only audit entry, the running-experiment pointer the pipeline reads,
  * and (on promotion) the `production` alias move.
  *
