@@ -15,12 +15,12 @@ import {
   type Rollup,
 } from '#contracts/metrics-items.ts';
 import { ARMS, type Arm } from '#contracts/task-schemas.ts';
-import {
-  type AnalysisInput,
-  type ArmAggregates,
-  analyzeExperiment,
-  type ExperimentAnalysis,
-} from '#core/experiments/analysis/analyze.ts';
+import { analyzeExperiment } from '#core/experiments/analysis/analyze.ts';
+import type {
+  AnalysisInput,
+  ArmAggregates,
+  ExperimentAnalysis,
+} from '#core/experiments/analysis/schemas.ts';
 import type { Experiment } from '#core/experiments/lifecycle.ts';
 
 /** The experiment has not started, so there is no window to analyse. */

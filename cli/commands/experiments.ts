@@ -14,7 +14,7 @@ import {
 } from '#adapters/experiments-repository.ts';
 import { bundledPrompts } from '#adapters/prompts/bundled.ts';
 import { PROMPT_FAMILY } from '#contracts/experiments-items.ts';
-import type { ExperimentAnalysis, MetricRow } from '#core/experiments/analysis/analyze.ts';
+import type { ExperimentAnalysis, MetricRow } from '#core/experiments/analysis/schemas.ts';
 import { GUARDRAIL_METRICS, type Guardrail, PRIMARY_METRICS } from '#core/experiments/criteria.ts';
 import {
   ALLOCATION_PRESET_NAMES,

@@ -6,7 +6,7 @@
  */
 
 import { distance } from 'fastest-levenshtein';
-import { normaliseDate } from '#core/extraction/normalise.ts';
+import { normaliseDate } from '#core/extraction/value-normalisers.ts';
 import type { Comparator } from '#core/prompts/types.ts';
 import { solveAssignment } from './hungarian.ts';
 

@@ -5,7 +5,7 @@
  * (atomically, conditioned on the old status) is the caller's job.
  */
 import { z } from 'zod';
-import { ANALYSIS_DECISIONS, type AnalysisDecision } from '#core/experiments/analysis/analyze.ts';
+import { ANALYSIS_DECISIONS, type AnalysisDecision } from '#core/experiments/analysis/schemas.ts';
 import { type SuccessCriteria, SuccessCriteriaSchema } from './criteria.ts';
 
 export const EXPERIMENT_STATUSES = [

@@ -5,7 +5,8 @@
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Extraction } from './extraction.ts';
-import { isIsoCalendarDate, normaliseExtraction } from './normalise.ts';
+import { normaliseExtraction } from './normalise.ts';
+import { isIsoCalendarDate } from './value-normalisers.ts';
 
 /** Result of validating one extraction. */
 export type ValidationResult =

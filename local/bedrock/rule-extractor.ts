@@ -8,16 +8,14 @@
 
 import { z } from 'zod';
 import {
+  CANONICAL_SECTIONS,
+  type CanonicalSection,
   emptyExtraction as canonicalEmptyExtraction,
   type DocumentType,
   type Extraction,
   type Sex,
 } from '#core/extraction/extraction.ts';
-import {
-  CANONICAL_SECTIONS,
-  type CanonicalSection,
-  normaliseSex,
-} from '#core/extraction/normalise.ts';
+import { normaliseSex } from '#core/extraction/value-normalisers.ts';
 import { extractAllergies } from './rules/allergies.ts';
 import { detectDayFirst, findDate } from './rules/dates.ts';
 import { extractDiagnoses } from './rules/diagnoses.ts';

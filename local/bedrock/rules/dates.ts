@@ -2,7 +2,7 @@
  * Finds written dates inside field values and decides, once per document,
  * whether ambiguous numeric dates are written day first.
  */
-import { normaliseDate } from '#core/extraction/normalise.ts';
+import { normaliseDate } from '#core/extraction/value-normalisers.ts';
 
 const MONTH = String.raw`(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?`;
 const DATE_TOKEN = new RegExp(

@@ -2,7 +2,7 @@
  * Reads diagnoses from the lines under diagnosis-like headings: numbered or
  * bulleted lists, `Description (E11.9)`, `E11.9 - Description` and code tables.
  */
-import { normaliseIcd10 } from '#core/extraction/normalise.ts';
+import { normaliseIcd10 } from '#core/extraction/value-normalisers.ts';
 import { softTitleCase } from './text.ts';
 
 /** One diagnosis as printed, with its ICD-10 code when one is written beside it. */

@@ -7,7 +7,7 @@ import {
   normaliseBloodPressure,
   normaliseHeightCm,
   normaliseWeightKg,
-} from '#core/extraction/normalise.ts';
+} from '#core/extraction/value-normalisers.ts';
 
 /** Vitals in canonical units, plus the printed phrases risk rules quote. */
 export interface FoundVitals {

@@ -1,7 +1,11 @@
 /** Printed forms of dates, names, sex and measures, and their canonical truth values. */
 
 import { describe, expect, it } from 'vitest';
-import { normaliseDate, normaliseHeightCm, normaliseWeightKg } from '#core/extraction/normalise.ts';
+import {
+  normaliseDate,
+  normaliseHeightCm,
+  normaliseWeightKg,
+} from '#core/extraction/value-normalisers.ts';
 import {
   addDays,
   ageOn,

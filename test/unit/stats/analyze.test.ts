@@ -4,13 +4,13 @@
  * guardrails and the fixed-horizon / sequential labelling.
  */
 import { describe, expect, it } from 'vitest';
+import { analyzeExperiment } from '#core/experiments/analysis/analyze.ts';
 import {
   type AnalysisInput,
   AnalysisInputError,
   type ArmAggregates,
-  analyzeExperiment,
   type MetricRow,
-} from '#core/experiments/analysis/analyze.ts';
+} from '#core/experiments/analysis/schemas.ts';
 
 /** Roll-up sums for n values with the given mean and sample sd: Σx² = (n−1)s² + n·mean². */
 function sums(n: number, mean: number, sd: number): { n: number; sum: number; sumSq: number } {

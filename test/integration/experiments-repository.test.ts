@@ -194,7 +194,11 @@ describe('start', () => {
 
     // Assess
     expect(started.status).toBe('Running');
-    expect(started.startedAt).toBeDefined();
+    const startedAt = started.startedAt ?? '';
+    expect(startedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
+    // The stepping clock moves one second per reading: the start is after the creation.
+    expect(Date.parse(startedAt)).toBeGreaterThan(Date.parse(started.createdAt));
+    expect((await rawItem(runningKey('fam-start')))?.startedAt).toBe(startedAt);
     expect(await repo.getRunning('fam-start')).toEqual({
       experimentId: 'exp-start',
       seed: 'seed-1',
@@ -205,7 +209,13 @@ describe('start', () => {
     });
     const history = await repo.history('exp-start');
     expect(history.map((h) => h.action)).toEqual(['create', 'start']);
-    expect(history[1]).toMatchObject({ reason: 'go', before: 'Draft', after: 'Running', seq: 2 });
+    expect(history[1]).toMatchObject({
+      reason: 'go',
+      before: 'Draft',
+      after: 'Running',
+      seq: 2,
+      at: startedAt,
+    });
   });
 
   it('refuses a second running experiment in the same family', async () => {

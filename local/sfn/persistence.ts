@@ -1,0 +1,79 @@
+/**
+ * Persists the local Step Functions runtime's execution records and final
+ * histories as JSON files, written atomically and in order.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import {
+  type ExecutionRecord,
+  executionRecordSchema,
+  type HistoryEvent,
+  historyEventSchema,
+} from './records.ts';
+
+const fileKey = (executionArn: string): string =>
+  createHash('sha256').update(executionArn).digest('hex').slice(0, 40);
+
+/** Execution records and final histories as JSON files, written atomically and in order. */
+export class ExecutionStore {
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(private readonly dir: string | undefined) {}
+
+  async loadRecords(): Promise<ExecutionRecord[]> {
+    const dir = this.dir;
+    if (dir === undefined) return [];
+    await mkdir(dir, { recursive: true });
+    const files = (await readdir(dir)).filter((file) => file.endsWith('.record.json'));
+    return Promise.all(
+      files.map(async (file) => {
+        const path = join(dir, file);
+        const parsed = executionRecordSchema.safeParse(JSON.parse(await readFile(path, 'utf8')));
+        if (!parsed.success) throw new Error(`EXECUTION_STORE_CORRUPT: ${path}`);
+        return parsed.data;
+      }),
+    );
+  }
+
+  async loadHistory(executionArn: string): Promise<HistoryEvent[] | undefined> {
+    if (this.dir === undefined) return undefined;
+    const path = join(this.dir, `${fileKey(executionArn)}.history.json`);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch {
+      return undefined;
+    }
+    const parsed = z.array(historyEventSchema).safeParse(JSON.parse(text));
+    if (!parsed.success) throw new Error(`EXECUTION_STORE_CORRUPT: ${path}`);
+    return parsed.data;
+  }
+
+  saveRecord(record: ExecutionRecord): Promise<void> {
+    return this.write(`${fileKey(record.executionArn)}.record.json`, record);
+  }
+
+  saveHistory(executionArn: string, events: readonly HistoryEvent[]): Promise<void> {
+    return this.write(`${fileKey(executionArn)}.history.json`, events);
+  }
+
+  /** Resolves when every write queued so far has finished (failed writes reject their own promise). */
+  flush(): Promise<void> {
+    return this.chain;
+  }
+
+  private write(file: string, value: unknown): Promise<void> {
+    const dir = this.dir;
+    if (dir === undefined) return Promise.resolve();
+    const run = this.chain.then(async () => {
+      const path = join(dir, file);
+      const temporary = `${path}.${process.pid}.tmp`;
+      await writeFile(temporary, JSON.stringify(value));
+      await rename(temporary, path);
+    });
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+}
