@@ -6,15 +6,15 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import {
   DescribeExecutionCommand,
   ExecutionDoesNotExist,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { readJson } from '#adapters/s3-json.ts';
 import { BUCKET_PREFIXES } from '#contracts/resources.ts';
-import { parseS3Uri } from '#contracts/s3-uri.ts';
 import { documentIdFor } from '#core/extraction/document-id.ts';
 import type { Target } from './target.ts';
 
@@ -124,12 +124,8 @@ const readResult = async (
   let fields: unknown = null;
   const resultUri = text('resultUri');
   if (ended.status === 'SUCCEEDED' && resultUri) {
-    const { bucket, key } = parseS3Uri(resultUri);
     // A result JSON removed since (lifecycle, a wiped local data folder) leaves fields unknown.
-    const result: unknown = await target.clients.s3
-      .send(new GetObjectCommand({ Bucket: bucket, Key: key }))
-      .then(async (object) => JSON.parse((await object.Body?.transformToString('utf-8')) ?? 'null'))
-      .catch(() => null);
+    const result: unknown = await readJson(target.clients.s3, resultUri).catch(() => null);
     fields = result && typeof result === 'object' && 'fields' in result ? result.fields : null;
   }
   const promptVersion = text('promptVersion');
