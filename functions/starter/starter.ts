@@ -4,6 +4,7 @@
  * notification meets `ExecutionAlreadyExists` and counts as done.
  */
 import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { executionNameFor } from '#contracts/executions.ts';
 import type { ExecutionInput } from '#contracts/task-schemas.ts';
 
 export {
@@ -24,7 +25,7 @@ export const startExtraction = async (
     await sfn.send(
       new StartExecutionCommand({
         stateMachineArn,
-        name: input.documentId,
+        name: executionNameFor(input.documentId),
         input: JSON.stringify(input),
       }),
     );
