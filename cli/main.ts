@@ -8,6 +8,7 @@
 import { Command, CommanderError } from 'commander';
 import { ServiceError } from '#services/errors.ts';
 import { registerDlq } from './commands/dlq.ts';
+import { registerDocuments } from './commands/documents.ts';
 import { registerEval } from './commands/eval.ts';
 import { registerExperiments } from './commands/experiments.ts';
 import { registerInvoke } from './commands/invoke.ts';
@@ -29,6 +30,7 @@ registerInvoke(program);
 registerPrompts(program);
 registerExperiments(program);
 registerMetrics(program);
+registerDocuments(program);
 registerDlq(program);
 registerEval(program);
 
