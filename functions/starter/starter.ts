@@ -4,7 +4,6 @@
  * notification meets `ExecutionAlreadyExists` and counts as done.
  */
 import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { executionNameFor } from '#contracts/executions.ts';
 import type { ExecutionInput } from '#contracts/task-schemas.ts';
 
 export {
@@ -25,7 +24,7 @@ export const startExtraction = async (
     await sfn.send(
       new StartExecutionCommand({
         stateMachineArn,
-        name: executionNameFor(input.documentId),
+        name: input.documentId,
         input: JSON.stringify(input),
       }),
     );
