@@ -2,10 +2,13 @@
  * `medextract`: one command line for the local runtime and deployed stages.
  * Each command group lives in `cli/commands/<group>.ts` and registers itself
  * here. Exit codes: 0 success, 1 the work failed (e.g. a document FAILED),
- * 2 usage or start-up errors.
+ * 2 usage or start-up errors and requests a use case rejected (not found,
+ * conflicting state, invalid input).
  */
 import { Command, CommanderError } from 'commander';
+import { ServiceError } from '#services/errors.ts';
 import { registerDlq } from './commands/dlq.ts';
+import { registerDocuments } from './commands/documents.ts';
 import { registerEval } from './commands/eval.ts';
 import { registerExperiments } from './commands/experiments.ts';
 import { registerInvoke } from './commands/invoke.ts';
@@ -27,6 +30,7 @@ registerInvoke(program);
 registerPrompts(program);
 registerExperiments(program);
 registerMetrics(program);
+registerDocuments(program);
 registerDlq(program);
 registerEval(program);
 
@@ -35,6 +39,11 @@ try {
 } catch (error) {
   if (error instanceof CommanderError) {
     process.exitCode = error.exitCode === 0 ? 0 : 2;
+  } else if (error instanceof ServiceError) {
+    // A request the use case rejected: the same exit code as a usage error.
+    const flag = error.code === 'INVALID_INPUT' && error.field ? `--${error.field} ` : '';
+    process.stderr.write(`medextract: ${flag}${error.message}\n`);
+    process.exitCode = 2;
   } else if (error instanceof UsageError) {
     process.stderr.write(`medextract: ${error.message}\n`);
     process.exitCode = 2;

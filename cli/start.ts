@@ -12,7 +12,7 @@ import { printResultsTable } from '#cli/commands/process.ts';
 import { RULE_BASED_MODEL_ID } from '#local/bedrock/rule-extractor.ts';
 import { generateSamples } from '#local/corpus/generate.ts';
 import { DEFAULT_PORTS, type LocalStack, startLocalStack } from '#local/stack.ts';
-import { type FileResult, processFiles } from './pipeline-run.ts';
+import { type FileResult, processFiles } from '#services/process-documents.ts';
 import {
   localDataDir,
   readRunningStack,

@@ -13,23 +13,22 @@ import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import {
-  EXPERIMENTS_TABLE,
   EXTRACTION_DLQ,
-  IDEMPOTENCY_TABLE,
   INGEST_DLQ,
   INGEST_QUEUE,
-  METRICS_TABLE,
   physicalName,
-  RESULTS_TABLE,
+  type TableNames,
+  tableNamesFor,
 } from '#contracts/resources.ts';
-import { type LocalStack, type LocalStackOptions, startLocalStack } from '#local/stack.ts';
+// Types only: the emulator itself is loaded on demand, so AWS targets never load it.
+import type { LocalStack, LocalStackOptions } from '#local/stack.ts';
 import type { TargetFlags } from './output.ts';
 
 export interface TargetNames {
   readonly stage: string;
   readonly bucket: string;
   readonly stateMachineArn: string;
-  readonly tables: { results: string; experiments: string; metrics: string; idempotency: string };
+  readonly tables: TableNames;
   readonly queues: { ingest: string; ingestDlq: string; extractionDlq: string };
 }
 
@@ -144,10 +143,16 @@ export interface OpenOptions {
 
 const FREE_PORTS = { s3sqs: 0, dynamodb: 0, stepfunctions: 0, bedrock: 0 } as const;
 
+/** Starts the emulated stack in this process, loading the emulator only now. */
+const startLocal = async (options: LocalStackOptions): Promise<LocalStack> => {
+  const { startLocalStack } = await import('#local/stack.ts');
+  return startLocalStack(options);
+};
+
 export const openTarget = async (options: OpenOptions = {}): Promise<Target> => {
   if (options.stage && options.stage !== 'local') return openAws(options.stage, options);
   if (options.local === 'ephemeral') {
-    return targetOfStack(await startLocalStack({ ports: FREE_PORTS, ...options.stackOptions }));
+    return targetOfStack(await startLocal({ ports: FREE_PORTS, ...options.stackOptions }));
   }
   const running = readRunningStack();
   if (running) {
@@ -170,7 +175,7 @@ export const openTarget = async (options: OpenOptions = {}): Promise<Target> => 
     };
   }
   return targetOfStack(
-    await startLocalStack({ dataDir: localDataDir(), ports: FREE_PORTS, ...options.stackOptions }),
+    await startLocal({ dataDir: localDataDir(), ports: FREE_PORTS, ...options.stackOptions }),
   );
 };
 
@@ -196,12 +201,7 @@ const openAws = async (stage: string, options: OpenOptions): Promise<Target> => 
     stage,
     bucket: output('DocumentsBucketName'),
     stateMachineArn: output('StateMachineArn'),
-    tables: {
-      results: physicalName(stage, RESULTS_TABLE.suffix),
-      experiments: physicalName(stage, EXPERIMENTS_TABLE.suffix),
-      metrics: physicalName(stage, METRICS_TABLE.suffix),
-      idempotency: physicalName(stage, IDEMPOTENCY_TABLE.suffix),
-    },
+    tables: tableNamesFor(stage),
     queues: {
       ingest: await queueUrl(INGEST_QUEUE.suffix),
       ingestDlq: await queueUrl(INGEST_DLQ.suffix),

@@ -24,6 +24,8 @@ import {
   METRICS_TABLE,
   physicalName,
   RESULTS_TABLE,
+  type TableNames,
+  tableNamesFor,
 } from '#contracts/resources.ts';
 import { extractFromPrompt, RULE_BASED_MODEL_ID } from '#local/bedrock/rule-extractor.ts';
 import {
@@ -50,6 +52,8 @@ export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_ACCOUNT = '000000000000';
 export const STATE_MACHINE_NAME = physicalName(LOCAL_STAGE, 'extract');
 export const DEFAULT_PROMPT_VERSION = '2.0.0';
+/** Physical table names of the local stage. */
+export const LOCAL_TABLES: TableNames = tableNamesFor(LOCAL_STAGE);
 
 /** Fixed ports for `npm start`, so the printed CLI commands stay valid; tests use free ports. */
 export const DEFAULT_PORTS = {
@@ -85,7 +89,7 @@ export interface LocalStack {
   readonly endpoints: LocalEndpoints;
   readonly bucket: string;
   readonly stateMachineArn: string;
-  readonly tables: { results: string; experiments: string; metrics: string; idempotency: string };
+  readonly tables: TableNames;
   readonly queues: { ingest: string; ingestDlq: string; extractionDlq: string };
   readonly clients: {
     readonly s3: S3Client;
@@ -126,10 +130,10 @@ export const handlerEnvironment = (
   POWERTOOLS_LOG_LEVEL: 'INFO',
   STATE_MACHINE_ARN: `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${STATE_MACHINE_NAME}`,
   DOCUMENTS_BUCKET: bucket,
-  [RESULTS_TABLE.envVar]: physicalName(LOCAL_STAGE, RESULTS_TABLE.suffix),
-  [EXPERIMENTS_TABLE.envVar]: physicalName(LOCAL_STAGE, EXPERIMENTS_TABLE.suffix),
-  [METRICS_TABLE.envVar]: physicalName(LOCAL_STAGE, METRICS_TABLE.suffix),
-  [IDEMPOTENCY_TABLE.envVar]: physicalName(LOCAL_STAGE, IDEMPOTENCY_TABLE.suffix),
+  [RESULTS_TABLE.envVar]: LOCAL_TABLES.results,
+  [EXPERIMENTS_TABLE.envVar]: LOCAL_TABLES.experiments,
+  [METRICS_TABLE.envVar]: LOCAL_TABLES.metrics,
+  [IDEMPOTENCY_TABLE.envVar]: LOCAL_TABLES.idempotency,
   PROMPT_CACHE_TTL_SECONDS: String(ttlSeconds),
   DEFAULT_PROMPT_VERSION,
 });
@@ -229,7 +233,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     );
 
     // The production alias must name a version before the first document.
-    const experimentsTable = physicalName(LOCAL_STAGE, EXPERIMENTS_TABLE.suffix);
+    const experimentsTable = LOCAL_TABLES.experiments;
     await dynamodb
       .send(
         new PutCommand({
@@ -339,12 +343,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       endpoints,
       bucket: resources.bucket,
       stateMachineArn: sfn.stateMachineArn(STATE_MACHINE_NAME),
-      tables: {
-        results: physicalName(LOCAL_STAGE, RESULTS_TABLE.suffix),
-        experiments: experimentsTable,
-        metrics: physicalName(LOCAL_STAGE, METRICS_TABLE.suffix),
-        idempotency: physicalName(LOCAL_STAGE, IDEMPOTENCY_TABLE.suffix),
-      },
+      tables: LOCAL_TABLES,
       queues: {
         ingest: queueUrl(INGEST_QUEUE.logicalId),
         ingestDlq: queueUrl(INGEST_DLQ.logicalId),

@@ -1,5 +1,6 @@
 /**
- * `medextract eval`: runs a labelled dataset (`<id>.pdf` + `<id>.truth.json`)
+ * `medextract eval`: parses the flags, reads the dataset folder, calls the
+ * evaluation use case and prints or writes its report. It runs a labelled dataset (`<id>.pdf` + `<id>.truth.json`)
  * through the real pipeline and scores every result against its ground truth
  * with the prompt version's comparators; `--compare a b` runs it under two
  * versions and tests the difference with a paired bootstrap.
@@ -12,225 +13,29 @@
  * Exit codes: 0 success, 1 a document failed (the report still covers every
  * document, the failed ones as all-FN), 2 usage errors.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { familyDir, loadPromptRegistry, type PromptRegistry } from '#adapters/prompts/registry.ts';
+import { familyDir, loadPromptRegistry } from '#adapters/prompts/registry.ts';
+import type { EvalRun } from '#core/evaluation/report.ts';
+import { compareJson, evalJson } from '#core/evaluation/report-json.ts';
+import { anyFailed, evaluateDataset, resolveVersion } from '#services/evaluation.ts';
+import { readDataset } from '../eval-dataset.ts';
+import { compareMarkdown, evalMarkdown } from '../eval-render-markdown.ts';
 import {
-  AliasItemSchema,
-  aliasKey,
-  PROMPT_FAMILY,
-  runningKey,
-} from '#contracts/experiments-items.ts';
-import { evaluateDocument } from '#core/evaluation/index.ts';
-import type { PromptVersion } from '#core/prompts/types.ts';
-import {
-  buildEvalRun,
-  compareJson,
-  compareMarkdown,
-  compareRuns,
   deltaTableHead,
   deltaTableRows,
-  documentTypeOf,
-  type EvalRun,
-  type EvaluatedDocument,
-  evalJson,
-  evalMarkdown,
   FIELD_TABLE_HEAD,
   fieldTableRows,
   formatScore,
   TYPE_TABLE_HEAD,
   typeTableRows,
   verdictLine,
-} from '../eval-report.ts';
+} from '../eval-render-terminal.ts';
 import { printJson, printTable, UsageError, withTargetOptions } from '../output.ts';
-import { type FileResult, processFiles } from '../pipeline-run.ts';
-import { openTarget, type Target, targetOptionsFrom } from '../target.ts';
-
-/** One labelled document of a dataset folder. */
-export interface DatasetDocument {
-  readonly id: string;
-  readonly pdfPath: string;
-  readonly truth: Record<string, unknown>;
-}
-
-const TruthSchema = z.record(z.string(), z.unknown());
-
-/**
- * Reads a dataset folder: every `<id>.pdf` with its `<id>.truth.json`, sorted
- * by id. Messages give counts, never file names (a file name may carry a
- * patient's name).
- * @throws UsageError when the folder is missing, holds no PDF, or a truth file is missing or not a JSON object.
- */
-export const readDataset = (dir: string): DatasetDocument[] => {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new UsageError('--dataset: folder not found');
-  }
-  const ids = readdirSync(dir)
-    .filter((name) => name.endsWith('.pdf'))
-    .map((name) => name.slice(0, -'.pdf'.length))
-    .sort((a, b) => a.localeCompare(b));
-  if (ids.length === 0) throw new UsageError('--dataset: the folder holds no <id>.pdf');
-  const missing = ids.filter((id) => !existsSync(join(dir, `${id}.truth.json`)));
-  if (missing.length > 0) {
-    throw new UsageError(
-      `--dataset: ${missing.length} of ${ids.length} PDFs have no <id>.truth.json beside them`,
-    );
-  }
-  const documents = ids.map((id) => ({
-    id,
-    pdfPath: join(dir, `${id}.pdf`),
-    truth: parseTruth(readFileSync(join(dir, `${id}.truth.json`), 'utf-8')),
-  }));
-  const valid = documents.filter(
-    (document): document is DatasetDocument => document.truth !== null,
-  );
-  if (valid.length < documents.length) {
-    throw new UsageError(
-      `--dataset: ${documents.length - valid.length} truth files are not JSON objects`,
-    );
-  }
-  return valid;
-};
-
-const parseTruth = (text: string): Record<string, unknown> | null => {
-  try {
-    const parsed = TruthSchema.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
-};
-
-/**
- * A version of the prompt registry from `2.0.0` or `v2.0.0`.
- * @throws UsageError naming the known versions when it is not bundled.
- */
-export const resolveVersion = (registry: PromptRegistry, wanted: string): PromptVersion => {
-  const version = wanted.replace(/^v/, '');
-  if (!registry.versions().includes(version)) {
-    throw new UsageError(
-      `unknown prompt version ${wanted}; known: ${registry.versions().join(', ')}`,
-    );
-  }
-  return registry.get(version);
-};
-
-/**
- * Points the `production` alias of the target's experiments table at a
- * version. Only for a throwaway local stack: a deployed alias moves through
- * `medextract prompts`, with its audit entry.
- */
-export const setProductionAlias = async (target: Target, version: string): Promise<void> => {
-  await target.clients.dynamodb.send(
-    new PutCommand({
-      TableName: target.tables.experiments,
-      Item: { ...aliasKey(PROMPT_FAMILY), version, updatedAt: new Date().toISOString() },
-    }),
-  );
-};
-
-/**
- * On a stage whose alias is not moved: refuses before anything is uploaded
- * when a running experiment would split the documents between versions, or
- * the `production` alias names another version. (Without an alias item the
- * stage falls back to its default version, which only the results reveal.)
- * @throws UsageError naming what the stage would resolve instead.
- */
-export const checkStageResolves = async (target: Target, version: string): Promise<void> => {
-  const read = (key: { pk: string; sk: string }) =>
-    target.clients.dynamodb.send(
-      new GetCommand({ TableName: target.tables.experiments, Key: key, ConsistentRead: true }),
-    );
-  const [alias, running] = await Promise.all([
-    read(aliasKey(PROMPT_FAMILY)),
-    read(runningKey(PROMPT_FAMILY)),
-  ]);
-  if (running.Item !== undefined) {
-    throw new UsageError(
-      'an experiment is running on this stage, so documents may get another version; evaluate without --stage',
-    );
-  }
-  const current = AliasItemSchema.safeParse(alias.Item);
-  if (current.success && current.data.version !== version) {
-    throw new UsageError(
-      `the stage's production alias names ${current.data.version}, not ${version}; evaluate without --stage`,
-    );
-  }
-};
-
-/** Scores one pipeline result; a failed document is scored as predicting nothing (all FN). */
-export const scoreResult = (
-  version: PromptVersion,
-  document: DatasetDocument,
-  result: FileResult,
-): EvaluatedDocument => ({
-  id: document.id,
-  type: documentTypeOf(document.id, document.truth),
-  status: result.status,
-  reason: result.status === 'FAILED' ? (result.reason ?? 'UNKNOWN') : null,
-  evaluation: evaluateDocument(
-    version.metadata.fields,
-    document.truth,
-    result.status === 'SUCCEEDED' ? result.fields : null,
-  ),
-});
-
-/** How one version is run over the dataset. */
-export interface RunVersionOptions {
-  /** Inserted after `incoming/`, so each run gets its own keys and document ids. */
-  readonly keyPrefix: string;
-  /** Move the target's `production` alias to the version first (throwaway stacks only). */
-  readonly moveAlias: boolean;
-  readonly timeoutMs: number;
-  readonly onProgress?: (done: number, total: number) => void;
-}
-
-/**
- * Runs every dataset document through the pipeline under one version and
- * scores the results.
- * @throws UsageError when a document reports another prompt version than the one evaluated.
- */
-export const runVersion = async (
-  target: Target,
-  dataset: readonly DatasetDocument[],
-  version: PromptVersion,
-  options: RunVersionOptions,
-): Promise<EvalRun> => {
-  if (options.moveAlias) await setProductionAlias(target, version.version);
-  const results = await processFiles(
-    target,
-    dataset.map((document) => ({ path: document.pdfPath })),
-    {
-      timeoutMs: options.timeoutMs,
-      keyPrefix: options.keyPrefix,
-      ...(options.onProgress
-        ? { onProgress: (done: number, total: number) => options.onProgress?.(done, total) }
-        : {}),
-    },
-  );
-  const other = results.filter(
-    (result) => result.promptVersion !== null && result.promptVersion !== version.version,
-  );
-  if (other.length > 0) {
-    const seen = [...new Set(other.map((result) => result.promptVersion))].join(', ');
-    throw new UsageError(
-      `${other.length} documents were extracted with prompt version ${seen}, not ${version.version}; ` +
-        'point the stage at the version first or evaluate without --stage',
-    );
-  }
-  return buildEvalRun(
-    version.version,
-    dataset.map((document, index) => {
-      const result = results[index];
-      if (result === undefined) throw new Error('internal: a document has no pipeline result');
-      return scoreResult(version, document, result);
-    }),
-  );
-};
+import { openTarget, targetOptionsFrom } from '../target.ts';
 
 const FlagsSchema = z.object({
   dataset: z.string().min(1),
@@ -263,14 +68,6 @@ const progressLine = (label: string) =>
         if (done === total) process.stderr.write('\n');
       }
     : undefined;
-
-const withProgress = (label: string) => {
-  const onProgress = progressLine(label);
-  return onProgress ? { onProgress } : {};
-};
-
-const exitCodeFor = (runs: readonly EvalRun[]): number =>
-  runs.some((run) => run.documents.some((document) => document.status === 'FAILED')) ? 1 : 0;
 
 const printRun = (run: EvalRun): void => {
   printTable([...FIELD_TABLE_HEAD], fieldTableRows(run.summary));
@@ -309,9 +106,7 @@ export const runEval = async (flags: EvalFlags): Promise<number> => {
     resolveVersion(registry, wanted),
   );
   const [versionA, versionB] = versions;
-  if (versionA === undefined)
-    throw new UsageError('give either --version <v> or --compare <a> <b>');
-  if (versionB !== undefined && versionA.version === versionB.version) {
+  if (versionB !== undefined && versionA?.version === versionB.version) {
     throw new UsageError('--compare needs two different versions');
   }
   const dataset = readDataset(flags.dataset);
@@ -322,41 +117,41 @@ export const runEval = async (flags: EvalFlags): Promise<number> => {
   const target = await openTarget(
     targetOptionsFrom(flags, 'ephemeral', { promptCacheTtlSeconds: 0 }),
   );
-  const moveAlias = flags.stage === undefined;
-  const runs: EvalRun[] = [];
+  let outcome: Awaited<ReturnType<typeof evaluateDataset>>;
   try {
-    if (!moveAlias) await checkStageResolves(target, versionA.version);
-    for (const version of versions) {
-      runs.push(
-        await runVersion(target, dataset, version, {
-          keyPrefix: `eval-${version.version}/`,
-          moveAlias,
-          timeoutMs,
-          ...withProgress(`prompt version ${version.version}`),
-        }),
-      );
-    }
+    outcome = await evaluateDataset(target, {
+      dataset,
+      versions,
+      moveAlias: flags.stage === undefined,
+      timeoutMs,
+      iterations,
+      seed: flags.seed,
+      onProgress: (version) => progressLine(`prompt version ${version}`),
+    });
   } finally {
     await target.close();
   }
+  const exitCode = anyFailed(outcome.runs) ? 1 : 0;
 
-  const [runA, runB] = runs;
-  if (runA === undefined) throw new Error('internal: no evaluation run');
-  if (runB === undefined) {
-    if (flags.out) await writeFile(flags.out, evalMarkdown(runA), 'utf-8');
-    if (flags.json) printJson(evalJson(runA));
-    else printRun(runA);
-    return exitCodeFor(runs);
+  if (outcome.kind === 'run') {
+    const [run] = outcome.runs;
+    if (flags.out) await writeFile(flags.out, evalMarkdown(run), 'utf-8');
+    if (flags.json) printJson(evalJson(run));
+    else printRun(run);
+    return exitCode;
   }
 
-  const comparison = compareRuns(runA, runB, { iterations, seed: flags.seed });
+  const { comparison } = outcome;
   if (flags.out) await writeFile(flags.out, compareMarkdown(comparison), 'utf-8');
   if (flags.json) printJson(compareJson(comparison));
   else {
-    printTable(deltaTableHead(runA.version, runB.version), deltaTableRows(comparison));
+    printTable(
+      deltaTableHead(comparison.a.version, comparison.b.version),
+      deltaTableRows(comparison),
+    );
     process.stdout.write(`${verdictLine(comparison)}\n`);
   }
-  return exitCodeFor(runs);
+  return exitCode;
 };
 
 /** Registers `medextract eval`. */

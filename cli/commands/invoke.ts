@@ -5,22 +5,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { FUNCTION_NAMES } from '#contracts/functions.ts';
 import { EVENT_NAMES, eventPath } from '#events/index.ts';
-import { lambdaContext } from '#local/lambda-invoke.ts';
-import { handlerEnvironment, importHandler, LOCAL_STAGE } from '#local/stack.ts';
 import { printJson, UsageError } from '../output.ts';
 import { openTarget, readRunningStack } from '../target.ts';
-
-export const FUNCTIONS = [
-  'starter',
-  'load-document',
-  'select-variant',
-  'invoke-model',
-  'score',
-  'record-result',
-  'record-failure',
-  'aggregator',
-] as const;
 
 /** The function's own log lines go to stderr, so stdout holds only the result JSON. */
 const logsToStderr = async <T>(run: () => Promise<T>): Promise<T> => {
@@ -45,12 +33,16 @@ export const registerInvoke = (program: Command): void => {
   program
     .command('invoke')
     .description('run one function handler with an event file against the local stack')
-    .argument('<function>', `one of ${FUNCTIONS.join(', ')}`)
+    .argument('<function>', `one of ${FUNCTION_NAMES.join(', ')}`)
     .requiredOption('--event <file>', 'event JSON file, or a fixture name from events/')
     .action(async (name: string, flags: { event: string }) => {
-      const fn = FUNCTIONS.find((candidate) => candidate === name);
-      if (!fn) throw new UsageError(`unknown function ${name} (one of ${FUNCTIONS.join(', ')})`);
+      const fn = FUNCTION_NAMES.find((candidate) => candidate === name);
+      if (!fn)
+        throw new UsageError(`unknown function ${name} (one of ${FUNCTION_NAMES.join(', ')})`);
       const event: unknown = JSON.parse(readFileSync(resolveEvent(flags.event), 'utf-8'));
+      // The emulator and the handler load only now: the one way the CLI reaches a function.
+      const { handlerEnvironment, importHandler, LOCAL_STAGE } = await import('#local/stack.ts');
+      const { lambdaContext } = await import('#local/lambda-invoke.ts');
       const target = await openTarget({ local: 'persistent' });
       try {
         if (!target.stack) {

@@ -1,14 +1,12 @@
 /**
- * `medextract metrics show`: per prompt version (and over all documents),
+ * `medextract metrics show`: parses the flags, calls the metrics use case and
+ * prints the readout: per prompt version (and over all documents),
  * volume, success, completeness, cost, tokens and latency percentiles since a
  * point in time, read from the hourly roll-ups the aggregator writes.
  */
 import type { Command } from 'commander';
-import { bundledPrompts } from '#adapters/prompts/bundled.ts';
-import { allDocumentsKey, hourOf, type Rollup } from '#contracts/metrics-items.ts';
 import { formatUsd } from '#core/extraction/cost.ts';
-import { percentiles } from '#core/metrics/histogram.ts';
-import { readRollup, readVersionRollup } from '#services/experiment-analysis.ts';
+import { metricsSince, requireKnownVersion } from '#services/metrics.ts';
 import {
   printJson,
   printTable,
@@ -37,40 +35,6 @@ export const parseSince = (text: string, now: Date = new Date()): Date => {
   );
 };
 
-/** One line of the readout: what people ask of a prompt version. */
-export interface VersionMetrics {
-  readonly version: string;
-  readonly documents: number;
-  readonly succeeded: number;
-  readonly failed: number;
-  readonly successRate: number | null;
-  readonly completenessMean: number | null;
-  readonly allRequiredPresentRate: number | null;
-  readonly costPerDocumentMicroUsd: number | null;
-  readonly inputTokensMean: number | null;
-  readonly outputTokensMean: number | null;
-  readonly latencyMs: { readonly p50: number; readonly p95: number; readonly p99: number } | null;
-  readonly failedByReason: Readonly<Record<string, number>>;
-}
-
-const mean = (m: { n: number; sum: number }): number | null => (m.n > 0 ? m.sum / m.n : null);
-
-/** The readout of one roll-up (pure). */
-export const summarise = (version: string, r: Rollup): VersionMetrics => ({
-  version,
-  documents: r.documents,
-  succeeded: r.succeeded,
-  failed: r.failed,
-  successRate: r.documents > 0 ? r.succeeded / r.documents : null,
-  completenessMean: mean(r.completeness),
-  allRequiredPresentRate: r.allRequiredN > 0 ? r.allRequiredPresent / r.allRequiredN : null,
-  costPerDocumentMicroUsd: mean(r.cost),
-  inputTokensMean: mean(r.inputTokens),
-  outputTokensMean: mean(r.outputTokens),
-  latencyMs: percentiles(r.latencyHistogram),
-  failedByReason: r.failedByReason,
-});
-
 const fixed = (x: number | null, digits: number): string | null =>
   x === null ? null : x.toFixed(digits);
 
@@ -92,29 +56,19 @@ export const registerMetrics = (program: Command): void => {
       .option('--since <when>', 'ISO time or duration back from now (24h, 90m, 7d)', '24h'),
   ).action(async (flags: ShowFlags) => {
     const since = parseSince(flags.since);
-    const versions = flags.version ? [flags.version] : bundledPrompts().versions();
-    if (flags.version && !bundledPrompts().versions().includes(flags.version)) {
-      throw new UsageError(
-        `--version ${flags.version} is not a bundled prompt version (${bundledPrompts().versions().join(', ')})`,
-      );
-    }
-    const sinceHour = hourOf(since.getTime());
+    // Checked before a stack is opened, so a wrong version fails fast.
+    if (flags.version) requireKnownVersion(flags.version);
     await withTarget(flags, async (target) => {
-      const source = { client: target.clients.dynamodb, table: target.tables.metrics };
-      const rows: VersionMetrics[] = [];
-      for (const version of versions) {
-        const summary = summarise(version, await readVersionRollup(source, version, sinceHour));
-        if (summary.documents > 0 || flags.version) rows.push(summary);
-      }
-      const all = summarise(
-        'all documents',
-        await readRollup(source, allDocumentsKey('').pk, sinceHour),
-      );
+      const report = await metricsSince(target, {
+        since,
+        ...(flags.version ? { version: flags.version } : {}),
+      });
+      const { versions: rows, all } = report;
       if (flags.json) {
-        printJson({ since: `${sinceHour}:00Z`, versions: rows, all });
+        printJson(report);
         return;
       }
-      process.stdout.write(`Since ${sinceHour}:00 UTC (hourly roll-ups)\n`);
+      process.stdout.write(`Since ${report.since.slice(0, -1)} UTC (hourly roll-ups)\n`);
       printTable(
         [
           'prompt version',

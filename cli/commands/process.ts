@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { formatUsd } from '#core/extraction/cost.ts';
+import { type FileResult, processFiles } from '#services/process-documents.ts';
 import {
   printJson,
   printTable,
@@ -15,7 +16,6 @@ import {
   UsageError,
   withTargetOptions,
 } from '../output.ts';
-import { type FileResult, processFiles } from '../pipeline-run.ts';
 import { withTarget } from '../target.ts';
 
 interface ProcessFlags extends TargetFlags {

@@ -13,13 +13,13 @@ import { fileURLToPath } from 'node:url';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { experimentsRepository } from '#adapters/experiments-repository.ts';
-import { type FileResult, processFiles } from '#cli/pipeline-run.ts';
 import { removeStackFile, type Target, writeStackFile } from '#cli/target.ts';
 import { PROMPT_FAMILY } from '#contracts/experiments-items.ts';
 import { assignArm } from '#core/experiments/assignment.ts';
 import { generateCorpus } from '#local/corpus/generate.ts';
 import { type LocalStack, startLocalStack } from '#local/stack.ts';
 import { analyzeFromRollups } from '#services/experiment-analysis.ts';
+import { type FileResult, processFiles } from '#services/process-documents.ts';
 
 vi.setConfig({ testTimeout: 240_000, hookTimeout: 180_000 });
 

@@ -18,13 +18,13 @@ import {
 } from '@aws-sdk/client-sqs';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { processFiles } from '#cli/pipeline-run.ts';
 import { type Target, targetOfStack } from '#cli/target.ts';
 import { allDocumentsKey, hourOf, promptVersionKey } from '#contracts/metrics-items.ts';
 import { documentIdFor } from '#core/extraction/document-id.ts';
 import { generateCorpus } from '#local/corpus/generate.ts';
 import { buildS3NotificationRecord } from '#local/s3-notifications.ts';
 import { type LocalStack, startLocalStack } from '#local/stack.ts';
+import { processFiles } from '#services/process-documents.ts';
 import {
   emptyFile,
   encryptedPdf,

@@ -1,11 +1,11 @@
 /** The pure helpers behind `medextract` commands: flags parsing, schema diffs, redrive names. */
 import { describe, expect, it } from 'vitest';
 import { bundledPrompts } from '#adapters/prompts/bundled.ts';
-import { redriveExecutionName } from '#cli/commands/dlq.ts';
-import { idFromName, parseGuardrail } from '#cli/commands/experiments.ts';
+import { idFromName, parseGuardrail } from '#cli/commands/experiment-flags.ts';
 import { parseSince } from '#cli/commands/metrics.ts';
-import { diffSchemas } from '#cli/commands/prompts.ts';
 import { UsageError } from '#cli/output.ts';
+import { redriveExecutionName } from '#contracts/executions.ts';
+import { diffSchemas } from '#services/prompt-diff.ts';
 
 const id = 'a'.repeat(64);
 

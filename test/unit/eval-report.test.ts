@@ -4,22 +4,22 @@
  * rows, the Markdown reports and the two-version comparison with its verdict.
  */
 import { describe, expect, it } from 'vitest';
+import { compareMarkdown, evalMarkdown } from '#cli/eval-render-markdown.ts';
 import {
-  buildEvalRun,
-  compareJson,
-  compareMarkdown,
-  compareRuns,
   deltaTableRows,
-  documentTypeOf,
-  type EvaluatedDocument,
-  evalJson,
-  evalMarkdown,
   fieldTableRows,
   formatDelta,
   typeTableRows,
   verdictLine,
-} from '#cli/eval-report.ts';
+} from '#cli/eval-render-terminal.ts';
 import type { DocumentEvaluation, OutcomeCounts } from '#core/evaluation/index.ts';
+import {
+  buildEvalRun,
+  compareRuns,
+  documentTypeOf,
+  type EvaluatedDocument,
+} from '#core/evaluation/report.ts';
+import { compareJson, evalJson } from '#core/evaluation/report-json.ts';
 
 const counts = (partial: Partial<OutcomeCounts>): OutcomeCounts => ({
   tp: 0,

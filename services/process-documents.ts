@@ -1,22 +1,22 @@
 /**
- * Runs files through the pipeline the way a user does: upload under
- * `incoming/`, let the S3 notification start the execution, wait for it to
- * end, then read the result row and the result JSON. Used by
+ * Processing use case: runs files through the pipeline the way a user does
+ * (upload under `incoming/`, let the S3 notification start the execution,
+ * wait for it to end, then read the document's row and fields). Used by
  * `medextract process`, `medextract eval`, `npm start` and the tests.
  */
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import {
   DescribeExecutionCommand,
   ExecutionDoesNotExist,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { executionArnFor, executionNameFor } from '#contracts/executions.ts';
 import { BUCKET_PREFIXES } from '#contracts/resources.ts';
-import { parseS3Uri } from '#contracts/s3-uri.ts';
 import { documentIdFor } from '#core/extraction/document-id.ts';
-import type { Target } from './target.ts';
+import type { ServiceContext } from './context.ts';
+import { findDocument, readResultFields } from './documents.ts';
 
 export interface ProcessInput {
   readonly path: string;
@@ -58,26 +58,23 @@ interface Uploaded {
   readonly executionArn: string;
 }
 
-const executionArnFor = (stateMachineArn: string, name: string): string =>
-  `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
-
 const upload = async (
-  target: Target,
+  ctx: ServiceContext,
   input: ProcessInput,
   keyPrefix: string,
 ): Promise<Uploaded> => {
   const key = input.key ?? `${BUCKET_PREFIXES.incoming}${keyPrefix}${basename(input.path)}`;
   const body = await readFile(input.path);
-  const put = await target.clients.s3.send(
+  const put = await ctx.clients.s3.send(
     new PutObjectCommand({
-      Bucket: target.bucket,
+      Bucket: ctx.bucket,
       Key: key,
       Body: body,
       ContentType: 'application/pdf',
     }),
   );
   const documentId = documentIdFor({
-    bucket: target.bucket,
+    bucket: ctx.bucket,
     key,
     ...(put.VersionId ? { versionId: put.VersionId } : {}),
     ...(put.ETag ? { etag: put.ETag } : {}),
@@ -86,15 +83,15 @@ const upload = async (
     file: input.path,
     key,
     documentId,
-    executionArn: executionArnFor(target.stateMachineArn, documentId),
+    executionArn: executionArnFor(ctx.stateMachineArn, executionNameFor(documentId)),
   };
 };
 
 type Ended = { status: FileStatus; error?: string; cause?: string } | null;
 
-const describe = async (target: Target, executionArn: string): Promise<Ended> => {
+const describe = async (ctx: ServiceContext, executionArn: string): Promise<Ended> => {
   try {
-    const execution = await target.clients.sfn.send(new DescribeExecutionCommand({ executionArn }));
+    const execution = await ctx.clients.sfn.send(new DescribeExecutionCommand({ executionArn }));
     if (execution.status === 'RUNNING' || execution.status === 'PENDING_REDRIVE') return null;
     if (execution.status === 'SUCCEEDED') return { status: 'SUCCEEDED' };
     return {
@@ -110,29 +107,15 @@ const describe = async (target: Target, executionArn: string): Promise<Ended> =>
 };
 
 const readResult = async (
-  target: Target,
+  ctx: ServiceContext,
   uploaded: Uploaded,
   ended: NonNullable<Ended>,
 ): Promise<FileResult> => {
-  const row = await target.clients.dynamodb.send(
-    new GetCommand({ TableName: target.tables.results, Key: { documentId: uploaded.documentId } }),
-  );
-  const item = row.Item ?? {};
-  const text = (name: string): string | null =>
-    typeof item[name] === 'string' ? item[name] : null;
-  const num = (name: string): number | null => (typeof item[name] === 'number' ? item[name] : null);
-  let fields: unknown = null;
-  const resultUri = text('resultUri');
-  if (ended.status === 'SUCCEEDED' && resultUri) {
-    const { bucket, key } = parseS3Uri(resultUri);
-    // A result JSON removed since (lifecycle, a wiped local data folder) leaves fields unknown.
-    const result: unknown = await target.clients.s3
-      .send(new GetObjectCommand({ Bucket: bucket, Key: key }))
-      .then(async (object) => JSON.parse((await object.Body?.transformToString('utf-8')) ?? 'null'))
-      .catch(() => null);
-    fields = result && typeof result === 'object' && 'fields' in result ? result.fields : null;
-  }
-  const promptVersion = text('promptVersion');
+  const row = await findDocument(ctx, uploaded.documentId);
+  const fields =
+    ended.status === 'SUCCEEDED' && row?.resultUri
+      ? await readResultFields(ctx, row.resultUri)
+      : null;
   return {
     file: uploaded.file,
     key: uploaded.key,
@@ -141,10 +124,10 @@ const readResult = async (
     reason:
       ended.status === 'SUCCEEDED'
         ? null
-        : (text('reason') ?? ended.cause ?? ended.error ?? 'UNKNOWN'),
-    promptVersion: promptVersion === 'none' ? null : promptVersion,
-    completeness: num('completeness'),
-    costMicroUsd: num('costMicroUsd'),
+        : (row?.reason ?? ended.cause ?? ended.error ?? 'UNKNOWN'),
+    promptVersion: row?.promptVersion ?? null,
+    completeness: row?.completeness ?? null,
+    costMicroUsd: row?.costMicroUsd ?? null,
     fields,
     executionArn: uploaded.executionArn,
   };
@@ -154,14 +137,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Uploads every file, waits for every execution (bounded), and returns one result per file, in order. */
 export const processFiles = async (
-  target: Target,
+  ctx: ServiceContext,
   inputs: readonly ProcessInput[],
   options: ProcessOptions = {},
 ): Promise<FileResult[]> => {
   const deadline = Date.now() + (options.timeoutMs ?? 10 * 60_000);
   const pollMs = options.pollMs ?? 250;
   const uploaded: Uploaded[] = [];
-  for (const input of inputs) uploaded.push(await upload(target, input, options.keyPrefix ?? ''));
+  for (const input of inputs) uploaded.push(await upload(ctx, input, options.keyPrefix ?? ''));
 
   const results = new Map<number, FileResult>();
   const record = (index: number, result: FileResult) => {
@@ -171,14 +154,14 @@ export const processFiles = async (
   while (results.size < uploaded.length) {
     for (const [index, item] of uploaded.entries()) {
       if (results.has(index)) continue;
-      const ended = await describe(target, item.executionArn);
-      if (ended) record(index, await readResult(target, item, ended));
+      const ended = await describe(ctx, item.executionArn);
+      if (ended) record(index, await readResult(ctx, item, ended));
     }
     if (results.size === uploaded.length) break;
     if (Date.now() > deadline) {
       for (const [index, item] of uploaded.entries()) {
         if (results.has(index)) continue;
-        await target.clients.sfn
+        await ctx.clients.sfn
           .send(
             new StopExecutionCommand({
               executionArn: item.executionArn,

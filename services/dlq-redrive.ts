@@ -1,0 +1,249 @@
+/**
+ * DLQ redrive use case: takes the messages of a dead-letter queue back into
+ * the pipeline.
+ *
+ * Redrive semantics (the same on AWS and locally):
+ * - ingest DLQ (S3 notifications the starter could not handle): each message
+ *   is sent back to the ingest queue unchanged, at a capped rate, and deleted
+ *   from the DLQ only after the send succeeded. The starter names executions
+ *   by document id, so a notification that did start an execution meets
+ *   `ExecutionAlreadyExists` and is not processed twice.
+ * - extraction DLQ (one message per FAILED execution): a NEW execution with
+ *   the original execution's input, named `<documentId>-r<n>` (n = 1 for the
+ *   first redrive of a document, +1 for each later one). `RedriveExecution`
+ *   is not used: it resumes at the step that failed, and in the extract
+ *   machine every error is caught and the execution ends in its `Failed`
+ *   state, so a redrive would resume there instead of re-running the
+ *   extraction (the local Step Functions endpoint does not offer it either).
+ *   The same document id keeps the same experiment arm; a success overwrites
+ *   the FAILED result row. The message is deleted once the execution started
+ *   (or had already been started by an earlier redrive); if it fails again it
+ *   sends a new message itself, so nothing is lost.
+ */
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { DeleteMessageCommand, type Message, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { executionArnFor, redriveExecutionName } from '#contracts/executions.ts';
+import {
+  type ExtractionDlqMessage,
+  ExtractionDlqMessageSchema,
+} from '#contracts/extraction-dlq-message.ts';
+import { type ExecutionInput, ExecutionInputSchema } from '#contracts/task-schemas.ts';
+import type { ServiceContext } from './context.ts';
+import { describeMessage, receive, release } from './dlq.ts';
+
+export type RedriveOutcome = 'redriven' | 'already-redriven' | 'skipped';
+
+/** What happened to one DLQ message. */
+export interface RedriveResult {
+  readonly messageId: string;
+  readonly documentId: string | null;
+  readonly outcome: RedriveOutcome;
+  /** The new execution (extraction DLQ), else null. */
+  readonly executionArn: string | null;
+  /** Why a message was left in the queue. */
+  readonly detail: string | null;
+  /** Final status when waited for. */
+  readonly status?: string;
+}
+
+/** The failed execution's input; rebuilt from the message and the object when history is gone. */
+const originalInput = async (
+  ctx: ServiceContext,
+  message: ExtractionDlqMessage,
+): Promise<ExecutionInput | null> => {
+  try {
+    const execution = await ctx.clients.sfn.send(
+      new DescribeExecutionCommand({ executionArn: message.executionId }),
+    );
+    const parsed = ExecutionInputSchema.safeParse(JSON.parse(execution.input ?? 'null'));
+    if (parsed.success && parsed.data.documentId === message.documentId) return parsed.data;
+  } catch {
+    // History expired or unreadable: rebuild below.
+  }
+  try {
+    const head = await ctx.clients.s3.send(
+      new HeadObjectCommand({
+        Bucket: message.bucket,
+        Key: message.key,
+        ...(message.versionId ? { VersionId: message.versionId } : {}),
+      }),
+    );
+    return {
+      documentId: message.documentId,
+      bucket: message.bucket,
+      key: message.key,
+      versionId: message.versionId,
+      etag: message.etag,
+      size: head.ContentLength ?? 0,
+      receivedAt: new Date().toISOString(),
+    };
+  } catch {
+    return null;
+  }
+};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface RedriveOptions {
+  readonly max: number;
+  /** Messages per second, at most. */
+  readonly rate: number;
+}
+
+const sentAt = (message: Message): number => Number(message.Attributes?.SentTimestamp ?? 0);
+
+/**
+ * Handles DLQ messages one by one at the capped rate. Only messages already
+ * in the queue when the redrive began are taken: a redriven document that
+ * fails again sends a new message, which waits for the next redrive instead
+ * of looping within this one.
+ */
+const drain = async (
+  ctx: ServiceContext,
+  url: string,
+  options: RedriveOptions,
+  handle: (message: Message) => Promise<RedriveResult>,
+): Promise<RedriveResult[]> => {
+  const began = Date.now();
+  const results: RedriveResult[] = [];
+  const seen = new Set<string>();
+  while (results.length < options.max) {
+    const batch = await receive(ctx, url, options.max - results.length, 120);
+    const fresh = batch.filter((m) => !seen.has(m.MessageId ?? ''));
+    for (const message of fresh) seen.add(message.MessageId ?? '');
+    const older = fresh.filter((m) => sentAt(m) < began);
+    await release(
+      ctx,
+      url,
+      fresh.filter((m) => sentAt(m) >= began),
+    );
+    if (older.length === 0) break;
+    for (const message of older) {
+      results.push(await handle(message));
+      await sleep(1000 / options.rate);
+    }
+  }
+  return results;
+};
+
+/** Redrives the extraction DLQ: a new execution per failed document (see the file header). */
+export const redriveExtraction = (
+  ctx: ServiceContext,
+  options: RedriveOptions,
+): Promise<RedriveResult[]> => {
+  const url = ctx.queues.extractionDlq;
+  return drain(ctx, url, options, async (message) => {
+    const base = { messageId: message.MessageId ?? '' };
+    let json: unknown = null;
+    try {
+      json = JSON.parse(message.Body ?? '');
+    } catch {
+      // Left in the queue as unreadable.
+    }
+    const parsed = ExtractionDlqMessageSchema.safeParse(json);
+    if (!parsed.success) {
+      await release(ctx, url, [message]);
+      return {
+        ...base,
+        documentId: null,
+        outcome: 'skipped',
+        executionArn: null,
+        detail: 'unreadable message',
+      };
+    }
+    const body = parsed.data;
+    const input = await originalInput(ctx, body);
+    if (!input) {
+      await release(ctx, url, [message]);
+      return {
+        ...base,
+        documentId: body.documentId,
+        outcome: 'skipped',
+        executionArn: null,
+        detail: 'original input and object both unavailable',
+      };
+    }
+    const name = redriveExecutionName(body.documentId, body.executionId);
+    let outcome: RedriveOutcome = 'redriven';
+    try {
+      await ctx.clients.sfn.send(
+        new StartExecutionCommand({
+          stateMachineArn: ctx.stateMachineArn,
+          name,
+          input: JSON.stringify(input),
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ExecutionAlreadyExists)) throw error;
+      outcome = 'already-redriven';
+    }
+    await ctx.clients.sqs.send(
+      new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: message.ReceiptHandle ?? '' }),
+    );
+    return {
+      ...base,
+      documentId: body.documentId,
+      outcome,
+      executionArn: executionArnFor(ctx.stateMachineArn, name),
+      detail: null,
+    };
+  });
+};
+
+/** Redrives the ingest DLQ: each notification back onto the ingest queue. */
+export const redriveIngest = (
+  ctx: ServiceContext,
+  options: RedriveOptions,
+): Promise<RedriveResult[]> => {
+  const url = ctx.queues.ingestDlq;
+  return drain(ctx, url, options, async (message) => {
+    await ctx.clients.sqs.send(
+      new SendMessageCommand({ QueueUrl: ctx.queues.ingest, MessageBody: message.Body ?? '' }),
+    );
+    await ctx.clients.sqs.send(
+      new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: message.ReceiptHandle ?? '' }),
+    );
+    return {
+      messageId: message.MessageId ?? '',
+      documentId: describeMessage('ingest', message).documentId,
+      outcome: 'redriven',
+      executionArn: null,
+      detail: null,
+    };
+  });
+};
+
+/** Waits for redriven executions to end (bounded) and adds their final status. */
+export const waitForExecutions = async (
+  ctx: ServiceContext,
+  results: RedriveResult[],
+  timeoutMs: number,
+): Promise<RedriveResult[]> => {
+  const deadline = Date.now() + timeoutMs;
+  const out = [...results];
+  const pending = new Set(out.flatMap((r, i) => (r.executionArn ? [i] : [])));
+  while (pending.size > 0 && Date.now() < deadline) {
+    for (const i of [...pending]) {
+      const result = out[i];
+      if (!result?.executionArn) continue;
+      const execution = await ctx.clients.sfn
+        .send(new DescribeExecutionCommand({ executionArn: result.executionArn }))
+        .catch(() => null);
+      if (execution?.status && execution.status !== 'RUNNING') {
+        out[i] = { ...result, status: execution.status };
+        pending.delete(i);
+      }
+    }
+    if (pending.size > 0) await sleep(250);
+  }
+  for (const i of pending) {
+    const result = out[i];
+    if (result) out[i] = { ...result, status: 'RUNNING' };
+  }
+  return out;
+};
