@@ -4,25 +4,17 @@
  * integer cost travel as properties for the aggregator, never as dimensions.
  */
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { DocumentOutcome } from '#adapters/result-record.ts';
 import { addDimensionSet } from './powertools.ts';
 
-export interface DocumentOutcome {
-  readonly documentId: string;
-  readonly outcome: 'Succeeded' | 'Failed';
-  readonly reason: string | null;
-  readonly promptVersion: string | null;
-  readonly experimentId: string | null;
-  readonly arm: string | null;
-  readonly latencyMs: number;
-  readonly modelLatencyMs: number | null;
-  readonly inputTokens: number | null;
-  readonly outputTokens: number | null;
-  readonly costMicroUsd: number | null;
-  readonly completeness: number | null;
-  readonly allRequiredPresent: boolean | null;
-}
+export type { DocumentOutcome };
 
-export const emitDocumentMetrics = (metrics: Metrics, doc: DocumentOutcome): void => {
+/**
+ * Stores the document's metrics; the handler's `instrument` wrapper flushes
+ * them as one EMF record when the invocation ends.
+ */
+
+export const addDocumentMetrics = (metrics: Metrics, doc: DocumentOutcome): void => {
   if (doc.promptVersion) addDimensionSet(metrics, { PromptVersion: doc.promptVersion });
   if (doc.experimentId && doc.arm) {
     addDimensionSet(metrics, { Experiment: doc.experimentId, Variant: doc.arm });
@@ -55,9 +47,10 @@ export const emitDocumentMetrics = (metrics: Metrics, doc: DocumentOutcome): voi
   metrics.addMetadata('arm', doc.arm ?? '');
   metrics.addMetadata('outcome', doc.outcome);
   metrics.addMetadata('reason', doc.reason ?? '');
-  metrics.publishStoredMetrics();
 };
 
-/** Milliseconds from the execution's start to now, never negative. */
-export const elapsedSince = (isoStart: string, now: Date = new Date()): number =>
-  Math.max(0, now.getTime() - new Date(isoStart).getTime());
+/** Stores and publishes the record at once, for callers outside a handler (tests, benches). */
+export const emitDocumentMetrics = (metrics: Metrics, doc: DocumentOutcome): void => {
+  addDocumentMetrics(metrics, doc);
+  metrics.publishStoredMetrics();
+};
