@@ -4,7 +4,7 @@
  * notification meets `ExecutionAlreadyExists` and counts as done.
  */
 import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isIncomingDocumentKey } from '#contracts/resources.ts';
 import type { ExecutionInput } from '#contracts/task-schemas.ts';
 import { documentIdFor } from '#core/extraction/document-id.ts';
