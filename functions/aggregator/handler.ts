@@ -5,7 +5,7 @@
  * logged, never a crash.
  */
 import { METRICS_TABLE } from '#contracts/resources.ts';
-import { dynamoDocumentClient } from '#functions/shared/clients.ts';
+import { dynamoDocumentClient } from '#functions/shared/clients/dynamodb.ts';
 import { requireEnv } from '#functions/shared/env.ts';
 import { createObservability, instrument } from '#functions/shared/powertools.ts';
 import { decodeSubscription, parseLogEvents } from './emf.ts';

@@ -11,7 +11,7 @@ import {
   LoadDocumentInputSchema,
   type LoadDocumentOutput,
 } from '#contracts/task-schemas.ts';
-import { s3Client } from '#functions/shared/clients.ts';
+import { s3Client } from '#functions/shared/clients/s3.ts';
 import { intEnv, requireEnv } from '#functions/shared/env.ts';
 import { createObservability, instrument } from '#functions/shared/powertools.ts';
 import { DEFAULT_LIMITS, type DocumentLimits, inspectPdf } from './pdf-inspection.ts';

@@ -8,7 +8,7 @@ import { documentRecords } from '#adapters/result-record.ts';
 import { putResultRow } from '#adapters/results-table.ts';
 import { RESULTS_TABLE } from '#contracts/resources.ts';
 import { RecordFailureInputSchema, type RecordFailureOutput } from '#contracts/task-schemas.ts';
-import { dynamoDocumentClient } from '#functions/shared/clients.ts';
+import { dynamoDocumentClient } from '#functions/shared/clients/dynamodb.ts';
 import { addDocumentMetrics } from '#functions/shared/document-metrics.ts';
 import { requireEnv } from '#functions/shared/env.ts';
 import { recordingIdempotency } from '#functions/shared/idempotency.ts';

@@ -5,7 +5,7 @@
 import { bundledPrompts } from '#adapters/prompts/bundled.ts';
 import { readJson } from '#adapters/s3-json.ts';
 import { ScoreInputSchema, type ScoreOutput } from '#contracts/task-schemas.ts';
-import { s3Client } from '#functions/shared/clients.ts';
+import { s3Client } from '#functions/shared/clients/s3.ts';
 import { createObservability, instrument } from '#functions/shared/powertools.ts';
 import { scoreDocument } from './score.ts';
 

@@ -12,7 +12,7 @@ import {
   runningKey,
 } from '#contracts/experiments-items.ts';
 import { SelectVariantInputSchema, type SelectVariantOutput } from '#contracts/task-schemas.ts';
-import { dynamoDocumentClient } from '#functions/shared/clients.ts';
+import { dynamoDocumentClient } from '#functions/shared/clients/dynamodb.ts';
 import { intEnv, requireEnv, stringEnv } from '#functions/shared/env.ts';
 import { createObservability, instrument } from '#functions/shared/powertools.ts';
 import { cached, type SelectionContext, selectVariant } from './select-variant.ts';

@@ -5,7 +5,7 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { sfnClient } from '#functions/shared/clients.ts';
+import { sfnClient } from '#functions/shared/clients/sfn.ts';
 import { requireEnv } from '#functions/shared/env.ts';
 import { createObservability, instrument } from '#functions/shared/powertools.ts';
 import { parseMessage, startExtraction } from './starter.ts';

@@ -92,7 +92,12 @@ describe('tracing', () => {
     expect(process.env.AWS_EXECUTION_ENV).toBeUndefined();
 
     // Act
-    const clients = await import('#functions/shared/clients.ts');
+    const clients = {
+      ...(await import('#functions/shared/clients/s3.ts')),
+      ...(await import('#functions/shared/clients/sfn.ts')),
+      ...(await import('#functions/shared/clients/dynamodb.ts')),
+      ...(await import('#functions/shared/clients/bedrock.ts')),
+    };
     const { tracingActive } = await import('#functions/shared/tracing.ts');
 
     // Assess
@@ -105,7 +110,12 @@ describe('tracing', () => {
     Object.assign(process.env, HANDLER_ENV, LAMBDA_ENV);
 
     // Act
-    const clients = await import('#functions/shared/clients.ts');
+    const clients = {
+      ...(await import('#functions/shared/clients/s3.ts')),
+      ...(await import('#functions/shared/clients/sfn.ts')),
+      ...(await import('#functions/shared/clients/dynamodb.ts')),
+      ...(await import('#functions/shared/clients/bedrock.ts')),
+    };
     const { tracingActive } = await import('#functions/shared/tracing.ts');
 
     // Assess
