@@ -9,7 +9,7 @@ import { putResultRow } from '#adapters/results-table.ts';
 import { RESULTS_TABLE } from '#contracts/resources.ts';
 import { RecordFailureInputSchema, type RecordFailureOutput } from '#contracts/task-schemas.ts';
 import { dynamoDocumentClient } from '#functions/shared/clients/dynamodb.ts';
-import { addDocumentMetrics } from '#functions/shared/document-metrics.ts';
+import { emitDocumentMetrics } from '#functions/shared/document-metrics.ts';
 import { requireEnv } from '#functions/shared/env.ts';
 import { recordingIdempotency } from '#functions/shared/idempotency.ts';
 import { createObservability, instrument } from '#functions/shared/powertools.ts';
@@ -30,7 +30,7 @@ const recordFailure = async (event: unknown): Promise<RecordFailureOutput> => {
     completedAt: new Date(),
   });
   await putResultRow(dynamoDocumentClient(), config.table, records.row);
-  addDocumentMetrics(metrics, records.metrics);
+  emitDocumentMetrics(metrics, records.metrics);
   logger.warn('Failure recorded', { reason: failure.reason, error: failure.error });
   return failure;
 };
@@ -38,5 +38,4 @@ const recordFailure = async (event: unknown): Promise<RecordFailureOutput> => {
 export const handler = instrument(
   observability,
   makeIdempotent(recordFailure, recordingIdempotency('record-failure')),
-  { flushMetrics: true },
 );

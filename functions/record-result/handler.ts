@@ -11,7 +11,7 @@ import { toS3Uri } from '#contracts/s3-uri.ts';
 import { RecordResultInputSchema } from '#contracts/task-schemas.ts';
 import { dynamoDocumentClient } from '#functions/shared/clients/dynamodb.ts';
 import { s3Client } from '#functions/shared/clients/s3.ts';
-import { addDocumentMetrics } from '#functions/shared/document-metrics.ts';
+import { emitDocumentMetrics } from '#functions/shared/document-metrics.ts';
 import { requireEnv } from '#functions/shared/env.ts';
 import { recordingIdempotency } from '#functions/shared/idempotency.ts';
 import { createObservability, instrument } from '#functions/shared/powertools.ts';
@@ -59,7 +59,7 @@ const recordResult = async (event: unknown): Promise<RecordResultOutput> => {
     completedAt,
   });
   await putResultRow(dynamoDocumentClient(), config.table, records.row);
-  addDocumentMetrics(metrics, records.metrics);
+  emitDocumentMetrics(metrics, records.metrics);
   logger.info('Result recorded', {
     completeness: state.score.completeness,
     latencyMs: records.row.latencyMs,
@@ -70,5 +70,4 @@ const recordResult = async (event: unknown): Promise<RecordResultOutput> => {
 export const handler = instrument(
   observability,
   makeIdempotent(recordResult, recordingIdempotency('record-result')),
-  { flushMetrics: true },
 );

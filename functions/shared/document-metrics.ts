@@ -10,11 +10,12 @@ import { addDimensionSet } from './powertools.ts';
 export type { DocumentOutcome };
 
 /**
- * Stores the document's metrics; the handler's `instrument` wrapper flushes
- * them as one EMF record when the invocation ends.
+ * Adds and publishes the record in one synchronous step. It is not left to a
+ * flush at the end of the invocation: the local runtime runs many
+ * invocations in one process on one Metrics instance, and a flush after an
+ * `await` would merge or drop their records.
  */
-
-export const addDocumentMetrics = (metrics: Metrics, doc: DocumentOutcome): void => {
+export const emitDocumentMetrics = (metrics: Metrics, doc: DocumentOutcome): void => {
   if (doc.promptVersion) addDimensionSet(metrics, { PromptVersion: doc.promptVersion });
   if (doc.experimentId && doc.arm) {
     addDimensionSet(metrics, { Experiment: doc.experimentId, Variant: doc.arm });
@@ -47,10 +48,5 @@ export const addDocumentMetrics = (metrics: Metrics, doc: DocumentOutcome): void
   metrics.addMetadata('arm', doc.arm ?? '');
   metrics.addMetadata('outcome', doc.outcome);
   metrics.addMetadata('reason', doc.reason ?? '');
-};
-
-/** Stores and publishes the record at once, for callers outside a handler (tests, benches). */
-export const emitDocumentMetrics = (metrics: Metrics, doc: DocumentOutcome): void => {
-  addDocumentMetrics(metrics, doc);
   metrics.publishStoredMetrics();
 };

@@ -1,8 +1,9 @@
 /**
  * Logger, metrics and tracer, set up once per function, and the one wrapper
  * (`instrument`) that applies them to every handler: the Lambda context on
- * every log line (request id, cold start), a trace segment around the
- * invocation, and stored metrics flushed when it ends, thrown or not. Every
+ * every log line (request id, cold start) and a trace segment around the
+ * invocation. Metrics are published by the code that records them (see
+ * document-metrics.ts for why not by a flush at the end). Every
  * log line carries the documentId and promptVersion once known; never
  * document text, file names or patient fields. Metric dimensions come only
  * from `METRIC_DIMENSIONS`.
@@ -10,7 +11,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { tracingMiddleware } from './tracing.ts';
@@ -44,31 +44,21 @@ export const createObservability = (functionName: string): Observability => {
 /** A Lambda handler as the runtime (and the local runtime) calls it. */
 export type Handler<TEvent, TResult> = (event: TEvent, context: Context) => Promise<TResult>;
 
-export interface InstrumentOptions {
-  /**
-   * Flush `metrics` when the invocation ends. Only for functions that emit
-   * metrics: flushing an empty store logs a warning on every invocation.
-   */
-  readonly flushMetrics?: boolean;
-}
-
 /**
  * Wraps a handler with the tracer (outermost, so its segment spans the
- * others), the logger's Lambda context and, where asked, the metrics flush.
+ * logger's) and the logger's Lambda context.
  * Middy's early-timeout is off: a task that runs out of time ends as a Lambda
  * timeout, which is what the state machine's Retry and Catch are written for.
  */
 export const instrument = <TEvent, TResult>(
-  { logger, metrics }: Observability,
+  { logger }: Observability,
   handler: Handler<TEvent, TResult>,
-  options: InstrumentOptions = {},
 ): Handler<TEvent, TResult> => {
   const wrapped = middy<TEvent, TResult, Error, Context>(handler, { timeoutEarlyInMillis: 0 });
   const tracing = tracingMiddleware();
   if (tracing) wrapped.use(tracing);
   // resetKeys: one document's ids never leak onto the next invocation's lines.
   wrapped.use(injectLambdaContext(logger, { resetKeys: true }));
-  if (options.flushMetrics) wrapped.use(logMetrics(metrics));
   return (event, context) => wrapped(event, context);
 };
 

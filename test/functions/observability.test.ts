@@ -1,6 +1,6 @@
 /**
  * The instrument() wrapper and tracing: every log line carries the Lambda
- * request id, metrics flush once per invocation, no missing-context warnings
+ * request id, one EMF record per document, no missing-context warnings
  * print, and the X-Ray SDK is loaded (and
  * wraps every client) only in a Lambda environment with tracing enabled.
  */
@@ -42,7 +42,7 @@ describe('instrumented handler', () => {
     ddb.on(GetItemCommand).resolves({});
   });
 
-  it("puts each invocation's request id on every log line and flushes one EMF record", async () => {
+  it("puts each invocation's request id on every log line and writes one EMF record", async () => {
     // Prepare
     setHandlerEnv({ POWERTOOLS_LOG_LEVEL: 'INFO' });
     const { handler } = await import('#functions/record-failure/handler.ts');
