@@ -4,7 +4,7 @@
  * Only parses arguments; the work is in adapters/prompts/manifest.ts.
  */
 import { Command } from 'commander';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createDraft, PromptAdminError, releaseVersion } from '#adapters/prompts/manifest.ts';
 import { familyDir, PromptFolderError } from '#adapters/prompts/registry.ts';
 

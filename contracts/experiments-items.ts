@@ -3,7 +3,7 @@
  * the `production` alias and the running-experiment pointer (one per prompt
  * family, holding a snapshot of the allocation so selection needs one read).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const PROMPT_FAMILY = 'medical-record';
 export const PRODUCTION_ALIAS = 'production';

@@ -2,7 +2,7 @@
  * The message the extract state machine's SendToDLQ state writes for every
  * FAILED execution: ids, the S3 location and reason codes, never content.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The extraction DLQ message the state machine's SendToDLQ state writes. */
 export const ExtractionDlqMessageSchema = z.object({

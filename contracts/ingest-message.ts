@@ -3,7 +3,7 @@
  * read as extract-execution inputs. The starter starts executions from it and
  * the DLQ listing names the documents in it, so both read it from here.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isIncomingDocumentKey } from '#contracts/resources.ts';
 import type { ExecutionInput } from '#contracts/task-schemas.ts';
 import { documentIdFor } from '#core/extraction/document-id.ts';

@@ -3,7 +3,7 @@
  * at every handler boundary. Every field is an id, an S3 location, a number or
  * a version string: document text and patient data never travel in state.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
 const s3Uri = z.string().regex(/^s3:\/\/[^/]+\/.+$/);

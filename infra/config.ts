@@ -4,7 +4,7 @@
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { FUNCTION_NAMES, type FunctionName } from '#contracts/functions.ts';
 import { STARTER_TIMEOUT_SECONDS } from '#contracts/resources.ts';
 

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import PDFDocument from 'pdfkit';
-import { z } from 'zod';
+import * as z from 'zod';
 import { configFor, parseStage } from './config.ts';
 import { stackName } from './medextract-app.ts';
 

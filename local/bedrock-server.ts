@@ -12,7 +12,7 @@
  * `GET /_local/faults`, `POST /_local/faults` (JSON body replaces the settings).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   AwsProtocolError,
   closeServer,

@@ -9,7 +9,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** One log event as CloudWatch Logs delivers it to a subscription. */
 export interface LogEvent {

@@ -21,7 +21,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { buildApp } from 'fauxqs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { physicalName, QUEUES, type QueueDefinition } from '#contracts/resources.ts';
 
 /** Account id fauxqs uses in every ARN and queue URL. */

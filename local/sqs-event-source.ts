@@ -19,7 +19,7 @@ import type {
   SQSRecord,
   SQSRecordAttributes,
 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const REGION = 'us-east-1';
 const ACCOUNT = '000000000000';

@@ -6,7 +6,7 @@
  * interface stays about documents.
  */
 import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { NO_PROMPT_VERSION } from '#adapters/results-table.ts';
 import { readJson } from '#adapters/s3-json.ts';
 import type { ServiceContext } from './context.ts';

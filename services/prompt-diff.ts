@@ -3,7 +3,7 @@
  * what it declares, the paths added, removed and changed, and the metadata
  * differences (model, inference settings, field specs). Pure.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PromptVersion } from '#core/prompts/types.ts';
 
 /** What a schema says about one field path (`patient.name`, `labs[].flag`). */

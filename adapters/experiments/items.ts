@@ -3,7 +3,7 @@
  * as items in the experiments table: keys, sort keys and the schemas items are
  * parsed with on read.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { AliasItemSchema } from '#contracts/experiments-items.ts';
 import { ANALYSIS_DECISIONS } from '#core/experiments/analysis/schemas.ts';
 import { SuccessCriteriaSchema } from '#core/experiments/criteria.ts';

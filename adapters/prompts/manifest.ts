@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { compareSemver, isSemver, SEMVER_PATTERN, versionFolder } from '#core/prompts/semver.ts';
 import { MetadataSchema } from '#core/prompts/types.ts';
 import { loadPromptVersion, PromptFolderError } from './prompt-folder.ts';

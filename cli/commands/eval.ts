@@ -17,7 +17,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { z } from 'zod';
+import * as z from 'zod';
 import { familyDir, loadPromptRegistry } from '#adapters/prompts/registry.ts';
 import type { EvalRun } from '#core/evaluation/report.ts';
 import { compareJson, evalJson } from '#core/evaluation/report-json.ts';

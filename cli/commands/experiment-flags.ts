@@ -3,7 +3,7 @@
  * definition: numbers in range, guardrail rules, allocation, ids from names.
  * Usage errors (exit 2) name the flag at fault.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { PROMPT_FAMILY } from '#contracts/experiments-items.ts';
 import { GUARDRAIL_METRICS, type Guardrail, PRIMARY_METRICS } from '#core/experiments/criteria.ts';
 import { ALLOCATION_PRESET_NAMES, type ExperimentInput } from '#core/experiments/lifecycle.ts';

@@ -5,7 +5,7 @@
  * transitions, 1 when the analysis refuses a promotion.
  */
 import type { Command } from 'commander';
-import { z } from 'zod';
+import * as z from 'zod';
 import { PRIMARY_METRICS } from '#core/experiments/criteria.ts';
 import { ALLOCATION_PRESET_NAMES, EXPERIMENT_STATUSES } from '#core/experiments/lifecycle.ts';
 import {

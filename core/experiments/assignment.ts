@@ -6,7 +6,7 @@
  * (hash, re-hash the decimal string, 10,000 buckets), written from its spec.
  */
 
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Number of buckets in [0,1): assignment resolution is 1e-4. */
 const BUCKETS = 10_000;

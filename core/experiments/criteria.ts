@@ -4,7 +4,7 @@
  * Fixing them up front is what keeps the analysis honest: they are validated
  * here and stored with the experiment, not chosen after seeing the data.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Metric catalogue: how each metric is tested and which direction is good. */
 export const METRICS = {

@@ -4,7 +4,7 @@
  * returns the next state plus the audit entry to append; persisting both
  * (atomically, conditioned on the old status) is the caller's job.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ANALYSIS_DECISIONS, type AnalysisDecision } from '#core/experiments/analysis/schemas.ts';
 import { type SuccessCriteria, SuccessCriteriaSchema } from './criteria.ts';
 

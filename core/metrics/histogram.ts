@@ -10,7 +10,7 @@
  * 1 ms .. 1 h range needs ln(3.6e6)/ln(1.04) ≈ 386 buckets, far below the
  * DynamoDB item limit, and real traffic fills only a few dozen of them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Growth factor between bucket boundaries. */
 export const HISTOGRAM_BASE = 1.04;

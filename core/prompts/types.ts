@@ -3,7 +3,7 @@
  * The zod schemas here are the contract for `metadata.json`; a folder that does
  * not match gets an error naming the file and the problem.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** How one field is compared with ground truth during evaluation. */
 export type Comparator =

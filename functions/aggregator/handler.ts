@@ -5,14 +5,15 @@
  * logged, never a crash.
  */
 import { METRICS_TABLE } from '#contracts/resources.ts';
-import { dynamoDocumentClient } from '#functions/shared/clients.ts';
+import { dynamoDocumentClient } from '#functions/shared/clients/dynamodb.ts';
 import { requireEnv } from '#functions/shared/env.ts';
-import { createObservability } from '#functions/shared/powertools.ts';
+import { createObservability, instrument } from '#functions/shared/powertools.ts';
 import { decodeSubscription, parseLogEvents } from './emf.ts';
 import { writeRecords } from './rollup-writer.ts';
 
 const config = { table: requireEnv(METRICS_TABLE.envVar) };
-const { logger } = createObservability('aggregator');
+const observability = createObservability('aggregator');
+const { logger } = observability;
 
 export interface AggregatorResult {
   readonly counted: number;
@@ -21,7 +22,7 @@ export interface AggregatorResult {
   readonly malformed: number;
 }
 
-export const handler = async (event: unknown): Promise<AggregatorResult> => {
+const aggregate = async (event: unknown): Promise<AggregatorResult> => {
   const data = decodeSubscription(event);
   const batch = parseLogEvents(data);
   if (batch.malformed > 0) {
@@ -39,3 +40,5 @@ export const handler = async (event: unknown): Promise<AggregatorResult> => {
   logger.info('Roll-ups updated', { ...result });
   return result;
 };
+
+export const handler = instrument(observability, aggregate);

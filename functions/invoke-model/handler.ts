@@ -5,21 +5,24 @@
  * token counts and latency, never the fields themselves.
  */
 import { ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { bundledPrompts } from '#adapters/prompts/bundled.ts';
 import { renderPrompt } from '#adapters/prompts/registry.ts';
+import { writeJson } from '#adapters/s3-json.ts';
 import { ModelOutputInvalidError } from '#contracts/errors.ts';
 import { BUCKET_PREFIXES } from '#contracts/resources.ts';
 import { parseS3Uri, toS3Uri } from '#contracts/s3-uri.ts';
 import { InvokeModelInputSchema, type InvokeModelOutput } from '#contracts/task-schemas.ts';
 import { validateExtraction } from '#core/extraction/validation.ts';
-import { bedrockClient, s3Client } from '#functions/shared/clients.ts';
+import { bedrockClient } from '#functions/shared/clients/bedrock.ts';
+import { s3Client } from '#functions/shared/clients/s3.ts';
 import { requireEnv } from '#functions/shared/env.ts';
-import { createObservability } from '#functions/shared/powertools.ts';
+import { createObservability, instrument } from '#functions/shared/powertools.ts';
 import { buildConverseRequest, readAnswer, toModelError } from './converse.ts';
 
 const config = { bucket: requireEnv('DOCUMENTS_BUCKET') };
-const { logger } = createObservability('invoke-model');
+const observability = createObservability('invoke-model');
+const { logger } = observability;
 
 const readText = async (uri: string): Promise<string> => {
   const { bucket, key } = parseS3Uri(uri);
@@ -27,7 +30,7 @@ const readText = async (uri: string): Promise<string> => {
   return (await object.Body?.transformToString('utf-8')) ?? '';
 };
 
-export const handler = async (event: unknown): Promise<InvokeModelOutput> => {
+const invokeModel = async (event: unknown): Promise<InvokeModelOutput> => {
   const input = InvokeModelInputSchema.parse(event);
   logger.appendKeys({ documentId: input.documentId, promptVersion: input.promptVersion });
   const version = bundledPrompts().get(input.promptVersion);
@@ -49,17 +52,13 @@ export const handler = async (event: unknown): Promise<InvokeModelOutput> => {
     throw new ModelOutputInvalidError(`Output failed the ${input.promptVersion} schema`);
   }
 
-  const outputKey = `${BUCKET_PREFIXES.work}${input.documentId}/extraction-${input.promptVersion}.json`;
-  await s3Client().send(
-    new PutObjectCommand({
-      Bucket: config.bucket,
-      Key: outputKey,
-      Body: JSON.stringify(validated.value),
-      ContentType: 'application/json',
-    }),
-  );
+  const location = {
+    bucket: config.bucket,
+    key: `${BUCKET_PREFIXES.work}${input.documentId}/extraction-${input.promptVersion}.json`,
+  };
+  await writeJson(s3Client(), location, validated.value);
   const output: InvokeModelOutput = {
-    outputUri: toS3Uri({ bucket: config.bucket, key: outputKey }),
+    outputUri: toS3Uri(location),
     modelId: prompt.modelId,
     servedBy: answer.servedBy ?? prompt.modelId,
     inputTokens: answer.inputTokens,
@@ -75,3 +74,5 @@ export const handler = async (event: unknown): Promise<InvokeModelOutput> => {
   });
   return output;
 };
+
+export const handler = instrument(observability, invokeModel);

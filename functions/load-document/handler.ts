@@ -11,9 +11,9 @@ import {
   LoadDocumentInputSchema,
   type LoadDocumentOutput,
 } from '#contracts/task-schemas.ts';
-import { s3Client } from '#functions/shared/clients.ts';
+import { s3Client } from '#functions/shared/clients/s3.ts';
 import { intEnv, requireEnv } from '#functions/shared/env.ts';
-import { createObservability } from '#functions/shared/powertools.ts';
+import { createObservability, instrument } from '#functions/shared/powertools.ts';
 import { DEFAULT_LIMITS, type DocumentLimits, inspectPdf } from './pdf-inspection.ts';
 
 const config = {
@@ -24,7 +24,8 @@ const config = {
     maxPages: intEnv('MAX_PAGES', DEFAULT_LIMITS.maxPages),
   } satisfies DocumentLimits,
 };
-const { logger } = createObservability('load-document');
+const observability = createObservability('load-document');
+const { logger } = observability;
 
 /**
  * S3 answers that mean the version we were told about no longer exists.
@@ -66,7 +67,7 @@ const fetchObject = async (input: LoadDocumentInput): Promise<Uint8Array> => {
   }
 };
 
-export const handler = async (event: unknown): Promise<LoadDocumentOutput> => {
+const loadDocument = async (event: unknown): Promise<LoadDocumentOutput> => {
   const input = LoadDocumentInputSchema.parse(event);
   logger.appendKeys({ documentId: input.documentId });
   const bytes = await fetchObject(input);
@@ -93,3 +94,5 @@ export const handler = async (event: unknown): Promise<LoadDocumentOutput> => {
   });
   return output;
 };
+
+export const handler = instrument(observability, loadDocument);

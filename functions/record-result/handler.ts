@@ -3,22 +3,25 @@
  * SUCCEEDED row, and the document's EMF metrics, once per execution.
  */
 import { makeIdempotent } from '@aws-lambda-powertools/idempotency';
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { putResultRow, type ResultRow } from '#adapters/results-table.ts';
+import { documentRecords } from '#adapters/result-record.ts';
+import { putResultRow } from '#adapters/results-table.ts';
+import { readJson, writeJson } from '#adapters/s3-json.ts';
 import { BUCKET_PREFIXES, RESULTS_TABLE } from '#contracts/resources.ts';
-import { parseS3Uri, toS3Uri } from '#contracts/s3-uri.ts';
+import { toS3Uri } from '#contracts/s3-uri.ts';
 import { RecordResultInputSchema } from '#contracts/task-schemas.ts';
-import { dynamoDocumentClient, s3Client } from '#functions/shared/clients.ts';
-import { elapsedSince, emitDocumentMetrics } from '#functions/shared/document-metrics.ts';
+import { dynamoDocumentClient } from '#functions/shared/clients/dynamodb.ts';
+import { s3Client } from '#functions/shared/clients/s3.ts';
+import { emitDocumentMetrics } from '#functions/shared/document-metrics.ts';
 import { requireEnv } from '#functions/shared/env.ts';
 import { recordingIdempotency } from '#functions/shared/idempotency.ts';
-import { createObservability } from '#functions/shared/powertools.ts';
+import { createObservability, instrument } from '#functions/shared/powertools.ts';
 
 const config = {
   table: requireEnv(RESULTS_TABLE.envVar),
   bucket: requireEnv('DOCUMENTS_BUCKET'),
 };
-const { logger, metrics } = createObservability('record-result');
+const observability = createObservability('record-result');
+const { logger, metrics } = observability;
 
 export interface RecordResultOutput {
   readonly resultUri: string;
@@ -28,15 +31,15 @@ export interface RecordResultOutput {
 const recordResult = async (event: unknown): Promise<RecordResultOutput> => {
   const { execution, state } = RecordResultInputSchema.parse(event);
   logger.appendKeys({ documentId: state.documentId, promptVersion: state.variant.promptVersion });
-  const { bucket, key } = parseS3Uri(state.model.outputUri);
-  const output = await s3Client().send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  const fields: unknown = JSON.parse((await output.Body?.transformToString('utf-8')) ?? 'null');
+  const fields = await readJson(s3Client(), state.model.outputUri);
 
   const completedAt = new Date();
-  const latencyMs = elapsedSince(execution.startTime, completedAt);
-  const resultKey = `${BUCKET_PREFIXES.results}${state.documentId}.json`;
-  const resultUri = toS3Uri({ bucket: config.bucket, key: resultKey });
-  const document = {
+  const location = {
+    bucket: config.bucket,
+    key: `${BUCKET_PREFIXES.results}${state.documentId}.json`,
+  };
+  const resultUri = toS3Uri(location);
+  await writeJson(s3Client(), location, {
     documentId: state.documentId,
     status: 'SUCCEEDED',
     source: { bucket: state.bucket, key: state.key, versionId: state.versionId, etag: state.etag },
@@ -47,64 +50,24 @@ const recordResult = async (event: unknown): Promise<RecordResultOutput> => {
     pages: state.document.pageCount,
     fields,
     completedAt: completedAt.toISOString(),
-  };
-  await s3Client().send(
-    new PutObjectCommand({
-      Bucket: config.bucket,
-      Key: resultKey,
-      Body: JSON.stringify(document, null, 2),
-      ContentType: 'application/json',
-    }),
-  );
-
-  const row: ResultRow = {
-    documentId: state.documentId,
-    status: 'SUCCEEDED',
-    reason: null,
-    bucket: state.bucket,
-    key: state.key,
-    versionId: state.versionId,
-    etag: state.etag,
-    promptVersion: state.variant.promptVersion,
-    experimentId: state.variant.experimentId,
-    arm: state.variant.arm,
-    resolvedBy: state.variant.resolvedBy,
-    modelId: state.model.modelId,
-    servedBy: state.model.servedBy,
-    completeness: state.score.completeness,
-    allRequiredPresent: state.score.allRequiredPresent,
-    inputTokens: state.model.inputTokens,
-    outputTokens: state.model.outputTokens,
-    usageEstimated: state.model.usageEstimated,
-    costMicroUsd: state.score.costMicroUsd,
-    modelLatencyMs: state.model.modelLatencyMs,
-    latencyMs,
-    pageCount: state.document.pageCount,
-    receivedAt: state.receivedAt,
-    startedAt: execution.startTime,
-    completedAt: completedAt.toISOString(),
-    executionId: execution.id,
-    resultUri,
-  };
-  await putResultRow(dynamoDocumentClient(), config.table, row);
-
-  emitDocumentMetrics(metrics, {
-    documentId: state.documentId,
-    outcome: 'Succeeded',
-    reason: null,
-    promptVersion: state.variant.promptVersion,
-    experimentId: state.variant.experimentId,
-    arm: state.variant.arm,
-    latencyMs,
-    modelLatencyMs: state.model.modelLatencyMs,
-    inputTokens: state.model.inputTokens,
-    outputTokens: state.model.outputTokens,
-    costMicroUsd: state.score.costMicroUsd,
-    completeness: state.score.completeness,
-    allRequiredPresent: state.score.allRequiredPresent,
   });
-  logger.info('Result recorded', { completeness: state.score.completeness, latencyMs });
+
+  const records = documentRecords({
+    execution,
+    state,
+    ending: { status: 'SUCCEEDED', resultUri },
+    completedAt,
+  });
+  await putResultRow(dynamoDocumentClient(), config.table, records.row);
+  emitDocumentMetrics(metrics, records.metrics);
+  logger.info('Result recorded', {
+    completeness: state.score.completeness,
+    latencyMs: records.row.latencyMs,
+  });
   return { resultUri, status: 'SUCCEEDED' };
 };
 
-export const handler = makeIdempotent(recordResult, recordingIdempotency('record-result'));
+export const handler = instrument(
+  observability,
+  makeIdempotent(recordResult, recordingIdempotency('record-result')),
+);

@@ -2,22 +2,20 @@
  * Score task: field completeness and the all-required-present flag from the
  * validated output, and cost in integer micro-dollars from token usage.
  */
-import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { bundledPrompts } from '#adapters/prompts/bundled.ts';
-import { parseS3Uri } from '#contracts/s3-uri.ts';
+import { readJson } from '#adapters/s3-json.ts';
 import { ScoreInputSchema, type ScoreOutput } from '#contracts/task-schemas.ts';
-import { s3Client } from '#functions/shared/clients.ts';
-import { createObservability } from '#functions/shared/powertools.ts';
+import { s3Client } from '#functions/shared/clients/s3.ts';
+import { createObservability, instrument } from '#functions/shared/powertools.ts';
 import { scoreDocument } from './score.ts';
 
-const { logger } = createObservability('score');
+const observability = createObservability('score');
+const { logger } = observability;
 
-export const handler = async (event: unknown): Promise<ScoreOutput> => {
+export const handler = instrument(observability, async (event: unknown): Promise<ScoreOutput> => {
   const input = ScoreInputSchema.parse(event);
   logger.appendKeys({ documentId: input.documentId, promptVersion: input.promptVersion });
-  const { bucket, key } = parseS3Uri(input.outputUri);
-  const object = await s3Client().send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  const fields: unknown = JSON.parse((await object.Body?.transformToString('utf-8')) ?? 'null');
+  const fields = await readJson(s3Client(), input.outputUri);
   const score = scoreDocument({
     ...input,
     fields,
@@ -25,4 +23,4 @@ export const handler = async (event: unknown): Promise<ScoreOutput> => {
   });
   logger.info('Document scored', { ...score });
   return score;
-};
+});

@@ -12,9 +12,9 @@ import {
   runningKey,
 } from '#contracts/experiments-items.ts';
 import { SelectVariantInputSchema, type SelectVariantOutput } from '#contracts/task-schemas.ts';
-import { dynamoDocumentClient } from '#functions/shared/clients.ts';
+import { dynamoDocumentClient } from '#functions/shared/clients/dynamodb.ts';
 import { intEnv, requireEnv, stringEnv } from '#functions/shared/env.ts';
-import { createObservability } from '#functions/shared/powertools.ts';
+import { createObservability, instrument } from '#functions/shared/powertools.ts';
 import { cached, type SelectionContext, selectVariant } from './select-variant.ts';
 
 const config = {
@@ -22,7 +22,8 @@ const config = {
   cacheTtlMs: intEnv('PROMPT_CACHE_TTL_SECONDS', 30) * 1000,
   defaultVersion: stringEnv('DEFAULT_PROMPT_VERSION', '2.0.0'),
 };
-const { logger } = createObservability('select-variant');
+const observability = createObservability('select-variant');
+const { logger } = observability;
 
 const readPointers = async (): Promise<SelectionContext> => {
   const alias = aliasKey(PROMPT_FAMILY);
@@ -48,9 +49,12 @@ const readPointers = async (): Promise<SelectionContext> => {
 
 const pointers = cached(readPointers, config.cacheTtlMs);
 
-export const handler = async (event: unknown): Promise<SelectVariantOutput> => {
-  const { documentId } = SelectVariantInputSchema.parse(event);
-  const selection = selectVariant(documentId, await pointers());
-  logger.info('Prompt version selected', { documentId, ...selection });
-  return selection;
-};
+export const handler = instrument(
+  observability,
+  async (event: unknown): Promise<SelectVariantOutput> => {
+    const { documentId } = SelectVariantInputSchema.parse(event);
+    const selection = selectVariant(documentId, await pointers());
+    logger.info('Prompt version selected', { documentId, ...selection });
+    return selection;
+  },
+);

@@ -4,24 +4,17 @@
  * integer cost travel as properties for the aggregator, never as dimensions.
  */
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { DocumentOutcome } from '#adapters/result-record.ts';
 import { addDimensionSet } from './powertools.ts';
 
-export interface DocumentOutcome {
-  readonly documentId: string;
-  readonly outcome: 'Succeeded' | 'Failed';
-  readonly reason: string | null;
-  readonly promptVersion: string | null;
-  readonly experimentId: string | null;
-  readonly arm: string | null;
-  readonly latencyMs: number;
-  readonly modelLatencyMs: number | null;
-  readonly inputTokens: number | null;
-  readonly outputTokens: number | null;
-  readonly costMicroUsd: number | null;
-  readonly completeness: number | null;
-  readonly allRequiredPresent: boolean | null;
-}
+export type { DocumentOutcome };
 
+/**
+ * Adds and publishes the record in one synchronous step. It is not left to a
+ * flush at the end of the invocation: the local runtime runs many
+ * invocations in one process on one Metrics instance, and a flush after an
+ * `await` would merge or drop their records.
+ */
 export const emitDocumentMetrics = (metrics: Metrics, doc: DocumentOutcome): void => {
   if (doc.promptVersion) addDimensionSet(metrics, { PromptVersion: doc.promptVersion });
   if (doc.experimentId && doc.arm) {
@@ -57,7 +50,3 @@ export const emitDocumentMetrics = (metrics: Metrics, doc: DocumentOutcome): voi
   metrics.addMetadata('reason', doc.reason ?? '');
   metrics.publishStoredMetrics();
 };
-
-/** Milliseconds from the execution's start to now, never negative. */
-export const elapsedSince = (isoStart: string, now: Date = new Date()): number =>
-  Math.max(0, now.getTime() - new Date(isoStart).getTime());

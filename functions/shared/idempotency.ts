@@ -5,7 +5,7 @@
  */
 import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { dynamoClient } from './clients.ts';
+import { dynamoClient } from './clients/dynamodb.ts';
 import { requireEnv } from './env.ts';
 
 const SEVEN_DAYS = 7 * 24 * 3600;

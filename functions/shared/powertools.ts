@@ -1,10 +1,19 @@
 /**
- * Logger and metrics, set up once per function. Every log line carries the
- * documentId and promptVersion once known; never document text, file names or
- * patient fields. Metric dimensions come only from `METRIC_DIMENSIONS`.
+ * Logger, metrics and tracer, set up once per function, and the one wrapper
+ * (`instrument`) that applies them to every handler: the Lambda context on
+ * every log line (request id, cold start) and a trace segment around the
+ * invocation. Metrics are published by the code that records them (see
+ * document-metrics.ts for why not by a flush at the end). Every
+ * log line carries the documentId and promptVersion once known; never
+ * document text, file names or patient fields. Metric dimensions come only
+ * from `METRIC_DIMENSIONS`.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { tracingMiddleware } from './tracing.ts';
 
 /** The only EMF dimension names MedExtract emits (no free text, no PHI). */
 export const METRIC_DIMENSIONS = [
@@ -27,8 +36,30 @@ export const createObservability = (functionName: string): Observability => {
     serviceName: 'medextract',
     persistentKeys: { function: functionName },
   });
-  const metrics = new Metrics({ serviceName: 'medextract' });
+  // Metrics' own warnings go through the logger, so they carry the request id too.
+  const metrics = new Metrics({ serviceName: 'medextract', logger });
   return { logger, metrics };
+};
+
+/** A Lambda handler as the runtime (and the local runtime) calls it. */
+export type Handler<TEvent, TResult> = (event: TEvent, context: Context) => Promise<TResult>;
+
+/**
+ * Wraps a handler with the tracer (outermost, so its segment spans the
+ * logger's) and the logger's Lambda context.
+ * Middy's early-timeout is off: a task that runs out of time ends as a Lambda
+ * timeout, which is what the state machine's Retry and Catch are written for.
+ */
+export const instrument = <TEvent, TResult>(
+  { logger }: Observability,
+  handler: Handler<TEvent, TResult>,
+): Handler<TEvent, TResult> => {
+  const wrapped = middy<TEvent, TResult, Error, Context>(handler, { timeoutEarlyInMillis: 0 });
+  const tracing = tracingMiddleware();
+  if (tracing) wrapped.use(tracing);
+  // resetKeys: one document's ids never leak onto the next invocation's lines.
+  wrapped.use(injectLambdaContext(logger, { resetKeys: true }));
+  return (event, context) => wrapped(event, context);
 };
 
 /** Adds one dimension set after checking every name is on the allow-list. */

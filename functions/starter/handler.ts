@@ -5,13 +5,14 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { sfnClient } from '#functions/shared/clients.ts';
+import { sfnClient } from '#functions/shared/clients/sfn.ts';
 import { requireEnv } from '#functions/shared/env.ts';
-import { createObservability } from '#functions/shared/powertools.ts';
+import { createObservability, instrument } from '#functions/shared/powertools.ts';
 import { parseMessage, startExtraction } from './starter.ts';
 
 const config = { stateMachineArn: requireEnv('STATE_MACHINE_ARN') };
-const { logger } = createObservability('starter');
+const observability = createObservability('starter');
+const { logger } = observability;
 const processor = new BatchProcessor(EventType.SQS);
 
 const recordHandler = async (record: SQSRecord): Promise<void> => {
@@ -29,5 +30,8 @@ const recordHandler = async (record: SQSRecord): Promise<void> => {
   }
 };
 
-export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-  processPartialResponse(event, recordHandler, processor, { context });
+export const handler = instrument(
+  observability,
+  async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+    processPartialResponse(event, recordHandler, processor, { context }),
+);

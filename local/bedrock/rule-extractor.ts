@@ -6,7 +6,7 @@
  * same output.
  */
 
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   CANONICAL_SECTIONS,
   type CanonicalSection,

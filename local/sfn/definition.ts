@@ -4,7 +4,7 @@
  */
 import '../polyfills.ts';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** An in-process stand-in for the resource of one Task state. */
 export type TaskHandler = (input: unknown) => Promise<unknown>;

@@ -4,7 +4,7 @@
  * execution timeout, decides each final status and hands records to the store.
  */
 import { ExecutionError, type RunOptions, type StateMachine } from 'aws-local-stepfunctions';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   type LocalStateMachineConfig,
   type PreparedMachine,

@@ -2,7 +2,7 @@
  * Execution records and AWS-shaped history events of the local Step Functions
  * runtime: their schemas and the terminal event each final status writes.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const EXECUTION_STATUSES = [
   'RUNNING',

@@ -20,6 +20,7 @@ import { bucketIndex } from '#core/metrics/histogram.ts';
 import { type DocumentOutcome, emitDocumentMetrics } from '#functions/shared/document-metrics.ts';
 import { type DynamoDbLocal, ensureTables, startDynamoDbLocal } from '#local/dynamodb.ts';
 import { captureStdout, setHandlerEnv } from '#test/helpers/handler-env.ts';
+import { testContext } from '#test/helpers/lambda-context.ts';
 import { subscriptionEvent, type TestLogEvent } from '#test/helpers/logs-subscription.ts';
 
 const STAGE = 'aggtest';
@@ -105,7 +106,7 @@ describe('aggregator', () => {
       }),
     ];
     // Act
-    const result = await handler(subscriptionEvent(events));
+    const result = await handler(subscriptionEvent(events), testContext('aggregator'));
     // Assess
     expect(result).toEqual({ counted: 3, duplicates: 0, ignored: 0, malformed: 0 });
     const r = await readRollup(promptVersionKey(version, hourOf(Date.now())));
@@ -128,8 +129,8 @@ describe('aggregator', () => {
   it('counts a log event delivered twice exactly once', async () => {
     const version = `9.1.${++seq}`;
     const event = await emfFor({ promptVersion: version });
-    const first = await handler(subscriptionEvent([event]));
-    const again = await handler(subscriptionEvent([event]));
+    const first = await handler(subscriptionEvent([event]), testContext('aggregator'));
+    const again = await handler(subscriptionEvent([event]), testContext('aggregator'));
     expect(first.counted).toBe(1);
     expect(again).toEqual({ counted: 0, duplicates: 1, ignored: 0, malformed: 0 });
     expect((await readRollup(promptVersionKey(version, hourOf(Date.now())))).documents).toBe(1);
@@ -141,10 +142,10 @@ describe('aggregator', () => {
     const events: TestLogEvent[] = [];
     for (let i = 0; i < 30; i += 1)
       events.push(await emfFor({ promptVersion: version, latencyMs: 100 + i }));
-    await handler(subscriptionEvent(events.slice(10, 15)));
+    await handler(subscriptionEvent(events.slice(10, 15)), testContext('aggregator'));
     const batch = [...events, events[0] as TestLogEvent];
     // Act
-    const result = await handler(subscriptionEvent(batch));
+    const result = await handler(subscriptionEvent(batch), testContext('aggregator'));
     // Assess
     expect(result).toEqual({ counted: 25, duplicates: 6, ignored: 0, malformed: 0 });
     const rollup = await readRollup(promptVersionKey(version, hourOf(Date.now())));
@@ -160,6 +161,7 @@ describe('aggregator', () => {
         await emfFor({ experimentId, arm: 'treatment' }),
         await emfFor({ experimentId, arm: 'treatment' }),
       ]),
+      testContext('aggregator'),
     );
     const hour = hourOf(Date.now());
     expect((await readRollup(experimentArmKey(experimentId, 'control', hour))).documents).toBe(1);
@@ -184,12 +186,13 @@ describe('aggregator', () => {
         },
         good,
       ]),
+      testContext('aggregator'),
     );
     expect(result).toEqual({ counted: 1, duplicates: 0, ignored: 2, malformed: 1 });
   });
 
   it('rejects a payload that is not a subscription event', async () => {
-    await expect(handler({ Records: [] })).rejects.toThrow();
+    await expect(handler({ Records: [] }, testContext('aggregator'))).rejects.toThrow();
   });
 });
 
@@ -242,7 +245,9 @@ describe('aggregator under concurrency', () => {
       batches.push(batch);
     }
     // Act
-    const results = await Promise.all(batches.map((batch) => handler(subscriptionEvent(batch))));
+    const results = await Promise.all(
+      batches.map((batch) => handler(subscriptionEvent(batch), testContext('aggregator'))),
+    );
     // Assess
     expect(results.reduce((n, r) => n + r.counted, 0)).toBe(40);
     expect((await readRollup(promptVersionKey(version, hourOf(Date.now())))).documents).toBe(40);
@@ -252,7 +257,7 @@ describe('aggregator under concurrency', () => {
 describe('aggregator fixture', () => {
   it('counts the one EMF record of events/logs/emf-subscription.json and ignores the START line', async () => {
     const { loadEvent } = await import('#events/index.ts');
-    const result = await handler(loadEvent('logs/emf-subscription'));
+    const result = await handler(loadEvent('logs/emf-subscription'), testContext('aggregator'));
     expect(result).toEqual({ counted: 1, duplicates: 0, ignored: 1, malformed: 0 });
   });
 });

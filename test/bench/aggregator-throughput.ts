@@ -12,6 +12,7 @@ import { METRICS_TABLE, physicalName } from '#contracts/resources.ts';
 import { emitDocumentMetrics } from '#functions/shared/document-metrics.ts';
 import { ensureTables, startDynamoDbLocal } from '#local/dynamodb.ts';
 import { captureStdout } from '#test/helpers/handler-env.ts';
+import { testContext } from '#test/helpers/lambda-context.ts';
 import { subscriptionEvent, type TestLogEvent } from '#test/helpers/logs-subscription.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -77,10 +78,10 @@ const baselineSeconds = (performance.now() - baselineStart) / 1000;
 
 const start = performance.now();
 for (let i = 0; i < events.length; i += 100) {
-  await handler(subscriptionEvent(events.slice(i, i + 100)));
+  await handler(subscriptionEvent(events.slice(i, i + 100)), testContext('aggregator'));
 }
 const seconds = (performance.now() - start) / 1000;
-const again = await handler(subscriptionEvent(events.slice(0, 100)));
+const again = await handler(subscriptionEvent(events.slice(0, 100)), testContext('aggregator'));
 
 const rate = events.length / seconds;
 const baselineRate = events.length / baselineSeconds;

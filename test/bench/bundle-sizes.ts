@@ -1,39 +1,62 @@
 /**
  * Bundles every function the way the CDK app does (esbuild, ESM, minified,
- * AWS SDK external) into a temporary folder and prints each bundle's bytes:
- * `npm run bench:bundles [-- --json]`.
+ * AWS SDK external) in memory and reports each bundle's bytes and the bytes
+ * each npm package contributes: `npm run bench:bundles [-- --json]`. The
+ * bundling test imports `measureBundles` to hold the sizes to a budget.
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { FUNCTION_NAMES } from '#contracts/functions.ts';
+import { FUNCTION_NAMES, type FunctionName } from '#contracts/functions.ts';
 import { functionEntry } from '#infra/repo-paths.ts';
 
-const outdir = mkdtempSync(join(tmpdir(), 'medextract-bundles-'));
-const sizes: Record<string, number> = {};
-try {
-  for (const name of FUNCTION_NAMES) {
-    const outfile = join(outdir, name, 'index.mjs');
-    await build({
-      entryPoints: [functionEntry(name)],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      target: 'node24',
-      format: 'esm',
-      mainFields: ['module', 'main'],
-      minify: true,
-      external: ['@aws-sdk/*'],
-      logLevel: 'error',
-    });
-    sizes[name] = statSync(outfile).size;
-  }
-} finally {
-  rmSync(outdir, { recursive: true, force: true });
+export interface BundleSize {
+  readonly bytes: number;
+  /** Output bytes per npm package (`zod`, `@aws-lambda-powertools/logger`, ...). */
+  readonly packages: Readonly<Record<string, number>>;
 }
-if (process.argv.includes('--json')) {
-  console.log(JSON.stringify(sizes));
-} else {
-  for (const [name, bytes] of Object.entries(sizes)) console.log(`${name.padEnd(16)} ${bytes}`);
+
+const packageOf = (input: string): string | null =>
+  /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? null;
+
+export const measureBundle = async (name: FunctionName): Promise<BundleSize> => {
+  const result = await build({
+    entryPoints: [functionEntry(name)],
+    outfile: `${name}/index.mjs`,
+    write: false,
+    metafile: true,
+    bundle: true,
+    platform: 'node',
+    target: 'node24',
+    format: 'esm',
+    mainFields: ['module', 'main'],
+    minify: true,
+    external: ['@aws-sdk/*'],
+    logLevel: 'error',
+  });
+  const output = Object.values(result.metafile.outputs).find((out) => out.entryPoint);
+  if (!output) throw new Error(`No bundle output for ${name}`);
+  const packages: Record<string, number> = {};
+  for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+    const pkg = packageOf(input);
+    if (pkg) packages[pkg] = (packages[pkg] ?? 0) + bytesInOutput;
+  }
+  return { bytes: output.bytes, packages };
+};
+
+export const measureBundles = async (): Promise<Record<FunctionName, BundleSize>> => {
+  const entries = [];
+  for (const name of FUNCTION_NAMES) entries.push([name, await measureBundle(name)] as const);
+  return Object.fromEntries(entries) as Record<FunctionName, BundleSize>;
+};
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const sizes = await measureBundles();
+  if (process.argv.includes('--json')) {
+    console.log(
+      JSON.stringify(Object.fromEntries(Object.entries(sizes).map(([n, s]) => [n, s.bytes]))),
+    );
+  } else {
+    for (const [name, { bytes }] of Object.entries(sizes))
+      console.log(`${name.padEnd(16)} ${bytes}`);
+  }
 }

@@ -26,6 +26,7 @@ import { BUCKET_PREFIXES } from '#contracts/resources.ts';
 import { toS3Uri } from '#contracts/s3-uri.ts';
 import { loadEvent } from '#events/index.ts';
 import { captureStdout, setHandlerEnv } from '#test/helpers/handler-env.ts';
+import { testContext } from '#test/helpers/lambda-context.ts';
 import { SAMPLE_V2 } from '#test/helpers/sample-extraction.ts';
 
 const bedrock = mockClient(BedrockRuntimeClient);
@@ -75,7 +76,7 @@ describe('invoke-model handler', () => {
     const event = loadEvent('tasks/invoke-model') as { documentId: string };
     const version = bundledPrompts().get('2.0.0');
     // Act
-    const output = await handler(event);
+    const output = await handler(event, testContext('invoke-model'));
     // Assess
     const request = bedrock.commandCalls(ConverseCommand)[0]?.args[0].input;
     expect(request?.modelId).toBe(version.metadata.modelId);
@@ -113,14 +114,16 @@ describe('invoke-model handler', () => {
         patient: { ...SAMPLE_V2.patient, dateOfBirth: 'March 14, 1971', sex: 'female' },
       }),
     );
-    await handler(loadEvent('tasks/invoke-model'));
+    await handler(loadEvent('tasks/invoke-model'), testContext('invoke-model'));
     const stored = JSON.parse(String(s3.commandCalls(PutObjectCommand)[0]?.args[0].input.Body));
     expect(stored.patient).toMatchObject({ dateOfBirth: '1971-03-14', sex: 'F' });
   });
 
   it('rejects truncated output (max_tokens) as ModelOutputTruncated', async () => {
     bedrock.on(ConverseCommand).resolves(answer(SAMPLE_V2, 'max_tokens'));
-    await expect(handler(loadEvent('tasks/invoke-model'))).rejects.toMatchObject({
+    await expect(
+      handler(loadEvent('tasks/invoke-model'), testContext('invoke-model')),
+    ).rejects.toMatchObject({
       name: 'ModelOutputTruncated',
     });
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
@@ -134,7 +137,9 @@ describe('invoke-model handler', () => {
       },
       stopReason: 'end_turn',
     });
-    await expect(handler(loadEvent('tasks/invoke-model'))).rejects.toMatchObject({
+    await expect(
+      handler(loadEvent('tasks/invoke-model'), testContext('invoke-model')),
+    ).rejects.toMatchObject({
       name: 'ModelOutputInvalid',
     });
   });
@@ -148,7 +153,7 @@ describe('invoke-model handler', () => {
       }),
     );
     const { result, lines } = await captureStdout(() =>
-      handler(loadEvent('tasks/invoke-model')).then(
+      handler(loadEvent('tasks/invoke-model'), testContext('invoke-model')).then(
         () => 'resolved',
         (error: Error) => error.name,
       ),
@@ -171,12 +176,16 @@ describe('invoke-model handler', () => {
     [new AccessDeniedException({ message: 'no', $metadata: {} }), 'ModelRequestRejected'],
   ])('maps %s to %s', async (error, name) => {
     bedrock.on(ConverseCommand).rejects(error);
-    await expect(handler(loadEvent('tasks/invoke-model'))).rejects.toMatchObject({ name });
+    await expect(
+      handler(loadEvent('tasks/invoke-model'), testContext('invoke-model')),
+    ).rejects.toMatchObject({ name });
   });
 
   it('fails with PromptVersionUnknown for a version that is not bundled', async () => {
     const event = { ...(loadEvent('tasks/invoke-model') as object), promptVersion: '9.9.9' };
-    await expect(handler(event)).rejects.toMatchObject({ name: 'PromptVersionUnknown' });
+    await expect(handler(event, testContext('invoke-model'))).rejects.toMatchObject({
+      name: 'PromptVersionUnknown',
+    });
     expect(bedrock.commandCalls(ConverseCommand)).toHaveLength(0);
   });
 });

@@ -3,9 +3,7 @@
  * error), decompression is bounded, and the handler fetches the exact version
  * and passes on only a reference and counts.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import {
   GetObjectCommand,
   NoSuchKey,
@@ -24,6 +22,7 @@ import {
   inspectPdf,
 } from '#functions/load-document/pdf-inspection.ts';
 import { setHandlerEnv } from '#test/helpers/handler-env.ts';
+import { testContext } from '#test/helpers/lambda-context.ts';
 import {
   decompressionBombPdf,
   emptyFile,
@@ -35,6 +34,7 @@ import {
   SYNTHETIC_PATIENT,
   truncatedPdf,
 } from '#test/helpers/pdf-fixtures.ts';
+import { reportAbsentCorpus, sharedCorpus } from '#test/helpers/shared-corpus.ts';
 
 const reasonOf = async (bytes: Uint8Array, limits = DEFAULT_LIMITS): Promise<string> => {
   try {
@@ -95,23 +95,22 @@ describe('inspectPdf', () => {
   });
 });
 
-const realPdfDir = fileURLToPath(new URL('../../../shared/corpora/real-pdfs', import.meta.url));
-const realPdfs = existsSync(realPdfDir)
-  ? readdirSync(realPdfDir).filter((f) => f.endsWith('.pdf'))
-  : [];
+const realPdfs = sharedCorpus('real-pdfs', '.pdf');
 
 describe('inspectPdf over real-world PDFs', () => {
-  it.skipIf(realPdfs.length > 0)('skipped: ../shared/corpora/real-pdfs is absent', () => {
-    console.warn(`No real PDFs at ${realPdfDir}; the corpus test was skipped.`);
-  });
+  reportAbsentCorpus(realPdfs);
 
-  it.runIf(realPdfs.length > 0).each(realPdfs)('%s yields text or a reason code', async (file) => {
-    const bytes = readFileSync(`${realPdfDir}/${file}`);
-    const reason = await reasonOf(bytes);
-    expect(['OK', 'ENCRYPTED', 'INVALID_PDF', 'NO_TEXT_LAYER', 'TOO_MANY_PAGES']).toContain(reason);
-    if (file.includes('password')) expect(reason).toBe('ENCRYPTED');
-    if (file.includes('GeoTopo')) expect(reason).toBe('TOO_MANY_PAGES');
-  });
+  it.runIf(realPdfs.absent === null).each(realPdfs.files)(
+    '%s yields text or a reason code',
+    async (file) => {
+      const reason = await reasonOf(realPdfs.read(file));
+      expect(['OK', 'ENCRYPTED', 'INVALID_PDF', 'NO_TEXT_LAYER', 'TOO_MANY_PAGES']).toContain(
+        reason,
+      );
+      if (file.includes('password')) expect(reason).toBe('ENCRYPTED');
+      if (file.includes('GeoTopo')) expect(reason).toBe('TOO_MANY_PAGES');
+    },
+  );
 });
 
 describe('load-document handler', () => {
@@ -136,7 +135,7 @@ describe('load-document handler', () => {
       key: string;
     };
     // Act
-    const output = await handler(event);
+    const output = await handler(event, testContext('load-document'));
     // Assess
     expect(s3.commandCalls(GetObjectCommand)[0]?.args[0].input).toEqual({
       Bucket: 'medextract-local-documents',
@@ -161,7 +160,7 @@ describe('load-document handler', () => {
     s3.on(GetObjectCommand).resolves({ Body: body(pdf), ContentLength: pdf.length });
     s3.on(PutObjectCommand).resolves({});
     const event = { ...(loadEvent('tasks/load-document') as object), versionId: null };
-    await handler(event);
+    await handler(event, testContext('load-document'));
     expect(s3.commandCalls(GetObjectCommand)[0]?.args[0].input).toMatchObject({
       IfMatch: '"9b2cf535f27731c974343645a3985328"',
     });
@@ -169,7 +168,9 @@ describe('load-document handler', () => {
 
   it('reports OBJECT_GONE when the version was deleted or overwritten', async () => {
     s3.on(GetObjectCommand).rejects(new NoSuchKey({ message: 'gone', $metadata: {} }));
-    await expect(handler(loadEvent('tasks/load-document'))).rejects.toMatchObject({
+    await expect(
+      handler(loadEvent('tasks/load-document'), testContext('load-document')),
+    ).rejects.toMatchObject({
       name: 'BadDocument',
       reason: 'OBJECT_GONE',
     });
@@ -180,7 +181,9 @@ describe('load-document handler', () => {
         $metadata: { httpStatusCode: 412 },
       }),
     );
-    await expect(handler(loadEvent('tasks/load-document'))).rejects.toMatchObject({
+    await expect(
+      handler(loadEvent('tasks/load-document'), testContext('load-document')),
+    ).rejects.toMatchObject({
       reason: 'OBJECT_GONE',
     });
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
@@ -191,7 +194,9 @@ describe('load-document handler', () => {
       Body: body(new Uint8Array(10)),
       ContentLength: 500 * 1024 * 1024,
     });
-    await expect(handler(loadEvent('tasks/load-document'))).rejects.toMatchObject({
+    await expect(
+      handler(loadEvent('tasks/load-document'), testContext('load-document')),
+    ).rejects.toMatchObject({
       reason: 'TOO_LARGE',
     });
   });

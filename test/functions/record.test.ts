@@ -19,6 +19,7 @@ import { loadEvent } from '#events/index.ts';
 import { classifyFailure } from '#functions/record-failure/failure-reason.ts';
 import { METRIC_DIMENSIONS } from '#functions/shared/powertools.ts';
 import { captureStdout, setHandlerEnv } from '#test/helpers/handler-env.ts';
+import { testContext } from '#test/helpers/lambda-context.ts';
 
 const s3 = mockClient(S3Client);
 const doc = mockClient(DynamoDBDocumentClient);
@@ -65,7 +66,9 @@ describe('record-result handler', () => {
       state: { documentId: string; key: string };
     };
     // Act
-    const { result, lines } = await captureStdout(() => recordResult(event));
+    const { result, lines } = await captureStdout(() =>
+      recordResult(event, testContext('record-result')),
+    );
     // Assess
     const id = event.state.documentId;
     expect(result).toEqual({
@@ -112,7 +115,9 @@ describe('record-result handler', () => {
   });
 
   it('keeps patient data out of every metric dimension and log line', async () => {
-    const { lines } = await captureStdout(() => recordResult(loadEvent('tasks/record-result')));
+    const { lines } = await captureStdout(() =>
+      recordResult(loadEvent('tasks/record-result'), testContext('record-result')),
+    );
     expect(lines.join('\n')).not.toContain('Quillon');
     for (const emf of emfLines(lines)) {
       for (const dims of emf._aws.CloudWatchMetrics.flatMap((m) => m.Dimensions)) {
@@ -127,7 +132,9 @@ describe('record-failure handler', () => {
     // Prepare
     const event = loadEvent('tasks/record-failure') as { state: { documentId: string } };
     // Act
-    const { result, lines } = await captureStdout(() => recordFailure(event));
+    const { result, lines } = await captureStdout(() =>
+      recordFailure(event, testContext('record-failure')),
+    );
     // Assess
     expect(result).toEqual({ reason: 'NOT_PDF', error: 'BadDocument', cause: 'NOT_PDF' });
     const put = doc.commandCalls(PutCommand)[0]?.args[0].input;

@@ -7,6 +7,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadEvent } from '#events/index.ts';
 import { setHandlerEnv } from '#test/helpers/handler-env.ts';
+import { testContext } from '#test/helpers/lambda-context.ts';
 import { SAMPLE_V2 } from '#test/helpers/sample-extraction.ts';
 
 const s3 = mockClient(S3Client);
@@ -27,7 +28,7 @@ describe('score handler', () => {
     // Prepare: 2,450 input x $1/M + 610 output x $5/M = 2,450 + 3,050 micro-dollars.
     stored(SAMPLE_V2);
     // Act
-    const score = await handler(loadEvent('tasks/score'));
+    const score = await handler(loadEvent('tasks/score'), testContext('score'));
     // Assess
     expect(score).toEqual({
       completeness: 1,
@@ -43,7 +44,7 @@ describe('score handler', () => {
 
   it('weights missing required fields: no name (2) and no diagnoses (2) of 13 -> 9/13', async () => {
     stored({ ...SAMPLE_V2, patient: { ...SAMPLE_V2.patient, name: null }, diagnoses: [] });
-    const score = await handler(loadEvent('tasks/score'));
+    const score = await handler(loadEvent('tasks/score'), testContext('score'));
     expect(score.completeness).toBe(0.6923);
     expect(score.allRequiredPresent).toBe(false);
     expect(score.requiredPresent).toBe(6);
@@ -52,6 +53,8 @@ describe('score handler', () => {
   it('fails loudly for a model id missing from the price table', async () => {
     stored(SAMPLE_V2);
     const event = { ...(loadEvent('tasks/score') as object), modelId: 'vendor.unknown-model-v1' };
-    await expect(handler(event)).rejects.toMatchObject({ name: 'UnknownModel' });
+    await expect(handler(event, testContext('score'))).rejects.toMatchObject({
+      name: 'UnknownModel',
+    });
   });
 });

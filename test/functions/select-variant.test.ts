@@ -8,6 +8,7 @@ import { assignArm } from '#core/experiments/assignment.ts';
 import { documentIdFor } from '#core/extraction/document-id.ts';
 import { cached, selectVariant } from '#functions/select-variant/select-variant.ts';
 import { setHandlerEnv } from '#test/helpers/handler-env.ts';
+import { testContext } from '#test/helpers/lambda-context.ts';
 
 const running: RunningItem = {
   experimentId: 'exp-7',
@@ -123,7 +124,7 @@ describe('select-variant handler', () => {
       },
     });
     // Act
-    const output = await handler({ documentId: docs[3] });
+    const output = await handler({ documentId: docs[3] }, testContext('select-variant'));
     // Assess
     expect(ddb.commandCalls(BatchGetCommand)[0]?.args[0].input).toEqual({
       RequestItems: {
@@ -145,11 +146,15 @@ describe('select-variant handler', () => {
       Responses: {},
       UnprocessedKeys: { 'medextract-test-experiments': { Keys: [{ pk: 'x', sk: 'y' }] } },
     });
-    await expect(handler({ documentId: docs[0] })).rejects.toThrow(/unprocessed/);
+    await expect(handler({ documentId: docs[0] }, testContext('select-variant'))).rejects.toThrow(
+      /unprocessed/,
+    );
   });
 
   it('rejects input that is not a document id', async () => {
-    await expect(handler({ documentId: 'incoming/some file.pdf' })).rejects.toThrow();
+    await expect(
+      handler({ documentId: 'incoming/some file.pdf' }, testContext('select-variant')),
+    ).rejects.toThrow();
     expect(ddb.commandCalls(BatchGetCommand)).toHaveLength(0);
   });
 });

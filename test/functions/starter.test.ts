@@ -5,8 +5,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { documentIdFor } from '#core/extraction/document-id.ts';
 import { loadEvent, loadSqsEvent } from '#events/index.ts';
-import { lambdaContext } from '#local/lambda-invoke.ts';
 import { setHandlerEnv } from '#test/helpers/handler-env.ts';
+import { testContext } from '#test/helpers/lambda-context.ts';
 
 let handler: typeof import('#functions/starter/handler.ts')['handler'];
 const sfn = mockClient(SFNClient);
@@ -39,7 +39,7 @@ describe('starter handler', () => {
     // Prepare
     sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:exec', startDate: new Date() });
     // Act
-    const response = await handler(loadSqsEvent('sqs/s3-object-created'), lambdaContext('starter'));
+    const response = await handler(loadSqsEvent('sqs/s3-object-created'), testContext('starter'));
     // Assess
     expect(response.batchItemFailures).toEqual([]);
     const calls = sfn.commandCalls(StartExecutionCommand);
@@ -64,7 +64,7 @@ describe('starter handler', () => {
   });
 
   it('acknowledges the S3 test event without starting anything', async () => {
-    const response = await handler(loadSqsEvent('sqs/s3-test-event'), lambdaContext('starter'));
+    const response = await handler(loadSqsEvent('sqs/s3-test-event'), testContext('starter'));
     expect(response.batchItemFailures).toEqual([]);
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
   });
@@ -73,7 +73,7 @@ describe('starter handler', () => {
     sfn
       .on(StartExecutionCommand)
       .rejects(new ExecutionAlreadyExists({ message: 'exists', $metadata: {} }));
-    const response = await handler(loadSqsEvent('sqs/s3-object-created'), lambdaContext('starter'));
+    const response = await handler(loadSqsEvent('sqs/s3-object-created'), testContext('starter'));
     expect(response.batchItemFailures).toEqual([]);
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(1);
   });
@@ -99,7 +99,7 @@ describe('starter handler', () => {
       ],
     };
     // Act
-    const response = await handler(event, lambdaContext('starter'));
+    const response = await handler(event, testContext('starter'));
     // Assess
     expect(response.batchItemFailures).toEqual([
       { itemIdentifier: 'poison' },
@@ -118,7 +118,7 @@ describe('starter handler', () => {
         record(notificationFor('incoming/SCAN.PDF'), 'm4'),
       ],
     };
-    const response = await handler(event, lambdaContext('starter'));
+    const response = await handler(event, testContext('starter'));
     expect(response.batchItemFailures).toEqual([]);
     const keys = sfn
       .commandCalls(StartExecutionCommand)
@@ -137,7 +137,7 @@ describe('starter handler', () => {
         ),
       ],
     };
-    await handler(event, lambdaContext('starter'));
+    await handler(event, testContext('starter'));
     const keys = sfn
       .commandCalls(StartExecutionCommand)
       .map((c) => JSON.parse(c.args[0].input.input ?? '{}').key);

@@ -14,6 +14,7 @@ import { configFor } from '#infra/config.ts';
 import { PipelineFunction } from '#infra/constructs/pipeline-function.ts';
 import { createApp } from '#infra/medextract-app.ts';
 import { fromRepoRoot } from '#infra/repo-paths.ts';
+import { type BundleSize, measureBundles } from '#test/bench/bundle-sizes.ts';
 
 // Inside the repository, so the bundle resolves the external @aws-sdk/* from node_modules.
 mkdirSync(fromRepoRoot('cdk.out'), { recursive: true });
@@ -108,5 +109,42 @@ describe('function bundle', () => {
     // Assess
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout.trim()).toBe('function');
+  });
+});
+
+/** Minified bytes per function before Powertools Tracer was added; no bundle may grow past them. */
+const BUDGET_BYTES = {
+  starter: 511_797,
+  'load-document': 2_122_132,
+  'select-variant': 506_079,
+  'invoke-model': 651_646,
+  score: 643_294,
+  'record-result': 551_174,
+  'record-failure': 551_416,
+  aggregator: 507_956,
+} as const;
+
+describe('function bundle sizes', () => {
+  let sizes: Record<keyof typeof BUDGET_BYTES, BundleSize>;
+  beforeAll(async () => {
+    sizes = await measureBundles();
+  }, 120_000);
+
+  it.each(Object.entries(BUDGET_BYTES))('%s stays within %i bytes', (name, budget) => {
+    expect(sizes[name as keyof typeof BUDGET_BYTES].bytes).toBeLessThanOrEqual(budget);
+  });
+
+  it('bundles only the zod schemas in use', () => {
+    // `import { z } from 'zod'` anywhere in a bundle pulls in all of zod
+    // (about 450 KB); `import * as z` lets esbuild keep what is used.
+    for (const [name, size] of Object.entries(sizes)) {
+      expect(size.packages.zod ?? 0, name).toBeLessThan(150_000);
+    }
+  });
+
+  it('carries the X-Ray SDK in every bundle, loaded only when tracing', () => {
+    for (const [name, size] of Object.entries(sizes)) {
+      expect(size.packages['aws-xray-sdk-core'] ?? 0, name).toBeGreaterThan(0);
+    }
   });
 });

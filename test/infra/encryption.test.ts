@@ -4,7 +4,7 @@
  * Step Functions keys, so these assertions check the CMKs directly.
  */
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   logicalId,
   resourceById,

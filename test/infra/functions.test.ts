@@ -5,7 +5,7 @@
  */
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { FUNCTION_NAMES, type FunctionName } from '#contracts/functions.ts';
 import { configFor } from '#infra/config.ts';
 import type { PipelineFunction } from '#infra/constructs/pipeline-function.ts';

@@ -5,7 +5,7 @@
  */
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { INGEST_QUEUE, STARTER_TIMEOUT_SECONDS } from '#contracts/resources.ts';
 import { configFor } from '#infra/config.ts';
 import { addPipeline, createApp } from '#infra/medextract-app.ts';

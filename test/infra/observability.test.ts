@@ -4,7 +4,7 @@
  * thresholds, and the dashboard shows per prompt version business metrics.
  */
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { configFor } from '#infra/config.ts';
 import { logicalId, resourceById, resourcesOfType, synthStage } from './synth.ts';
 

@@ -7,7 +7,7 @@ import { type App, CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { configFor, type Stage } from '#infra/config.ts';
 import { addPipeline, createApp } from '#infra/medextract-app.ts';
 import type { PipelineStack } from '#infra/stacks/pipeline-stack.ts';

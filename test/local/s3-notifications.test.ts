@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { decodeS3Key } from '#core/extraction/s3-key.ts';
 import {
   configureS3Notifications,

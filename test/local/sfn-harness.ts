@@ -10,7 +10,7 @@ import {
   type HistoryEvent,
   SFNClient,
 } from '@aws-sdk/client-sfn';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { LocalStateMachineConfig, TaskHandler } from '#local/sfn/definition.ts';
 import { type StepFunctionsServer, startStepFunctionsServer } from '#local/sfn-server.ts';
 

@@ -2,7 +2,7 @@
  * The experiment analysis's contract: the input schema (two arms' roll-up
  * aggregates, weights and success criteria), its error, and the readout types.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { type MetricName, SuccessCriteriaSchema } from '#core/experiments/criteria.ts';
 import type { SrmResult } from '#core/experiments/stats/srm.ts';
 import type { Interval } from '#core/experiments/stats/types.ts';

@@ -6,7 +6,7 @@
 import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { loadPromptVersion } from '#adapters/prompts/prompt-folder.ts';
 import {
   familyDir,

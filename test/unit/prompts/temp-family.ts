@@ -6,7 +6,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { familyDir } from '#adapters/prompts/registry.ts';
 
 const created: string[] = [];

@@ -1,0 +1,107 @@
+/**
+ * The one mapping from a finished document's execution state to what is
+ * stored about it: the results-table row and the per-document metrics record,
+ * built the same way for RecordResult (SUCCEEDED) and RecordFailure (FAILED).
+ */
+import type { RecordFailureInput } from '#contracts/task-schemas.ts';
+import { NO_PROMPT_VERSION, type ResultRow } from './results-table.ts';
+
+/** The per-document metrics record (EMF), as RecordResult / RecordFailure emit it. */
+export interface DocumentOutcome {
+  readonly documentId: string;
+  readonly outcome: 'Succeeded' | 'Failed';
+  readonly reason: string | null;
+  readonly promptVersion: string | null;
+  readonly experimentId: string | null;
+  readonly arm: string | null;
+  readonly latencyMs: number;
+  readonly modelLatencyMs: number | null;
+  readonly inputTokens: number | null;
+  readonly outputTokens: number | null;
+  readonly costMicroUsd: number | null;
+  readonly completeness: number | null;
+  readonly allRequiredPresent: boolean | null;
+}
+
+/** Execution state at the end: a success has every step's output, a failure those it reached. */
+export type FinishedState = Omit<RecordFailureInput['state'], 'error'>;
+
+export type Ending =
+  | { readonly status: 'SUCCEEDED'; readonly resultUri: string }
+  | { readonly status: 'FAILED'; readonly reason: string };
+
+export interface FinishedDocument {
+  readonly execution: RecordFailureInput['execution'];
+  readonly state: FinishedState;
+  readonly ending: Ending;
+  readonly completedAt: Date;
+}
+
+export interface DocumentRecords {
+  readonly row: ResultRow;
+  readonly metrics: DocumentOutcome;
+}
+
+/** Milliseconds from the execution's start to `now`, never negative. */
+export const elapsedSince = (isoStart: string, now: Date): number =>
+  Math.max(0, now.getTime() - new Date(isoStart).getTime());
+
+export const documentRecords = ({
+  execution,
+  state,
+  ending,
+  completedAt,
+}: FinishedDocument): DocumentRecords => {
+  const succeeded = ending.status === 'SUCCEEDED';
+  const { variant, model, score } = state;
+  // Quality scores describe a stored result, so only a success carries them.
+  const quality = succeeded ? score : undefined;
+  const latencyMs = elapsedSince(execution.startTime, completedAt);
+  const reason = succeeded ? null : ending.reason;
+  const row: ResultRow = {
+    documentId: state.documentId,
+    status: ending.status,
+    reason,
+    bucket: state.bucket,
+    key: state.key,
+    versionId: state.versionId,
+    etag: state.etag,
+    promptVersion: variant?.promptVersion ?? NO_PROMPT_VERSION,
+    experimentId: variant?.experimentId ?? null,
+    arm: variant?.arm ?? null,
+    resolvedBy: variant?.resolvedBy ?? null,
+    modelId: model?.modelId ?? null,
+    servedBy: model?.servedBy ?? null,
+    completeness: quality?.completeness ?? null,
+    allRequiredPresent: quality?.allRequiredPresent ?? null,
+    inputTokens: model?.inputTokens ?? null,
+    outputTokens: model?.outputTokens ?? null,
+    usageEstimated: model?.usageEstimated ?? null,
+    costMicroUsd: score?.costMicroUsd ?? null,
+    modelLatencyMs: model?.modelLatencyMs ?? null,
+    latencyMs,
+    pageCount: state.document?.pageCount ?? null,
+    receivedAt: state.receivedAt,
+    startedAt: execution.startTime,
+    completedAt: completedAt.toISOString(),
+    executionId: execution.id,
+    resultUri: succeeded ? ending.resultUri : null,
+  };
+  const metrics: DocumentOutcome = {
+    documentId: state.documentId,
+    outcome: succeeded ? 'Succeeded' : 'Failed',
+    reason,
+    promptVersion: variant?.promptVersion ?? null,
+    experimentId: variant?.experimentId ?? null,
+    arm: variant?.arm ?? null,
+    latencyMs,
+    modelLatencyMs: model?.modelLatencyMs ?? null,
+    inputTokens: model?.inputTokens ?? null,
+    outputTokens: model?.outputTokens ?? null,
+    // Roll-ups price successful documents; a failed one's cost stays on its row.
+    costMicroUsd: quality?.costMicroUsd ?? null,
+    completeness: quality?.completeness ?? null,
+    allRequiredPresent: quality?.allRequiredPresent ?? null,
+  };
+  return { row, metrics };
+};
