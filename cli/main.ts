@@ -29,6 +29,7 @@ registerExperiments(program);
 registerMetrics(program);
 registerDlq(program);
 registerEval(program);
+(await import('./commands/cost.ts')).registerCost(program);
 
 try {
   await program.parseAsync(process.argv);
