@@ -9,8 +9,6 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import type { ClientRequest } from 'node:http';
-import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +32,7 @@ import { CORPUS_DOCUMENT_TYPES, generateDocument } from '#local/corpus/generate.
 import { lambdaContext } from '#local/lambda-invoke.ts';
 import { importHandler, startLocalStack, TASK_FUNCTIONS } from '#local/stack.ts';
 import { subscriptionEvent } from '#test/helpers/logs-subscription.ts';
+import { type Counted, type CountedService, countRequests } from './request-counter.ts';
 
 const argValue = (flag: string): string | undefined => {
   const index = process.argv.indexOf(flag);
@@ -53,17 +52,6 @@ const POLLING_OPERATIONS = new Set([
   'ChangeMessageVisibilityBatch',
   'GetQueueAttributes',
 ]);
-
-interface Counted {
-  readonly service: 'S3' | 'SQS' | 'DynamoDB' | 'StepFunctions' | 'Bedrock' | 'other';
-  readonly operation: string;
-  readonly table?: string;
-  /** Request units one item of the operation costs at most 1 KB (transactions cost two). */
-  readonly units?: number;
-  readonly prefix?: string;
-  readonly bytes: number;
-  readonly method: string;
-}
 
 const push = (into: Record<string, number[]>, key: string, value: number): void => {
   const list = into[key] ?? [];
@@ -87,31 +75,6 @@ const progress = (step: string): void => {
 };
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-/**
- * Every HTTP request the SDK clients send, with its body: the clients' HTTP
- * handler looks up `request` on the `node:http` module when it first connects,
- * so wrapping it before the stack starts sees every call.
- */
-const counter: {
-  counting: boolean;
-  onRequest: (request: ClientRequest, body: string) => void;
-} = { counting: false, onRequest: () => undefined };
-const http: typeof import('node:http') = createRequire(import.meta.url)('node:http');
-const originalRequest = http.request;
-http.request = ((...args: Parameters<typeof originalRequest>) => {
-  const request = originalRequest(...args);
-  const end = request.end.bind(request);
-  request.end = ((chunk?: unknown, ...rest: unknown[]) => {
-    if (counter.counting) {
-      const body = typeof chunk === 'string' || Buffer.isBuffer(chunk) ? String(chunk) : '';
-      counter.onRequest(request, body);
-    }
-    return end(chunk as never, ...(rest as []));
-  }) as typeof request.end;
-  return request;
-}) as typeof http.request;
-syncBuiltinESMExports();
-
 /** Polls until the execution has ended (it may not exist yet while the notification travels). */
 const waitForEnd = async (sfn: SFNClient, executionArn: string): Promise<void> => {
   const deadline = Date.now() + 120_000;
@@ -127,41 +90,6 @@ const waitForEnd = async (sfn: SFNClient, executionArn: string): Promise<void> =
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   throw new Error('an execution did not end within 120 s');
-};
-
-/** The tables a DynamoDB request touches, one entry per item for batches and transactions. */
-const dynamoTables = (operation: string, body: string): Array<{ table: string; units: number }> => {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body || '{}');
-  } catch {
-    return [{ table: 'unparsed', units: 1 }];
-  }
-  if (!parsed || typeof parsed !== 'object') return [{ table: 'unparsed', units: 1 }];
-  if ('TableName' in parsed) return [{ table: String(parsed.TableName), units: 1 }];
-  if ('TransactItems' in parsed && Array.isArray(parsed.TransactItems)) {
-    return parsed.TransactItems.flatMap((item: unknown) =>
-      item && typeof item === 'object'
-        ? Object.values(item).flatMap((action: unknown) =>
-            action && typeof action === 'object' && 'TableName' in action
-              ? [{ table: String(action.TableName), units: 2 }]
-              : [],
-          )
-        : [],
-    );
-  }
-  if ('RequestItems' in parsed && parsed.RequestItems && typeof parsed.RequestItems === 'object') {
-    return Object.entries(parsed.RequestItems).flatMap(([table, request]: [string, unknown]) => {
-      const keys =
-        request && typeof request === 'object' && 'Keys' in request && Array.isArray(request.Keys)
-          ? request.Keys.length
-          : Array.isArray(request)
-            ? request.length
-            : 1;
-      return Array.from({ length: keys }, () => ({ table, units: 1 }));
-    });
-  }
-  return [{ table: `unknown ${operation}`, units: 1 }];
 };
 
 const dir = await mkdtemp(join(tmpdir(), 'medextract-profile-'));
@@ -198,44 +126,16 @@ try {
     promptCacheTtlSeconds: PROMPT_CACHE_TTL_SECONDS,
   });
   progress(`stack ready in ${stack.startupMs} ms`);
-  const ports = new Map<string, Counted['service']>([
+  const ports = new Map<string, CountedService>([
     [new URL(stack.endpoints.s3).port, 'S3'],
     [new URL(stack.endpoints.dynamodb).port, 'DynamoDB'],
     [new URL(stack.endpoints.stepfunctions).port, 'StepFunctions'],
     [new URL(stack.endpoints.bedrock).port, 'Bedrock'],
   ]);
-  const counted: Counted[] = [];
-  counter.onRequest = (request, body) => {
-    const host = String(request.getHeader('host') ?? '');
-    const port = host.split(':')[1] ?? '';
-    const target = String(request.getHeader('x-amz-target') ?? '');
-    const bytes = Number(request.getHeader('content-length') ?? body.length);
-    let service = ports.get(port) ?? 'other';
-    if (service === 'S3' && target.startsWith('AmazonSQS.')) service = 'SQS';
-    const operation = target.includes('.') ? (target.split('.')[1] ?? target) : request.method;
-    if (service === 'DynamoDB') {
-      for (const table of dynamoTables(operation, body)) {
-        counted.push({ service, operation, ...table, bytes, method: request.method });
-      }
-      return;
-    }
-    const path = request.path.split('?')[0] ?? '';
-    const query = request.path.split('?')[1] ?? '';
-    const key = decodeURIComponent(path.split('/').slice(2).join('/'));
-    const prefix = service === 'S3' ? `${key.split('/')[0] ?? ''}/` : undefined;
-    const s3Operation =
-      request.method === 'GET' && query.includes('list-type') ? 'LIST' : request.method;
-    counted.push({
-      service,
-      operation: service === 'S3' ? s3Operation : operation,
-      ...(prefix ? { prefix } : {}),
-      bytes,
-      method: request.method,
-    });
-  };
+  const counter = countRequests(ports);
 
   const started = Date.now();
-  counter.counting = true;
+  counter.start();
   const uploaded: Array<{ key: string; versionId?: string; etag?: string; arn: string }> = [];
   try {
     for (const [index, document] of documents.entries()) {
@@ -271,12 +171,14 @@ try {
     await stack.settle();
     progress('settled again');
   } finally {
-    counter.counting = false;
+    counter.stop();
   }
+  const counted = counter.stop();
   const elapsedMs = Date.now() - started;
 
   // 3. Outcomes and task durations from execution history.
   const durations: Record<string, number[]> = {};
+  const taskFunction = new Map<string, string>(Object.entries(TASK_FUNCTIONS));
   const historyEvents: number[] = [];
   let succeeded = 0;
   for (const item of uploaded) {
@@ -301,9 +203,9 @@ try {
       const time = event.timestamp?.getTime() ?? 0;
       if (event.stateEnteredEventDetails?.name) state = event.stateEnteredEventDetails.name;
       if (event.type === 'TaskScheduled') scheduledAt = time;
-      if (event.type === 'TaskSucceeded' && state in TASK_FUNCTIONS) {
-        const fn = TASK_FUNCTIONS[state as keyof typeof TASK_FUNCTIONS];
-        push(durations, fn, time - scheduledAt);
+      if (event.type === 'TaskSucceeded') {
+        const fn = taskFunction.get(state);
+        if (fn) push(durations, fn, time - scheduledAt);
       }
     }
   }
