@@ -33,6 +33,7 @@ registerMetrics(program);
 registerDocuments(program);
 registerDlq(program);
 registerEval(program);
+(await import('./commands/cost.ts')).registerCost(program);
 
 try {
   await program.parseAsync(process.argv);

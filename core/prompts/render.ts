@@ -49,6 +49,8 @@ export function renderPrompt(v: PromptVersion, documentText: string): RenderedPr
  * four UTF-16 characters, rounded up. Claude tokenizers average about four
  * characters per token on English prose; numbers, codes and non-Latin scripts
  * use more tokens, so never use this for billing (use the reported usage).
+ * A whole forced-tool request also carries the tool schema and the provider's
+ * tool-use system prompt: `estimateToolRequestTokens` in `token-estimate.ts`.
  */
 export function estimateTokens(text: string): number {
   return Math.ceil(text.length / 4);

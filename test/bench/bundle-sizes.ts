@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { FUNCTION_NAMES, type FunctionName } from '#contracts/functions.ts';
 import { functionEntry } from '#infra/repo-paths.ts';
+import { FUNCTION_BUNDLE_OPTIONS } from './bundles.ts';
 
 export interface BundleSize {
   readonly bytes: number;
@@ -24,14 +25,7 @@ export const measureBundle = async (name: FunctionName): Promise<BundleSize> => 
     outfile: `${name}/index.mjs`,
     write: false,
     metafile: true,
-    bundle: true,
-    platform: 'node',
-    target: 'node24',
-    format: 'esm',
-    mainFields: ['module', 'main'],
-    minify: true,
-    external: ['@aws-sdk/*'],
-    logLevel: 'error',
+    ...FUNCTION_BUNDLE_OPTIONS,
   });
   const output = Object.values(result.metafile.outputs).find((out) => out.entryPoint);
   if (!output) throw new Error(`No bundle output for ${name}`);

@@ -1,0 +1,69 @@
+/**
+ * What the cost model assumes where nothing local can measure it: failure
+ * and retry rates, Bedrock latency billed to InvokeModel, AWS platform log
+ * lines, key caching and idle polling. Each figure says where it comes from;
+ * change them here (or pass overrides) and the report follows.
+ */
+
+export interface CostAssumptions {
+  /** Share of documents that fail (bad input) at LoadDocument and take the failure path. */
+  readonly failureShare: number;
+  /** Expected retry attempts per document, by state name (each is one more transition and invocation). */
+  readonly retriesPerDocument: Readonly<Record<string, number>>;
+  /**
+   * InvokeModel waits for Bedrock and Lambda bills the wait: time to first
+   * token plus output tokens at a generation rate. Not measurable locally (the
+   * stand-in answers at once); 0.6 s and 100 tokens/s are typical published
+   * figures for Claude Haiku-class models on Bedrock. Override for your model.
+   */
+  readonly bedrockFirstTokenMs: number;
+  readonly bedrockOutputTokensPerSecond: number;
+  /** Lambda START, END and REPORT lines (REPORT with the X-Ray segment) per invocation. */
+  readonly lambdaPlatformLogBytesPerInvocation: number;
+  /** One Step Functions log record (level ALL, execution data excluded) per history event. */
+  readonly stepFunctionsLogBytesPerEvent: number;
+  /** How long documents and records are kept, for storage costs. */
+  readonly storageHorizonMonths: number;
+  /** Messages per ingest batch (the event source's batch size; from stage settings). */
+  readonly ingestBatchSize?: number;
+  /**
+   * Idle long polls of the ingest event source per month: AWS runs about five
+   * pollers for a queue event source, each long-polling for 20 s, so
+   * 5 x 3 per minute x 60 x 730 hours (AWS Lambda docs, "Using Lambda with Amazon SQS").
+   */
+  readonly sqsIdlePollsPerMonth: number;
+  /**
+   * KMS requests per month that do not scale with documents: S3 uses a bucket
+   * key and SQS, DynamoDB, Step Functions and CloudWatch Logs cache data keys
+   * (about 5 minutes each), so each caller costs about one request per 5 minutes
+   * per resource: 17 resources x 12 per hour x 730 hours.
+   */
+  readonly kmsFixedRequestsPerMonth: number;
+  /** KMS requests per document that escape caching (none with a bucket key and cached data keys). */
+  readonly kmsRequestsPerDocument: number;
+  /** X-Ray traces per document (functions and the state machine trace actively). */
+  readonly tracesPerDocument: number;
+  /** Alarms the observability construct creates (docs/architecture.md lists them). */
+  readonly alarms: number;
+  readonly dashboards: number;
+  /** Customer managed keys (data, ingest, logs, alarms). */
+  readonly kmsKeys: number;
+}
+
+export const DEFAULT_ASSUMPTIONS: CostAssumptions = {
+  failureShare: 0.02,
+  retriesPerDocument: { InvokeModel: 0.05 },
+  bedrockFirstTokenMs: 600,
+  bedrockOutputTokensPerSecond: 100,
+  lambdaPlatformLogBytesPerInvocation: 420,
+  stepFunctionsLogBytesPerEvent: 350,
+  storageHorizonMonths: 12,
+  sqsIdlePollsPerMonth: 5 * 3 * 60 * 730,
+  kmsFixedRequestsPerMonth: 17 * 12 * 730,
+  kmsRequestsPerDocument: 0,
+  tracesPerDocument: 1,
+  // 3 queues with messages, 1 ingest age, 3 execution alarms, 8 functions x 2, 2 Bedrock profiles.
+  alarms: 25,
+  dashboards: 1,
+  kmsKeys: 4,
+};
