@@ -80,7 +80,31 @@ export const IDEMPOTENCY_TABLE: TableDefinition = {
   timeToLiveAttribute: 'expiration',
 };
 
-export const TABLES = [RESULTS_TABLE, EXPERIMENTS_TABLE, METRICS_TABLE, IDEMPOTENCY_TABLE] as const;
+/**
+ * The document ledger: one item per uploaded object version (key
+ * `documentId`) with its status and outcome. `byStatus` finds entries waiting
+ * in a status since before a time (reconciliation); `byKey` lists a bucket's
+ * entries by key prefix; `byReceivedAt` lists them by upload time.
+ */
+export const LEDGER_TABLE: TableDefinition = {
+  logicalId: 'LedgerTable',
+  suffix: 'ledger',
+  envVar: 'LEDGER_TABLE_NAME',
+  partitionKey: S('documentId'),
+  globalSecondaryIndexes: [
+    { indexName: 'byStatus', partitionKey: S('status'), sortKey: S('statusAt') },
+    { indexName: 'byKey', partitionKey: S('bucket'), sortKey: S('key') },
+    { indexName: 'byReceivedAt', partitionKey: S('bucket'), sortKey: S('receivedAt') },
+  ],
+};
+
+export const TABLES = [
+  RESULTS_TABLE,
+  EXPERIMENTS_TABLE,
+  METRICS_TABLE,
+  IDEMPOTENCY_TABLE,
+  LEDGER_TABLE,
+] as const;
 
 export interface QueueDefinition {
   readonly logicalId: string;
@@ -153,6 +177,7 @@ export interface TableNames {
   readonly experiments: string;
   readonly metrics: string;
   readonly idempotency: string;
+  readonly ledger: string;
 }
 
 /** Every table's physical name for a stage (`medextract-<stage>-<suffix>`). */
@@ -161,4 +186,5 @@ export const tableNamesFor = (stage: string): TableNames => ({
   experiments: physicalName(stage, EXPERIMENTS_TABLE.suffix),
   metrics: physicalName(stage, METRICS_TABLE.suffix),
   idempotency: physicalName(stage, IDEMPOTENCY_TABLE.suffix),
+  ledger: physicalName(stage, LEDGER_TABLE.suffix),
 });
