@@ -77,7 +77,7 @@ export class Intake extends Construct {
     );
 
     this.bucket = new s3.Bucket(this, 'DocumentsBucket', {
-      bucketName: globalBucketName(config, 'documents'),
+      bucketName: documentsBucketName(config),
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: props.documentsKey,
       bucketKeyEnabled: true,
@@ -209,7 +209,7 @@ export class Intake extends Construct {
    * the policy without a cycle.
    */
   private notifyOnIncomingObjects(stack: Stack): void {
-    const bucketArn = `arn:${stack.partition}:s3:::${globalBucketName(this.props.config, 'documents')}`;
+    const bucketArn = `arn:${stack.partition}:s3:::${documentsBucketName(this.props.config)}`;
     this.queue.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'AllowDocumentsBucketNotifications',
@@ -244,3 +244,7 @@ export class Intake extends Construct {
 /** Bucket names are global: stage name plus account and Region. */
 const globalBucketName = (config: StageConfig, suffix: string): string =>
   `${physicalName(config.stage, suffix)}-${Aws.ACCOUNT_ID}-${config.region}`;
+
+/** Name of the stage's documents bucket (key policies name it before it exists). */
+export const documentsBucketName = (config: StageConfig): string =>
+  globalBucketName(config, 'documents');
