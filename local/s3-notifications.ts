@@ -1,11 +1,12 @@
 /**
- * S3 event notifications for the local S3: objects created in the documents
- * bucket under `incoming/` with suffix `.pdf` or `.PDF` become the exact message S3
- * sends to an SQS destination, delivered to the ingest queue.
+ * S3 event notifications for the local S3: every object created in the
+ * documents bucket under `incoming/` (no suffix filter, as on AWS) becomes
+ * the exact message S3 sends to an SQS destination, delivered to the ingest
+ * queue.
  */
 import { randomBytes } from 'node:crypto';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { BUCKET_PREFIXES, INCOMING_SUFFIXES } from '#contracts/resources.ts';
+import { BUCKET_PREFIXES } from '#contracts/resources.ts';
 import { encodeS3Key } from '#core/extraction/s3-key.ts';
 import type { ObjectCreatedEvent, S3Sqs } from './s3-sqs.ts';
 
@@ -112,9 +113,9 @@ export interface S3NotificationsOptions {
   readonly queueUrl: string;
   /** Key prefix filter, case-sensitive; default `incoming/`. */
   readonly prefix?: string;
-  /** Key suffix filters (one rule each), case-sensitive; default `.pdf` and `.PDF`. */
+  /** Key suffix filters (one rule each), case-sensitive; default none, like the AWS intake. */
   readonly suffixes?: readonly string[];
-  /** Default `incoming-pdf`. */
+  /** Default `incoming-objects`. */
   readonly configurationId?: string;
   /** Called when a notification cannot be sent (it is then lost, as it would be on AWS). */
   readonly onError?: (error: unknown) => void;
@@ -144,8 +145,8 @@ export const configureS3Notifications = async (
   options: S3NotificationsOptions,
 ): Promise<S3Notifications> => {
   const prefix = options.prefix ?? BUCKET_PREFIXES.incoming;
-  const suffixes = options.suffixes ?? INCOMING_SUFFIXES;
-  const configurationId = options.configurationId ?? 'incoming-pdf';
+  const suffixes = options.suffixes ?? [];
+  const configurationId = options.configurationId ?? 'incoming-objects';
   const onError = options.onError ?? defaultOnError;
   const nextSequencer = createSequencer();
   const pending = new Set<Promise<void>>();
@@ -160,8 +161,8 @@ export const configureS3Notifications = async (
 
   const unsubscribe = options.source.onObjectCreated((event) => {
     if (event.bucket !== options.bucket) return;
-    if (!event.key.startsWith(prefix) || !suffixes.some((suffix) => event.key.endsWith(suffix)))
-      return;
+    if (!event.key.startsWith(prefix)) return;
+    if (suffixes.length > 0 && !suffixes.some((suffix) => event.key.endsWith(suffix))) return;
     const record = buildS3NotificationRecord(event, nextSequencer(), configurationId);
     const work = send({ Records: [record] }).then(
       () => {

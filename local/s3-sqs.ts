@@ -1,7 +1,9 @@
 /**
  * S3 and SQS stand-in: fauxqs 1.9.2 served on 127.0.0.1, an "object created"
- * signal taken from its HTTP layer, an optional on-disk snapshot of S3 objects,
- * and creation of the documents bucket and the queues the CDK app defines.
+ * signal taken from its HTTP layer, optional on-disk S3 (a snapshot written on
+ * a clean stop plus a write-ahead journal, so an acknowledged upload survives
+ * a kill), and creation of the documents bucket and the queues the CDK app
+ * defines.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +25,7 @@ import {
 import { buildApp } from 'fauxqs';
 import * as z from 'zod';
 import { physicalName, QUEUES, type QueueDefinition } from '#contracts/resources.ts';
+import { journalWrites, openS3Journal, REPLAY_HEADER, replayJournal } from './s3-journal.ts';
 
 /** Account id fauxqs uses in every ARN and queue URL. */
 export const LOCAL_ACCOUNT_ID = '000000000000';
@@ -72,8 +75,10 @@ export interface S3SqsOptions {
   /** Fixed port; default: a free port chosen by the OS. */
   readonly port?: number;
   /**
-   * Folder for an S3 snapshot: buckets and objects are restored from it at
-   * start and written back on `stop()`. Queues and messages are not kept
+   * Folder for on-disk S3: at start the snapshot (`s3/`, written on `stop()`)
+   * is restored and the journal (`s3-journal/`, every object write and
+   * delete, fsynced before it is handled) replayed on top, so uploads
+   * acknowledged before a crash are kept. Queues and messages are not kept
    * (fauxqs 1.9.2 keeps them in memory only).
    */
   readonly dataDir?: string;
@@ -85,6 +90,8 @@ export interface S3Sqs {
   readonly port: number;
   /** Objects restored from the snapshot at start. */
   readonly restoredObjects: number;
+  /** Journaled writes replayed at start (those acknowledged after the last snapshot). */
+  readonly replayedWrites: number;
   /** Subscribes to object creation (PutObject, CopyObject, CompleteMultipartUpload). */
   onObjectCreated(listener: ObjectCreatedListener): () => void;
   /** Resolves when every object-created observation and listener call so far has finished. */
@@ -147,12 +154,27 @@ const readSnapshot = (folder: string): Snapshot | undefined => {
   return snapshotSchema.parse(JSON.parse(readFileSync(manifest, 'utf8')));
 };
 
-const snapshotClient = (endpoint: string) =>
-  new S3Client({
+/** Client for snapshot work; its requests carry the replay header, so restoring is not journaled again. */
+const snapshotClient = (endpoint: string) => {
+  const client = new S3Client({
     ...localS3ClientConfig(endpoint),
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
+  client.middlewareStack.add(
+    (next) => (args) => {
+      const { request } = args;
+      if (typeof request === 'object' && request !== null && 'headers' in request) {
+        const { headers } = request;
+        if (typeof headers === 'object' && headers !== null)
+          Reflect.set(headers, REPLAY_HEADER, '1');
+      }
+      return next(args);
+    },
+    { step: 'build', name: 'markSnapshotRequests' },
+  );
+  return client;
+};
 
 const restoreSnapshot = async (endpoint: string, folder: string): Promise<number> => {
   const snapshot = readSnapshot(folder);
@@ -292,12 +314,19 @@ export const startS3Sqs = async (options: S3SqsOptions = {}): Promise<S3Sqs> => 
     done();
   });
 
+  const journal = options.dataDir
+    ? openS3Journal(join(resolve(options.dataDir), 's3-journal'))
+    : undefined;
+  if (journal) journalWrites(app, journal);
+
   const endpoint = await app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
   const port = Number(new URL(endpoint).port);
   const snapshotFolder = options.dataDir ? join(resolve(options.dataDir), 's3') : undefined;
   let restoredObjects = 0;
+  let replayedWrites = 0;
   try {
     if (snapshotFolder) restoredObjects = await restoreSnapshot(endpoint, snapshotFolder);
+    if (journal) replayedWrites = await replayJournal(app, journal);
   } catch (error) {
     await app.close();
     throw error;
@@ -312,6 +341,7 @@ export const startS3Sqs = async (options: S3SqsOptions = {}): Promise<S3Sqs> => 
     endpoint,
     port,
     restoredObjects,
+    replayedWrites,
     onObjectCreated: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -322,7 +352,11 @@ export const startS3Sqs = async (options: S3SqsOptions = {}): Promise<S3Sqs> => 
         await settled();
         listeners.clear();
         try {
-          if (snapshotFolder) await writeSnapshot(endpoint, snapshotFolder);
+          if (snapshotFolder) {
+            await writeSnapshot(endpoint, snapshotFolder);
+            // The snapshot now holds everything the journal did.
+            journal?.clear();
+          }
         } finally {
           await app.close();
         }

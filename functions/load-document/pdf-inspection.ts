@@ -1,23 +1,37 @@
 /**
  * Decides whether bytes are a processable PDF and extracts its text layer.
  * Every rejection is a `BadDocumentError` with a reason code; nothing here
- * touches S3. Decompression is bounded before pdf.js parses anything, so a
- * small file that inflates to gigabytes ends as a reason code, not an OOM.
+ * touches S3. Every stream's filter chain is decoded against one budget
+ * before pdf.js parses anything, and pdf.js itself runs in a capped worker,
+ * so a small file that expands to gigabytes ends as a reason code, not an OOM.
  */
-import { inflateSync } from 'node:zlib';
-import { extractText, getResolvedPDFJS } from 'unpdf';
 import { BadDocumentError } from '#contracts/errors.ts';
 import { cleanText } from '#core/extraction/text.ts';
+import { DEFAULT_WORKER_LIMITS, extractInWorker, PdfJsError } from './pdf-text-worker.ts';
+import {
+  type DecodedStream,
+  decodeStream,
+  filterNamed,
+  OutputCapExceeded,
+  type StreamFilter,
+  UndecodableStream,
+} from './stream-filters.ts';
 
 export interface DocumentLimits {
   /** Largest accepted object, in bytes. */
   readonly maxBytes: number;
   /** Most pages accepted (Bedrock document limits and cost). */
   readonly maxPages: number;
-  /** Budget for all Flate streams of one document once inflated, in bytes. */
+  /** Budget for all decoded stream bytes of one document (every filter stage), in bytes. */
   readonly maxInflatedBytes: number;
   /** Fewer non-whitespace characters than this means no usable text layer. */
   readonly minTextChars: number;
+  /** pdf.js runs in a worker with this heap cap (MiB), ... */
+  readonly parseHeapMb: number;
+  /** ... this cap on the growth of resident memory while it runs (MiB), ... */
+  readonly parseRssGrowthMb: number;
+  /** ... and this deadline (ms). */
+  readonly parseDeadlineMs: number;
 }
 
 export const DEFAULT_LIMITS: DocumentLimits = {
@@ -25,13 +39,14 @@ export const DEFAULT_LIMITS: DocumentLimits = {
   maxPages: 100,
   maxInflatedBytes: 256 * 1024 * 1024,
   minTextChars: 20,
+  parseHeapMb: DEFAULT_WORKER_LIMITS.heapMb,
+  parseRssGrowthMb: DEFAULT_WORKER_LIMITS.rssGrowthMb,
+  parseDeadlineMs: DEFAULT_WORKER_LIMITS.deadlineMs,
 };
 
 const PDF_MAGIC = '%PDF-';
 /** How far into the file the header may start (some producers prefix junk). */
 const HEADER_WINDOW = 1024;
-/** Deepest filter chain inflated (`[/FlateDecode /FlateDecode ...]`). */
-const MAX_FLATE_DEPTH = 4;
 
 /** Cheap checks on raw bytes: EMPTY, TOO_LARGE, NOT_PDF. */
 export const checkBytes = (bytes: Uint8Array, limits: DocumentLimits): void => {
@@ -41,37 +56,100 @@ export const checkBytes = (bytes: Uint8Array, limits: DocumentLimits): void => {
   if (!head.includes(PDF_MAGIC)) throw new BadDocumentError('NOT_PDF');
 };
 
-const isZlibHeader = (b: Buffer): boolean =>
-  b.length >= 2 && (b[0] ?? 0) === 0x78 && ((b[0] ?? 0) * 256 + (b[1] ?? 0)) % 31 === 0;
+/** Longest filter chain accepted; pdf.js would apply any number. */
+const MAX_FILTER_CHAIN = 8;
+/** How far before `stream` a stream's dictionary may start. */
+const DICTIONARY_WINDOW = 4096;
+
+const NAME = /\/([A-Za-z0-9]+)/g;
+
+/** Resolves `n g R` to the text of object n (first 512 bytes), the way a filter array may be given. */
+const resolveReference = (text: string, value: string): string => {
+  const ref = /^\s*(\d+)\s+(\d+)\s+R/.exec(value);
+  if (!ref) return value;
+  const at = new RegExp(`(?:^|[^0-9])${ref[1]}\\s+${ref[2]}\\s+obj`).exec(text);
+  return at ? text.slice(at.index + at[0].length, at.index + at[0].length + 512) : '';
+};
 
 /**
- * Inflates every Flate stream (and nested Flate chains) against one shared
- * budget, using zlib's own output cap so memory never exceeds the budget.
- * Returns the inflated total; throws DECOMPRESSION_LIMIT past the budget.
+ * The filter chain of a stream dictionary, in application order. Image and
+ * crypt filters end the chain: pdf.js decodes those only to render, and
+ * what follows them cannot be reached without them.
+ */
+const filterChain = (
+  text: string,
+  dictionary: string,
+): { filters: StreamFilter[]; earlyChange: number } => {
+  const at = dictionary.lastIndexOf('/Filter');
+  if (at < 0) return { filters: [], earlyChange: 1 };
+  let value = resolveReference(text, dictionary.slice(at + '/Filter'.length));
+  value = value.trimStart();
+  const body = value.startsWith('[')
+    ? value.slice(1, Math.max(value.indexOf(']'), 1))
+    : (/^\/[A-Za-z0-9]+/.exec(value)?.[0] ?? '');
+  const filters: StreamFilter[] = [];
+  for (const match of body.matchAll(NAME)) {
+    const filter = filterNamed(match[1] ?? '');
+    if (filter === undefined) break;
+    filters.push(filter);
+  }
+  if (filters.length > MAX_FILTER_CHAIN) throw new BadDocumentError('DECOMPRESSION_LIMIT');
+  const early = /\/EarlyChange\s+(\d)/.exec(dictionary);
+  return { filters, earlyChange: early ? Number(early[1]) : 1 };
+};
+
+/**
+ * Where a stream's data ends: at `/Length` when it is a direct number that
+ * stays inside the file, or at the next `endstream`, whichever is later, so
+ * an `endstream` planted inside the data cannot hide the rest of it.
+ */
+const streamEnd = (text: string, dictionary: string, dataStart: number): number => {
+  const searched = text.indexOf('endstream', dataStart);
+  const length = /\/Length\s+(\d+)(?![\d.])(?!\s+\d+\s+R)/.exec(dictionary);
+  const declared = length ? dataStart + Number(length[1]) : -1;
+  const byLength = declared <= text.length ? declared : -1;
+  return Math.max(searched, byLength);
+};
+
+/**
+ * Decodes every stream through its whole filter chain (Flate, LZW,
+ * ASCIIHex, ASCII85, RunLength, in any order and combination) against one
+ * shared budget, before pdf.js sees the file. Every stage's output counts,
+ * because pdf.js holds each stage's output too; each decoder stops at the
+ * remaining budget, so memory never exceeds it. Returns the decoded total;
+ * throws DECOMPRESSION_LIMIT past the budget.
  */
 export const checkInflatedSize = (bytes: Uint8Array, maxInflatedBytes: number): number => {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const text = buffer.toString('latin1');
-  const streamStart = /stream\r?\n/g;
+  const streamStart = /(?<!end)stream(?:\r\n|\r|\n)/g;
   let total = 0;
   for (let match = streamStart.exec(text); match; match = streamStart.exec(text)) {
     const dataStart = match.index + match[0].length;
-    const dataEnd = text.indexOf('endstream', dataStart);
+    const dictStart = Math.max(
+      text.lastIndexOf(' obj', match.index),
+      match.index - DICTIONARY_WINDOW,
+      0,
+    );
+    const dictionary = text.slice(dictStart, match.index);
+    const dataEnd = streamEnd(text, dictionary, dataStart);
     if (dataEnd < 0) break;
     streamStart.lastIndex = dataEnd;
-    const dictStart = Math.max(text.lastIndexOf(' obj', match.index), match.index - 4096, 0);
-    const dictionary = text.slice(dictStart, match.index);
-    const depth = Math.min((dictionary.match(/\/FlateDecode/g) ?? []).length, MAX_FLATE_DEPTH);
-    let data = buffer.subarray(dataStart, dataEnd);
-    for (let level = 0; level < depth && isZlibHeader(data); level += 1) {
-      const remaining = maxInflatedBytes - total;
+    const { filters, earlyChange } = filterChain(text, dictionary);
+    let data: Uint8Array = buffer.subarray(dataStart, dataEnd);
+    for (const [index, filter] of filters.entries()) {
+      // The last stage is only counted: nothing reads its bytes here.
+      const countOnly = index === filters.length - 1;
+      let decoded: DecodedStream;
       try {
-        data = inflateSync(data, { maxOutputLength: Math.max(remaining, 1), finishFlush: 2 });
+        decoded = decodeStream(filter, data, maxInflatedBytes - total, { earlyChange, countOnly });
       } catch (error) {
-        if (error instanceof RangeError) throw new BadDocumentError('DECOMPRESSION_LIMIT');
-        break; // a damaged stream is pdf.js's problem to report, not a bomb
+        if (error instanceof OutputCapExceeded) throw new BadDocumentError('DECOMPRESSION_LIMIT');
+        if (error instanceof UndecodableStream) break; // pdf.js reports a damaged stream itself
+        throw error;
       }
-      total += data.byteLength;
+      data = decoded.bytes;
+      total += decoded.length;
       if (total > maxInflatedBytes) throw new BadDocumentError('DECOMPRESSION_LIMIT');
     }
   }
@@ -100,32 +178,28 @@ export interface ExtractedText {
   readonly pageCount: number;
 }
 
-/** Full inspection: raw checks, bounded inflation, then pdf.js text extraction. */
+/**
+ * Full inspection: raw checks, the decompression budget over every stream,
+ * then pdf.js text extraction in a worker with memory caps and a deadline.
+ */
 export const inspectPdf = async (
   bytes: Uint8Array,
   limits: DocumentLimits = DEFAULT_LIMITS,
 ): Promise<ExtractedText> => {
   checkBytes(bytes, limits);
   checkInflatedSize(bytes, limits.maxInflatedBytes);
-  // pdf.js may transfer (detach) the buffer it is given: hand it a copy. The
-  // bundled pdf.js (6.x) no longer evaluates font programs, the CVE-2024-4367 path.
-  const { getDocument } = await getResolvedPDFJS();
-  const loadingTask = getDocument({
-    data: new Uint8Array(bytes),
-    verbosity: 0,
-    stopAtErrors: false,
+  // The bundled pdf.js (6.x) no longer evaluates font programs, the CVE-2024-4367 path.
+  const { reply } = await extractInWorker(bytes, {
+    maxPages: limits.maxPages,
+    heapMb: limits.parseHeapMb,
+    rssGrowthMb: limits.parseRssGrowthMb,
+    deadlineMs: limits.parseDeadlineMs,
   });
-  const pdf = await loadingTask.promise.catch(classifyPdfJsError);
-  try {
-    const pageCount = pdf.numPages;
-    if (pageCount > limits.maxPages) throw new BadDocumentError('TOO_MANY_PAGES');
-    const { text } = await extractText(pdf, { mergePages: true }).catch(classifyPdfJsError);
-    const clean = cleanText(text);
-    if (clean.replace(/\s/g, '').length < limits.minTextChars) {
-      throw new BadDocumentError('NO_TEXT_LAYER');
-    }
-    return { text: clean, pageCount };
-  } finally {
-    await loadingTask.destroy();
+  if (reply.kind === 'too-many-pages') throw new BadDocumentError('TOO_MANY_PAGES');
+  if (reply.kind === 'error') classifyPdfJsError(new PdfJsError(reply.name));
+  const clean = reply.kind === 'text' ? cleanText(reply.text) : '';
+  if (clean.replace(/\s/g, '').length < limits.minTextChars) {
+    throw new BadDocumentError('NO_TEXT_LAYER');
   }
+  return { text: clean, pageCount: reply.kind === 'text' ? reply.pageCount : 0 };
 };

@@ -2,14 +2,16 @@
  * Customer-managed KMS keys, one per group of principals that must use them.
  * Splitting by principal keeps each key policy short: only the ingest key
  * trusts S3, only the logs key trusts CloudWatch Logs, only the alarms key
- * trusts CloudWatch alarms.
+ * trusts CloudWatch alarms; each trust is limited to this account and to the
+ * stage's own bucket, log groups or alarms.
  */
-import { Stack } from 'aws-cdk-lib';
+import { Aspects, type IAspect, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { physicalName } from '#contracts/resources.ts';
 import type { StageConfig } from '../config.ts';
+import { documentsBucketName } from './intake.ts';
 
 export interface EncryptionKeysProps {
   readonly config: StageConfig;
@@ -45,15 +47,25 @@ export class EncryptionKeys extends Construct {
 
     const stack = Stack.of(this);
 
-    // S3 event notifications carry no caller identity into KMS, so the grant
-    // cannot be narrowed by source; it is safe because only the ingest queues
-    // use this key and their queue policy admits only our bucket.
+    // Every service principal is pinned to this account and to the resources
+    // that act for us (aws:SourceAccount, aws:SourceArn): without both, any
+    // bucket or alarm of another account could use the key (confused deputy).
+    const account = { StringEquals: { 'aws:SourceAccount': stack.account } };
+
+    // S3 encrypts event notifications to the ingest queues with this key, on
+    // behalf of the documents bucket only.
     this.ingest.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'AllowS3EventNotifications',
         principals: [new iam.ServicePrincipal('s3.amazonaws.com')],
         actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
         resources: ['*'],
+        conditions: {
+          ...account,
+          ArnEquals: {
+            'aws:SourceArn': `arn:${stack.partition}:s3:::${documentsBucketName(config)}`,
+          },
+        },
       }),
     );
 
@@ -74,7 +86,9 @@ export class EncryptionKeys extends Construct {
         ],
         resources: ['*'],
         conditions: {
+          ...account,
           ArnLike: {
+            'aws:SourceArn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:*`,
             'kms:EncryptionContext:aws:logs:arn': [
               logGroupArn('/aws/lambda/'),
               logGroupArn('/aws/vendedlogs/states/'),
@@ -84,13 +98,65 @@ export class EncryptionKeys extends Construct {
       }),
     );
 
+    // CloudWatch encrypts notifications to the alarm topic for this stage's alarms only.
     this.alarms.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'AllowCloudWatchAlarmsToPublish',
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
         resources: ['*'],
+        conditions: {
+          ...account,
+          ArnLike: {
+            'aws:SourceArn': `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:${physicalName(config.stage, '')}*`,
+          },
+        },
       }),
     );
+
+    // Step Functions adds a `delivery.logs.amazonaws.com` kms:Decrypt* grant to
+    // the data key for its vended logs, with no condition; pin it like the rest.
+    Aspects.of(this).add(
+      new PinServicePrincipal('delivery.logs.amazonaws.com', {
+        ...account,
+        ArnLike: {
+          'aws:SourceArn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:*`,
+        },
+      }),
+    );
+  }
+}
+
+/**
+ * Adds conditions to key policy statements that a library construct wrote
+ * for `service` without any. Runs as an aspect, after every construct has
+ * added its statements, so none is missed.
+ */
+class PinServicePrincipal implements IAspect {
+  constructor(
+    private readonly service: string,
+    private readonly conditions: Record<string, unknown>,
+  ) {}
+
+  visit(node: IConstruct): void {
+    if (!(node instanceof kms.CfnKey)) return;
+    const policy: unknown = Stack.of(node).resolve(node.keyPolicy);
+    const statements =
+      typeof policy === 'object' && policy !== null && 'Statement' in policy
+        ? policy.Statement
+        : undefined;
+    if (!Array.isArray(statements)) return;
+    statements.forEach((statement: unknown, index) => {
+      if (typeof statement !== 'object' || statement === null) return;
+      const principal = 'Principal' in statement ? statement.Principal : undefined;
+      const service =
+        typeof principal === 'object' && principal !== null && 'Service' in principal
+          ? principal.Service
+          : undefined;
+      const hasCondition = 'Condition' in statement && statement.Condition !== undefined;
+      if (service === this.service && !hasCondition) {
+        node.addPropertyOverride(`KeyPolicy.Statement.${index}.Condition`, this.conditions);
+      }
+    });
   }
 }

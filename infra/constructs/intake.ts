@@ -1,6 +1,6 @@
 /**
  * Where documents enter: the documents bucket (with its access-log bucket),
- * the S3 notification for `incoming/**.pdf`, the ingest queue and its DLQ,
+ * the S3 notification for every object under `incoming/`, the ingest queue and its DLQ,
  * and the starter function that turns each message into an execution.
  */
 import { Aws, Duration, Stack, Validations } from 'aws-cdk-lib';
@@ -12,13 +12,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import {
-  BUCKET_PREFIXES,
-  INCOMING_SUFFIXES,
-  INGEST_DLQ,
-  INGEST_QUEUE,
-  physicalName,
-} from '#contracts/resources.ts';
+import { BUCKET_PREFIXES, INGEST_DLQ, INGEST_QUEUE, physicalName } from '#contracts/resources.ts';
 import type { StageConfig } from '../config.ts';
 import { PipelineFunction } from './pipeline-function.ts';
 
@@ -83,7 +77,7 @@ export class Intake extends Construct {
     );
 
     this.bucket = new s3.Bucket(this, 'DocumentsBucket', {
-      bucketName: globalBucketName(config, 'documents'),
+      bucketName: documentsBucketName(config),
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: props.documentsKey,
       bucketKeyEnabled: true,
@@ -155,7 +149,7 @@ export class Intake extends Construct {
       removalPolicy: config.removalPolicy,
     });
 
-    this.notifyOnIncomingPdf(stack);
+    this.notifyOnIncomingObjects(stack);
   }
 
   /** The starter, once `startExecutionsOf` has run. */
@@ -207,12 +201,15 @@ export class Intake extends Construct {
   }
 
   /**
-   * ObjectCreated under `incoming/` with suffix `.pdf` or `.PDF` -> ingest queue, set on
-   * the bucket itself (no custom resource). The queue policy names the bucket
-   * by its ARN string, so the bucket can wait for the policy without a cycle.
+   * ObjectCreated of any key under `incoming/` -> ingest queue, set on the
+   * bucket itself (no custom resource). No suffix filter: S3 suffix filters
+   * are case-sensitive and a filtered object leaves no trace, so the starter
+   * classifies every key and records what it will not process. The queue
+   * policy names the bucket by its ARN string, so the bucket can wait for
+   * the policy without a cycle.
    */
-  private notifyOnIncomingPdf(stack: Stack): void {
-    const bucketArn = `arn:${stack.partition}:s3:::${globalBucketName(this.props.config, 'documents')}`;
+  private notifyOnIncomingObjects(stack: Stack): void {
+    const bucketArn = `arn:${stack.partition}:s3:::${documentsBucketName(this.props.config)}`;
     this.queue.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'AllowDocumentsBucketNotifications',
@@ -230,21 +227,14 @@ export class Intake extends Construct {
     if (!(cfnBucket instanceof s3.CfnBucket) || !(cfnPolicy instanceof sqs.CfnQueuePolicy)) {
       throw new Error('Documents bucket or ingest queue policy is missing');
     }
-    // One rule per suffix spelling: S3 suffix filters are case-sensitive and
-    // rules with the same prefix may not overlap, which distinct suffixes do not.
     cfnBucket.notificationConfiguration = {
-      queueConfigurations: INCOMING_SUFFIXES.map((suffix) => ({
-        event: 's3:ObjectCreated:*',
-        queue: this.queue.queueArn,
-        filter: {
-          s3Key: {
-            rules: [
-              { name: 'prefix', value: BUCKET_PREFIXES.incoming },
-              { name: 'suffix', value: suffix },
-            ],
-          },
+      queueConfigurations: [
+        {
+          event: 's3:ObjectCreated:*',
+          queue: this.queue.queueArn,
+          filter: { s3Key: { rules: [{ name: 'prefix', value: BUCKET_PREFIXES.incoming }] } },
         },
-      })),
+      ],
     };
     // S3 validates the destination when the configuration is written.
     cfnBucket.addResourceDependency(cfnPolicy);
@@ -254,3 +244,7 @@ export class Intake extends Construct {
 /** Bucket names are global: stage name plus account and Region. */
 const globalBucketName = (config: StageConfig, suffix: string): string =>
   `${physicalName(config.stage, suffix)}-${Aws.ACCOUNT_ID}-${config.region}`;
+
+/** Name of the stage's documents bucket (key policies name it before it exists). */
+export const documentsBucketName = (config: StageConfig): string =>
+  globalBucketName(config, 'documents');

@@ -14,6 +14,7 @@ import {
   EXPERIMENTS_TABLE,
   IDEMPOTENCY_TABLE,
   type KeyDefinition,
+  LEDGER_TABLE,
   METRICS_TABLE,
   physicalName,
   RESULTS_TABLE,
@@ -32,12 +33,14 @@ const attribute = (key: KeyDefinition): dynamodb.Attribute => ({
   type: key.type === 'S' ? dynamodb.AttributeType.STRING : dynamodb.AttributeType.NUMBER,
 });
 
-/** The four tables and the backup plan of the stage. */
+/** The five tables and the backup plan of the stage. */
 export class Storage extends Construct {
   readonly results: dynamodb.Table;
   readonly experiments: dynamodb.Table;
   readonly metrics: dynamodb.Table;
   readonly idempotency: dynamodb.Table;
+  /** One entry per uploaded object version: what happened to every file. */
+  readonly ledger: dynamodb.Table;
   readonly backupPlan: backup.BackupPlan;
 
   constructor(scope: Construct, id: string, props: StorageProps) {
@@ -50,6 +53,7 @@ export class Storage extends Construct {
     this.experiments = table(EXPERIMENTS_TABLE);
     this.metrics = table(METRICS_TABLE);
     this.idempotency = table(IDEMPOTENCY_TABLE);
+    this.ledger = table(LEDGER_TABLE);
 
     const vault = new backup.BackupVault(this, 'BackupVault', {
       backupVaultName: physicalName(config.stage, 'backups'),
@@ -71,6 +75,7 @@ export class Storage extends Construct {
       resources: [
         backup.BackupResource.fromDynamoDbTable(this.results),
         backup.BackupResource.fromDynamoDbTable(this.experiments),
+        backup.BackupResource.fromDynamoDbTable(this.ledger),
       ],
     });
     Validations.of(selection).acknowledge({

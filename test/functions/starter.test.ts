@@ -108,7 +108,7 @@ describe('starter handler', () => {
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(2);
   });
 
-  it('skips records outside incoming/*.pdf|*.PDF without failing the message', async () => {
+  it('starts .pdf in any letter case and skips other keys without failing the message', async () => {
     sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:exec', startDate: new Date() });
     const event: SQSEvent = {
       Records: [
@@ -123,7 +123,7 @@ describe('starter handler', () => {
     const keys = sfn
       .commandCalls(StartExecutionCommand)
       .map((c) => JSON.parse(c.args[0].input.input ?? '{}').key);
-    expect(keys).toEqual(['incoming/SCAN.PDF']);
+    expect(keys).toEqual(['incoming/x.Pdf', 'incoming/SCAN.PDF']);
   });
 
   it('decodes keys with spaces, plus signs, percent, accents and right-to-left text', async () => {

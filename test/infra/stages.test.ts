@@ -66,11 +66,11 @@ describe('stage differences', () => {
     expect(new Set(billing(dev))).toEqual(new Set(['PAY_PER_REQUEST']));
     expect(new Set(billing(prod))).toEqual(new Set(['PROVISIONED']));
     expect(devTargets).toEqual([]);
-    // Read and write on four tables and on the three global secondary indexes.
-    expect(prodTargets.filter((d) => d === 'dynamodb:table:ReadCapacityUnits')).toHaveLength(4);
-    expect(prodTargets.filter((d) => d === 'dynamodb:table:WriteCapacityUnits')).toHaveLength(4);
-    expect(prodTargets.filter((d) => d === 'dynamodb:index:ReadCapacityUnits')).toHaveLength(3);
-    expect(prodTargets.filter((d) => d === 'dynamodb:index:WriteCapacityUnits')).toHaveLength(3);
+    // Read and write on five tables and on the six global secondary indexes.
+    expect(prodTargets.filter((d) => d === 'dynamodb:table:ReadCapacityUnits')).toHaveLength(5);
+    expect(prodTargets.filter((d) => d === 'dynamodb:table:WriteCapacityUnits')).toHaveLength(5);
+    expect(prodTargets.filter((d) => d === 'dynamodb:index:ReadCapacityUnits')).toHaveLength(6);
+    expect(prodTargets.filter((d) => d === 'dynamodb:index:WriteCapacityUnits')).toHaveLength(6);
   });
 
   it('keeps logs two weeks in dev and a year in prod', () => {

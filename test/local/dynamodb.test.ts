@@ -77,7 +77,9 @@ describe('DynamoDB Local in memory', () => {
 
     // Assess
     expect(first.created).toEqual(
-      ['results', 'experiments', 'metrics', 'idempotency'].map((s) => physicalName(stage, s)),
+      ['results', 'experiments', 'metrics', 'idempotency', 'ledger'].map((s) =>
+        physicalName(stage, s),
+      ),
     );
     expect(first.existing).toEqual([]);
     const table = results.Table;
@@ -135,7 +137,7 @@ describe('DynamoDB Local in memory', () => {
 
     // Assess
     expect(second.created).toEqual([]);
-    expect(second.existing).toHaveLength(4);
+    expect(second.existing).toHaveLength(5);
     expect(scan.Table?.ItemCount).toBe(1);
   });
 

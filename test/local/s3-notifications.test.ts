@@ -1,6 +1,6 @@
 /**
  * S3 event notifications from the local S3 to the ingest queue: the test
- * event, the exact record shape, S3's key encoding, and the prefix/suffix
+ * event, the exact record shape, S3's key encoding, and the prefix
  * filter.
  */
 import { randomBytes } from 'node:crypto';
@@ -122,10 +122,10 @@ describe('S3 event notifications', () => {
     ).toBe(true);
   });
 
-  it('sends exactly one S3-shaped message for incoming/*.pdf, with the key encoded as S3 does', async () => {
+  it('sends exactly one S3-shaped message for an incoming/ object, with the key encoded as S3 does', async () => {
     // Prepare
     const key = 'incoming/a b+c%é.pdf';
-    const ignored = ['work/x.pdf', 'incoming/x.txt', 'incoming/mixed.Pdf', 'other/incoming/y.pdf'];
+    const ignored = ['work/x.pdf', 'other/incoming/y.pdf', 'Incoming/z.pdf'];
 
     // Act
     const put = await s3.send(
@@ -151,11 +151,36 @@ describe('S3 event notifications', () => {
       ownerIdentity: { principalId: 'local' },
       arn: `arn:aws:s3:::${resources.bucket}`,
     });
-    expect(record?.s3.configurationId).toBe('incoming-pdf');
+    expect(record?.s3.configurationId).toBe('incoming-objects');
     expect(record?.userIdentity).toEqual({ principalId: 'local' });
     expect(record?.requestParameters).toEqual({ sourceIPAddress: '127.0.0.1' });
     expect(record?.responseElements['x-amz-request-id']).toMatch(/^[0-9A-F]{16}$/);
     expect(record?.s3).not.toHaveProperty('object.versionId');
+  });
+
+  it('notifies every object under incoming/ whatever its suffix: odd keys are classified later, not dropped', async () => {
+    // Prepare
+    const keys = [
+      'incoming/Report.Pdf',
+      'incoming/notes.docx',
+      'incoming/folder/',
+      'incoming/no-extension',
+    ];
+
+    // Act
+    for (const key of keys) {
+      await s3.send(new PutObjectCommand({ Bucket: resources.bucket, Key: key, Body: 'x' }));
+    }
+    await notifications.drain();
+    const messages = await receiveAll();
+
+    // Assess
+    const notified = messages.map((m) =>
+      decodeS3Key(
+        notificationSchema.parse(JSON.parse(m.Body ?? '{}')).Records[0]?.s3.object.key ?? '',
+      ),
+    );
+    expect(notified.sort()).toEqual([...keys].sort());
   });
 
   it('notifies CopyObject and CompleteMultipartUpload with their event names and rising sequencers', async () => {

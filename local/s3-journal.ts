@@ -1,0 +1,212 @@
+/**
+ * A write-ahead journal for the local S3: every request that creates or
+ * deletes an object or bucket is written to disk (and fsynced) before fauxqs
+ * handles it, so an upload is durable once acknowledged even if the process
+ * is killed; at start the journal is replayed, in order, on top of the last
+ * snapshot. Requests that failed are marked void and skipped.
+ */
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import type { buildApp } from 'fauxqs';
+import { z } from 'zod';
+
+/** Header set on replayed requests so they are not journaled again. */
+export const REPLAY_HEADER = 'x-medextract-journal-replay';
+
+/** Hop-by-hop and framing headers that must not be replayed. */
+const DROPPED_HEADERS = new Set([
+  'host',
+  'connection',
+  'transfer-encoding',
+  'content-length',
+  'expect',
+]);
+
+const entrySchema = z.object({
+  method: z.enum(['PUT', 'POST', 'DELETE']),
+  url: z.string().startsWith('/'),
+  headers: z.record(z.string(), z.string()),
+});
+export type JournalRequest = z.infer<typeof entrySchema>;
+
+/** What the journal needs to know about a request to decide whether to keep it. */
+export interface JournalCandidate {
+  readonly method: string;
+  readonly url: string;
+  /** Fastify route pattern, e.g. `/:bucket/*`. */
+  readonly route: string | undefined;
+  readonly query: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Whether a request changes what S3 holds in a way the journal can replay on
+ * its own: PutObject, CopyObject, DeleteObject, CreateBucket, DeleteObjects.
+ * Multipart parts are not (their upload id changes on replay); a completed
+ * multipart upload is journaled after the fact as a plain put.
+ */
+export const isJournaled = (request: JournalCandidate): boolean => {
+  const multipart = 'uploadId' in request.query || 'uploads' in request.query;
+  if (request.route === '/:bucket/*') {
+    return !multipart && (request.method === 'PUT' || request.method === 'DELETE');
+  }
+  if (request.route === '/:bucket') {
+    return request.method === 'PUT' || (request.method === 'POST' && 'delete' in request.query);
+  }
+  return false;
+};
+
+const writeDurably = (path: string, data: Uint8Array | string): void => {
+  const fd = openSync(path, 'w');
+  try {
+    writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+};
+
+export interface S3Journal {
+  /** Writes one request and its body to disk before it is handled; returns its id. */
+  append(request: JournalRequest, body: Uint8Array): string;
+  /** Marks a journaled request as failed, so replay skips it. */
+  void(id: string): void;
+  /** Journaled requests still to replay, oldest first. */
+  entries(): { readonly id: string; readonly request: JournalRequest; readonly body: Buffer }[];
+  /** Forgets everything journaled (after a snapshot holds it). */
+  clear(): void;
+}
+
+/** Keeps only the headers worth replaying, as plain strings. */
+export const replayableHeaders = (
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+): Record<string, string> => {
+  const kept: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (DROPPED_HEADERS.has(name.toLowerCase()) || value === undefined) continue;
+    kept[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  return kept;
+};
+
+/** Opens (creating) the journal in `folder`. Entries are named by a sequence number. */
+export const openS3Journal = (folder: string): S3Journal => {
+  mkdirSync(folder, { recursive: true });
+  const existing = readdirSync(folder)
+    .map((name) => /^(\d{12})\.json$/.exec(name)?.[1])
+    .filter((id): id is string => id !== undefined);
+  let sequence = existing.reduce((max, id) => Math.max(max, Number(id)), 0);
+  const path = (id: string, suffix: string) => join(folder, `${id}.${suffix}`);
+
+  return {
+    append: (request, body) => {
+      sequence += 1;
+      const id = String(sequence).padStart(12, '0');
+      // Body first: an entry is complete once its JSON exists.
+      writeDurably(path(id, 'body'), body);
+      writeDurably(path(id, 'json'), JSON.stringify(request));
+      return id;
+    },
+    void: (id) => writeDurably(path(id, 'void'), ''),
+    entries: () =>
+      readdirSync(folder)
+        .map((name) => /^(\d{12})\.json$/.exec(name)?.[1])
+        .filter((id): id is string => id !== undefined)
+        .sort()
+        .filter((id) => !existsSync(path(id, 'void')) && existsSync(path(id, 'body')))
+        .map((id) => ({
+          id,
+          request: entrySchema.parse(JSON.parse(readFileSync(path(id, 'json'), 'utf8'))),
+          body: readFileSync(path(id, 'body')),
+        })),
+    clear: () => {
+      rmSync(folder, { recursive: true, force: true });
+      mkdirSync(folder, { recursive: true });
+    },
+  };
+};
+
+type FauxqsApp = ReturnType<typeof buildApp>;
+
+const queryOf = (query: unknown): Record<string, unknown> =>
+  typeof query === 'object' && query !== null ? { ...query } : {};
+
+/**
+ * Journals every object write before fauxqs handles it (preHandler: the body
+ * is parsed, nothing is stored or acknowledged yet) and voids it if it failed.
+ * A completed multipart upload is journaled once it succeeds, as a plain put
+ * of the assembled object: its parts cannot be replayed under a new upload id.
+ */
+export const journalWrites = (app: FauxqsApp, journal: S3Journal): void => {
+  const ids = new WeakMap<object, string>();
+  app.addHook('preHandler', (request, _reply, done) => {
+    const candidate = {
+      method: request.method,
+      url: request.url,
+      route: request.routeOptions.url,
+      query: queryOf(request.query),
+    };
+    if (request.headers[REPLAY_HEADER] === undefined && isJournaled(candidate)) {
+      const method = z.enum(['PUT', 'POST', 'DELETE']).parse(request.method);
+      const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      ids.set(
+        request,
+        journal.append(
+          { method, url: request.url, headers: replayableHeaders(request.headers) },
+          body,
+        ),
+      );
+    }
+    done();
+  });
+  app.addHook('onResponse', (request, reply, done) => {
+    const id = ids.get(request);
+    if (id !== undefined && reply.statusCode >= 300) journal.void(id);
+    const completedMultipart =
+      request.method === 'POST' &&
+      request.routeOptions.url === '/:bucket/*' &&
+      'uploadId' in queryOf(request.query) &&
+      reply.statusCode === 200;
+    if (completedMultipart) {
+      const url = request.url.split('?')[0] ?? request.url;
+      void app.inject({ method: 'GET', url, headers: { [REPLAY_HEADER]: '1' } }).then((object) => {
+        if (object.statusCode !== 200) return;
+        journal.append(
+          {
+            method: 'PUT',
+            url,
+            headers: {
+              'content-type': String(object.headers['content-type'] ?? 'application/octet-stream'),
+            },
+          },
+          object.rawPayload,
+        );
+      });
+    }
+    done();
+  });
+};
+
+/** Replays journaled writes in order; returns how many fauxqs accepted. */
+export const replayJournal = async (app: FauxqsApp, journal: S3Journal): Promise<number> => {
+  let replayed = 0;
+  for (const { request, body } of journal.entries()) {
+    const response = await app.inject({
+      method: request.method,
+      url: request.url,
+      headers: { ...request.headers, [REPLAY_HEADER]: '1' },
+      payload: body,
+    });
+    if (response.statusCode < 300) replayed += 1;
+  }
+  return replayed;
+};

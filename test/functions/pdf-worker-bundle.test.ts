@@ -1,0 +1,65 @@
+/**
+ * The capped pdf.js worker from a function bundle: bundled the way
+ * PipelineFunction bundles (one ESM file, SDK external, the same
+ * createRequire banner), the worker starts the bundle itself and extracts.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fromRepoRoot } from '#infra/repo-paths.ts';
+import { recordPdf } from '#test/helpers/pdf-fixtures.ts';
+
+mkdirSync(fromRepoRoot('cdk.out'), { recursive: true });
+const dir = mkdtempSync(fromRepoRoot('cdk.out/test-pdf-worker-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('pdf.js worker in a bundle', () => {
+  it('extracts a record and stops the bomb fixture when bundled', async () => {
+    // Prepare
+    await build({
+      entryPoints: [fromRepoRoot('functions/load-document/pdf-inspection.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      outfile: join(dir, 'index.mjs'),
+      external: ['@aws-sdk/*'],
+      banner: {
+        js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+      },
+      logLevel: 'silent',
+    });
+    writeFileSync(join(dir, 'record.pdf'), await recordPdf());
+    writeFileSync(
+      join(dir, 'run.mjs'),
+      [
+        "import { readFileSync } from 'node:fs';",
+        "import { inspectPdf } from './index.mjs';",
+        'for (const file of process.argv.slice(2)) {',
+        '  const outcome = await inspectPdf(readFileSync(file)).then(',
+        "    (r) => 'OK ' + r.pageCount,",
+        '    (e) => e.reason ?? e.name,',
+        '  );',
+        '  console.log(outcome);',
+        '}',
+      ].join('\n'),
+    );
+
+    // Act
+    const run = spawnSync(
+      process.execPath,
+      [
+        join(dir, 'run.mjs'),
+        join(dir, 'record.pdf'),
+        fromRepoRoot('test/fixtures/decompression-bomb.pdf'),
+      ],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+
+    // Assess
+    expect(run.stderr).toBe('');
+    expect(run.stdout.trim().split('\n')).toEqual(['OK 1', 'DECOMPRESSION_LIMIT']);
+  }, 90_000);
+});
