@@ -67,6 +67,7 @@ const StackFileSchema = z.object({
     experiments: z.string(),
     metrics: z.string(),
     idempotency: z.string(),
+    ledger: z.string(),
   }),
   queues: z.object({ ingest: z.string(), ingestDlq: z.string(), extractionDlq: z.string() }),
 });
