@@ -5,9 +5,10 @@
  * small file that inflates to gigabytes ends as a reason code, not an OOM.
  */
 import { inflateSync } from 'node:zlib';
-import { extractText, getResolvedPDFJS } from 'unpdf';
+import { getResolvedPDFJS } from 'unpdf';
 import { cleanText } from '#shared/domain/text.ts';
 import { BadDocumentError } from '#shared/errors.ts';
+import { layoutPage, mergePageTexts, type TextItemLike } from './text-layout.ts';
 
 export interface DocumentLimits {
   /** Largest accepted object, in bytes. */
@@ -119,8 +120,17 @@ export const inspectPdf = async (
   try {
     const pageCount = pdf.numPages;
     if (pageCount > limits.maxPages) throw new BadDocumentError('TOO_MANY_PAGES');
-    const { text } = await extractText(pdf, { mergePages: true }).catch(classifyPdfJsError);
-    const clean = cleanText(text);
+    const pages: string[] = [];
+    for (let number = 1; number <= pageCount; number += 1) {
+      const content = await pdf
+        .getPage(number)
+        .then((page) => page.getTextContent())
+        .catch(classifyPdfJsError);
+      const items: TextItemLike[] = content.items.flatMap((item) => ('str' in item ? [item] : []));
+      pages.push(layoutPage(items));
+    }
+    // Column gaps become tabs so form labels can be paired with their values.
+    const clean = cleanText(mergePageTexts(pages));
     if (clean.replace(/\s/g, '').length < limits.minTextChars) {
       throw new BadDocumentError('NO_TEXT_LAYER');
     }

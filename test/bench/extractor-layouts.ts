@@ -46,9 +46,15 @@ for (const family of families) {
       for (const [path, outcome] of Object.entries(evaluation.fields)) {
         const { fa, fd, fn } = outcome.counts;
         if (fa + fd + fn === 0) continue;
-        const truthValue = path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown>)?.[k], generated.truth);
-        const got = path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown>)?.[k], predicted);
-        console.log(`${generated.id} ${path} fa=${fa} fd=${fd} fn=${fn}\n  truth ${JSON.stringify(truthValue)}\n  got   ${JSON.stringify(got)}`);
+        const truthValue = path
+          .split('.')
+          .reduce<unknown>((v, k) => (v as Record<string, unknown>)?.[k], generated.truth);
+        const got = path
+          .split('.')
+          .reduce<unknown>((v, k) => (v as Record<string, unknown>)?.[k], predicted);
+        console.log(
+          `${generated.id} ${path} fa=${fa} fd=${fd} fn=${fn}\n  truth ${JSON.stringify(truthValue)}\n  got   ${JSON.stringify(got)}`,
+        );
       }
     }
   }
@@ -57,11 +63,17 @@ const breakdown = breakdownByLayout(documents);
 const summary = breakdown.splits[options.split];
 if (summary === undefined) throw new Error('no documents');
 const f = (n: number): string => n.toFixed(3);
-console.log(`split ${options.split}: ${documents.length} documents, micro P ${f(summary.micro.precision)} R ${f(summary.micro.recall)} F1 ${f(summary.micro.f1)}`);
+console.log(
+  `split ${options.split}: ${documents.length} documents, micro P ${f(summary.micro.precision)} R ${f(summary.micro.recall)} F1 ${f(summary.micro.f1)}`,
+);
 console.log(`extractFields: ${(extractMs / documents.length).toFixed(2)} ms per document`);
 for (const family of breakdown.families) {
-  console.log(`  ${family.family.padEnd(18)} P ${f(family.precision)} R ${f(family.recall)} F1 ${f(family.f1)}`);
+  console.log(
+    `  ${family.family.padEnd(18)} P ${f(family.precision)} R ${f(family.recall)} F1 ${f(family.f1)}`,
+  );
 }
 for (const [path, field] of Object.entries(summary.fields)) {
-  console.log(`  ${path.padEnd(26)} P ${f(field.precision)} R ${f(field.recall)} F1 ${f(field.f1)}`);
+  console.log(
+    `  ${path.padEnd(26)} P ${f(field.precision)} R ${f(field.recall)} F1 ${f(field.f1)}`,
+  );
 }
