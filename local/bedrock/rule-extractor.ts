@@ -19,6 +19,7 @@ import {
   normaliseSex,
 } from '#shared/domain/normalise.ts';
 import { extractAllergies } from './rules/allergies.ts';
+import { findCellValues } from './rules/cells.ts';
 import { detectDayFirst, findDate } from './rules/dates.ts';
 import { extractDiagnoses } from './rules/diagnoses.ts';
 import { classifyDocument } from './rules/document-type.ts';
@@ -28,7 +29,7 @@ import { extractMedications } from './rules/medications.ts';
 import { formatPersonName } from './rules/names.ts';
 import { deriveRiskFactors } from './rules/risk-factors.ts';
 import { type Section, sectionLines, splitSections } from './rules/sections.ts';
-import { prepareLines, softTitleCase } from './rules/text.ts';
+import { prepareDocument, softTitleCase } from './rules/text.ts';
 import { extractTobacco } from './rules/tobacco.ts';
 import { extractVitals } from './rules/vitals.ts';
 
@@ -268,9 +269,10 @@ function hasContent(
  * `\n` between lines). Never throws; fields it cannot find are null or empty.
  */
 export function extractFields(text: string, opts: ExtractOptions = {}): Extraction {
-  const lines = prepareLines(typeof text === 'string' ? text : '');
+  const prepared = prepareDocument(typeof text === 'string' ? text : '');
+  const lines = [...prepared.lines];
   const dayFirst = detectDayFirst(lines);
-  const labelled = findLabelledValues(lines);
+  const labelled = [...findLabelledValues(lines), ...findCellValues(prepared.cells)];
   const sections = splitSections(lines);
   const date = (value: string): string | null => findDate(value, dayFirst);
 
