@@ -273,7 +273,7 @@ export function extractFields(text: string, opts: ExtractOptions = {}): Extracti
   const lines = [...prepared.lines];
   const dayFirst = detectDayFirst(lines);
   const labelled = [...findLabelledValues(lines), ...findCellValues(prepared.cells)];
-  const sections = splitSections(lines);
+  const sections = splitSections(lines, prepared.cells);
   const date = (value: string): string | null => findDate(value, dayFirst);
 
   const patient: Found['patient'] = {

@@ -3,9 +3,9 @@
  * lines, where several labels often share one line once PDF columns are
  * flattened: `Patient Name: DOE, JANE DOB: 03/14/1968`.
  */
-import { literalPattern } from './text.ts';
 
 import { type LabelledField, type LabelRule, LABEL_LEXICON as RULES } from './lexicon.ts';
+import { literalPattern } from './text.ts';
 
 export type { LabelledField } from './lexicon.ts';
 

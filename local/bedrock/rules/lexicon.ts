@@ -97,14 +97,7 @@ export const LABEL_LEXICON: readonly LabelRule[] = [
     'Hospital No.',
     'Unit No.',
   ]),
-  ...rule('mrn', 2, [
-    'Account No.',
-    'Account Number',
-    'Account #',
-    'Acct No.',
-    'Acct #',
-    'Chart',
-  ]),
+  ...rule('mrn', 2, ['Account No.', 'Account Number', 'Account #', 'Acct No.', 'Acct #', 'Chart']),
   // Date labels may lack a colon: a value that holds no date is skipped anyway.
   ...rule('dateOfService', 0, ['Date of Service', 'Service Date', 'DOS'], true),
   ...rule(
@@ -272,4 +265,3 @@ export const LABEL_LEXICON: readonly LabelRule[] = [
     'Type',
   ]),
 ];
-
