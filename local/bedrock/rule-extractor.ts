@@ -27,6 +27,13 @@ import { findLabelledValues, type LabelledValue, pickLabelled } from './rules/la
 import { extractLabs, extractNarrativeLabs } from './rules/labs.ts';
 import { extractMedications } from './rules/medications.ts';
 import { formatPersonName } from './rules/names.ts';
+import {
+  findNarrativeValues,
+  namesBeforeBirthDate,
+  narrativeAllergies,
+  narrativeConditions,
+  narrativeMedications,
+} from './rules/narrative.ts';
 import { deriveRiskFactors } from './rules/risk-factors.ts';
 import { type Section, sectionLines, splitSections } from './rules/sections.ts';
 import { prepareDocument, softTitleCase } from './rules/text.ts';
@@ -210,6 +217,15 @@ function findSex(labelled: readonly LabelledValue[], lines: readonly string[]): 
   return null;
 }
 
+// Words that show a `Re:` or `Subject:` line names a topic, not a person.
+const NOT_A_NAME =
+  /\b(?:records?|request(?:ed)?|laborator(?:y|ies)|medical|report|results?|visit|summary|information|department|underwriting|clinic|hospital|center|follow-?up|statement|policy|application|claim|insurance|attention|copy|fax|patient|name|date|birth)\b/i;
+
+function parsePatientName(value: string): string | null {
+  const name = formatPersonName(value.replace(/^(?:mr|mrs|ms|miss|mx)\.?\s+/i, ''));
+  return name === null || NOT_A_NAME.test(name) || !name.includes(' ') ? null : name;
+}
+
 function parseMrn(value: string): string | null {
   const token = /[A-Z0-9][A-Z0-9-]*\d[A-Z0-9-]*/i.exec(value.replace(/^#\s*/, ''))?.[0];
   return token !== undefined && token.length >= 3 ? token : null;
@@ -272,12 +288,24 @@ export function extractFields(text: string, opts: ExtractOptions = {}): Extracti
   const prepared = prepareDocument(typeof text === 'string' ? text : '');
   const lines = [...prepared.lines];
   const dayFirst = detectDayFirst(lines);
-  const labelled = [...findLabelledValues(lines), ...findCellValues(prepared.cells)];
+  // Printed labels first; running headers, names before a birth date and
+  // prose only fill what no label gives (their ranks are lower).
+  const running = findLabelledValues(prepared.running).map((value) => ({
+    ...value,
+    rank: value.rank + 3,
+  }));
+  const labelled = [
+    ...findLabelledValues(lines),
+    ...findCellValues(prepared.cells),
+    ...running,
+    ...namesBeforeBirthDate([...lines, ...prepared.running]),
+    ...findNarrativeValues(lines),
+  ];
   const sections = splitSections(lines, prepared.cells);
   const date = (value: string): string | null => findDate(value, dayFirst);
 
   const patient: Found['patient'] = {
-    name: pickLabelled(labelled, 'patientName', formatPersonName),
+    name: pickLabelled(labelled, 'patientName', parsePatientName),
     dateOfBirth: pickLabelled(labelled, 'dateOfBirth', date),
     sex: findSex(labelled, lines),
     mrn: pickLabelled(labelled, 'mrn', parseMrn),
@@ -289,9 +317,18 @@ export function extractFields(text: string, opts: ExtractOptions = {}): Extracti
   };
 
   const documentType = classifyDocument(lines);
-  const diagnoses = extractDiagnoses(diagnosisBlocks(sections));
-  const medications = extractMedications(sections.filter((s) => s.kind === 'medications'));
-  const allergies = extractAllergies(sectionLines(sections, 'allergies'));
+  const listed = extractDiagnoses(diagnosisBlocks(sections));
+  const diagnoses =
+    listed.length > 0 ? listed : extractDiagnoses([{ lines: narrativeConditions(lines) }]);
+  const medicationSections = extractMedications(sections.filter((s) => s.kind === 'medications'));
+  const medications =
+    medicationSections.length > 0
+      ? medicationSections
+      : extractMedications([{ lines: narrativeMedications(lines), inline: false }]);
+  const allergySections = sections.some((s) => s.kind === 'allergies');
+  const allergies = extractAllergies(
+    allergySections ? sectionLines(sections, 'allergies') : narrativeAllergies(lines),
+  );
   const vitalsFound = extractVitals(lines);
   const labLines = documentType === 'lab_report' ? lines : sectionLines(sections, 'labs');
   const tableLabs = extractLabs(labLines);

@@ -83,6 +83,11 @@ export function prepareLines(text: string): string[] {
 export interface PreparedDocument {
   readonly lines: readonly string[];
   readonly cells: readonly string[];
+  /**
+   * Running headers and footers dropped from `lines`, each once: they often
+   * repeat the patient's name, birth date and record number on every page.
+   */
+  readonly running: readonly string[];
 }
 
 /** prepareLines, also keeping each kept line's column gaps as tabs. */
@@ -111,20 +116,23 @@ export function prepareDocument(text: string): PreparedDocument {
 
   const lines: string[] = [];
   const cellLines: string[] = [];
+  const running = new Set<string>();
   const letterhead = new Set<string>();
   candidates.forEach((candidate, index) => {
     if (candidate.text.length === 0 || letterhead.has(candidate.text)) return;
     if (index < LETTERHEAD_LINES) {
       letterhead.add(candidate.text);
     } else if (candidate.marker) {
+      running.add(candidate.text);
       return;
     } else if ((counts.get(candidate.text) ?? 0) > 1 && nearMarker(index)) {
+      running.add(candidate.text);
       return;
     }
     lines.push(candidate.text);
     cellLines.push(candidate.cells);
   });
-  return { lines, cells: cellLines };
+  return { lines, cells: cellLines, running: [...running] };
 }
 
 /** True when the text has letters and none of them is lower case. */
