@@ -253,7 +253,8 @@ const TITLE_WORDS = /\b(?:statement|summary|report|note|results)\b/i;
 function letterheadFacility(lines: readonly string[]): string | null {
   for (const line of lines.slice(0, 5)) {
     if (line.includes(':') || TITLE_WORDS.test(line) || !FACILITY_WORDS.test(line)) continue;
-    const facility = parseFacility(line.split(/\s+-\s+|,/)[0] ?? '');
+    const parts = line.split(/\s+-\s+|,/);
+    const facility = parseFacility(parts.find((part) => FACILITY_WORDS.test(part)) ?? '');
     if (facility !== null) return facility;
   }
   return null;
@@ -319,7 +320,9 @@ export function extractFields(text: string, opts: ExtractOptions = {}): Extracti
   const documentType = classifyDocument(lines);
   const listed = extractDiagnoses(diagnosisBlocks(sections));
   const diagnoses =
-    listed.length > 0 ? listed : extractDiagnoses([{ lines: narrativeConditions(lines) }]);
+    listed.length > 0
+      ? listed
+      : extractDiagnoses([{ lines: narrativeConditions(lines), prose: true }]);
   const medicationSections = extractMedications(sections.filter((s) => s.kind === 'medications'));
   const medications =
     medicationSections.length > 0

@@ -102,7 +102,9 @@ function parseItem(raw: string): FoundDiagnosis | null {
   }
   const icd10 = code === null ? null : normaliseIcd10(code);
   const cleaned = cleanDescription(description);
-  if (!/[A-Za-z]{3}/.test(cleaned) || NARRATIVE.test(cleaned) || cleaned.length > 120) return null;
+  // Three letters in a row, or a capitalised abbreviation such as T2DM or COPD.
+  const wordLike = /[A-Za-z]{3}/.test(cleaned) || /^[A-Z][A-Z0-9]{2,5}$/.test(cleaned);
+  if (!wordLike || NARRATIVE.test(cleaned) || cleaned.length > 120) return null;
   return { description: cleaned, icd10 };
 }
 
@@ -128,7 +130,8 @@ function joinWrapped(lines: readonly string[]): string[] {
   return joined;
 }
 
-function candidateLines(lines: readonly string[]): string[] {
+function candidateLines(lines: readonly string[], prose = false): string[] {
+  if (prose) return lines.filter((line) => line.length <= 90 && line.split(' ').length <= 12);
   // Parts of a line split at `;` (or at a comma after a code) are list items
   // when one of them is marked as such.
   const parts = joinWrapped(lines).map((line) => line.split(/\s*;\s*|(?<=[)\]])\s*,\s*/));
@@ -150,6 +153,8 @@ export interface DiagnosisBlock {
   readonly lines: readonly string[];
   /** The lines with table cells separated by tabs, when the layout kept them. */
   readonly cells?: readonly string[];
+  /** Items of a prose list: already one per line, never wrapped. */
+  readonly prose?: boolean;
 }
 
 /**
@@ -161,7 +166,7 @@ export function extractDiagnoses(blocks: readonly DiagnosisBlock[]): FoundDiagno
   const seen = new Set<string>();
   for (const block of blocks) {
     const rows = block.lines.map((line, index) => rowText(line, block.cells?.[index]));
-    for (const line of candidateLines(rows)) {
+    for (const line of candidateLines(rows, block.prose === true)) {
       const diagnosis = parseItem(line);
       if (diagnosis === null) continue;
       const key = diagnosis.description.toLowerCase();

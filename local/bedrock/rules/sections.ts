@@ -224,11 +224,13 @@ const KEYWORD_KINDS: readonly (readonly [SectionKind, RegExp])[] = [
 ];
 
 function keywordHeading(line: string): { kind: SectionKind; rest: string } | null {
-  const heading = line.replace(/[\s:]+$/, '');
+  const colon = line.indexOf(':');
+  const heading = (colon === -1 ? line : line.slice(0, colon)).trim();
+  const rest = colon === -1 ? '' : line.slice(colon + 1).trim();
   const words = heading.split(/\s+/);
   if (words.length > 5 || /\d|[.,;]/.test(heading) || !/^[A-Z]/.test(heading)) return null;
   for (const [kind, pattern] of KEYWORD_KINDS) {
-    if (pattern.test(heading)) return { kind, rest: '' };
+    if (pattern.test(heading)) return { kind, rest };
   }
   return null;
 }
