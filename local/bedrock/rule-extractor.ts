@@ -19,7 +19,7 @@ import {
   normaliseSex,
 } from '#shared/domain/normalise.ts';
 import { extractAllergies } from './rules/allergies.ts';
-import { findCellValues } from './rules/cells.ts';
+import { findCellValues, labelRowLines } from './rules/cells.ts';
 import { detectDayFirst, findDate } from './rules/dates.ts';
 import { extractDiagnoses } from './rules/diagnoses.ts';
 import { classifyDocument } from './rules/document-type.ts';
@@ -295,8 +295,11 @@ export function extractFields(text: string, opts: ExtractOptions = {}): Extracti
     ...value,
     rank: value.rank + 3,
   }));
+  // A row of label boxes is read by position; read as a form line it would
+  // give the whole value row to its last label.
+  const labelRows = labelRowLines(prepared.cells);
   const labelled = [
-    ...findLabelledValues(lines),
+    ...findLabelledValues(lines).filter((value) => !labelRows.has(value.line)),
     ...findCellValues(prepared.cells),
     ...running,
     ...namesBeforeBirthDate([...lines, ...prepared.running]),
@@ -333,8 +336,14 @@ export function extractFields(text: string, opts: ExtractOptions = {}): Extracti
     allergySections ? sectionLines(sections, 'allergies') : narrativeAllergies(lines),
   );
   const vitalsFound = extractVitals(lines);
-  const labLines = documentType === 'lab_report' ? lines : sectionLines(sections, 'labs');
-  const tableLabs = extractLabs(labLines);
+  const labSections = sections.filter((section) => section.kind === 'labs');
+  const tableLabs =
+    documentType === 'lab_report'
+      ? extractLabs(lines, prepared.cells)
+      : extractLabs(
+          labSections.flatMap((section) => section.lines),
+          labSections.flatMap((section) => section.cells),
+        );
   const tested = new Set(tableLabs.map((lab) => lab.test.toLowerCase()));
   const labs = [
     ...tableLabs,

@@ -47,6 +47,28 @@ function push(found: LabelledValue[], rule: LabelRule | null, line: number, valu
   found.push({ field: rule.field, rank: rule.rank, line, value });
 }
 
+// Boxes: a row of labels over a row of values with as many cells.
+function isLabelRow(cells: readonly string[], next: readonly string[]): boolean {
+  const labelCount = cells.filter((cell) => cellLabel(cell) !== null).length;
+  return (
+    cells.length >= 2 &&
+    labelCount * 2 >= cells.length &&
+    cells.every((cell) => !/\d/.test(cell)) &&
+    next.length === cells.length &&
+    next.filter(isValue).length * 2 > next.length
+  );
+}
+
+/** Indexes of lines that are rows of label boxes (their values are on the next line). */
+export function labelRowLines(cellLines: readonly string[]): Set<number> {
+  const rows = cellLines.map(splitCells);
+  const indexes = new Set<number>();
+  rows.forEach((cells, index) => {
+    if (isLabelRow(cells, rows[index + 1] ?? [])) indexes.add(index);
+  });
+  return indexes;
+}
+
 /** Labelled values found through cell geometry, in reading order. */
 export function findCellValues(cellLines: readonly string[]): LabelledValue[] {
   const found: LabelledValue[] = [];
@@ -54,16 +76,7 @@ export function findCellValues(cellLines: readonly string[]): LabelledValue[] {
   rows.forEach((cells, index) => {
     const next = rows[index + 1] ?? [];
     const labels = cells.map(cellLabel);
-    const labelCount = labels.filter((label) => label !== null).length;
-
-    // Boxes: a row of labels over a row of values with as many cells.
-    const labelRow =
-      cells.length >= 2 &&
-      labelCount * 2 >= cells.length &&
-      cells.every((cell) => !/\d/.test(cell)) &&
-      next.length === cells.length &&
-      next.filter(isValue).length * 2 > next.length;
-    if (labelRow) {
+    if (isLabelRow(cells, next)) {
       labels.forEach((label, column) => {
         const value = next[column];
         if (value !== undefined && isValue(value)) push(found, label, index + 1, value);

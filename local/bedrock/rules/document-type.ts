@@ -47,6 +47,11 @@ const CLUES: readonly Clue[] = [
   { type: 'lab_report', pattern: /\b(?:collected|collection\s*date)\b/i },
   { type: 'lab_report', pattern: /\b(?:specimen|accession)\b/i },
   { type: 'lab_report', pattern: /\bordering\s*(?:physician|provider)\b/i },
+  // A results table's header row: a result column beside units or a range.
+  {
+    type: 'lab_report',
+    pattern: /^(?=.*\b(?:result|value|your\s+value)\b)(?=.*\b(?:units?|uom|range|interval)\b).*$/im,
+  },
   { type: 'attending_physician_statement', pattern: /\b(?:proposed\s*)?insured\b/i },
   { type: 'attending_physician_statement', pattern: /\bfirst\s*(?:consulted|visit)\b/i },
   { type: 'attending_physician_statement', pattern: /\bunderwrit/i },

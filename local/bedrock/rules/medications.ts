@@ -128,9 +128,27 @@ function rowText(line: string, cells: string | undefined): string | null {
 }
 
 function splitInline(line: string): string[] {
+  // A semicolon always ends an item; a comma only when every part has a dose.
+  const items = line.split(/\s*;\s+/);
+  if (items.length > 1) return items.flatMap(splitInline);
   const parts = line.split(/\s*[;,]\s+(?=[A-Za-z])/);
   // Commas also sit inside frequencies; split only when every part has a dose.
   return parts.length > 1 && parts.every((part) => DOSE.test(part)) ? parts : [line];
+}
+
+// An inline list wrapped onto the next line: the line ends inside an item
+// (a number, a comma) or the next one starts in lower case.
+function joinContinued(rows: readonly string[]): string[] {
+  const joined: string[] = [];
+  for (const row of rows) {
+    const previous = joined[joined.length - 1];
+    if (previous !== undefined && (/[\d,]$/.test(previous) || /^[a-z]/.test(row))) {
+      joined[joined.length - 1] = `${previous} ${row}`;
+    } else {
+      joined.push(row);
+    }
+  }
+  return joined;
 }
 
 /** Medications from the given blocks, de-duplicated by name in reading order. */
@@ -143,7 +161,9 @@ export function extractMedications(blocks: readonly MedicationBlock[]): FoundMed
       return row === null ? [] : [row];
     });
     const lines = (
-      block.inline ? rows.flatMap(splitInline) : rows.flatMap((l) => l.split(/\s*;\s+/))
+      block.inline
+        ? joinContinued(rows).flatMap(splitInline)
+        : rows.flatMap((l) => l.split(/\s*;\s+/))
     ).filter((line) => !STOPPED.test(line));
     // When the list gives doses, a line without one is a heading or remark, unless it is a list item.
     const dosed = lines.some((line) => DOSE.test(line));
