@@ -204,7 +204,11 @@ const NARRATIVE_SEX =
   /\b\d{1,3}[\s-]*(?:year|yr|y)s?[\s-]*(?:old|\/o|o)\s+(female|male|woman|man|gentleman|lady|f|m)\b/i;
 const NARRATIVE_SEX_WORDS: Readonly<Record<string, Sex>> = { gentleman: 'M', lady: 'F' };
 
-function findSex(labelled: readonly LabelledValue[], lines: readonly string[]): Sex | null {
+function findSex(
+  labelled: readonly LabelledValue[],
+  lines: readonly string[],
+  patientName: string | null,
+): Sex | null {
   const printed = pickLabelled(labelled, 'sex', (value) => {
     const word = value.split(/[\s,;/]+/)[0] ?? '';
     return normaliseSex(word) ?? normaliseSex(value);
@@ -213,6 +217,25 @@ function findSex(labelled: readonly LabelledValue[], lines: readonly string[]): 
   for (const line of lines) {
     const word = NARRATIVE_SEX.exec(line)?.[1]?.toLowerCase();
     if (word !== undefined) return NARRATIVE_SEX_WORDS[word] ?? normaliseSex(word);
+  }
+  return sexFromHonorific(lines, patientName);
+}
+
+/**
+ * A letter that never states sex still writes `Ms. Doe` about its patient:
+ * the honorific before the patient's surname decides (never a pronoun
+ * count, which a spouse's or doctor's mentions would sway).
+ */
+function sexFromHonorific(lines: readonly string[], patientName: string | null): Sex | null {
+  const surname = patientName?.split(' ').at(-1);
+  if (surname === undefined || surname.length < 2) return null;
+  const pattern = new RegExp(
+    String.raw`\b(mr|mrs|ms|miss)\.?\s+(?:[A-Z][a-z]+\s+)?${surname.replace(/[.*+?^${}()|[\]\\]/g, String.raw`\$&`)}\b`,
+    'i',
+  );
+  for (const line of lines) {
+    const title = pattern.exec(line)?.[1]?.toLowerCase();
+    if (title !== undefined) return title === 'mr' ? 'M' : 'F';
   }
   return null;
 }
@@ -308,10 +331,11 @@ export function extractFields(text: string, opts: ExtractOptions = {}): Extracti
   const sections = splitSections(lines, prepared.cells);
   const date = (value: string): string | null => findDate(value, dayFirst);
 
+  const patientName = pickLabelled(labelled, 'patientName', parsePatientName);
   const patient: Found['patient'] = {
-    name: pickLabelled(labelled, 'patientName', parsePatientName),
+    name: patientName,
     dateOfBirth: pickLabelled(labelled, 'dateOfBirth', date),
-    sex: findSex(labelled, lines),
+    sex: findSex(labelled, lines, patientName),
     mrn: pickLabelled(labelled, 'mrn', parseMrn),
   };
   const encounterFields = {

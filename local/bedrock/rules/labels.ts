@@ -40,8 +40,20 @@ interface LabelHit {
   readonly end: number;
 }
 
+// Without a colon or `#` only a colon-optional label can match, and each
+// starts with a known word: most lines of prose are ruled out by this test.
+const HINT = new RegExp(
+  `[:#]|(?<![A-Za-z0-9])(?:${[
+    ...new Set(
+      RULES.filter((r) => r.colonOptional).map((r) => literalPattern(r.words.split(' ')[0] ?? '')),
+    ),
+  ].join('|')})`,
+  'i',
+);
+
 function labelHits(line: string): LabelHit[] {
   const hits: LabelHit[] = [];
+  if (!HINT.test(line)) return hits;
   for (const match of line.matchAll(LABEL)) {
     const index = match.slice(1).findIndex((group) => group !== undefined);
     hits.push({
