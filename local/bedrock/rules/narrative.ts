@@ -14,12 +14,11 @@ const DATE = String.raw`(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{4}|(
 const OTHER_PERSON =
   /\b(?:spouse|wife|husband|partner|son|daughter|child|mother|father|brother|sister|sibling|aunt|uncle|grand(?:mother|father|parent)|relative|family|parents?|guardian|contact|referr\w*|colleague)\b/i;
 
-/** The clause a match sits in: back to the last sentence end or opening bracket. */
+/** The sentence a match sits in, up to the match (a bracket does not end it). */
 function clauseBefore(text: string, index: number): string {
   const before = text.slice(0, index);
   const start = Math.max(
     before.lastIndexOf('. '),
-    before.lastIndexOf('('),
     before.lastIndexOf(';'),
     before.lastIndexOf('\n'),
   );
