@@ -19,7 +19,7 @@ import {
   normaliseSex,
 } from '#shared/domain/normalise.ts';
 import { extractAllergies } from './rules/allergies.ts';
-import { findCellValues, labelRowLines } from './rules/cells.ts';
+import { findCellValues, gridPairs, labelRowLines } from './rules/cells.ts';
 import { detectDayFirst, findDate } from './rules/dates.ts';
 import { extractDiagnoses } from './rules/diagnoses.ts';
 import { classifyDocument } from './rules/document-type.ts';
@@ -359,7 +359,10 @@ export function extractFields(text: string, opts: ExtractOptions = {}): Extracti
   const allergies = extractAllergies(
     allergySections ? sectionLines(sections, 'allergies') : narrativeAllergies(lines),
   );
-  const vitalsFound = extractVitals(lines);
+  // Tables of one column per measure read as `Weight: 72 kg` lines, after the body.
+  const grid = gridPairs(prepared.cells);
+  const withGrids = [...lines.filter((_, index) => !grid.lines.has(index)), ...grid.pairs];
+  const vitalsFound = extractVitals(withGrids);
   const labSections = sections.filter((section) => section.kind === 'labs');
   const tableLabs =
     documentType === 'lab_report'
@@ -368,12 +371,23 @@ export function extractFields(text: string, opts: ExtractOptions = {}): Extracti
           labSections.flatMap((section) => section.lines),
           labSections.flatMap((section) => section.cells),
         );
+  // A table row of name, number and a known lab unit is a result wherever it sits.
+  const rowLabs = extractLabs(
+    [],
+    prepared.cells.filter((row) => row.split('\t').length >= 3),
+    { cellsOnly: true },
+  );
   const tested = new Set(tableLabs.map((lab) => lab.test.toLowerCase()));
+  const extraRows = rowLabs.filter(
+    (lab) => lab.unit !== null && !tested.has(lab.test.toLowerCase()),
+  );
+  for (const lab of extraRows) tested.add(lab.test.toLowerCase());
   const labs = [
     ...tableLabs,
+    ...extraRows,
     ...extractNarrativeLabs(lines).filter((lab) => !tested.has(lab.test.toLowerCase())),
   ];
-  const tobacco = extractTobacco(lines);
+  const tobacco = extractTobacco(withGrids);
 
   const vitals: Found['vitals'] = {
     bloodPressure: vitalsFound.bloodPressure,

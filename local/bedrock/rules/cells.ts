@@ -59,12 +59,58 @@ function isLabelRow(cells: readonly string[], next: readonly string[]): boolean 
   );
 }
 
+// A row of labels whose value row has a different number of cells (a box
+// left empty, two values run together): values are matched to labels in
+// order, each label taking the next value cell that looks like its kind.
+function isLooseLabelRow(cells: readonly string[], next: readonly string[]): boolean {
+  const labelCount = cells.filter((cell) => cellLabel(cell)?.field != null).length;
+  return (
+    cells.length >= 2 &&
+    labelCount >= 2 &&
+    labelCount * 2 >= cells.length &&
+    cells.every((cell) => !/\d/.test(cell)) &&
+    next.length >= 2 &&
+    next.length !== cells.length &&
+    next.every(isValue)
+  );
+}
+
+const DATE_LIKE = /\b\d{4}\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b/;
+const LOOKS_LIKE: Readonly<Record<string, (cell: string) => boolean>> = {
+  dateOfBirth: (cell) => DATE_LIKE.test(cell),
+  dateOfService: (cell) => DATE_LIKE.test(cell),
+  sex: (cell) => /^(?:f|m|x|female|male|woman|man)\b/i.test(cell),
+  mrn: (cell) =>
+    /\d/.test(cell) && !DATE_LIKE.test(cell.replace(/^\S+\s*/, '')) && cell.split(' ').length <= 2,
+  patientName: (cell) => !/\d/.test(cell) && /[A-Za-z]{2}/.test(cell),
+  providerName: (cell) => !/\d/.test(cell) && /[A-Za-z]{2}/.test(cell),
+  facility: (cell) => !/\d/.test(cell) && /[A-Za-z]{2}/.test(cell),
+};
+
+function alignLoosely(
+  found: LabelledValue[],
+  labels: readonly (LabelRule | null)[],
+  values: readonly string[],
+  line: number,
+): void {
+  let next = 0;
+  for (const label of labels) {
+    if (label?.field == null) continue;
+    const looks = LOOKS_LIKE[label.field] ?? (() => true);
+    const at = values.findIndex((value, index) => index >= next && looks(value));
+    if (at === -1) continue;
+    push(found, { ...label, rank: label.rank + 1 }, line, values[at] ?? '');
+    next = at + 1;
+  }
+}
+
 /** Indexes of lines that are rows of label boxes (their values are on the next line). */
 export function labelRowLines(cellLines: readonly string[]): Set<number> {
   const rows = cellLines.map(splitCells);
   const indexes = new Set<number>();
   rows.forEach((cells, index) => {
-    if (isLabelRow(cells, rows[index + 1] ?? [])) indexes.add(index);
+    const next = rows[index + 1] ?? [];
+    if (isLabelRow(cells, next) || isLooseLabelRow(cells, next)) indexes.add(index);
   });
   return indexes;
 }
@@ -76,6 +122,10 @@ export function findCellValues(cellLines: readonly string[]): LabelledValue[] {
   rows.forEach((cells, index) => {
     const next = rows[index + 1] ?? [];
     const labels = cells.map(cellLabel);
+    if (isLooseLabelRow(cells, next)) {
+      alignLoosely(found, labels, next, index + 1);
+      return;
+    }
     if (isLabelRow(cells, next)) {
       labels.forEach((label, column) => {
         const value = next[column];
@@ -105,4 +155,28 @@ export function findCellValues(cellLines: readonly string[]): LabelledValue[] {
     }
   });
   return found;
+}
+
+/**
+ * A header row over a value row with as many cells (`Height | Weight | BP`
+ * over `170 cm | 72 kg | 128/82`) as `header value` lines, one per column,
+ * so rules that read `Weight 72 kg` read tables of one column per measure;
+ * `lines` are the indexes of the rows so read (flat, they would misalign).
+ */
+export function gridPairs(cellLines: readonly string[]): { pairs: string[]; lines: Set<number> } {
+  const rows = cellLines.map(splitCells);
+  const pairs: string[] = [];
+  const lines = new Set<number>();
+  rows.forEach((cells, index) => {
+    const next = rows[index + 1] ?? [];
+    // Three columns at least: two cells a line are a label and its value.
+    if (cells.length < 3 || next.length !== cells.length) return;
+    const numeric = next.filter((cell) => /\d/.test(cell)).length;
+    if (cells.some((cell) => /\d/.test(cell)) || numeric * 2 < next.length) return;
+    lines.add(index).add(index + 1);
+    cells.forEach((header, column) => {
+      pairs.push(`${header.replace(/[\s:]+$/, '')}: ${next[column] ?? ''}`);
+    });
+  });
+  return { pairs, lines };
 }

@@ -9,15 +9,21 @@ type KnownType = Exclude<DocumentType, 'other'>;
 
 // `\s*` between words also matches letter-spaced titles once they are collapsed.
 const TITLES: readonly (readonly [KnownType, RegExp])[] = [
-  ['attending_physician_statement', /attending\s*physician'?s?\s*statement|^\s*APS\b/i],
-  ['discharge_summary', /discharge\s*summary|hospital\s*discharge\s*(?:report|record)/i],
+  [
+    'attending_physician_statement',
+    /attending\s*physician'?s?\s*statement|statement\s*of\s*(?:the\s*)?(?:attending|treating)\s*physician|^\s*physician'?s?\s*statement\b|^\s*APS\b/i,
+  ],
+  [
+    'discharge_summary',
+    /discharge\s*summary|(?:hospital\s*|inpatient\s*)?discharge\s*(?:report|record|note)\b/i,
+  ],
   [
     'lab_report',
     /\blab(?:oratory)?\s*(?:report|results?|test\s*results?)\b|clinical\s*laboratory|^\s*(?:test|lab)\s*results\s*$/i,
   ],
   [
     'office_note',
-    /\b(?:progress|office|clinic|visit|follow[\s-]*up|soap)\s*note\b|\b(?:office|clinic)\s*visit\b|^\s*(?:encounter|visit)\s*summary\s*$/i,
+    /\b(?:progress|office|clinic|visit|follow[\s-]*up|soap|consult(?:ation)?|outpatient)\s*note\b|\b(?:office|clinic|outpatient)\s*(?:visit|encounter)\b|^\s*(?:encounter|visit)\s*summary\s*$|^\s*(?:outpatient\s*)?consult(?:ation)?(?:\s*(?:report|letter))?\s*$/i,
   ],
 ];
 

@@ -314,7 +314,11 @@ function canonicalRow(cells: string): string | null {
  * Lab results from candidate lines; `cells` (the same lines with table
  * cells separated by tabs) lets a row of any column order be read.
  */
-export function extractLabs(lines: readonly string[], cells: readonly string[] = []): FoundLab[] {
+export function extractLabs(
+  lines: readonly string[],
+  cells: readonly string[] = [],
+  options: { readonly cellsOnly?: boolean } = {},
+): FoundLab[] {
   const found: FoundLab[] = [];
   const seen = new Set<string>();
   const add = (lab: FoundLab): void => {
@@ -323,14 +327,16 @@ export function extractLabs(lines: readonly string[], cells: readonly string[] =
     seen.add(key);
     found.push(lab);
   };
-  lines.forEach((line, index) => {
-    const row = cells[index];
+  const rows = options.cellsOnly === true ? cells : lines;
+  rows.forEach((line, index) => {
+    const row = options.cellsOnly === true ? line : cells[index];
     const canonical = row?.includes('\t') ? canonicalRow(row) : null;
     const fromCells = canonical === null ? null : parseLabRow(canonical);
     if (fromCells !== null) {
       add(fromCells);
       return;
     }
+    if (options.cellsOnly === true) return;
     const parts = line.split(/\s*[;,]\s+(?=[A-Za-z])/);
     const parsedParts = parts.length > 1 ? parts.map(parseLabRow) : [];
     if (parsedParts.length > 1 && parsedParts.every((lab) => lab !== null)) {

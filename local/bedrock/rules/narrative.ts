@@ -124,7 +124,8 @@ const CONDITION_TRIGGER =
   /\b(?:is\s+(?:being\s+)?treated\s+for|(?:history|background)\s+(?:is\s+)?(?:notable|significant|remarkable)\s+for|diagnosed\s+with|(?:medical\s+)?(?:problems|diagnoses|conditions)\s+(?:include|are)|suffers\s+from|has\s+a\s+(?:past\s+)?history\s+of|followed\s+for)\s+/gi;
 const MEDICATION_TRIGGER =
   /\b(?:currently\s+takes|takes|is\s+taking|(?:medications?|treatment|regimen)\s+(?:includes?|is|are|consists?\s+of)|(?:is|remains)\s+on|maintained\s+on|current\s+treatment:)\s+/gi;
-const ALLERGY_TRIGGER = /\b(?:is\s+)?allergic\s+to\s+|\ballergies\s+(?:to|include|are)\s+/gi;
+const ALLERGY_TRIGGER =
+  /\b(?:is\s+)?allergic\s+to\s+|\ballergies\s+(?:to|include|are)\s+|\b(?:drug\s+)?allerg(?:y|ies)\s*:\s*/gi;
 
 /** Condition phrases from prose lists. */
 export function narrativeConditions(lines: readonly string[]): string[] {

@@ -224,9 +224,11 @@ const KEYWORD_KINDS: readonly (readonly [SectionKind, RegExp])[] = [
 ];
 
 function keywordHeading(line: string): { kind: SectionKind; rest: string } | null {
-  const colon = line.indexOf(':');
-  const heading = (colon === -1 ? line : line.slice(0, colon)).trim();
-  const rest = colon === -1 ? '' : line.slice(colon + 1).trim();
+  // A numbered question (`3. Known allergies:`) is a heading too.
+  const unnumbered = line.replace(/^(?:\d{1,2}|[ivx]{1,4})[.)]\s+/i, '');
+  const colon = unnumbered.indexOf(':');
+  const heading = (colon === -1 ? unnumbered : unnumbered.slice(0, colon)).trim();
+  const rest = colon === -1 ? '' : unnumbered.slice(colon + 1).trim();
   const words = heading.split(/\s+/);
   if (words.length > 5 || /\d|[.,;]/.test(heading) || !/^[A-Z]/.test(heading)) return null;
   for (const [kind, pattern] of KEYWORD_KINDS) {

@@ -175,3 +175,52 @@ describe('tables and running headers', () => {
     expect(extraction.vitals).toMatchObject({ heartRate: 72, bloodPressure: '128/82' });
   });
 });
+
+describe('grids, loose boxes, numbered questions and titles', () => {
+  it('reads vitals from a table of one column per measure', () => {
+    const extraction = extractFields(
+      ['Vital signs at discharge', 'BP\tHR\tHeight\tWeight', '142/91\t77\t170 cm\t81.5 kg'].join(
+        '\n',
+      ),
+    );
+    expect(extraction.vitals).toMatchObject({
+      bloodPressure: '142/91',
+      heartRate: 77,
+      heightCm: 170,
+      weightKg: 81.5,
+    });
+  });
+
+  it('matches values to label boxes by kind when a box is empty', () => {
+    const values = findCellValues([
+      'Patient name\tBirthdate\tSex\tPatient ID',
+      'Ada Quill\t03/14/1968\tK204518',
+    ]);
+    expect(values.map((v) => [v.field, v.value])).toEqual([
+      ['patientName', 'Ada Quill'],
+      ['dateOfBirth', '03/14/1968'],
+      ['mrn', 'K204518'],
+    ]);
+  });
+
+  it('reads a numbered question as a heading', () => {
+    const extraction = extractFields(
+      [
+        '2. Current medications:',
+        '- Lisinopril 10 mg daily',
+        '3. Known allergies: Penicillin',
+      ].join('\n'),
+    );
+    expect(extraction.medications.map((m) => m.name)).toEqual(['Lisinopril']);
+    expect(extraction.allergies).toEqual(['Penicillin']);
+  });
+
+  it.each([
+    ['Statement of Attending Physician', 'attending_physician_statement'],
+    ["Physician's Statement", 'attending_physician_statement'],
+    ['Discharge Record', 'discharge_summary'],
+    ['Consultation', 'office_note'],
+  ])('classifies a document titled %s', (title, type) => {
+    expect(extractFields(`${title}\nPatient: Ada Quill`).encounter.documentType).toBe(type);
+  });
+});
