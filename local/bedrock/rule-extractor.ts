@@ -63,7 +63,8 @@ export function describeExtractor(): string {
   return [
     `${RULE_BASED_MODEL_ID} is a deterministic, rule-based extractor used as a local stand-in for Amazon Bedrock.`,
     'It is not a language model and does not understand text: it applies regular expressions and keyword rules',
-    '(labelled form fields, section headings, list and table row patterns, set phrases in narrative text)',
+    '(labelled form fields, label/value pairs from column geometry, section headings, list and table row patterns,',
+    'prose lists and set phrases in narrative text)',
     'and fixed thresholds for risk factors, so the same text always gives the same output.',
     'It misses anything written in ways its rules do not cover, and its extraction quality says nothing about a real model.',
     'Token counts reported alongside its output are estimates from text length, not a tokenizer.',
