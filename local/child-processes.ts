@@ -6,7 +6,7 @@
  * recycled pid belonging to something else is left alone.
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const PidFileSchema = z.object({ pid: z.number().int().positive(), marker: z.string().min(1) });
 

@@ -18,7 +18,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import type { buildApp } from 'fauxqs';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Header set on replayed requests so they are not journaled again. */
 export const REPLAY_HEADER = 'x-medextract-journal-replay';

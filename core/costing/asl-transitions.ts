@@ -4,7 +4,7 @@
  * retrier can add. Standard workflows bill every state entered, retries
  * included, so these counts are what the cost model prices.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const RetrierSchema = z.looseObject({
   ErrorEquals: z.array(z.string()).min(1),

@@ -5,7 +5,7 @@
  * cannot measure. A JSON file of the same shape overrides it
  * (`medextract cost --profile <file>`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const nonNegative = z.number().min(0);
 

@@ -14,8 +14,9 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { extractText, getResolvedPDFJS } from 'unpdf';
+import { getResolvedPDFJS } from 'unpdf';
 import { BadDocumentError } from '#contracts/errors.ts';
+import { layoutPage, mergePageTexts, type TextItemLike } from './text-layout.ts';
 
 export interface WorkerLimits {
   /** Most pages accepted; checked in the worker before any text is extracted. */
@@ -68,8 +69,14 @@ const runJob = async (job: Job): Promise<WorkerReply> => {
   try {
     const pdf = await loadingTask.promise;
     if (pdf.numPages > job.maxPages) return { kind: 'too-many-pages', pageCount: pdf.numPages };
-    const { text } = await extractText(pdf, { mergePages: true });
-    return { kind: 'text', text, pageCount: pdf.numPages };
+    const pages: string[] = [];
+    for (let number = 1; number <= pdf.numPages; number += 1) {
+      const content = await (await pdf.getPage(number)).getTextContent();
+      const items: TextItemLike[] = content.items.flatMap((item) => ('str' in item ? [item] : []));
+      pages.push(layoutPage(items));
+    }
+    // Column gaps become tabs so form labels can be paired with their values.
+    return { kind: 'text', text: mergePageTexts(pages), pageCount: pdf.numPages };
   } catch (error) {
     return { kind: 'error', name: error instanceof Error ? error.name : 'Error' };
   } finally {

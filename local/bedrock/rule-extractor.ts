@@ -17,6 +17,7 @@ import {
 } from '#core/extraction/extraction.ts';
 import { normaliseSex } from '#core/extraction/value-normalisers.ts';
 import { extractAllergies } from './rules/allergies.ts';
+import { findCellValues, gridPairs, labelRowLines } from './rules/cells.ts';
 import { detectDayFirst, findDate } from './rules/dates.ts';
 import { extractDiagnoses } from './rules/diagnoses.ts';
 import { classifyDocument } from './rules/document-type.ts';
@@ -24,9 +25,16 @@ import { findLabelledValues, type LabelledValue, pickLabelled } from './rules/la
 import { extractLabs, extractNarrativeLabs } from './rules/labs.ts';
 import { extractMedications } from './rules/medications.ts';
 import { formatPersonName } from './rules/names.ts';
+import {
+  findNarrativeValues,
+  namesBeforeBirthDate,
+  narrativeAllergies,
+  narrativeConditions,
+  narrativeMedications,
+} from './rules/narrative.ts';
 import { deriveRiskFactors } from './rules/risk-factors.ts';
 import { type Section, sectionLines, splitSections } from './rules/sections.ts';
-import { prepareLines, softTitleCase } from './rules/text.ts';
+import { prepareDocument, softTitleCase } from './rules/text.ts';
 import { extractTobacco } from './rules/tobacco.ts';
 import { extractVitals } from './rules/vitals.ts';
 
@@ -53,7 +61,8 @@ export function describeExtractor(): string {
   return [
     `${RULE_BASED_MODEL_ID} is a deterministic, rule-based extractor used as a local stand-in for Amazon Bedrock.`,
     'It is not a language model and does not understand text: it applies regular expressions and keyword rules',
-    '(labelled form fields, section headings, list and table row patterns, set phrases in narrative text)',
+    '(labelled form fields, label/value pairs from column geometry, section headings, list and table row patterns,',
+    'prose lists and set phrases in narrative text)',
     'and fixed thresholds for risk factors, so the same text always gives the same output.',
     'It misses anything written in ways its rules do not cover, and its extraction quality says nothing about a real model.',
     'Token counts reported alongside its output are estimates from text length, not a tokenizer.',
@@ -194,7 +203,11 @@ const NARRATIVE_SEX =
   /\b\d{1,3}[\s-]*(?:year|yr|y)s?[\s-]*(?:old|\/o|o)\s+(female|male|woman|man|gentleman|lady|f|m)\b/i;
 const NARRATIVE_SEX_WORDS: Readonly<Record<string, Sex>> = { gentleman: 'M', lady: 'F' };
 
-function findSex(labelled: readonly LabelledValue[], lines: readonly string[]): Sex | null {
+function findSex(
+  labelled: readonly LabelledValue[],
+  lines: readonly string[],
+  patientName: string | null,
+): Sex | null {
   const printed = pickLabelled(labelled, 'sex', (value) => {
     const word = value.split(/[\s,;/]+/)[0] ?? '';
     return normaliseSex(word) ?? normaliseSex(value);
@@ -204,7 +217,35 @@ function findSex(labelled: readonly LabelledValue[], lines: readonly string[]): 
     const word = NARRATIVE_SEX.exec(line)?.[1]?.toLowerCase();
     if (word !== undefined) return NARRATIVE_SEX_WORDS[word] ?? normaliseSex(word);
   }
+  return sexFromHonorific(lines, patientName);
+}
+
+/**
+ * A letter that never states sex still writes `Ms. Doe` about its patient:
+ * the honorific before the patient's surname decides (never a pronoun
+ * count, which a spouse's or doctor's mentions would sway).
+ */
+function sexFromHonorific(lines: readonly string[], patientName: string | null): Sex | null {
+  const surname = patientName?.split(' ').at(-1);
+  if (surname === undefined || surname.length < 2) return null;
+  const pattern = new RegExp(
+    String.raw`\b(mr|mrs|ms|miss)\.?\s+(?:[A-Z][a-z]+\s+)?${surname.replace(/[.*+?^${}()|[\]\\]/g, String.raw`\$&`)}\b`,
+    'i',
+  );
+  for (const line of lines) {
+    const title = pattern.exec(line)?.[1]?.toLowerCase();
+    if (title !== undefined) return title === 'mr' ? 'M' : 'F';
+  }
   return null;
+}
+
+// Words that show a `Re:` or `Subject:` line names a topic, not a person.
+const NOT_A_NAME =
+  /\b(?:records?|request(?:ed)?|laborator(?:y|ies)|medical|report|results?|visit|summary|information|department|underwriting|clinic|hospital|center|follow-?up|statement|policy|application|claim|insurance|attention|copy|fax|patient|name|date|birth)\b/i;
+
+function parsePatientName(value: string): string | null {
+  const name = formatPersonName(value.replace(/^(?:mr|mrs|ms|miss|mx)\.?\s+/i, ''));
+  return name === null || NOT_A_NAME.test(name) || !name.includes(' ') ? null : name;
 }
 
 function parseMrn(value: string): string | null {
@@ -234,7 +275,8 @@ const TITLE_WORDS = /\b(?:statement|summary|report|note|results)\b/i;
 function letterheadFacility(lines: readonly string[]): string | null {
   for (const line of lines.slice(0, 5)) {
     if (line.includes(':') || TITLE_WORDS.test(line) || !FACILITY_WORDS.test(line)) continue;
-    const facility = parseFacility(line.split(/\s+-\s+|,/)[0] ?? '');
+    const parts = line.split(/\s+-\s+|,/);
+    const facility = parseFacility(parts.find((part) => FACILITY_WORDS.test(part)) ?? '');
     if (facility !== null) return facility;
   }
   return null;
@@ -266,16 +308,33 @@ function hasContent(
  * `\n` between lines). Never throws; fields it cannot find are null or empty.
  */
 export function extractFields(text: string, opts: ExtractOptions = {}): Extraction {
-  const lines = prepareLines(typeof text === 'string' ? text : '');
+  const prepared = prepareDocument(typeof text === 'string' ? text : '');
+  const lines = [...prepared.lines];
   const dayFirst = detectDayFirst(lines);
-  const labelled = findLabelledValues(lines);
-  const sections = splitSections(lines);
+  // Printed labels first; running headers, names before a birth date and
+  // prose only fill what no label gives (their ranks are lower).
+  const running = findLabelledValues(prepared.running).map((value) => ({
+    ...value,
+    rank: value.rank + 3,
+  }));
+  // A row of label boxes is read by position; read as a form line it would
+  // give the whole value row to its last label.
+  const labelRows = labelRowLines(prepared.cells);
+  const labelled = [
+    ...findLabelledValues(lines).filter((value) => !labelRows.has(value.line)),
+    ...findCellValues(prepared.cells),
+    ...running,
+    ...namesBeforeBirthDate([...lines, ...prepared.running]),
+    ...findNarrativeValues(lines),
+  ];
+  const sections = splitSections(lines, prepared.cells);
   const date = (value: string): string | null => findDate(value, dayFirst);
 
+  const patientName = pickLabelled(labelled, 'patientName', parsePatientName);
   const patient: Found['patient'] = {
-    name: pickLabelled(labelled, 'patientName', formatPersonName),
+    name: patientName,
     dateOfBirth: pickLabelled(labelled, 'dateOfBirth', date),
-    sex: findSex(labelled, lines),
+    sex: findSex(labelled, lines, patientName),
     mrn: pickLabelled(labelled, 'mrn', parseMrn),
   };
   const encounterFields = {
@@ -285,18 +344,49 @@ export function extractFields(text: string, opts: ExtractOptions = {}): Extracti
   };
 
   const documentType = classifyDocument(lines);
-  const diagnoses = extractDiagnoses(diagnosisBlocks(sections));
-  const medications = extractMedications(sections.filter((s) => s.kind === 'medications'));
-  const allergies = extractAllergies(sectionLines(sections, 'allergies'));
-  const vitalsFound = extractVitals(lines);
-  const labLines = documentType === 'lab_report' ? lines : sectionLines(sections, 'labs');
-  const tableLabs = extractLabs(labLines);
+  const listed = extractDiagnoses(diagnosisBlocks(sections));
+  const diagnoses =
+    listed.length > 0
+      ? listed
+      : extractDiagnoses([{ lines: narrativeConditions(lines), prose: true }]);
+  const medicationSections = extractMedications(sections.filter((s) => s.kind === 'medications'));
+  const medications =
+    medicationSections.length > 0
+      ? medicationSections
+      : extractMedications([{ lines: narrativeMedications(lines), inline: false }]);
+  const allergySections = sections.some((s) => s.kind === 'allergies');
+  const allergies = extractAllergies(
+    allergySections ? sectionLines(sections, 'allergies') : narrativeAllergies(lines),
+  );
+  // Tables of one column per measure read as `Weight: 72 kg` lines, after the body.
+  const grid = gridPairs(prepared.cells);
+  const withGrids = [...lines.filter((_, index) => !grid.lines.has(index)), ...grid.pairs];
+  const vitalsFound = extractVitals(withGrids);
+  const labSections = sections.filter((section) => section.kind === 'labs');
+  const tableLabs =
+    documentType === 'lab_report'
+      ? extractLabs(lines, prepared.cells)
+      : extractLabs(
+          labSections.flatMap((section) => section.lines),
+          labSections.flatMap((section) => section.cells),
+        );
+  // A table row of name, number and a known lab unit is a result wherever it sits.
+  const rowLabs = extractLabs(
+    [],
+    prepared.cells.filter((row) => row.split('\t').length >= 3),
+    { cellsOnly: true },
+  );
   const tested = new Set(tableLabs.map((lab) => lab.test.toLowerCase()));
+  const extraRows = rowLabs.filter(
+    (lab) => lab.unit !== null && !tested.has(lab.test.toLowerCase()),
+  );
+  for (const lab of extraRows) tested.add(lab.test.toLowerCase());
   const labs = [
     ...tableLabs,
+    ...extraRows,
     ...extractNarrativeLabs(lines).filter((lab) => !tested.has(lab.test.toLowerCase())),
   ];
-  const tobacco = extractTobacco(lines);
+  const tobacco = extractTobacco(withGrids);
 
   const vitals: Found['vitals'] = {
     bloodPressure: vitalsFound.bloodPressure,

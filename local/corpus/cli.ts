@@ -1,14 +1,18 @@
 /**
  * Command line for the synthetic corpus generator:
  * `tsx local/corpus/cli.ts --out <dir> --count <n> --seed <s> [--types aps,lab]`
- * or `--samples` for the fixed demo set. Prints ids, types and page counts
- * only; the documents themselves stay on disk.
+ * or `--samples` for the fixed demo set, or layout families with
+ * `--families ltr,stk` / `--split tuning|held-out` (each document then gets a
+ * `<id>.layout.json` sidecar). Prints ids, types and page counts only; the
+ * documents themselves stay on disk.
  */
 
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import * as z from 'zod';
+import { familiesIn, familyNamed, LAYOUT_FAMILIES, type LayoutFamily } from './families.ts';
+import { generateFamilyCorpus } from './family-corpus.ts';
 import {
   CORPUS_DOCUMENT_TYPES,
   type CorpusEntry,
@@ -41,12 +45,33 @@ function documentTypes(value: string): CorpusDocumentType[] {
   });
 }
 
+function layoutFamilies(value: string): LayoutFamily[] {
+  return value.split(',').map((part) => {
+    const family = familyNamed(part.trim());
+    if (family === undefined) {
+      throw new InvalidArgumentError(
+        `unknown layout family "${part.trim()}"; use ${LAYOUT_FAMILIES.map((f) => f.name).join(', ')}`,
+      );
+    }
+    return family;
+  });
+}
+
+function split(value: string): 'tuning' | 'held-out' {
+  if (value !== 'tuning' && value !== 'held-out') {
+    throw new InvalidArgumentError('expected tuning or held-out');
+  }
+  return value;
+}
+
 const OptionsSchema = z.object({
   out: z.string().min(1),
   count: z.number().int().positive(),
   seed: z.string(),
   types: z.array(z.enum(CORPUS_DOCUMENT_TYPES)).optional(),
   samples: z.boolean().optional(),
+  families: z.array(z.custom<LayoutFamily>()).optional(),
+  split: z.enum(['tuning', 'held-out']).optional(),
 });
 
 /** Builds the `corpus` command; `write` receives each output line. */
@@ -64,8 +89,37 @@ export function corpusCommand(write: (line: string) => void = console.log): Comm
       documentTypes,
     )
     .option('--samples', 'write the fixed 8-document sample set instead')
+    .option(
+      '--families <list>',
+      'comma-separated layout families (names or id prefixes)',
+      layoutFamilies,
+    )
+    .option(
+      '--split <side>',
+      'every layout family of one side of the split: tuning or held-out',
+      split,
+    )
     .action(async (raw: unknown) => {
       const options = OptionsSchema.parse(raw);
+      if (options.families !== undefined || options.split !== undefined) {
+        const families = [
+          ...(options.families ?? []),
+          ...(options.split === undefined ? [] : familiesIn(options.split)),
+        ];
+        const written = await generateFamilyCorpus({
+          outDir: options.out,
+          count: options.count,
+          seed: options.seed,
+          families: [...new Set(families)],
+        });
+        for (const entry of written) {
+          write(
+            `${entry.id}  ${entry.layout.family}  ${entry.layout.split}  ${entry.pages} page(s)`,
+          );
+        }
+        write(`${written.length} document(s) written to ${options.out}`);
+        return;
+      }
       const entries: CorpusEntry[] = options.samples
         ? await generateSamples(options.out)
         : await generateCorpus({

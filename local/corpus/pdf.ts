@@ -33,7 +33,22 @@ export type Block =
   /** Where filler paragraphs may go, under `heading` when any do. */
   | { readonly kind: 'filler'; readonly heading?: string }
   | { readonly kind: 'rule' }
-  | { readonly kind: 'space'; readonly lines: number };
+  | { readonly kind: 'space'; readonly lines: number }
+  /** Form boxes: each label printed small above its value, `columns` boxes per row. */
+  | {
+      readonly kind: 'stacked';
+      readonly cells: readonly (readonly [label: string, value: string])[];
+      readonly columns: number;
+    }
+  /** Label at the left margin, value across a gutter at `gutter` points, no colon. */
+  | {
+      readonly kind: 'gutter';
+      readonly rows: readonly (readonly [label: string, value: string])[];
+      readonly gutter: number;
+    }
+  /** Lines printed one under the other without paragraph spacing (an address block). */
+  | { readonly kind: 'lines'; readonly lines: readonly string[] }
+  | { readonly kind: 'pageBreak' };
 
 /** Where page numbers are printed and how. */
 export type PageNumberStyle = 'header' | 'footer';
@@ -240,6 +255,64 @@ class Layout {
   space(lines: number): void {
     this.#doc.moveDown(lines);
   }
+
+  stacked(cells: readonly (readonly [string, string])[], columns: number): void {
+    const doc = this.#doc;
+    const width = CONTENT_WIDTH / columns;
+    for (let index = 0; index < cells.length; index += columns) {
+      const row = cells.slice(index, index + columns);
+      this.#ensureSpace(this.#lineHeight() * 2.6);
+      const top = doc.y;
+      doc.font(this.#regular).fontSize(this.#size - 2);
+      row.forEach(([label], column) => {
+        doc.text(label, MARGIN_X + column * width, top, { width: width - 6, lineBreak: false });
+      });
+      const valueTop = top + doc.currentLineHeight(true) + 1;
+      doc.font(this.#regular).fontSize(this.#size);
+      row.forEach(([, value], column) => {
+        doc.text(value, MARGIN_X + column * width, valueTop, {
+          width: width - 6,
+          lineBreak: false,
+        });
+      });
+      doc
+        .moveTo(MARGIN_X, valueTop + doc.currentLineHeight(true) + 1)
+        .lineTo(MARGIN_X + CONTENT_WIDTH, valueTop + doc.currentLineHeight(true) + 1)
+        .lineWidth(0.3)
+        .stroke();
+      doc.x = MARGIN_X;
+      doc.y = valueTop + doc.currentLineHeight(true) + 5;
+    }
+    doc.moveDown(0.4);
+  }
+
+  gutter(rows: readonly (readonly [string, string])[], gutter: number): void {
+    const doc = this.#doc;
+    for (const [label, value] of rows) {
+      doc.font(this.#regular).fontSize(this.#size);
+      const height = doc.heightOfString(value, { width: CONTENT_WIDTH - gutter });
+      this.#ensureSpace(height + 2);
+      const y = doc.y;
+      doc.font(this.#bold).text(label, MARGIN_X, y, { width: gutter - 8, lineBreak: false });
+      doc.font(this.#regular).text(value, MARGIN_X + gutter, y, { width: CONTENT_WIDTH - gutter });
+      doc.x = MARGIN_X;
+      doc.y = Math.max(doc.y, y + doc.currentLineHeight(true)) + 2;
+    }
+    doc.moveDown(0.4);
+  }
+
+  lines(lines: readonly string[]): void {
+    const doc = this.#doc;
+    this.#ensureSpace(this.#lineHeight() * Math.min(lines.length, 4));
+    doc.font(this.#regular).fontSize(this.#size);
+    for (const line of lines) doc.text(line, MARGIN_X, doc.y, { width: CONTENT_WIDTH });
+    doc.moveDown(0.5);
+  }
+
+  pageBreak(): void {
+    this.#doc.addPage();
+    this.#doc.x = MARGIN_X;
+  }
 }
 
 function stampPages(doc: PDFKit.PDFDocument, model: DocumentModel): number {
@@ -345,6 +418,18 @@ export async function renderPdf(
         break;
       case 'space':
         layout.space(block.lines);
+        break;
+      case 'stacked':
+        layout.stacked(block.cells, block.columns);
+        break;
+      case 'gutter':
+        layout.gutter(block.rows, block.gutter);
+        break;
+      case 'lines':
+        layout.lines(block.lines);
+        break;
+      case 'pageBreak':
+        layout.pageBreak();
         break;
     }
   }

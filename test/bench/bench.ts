@@ -13,7 +13,6 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { bundledPrompts } from '#adapters/prompts/bundled.ts';
-import { processFiles } from '#services/process-documents.ts';
 import { targetOfStack } from '#cli/target.ts';
 import { countTransitions } from '#core/costing/asl-transitions.ts';
 import { assembleCostInput } from '#core/costing/assemble.ts';
@@ -28,6 +27,7 @@ import { costSettingsFor } from '#infra/cost-settings.ts';
 import { extractFromPrompt } from '#local/bedrock/rule-extractor.ts';
 import { CORPUS_DOCUMENT_TYPES, generateDocument } from '#local/corpus/generate.ts';
 import { handlerEnvironment, startLocalStack } from '#local/stack.ts';
+import { processFiles } from '#services/process-documents.ts';
 import { type BuiltBundle, buildBundle, buildFunctionBundles } from './bundles.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

@@ -5,7 +5,7 @@
  * and the ledger table is stored like the other record tables.
  */
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { physicalName } from '#contracts/resources.ts';
 import {
   logicalId,

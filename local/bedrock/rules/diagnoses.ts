@@ -34,7 +34,21 @@ const CODE_AT_START = new RegExp(String.raw`^${CODE}\s`);
 // A code standing alone at the end of a `;` list, its description on the next line.
 const CODE_AT_END = new RegExp(String.raw`(?:^|;)\s*${CODE}$`);
 // Column headings of a diagnosis table, not diagnoses.
-const TABLE_HEADER = /^(?:icd(?:-?10)?\s*(?:code)?|code|diagnosis|description|date|onset|\s)+$/i;
+const TABLE_HEADER =
+  /^(?:icd(?:-?10)?(?:-cm)?\s*(?:code)?|code|diagnos[ie]s|description|date|onset|problems?|conditions?|status|type|first|diagnosed|comments?|notes?|\s)+$/i;
+// Status, rank and date cells of a problem table are not part of the diagnosis.
+const STATUS_CELL =
+  /^(?:active|chronic|resolved|inactive|stable|principal|primary|secondary|acute|historical|current|yes|no|new|ongoing|(?:\d{1,2}\/){0,2}\d{4})$/i;
+
+/** A table row as one line, without its status and date cells. */
+function rowText(line: string, cells: string | undefined): string {
+  if (cells === undefined || !cells.includes('\t')) return line;
+  return cells
+    .split('\t')
+    .map((cell) => cell.trim())
+    .filter((cell) => cell.length > 0 && !STATUS_CELL.test(cell))
+    .join(' ');
+}
 // What follows a description in an assessment: plan, status or dates.
 const DESCRIPTION_TAIL =
   /\s+(?:-|:|;)\s+.*$|\s*[,;-]?\s*\b(?:onset|diagnosed|dx'?d|since|first\s+diagnosed)\b.*$|,\s*(?:continue|start|stop|increase|decrease|monitor|recheck|follow|refer|discussed|counsel)\w*\b.*$/i;
@@ -88,7 +102,9 @@ function parseItem(raw: string): FoundDiagnosis | null {
   }
   const icd10 = code === null ? null : normaliseIcd10(code);
   const cleaned = cleanDescription(description);
-  if (!/[A-Za-z]{3}/.test(cleaned) || NARRATIVE.test(cleaned) || cleaned.length > 120) return null;
+  // Three letters in a row, or a capitalised abbreviation such as T2DM or COPD.
+  const wordLike = /[A-Za-z]{3}/.test(cleaned) || /^[A-Z][A-Z0-9]{2,5}$/.test(cleaned);
+  if (!wordLike || NARRATIVE.test(cleaned) || cleaned.length > 120) return null;
   return { description: cleaned, icd10 };
 }
 
@@ -114,7 +130,8 @@ function joinWrapped(lines: readonly string[]): string[] {
   return joined;
 }
 
-function candidateLines(lines: readonly string[]): string[] {
+function candidateLines(lines: readonly string[], prose = false): string[] {
+  if (prose) return lines.filter((line) => line.length <= 90 && line.split(' ').length <= 12);
   // Parts of a line split at `;` (or at a comma after a code) are list items
   // when one of them is marked as such.
   const parts = joinWrapped(lines).map((line) => line.split(/\s*;\s*|(?<=[)\]])\s*,\s*/));
@@ -134,6 +151,10 @@ function candidateLines(lines: readonly string[]): string[] {
 /** The lines under one diagnosis heading. */
 export interface DiagnosisBlock {
   readonly lines: readonly string[];
+  /** The lines with table cells separated by tabs, when the layout kept them. */
+  readonly cells?: readonly string[];
+  /** Items of a prose list: already one per line, never wrapped. */
+  readonly prose?: boolean;
 }
 
 /**
@@ -144,7 +165,8 @@ export function extractDiagnoses(blocks: readonly DiagnosisBlock[]): FoundDiagno
   const found: FoundDiagnosis[] = [];
   const seen = new Set<string>();
   for (const block of blocks) {
-    for (const line of candidateLines(block.lines)) {
+    const rows = block.lines.map((line, index) => rowText(line, block.cells?.[index]));
+    for (const line of candidateLines(rows, block.prose === true)) {
       const diagnosis = parseItem(line);
       if (diagnosis === null) continue;
       const key = diagnosis.description.toLowerCase();

@@ -9,15 +9,21 @@ type KnownType = Exclude<DocumentType, 'other'>;
 
 // `\s*` between words also matches letter-spaced titles once they are collapsed.
 const TITLES: readonly (readonly [KnownType, RegExp])[] = [
-  ['attending_physician_statement', /attending\s*physician'?s?\s*statement|^\s*APS\b/i],
-  ['discharge_summary', /discharge\s*summary|hospital\s*discharge\s*(?:report|record)/i],
+  [
+    'attending_physician_statement',
+    /attending\s*physician'?s?\s*statement|statement\s*of\s*(?:the\s*)?(?:attending|treating)\s*physician|^\s*physician'?s?\s*statement\b|^\s*APS\b/i,
+  ],
+  [
+    'discharge_summary',
+    /discharge\s*summary|(?:hospital\s*|inpatient\s*)?discharge\s*(?:report|record|note)\b/i,
+  ],
   [
     'lab_report',
     /\blab(?:oratory)?\s*(?:report|results?|test\s*results?)\b|clinical\s*laboratory|^\s*(?:test|lab)\s*results\s*$/i,
   ],
   [
     'office_note',
-    /\b(?:progress|office|clinic|visit|follow[\s-]*up|soap)\s*note\b|\b(?:office|clinic)\s*visit\b|^\s*(?:encounter|visit)\s*summary\s*$/i,
+    /\b(?:progress|office|clinic|visit|follow[\s-]*up|soap|consult(?:ation)?|outpatient)\s*note\b|\b(?:office|clinic|outpatient)\s*(?:visit|encounter)\b|^\s*(?:encounter|visit)\s*summary\s*$|^\s*(?:outpatient\s*)?consult(?:ation)?(?:\s*(?:report|letter))?\s*$/i,
   ],
 ];
 
@@ -47,6 +53,11 @@ const CLUES: readonly Clue[] = [
   { type: 'lab_report', pattern: /\b(?:collected|collection\s*date)\b/i },
   { type: 'lab_report', pattern: /\b(?:specimen|accession)\b/i },
   { type: 'lab_report', pattern: /\bordering\s*(?:physician|provider)\b/i },
+  // A results table's header row: a result column beside units or a range.
+  {
+    type: 'lab_report',
+    pattern: /^(?=.*\b(?:result|value|your\s+value)\b)(?=.*\b(?:units?|uom|range|interval)\b).*$/im,
+  },
   { type: 'attending_physician_statement', pattern: /\b(?:proposed\s*)?insured\b/i },
   { type: 'attending_physician_statement', pattern: /\bfirst\s*(?:consulted|visit)\b/i },
   { type: 'attending_physician_statement', pattern: /\bunderwrit/i },

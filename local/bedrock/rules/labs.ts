@@ -287,7 +287,38 @@ export function parseLabRow(raw: string): FoundLab | null {
  * order. A line holding several results separated by commas or semicolons is
  * split only when every part is a result row.
  */
-export function extractLabs(lines: readonly string[]): FoundLab[] {
+// A table row's cells by what they hold, so any column order reads as
+// `name value unit range flag`: the value is the first number (or
+// qualitative result), the name the cell that is none of the others.
+function canonicalRow(cells: string): string | null {
+  const parts = cells
+    .split('\t')
+    .map((cell) => cell.trim())
+    .filter((cell) => cell.length > 0);
+  if (parts.length < 3) return null;
+  let name: string | null = null;
+  let value: string | null = null;
+  const rest: string[] = [];
+  for (const part of parts) {
+    const numeric = NUMERIC_VALUE.test(part) || CENSORED_VALUE.test(part) || QUALITATIVE.test(part);
+    const fullRange = RANGE.exec(part)?.[0].trim() === part;
+    if (value === null && numeric) value = part;
+    else if (isUnit(part) || fullRange || flagOf(part) !== null) rest.push(part);
+    else if (name === null && /[A-Za-z]/.test(part) && !numeric) name = part;
+    else return null;
+  }
+  return name === null || value === null ? null : [name, value, ...rest].join(' ');
+}
+
+/**
+ * Lab results from candidate lines; `cells` (the same lines with table
+ * cells separated by tabs) lets a row of any column order be read.
+ */
+export function extractLabs(
+  lines: readonly string[],
+  cells: readonly string[] = [],
+  options: { readonly cellsOnly?: boolean } = {},
+): FoundLab[] {
   const found: FoundLab[] = [];
   const seen = new Set<string>();
   const add = (lab: FoundLab): void => {
@@ -296,16 +327,25 @@ export function extractLabs(lines: readonly string[]): FoundLab[] {
     seen.add(key);
     found.push(lab);
   };
-  for (const line of lines) {
+  const rows = options.cellsOnly === true ? cells : lines;
+  rows.forEach((line, index) => {
+    const row = options.cellsOnly === true ? line : cells[index];
+    const canonical = row?.includes('\t') ? canonicalRow(row) : null;
+    const fromCells = canonical === null ? null : parseLabRow(canonical);
+    if (fromCells !== null) {
+      add(fromCells);
+      return;
+    }
+    if (options.cellsOnly === true) return;
     const parts = line.split(/\s*[;,]\s+(?=[A-Za-z])/);
     const parsedParts = parts.length > 1 ? parts.map(parseLabRow) : [];
     if (parsedParts.length > 1 && parsedParts.every((lab) => lab !== null)) {
       for (const lab of parsedParts) if (lab !== null) add(lab);
-      continue;
+      return;
     }
     const lab = parseLabRow(line);
     if (lab !== null) add(lab);
-  }
+  });
   return found;
 }
 

@@ -108,13 +108,47 @@ function parseItem(raw: string): FoundMedication | null {
 /** A section's lines and whether they were written inline after the heading. */
 export interface MedicationBlock {
   readonly lines: readonly string[];
+  /** The lines with table cells separated by tabs, when the layout kept them. */
+  readonly cells?: readonly string[];
   readonly inline: boolean;
 }
 
+// A stopped drug is not a current medication, whether a status cell or a remark says so.
+const STOPPED =
+  /\b(?:discontinued|discontinue|stopped|stop|d\/c'?d|dc'?d|held|hold|inactive|completed|expired|no\s+longer\s+taking)\b/i;
+// Status and action cells of a medication table carry no part of the drug.
+const STATUS_CELL =
+  /^(?:active|current|continue[ds]?|new|changed|unchanged|taking|ongoing|yes|no|start(?:ed)?|resume[ds]?)$/i;
+
+/** A table row as one line without its status cells; null for a stopped drug. */
+function rowText(line: string, cells: string | undefined): string | null {
+  const parts = (cells ?? line).split('\t').map((cell) => cell.trim());
+  if (parts.some((cell) => STOPPED.test(cell))) return null;
+  return parts.filter((cell) => cell.length > 0 && !STATUS_CELL.test(cell)).join(' ');
+}
+
 function splitInline(line: string): string[] {
+  // A semicolon always ends an item; a comma only when every part has a dose.
+  const items = line.split(/\s*;\s+/);
+  if (items.length > 1) return items.flatMap(splitInline);
   const parts = line.split(/\s*[;,]\s+(?=[A-Za-z])/);
   // Commas also sit inside frequencies; split only when every part has a dose.
   return parts.length > 1 && parts.every((part) => DOSE.test(part)) ? parts : [line];
+}
+
+// An inline list wrapped onto the next line: the line ends inside an item
+// (a number, a comma) or the next one starts in lower case.
+function joinContinued(rows: readonly string[]): string[] {
+  const joined: string[] = [];
+  for (const row of rows) {
+    const previous = joined[joined.length - 1];
+    if (previous !== undefined && (/[\d,]$/.test(previous) || /^[a-z]/.test(row))) {
+      joined[joined.length - 1] = `${previous} ${row}`;
+    } else {
+      joined.push(row);
+    }
+  }
+  return joined;
 }
 
 /** Medications from the given blocks, de-duplicated by name in reading order. */
@@ -122,10 +156,19 @@ export function extractMedications(blocks: readonly MedicationBlock[]): FoundMed
   const found: FoundMedication[] = [];
   const seen = new Set<string>();
   for (const block of blocks) {
-    const lines = block.inline
-      ? block.lines.flatMap(splitInline)
-      : block.lines.flatMap((l) => l.split(/\s*;\s+/));
+    const rows = block.lines.flatMap((line, index) => {
+      const row = rowText(line, block.cells?.[index]);
+      return row === null ? [] : [row];
+    });
+    const lines = (
+      block.inline
+        ? joinContinued(rows).flatMap(splitInline)
+        : rows.flatMap((l) => l.split(/\s*;\s+/))
+    ).filter((line) => !STOPPED.test(line));
+    // When the list gives doses, a line without one is a heading or remark, unless it is a list item.
+    const dosed = lines.some((line) => DOSE.test(line));
     for (const line of lines) {
+      if (dosed && !DOSE.test(line) && !LIST_MARKER.test(line)) continue;
       const medication = parseItem(line);
       if (medication === null) continue;
       const key = medication.name.toLowerCase();

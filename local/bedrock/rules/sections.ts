@@ -21,6 +21,8 @@ export interface Section {
   readonly kind: SectionKind;
   readonly heading: string;
   readonly lines: readonly string[];
+  /** The same lines with column gaps kept as tabs (table cells). */
+  readonly cells: readonly string[];
   /** True when the content was written on the heading line itself. */
   readonly inline: boolean;
 }
@@ -203,10 +205,45 @@ const HEADING = new RegExp(
 export function matchHeading(line: string): { kind: SectionKind; rest: string } | null {
   const match = HEADING.exec(line);
   const name = match?.[1];
-  if (match === null || name === undefined) return null;
+  if (match === null || name === undefined) return keywordHeading(line);
   const kind = HEADING_KIND.get(name.toLowerCase().replace(/\s+/g, ''));
   if (kind === undefined) return null;
   return { kind, rest: (match[2] ?? '').trim() };
+}
+
+// Headings nobody listed still name what they hold: `Medication reconciliation`,
+// `Key results`, `Problems this visit`. Short, no digits, no sentence.
+const KEYWORD_KINDS: readonly (readonly [SectionKind, RegExp])[] = [
+  ['other', /\b(?:family|fhx|discontinued|stopped|previous|past|prior|former|surgical)\b/i],
+  ['medications', /\b(?:medications?|meds|rx|prescriptions?)\b/i],
+  ['allergies', /\ballerg/i],
+  ['diagnoses', /\b(?:diagnos[ie]s|problems?|impressions?|assessments?|conditions)\b/i],
+  ['labs', /\b(?:labs?|laboratory|results|investigations)\b/i],
+  ['vitals', /\b(?:vitals?|vital\s+signs)\b/i],
+  ['social', /\b(?:social|tobacco|smoking)\b/i],
+];
+
+function keywordHeading(line: string): { kind: SectionKind; rest: string } | null {
+  // A numbered question (`3. Known allergies:`) is a heading too.
+  const unnumbered = line.replace(/^(?:\d{1,2}|[ivx]{1,4})[.)]\s+/i, '');
+  const colon = unnumbered.indexOf(':');
+  const heading = (colon === -1 ? unnumbered : unnumbered.slice(0, colon)).trim();
+  const rest = colon === -1 ? '' : unnumbered.slice(colon + 1).trim();
+  const words = heading.split(/\s+/);
+  if (words.length > 5 || /\d|[.,;]/.test(heading) || !/^[A-Z]/.test(heading)) return null;
+  for (const [kind, pattern] of KEYWORD_KINDS) {
+    if (pattern.test(heading)) return { kind, rest };
+  }
+  return null;
+}
+
+// A table row whose first cell is a heading carries its content in the other cells.
+function cellHeading(cells: string): { kind: SectionKind; rest: string } | null {
+  const [first, ...rest] = cells.split('\t');
+  if (first === undefined || rest.length === 0) return null;
+  const heading = matchHeading(first.trim());
+  if (heading === null || heading.rest.length > 0) return null;
+  return { kind: heading.kind, rest: rest.join(' ').trim() };
 }
 
 /**
@@ -214,23 +251,33 @@ export function matchHeading(line: string): { kind: SectionKind; rest: string } 
  * at a field line (`Physician: ...`) after its first line, which belongs to
  * the form, not the list.
  */
-export function splitSections(lines: readonly string[]): Section[] {
+export function splitSections(
+  lines: readonly string[],
+  cellLines: readonly string[] = lines,
+): Section[] {
   const sections: Section[] = [];
-  let current: { kind: SectionKind; heading: string; lines: string[]; inline: boolean } | null =
-    null;
-  for (const line of lines) {
-    const heading = matchHeading(line);
+  let current: {
+    kind: SectionKind;
+    heading: string;
+    lines: string[];
+    cells: string[];
+    inline: boolean;
+  } | null = null;
+  lines.forEach((line, index) => {
+    const cells = cellLines[index] ?? line;
+    const heading = matchHeading(line) ?? cellHeading(cells);
     if (heading !== null) {
       if (current !== null) sections.push(current);
       current = {
         kind: heading.kind,
         heading: line,
         lines: heading.rest.length > 0 ? [heading.rest] : [],
+        cells: heading.rest.length > 0 ? [heading.rest] : [],
         inline: heading.rest.length > 0,
       };
-      continue;
+      return;
     }
-    if (current === null) continue;
+    if (current === null) return;
     // An allergy written on its heading line is the whole list; what follows is
     // another part. A field line right under a heading (`Collected 05/04/2024`
     // under `Lab results`) introduces the list rather than ending it.
@@ -238,10 +285,11 @@ export function splitSections(lines: readonly string[]): Section[] {
     if (fieldLineEnds || (current.kind === 'allergies' && current.inline)) {
       sections.push(current);
       current = null;
-      continue;
+      return;
     }
     current.lines.push(line);
-  }
+    current.cells.push(cells);
+  });
   if (current !== null) sections.push(current);
   return sections;
 }

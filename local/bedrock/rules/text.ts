@@ -23,15 +23,26 @@ export function collapseLetterSpacing(line: string): string {
   return /^(?:\S ){4,}\S$/.test(line) ? line.replace(/ /g, '') : line;
 }
 
-function tidyLine(line: string): string {
+/** A line with its column gaps (tabs) turned into single spaces. */
+export function flatLine(line: string): string {
   return line
-    .replace(/[\u00a0\u2000-\u200b\t\f\v]/g, ' ')
+    .replace(/ *\t+ */g, ' ')
+    .replace(/ {2,}/g, ' ')
+    .trim();
+}
+
+// Like tidyLine, but tabs (column gaps from the text layout) are kept.
+function tidyCells(line: string): string {
+  return line
+    .replace(/[\u00a0\u2000-\u200b\f\v]/g, ' ')
     .replace(/[‘’′`´]/g, "'")
     .replace(/[“”″]/g, '"')
     .replace(/[‐‑‒–—−]/g, '-')
     .replace(/\u2022|\u25cf|\u25aa|\u00b7/g, '-')
-    .replace(/\s*\|\s*/g, ' ')
+    .replace(/ *\| */g, ' ')
     .replace(/ {2,}/g, ' ')
+    .replace(/ *\t[ \t]*/g, '\t')
+    .replace(/^\t+|\t+$/g, '')
     .trim();
 }
 
@@ -51,6 +62,8 @@ const FOOTER_REACH = 2;
 
 interface Candidate {
   readonly text: string;
+  /** The same line with column gaps kept as tabs. */
+  readonly cells: string;
   /** The line carried a page marker (`Page 2 of 3`), so it is a header or footer. */
   readonly marker: boolean;
 }
@@ -63,15 +76,34 @@ interface Candidate {
  * page markers.
  */
 export function prepareLines(text: string): string[] {
+  return [...prepareDocument(text).lines];
+}
+
+/** Prepared lines twice over: flat (`lines`) and with column gaps as tabs (`cells`), index for index. */
+export interface PreparedDocument {
+  readonly lines: readonly string[];
+  readonly cells: readonly string[];
+  /**
+   * Running headers and footers dropped from `lines`, each once: they often
+   * repeat the patient's name, birth date and record number on every page.
+   */
+  readonly running: readonly string[];
+}
+
+/** prepareLines, also keeping each kept line's column gaps as tabs. */
+export function prepareDocument(text: string): PreparedDocument {
   const candidates: Candidate[] = [];
   for (const raw of text.replace(/\r\n?/g, '\n').split('\n')) {
-    const tidied = tidyLine(raw);
+    const cells = tidyCells(raw);
+    const tidied = flatLine(cells);
     if (tidied.length === 0 || isNoise(tidied)) continue;
-    const stripped = tidyLine(tidied.replace(PAGE_MARKER, ' '));
+    const strippedCells = tidyCells(cells.replace(PAGE_MARKER, ' '));
+    const stripped = flatLine(strippedCells);
     const marker = stripped !== tidied;
     const line = collapseLetterSpacing(stripped);
-    if (line.length > 0) candidates.push({ text: line, marker });
-    else if (marker) candidates.push({ text: '', marker });
+    const lineCells = line === stripped ? strippedCells : line;
+    if (line.length > 0) candidates.push({ text: line, cells: lineCells, marker });
+    else if (marker) candidates.push({ text: '', cells: '', marker });
   }
   const counts = new Map<string, number>();
   for (const candidate of candidates) {
@@ -83,19 +115,24 @@ export function prepareLines(text: string): string[] {
       .some((candidate) => candidate.marker);
 
   const lines: string[] = [];
+  const cellLines: string[] = [];
+  const running = new Set<string>();
   const letterhead = new Set<string>();
   candidates.forEach((candidate, index) => {
     if (candidate.text.length === 0 || letterhead.has(candidate.text)) return;
     if (index < LETTERHEAD_LINES) {
       letterhead.add(candidate.text);
     } else if (candidate.marker) {
+      running.add(candidate.text);
       return;
     } else if ((counts.get(candidate.text) ?? 0) > 1 && nearMarker(index)) {
+      running.add(candidate.text);
       return;
     }
     lines.push(candidate.text);
+    cellLines.push(candidate.cells);
   });
-  return lines;
+  return { lines, cells: cellLines, running: [...running] };
 }
 
 /** True when the text has letters and none of them is lower case. */

@@ -29,6 +29,15 @@ const HEART_RATE = new RegExp(
   String.raw`\b(?:hr|heart\s*rate|pulse(?:\s*rate)?)${LINK}(\d{2,3})(?!\d|[./]\d)`,
   'i',
 );
+// In a run of vitals (`T 98.6 P 72 R 16 BP 128/82`) a lone `P` is the pulse.
+function vitalsRunPulse(lines: readonly string[]): RegExpExecArray | null {
+  for (const line of lines) {
+    if (!/\bBP\b/i.test(line) || !/\b(?:T|Temp|R|RR|SpO2)\b/.test(line)) continue;
+    const match = /(?:^|\s)P\s*:?\s*(\d{2,3})\b/.exec(line);
+    if (match !== null) return match;
+  }
+  return null;
+}
 const NUMBER = String.raw`\d+(?:\.\d+)?`;
 const HEIGHT = new RegExp(
   String.raw`\b(?:ht|height)${LINK}(${NUMBER}\s*(?:'|ft\.?|feet|foot)\s*(?:${NUMBER}\s*(?:"|in\.?|inch(?:es)?)?)?|${NUMBER}(?:\s*(?:cm|cms|centimet(?:er|re)s?|m|met(?:er|re)s?|in|inch(?:es)?|")(?![A-Za-z]))?)`,
@@ -59,7 +68,7 @@ export function extractVitals(lines: readonly string[]): FoundVitals {
   // One text, so a value wrapped onto the next line (`height\n191 cm`) is still read.
   const text = lines.join('\n');
   const bp = BLOOD_PRESSURE.exec(text);
-  const hr = HEART_RATE.exec(text);
+  const hr = HEART_RATE.exec(text) ?? vitalsRunPulse(lines);
   const height = HEIGHT.exec(text);
   const weight = WEIGHT.exec(text);
   const bmi = BMI.exec(text);
