@@ -7,14 +7,7 @@
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { ChartResult, DriftReport } from '#core/drift/index.ts';
 import { addDimensionSet } from '#shared/powertools.ts';
-
-/** Metric names the drift function emits; the alarm and dashboard use them. */
-export const DRIFT_METRICS = {
-  findings: 'DriftFindings',
-  chartsEvaluated: 'DriftChartsEvaluated',
-  chartsSkipped: 'DriftChartsSkipped',
-  statistic: 'DriftStatistic',
-} as const;
+import { DRIFT_METRICS } from './metric-names.ts';
 
 /** `completeness:decrease`, `outcomeShare:NO_TEXT_LAYER:increase`: the Signal dimension. */
 export const signalDimension = (chart: Pick<ChartResult, 'signal' | 'direction'>): string =>

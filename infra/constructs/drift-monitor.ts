@@ -13,6 +13,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
+import { DRIFT_METRICS } from '#functions/drift/metric-names.ts';
 import { metricsNamespace, SERVICE_NAME, type StageConfig } from '../config.ts';
 import { METRICS_TABLE, physicalName } from '../resources.ts';
 import { PipelineFunction } from './pipeline-function.ts';
@@ -26,10 +27,6 @@ export interface DriftMonitorProps {
   /** Prompt versions whose roll-ups are analysed. */
   readonly promptVersions: readonly string[];
 }
-
-/** Metric names written by functions/drift/findings-metrics.ts. */
-const DRIFT_FINDINGS = 'DriftFindings';
-const DRIFT_STATISTIC = 'DriftStatistic';
 
 export class DriftMonitor extends Construct {
   readonly function: PipelineFunction;
@@ -95,7 +92,7 @@ export class DriftMonitor extends Construct {
   findingsMetric(): cloudwatch.Metric {
     return new cloudwatch.Metric({
       namespace: this.namespace,
-      metricName: DRIFT_FINDINGS,
+      metricName: DRIFT_METRICS.findings,
       dimensionsMap: { service: SERVICE_NAME },
       statistic: cloudwatch.Stats.MAXIMUM,
       period: Duration.hours(1),
@@ -109,7 +106,7 @@ export class DriftMonitor extends Construct {
   statisticSearches(): cloudwatch.MathExpression[] {
     const search = (dimensions: string, label: string) =>
       new cloudwatch.MathExpression({
-        expression: `SEARCH('{${this.namespace},${dimensions}} MetricName="${DRIFT_STATISTIC}"', 'Maximum', 3600)`,
+        expression: `SEARCH('{${this.namespace},${dimensions}} MetricName="${DRIFT_METRICS.statistic}"', 'Maximum', 3600)`,
         label,
         period: Duration.hours(1),
       });
