@@ -4,12 +4,14 @@
  * matches GitHub's for the headings the runbook uses.
  */
 import { readFileSync } from 'node:fs';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { STAGES } from '#infra/config.ts';
+import { configFor, STAGES } from '#infra/config.ts';
+import { addPipeline, createApp } from '#infra/medextract-app.ts';
 import { fromRepoRoot } from '#infra/repo-paths.ts';
 import { headingAnchor, RUNBOOK_PATH } from '#infra/runbook.ts';
-import { resourcesOfType, synthStage } from './synth.ts';
+import { NO_BUNDLING, resourcesOfType, synthStage } from './synth.ts';
 
 const runbook = readFileSync(fromRepoRoot(RUNBOOK_PATH), 'utf8');
 const headings = [...runbook.matchAll(/^#{2,4} (.+)$/gm)].map((match) => match[1] ?? '');
@@ -81,5 +83,22 @@ describe('runbook links', () => {
     // Assess
     expect(internal.length).toBeGreaterThan(10);
     expect(dangling).toEqual([]);
+  });
+
+  it('links to the runbook web address given with -c runbookUrl', () => {
+    // Prepare
+    const url = 'https://git.example.com/medextract/blob/main/docs/runbook.md';
+    const app = createApp({ context: { ...NO_BUNDLING, runbookUrl: url } });
+
+    // Act
+    const stack = addPipeline(app, configFor('dev'));
+    const descriptions = stack.observability.alarms.map((alarm) => {
+      const cfn = alarm.node.defaultChild;
+      return cfn instanceof cloudwatch.CfnAlarm ? cfn.alarmDescription : undefined;
+    });
+
+    // Assess
+    expect(descriptions.length).toBeGreaterThan(30);
+    for (const description of descriptions) expect(description).toMatch(`Runbook: ${url}#`);
   });
 });
