@@ -57,6 +57,31 @@ export interface AlarmThresholds {
   /** Bedrock throttles per period before the alarm fires. */
   readonly bedrockThrottles: number;
   readonly period: Duration;
+  /** Anomaly-detection alarms per prompt version (cost, completeness, latency, failure rate). */
+  readonly anomaly: AnomalyAlarmSettings;
+  /** The hourly drift analyser over the roll-ups. */
+  readonly drift: DriftMonitorSettings;
+}
+
+export interface AnomalyAlarmSettings {
+  /** Period of the watched statistic; the band is learned per period. */
+  readonly period: Duration;
+  /** Width of the expected band in standard deviations of the learned model. */
+  readonly bandWidth: number;
+  /** Periods looked at, and how many of them must be outside the band. */
+  readonly evaluationPeriods: number;
+  readonly datapointsToAlarm: number;
+  /** Below this many documents in a period the failure rate reads 0 (too few to judge). */
+  readonly minDocumentsForFailureRate: number;
+}
+
+export interface DriftMonitorSettings {
+  /** Hours before the monitored window that define normal. */
+  readonly baselineHours: number;
+  /** Hours the sequential test runs over, ending at the last complete hour. */
+  readonly monitorHours: number;
+  /** Expected chart-hours in a false finding per year (sets the CUSUM threshold). */
+  readonly falseAlarmHoursPerYear: number;
 }
 
 export interface StageConfig {
@@ -123,7 +148,7 @@ const MODELS: readonly BedrockModelAccess[] = [
  * RecordResult 60, RecordFailure 60); a test holds them to it.
  */
 const functionSettings = (
-  concurrency: Readonly<Record<FunctionName, number>>,
+  concurrency: Readonly<Record<Exclude<FunctionName, 'drift'>, number>>,
 ): Readonly<Record<FunctionName, FunctionSettings>> => ({
   starter: {
     memoryMb: 256,
@@ -157,6 +182,8 @@ const functionSettings = (
     reservedConcurrency: concurrency['record-failure'],
   },
   aggregator: { memoryMb: 256, timeoutSeconds: 60, reservedConcurrency: concurrency.aggregator },
+  // One run an hour; a second concurrent run would only repeat the first.
+  drift: { memoryMb: 256, timeoutSeconds: 120, reservedConcurrency: 1 },
 });
 
 const sharedDocuments = {
@@ -165,6 +192,26 @@ const sharedDocuments = {
   incomingToInfrequentAccessDays: 30,
   workExpirationDays: 7,
 } as const;
+
+/**
+ * Hourly periods: per-version volume is tens to hundreds of documents an
+ * hour, so a 5-minute mean or p95 would be a handful of documents and the
+ * band would be noise. Three of four hours outside the band pages; one odd
+ * hour does not.
+ */
+const anomalyDefaults: AnomalyAlarmSettings = {
+  period: Duration.hours(1),
+  bandWidth: 3,
+  evaluationPeriods: 4,
+  datapointsToAlarm: 3,
+  minDocumentsForFailureRate: 20,
+};
+
+const driftDefaults: DriftMonitorSettings = {
+  baselineHours: 168,
+  monitorHours: 24,
+  falseAlarmHoursPerYear: 1,
+};
 
 const CONFIGS: Readonly<Record<Stage, StageConfig>> = {
   dev: {
@@ -199,6 +246,8 @@ const CONFIGS: Readonly<Record<Stage, StageConfig>> = {
       executionsFailed: 5,
       bedrockThrottles: 10,
       period: Duration.minutes(5),
+      anomaly: { ...anomalyDefaults, bandWidth: 4 },
+      drift: driftDefaults,
     },
   },
   staging: {
@@ -233,6 +282,8 @@ const CONFIGS: Readonly<Record<Stage, StageConfig>> = {
       executionsFailed: 3,
       bedrockThrottles: 5,
       period: Duration.minutes(5),
+      anomaly: anomalyDefaults,
+      drift: driftDefaults,
     },
   },
   prod: {
@@ -275,6 +326,8 @@ const CONFIGS: Readonly<Record<Stage, StageConfig>> = {
       executionsFailed: 1,
       bedrockThrottles: 1,
       period: Duration.minutes(5),
+      anomaly: anomalyDefaults,
+      drift: driftDefaults,
     },
   },
 };

@@ -22,6 +22,8 @@ export const METRIC_DIMENSIONS = [
   'Variant',
   'Outcome',
   'Reason',
+  /** Drift chart: signal and direction from a fixed set (core/drift), never free text. */
+  'Signal',
 ] as const;
 export type MetricDimension = (typeof METRIC_DIMENSIONS)[number];
 

@@ -1,8 +1,8 @@
 /**
  * What operators see and what pages them: the aggregator fed by a log
- * subscription on the EMF-emitting functions, the dashboard (per prompt
- * version business metrics plus pipeline health), and alarms on a
- * KMS-encrypted SNS topic.
+ * subscription on the EMF-emitting functions, the drift monitor, the
+ * dashboard (per prompt version business metrics, drift, pipeline health),
+ * and alarms on a KMS-encrypted SNS topic, each linking its runbook entry.
  */
 import { Duration, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -17,7 +17,10 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { METRICS_TABLE, physicalName } from '#contracts/resources.ts';
 import { metricsNamespace, type StageConfig } from '../config.ts';
+import { RUNBOOK_PATH, RUNBOOK_URL_CONTEXT, runbookReference } from '../runbook.ts';
+import { DriftMonitor } from './drift-monitor.ts';
 import { PipelineFunction } from './pipeline-function.ts';
+import { type QualitySignal, qualityAlarmSpecs } from './quality-alarms.ts';
 
 export interface ObservabilityProps {
   readonly config: StageConfig;
@@ -36,7 +39,17 @@ export interface ObservabilityProps {
   readonly ingestQueue: sqs.IQueue;
   /** Queues where a single message means a document or an event needs a person. */
   readonly deadLetterQueues: readonly sqs.IQueue[];
+  /** Prompt versions that can serve traffic: each gets anomaly alarms and drift charts. */
+  readonly promptVersions: readonly string[];
 }
+
+/** Runbook heading of each per-version anomaly alarm. */
+const ANOMALY_RUNBOOK: Readonly<Record<QualitySignal, string>> = {
+  CostPerDocument: 'CostPerDocumentAnomaly (per prompt version)',
+  Completeness: 'CompletenessAnomaly (per prompt version)',
+  LatencyP95: 'LatencyP95Anomaly (per prompt version)',
+  FailureRate: 'FailureRateAnomaly (per prompt version)',
+};
 
 /** Aggregator, dashboard, alarms and the topic they publish to. */
 export class Observability extends Construct {
@@ -44,13 +57,19 @@ export class Observability extends Construct {
   readonly aggregatorFailureQueue: sqs.Queue;
   readonly topic: sns.Topic;
   readonly dashboard: cloudwatch.Dashboard;
+  readonly drift: DriftMonitor;
   readonly alarms: cloudwatch.Alarm[] = [];
+  readonly anomalyAlarms: cloudwatch.AnomalyDetectionAlarm[] = [];
   private readonly config: StageConfig;
+  private readonly runbookLocation: string;
 
   constructor(scope: Construct, id: string, props: ObservabilityProps) {
     super(scope, id);
     const { config, keys } = props;
     this.config = config;
+    const runbookUrl: unknown = this.node.tryGetContext(RUNBOOK_URL_CONTEXT);
+    this.runbookLocation =
+      typeof runbookUrl === 'string' && runbookUrl !== '' ? runbookUrl : RUNBOOK_PATH;
 
     this.aggregatorFailureQueue = new sqs.Queue(this, 'AggregatorFailureQueue', {
       queueName: physicalName(config.stage, 'aggregator-failures'),
@@ -109,22 +128,83 @@ export class Observability extends Construct {
       enforceSSL: true,
     });
 
-    const allFunctions = [...props.functions, ...props.emitters, this.aggregator];
+    this.drift = new DriftMonitor(this, 'DriftMonitor', {
+      config,
+      metricsTable: props.metricsTable,
+      dataKey: keys.data,
+      logsKey: keys.logs,
+      promptVersions: props.promptVersions,
+    });
+
+    const allFunctions = [
+      ...props.functions,
+      ...props.emitters,
+      this.aggregator,
+      this.drift.function,
+    ];
     const deadLetterQueues = [...props.deadLetterQueues, this.aggregatorFailureQueue];
     this.createAlarms(props, allFunctions, deadLetterQueues);
     this.dashboard = this.createDashboard(props, allFunctions, deadLetterQueues);
   }
 
-  private alarm(id: string, props: cloudwatch.AlarmProps): cloudwatch.Alarm {
-    const alarm = new cloudwatch.Alarm(this, id, {
-      ...props,
+  /** Name, runbook link and missing-data rule every alarm shares. */
+  private common(id: string, description: string, runbookHeading: string) {
+    return {
       alarmName: `${physicalName(this.config.stage, '')}${id}`,
+      alarmDescription: `${description} ${runbookReference(this.runbookLocation, runbookHeading)}`,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    };
+  }
+
+  private register<T extends cloudwatch.Alarm>(alarm: T): T {
     alarm.addAlarmAction(new actions.SnsAction(this.topic));
     alarm.addOkAction(new actions.SnsAction(this.topic));
     this.alarms.push(alarm);
     return alarm;
+  }
+
+  /** A threshold alarm; `runbookHeading` defaults to the alarm's id. */
+  private alarm(
+    id: string,
+    props: Omit<cloudwatch.AlarmProps, 'alarmDescription'> & { readonly alarmDescription: string },
+    runbookHeading: string = id,
+  ): cloudwatch.Alarm {
+    return this.register(
+      new cloudwatch.Alarm(this, id, {
+        ...props,
+        ...this.common(id, props.alarmDescription, runbookHeading),
+      }),
+    );
+  }
+
+  /**
+   * Four anomaly-detection alarms per prompt version (quality-alarms.ts has
+   * the metric math). CloudWatch trains each band on the metric's own
+   * history; until it has about two weeks of it the band is wide, and with
+   * missing data not breaching, a version without traffic stays quiet.
+   */
+  private createAnomalyAlarms(promptVersions: readonly string[]): void {
+    const settings = this.config.alarms.anomaly;
+    for (const promptVersion of promptVersions) {
+      const specs = qualityAlarmSpecs({
+        namespace: metricsNamespace(this.config.stage),
+        promptVersion,
+        period: settings.period,
+        minDocumentsForFailureRate: settings.minDocumentsForFailureRate,
+      });
+      for (const spec of specs) {
+        const id = `${spec.signal}Anomaly-v${promptVersion}`;
+        const alarm = new cloudwatch.AnomalyDetectionAlarm(this, id, {
+          metric: spec.metric,
+          stdDevs: settings.bandWidth,
+          comparisonOperator: spec.comparisonOperator,
+          evaluationPeriods: settings.evaluationPeriods,
+          datapointsToAlarm: settings.datapointsToAlarm,
+          ...this.common(id, spec.description, ANOMALY_RUNBOOK[spec.signal]),
+        });
+        this.anomalyAlarms.push(this.register(alarm));
+      }
+    }
   }
 
   private createAlarms(
@@ -138,7 +218,7 @@ export class Observability extends Construct {
 
     for (const queue of deadLetterQueues) {
       this.alarm(`${queue.node.id}HasMessages`, {
-        alarmDescription: `A message reached ${queue.node.id}; inspect and redrive it.`,
+        alarmDescription: `A message reached ${queue.node.id}; list it with medextract dlq list and follow the runbook before any redrive.`,
         metric: queue.metricApproximateNumberOfMessagesVisible({
           period: Duration.minutes(1),
           statistic: cloudwatch.Stats.MAXIMUM,
@@ -194,24 +274,43 @@ export class Observability extends Construct {
         evaluationPeriods: 1,
         comparisonOperator: greaterOrEqual,
       });
-      this.alarm(`${id}Throttles`, {
-        alarmDescription: `${fn.name} was throttled at its reserved concurrency.`,
-        metric: fn.function.metricThrottles(sum),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: greaterOrEqual,
-      });
+      this.alarm(
+        `${id}Throttles`,
+        {
+          alarmDescription: `${fn.name} was throttled at its reserved concurrency.`,
+          metric: fn.function.metricThrottles(sum),
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: greaterOrEqual,
+        },
+        'Function throttles (every ...Throttles alarm)',
+      );
     }
 
     this.config.bedrock.models.forEach((model, index) => {
-      this.alarm(`BedrockThrottles${index}`, {
-        alarmDescription: `Bedrock throttled calls to ${model.inferenceProfileId}; check the tokens-per-minute quota.`,
-        metric: bedrockThrottles(model.inferenceProfileId, period),
-        threshold: thresholds.bedrockThrottles,
-        evaluationPeriods: 1,
-        comparisonOperator: greaterOrEqual,
-      });
+      this.alarm(
+        `BedrockThrottles${index}`,
+        {
+          alarmDescription: `Bedrock throttled calls to ${model.inferenceProfileId}; check the tokens-per-minute quota.`,
+          metric: bedrockThrottles(model.inferenceProfileId, period),
+          threshold: thresholds.bedrockThrottles,
+          evaluationPeriods: 1,
+          comparisonOperator: greaterOrEqual,
+        },
+        'BedrockThrottles (one per inference profile)',
+      );
     });
+
+    this.alarm('DriftDetected', {
+      alarmDescription:
+        'The hourly drift analyser found a sustained shift in completeness, required-field fill rate, tokens per document or the outcome mix; its log line names the prompt version and signal.',
+      metric: this.drift.findingsMetric(),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: greaterOrEqual,
+    });
+
+    this.createAnomalyAlarms(props.promptVersions);
   }
 
   private createDashboard(
@@ -272,6 +371,36 @@ export class Observability extends Construct {
       graph('Input tokens by prompt version', [perVersion('InputTokens', 'Sum', '')]),
       graph('Output tokens by prompt version', [perVersion('OutputTokens', 'Sum', '')]),
       graph('Cost (USD) by prompt version', [perVersion('CostUsd', 'Sum', '')]),
+    );
+
+    const oneFinding = { value: 1, label: 'finding', color: '#d62728' };
+    dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Drift findings (hourly analyser)',
+        left: [this.drift.findingsMetric()],
+        leftAnnotations: [oneFinding],
+        width: 8,
+        height: 6,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Drift statistic / threshold by prompt version and signal (1 = finding)',
+        left: this.drift.statisticSearches(),
+        leftAnnotations: [oneFinding],
+        width: 16,
+        height: 6,
+      }),
+    );
+    // One widget per anomaly alarm: the metric, its learned band and the alarm state.
+    dashboard.addWidgets(
+      ...this.anomalyAlarms.map(
+        (alarm) =>
+          new cloudwatch.AlarmWidget({
+            title: alarm.node.id,
+            alarm,
+            width: 6,
+            height: 5,
+          }),
+      ),
     );
 
     const sum = { period, statistic: cloudwatch.Stats.SUM };

@@ -34,6 +34,11 @@ export type Invocation =
   | { readonly kind: 'sqs-event-source' }
   /** Synchronously by a state machine Task; failures go to the ASL Catch. */
   | { readonly kind: 'state-machine-task' }
+  /**
+   * Asynchronously by EventBridge Scheduler, for a stateless periodic job:
+   * each run recomputes everything, so a failed event has nothing to replay.
+   */
+  | { readonly kind: 'scheduled' }
   /** Asynchronously (log subscription); failed events go to this encrypted queue. */
   | {
       readonly kind: 'async';
@@ -357,7 +362,9 @@ export class PipelineFunction extends Construct {
         ? 'Invoked synchronously by the SQS event source mapping, so a Lambda DLQ would never receive anything: a message that keeps failing moves to the ingest dead-letter queue through the queue redrive policy (maxReceiveCount 5).'
         : invocation.kind === 'state-machine-task'
           ? 'Invoked synchronously by the extraction state machine, so a Lambda DLQ would never receive anything: failures are retried by the ASL Retry and then caught into RecordFailure, which sends the document to the extraction dead-letter queue.'
-          : "Asynchronous failures go to the on-failure destination queue set in this function's EventInvokeConfig, which keeps the full invocation record; a legacy DLQ would duplicate every failed event.";
+          : invocation.kind === 'scheduled'
+            ? 'Invoked hourly by EventBridge Scheduler for a stateless analysis that recomputes everything from the roll-ups: a failed event holds nothing to replay, the next run supersedes it, and the function Errors alarm pages on the failure.'
+            : "Asynchronous failures go to the on-failure destination queue set in this function's EventInvokeConfig, which keeps the full invocation record; a legacy DLQ would duplicate every failed event.";
     ack('HIPAA.Security-LambdaDLQ', dlqReason);
     ack('Serverless-LambdaDLQ', dlqReason);
 

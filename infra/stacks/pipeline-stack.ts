@@ -10,6 +10,7 @@ import { Intake } from '../constructs/intake.ts';
 import { Observability } from '../constructs/observability.ts';
 import { Storage } from '../constructs/storage.ts';
 import { Workflow } from '../constructs/workflow.ts';
+import { shippedPromptVersions } from '../prompt-versions.ts';
 
 export interface PipelineStackProps extends StackProps {
   readonly config: StageConfig;
@@ -53,6 +54,7 @@ export class PipelineStack extends Stack {
       stateMachine: this.workflow.stateMachine,
       ingestQueue: this.intake.queue,
       deadLetterQueues: [this.intake.deadLetterQueue, this.workflow.deadLetterQueue],
+      promptVersions: shippedPromptVersions(),
     });
 
     new CfnOutput(this, 'DocumentsBucketName', { value: this.intake.bucket.bucketName });

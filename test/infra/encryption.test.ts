@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
+import { FUNCTION_NAMES } from '#contracts/functions.ts';
 import {
   logicalId,
   resourceById,
@@ -142,7 +143,8 @@ describe('encryption at rest', () => {
     }));
 
     // Assess
-    expect(groups).toHaveLength(9);
+    // One per function, and the state machine's.
+    expect(groups).toHaveLength(FUNCTION_NAMES.length + 1);
     for (const setting of settings)
       expect(setting).toEqual({ key: idOf(stack.keys.logs), retention: 365 });
   });

@@ -34,6 +34,7 @@ const FUNCTIONS: Readonly<Record<FunctionName, PipelineFunction>> = {
   'record-result': stack.workflow.functions.recordResult,
   'record-failure': stack.workflow.functions.recordFailure,
   aggregator: stack.observability.aggregator,
+  drift: stack.observability.drift.function,
 };
 
 const environmentOf = (name: FunctionName): Record<string, unknown> =>
@@ -117,6 +118,8 @@ const EXPECTED_ACTIONS: Readonly<Record<FunctionName, readonly string[]>> = {
     'kms:GenerateDataKey',
     'sqs:SendMessage',
   ],
+  // Reads roll-ups only: Query on the metrics table, no write of any kind.
+  drift: ['dynamodb:Query', 'kms:Decrypt', 'kms:DescribeKey'],
 };
 
 const COMMON_ENVIRONMENT = [
@@ -141,6 +144,13 @@ const EXPECTED_ENVIRONMENT: Readonly<Record<FunctionName, readonly string[]>> = 
   'record-result': ['DOCUMENTS_BUCKET', 'IDEMPOTENCY_TABLE_NAME', 'RESULTS_TABLE_NAME'],
   'record-failure': ['IDEMPOTENCY_TABLE_NAME', 'RESULTS_TABLE_NAME'],
   aggregator: ['METRICS_TABLE_NAME'],
+  drift: [
+    'DRIFT_BASELINE_HOURS',
+    'DRIFT_FALSE_ALARM_HOURS_PER_YEAR',
+    'DRIFT_MONITOR_HOURS',
+    'DRIFT_PROMPT_VERSIONS',
+    'METRICS_TABLE_NAME',
+  ],
 };
 
 const objectsUnder = (prefix: string) => ({

@@ -54,7 +54,8 @@ describe('policy gate', () => {
     expect(assembly.getStackByName('MedExtract-prod').templateFile).toBe(
       'MedExtract-prod.template.json',
     );
-  });
+    // The first real synthesis with the packs as plugins takes 25-35 s on a busy 2-core machine.
+  }, 120_000);
 
   it('fails synthesis when a resource brings an unacknowledged finding', () => {
     // Prepare
@@ -68,7 +69,7 @@ describe('policy gate', () => {
 
     // Assess
     expect(synth).toThrow(/AwsSolutions-S1[\s\S]*UnreviewedBucket/);
-  });
+  }, 120_000);
 
   it('needs every acknowledgement: each one silences a finding on its construct or below', () => {
     // Prepare: the same stage built with acknowledge() disabled shows the raw findings

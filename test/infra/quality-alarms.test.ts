@@ -1,0 +1,233 @@
+/**
+ * Alarms on what matters to underwriting: four anomaly-detection alarms per
+ * shipped prompt version on the right metric, statistic and side of the band;
+ * the drift analyser's function, hourly schedule, least-privilege roles,
+ * alarm and dashboard widgets.
+ */
+import { describe, expect, it } from 'vitest';
+import * as z from 'zod';
+import { shippedPromptVersions } from '#infra/prompt-versions.ts';
+import {
+  actionsOf,
+  arnOf,
+  logicalId,
+  resourceById,
+  resourcesOfType,
+  statementsIn,
+  statementsOf,
+  synthStage,
+} from './synth.ts';
+
+const synth = synthStage('prod');
+const { stack, template } = synth;
+const versions = shippedPromptVersions();
+
+const MetricDataSchema = z.object({
+  Id: z.string(),
+  Expression: z.string().optional(),
+  ReturnData: z.boolean().optional(),
+  MetricStat: z
+    .object({
+      Metric: z.object({
+        MetricName: z.string(),
+        Namespace: z.string(),
+        Dimensions: z.array(z.object({ Name: z.string(), Value: z.unknown() })),
+      }),
+      Period: z.number(),
+      Stat: z.string(),
+    })
+    .optional(),
+});
+const AlarmSchema = z.object({
+  AlarmName: z.string(),
+  AlarmDescription: z.string(),
+  ComparisonOperator: z.string(),
+  ThresholdMetricId: z.string().optional(),
+  EvaluationPeriods: z.number(),
+  DatapointsToAlarm: z.number().optional(),
+  MetricName: z.string().optional(),
+  Namespace: z.string().optional(),
+  Threshold: z.number().optional(),
+  Metrics: z.array(MetricDataSchema).optional(),
+});
+const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([, alarm]) =>
+  AlarmSchema.parse(alarm.Properties),
+);
+const alarmNamed = (suffix: string) => {
+  const alarm = alarms.find((candidate) => candidate.AlarmName === `medextract-prod-${suffix}`);
+  if (alarm === undefined) throw new Error(`No alarm ${suffix}`);
+  return alarm;
+};
+const versionDimensions = (version: string) => [
+  { Name: 'PromptVersion', Value: version },
+  { Name: 'service', Value: 'medextract' },
+];
+
+describe('anomaly-detection alarms per prompt version', () => {
+  it('has four anomaly alarms for every shipped prompt version', () => {
+    // Prepare
+    const anomaly = alarms.filter((alarm) => alarm.ThresholdMetricId !== undefined);
+
+    // Act
+    const names = anomaly.map((alarm) => alarm.AlarmName).sort();
+
+    // Assess
+    expect(versions.length).toBeGreaterThanOrEqual(1);
+    expect(anomaly.length).toBeGreaterThanOrEqual(3);
+    expect(names).toEqual(
+      versions
+        .flatMap((v) =>
+          ['CostPerDocument', 'Completeness', 'LatencyP95', 'FailureRate'].map(
+            (signal) => `medextract-prod-${signal}Anomaly-v${v}`,
+          ),
+        )
+        .sort(),
+    );
+  });
+
+  it.each([
+    ['CostPerDocument', 'CostUsd', 'Average', 'GreaterThanUpperThreshold'],
+    ['Completeness', 'Completeness', 'Average', 'LessThanLowerThreshold'],
+    ['LatencyP95', 'LatencyMs', 'p95', 'GreaterThanUpperThreshold'],
+  ])('bands %s on %s (%s) of the version and pages on %s', (signal, metric, stat, operator) => {
+    for (const version of versions) {
+      // Prepare / Act
+      const alarm = alarmNamed(`${signal}Anomaly-v${version}`);
+      const band = alarm.Metrics?.find((m) => m.Id === alarm.ThresholdMetricId);
+      const watched = alarm.Metrics?.find((m) => m.MetricStat !== undefined);
+
+      // Assess
+      expect(alarm.ComparisonOperator).toBe(operator);
+      expect(band?.Expression).toBe(`ANOMALY_DETECTION_BAND(${watched?.Id}, 3)`);
+      expect(watched?.MetricStat).toEqual({
+        Metric: {
+          MetricName: metric,
+          Namespace: 'MedExtract/prod',
+          Dimensions: versionDimensions(version),
+        },
+        Period: 3600,
+        Stat: stat,
+      });
+      expect(alarm).toMatchObject({ EvaluationPeriods: 4, DatapointsToAlarm: 3 });
+    }
+  });
+
+  it('bands the failure rate as failed over documents, read as 0 below 20 documents an hour', () => {
+    for (const version of versions) {
+      // Prepare / Act
+      const alarm = alarmNamed(`FailureRateAnomaly-v${version}`);
+      const metrics = alarm.Metrics ?? [];
+      const rate = metrics.find((m) => m.Expression?.startsWith('IF('));
+      const band = metrics.find((m) => m.Id === alarm.ThresholdMetricId);
+      const sums = Object.fromEntries(
+        metrics
+          .filter((m) => m.MetricStat !== undefined)
+          .map((m) => [m.Id, `${m.MetricStat?.Metric.MetricName}:${m.MetricStat?.Stat}`]),
+      );
+
+      // Assess
+      expect(rate?.Expression).toBe('IF(documents >= 20, 100 * failed / documents, 0)');
+      expect(band?.Expression).toBe(`ANOMALY_DETECTION_BAND(${rate?.Id}, 3)`);
+      expect(sums).toEqual({ documents: 'Documents:Sum', failed: 'Failed:Sum' });
+      expect(alarm.ComparisonOperator).toBe('GreaterThanUpperThreshold');
+    }
+  });
+});
+
+describe('drift monitor', () => {
+  const drift = stack.observability.drift;
+
+  it('runs the drift function ten minutes past every hour through its own scheduler role', () => {
+    // Prepare
+    const [, schedule] = resourcesOfType(template, 'AWS::Scheduler::Schedule')[0] ?? [];
+
+    // Act
+    const target = z
+      .object({ Arn: z.unknown(), RoleArn: z.unknown(), Input: z.string() })
+      .parse(schedule?.Properties.Target);
+
+    // Assess
+    const [roleId] =
+      resourcesOfType(template, 'AWS::IAM::Role').find(([id]) => id.includes('SchedulerRole')) ??
+      [];
+    expect(schedule?.Properties.ScheduleExpression).toBe('cron(10 * * * ? *)');
+    expect(target.Arn).toEqual(arnOf(stack, drift.function.function));
+    expect(target.RoleArn).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });
+    expect(JSON.parse(target.Input)).toEqual({});
+  });
+
+  it('lets the scheduler role invoke only the drift function', () => {
+    // Prepare
+    const roles = resourcesOfType(template, 'AWS::IAM::Role').filter(([id]) =>
+      id.includes('SchedulerRole'),
+    );
+    const policies = resourcesOfType(template, 'AWS::IAM::Policy').filter(([id]) =>
+      id.includes('SchedulerRole'),
+    );
+
+    // Act
+    const statements = policies.flatMap(([, policy]) =>
+      statementsIn(policy.Properties.PolicyDocument),
+    );
+
+    // Assess
+    expect(roles).toHaveLength(1);
+    expect(JSON.stringify(roles[0]?.[1].Properties.AssumeRolePolicyDocument)).toContain(
+      'scheduler.amazonaws.com',
+    );
+    expect(actionsOf(statements)).toEqual(['lambda:InvokeFunction']);
+    expect(JSON.stringify(statements.flatMap((st) => st.resources))).toContain(
+      logicalId(stack, drift.function.function),
+    );
+  });
+
+  it('gives the drift function read access to the metrics table and the versions to watch', () => {
+    // Prepare
+    const environment = z
+      .object({ Variables: z.record(z.string(), z.unknown()) })
+      .parse(
+        resourceById(template, logicalId(stack, drift.function.function)).Properties.Environment,
+      ).Variables;
+
+    // Act
+    const statements = statementsOf(synth, drift.function.role);
+    const dynamo = statements.filter((st) => st.actions.some((a) => a.startsWith('dynamodb:')));
+
+    // Assess
+    expect(environment.DRIFT_PROMPT_VERSIONS).toBe(versions.join(','));
+    expect(environment.METRICS_TABLE_NAME).toEqual({
+      Ref: logicalId(stack, stack.storage.metrics),
+    });
+    expect(dynamo.map((st) => st.actions)).toEqual([['dynamodb:Query']]);
+    expect(dynamo[0]?.resources).toEqual([arnOf(stack, stack.storage.metrics)]);
+  });
+
+  it('raises DriftDetected on the first finding', () => {
+    // Prepare / Act
+    const alarm = alarmNamed('DriftDetected');
+
+    // Assess
+    expect(alarm).toMatchObject({
+      Namespace: 'MedExtract/prod',
+      MetricName: 'DriftFindings',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
+  it('charts drift findings and each chart statistic against the finding line', () => {
+    // Prepare
+    const body = JSON.stringify(
+      resourceById(template, logicalId(stack, stack.observability.dashboard)).Properties
+        .DashboardBody,
+    );
+
+    // Act / Assess
+    expect(body).toContain('DriftFindings');
+    expect(body).toContain(
+      `SEARCH('{MedExtract/prod,PromptVersion,Signal,service} MetricName=\\\\\\"DriftStatistic\\\\\\"'`,
+    );
+    expect(body).toContain('\\"label\\":\\"finding\\"');
+    for (const version of versions) expect(body).toContain(`CompletenessAnomaly-v${version}`);
+  });
+});
