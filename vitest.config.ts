@@ -1,8 +1,8 @@
-import { defineConfig } from 'vitest/config';
-
 // One run, every test. Under CI a JSON report is written as well so `.ci/run`
 // can print the real pass/fail counts. Coverage settings apply to
 // `npm run test:coverage` (package.json names the test folders it runs).
+import { defineConfig } from 'vitest/config';
+
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
