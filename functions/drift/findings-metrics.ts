@@ -5,9 +5,9 @@
  * version and signal only.
  */
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { DRIFT_METRICS } from '#contracts/drift-metrics.ts';
 import type { ChartResult, DriftReport } from '#core/drift/index.ts';
 import { addDimensionSet } from '#functions/shared/powertools.ts';
-import { DRIFT_METRICS } from './metric-names.ts';
 
 /** `completeness:decrease`, `outcomeShare:NO_TEXT_LAYER:increase`: the Signal dimension. */
 export const signalDimension = (chart: Pick<ChartResult, 'signal' | 'direction'>): string =>

@@ -13,8 +13,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
+import { DRIFT_METRICS } from '#contracts/drift-metrics.ts';
 import { METRICS_TABLE, physicalName } from '#contracts/resources.ts';
-import { DRIFT_METRICS } from '#functions/drift/metric-names.ts';
 import { metricsNamespace, SERVICE_NAME, type StageConfig } from '../config.ts';
 import { PipelineFunction } from './pipeline-function.ts';
 

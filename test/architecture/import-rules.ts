@@ -58,7 +58,8 @@ export const RULES: Readonly<Record<Room, RoomRule>> = {
   local: {
     mayImport: ['core', 'contracts', 'adapters', 'functions', 'statemachines', 'infra'],
   },
-  infra: { mayImport: ['core', 'contracts', 'statemachines'] },
+  // Synth reads the prompt folders through the same loader the functions use.
+  infra: { mayImport: ['core', 'contracts', 'adapters', 'statemachines'] },
   events: { mayImport: [] },
   statemachines: { mayImport: [] },
   test: { mayImport: [...ROOMS] },
