@@ -3,7 +3,9 @@
  * the Converse wire shape, backed by a deterministic rule-based extractor that
  * is labelled in every response as not a language model. It injects latency,
  * throttling, 5xx, model timeouts, malformed output and max_tokens truncation
- * from a seeded PRNG so fault tests are repeatable.
+ * from a seeded PRNG so fault tests are repeatable. Image blocks (scanned
+ * pages) are read by an injected image reader (OCR) and their text takes the
+ * image's place in the message; answers then say that OCR was used.
  *
  * Plain HTTP/1.1: the Bedrock runtime client defaults to HTTP/2, so clients
  * must pass `requestHandler: new NodeHttpHandler()` from `@smithy/node-http-handler`.
@@ -22,6 +24,12 @@ import {
   sendJson,
   sendRestJsonError,
 } from '#local/aws-json-protocol.ts';
+import { imageSize } from '#local/bedrock/image-size.ts';
+import {
+  BEDROCK_IMAGE_LIMITS,
+  claudeImageTokens,
+  imageBlockProblem,
+} from '#shared/domain/vision-limits.ts';
 
 /** What the extractor sees of one Converse request. */
 export interface ConverseExtractionRequest {
@@ -38,6 +46,19 @@ export interface ConverseExtractionRequest {
   /** `inferenceConfig.maxTokens`, default 4096. */
   readonly maxTokens: number;
 }
+
+/** What an image reader (OCR) returns for one page image. */
+export interface ImageReading {
+  /** Recognised text; empty when the page could not be read. */
+  readonly text: string;
+  /** Mean word confidence, 0-100. */
+  readonly confidence: number;
+  readonly readable: boolean;
+  readonly ms: number;
+}
+
+/** Reads the text of one page image (PNG or JPEG bytes). */
+export type ImageReader = (image: Uint8Array) => Promise<ImageReading>;
 
 /** Produces the tool input (the extraction) for a request. */
 export type LocalExtractor = (request: ConverseExtractionRequest) => Promise<unknown> | unknown;
@@ -85,6 +106,10 @@ export interface BedrockServerOptions {
   /** Reported as `additionalModelResponseFields.servedBy`. */
   readonly servedModelId: string;
   readonly faults?: BedrockFaults;
+  /** Reads image blocks; without one, a request with images is refused. */
+  readonly imageReader?: ImageReader;
+  /** Names the image reader in answers, e.g. the OCR engine and model. */
+  readonly imageReaderLabel?: string;
 }
 
 /** A running local Bedrock runtime endpoint. */
@@ -129,7 +154,17 @@ const converseRequestSchema = z.looseObject({
     .array(
       z.looseObject({
         role: z.enum(['user', 'assistant']),
-        content: z.array(z.looseObject({ text: z.string().optional() })),
+        content: z.array(
+          z.looseObject({
+            text: z.string().optional(),
+            image: z
+              .looseObject({
+                format: z.enum(BEDROCK_IMAGE_LIMITS.formats),
+                source: z.looseObject({ bytes: z.base64() }),
+              })
+              .optional(),
+          }),
+        ),
       }),
     )
     .min(1),
@@ -188,6 +223,80 @@ const decodeModelId = (encoded: string): string => {
   }
 };
 
+type ConverseMessages = z.infer<typeof converseRequestSchema>['messages'];
+type ContentBlockIn = ConverseMessages[number]['content'][number];
+
+interface DecodedImage extends ImageSizeLike {
+  readonly block: ContentBlockIn;
+  readonly bytes: Uint8Array;
+}
+interface ImageSizeLike {
+  readonly width: number;
+  readonly height: number;
+}
+
+/** Decodes and checks every image block against Bedrock's limits, as Bedrock would. */
+const decodeImages = (messages: ConverseMessages): DecodedImage[] => {
+  const images: DecodedImage[] = [];
+  for (const message of messages) {
+    for (const block of message.content) {
+      if (block.image === undefined) continue;
+      const bytes = new Uint8Array(Buffer.from(block.image.source.bytes, 'base64'));
+      const size = imageSize(bytes);
+      if (size === null) {
+        throw new AwsProtocolError(400, 'ValidationException', 'Unable to decode an image block');
+      }
+      const problem = imageBlockProblem({ ...size, bytes: bytes.byteLength });
+      if (problem) throw new AwsProtocolError(400, 'ValidationException', problem);
+      images.push({ block, bytes, ...size });
+    }
+  }
+  if (images.length > BEDROCK_IMAGE_LIMITS.maxImagesPerRequest) {
+    throw new AwsProtocolError(
+      400,
+      'ValidationException',
+      `Too many images: ${images.length}, at most ${BEDROCK_IMAGE_LIMITS.maxImagesPerRequest}`,
+    );
+  }
+  return images;
+};
+
+/** User text in block order; an image block contributes its OCR text when read. */
+const userTextOf = (
+  messages: ConverseMessages,
+  readings: ReadonlyMap<ContentBlockIn, ImageReading>,
+): string =>
+  messages
+    .filter((message) => message.role === 'user')
+    .flatMap((message) =>
+      message.content.flatMap((block) => {
+        if (block.text !== undefined) return [block.text];
+        const reading = readings.get(block);
+        return reading === undefined ? [] : [reading.text];
+      }),
+    )
+    .join('\n');
+
+/** What an answer says about the OCR behind it. No text: that would be patient data. */
+interface OcrSummary {
+  readonly engine: string;
+  readonly pages: number;
+  readonly unreadablePages: number;
+  readonly meanConfidence: number;
+  readonly ms: number;
+}
+
+const summarise = (readings: readonly ImageReading[], engine: string): OcrSummary => ({
+  engine,
+  pages: readings.length,
+  unreadablePages: readings.filter((reading) => !reading.readable).length,
+  meanConfidence:
+    readings.length === 0
+      ? 0
+      : Math.round(readings.reduce((sum, r) => sum + r.confidence, 0) / readings.length),
+  ms: readings.reduce((sum, reading) => sum + reading.ms, 0),
+});
+
 type Draw =
   | 'pass'
   | 'throttled'
@@ -210,6 +319,8 @@ class BedrockEmulator {
     private readonly extractor: LocalExtractor,
     private readonly servedModelId: string,
     faults: BedrockFaults,
+    private readonly imageReader?: ImageReader,
+    private readonly imageReaderLabel = 'image reader',
   ) {
     this.faults = faultsSchema.parse(faults);
     this.random = createPrng(this.faults.seed);
@@ -358,6 +469,22 @@ class BedrockEmulator {
       );
     }
 
+    let images: DecodedImage[];
+    try {
+      images = decodeImages(request.messages);
+    } catch (error) {
+      this.count(modelId, 'invalid_request');
+      throw error;
+    }
+    if (images.length > 0 && this.imageReader === undefined) {
+      this.count(modelId, 'invalid_request');
+      throw new AwsProtocolError(
+        400,
+        'ValidationException',
+        'This local model was started without an image reader and cannot read image blocks',
+      );
+    }
+
     const draw = this.draw();
     await this.delay(this.faults.latencyMs);
     if (isGone(res)) return;
@@ -415,22 +542,20 @@ class BedrockEmulator {
     const system = (request.system ?? []).flatMap((block) =>
       block.text === undefined ? [] : [block.text],
     );
-    const userText = request.messages
-      .filter((message) => message.role === 'user')
-      .flatMap((message) =>
-        message.content.flatMap((block) => (block.text === undefined ? [] : [block.text])),
-      );
     const maxTokens = request.inferenceConfig?.maxTokens ?? DEFAULT_MAX_TOKENS;
     const extractionRequest: ConverseExtractionRequest = {
       modelId,
       system: system.join('\n'),
-      userText: userText.join('\n'),
+      userText: userTextOf(request.messages, new Map()),
       toolName: tool.name,
       inputSchema: tool.inputSchema.json,
       maxTokens,
     };
+    const imageTokens = images.reduce((sum, image) => sum + claudeImageTokens(image), 0);
     const inputTokens =
-      estimateTokens(extractionRequest.system) + estimateTokens(extractionRequest.userText);
+      estimateTokens(extractionRequest.system) +
+      estimateTokens(extractionRequest.userText) +
+      imageTokens;
 
     if (draw === 'malformed_text') {
       const text = 'I was unable to complete the requested form from this document.';
@@ -440,8 +565,16 @@ class BedrockEmulator {
     }
 
     let extraction: unknown;
+    let ocr: OcrSummary | null = null;
     try {
-      extraction = await this.extractor(extractionRequest);
+      let read = extractionRequest;
+      if (images.length > 0 && this.imageReader) {
+        const readings = new Map<DecodedImage['block'], ImageReading>();
+        for (const image of images) readings.set(image.block, await this.imageReader(image.bytes));
+        read = { ...read, userText: userTextOf(request.messages, readings) };
+        ocr = summarise([...readings.values()], this.imageReaderLabel);
+      }
+      extraction = await this.extractor(read);
     } catch {
       this.count(modelId, 'extractor_error');
       throw new AwsProtocolError(500, 'InternalServerException', 'the local extractor failed');
@@ -455,19 +588,19 @@ class BedrockEmulator {
       // A tool call whose input is the JSON as a string: violates any object schema.
       this.count(modelId, 'malformed');
       const content = [{ toolUse: { toolUseId, name: tool.name, input: outputJson } }];
-      this.reply(res, startedAt, content, 'end_turn', inputTokens, outputTokens);
+      this.reply(res, startedAt, content, 'end_turn', inputTokens, outputTokens, ocr);
       return;
     }
     if (outputTokens > maxTokens) {
       // Cut off mid tool call: no usable input survives, as with a real truncated tool call.
       this.count(modelId, 'max_tokens');
       const content = [{ toolUse: { toolUseId, name: tool.name, input: {} } }];
-      this.reply(res, startedAt, content, 'max_tokens', inputTokens, maxTokens);
+      this.reply(res, startedAt, content, 'max_tokens', inputTokens, maxTokens, ocr);
       return;
     }
     this.count(modelId, 'success');
     const content = [{ toolUse: { toolUseId, name: tool.name, input: extraction ?? null } }];
-    this.reply(res, startedAt, content, 'tool_use', inputTokens, outputTokens);
+    this.reply(res, startedAt, content, 'tool_use', inputTokens, outputTokens, ocr);
   }
 
   private reply(
@@ -477,6 +610,7 @@ class BedrockEmulator {
     stopReason: 'tool_use' | 'end_turn' | 'max_tokens',
     inputTokens: number,
     outputTokens: number,
+    ocr: OcrSummary | null = null,
   ): void {
     sendJson(res, 200, {
       output: { message: { role: 'assistant', content } },
@@ -485,8 +619,9 @@ class BedrockEmulator {
       metrics: { latencyMs: Date.now() - startedAt },
       additionalModelResponseFields: {
         servedBy: this.servedModelId,
-        engine: ENGINE_LABEL,
+        engine: ocr ? `${ENGINE_LABEL}, over OCR text (${ocr.engine})` : ENGINE_LABEL,
         usageEstimated: true,
+        ...(ocr ? { ocr } : {}),
       },
     });
   }
@@ -503,6 +638,8 @@ export const startBedrockServer = async (
     options.extractor,
     options.servedModelId,
     options.faults ?? {},
+    options.imageReader,
+    options.imageReaderLabel,
   );
   const server = createServer((req, res) => {
     void emulator.handle(req, res);

@@ -1,22 +1,33 @@
 /**
  * InvokeModel task: render the prompt version, call Bedrock Converse with the
  * version's schema as a forced tool, validate and normalise the tool input,
- * and store the fields under the work prefix. The state gets a reference,
- * token counts and latency, never the fields themselves.
+ * and store the fields under the work prefix. Documents with scanned pages
+ * go as text and page images, to versions that declare image input only.
+ * The state gets a reference, token counts and latency, never the fields.
  */
 import { ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { BUCKET_PREFIXES } from '#infra/resources.ts';
 import { bedrockClient, s3Client } from '#shared/clients.ts';
+import { scoreCompleteness } from '#shared/domain/completeness.ts';
 import { validateExtraction } from '#shared/domain/validation.ts';
 import { requireEnv } from '#shared/env.ts';
 import { ModelOutputInvalidError } from '#shared/errors.ts';
+import { PageManifestSchema } from '#shared/page-manifest.ts';
 import { createObservability } from '#shared/powertools.ts';
 import { bundledPrompts } from '#shared/prompts/bundled.ts';
 import { renderPrompt } from '#shared/prompts/registry.ts';
+import type { PromptVersion, RenderedPrompt } from '#shared/prompts/types.ts';
 import { parseS3Uri, toS3Uri } from '#shared/s3-uri.ts';
 import { InvokeModelInputSchema, type InvokeModelOutput } from '#shared/task-schemas.ts';
 import { buildConverseRequest, readAnswer, toModelError } from './converse.ts';
+import {
+  buildPageContent,
+  documentSlot,
+  type PageContent,
+  requireImageInput,
+  requireReadableScan,
+} from './page-content.ts';
 
 const config = { bucket: requireEnv('DOCUMENTS_BUCKET') };
 const { logger } = createObservability('invoke-model');
@@ -27,15 +38,40 @@ const readText = async (uri: string): Promise<string> => {
   return (await object.Body?.transformToString('utf-8')) ?? '';
 };
 
+const readBytes = async (bucket: string, key: string): Promise<Uint8Array> => {
+  const object = await s3Client().send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return (await object.Body?.transformToByteArray()) ?? new Uint8Array();
+};
+
+/** Text pages as text, image pages as image blocks, in page order. */
+const pageContent = async (
+  version: PromptVersion,
+  pagesUri: string,
+): Promise<{ prompt: RenderedPrompt; pages: PageContent }> => {
+  requireImageInput(version);
+  const { bucket, key } = parseS3Uri(pagesUri);
+  const manifest = PageManifestSchema.parse(JSON.parse(await readText(pagesUri)));
+  const images = new Map<string, Uint8Array>();
+  for (const page of manifest.pages) {
+    if (page.kind === 'image') images.set(page.key, await readBytes(bucket, page.key));
+  }
+  logger.debug('Page manifest read', { manifestKey: key, pages: manifest.pages.length });
+  const prompt = renderPrompt(version, documentSlot());
+  return { prompt, pages: buildPageContent(prompt.user, manifest, images) };
+};
 export const handler = async (event: unknown): Promise<InvokeModelOutput> => {
   const input = InvokeModelInputSchema.parse(event);
   logger.appendKeys({ documentId: input.documentId, promptVersion: input.promptVersion });
   const version = bundledPrompts().get(input.promptVersion);
-  const prompt = renderPrompt(version, await readText(input.textUri));
+  const scanned = input.pagesUri ? await pageContent(version, input.pagesUri) : null;
+  const prompt = scanned?.prompt ?? renderPrompt(version, await readText(input.textUri));
+  const request = buildConverseRequest(prompt);
+  const message = request.messages?.[0];
+  if (scanned && message) message.content = scanned.pages.content;
 
   const started = performance.now();
   const response = await bedrockClient()
-    .send(new ConverseCommand(buildConverseRequest(prompt)))
+    .send(new ConverseCommand(request))
     .catch((error: unknown) => {
       throw toModelError(error);
     });
@@ -47,6 +83,15 @@ export const handler = async (event: unknown): Promise<InvokeModelOutput> => {
     // Paths and keywords only: values may be patient data.
     logger.warn('Model output failed schema validation', { errors: validated.errors.slice(0, 20) });
     throw new ModelOutputInvalidError(`Output failed the ${input.promptVersion} schema`);
+  }
+  if (scanned) {
+    const { requiredPresent } = scoreCompleteness(version.metadata.fields, validated.value);
+    logger.info('Scanned document answered', {
+      imageCount: scanned.pages.imageCount,
+      imageTokens: scanned.pages.imageTokens,
+      requiredPresent,
+    });
+    requireReadableScan(requiredPresent);
   }
 
   const outputKey = `${BUCKET_PREFIXES.work}${input.documentId}/extraction-${input.promptVersion}.json`;

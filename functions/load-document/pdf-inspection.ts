@@ -7,7 +7,9 @@
 import { inflateSync } from 'node:zlib';
 import { extractText, getResolvedPDFJS } from 'unpdf';
 import { cleanText } from '#shared/domain/text.ts';
+import { RENDER_LIMITS } from '#shared/domain/vision-limits.ts';
 import { BadDocumentError } from '#shared/errors.ts';
+import { layoutPages, type PageLayout } from './page-layout.ts';
 
 export interface DocumentLimits {
   /** Largest accepted object, in bytes. */
@@ -18,6 +20,8 @@ export interface DocumentLimits {
   readonly maxInflatedBytes: number;
   /** Fewer non-whitespace characters than this means no usable text layer. */
   readonly minTextChars: number;
+  /** Most image pages accepted (one Converse request carries them all). */
+  readonly maxImagePages: number;
 }
 
 export const DEFAULT_LIMITS: DocumentLimits = {
@@ -25,6 +29,7 @@ export const DEFAULT_LIMITS: DocumentLimits = {
   maxPages: 100,
   maxInflatedBytes: 256 * 1024 * 1024,
   minTextChars: 20,
+  maxImagePages: RENDER_LIMITS.maxImagePages,
 };
 
 const PDF_MAGIC = '%PDF-';
@@ -95,9 +100,36 @@ const classifyPdfJsError = (error: unknown): never => {
   throw error;
 };
 
+const countChars = (text: string): number => text.replace(/\s/g, '').length;
+
+const mergeTextPages = (pages: readonly PageLayout[]): string =>
+  cleanText(
+    pages
+      .filter((page) => page.kind === 'text')
+      .map((page) => page.text)
+      .join('\n'),
+  );
+
+/**
+ * A document whose whole text layer is too small to extract from, but whose
+ * pages hold some text, is read as images rather than failed: its pages may
+ * show what the text layer lacks (an inline image pdf.js does not list, a
+ * scan with a stray label). Text-only documents with enough text never get here.
+ */
+const rescueSparseText = (pages: readonly PageLayout[], minTextChars: number): PageLayout[] => {
+  const hasImages = pages.some((page) => page.kind === 'image');
+  if (hasImages || countChars(mergeTextPages(pages)) >= minTextChars) return [...pages];
+  return pages.map((page) =>
+    page.kind === 'text' && countChars(page.text) > 0 ? { ...page, kind: 'image' } : page,
+  );
+};
+
 export interface ExtractedText {
+  /** The text of the text pages, merged. */
   readonly text: string;
   readonly pageCount: number;
+  /** Every page's kind and text, in order. */
+  readonly pages: readonly PageLayout[];
 }
 
 /** Full inspection: raw checks, bounded inflation, then pdf.js text extraction. */
@@ -119,12 +151,18 @@ export const inspectPdf = async (
   try {
     const pageCount = pdf.numPages;
     if (pageCount > limits.maxPages) throw new BadDocumentError('TOO_MANY_PAGES');
-    const { text } = await extractText(pdf, { mergePages: true }).catch(classifyPdfJsError);
-    const clean = cleanText(text);
-    if (clean.replace(/\s/g, '').length < limits.minTextChars) {
+    const { text } = await extractText(pdf, { mergePages: false }).catch(classifyPdfJsError);
+    const { OPS } = await getResolvedPDFJS();
+    const layout = await layoutPages(pdf, text.map(cleanText), OPS).catch(classifyPdfJsError);
+    const pages = rescueSparseText(layout, limits.minTextChars);
+    const imagePages = pages.filter((page) => page.kind === 'image').length;
+    if (imagePages > limits.maxImagePages) throw new BadDocumentError('TOO_MANY_IMAGE_PAGES');
+    const merged = mergeTextPages(pages);
+    // Nothing to read: no usable text layer and no page that draws anything.
+    if (imagePages === 0 && countChars(merged) < limits.minTextChars) {
       throw new BadDocumentError('NO_TEXT_LAYER');
     }
-    return { text: clean, pageCount };
+    return { text: merged, pageCount, pages };
   } finally {
     await loadingTask.destroy();
   }

@@ -15,6 +15,9 @@ export const DOCUMENT_REASONS = [
   'NO_TEXT_LAYER',
   'OBJECT_GONE',
   'DECOMPRESSION_LIMIT',
+  'TOO_MANY_IMAGE_PAGES',
+  'RENDER_LIMIT',
+  'SCAN_UNREADABLE',
 ] as const;
 export type DocumentReason = (typeof DOCUMENT_REASONS)[number];
 
@@ -28,6 +31,7 @@ export const FAILURE_REASONS = [
   'MODEL_OUTPUT_TRUNCATED',
   'MODEL_REQUEST_REJECTED',
   'PROMPT_VERSION_UNKNOWN',
+  'PROMPT_NO_IMAGE_INPUT',
   'TIMEOUT',
   'INTERNAL_ERROR',
 ] as const;
@@ -91,6 +95,12 @@ export class PromptVersionUnknownError extends MedExtractError {
   readonly reason = 'PROMPT_VERSION_UNKNOWN' as const;
 }
 
+/** The document has image pages and the prompt version does not declare `input.images`. */
+export class PromptLacksImageInputError extends MedExtractError {
+  override readonly name = 'PromptLacksImageInput';
+  readonly reason = 'PROMPT_NO_IMAGE_INPUT' as const;
+}
+
 /** Error names the ASL matches, in one place for the ASL tests. */
 export const ERROR_NAMES = {
   badDocument: 'BadDocument',
@@ -101,4 +111,5 @@ export const ERROR_NAMES = {
   modelOutputTruncated: 'ModelOutputTruncated',
   modelRequestRejected: 'ModelRequestRejected',
   promptVersionUnknown: 'PromptVersionUnknown',
+  promptLacksImageInput: 'PromptLacksImageInput',
 } as const;
