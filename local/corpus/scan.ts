@@ -36,15 +36,63 @@ export const DEFAULT_SCAN_OPTIONS: ScanOptions = {
   seed: 'scan',
 };
 
+/** A fixed date keeps the bytes identical between runs. */
+const FIXED_DATE = new Date('2026-01-01T00:00:00Z');
+
 const require = createRequire(import.meta.url);
 const STANDARD_FONTS = `${join(dirname(require.resolve('pdfjs-dist/package.json')), 'standard_fonts')}/`;
 
 type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
-let pdfjs: Promise<PdfJs> | undefined;
+type PdfProxy = Awaited<ReturnType<PdfJs['getDocument']>['promise']>;
+
+let ready: Promise<PdfJs> | undefined;
+
+/**
+ * pdf.js in Node runs its "worker" in the main thread, found through
+ * `globalThis.pdfjsWorker` and remembered on first use. unpdf (LoadDocument's
+ * text extraction) puts its own, newer pdf.js there, so this module lends the
+ * global its own worker for that first document and then puts back what was
+ * there: each library keeps the worker of its own version.
+ */
 const loadPdfJs = (): Promise<PdfJs> => {
-  pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs');
-  return pdfjs;
+  ready ??= (async () => {
+    const had = Reflect.has(globalThis, 'pdfjsWorker');
+    const previous: unknown = Reflect.get(globalThis, 'pdfjsWorker');
+    const { WorkerMessageHandler } = await import('pdfjs-dist/legacy/build/pdf.worker.mjs');
+    const lib = await import('pdfjs-dist/legacy/build/pdf.mjs');
+    Reflect.set(globalThis, 'pdfjsWorker', { WorkerMessageHandler });
+    try {
+      const warmUp = await lib.getDocument({ data: await blankPdf(), verbosity: 0 }).promise;
+      await warmUp.destroy();
+    } finally {
+      if (had) Reflect.set(globalThis, 'pdfjsWorker', previous);
+      else Reflect.deleteProperty(globalThis, 'pdfjsWorker');
+    }
+    return lib;
+  })();
+  return ready;
 };
+
+const pdfBytes = (
+  draw: (doc: PDFKit.PDFDocument) => void,
+  size: [number, number],
+): Promise<Uint8Array> => {
+  const doc = new PDFDocument({
+    size,
+    margin: 0,
+    info: { CreationDate: FIXED_DATE, ModDate: FIXED_DATE },
+  });
+  const chunks: Buffer[] = [];
+  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const done = new Promise<Uint8Array>((resolve) =>
+    doc.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks)))),
+  );
+  draw(doc);
+  doc.end();
+  return done;
+};
+
+const blankPdf = (): Promise<Uint8Array> => pdfBytes(() => undefined, [72, 72]);
 
 /** A fax header line in the machine's monospaced font, e.g. `FAX 2026-11-30 14:02 P.01/03`. */
 export const faxStamp = (random: Random, pageCount: number): ((page: number) => string) => {
@@ -56,8 +104,6 @@ export const faxStamp = (random: Random, pageCount: number): ((page: number) => 
   return (page) =>
     `FAX  ${date}  FROM ${from}  P.${String(page).padStart(2, '0')}/${String(pageCount).padStart(2, '0')}`;
 };
-
-type PdfProxy = Awaited<ReturnType<PdfJs['getDocument']>['promise']>;
 
 /**
  * Canvases come from pdf.js's own factory: it loads @napi-rs/canvas itself,
@@ -89,16 +135,13 @@ const renderPage = async (
 /** Draws the stamp text as a fax machine prints it: its own small PDF, rendered into the raster. */
 const stampCanvas = async (text: string, widthPx: number, dpi: number): Promise<Canvas> => {
   const widthPt = (widthPx / dpi) * 72;
-  const doc = new PDFDocument({ size: [widthPt, 16], margin: 0 });
-  const chunks: Buffer[] = [];
-  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const done = new Promise<void>((resolve) => doc.on('end', () => resolve()));
-  doc.font('Courier').fontSize(8).text(text, 18, 4, { lineBreak: false });
-  doc.end();
-  await done;
+  const data = await pdfBytes(
+    (doc) => doc.font('Courier').fontSize(8).text(text, 18, 4, { lineBreak: false }),
+    [widthPt, 16],
+  );
   const { getDocument } = await loadPdfJs();
   const stampPdf = await getDocument({
-    data: new Uint8Array(Buffer.concat(chunks)),
+    data,
     standardFontDataUrl: STANDARD_FONTS,
     verbosity: 0,
   }).promise;
@@ -170,7 +213,7 @@ export const scanPdf = async (
   const out = new PDFDocument({
     autoFirstPage: false,
     margin: 0,
-    info: { Producer: 'MedExtract scan simulator' },
+    info: { Producer: 'MedExtract scan simulator', CreationDate: FIXED_DATE, ModDate: FIXED_DATE },
   });
   const chunks: Buffer[] = [];
   out.on('data', (chunk: Buffer) => chunks.push(chunk));
