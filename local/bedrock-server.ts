@@ -618,7 +618,8 @@ class BedrockEmulator {
       usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens },
       metrics: { latencyMs: Date.now() - startedAt },
       additionalModelResponseFields: {
-        servedBy: this.servedModelId,
+        // Result rows keep servedBy: they say OCR read the document, not only the rules.
+        servedBy: ocr ? `${this.servedModelId}+ocr` : this.servedModelId,
         engine: ocr ? `${ENGINE_LABEL}, over OCR text (${ocr.engine})` : ENGINE_LABEL,
         usageEstimated: true,
         ...(ocr ? { ocr } : {}),

@@ -197,11 +197,18 @@ const degrade = (
   return out;
 };
 
-/** An image-only PDF of `source`, one raster per page, with no text layer. */
-export const scanPdf = async (
+/** One scanned page: its JPEG and the page size it was printed at. */
+export interface ScannedPage {
+  readonly jpeg: Buffer;
+  readonly widthPt: number;
+  readonly heightPt: number;
+}
+
+/** Each page of `source` as a degraded grey JPEG, in order. */
+export const scanPages = async (
   source: Uint8Array,
   options: ScanOptions = DEFAULT_SCAN_OPTIONS,
-): Promise<Buffer> => {
+): Promise<ScannedPage[]> => {
   if (options.dpi < 72 || options.dpi > 300) throw new RangeError('dpi must be 72-300');
   const random = new Random(options.seed);
   const { getDocument } = await loadPdfJs();
@@ -210,14 +217,7 @@ export const scanPdf = async (
     standardFontDataUrl: STANDARD_FONTS,
     verbosity: 0,
   }).promise;
-  const out = new PDFDocument({
-    autoFirstPage: false,
-    margin: 0,
-    info: { Producer: 'MedExtract scan simulator', CreationDate: FIXED_DATE, ModDate: FIXED_DATE },
-  });
-  const chunks: Buffer[] = [];
-  out.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const done = new Promise<void>((resolve) => out.on('end', () => resolve()));
+  const pages: ScannedPage[] = [];
   try {
     const stampFor = options.stamp ? faxStamp(random, pdf.numPages) : null;
     for (let number = 1; number <= pdf.numPages; number += 1) {
@@ -226,17 +226,42 @@ export const scanPdf = async (
         ? await stampCanvas(stampFor(number), canvas.width, options.dpi)
         : null;
       const scanned = degrade(pdf, canvas, stamp, options, random);
-      const jpeg = scanned.toBuffer('image/jpeg', options.fax ? 80 : 70);
-      out.addPage({ size: [widthPt, heightPt], margin: 0 });
-      out.image(jpeg, 0, 0, { width: widthPt, height: heightPt });
+      pages.push({
+        jpeg: scanned.toBuffer('image/jpeg', options.fax ? 80 : 70),
+        widthPt,
+        heightPt,
+      });
     }
   } finally {
     await pdf.destroy();
+  }
+  return pages;
+};
+
+/** A PDF whose pages are only the given images, each filling its page: no text layer. */
+export const imagePdf = async (pages: readonly ScannedPage[]): Promise<Buffer> => {
+  const out = new PDFDocument({
+    autoFirstPage: false,
+    margin: 0,
+    info: { Producer: 'MedExtract scan simulator', CreationDate: FIXED_DATE, ModDate: FIXED_DATE },
+  });
+  const chunks: Buffer[] = [];
+  out.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const done = new Promise<void>((resolve) => out.on('end', () => resolve()));
+  for (const page of pages) {
+    out.addPage({ size: [page.widthPt, page.heightPt], margin: 0 });
+    out.image(page.jpeg, 0, 0, { width: page.widthPt, height: page.heightPt });
   }
   out.end();
   await done;
   return Buffer.concat(chunks);
 };
+
+/** An image-only PDF of `source`, one raster per page, with no text layer. */
+export const scanPdf = async (
+  source: Uint8Array,
+  options: ScanOptions = DEFAULT_SCAN_OPTIONS,
+): Promise<Buffer> => imagePdf(await scanPages(source, options));
 
 /** Rewrites each PDF file in place as its scan; each file draws its own noise from `seed` and its path. */
 export const scanFilesInPlace = async (
