@@ -3,7 +3,11 @@
  * per-page deadline: a page that takes too long or a worker that runs out of
  * memory ends as BadDocumentError RENDER_LIMIT, and the worker is terminated.
  * Each rendered image is checked against the Bedrock image-block limits.
+ * At most one worker per CPU runs at a time in a process (one on Lambda;
+ * the local runtime runs many documents in one process), and the budgets
+ * start when a document's worker starts.
  */
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { imageBlockProblem, RENDER_LIMITS } from '#shared/domain/vision-limits.ts';
 import { BadDocumentError } from '#shared/errors.ts';
@@ -52,13 +56,44 @@ type WorkerMessage =
 const isWorkerMessage = (value: unknown): value is WorkerMessage =>
   typeof value === 'object' && value !== null && 'type' in value;
 
+const MAX_WORKERS = Math.max(1, availableParallelism());
+let running = 0;
+const waiting: Array<() => void> = [];
+
+const acquire = async (): Promise<void> => {
+  if (running < MAX_WORKERS) {
+    running += 1;
+    return;
+  }
+  await new Promise<void>((resolve) => waiting.push(resolve));
+};
+
+const release = (): void => {
+  const next = waiting.shift();
+  if (next) next();
+  else running -= 1;
+};
+
 /** Renders `pages` (1-based) of `bytes`, in order. */
-export const renderPages = (
+export const renderPages = async (
   bytes: Uint8Array,
   pages: readonly number[],
   options: RenderOptions = DEFAULT_RENDER_OPTIONS,
 ): Promise<RenderedPage[]> => {
-  if (pages.length === 0) return Promise.resolve([]);
+  if (pages.length === 0) return [];
+  await acquire();
+  try {
+    return await renderInWorker(bytes, pages, options);
+  } finally {
+    release();
+  }
+};
+
+const renderInWorker = (
+  bytes: Uint8Array,
+  pages: readonly number[],
+  options: RenderOptions,
+): Promise<RenderedPage[]> => {
   const data = new Uint8Array(bytes);
   const worker = new Worker(WORKER_URL, {
     workerData: {
