@@ -181,6 +181,8 @@ export interface RunVersionOptions {
   /** Move the target's `production` alias to the version first (throwaway stacks only). */
   readonly moveAlias: boolean;
   readonly timeoutMs: number;
+  /** Documents in flight at once (default: all). */
+  readonly concurrency?: number;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -202,6 +204,7 @@ export const runVersion = async (
     {
       timeoutMs: options.timeoutMs,
       keyPrefix: options.keyPrefix,
+      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
       ...(options.onProgress
         ? { onProgress: (done: number, total: number) => options.onProgress?.(done, total) }
         : {}),
@@ -239,6 +242,7 @@ const FlagsSchema = z.object({
   timeout: z.string(),
   iterations: z.string(),
   seed: z.string().min(1),
+  concurrency: z.string().optional(),
 });
 /** Options of `medextract eval` as commander parses them. */
 export type EvalFlags = z.infer<typeof FlagsSchema>;
@@ -298,6 +302,10 @@ export const runEval = async (flags: EvalFlags): Promise<number> => {
   }
   const timeoutMs = positiveInteger('--timeout', flags.timeout) * 1000;
   const iterations = positiveInteger('--iterations', flags.iterations);
+  const concurrency =
+    flags.concurrency === undefined
+      ? undefined
+      : positiveInteger('--concurrency', flags.concurrency);
 
   const registry = loadPromptRegistry(familyDir());
   const versions = (flags.compare ?? [flags.version ?? '']).map((wanted) =>
@@ -327,6 +335,7 @@ export const runEval = async (flags: EvalFlags): Promise<number> => {
           keyPrefix: `eval-${version.version}/`,
           moveAlias,
           timeoutMs,
+          ...(concurrency === undefined ? {} : { concurrency }),
           ...withProgress(`prompt version ${version.version}`),
         }),
       );
@@ -373,6 +382,10 @@ export const registerEval = (program: Command): void => {
       '900',
     )
     .option('--iterations <n>', 'bootstrap resamples for --compare', '2000')
+    .option(
+      '--concurrency <n>',
+      'documents in flight at once (default all; scanned documents on the local stack: 1 or 2)',
+    )
     .option(
       '--seed <seed>',
       'bootstrap seed for --compare (same seed, same interval)',
