@@ -4,13 +4,15 @@
  * from node_modules; never downloaded, never cached elsewhere). One worker per
  * CPU, each reused and reading one page at a time; a page over its time budget
  * ends its worker (the next page starts a new one) and counts as unreadable,
- * as does a page whose mean word confidence is under the threshold.
+ * as does a page whose mean word confidence is under the threshold. Known
+ * character confusions are repaired (ocr-cleanup.ts) before the text is used.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createWorker, OEM, type Worker } from 'tesseract.js';
+import { cleanOcrText } from './ocr-cleanup.ts';
 
 /** tesseract.js and the model it reads, for labels in every answer. */
 export const OCR_ENGINE = 'tesseract.js 7.0.0, eng 4.0.0_best_int (LSTM)';
@@ -108,7 +110,7 @@ const recognise = async (slot: number, image: Uint8Array, timeoutMs: number): Pr
     const confidence = result.data.confidence;
     const readable = confidence >= MIN_OCR_CONFIDENCE;
     return {
-      text: readable ? result.data.text : '',
+      text: readable ? cleanOcrText(result.data.text) : '',
       confidence,
       readable,
       problem: readable ? null : 'low_confidence',
