@@ -47,7 +47,12 @@ const stats = (values: readonly number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
   const mean = sorted.reduce((sum, v) => sum + v, 0) / Math.max(sorted.length, 1);
-  return { n: sorted.length, mean: Math.round(mean), p50: Math.round(at(0.5)), p95: Math.round(at(0.95)) };
+  return {
+    n: sorted.length,
+    mean: Math.round(mean),
+    p50: Math.round(at(0.5)),
+    p95: Math.round(at(0.95)),
+  };
 };
 
 console.log(
