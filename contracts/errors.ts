@@ -71,6 +71,12 @@ export class PromptVersionUnknownError extends MedExtractError {
   readonly reason = 'PROMPT_VERSION_UNKNOWN' as const;
 }
 
+/** The document has image pages and the prompt version does not declare `input.images`. */
+export class PromptLacksImageInputError extends MedExtractError {
+  override readonly name = 'PromptLacksImageInput';
+  readonly reason = 'PROMPT_NO_IMAGE_INPUT' as const;
+}
+
 /** Error names the ASL matches, in one place for the ASL tests. */
 export const ERROR_NAMES = {
   badDocument: 'BadDocument',
@@ -81,4 +87,5 @@ export const ERROR_NAMES = {
   modelOutputTruncated: 'ModelOutputTruncated',
   modelRequestRejected: 'ModelRequestRejected',
   promptVersionUnknown: 'PromptVersionUnknown',
+  promptLacksImageInput: 'PromptLacksImageInput',
 } as const;

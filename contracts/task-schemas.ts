@@ -36,6 +36,9 @@ export const LoadDocumentOutputSchema = z.object({
   pageCount: count,
   charCount: count,
   byteSize: count,
+  /** Page manifest when some pages are sent as images (scans, faxes); null for text-only documents. */
+  pagesUri: s3Uri.nullable().default(null),
+  imagePageCount: count.default(0),
 });
 export type LoadDocumentOutput = z.infer<typeof LoadDocumentOutputSchema>;
 
@@ -56,6 +59,8 @@ export type SelectVariantOutput = z.infer<typeof SelectVariantOutputSchema>;
 export const InvokeModelInputSchema = z.object({
   documentId: sha256Hex,
   textUri: s3Uri,
+  /** LoadDocument's page manifest; null when every page is text. */
+  pagesUri: s3Uri.nullable().default(null),
   promptVersion: semver,
 });
 export type InvokeModelInput = z.infer<typeof InvokeModelInputSchema>;

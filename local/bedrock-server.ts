@@ -3,7 +3,9 @@
  * the Converse wire shape, backed by a deterministic rule-based extractor that
  * is labelled in every response as not a language model. It injects latency,
  * throttling, 5xx, model timeouts, malformed output and max_tokens truncation
- * from a seeded PRNG so fault tests are repeatable.
+ * from a seeded PRNG so fault tests are repeatable. Image blocks (scanned
+ * pages) are read by an injected image reader (OCR) and their text takes the
+ * image's place in the message; answers then say that OCR was used.
  *
  * Plain HTTP/1.1: the Bedrock runtime client defaults to HTTP/2, so clients
  * must pass `requestHandler: new NodeHttpHandler()` from `@smithy/node-http-handler`.
@@ -13,6 +15,16 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import * as z from 'zod';
+import { BEDROCK_IMAGE_LIMITS, claudeImageTokens } from '#core/extraction/vision-limits.ts';
+import {
+  type DecodedImage,
+  decodeImages,
+  type ImageReader,
+  type ImageReading,
+  type OcrSummary,
+  summarise,
+  userTextOf,
+} from '#local/bedrock/image-blocks.ts';
 import {
   AwsProtocolError,
   closeServer,
@@ -38,6 +50,8 @@ export interface ConverseExtractionRequest {
   /** `inferenceConfig.maxTokens`, default 4096. */
   readonly maxTokens: number;
 }
+
+export type { ImageReader, ImageReading } from '#local/bedrock/image-blocks.ts';
 
 /** Produces the tool input (the extraction) for a request. */
 export type LocalExtractor = (request: ConverseExtractionRequest) => Promise<unknown> | unknown;
@@ -85,6 +99,10 @@ export interface BedrockServerOptions {
   /** Reported as `additionalModelResponseFields.servedBy`. */
   readonly servedModelId: string;
   readonly faults?: BedrockFaults;
+  /** Reads image blocks; without one, a request with images is refused. */
+  readonly imageReader?: ImageReader;
+  /** Names the image reader in answers, e.g. the OCR engine and model. */
+  readonly imageReaderLabel?: string;
 }
 
 /** A running local Bedrock runtime endpoint. */
@@ -129,7 +147,17 @@ const converseRequestSchema = z.looseObject({
     .array(
       z.looseObject({
         role: z.enum(['user', 'assistant']),
-        content: z.array(z.looseObject({ text: z.string().optional() })),
+        content: z.array(
+          z.looseObject({
+            text: z.string().optional(),
+            image: z
+              .looseObject({
+                format: z.enum(BEDROCK_IMAGE_LIMITS.formats),
+                source: z.looseObject({ bytes: z.base64() }),
+              })
+              .optional(),
+          }),
+        ),
       }),
     )
     .min(1),
@@ -210,6 +238,8 @@ class BedrockEmulator {
     private readonly extractor: LocalExtractor,
     private readonly servedModelId: string,
     faults: BedrockFaults,
+    private readonly imageReader?: ImageReader,
+    private readonly imageReaderLabel = 'image reader',
   ) {
     this.faults = faultsSchema.parse(faults);
     this.random = createPrng(this.faults.seed);
@@ -358,6 +388,22 @@ class BedrockEmulator {
       );
     }
 
+    let images: DecodedImage[];
+    try {
+      images = decodeImages(request.messages);
+    } catch (error) {
+      this.count(modelId, 'invalid_request');
+      throw error;
+    }
+    if (images.length > 0 && this.imageReader === undefined) {
+      this.count(modelId, 'invalid_request');
+      throw new AwsProtocolError(
+        400,
+        'ValidationException',
+        'This local model was started without an image reader and cannot read image blocks',
+      );
+    }
+
     const draw = this.draw();
     await this.delay(this.faults.latencyMs);
     if (isGone(res)) return;
@@ -415,22 +461,20 @@ class BedrockEmulator {
     const system = (request.system ?? []).flatMap((block) =>
       block.text === undefined ? [] : [block.text],
     );
-    const userText = request.messages
-      .filter((message) => message.role === 'user')
-      .flatMap((message) =>
-        message.content.flatMap((block) => (block.text === undefined ? [] : [block.text])),
-      );
     const maxTokens = request.inferenceConfig?.maxTokens ?? DEFAULT_MAX_TOKENS;
     const extractionRequest: ConverseExtractionRequest = {
       modelId,
       system: system.join('\n'),
-      userText: userText.join('\n'),
+      userText: userTextOf(request.messages, new Map()),
       toolName: tool.name,
       inputSchema: tool.inputSchema.json,
       maxTokens,
     };
+    const imageTokens = images.reduce((sum, image) => sum + claudeImageTokens(image), 0);
     const inputTokens =
-      estimateTokens(extractionRequest.system) + estimateTokens(extractionRequest.userText);
+      estimateTokens(extractionRequest.system) +
+      estimateTokens(extractionRequest.userText) +
+      imageTokens;
 
     if (draw === 'malformed_text') {
       const text = 'I was unable to complete the requested form from this document.';
@@ -440,8 +484,16 @@ class BedrockEmulator {
     }
 
     let extraction: unknown;
+    let ocr: OcrSummary | null = null;
     try {
-      extraction = await this.extractor(extractionRequest);
+      let read = extractionRequest;
+      if (images.length > 0 && this.imageReader) {
+        const readings = new Map<DecodedImage['block'], ImageReading>();
+        for (const image of images) readings.set(image.block, await this.imageReader(image.bytes));
+        read = { ...read, userText: userTextOf(request.messages, readings) };
+        ocr = summarise([...readings.values()], this.imageReaderLabel);
+      }
+      extraction = await this.extractor(read);
     } catch {
       this.count(modelId, 'extractor_error');
       throw new AwsProtocolError(500, 'InternalServerException', 'the local extractor failed');
@@ -455,19 +507,19 @@ class BedrockEmulator {
       // A tool call whose input is the JSON as a string: violates any object schema.
       this.count(modelId, 'malformed');
       const content = [{ toolUse: { toolUseId, name: tool.name, input: outputJson } }];
-      this.reply(res, startedAt, content, 'end_turn', inputTokens, outputTokens);
+      this.reply(res, startedAt, content, 'end_turn', inputTokens, outputTokens, ocr);
       return;
     }
     if (outputTokens > maxTokens) {
       // Cut off mid tool call: no usable input survives, as with a real truncated tool call.
       this.count(modelId, 'max_tokens');
       const content = [{ toolUse: { toolUseId, name: tool.name, input: {} } }];
-      this.reply(res, startedAt, content, 'max_tokens', inputTokens, maxTokens);
+      this.reply(res, startedAt, content, 'max_tokens', inputTokens, maxTokens, ocr);
       return;
     }
     this.count(modelId, 'success');
     const content = [{ toolUse: { toolUseId, name: tool.name, input: extraction ?? null } }];
-    this.reply(res, startedAt, content, 'tool_use', inputTokens, outputTokens);
+    this.reply(res, startedAt, content, 'tool_use', inputTokens, outputTokens, ocr);
   }
 
   private reply(
@@ -477,6 +529,7 @@ class BedrockEmulator {
     stopReason: 'tool_use' | 'end_turn' | 'max_tokens',
     inputTokens: number,
     outputTokens: number,
+    ocr: OcrSummary | null = null,
   ): void {
     sendJson(res, 200, {
       output: { message: { role: 'assistant', content } },
@@ -484,9 +537,11 @@ class BedrockEmulator {
       usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens },
       metrics: { latencyMs: Date.now() - startedAt },
       additionalModelResponseFields: {
-        servedBy: this.servedModelId,
-        engine: ENGINE_LABEL,
+        // Result rows keep servedBy: they say OCR read the document, not only the rules.
+        servedBy: ocr ? `${this.servedModelId}+ocr` : this.servedModelId,
+        engine: ocr ? `${ENGINE_LABEL}, over OCR text (${ocr.engine})` : ENGINE_LABEL,
         usageEstimated: true,
+        ...(ocr ? { ocr } : {}),
       },
     });
   }
@@ -503,6 +558,8 @@ export const startBedrockServer = async (
     options.extractor,
     options.servedModelId,
     options.faults ?? {},
+    options.imageReader,
+    options.imageReaderLabel,
   );
   const server = createServer((req, res) => {
     void emulator.handle(req, res);

@@ -27,6 +27,7 @@ import {
   type TableNames,
   tableNamesFor,
 } from '#contracts/resources.ts';
+import { OCR_ENGINE, ocrPage, stopOcr } from '#local/bedrock/ocr.ts';
 import { extractFromPrompt, RULE_BASED_MODEL_ID } from '#local/bedrock/rule-extractor.ts';
 import {
   EXTRACT_ASL_PATH,
@@ -51,7 +52,8 @@ export const LOCAL_STAGE = 'local';
 export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_ACCOUNT = '000000000000';
 export const STATE_MACHINE_NAME = physicalName(LOCAL_STAGE, 'extract');
-export const DEFAULT_PROMPT_VERSION = '2.0.0';
+/** 2.1.0 reads page images too (ADR 0016), so scanned documents succeed on a fresh stack. */
+export const DEFAULT_PROMPT_VERSION = '2.1.0';
 /** Physical table names of the local stage. */
 export const LOCAL_TABLES: TableNames = tableNamesFor(LOCAL_STAGE);
 
@@ -199,9 +201,14 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       ...(ports.bedrock ? { port: ports.bedrock } : {}),
       servedModelId: RULE_BASED_MODEL_ID,
       extractor: (request) => extractFromPrompt(request),
+      imageReader: ocrPage,
+      imageReaderLabel: OCR_ENGINE,
       ...(options.faults ? { faults: options.faults } : {}),
     });
-    stoppers.push(() => bedrock.stop());
+    stoppers.push(
+      () => stopOcr(),
+      () => bedrock.stop(),
+    );
 
     const s3 = new S3Client(localS3ClientConfig(s3sqs.endpoint));
     const sqs = new SQSClient(localClientConfig(s3sqs.endpoint));

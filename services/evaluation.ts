@@ -112,6 +112,8 @@ export interface RunVersionOptions {
   /** Move the context's `production` alias to the version first (throwaway stacks only). */
   readonly moveAlias: boolean;
   readonly timeoutMs: number;
+  /** Documents in flight at once (default: all). */
+  readonly concurrency?: number;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -133,6 +135,7 @@ export const runVersion = async (
     {
       timeoutMs: options.timeoutMs,
       keyPrefix: options.keyPrefix,
+      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
       ...(options.onProgress
         ? { onProgress: (done: number, total: number) => options.onProgress?.(done, total) }
         : {}),
@@ -166,6 +169,8 @@ export interface EvaluationRequest {
   /** Move the alias to each version first: only on a throwaway local stack. */
   readonly moveAlias: boolean;
   readonly timeoutMs: number;
+  /** Documents in flight at once (default: all). */
+  readonly concurrency?: number;
   /** Bootstrap resamples and seed of a comparison. */
   readonly iterations: number;
   readonly seed: string;
@@ -205,6 +210,7 @@ export const evaluateDataset = async (
       keyPrefix: `eval-${version.version}/`,
       moveAlias: request.moveAlias,
       timeoutMs: request.timeoutMs,
+      ...(request.concurrency === undefined ? {} : { concurrency: request.concurrency }),
       ...(onProgress ? { onProgress } : {}),
     });
   };

@@ -49,6 +49,12 @@ export interface ProcessOptions {
   readonly onProgress?: (done: number, total: number, result: FileResult) => void;
   /** Poll interval while waiting for executions. */
   readonly pollMs?: number;
+  /**
+   * Documents in flight at once; the rest wait their turn. Scanned documents
+   * are OCR-bound on the local stack, where every document shares the CPUs.
+   * Each group gets its own `timeoutMs`. Default: all at once.
+   */
+  readonly concurrency?: number;
 }
 
 interface Uploaded {
@@ -141,6 +147,22 @@ export const processFiles = async (
   inputs: readonly ProcessInput[],
   options: ProcessOptions = {},
 ): Promise<FileResult[]> => {
+  const { concurrency, ...single } = options;
+  if (concurrency !== undefined && concurrency < inputs.length) {
+    const all: FileResult[] = [];
+    for (let start = 0; start < inputs.length; start += Math.max(1, concurrency)) {
+      const group = inputs.slice(start, start + Math.max(1, concurrency));
+      const offset = all.length;
+      all.push(
+        ...(await processFiles(ctx, group, {
+          ...single,
+          onProgress: (done, _total, result) =>
+            options.onProgress?.(offset + done, inputs.length, result),
+        })),
+      );
+    }
+    return all;
+  }
   const deadline = Date.now() + (options.timeoutMs ?? 10 * 60_000);
   const pollMs = options.pollMs ?? 250;
   const uploaded: Uploaded[] = [];

@@ -49,6 +49,7 @@ const FlagsSchema = z.object({
   timeout: z.string(),
   iterations: z.string(),
   seed: z.string().min(1),
+  concurrency: z.string().optional(),
 });
 /** Options of `medextract eval` as commander parses them. */
 export type EvalFlags = z.infer<typeof FlagsSchema>;
@@ -100,6 +101,10 @@ export const runEval = async (flags: EvalFlags): Promise<number> => {
   }
   const timeoutMs = positiveInteger('--timeout', flags.timeout) * 1000;
   const iterations = positiveInteger('--iterations', flags.iterations);
+  const concurrency =
+    flags.concurrency === undefined
+      ? undefined
+      : positiveInteger('--concurrency', flags.concurrency);
 
   const registry = loadPromptRegistry(familyDir());
   const versions = (flags.compare ?? [flags.version ?? '']).map((wanted) =>
@@ -124,6 +129,7 @@ export const runEval = async (flags: EvalFlags): Promise<number> => {
       versions,
       moveAlias: flags.stage === undefined,
       timeoutMs,
+      ...(concurrency === undefined ? {} : { concurrency }),
       iterations,
       seed: flags.seed,
       onProgress: (version) => progressLine(`prompt version ${version}`),
@@ -173,6 +179,10 @@ export const registerEval = (program: Command): void => {
       '900',
     )
     .option('--iterations <n>', 'bootstrap resamples for --compare', '2000')
+    .option(
+      '--concurrency <n>',
+      'documents in flight at once (default all; scanned documents on the local stack: 1 or 2)',
+    )
     .option(
       '--seed <seed>',
       'bootstrap seed for --compare (same seed, same interval)',

@@ -7,6 +7,9 @@
  * so 1.00 USD / MTok is written `1_000_000` and no price ever carries a binary
  * fraction. Sources: aws.amazon.com/bedrock/pricing as summarised in the GenAI
  * IDP Accelerator `config_library/pricing.yaml` and Anthropic's model pages.
+ * Page images are billed as input tokens at the input price: Claude counts an
+ * image as width * height / 750 tokens after downscaling it (about 1,600 for a
+ * rendered page), see `vision-limits.ts`; no separate image rate applies.
  */
 
 /** One model's on-demand price and the multipliers that apply to it. */

@@ -15,6 +15,9 @@ export const DOCUMENT_REASONS = [
   'NO_TEXT_LAYER',
   'OBJECT_GONE',
   'DECOMPRESSION_LIMIT',
+  'TOO_MANY_IMAGE_PAGES',
+  'RENDER_LIMIT',
+  'SCAN_UNREADABLE',
 ] as const;
 export type DocumentReason = (typeof DOCUMENT_REASONS)[number];
 
@@ -28,6 +31,7 @@ export const FAILURE_REASONS = [
   'MODEL_OUTPUT_TRUNCATED',
   'MODEL_REQUEST_REJECTED',
   'PROMPT_VERSION_UNKNOWN',
+  'PROMPT_NO_IMAGE_INPUT',
   'TIMEOUT',
   'INTERNAL_ERROR',
 ] as const;

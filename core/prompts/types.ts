@@ -69,8 +69,17 @@ export const MetadataSchema = z
       })
       .strict(),
     fields: z.record(z.string(), FieldSpecSchema),
+    /**
+     * What the version accepts besides text. `images: true` means the prompt
+     * and model read page images (scans, faxes); a version without it is never
+     * sent a document with image pages (it fails PROMPT_NO_IMAGE_INPUT).
+     */
+    input: z.object({ images: z.boolean() }).strict().optional(),
   })
   .strict();
+
+/** Whether a prompt version declares that it reads page images. */
+export const acceptsImages = (metadata: PromptMetadata): boolean => metadata.input?.images === true;
 export type PromptMetadata = z.infer<typeof MetadataSchema>;
 
 /** A loaded, validated prompt version. */

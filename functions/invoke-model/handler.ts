@@ -1,8 +1,9 @@
 /**
  * InvokeModel task: render the prompt version, call Bedrock Converse with the
  * version's schema as a forced tool, validate and normalise the tool input,
- * and store the fields under the work prefix. The state gets a reference,
- * token counts and latency, never the fields themselves.
+ * and store the fields under the work prefix. Documents with scanned pages
+ * go as text and page images, to versions that declare image input only.
+ * The state gets a reference, token counts and latency, never the fields.
  */
 import { ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
@@ -10,15 +11,25 @@ import { bundledPrompts } from '#adapters/prompts/bundled.ts';
 import { renderPrompt } from '#adapters/prompts/registry.ts';
 import { writeJson } from '#adapters/s3-json.ts';
 import { ModelOutputInvalidError } from '#contracts/errors.ts';
+import { PageManifestSchema } from '#contracts/page-manifest.ts';
 import { BUCKET_PREFIXES } from '#contracts/resources.ts';
 import { parseS3Uri, toS3Uri } from '#contracts/s3-uri.ts';
 import { InvokeModelInputSchema, type InvokeModelOutput } from '#contracts/task-schemas.ts';
+import { scoreCompleteness } from '#core/extraction/completeness.ts';
 import { validateExtraction } from '#core/extraction/validation.ts';
+import type { PromptVersion, RenderedPrompt } from '#core/prompts/types.ts';
 import { bedrockClient } from '#functions/shared/clients/bedrock.ts';
 import { s3Client } from '#functions/shared/clients/s3.ts';
 import { requireEnv } from '#functions/shared/env.ts';
 import { createObservability, instrument } from '#functions/shared/powertools.ts';
 import { buildConverseRequest, readAnswer, toModelError } from './converse.ts';
+import {
+  buildPageContent,
+  documentSlot,
+  type PageContent,
+  requireImageInput,
+  requireReadableScan,
+} from './page-content.ts';
 
 const config = { bucket: requireEnv('DOCUMENTS_BUCKET') };
 const observability = createObservability('invoke-model');
@@ -30,15 +41,40 @@ const readText = async (uri: string): Promise<string> => {
   return (await object.Body?.transformToString('utf-8')) ?? '';
 };
 
+const readBytes = async (bucket: string, key: string): Promise<Uint8Array> => {
+  const object = await s3Client().send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return (await object.Body?.transformToByteArray()) ?? new Uint8Array();
+};
+
+/** Text pages as text, image pages as image blocks, in page order. */
+const pageContent = async (
+  version: PromptVersion,
+  pagesUri: string,
+): Promise<{ prompt: RenderedPrompt; pages: PageContent }> => {
+  requireImageInput(version);
+  const { bucket, key } = parseS3Uri(pagesUri);
+  const manifest = PageManifestSchema.parse(JSON.parse(await readText(pagesUri)));
+  const images = new Map<string, Uint8Array>();
+  for (const page of manifest.pages) {
+    if (page.kind === 'image') images.set(page.key, await readBytes(bucket, page.key));
+  }
+  logger.debug('Page manifest read', { manifestKey: key, pages: manifest.pages.length });
+  const prompt = renderPrompt(version, documentSlot());
+  return { prompt, pages: buildPageContent(prompt.user, manifest, images) };
+};
 const invokeModel = async (event: unknown): Promise<InvokeModelOutput> => {
   const input = InvokeModelInputSchema.parse(event);
   logger.appendKeys({ documentId: input.documentId, promptVersion: input.promptVersion });
   const version = bundledPrompts().get(input.promptVersion);
-  const prompt = renderPrompt(version, await readText(input.textUri));
+  const scanned = input.pagesUri ? await pageContent(version, input.pagesUri) : null;
+  const prompt = scanned?.prompt ?? renderPrompt(version, await readText(input.textUri));
+  const request = buildConverseRequest(prompt);
+  const message = request.messages?.[0];
+  if (scanned && message) message.content = scanned.pages.content;
 
   const started = performance.now();
   const response = await bedrockClient()
-    .send(new ConverseCommand(buildConverseRequest(prompt)))
+    .send(new ConverseCommand(request))
     .catch((error: unknown) => {
       throw toModelError(error);
     });
@@ -50,6 +86,15 @@ const invokeModel = async (event: unknown): Promise<InvokeModelOutput> => {
     // Paths and keywords only: values may be patient data.
     logger.warn('Model output failed schema validation', { errors: validated.errors.slice(0, 20) });
     throw new ModelOutputInvalidError(`Output failed the ${input.promptVersion} schema`);
+  }
+  if (scanned) {
+    const { requiredPresent } = scoreCompleteness(version.metadata.fields, validated.value);
+    logger.info('Scanned document answered', {
+      imageCount: scanned.pages.imageCount,
+      imageTokens: scanned.pages.imageTokens,
+      requiredPresent,
+    });
+    requireReadableScan(requiredPresent);
   }
 
   const location = {

@@ -1,6 +1,7 @@
 /**
  * LoadDocument task: fetch the exact object version, inspect it, store the
- * text under `work/<documentId>/` and return only its URI and counts.
+ * text under `work/<documentId>/` (and, for scanned pages, their rendered
+ * images and a page manifest) and return only URIs and counts.
  */
 import { GetObjectCommand, PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
 import { BadDocumentError } from '#contracts/errors.ts';
@@ -14,6 +15,7 @@ import {
 import { s3Client } from '#functions/shared/clients/s3.ts';
 import { intEnv, requireEnv } from '#functions/shared/env.ts';
 import { createObservability, instrument } from '#functions/shared/powertools.ts';
+import { storePageImages } from './page-images.ts';
 import { DEFAULT_LIMITS, type DocumentLimits, inspectPdf } from './pdf-inspection.ts';
 
 const config = {
@@ -22,6 +24,7 @@ const config = {
     ...DEFAULT_LIMITS,
     maxBytes: intEnv('MAX_DOCUMENT_BYTES', DEFAULT_LIMITS.maxBytes),
     maxPages: intEnv('MAX_PAGES', DEFAULT_LIMITS.maxPages),
+    maxImagePages: intEnv('MAX_IMAGE_PAGES', DEFAULT_LIMITS.maxImagePages),
   } satisfies DocumentLimits,
 };
 const observability = createObservability('load-document');
@@ -71,8 +74,9 @@ const loadDocument = async (event: unknown): Promise<LoadDocumentOutput> => {
   const input = LoadDocumentInputSchema.parse(event);
   logger.appendKeys({ documentId: input.documentId });
   const bytes = await fetchObject(input);
-  const { text, pageCount } = await inspectPdf(bytes, config.limits);
-  const textKey = `${BUCKET_PREFIXES.work}${input.documentId}/text.txt`;
+  const { text, pageCount, pages } = await inspectPdf(bytes, config.limits);
+  const workPrefix = `${BUCKET_PREFIXES.work}${input.documentId}/`;
+  const textKey = `${workPrefix}text.txt`;
   await s3Client().send(
     new PutObjectCommand({
       Bucket: config.workBucket,
@@ -81,16 +85,28 @@ const loadDocument = async (event: unknown): Promise<LoadDocumentOutput> => {
       ContentType: 'text/plain; charset=utf-8',
     }),
   );
-  const output = {
+  const images = await storePageImages({
+    s3: s3Client(),
+    bucket: config.workBucket,
+    workPrefix,
+    bytes,
+    pageCount,
+    pages,
+  });
+  const output: LoadDocumentOutput = {
     textUri: toS3Uri({ bucket: config.workBucket, key: textKey }),
     pageCount,
     charCount: text.length,
     byteSize: bytes.byteLength,
+    pagesUri: images ? toS3Uri({ bucket: config.workBucket, key: images.manifestKey }) : null,
+    imagePageCount: images?.imagePageCount ?? 0,
   };
   logger.info('Document loaded', {
     pageCount,
     charCount: output.charCount,
     byteSize: output.byteSize,
+    imagePageCount: output.imagePageCount,
+    renderMs: images?.renderMs ?? 0,
   });
   return output;
 };

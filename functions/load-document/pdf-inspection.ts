@@ -7,6 +7,8 @@
  */
 import { BadDocumentError } from '#contracts/errors.ts';
 import { cleanText } from '#core/extraction/text.ts';
+import { RENDER_LIMITS } from '#core/extraction/vision-limits.ts';
+import type { PageLayout } from './page-layout.ts';
 import { DEFAULT_WORKER_LIMITS, extractInWorker, PdfJsError } from './pdf-text-worker.ts';
 import {
   type DecodedStream,
@@ -16,6 +18,7 @@ import {
   type StreamFilter,
   UndecodableStream,
 } from './stream-filters.ts';
+import { mergePageTexts } from './text-layout.ts';
 
 export interface DocumentLimits {
   /** Largest accepted object, in bytes. */
@@ -32,6 +35,8 @@ export interface DocumentLimits {
   readonly parseRssGrowthMb: number;
   /** ... and this deadline (ms). */
   readonly parseDeadlineMs: number;
+  /** Most image pages accepted (one Converse request carries them all). */
+  readonly maxImagePages: number;
 }
 
 export const DEFAULT_LIMITS: DocumentLimits = {
@@ -42,6 +47,7 @@ export const DEFAULT_LIMITS: DocumentLimits = {
   parseHeapMb: DEFAULT_WORKER_LIMITS.heapMb,
   parseRssGrowthMb: DEFAULT_WORKER_LIMITS.rssGrowthMb,
   parseDeadlineMs: DEFAULT_WORKER_LIMITS.deadlineMs,
+  maxImagePages: RENDER_LIMITS.maxImagePages,
 };
 
 const PDF_MAGIC = '%PDF-';
@@ -173,9 +179,31 @@ const classifyPdfJsError = (error: unknown): never => {
   throw error;
 };
 
+const countChars = (text: string): number => text.replace(/\s/g, '').length;
+
+const mergeTextPages = (pages: readonly PageLayout[]): string =>
+  cleanText(mergePageTexts(pages.filter((page) => page.kind === 'text').map((page) => page.text)));
+
+/**
+ * A document whose whole text layer is too small to extract from, but whose
+ * pages hold some text, is read as images rather than failed: its pages may
+ * show what the text layer lacks (an inline image pdf.js does not list, a
+ * scan with a stray label). Text-only documents with enough text never get here.
+ */
+const rescueSparseText = (pages: readonly PageLayout[], minTextChars: number): PageLayout[] => {
+  const hasImages = pages.some((page) => page.kind === 'image');
+  if (hasImages || countChars(mergeTextPages(pages)) >= minTextChars) return [...pages];
+  return pages.map((page) =>
+    page.kind === 'text' && countChars(page.text) > 0 ? { ...page, kind: 'image' } : page,
+  );
+};
+
 export interface ExtractedText {
+  /** The text of the text pages, merged. */
   readonly text: string;
   readonly pageCount: number;
+  /** Every page's kind and text, in order. */
+  readonly pages: readonly PageLayout[];
 }
 
 /**
@@ -197,9 +225,13 @@ export const inspectPdf = async (
   });
   if (reply.kind === 'too-many-pages') throw new BadDocumentError('TOO_MANY_PAGES');
   if (reply.kind === 'error') classifyPdfJsError(new PdfJsError(reply.name));
-  const clean = reply.kind === 'text' ? cleanText(reply.text) : '';
-  if (clean.replace(/\s/g, '').length < limits.minTextChars) {
+  const pages = reply.kind === 'pages' ? rescueSparseText(reply.pages, limits.minTextChars) : [];
+  const imagePages = pages.filter((page) => page.kind === 'image').length;
+  if (imagePages > limits.maxImagePages) throw new BadDocumentError('TOO_MANY_IMAGE_PAGES');
+  const merged = mergeTextPages(pages);
+  // Nothing to read: no usable text layer and no page that draws anything.
+  if (imagePages === 0 && countChars(merged) < limits.minTextChars) {
     throw new BadDocumentError('NO_TEXT_LAYER');
   }
-  return { text: clean, pageCount: reply.kind === 'text' ? reply.pageCount : 0 };
+  return { text: merged, pageCount: reply.kind === 'pages' ? reply.pageCount : 0, pages };
 };

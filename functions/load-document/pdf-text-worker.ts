@@ -16,7 +16,9 @@ import { pathToFileURL } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { getResolvedPDFJS } from 'unpdf';
 import { BadDocumentError } from '#contracts/errors.ts';
-import { layoutPage, mergePageTexts, type TextItemLike } from './text-layout.ts';
+import { cleanText } from '#core/extraction/text.ts';
+import { layoutPages, type PageLayout } from './page-layout.ts';
+import { layoutPage, type TextItemLike } from './text-layout.ts';
 
 export interface WorkerLimits {
   /** Most pages accepted; checked in the worker before any text is extracted. */
@@ -38,7 +40,7 @@ export const DEFAULT_WORKER_LIMITS: WorkerLimits = {
 
 /** What the worker sends back. pdf.js errors travel by name only: messages may quote the file. */
 export type WorkerReply =
-  | { readonly kind: 'text'; readonly text: string; readonly pageCount: number }
+  | { readonly kind: 'pages'; readonly pages: readonly PageLayout[]; readonly pageCount: number }
   | { readonly kind: 'too-many-pages'; readonly pageCount: number }
   | { readonly kind: 'error'; readonly name: string };
 
@@ -64,19 +66,20 @@ const isJob = (value: unknown): value is Job =>
 
 /** Worker side: extract and reply once. */
 const runJob = async (job: Job): Promise<WorkerReply> => {
-  const { getDocument } = await getResolvedPDFJS();
+  const { getDocument, OPS } = await getResolvedPDFJS();
   const loadingTask = getDocument({ data: job.data, verbosity: 0, stopAtErrors: false });
   try {
     const pdf = await loadingTask.promise;
     if (pdf.numPages > job.maxPages) return { kind: 'too-many-pages', pageCount: pdf.numPages };
-    const pages: string[] = [];
+    const texts: string[] = [];
     for (let number = 1; number <= pdf.numPages; number += 1) {
       const content = await (await pdf.getPage(number)).getTextContent();
       const items: TextItemLike[] = content.items.flatMap((item) => ('str' in item ? [item] : []));
-      pages.push(layoutPage(items));
+      // Column gaps become tabs so form labels can be paired with their values.
+      texts.push(cleanText(layoutPage(items)));
     }
-    // Column gaps become tabs so form labels can be paired with their values.
-    return { kind: 'text', text: mergePageTexts(pages), pageCount: pdf.numPages };
+    const pages = await layoutPages(pdf, texts, OPS);
+    return { kind: 'pages', pages, pageCount: pdf.numPages };
   } catch (error) {
     return { kind: 'error', name: error instanceof Error ? error.name : 'Error' };
   } finally {

@@ -13,6 +13,7 @@ const BY_ERROR_NAME: Readonly<Record<string, FailureReason>> = {
   ModelOutputTruncated: 'MODEL_OUTPUT_TRUNCATED',
   ModelRequestRejected: 'MODEL_REQUEST_REJECTED',
   PromptVersionUnknown: 'PROMPT_VERSION_UNKNOWN',
+  PromptLacksImageInput: 'PROMPT_NO_IMAGE_INPUT',
   'States.Timeout': 'TIMEOUT',
   'States.HeartbeatTimeout': 'TIMEOUT',
 };

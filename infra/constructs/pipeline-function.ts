@@ -60,7 +60,31 @@ export interface PipelineFunctionProps {
    * @default false
    */
   readonly bundlePrompts?: boolean;
+  /**
+   * Ship the page renderer: pdf.js and the Node canvas as node_modules of the
+   * bundle (the canvas prebuilt for linux-arm64, the functions' architecture)
+   * and the render worker script beside `index.mjs`.
+   * @default false
+   */
+  readonly bundlePageRenderer?: boolean;
 }
+
+/** Packages the page renderer loads at run time, installed into the bundle rather than inlined. */
+export const PAGE_RENDERER_MODULES = ['pdfjs-dist', '@napi-rs/canvas'] as const;
+
+/**
+ * Copies the render worker beside `index.mjs` and drops the parts of
+ * pdfjs-dist the worker never loads (browser builds, viewer, types, source
+ * maps): 41 MB installed, 9.7 MB trimmed (measured for 5.6.205).
+ */
+const pageRendererCommands = (inputDir: string, outputDir: string): string[] => {
+  const pdfjs = `${outputDir}/node_modules/pdfjs-dist`;
+  return [
+    `cp "${inputDir}/functions/load-document/render-worker.mjs" "${outputDir}/"`,
+    `rm -rf "${pdfjs}/build" "${pdfjs}/web" "${pdfjs}/types" "${pdfjs}/image_decoders" "${pdfjs}/legacy/web" "${pdfjs}/legacy/image_decoders"`,
+    `find "${pdfjs}" -name '*.map' -delete`,
+  ];
+};
 
 /** DynamoDB actions a function may be granted; anything else is a compile error. */
 export type TableAction =
@@ -156,15 +180,28 @@ export class PipelineFunction extends Construct {
         sourceMap: true,
         sourcesContent: false,
         // The Node.js 24 runtime ships AWS SDK v3.
-        externalModules: ['@aws-sdk/*'],
+        externalModules: ['@aws-sdk/*', ...(props.bundlePageRenderer ? PAGE_RENDERER_MODULES : [])],
+        ...(props.bundlePageRenderer
+          ? {
+              nodeModules: [...PAGE_RENDERER_MODULES],
+              // npm picks the canvas binary for the target, not the build machine.
+              environment: {
+                npm_config_cpu: 'arm64',
+                npm_config_os: 'linux',
+                npm_config_libc: 'glibc',
+              },
+            }
+          : {}),
         // Some CommonJS dependencies call require(); ESM output needs one in scope.
         banner: BANNER,
         forceDockerBundling: false,
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (inputDir: string, outputDir: string) =>
-            props.bundlePrompts ? [`cp -R "${inputDir}/prompts" "${outputDir}/prompts"`] : [],
+          afterBundling: (inputDir: string, outputDir: string) => [
+            ...(props.bundlePrompts ? [`cp -R "${inputDir}/prompts" "${outputDir}/prompts"`] : []),
+            ...(props.bundlePageRenderer ? pageRendererCommands(inputDir, outputDir) : []),
+          ],
         },
       },
     });

@@ -62,7 +62,11 @@ export class Workflow extends Construct {
     const task = (
       taskId: string,
       name: PipelineFunction['name'],
-      extra: { environment?: Record<string, string>; bundlePrompts?: boolean } = {},
+      extra: {
+        environment?: Record<string, string>;
+        bundlePrompts?: boolean;
+        bundlePageRenderer?: boolean;
+      } = {},
     ): PipelineFunction =>
       new PipelineFunction(this, taskId, {
         name,
@@ -77,6 +81,7 @@ export class Workflow extends Construct {
         MAX_DOCUMENT_BYTES: String(config.documents.maxDocumentBytes),
         MAX_PAGES: String(config.documents.maxPages),
       },
+      bundlePageRenderer: true,
     }).bindDocumentsBucket(bucket, dataKey, {
       read: [BUCKET_PREFIXES.incoming],
       write: [BUCKET_PREFIXES.work],

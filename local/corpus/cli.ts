@@ -3,8 +3,9 @@
  * `tsx local/corpus/cli.ts --out <dir> --count <n> --seed <s> [--types aps,lab]`
  * or `--samples` for the fixed demo set, or layout families with
  * `--families ltr,stk` / `--split tuning|held-out` (each document then gets a
- * `<id>.layout.json` sidecar). Prints ids, types and page counts only; the
- * documents themselves stay on disk.
+ * `<id>.layout.json` sidecar); `--scanned` writes every document as an
+ * image-only scan of itself (same truth file). Prints ids, types and page
+ * counts only; the documents themselves stay on disk.
  */
 
 import { realpathSync } from 'node:fs';
@@ -20,6 +21,7 @@ import {
   generateCorpus,
   generateSamples,
 } from './generate.ts';
+import { DEFAULT_SCAN_OPTIONS, scanFilesInPlace } from './scan.ts';
 import type { CorpusDocumentType } from './truth.ts';
 
 function positiveCount(value: string): number {
@@ -72,6 +74,11 @@ const OptionsSchema = z.object({
   samples: z.boolean().optional(),
   families: z.array(z.custom<LayoutFamily>()).optional(),
   split: z.enum(['tuning', 'held-out']).optional(),
+  scanned: z.boolean().optional(),
+  fax: z.boolean().optional(),
+  stamp: z.boolean().optional(),
+  dpi: z.coerce.number().int().min(150).max(200).default(DEFAULT_SCAN_OPTIONS.dpi),
+  skew: z.coerce.number().min(0).max(5).default(DEFAULT_SCAN_OPTIONS.maxSkewDegrees),
 });
 
 /** Builds the `corpus` command; `write` receives each output line. */
@@ -99,6 +106,11 @@ export function corpusCommand(write: (line: string) => void = console.log): Comm
       'every layout family of one side of the split: tuning or held-out',
       split,
     )
+    .option('--scanned', 'write each document as an image-only scan (grey raster, no text layer)')
+    .option('--fax', 'with --scanned: 1-bit fax look with speckle and a dropped line')
+    .option('--stamp', 'with --scanned: a fax transmission header on every page')
+    .option('--dpi <n>', 'with --scanned: raster resolution, 150-200')
+    .option('--skew <degrees>', 'with --scanned: largest skew either way')
     .action(async (raw: unknown) => {
       const options = OptionsSchema.parse(raw);
       if (options.families !== undefined || options.split !== undefined) {
@@ -128,10 +140,26 @@ export function corpusCommand(write: (line: string) => void = console.log): Comm
             seed: options.seed,
             ...(options.types === undefined ? {} : { types: options.types }),
           });
+      if (options.scanned) {
+        await scanFilesInPlace(
+          entries.map((entry) => entry.pdfPath),
+          {
+            ...DEFAULT_SCAN_OPTIONS,
+            dpi: options.dpi,
+            fax: options.fax === true,
+            stamp: options.stamp === true,
+            maxSkewDegrees: options.skew,
+            seed: options.samples ? 'samples' : options.seed,
+          },
+        );
+      }
       for (const entry of entries) {
         write(`${entry.id}  ${entry.documentType}  ${entry.pages} page(s)`);
       }
-      write(`${entries.length} document(s) written to ${options.out}`);
+      const kind = options.scanned
+        ? ` as ${options.fax ? 'faxed' : 'scanned'} images at ${options.dpi} dpi`
+        : '';
+      write(`${entries.length} document(s) written to ${options.out}${kind}`);
     });
 }
 

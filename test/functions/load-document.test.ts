@@ -24,6 +24,7 @@ import {
 import { setHandlerEnv } from '#test/helpers/handler-env.ts';
 import { testContext } from '#test/helpers/lambda-context.ts';
 import {
+  blankPdf,
   decompressionBombPdf,
   emptyFile,
   encryptedPdf,
@@ -59,9 +60,25 @@ describe('inspectPdf', () => {
     ['NOT_PDF', async () => notPdf()],
     ['INVALID_PDF', truncatedPdf],
     ['ENCRYPTED', encryptedPdf],
-    ['NO_TEXT_LAYER', imageOnlyPdf],
+    ['NO_TEXT_LAYER', blankPdf],
   ])('rejects with %s', async (reason, make) => {
     expect(await reasonOf(await make())).toBe(reason);
+  });
+
+  it('reads a page that draws but has no text layer as an image page, not NO_TEXT_LAYER', async () => {
+    // Act
+    const { text, pages } = await inspectPdf(await imageOnlyPdf());
+    // Assess
+    expect(text).toBe('');
+    expect(pages.map((page) => page.kind)).toEqual(['image']);
+  });
+
+  it('rejects TOO_MANY_IMAGE_PAGES past the image page cap', async () => {
+    const image = await imageOnlyPdf();
+    expect(await reasonOf(image, { ...DEFAULT_LIMITS, maxImagePages: 0 })).toBe(
+      'TOO_MANY_IMAGE_PAGES',
+    );
+    expect(await reasonOf(image, { ...DEFAULT_LIMITS, maxImagePages: 1 })).toBe('OK');
   });
 
   it('rejects TOO_MANY_PAGES past the page cap and TOO_LARGE past the byte cap', async () => {
@@ -107,6 +124,8 @@ describe('inspectPdf over real-world PDFs', () => {
       expect(['OK', 'ENCRYPTED', 'INVALID_PDF', 'NO_TEXT_LAYER', 'TOO_MANY_PAGES']).toContain(
         reason,
       );
+      // Image-only PDFs go to the vision path now; none of them ends NO_TEXT_LAYER.
+      if (file.includes('image')) expect(reason).toBe('OK');
       if (file.includes('password')) expect(reason).toBe('ENCRYPTED');
       if (file.includes('GeoTopo')) expect(reason).toBe('TOO_MANY_PAGES');
     },
@@ -151,6 +170,8 @@ describe('load-document handler', () => {
       pageCount: 1,
       charCount: String(put?.Body).length,
       byteSize: pdf.length,
+      pagesUri: null,
+      imagePageCount: 0,
     });
     expect(JSON.stringify(output)).not.toContain(SYNTHETIC_PATIENT);
   });

@@ -60,6 +60,12 @@ export const imageOnlyPdf = (): Promise<Buffer> =>
     doc.circle(250, 500, 80).fill('#333333');
   });
 
+/** Pages that draw nothing and hold no text: nothing to read at all. */
+export const blankPdf = (): Promise<Buffer> =>
+  render((doc) => {
+    doc.addPage();
+  });
+
 /** `pages` pages of text. */
 export const manyPagesPdf = (pages: number): Promise<Buffer> =>
   render((doc) => {

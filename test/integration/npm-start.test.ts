@@ -100,7 +100,7 @@ describe('medextract invoke', () => {
     expect(selected.code).toBe(0);
     expect(JSON.parse(selected.stdout)).toMatchObject({
       function: 'select-variant',
-      result: { promptVersion: '2.0.0', experimentId: null, arm: null, resolvedBy: 'alias' },
+      result: { promptVersion: '2.1.0', experimentId: null, arm: null, resolvedBy: 'alias' },
     });
     const started = await invoke(['starter', '--event', 'events/sqs/s3-test-event.json'], dataDir);
     expect(JSON.parse(started.stdout)).toMatchObject({ result: { batchItemFailures: [] } });

@@ -26,9 +26,9 @@ import { buildS3NotificationRecord } from '#local/s3-notifications.ts';
 import { type LocalStack, startLocalStack } from '#local/stack.ts';
 import { processFiles } from '#services/process-documents.ts';
 import {
+  blankPdf,
   emptyFile,
   encryptedPdf,
-  imageOnlyPdf,
   manyPagesPdf,
   notPdf,
   recordPdf,
@@ -93,7 +93,7 @@ describe('local pipeline', () => {
     await stack.settle();
     // Assess
     expect(result?.status).toBe('SUCCEEDED');
-    expect(result?.promptVersion).toBe('2.0.0');
+    expect(result?.promptVersion).toBe('2.1.0');
     const row = await stack.clients.dynamodb.send(
       new GetCommand({ TableName: stack.tables.results, Key: { documentId: result?.documentId } }),
     );
@@ -113,7 +113,7 @@ describe('local pipeline', () => {
     });
     const hour = hourOf(Date.now());
     const rollup = await stack.clients.dynamodb.send(
-      new GetCommand({ TableName: stack.tables.metrics, Key: promptVersionKey('2.0.0', hour) }),
+      new GetCommand({ TableName: stack.tables.metrics, Key: promptVersionKey('2.1.0', hour) }),
     );
     expect(rollup.Item?.documents).toBeGreaterThanOrEqual(1);
     expect(rollup.Item?.succeeded).toBeGreaterThanOrEqual(1);
@@ -125,7 +125,7 @@ describe('local pipeline', () => {
     ['encrypted', encryptedPdf, 'ENCRYPTED'],
     ['truncated', truncatedPdf, 'INVALID_PDF'],
     ['too many pages', () => manyPagesPdf(101), 'TOO_MANY_PAGES'],
-    ['image only', imageOnlyPdf, 'NO_TEXT_LAYER'],
+    ['blank', blankPdf, 'NO_TEXT_LAYER'],
   ])(
     'rejects %s with its reason, one DLQ message and no model call',
     async (label, make, reason) => {

@@ -40,6 +40,8 @@ const stubs = (failInvoke: (attempt: number) => Error | null = () => null) => {
       pageCount: 2,
       charCount: 1000,
       byteSize: 2048,
+      pagesUri: null,
+      imagePageCount: 0,
     })),
     SelectVariant: lambda('SelectVariant', () => ({
       promptVersion: '2.0.0',

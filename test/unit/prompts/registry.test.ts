@@ -15,6 +15,7 @@ import {
   PromptFolderError,
 } from '#adapters/prompts/registry.ts';
 import { PromptVersionUnknownError } from '#contracts/errors.ts';
+import { acceptsImages } from '#core/prompts/types.ts';
 import { copyFamily, editFile, editJson } from './temp-family.ts';
 
 const registry = loadPromptRegistry(familyDir());
@@ -57,7 +58,7 @@ function expectFolderError(action: () => unknown, file: string, problem: RegExp)
 }
 
 describe('loadPromptRegistry on the repository prompts', () => {
-  it('lists the three seed versions as released, oldest first', () => {
+  it('lists the seed versions and 2.1.0 as released, oldest first', () => {
     // Act
     const list = registry.list();
 
@@ -67,8 +68,9 @@ describe('loadPromptRegistry on the repository prompts', () => {
       { version: '1.0.0', status: 'released' },
       { version: '1.1.0', status: 'released' },
       { version: '2.0.0', status: 'released' },
+      { version: '2.1.0', status: 'released' },
     ]);
-    expect(registry.versions()).toEqual(['1.0.0', '1.1.0', '2.0.0']);
+    expect(registry.versions()).toEqual(['1.0.0', '1.1.0', '2.0.0', '2.1.0']);
   });
 
   it('resolves PROMPTS_ROOT to the repository prompts folder', () => {
@@ -100,7 +102,24 @@ describe('loadPromptRegistry on the repository prompts', () => {
       ['1.0.0', 'us.anthropic.claude-3-5-haiku-20241022-v1:0', 2048, 0],
       ['1.1.0', 'us.anthropic.claude-3-5-haiku-20241022-v1:0', 2048, 0],
       ['2.0.0', 'global.anthropic.claude-haiku-4-5-20251001-v1:0', 4096, 0],
+      ['2.1.0', 'global.anthropic.claude-haiku-4-5-20251001-v1:0', 4096, 0],
     ]);
+  });
+
+  it('v2.1.0 is v2.0.0 plus image input: same schema, fields, user template and model', () => {
+    // Prepare
+    const v20 = registry.get('2.0.0');
+    const v21 = registry.get('2.1.0');
+
+    // Assess
+    expect(v21.schema).toEqual(v20.schema);
+    expect(v21.metadata.fields).toEqual(v20.metadata.fields);
+    expect(v21.userTemplate).toBe(v20.userTemplate);
+    expect(acceptsImages(v21.metadata)).toBe(true);
+    expect(registry.versions().filter((v) => acceptsImages(registry.get(v).metadata))).toEqual([
+      '2.1.0',
+    ]);
+    expect(v21.system).toContain('scanned image, attached as the image block that follows');
   });
 
   it('v1.1.0 adds allergies, vitals and labs and removes nothing', () => {
@@ -241,8 +260,8 @@ describe('loadPromptRegistry on the repository prompts', () => {
       'diagnoses:2',
       'medications:1',
     ];
-    expect(required).toEqual([expected, expected, expected]);
-    expect(counts).toEqual([10, 17, 20]);
+    expect(required).toEqual([expected, expected, expected, expected]);
+    expect(counts).toEqual([10, 17, 20, 20]);
     expect(v1Diagnoses).toEqual({
       type: 'list',
       matchThreshold: 0.7,
@@ -286,6 +305,7 @@ describe('a draft version folder', () => {
       { version: '1.0.0', status: 'draft' },
       { version: '1.1.0', status: 'draft' },
       { version: '2.0.0', status: 'draft' },
+      { version: '2.1.0', status: 'draft' },
     ]);
   });
 });

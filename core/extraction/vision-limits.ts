@@ -1,0 +1,132 @@
+/**
+ * Every limit of the vision path in one place: what Bedrock Converse accepts
+ * in image blocks, how Claude downscales and counts image tokens, and the
+ * caps MedExtract puts on rendering scanned pages. Pure numbers and
+ * arithmetic; the render worker, InvokeModel and the local stand-in all read
+ * them from here.
+ *
+ * Sources (checked 2026-12): Amazon Bedrock API reference, `Message`
+ * ("up to 20 images; each image's size, height and width no more than
+ * 3.75 MB, 8000 px and 8000 px"); Anthropic, "Vision" ("if the long edge is
+ * more than 1568 pixels, or the image is more than ~1,600 tokens, it is first
+ * scaled down, preserving aspect ratio"; "tokens = (width px * height px) / 750").
+ */
+
+/** What one Converse request may carry (Bedrock `Message.content`). */
+export const BEDROCK_IMAGE_LIMITS = {
+  /** Image blocks per request. */
+  maxImagesPerRequest: 20,
+  /** Bytes per image block; 3.75 MB read as decimal megabytes, the stricter reading. */
+  maxImageBytes: 3_750_000,
+  /** Pixels per edge. */
+  maxImageEdgePx: 8000,
+  /** Formats Converse accepts in an image block. */
+  formats: ['png', 'jpeg', 'gif', 'webp'],
+} as const;
+
+/** How Claude models downscale an image before counting its tokens. */
+export const CLAUDE_IMAGE_SCALING = {
+  /** Longest edge kept without downscaling. */
+  maxLongEdgePx: 1568,
+  /** Images above about this many tokens are downscaled first. */
+  maxTokensPerImage: 1600,
+  /** Pixels per input token. */
+  pixelsPerToken: 750,
+} as const;
+
+/** MedExtract's own caps on rendering image pages (LoadDocument). */
+export const RENDER_LIMITS = {
+  /**
+   * Long edge of a rendered page. Claude keeps up to 1568 px before it
+   * downscales for tokens; rendering larger only adds bytes.
+   */
+  targetLongEdgePx: CLAUDE_IMAGE_SCALING.maxLongEdgePx,
+  /** Short edge below which a page is too thin to read (Anthropic: under 200 px degrades). */
+  minShortEdgePx: 200,
+  /** Image pages per document: one Converse request holds them all. */
+  maxImagePages: BEDROCK_IMAGE_LIMITS.maxImagesPerRequest,
+  /** Wall-clock budget for rendering and encoding one page. */
+  pageTimeoutMs: 15_000,
+  /** Budget for all pages of one document, inside LoadDocument's 90 s Lambda timeout. */
+  documentTimeoutMs: 60_000,
+  /** V8 heap cap of the render worker (canvas pixels are bounded by the page size cap). */
+  workerHeapMb: 256,
+} as const;
+
+/**
+ * A page counts as an image page when its text layer holds fewer
+ * non-whitespace characters than this per square inch of page area and the
+ * page draws something (an image or vector graphics). A Letter page is 93.5
+ * square inches, so the threshold is 23 characters there: a fax header line
+ * or a page number in a text layer does not make a scan a text page, while
+ * a typed page with even a short paragraph stays a text page.
+ */
+export const IMAGE_PAGE_MAX_CHARS_PER_SQUARE_INCH = 0.25;
+
+/** Points per inch in PDF user space. */
+export const POINTS_PER_INCH = 72;
+
+export interface PixelSize {
+  readonly width: number;
+  readonly height: number;
+}
+
+/** Pixel size of a page rendered at `targetLongEdgePx`, from its size in points. */
+export const renderSizeFor = (
+  widthPt: number,
+  heightPt: number,
+  longEdgePx: number = RENDER_LIMITS.targetLongEdgePx,
+): PixelSize & { readonly scale: number } => {
+  if (!(widthPt > 0 && heightPt > 0)) throw new RangeError('page size must be positive');
+  const scale = longEdgePx / Math.max(widthPt, heightPt);
+  return {
+    scale,
+    width: Math.max(1, Math.round(widthPt * scale)),
+    height: Math.max(1, Math.round(heightPt * scale)),
+  };
+};
+
+/** The size Claude reads an image at: within the long edge and the token cap, aspect kept. */
+export const claudeScaledSize = ({ width, height }: PixelSize): PixelSize => {
+  const { maxLongEdgePx, maxTokensPerImage, pixelsPerToken } = CLAUDE_IMAGE_SCALING;
+  const byEdge = maxLongEdgePx / Math.max(width, height);
+  const byTokens = Math.sqrt((maxTokensPerImage * pixelsPerToken) / (width * height));
+  const scale = Math.min(1, byEdge, byTokens);
+  return { width: Math.floor(width * scale), height: Math.floor(height * scale) };
+};
+
+/** Input tokens one image costs on Claude: (width * height) / 750 after its downscaling. */
+export const claudeImageTokens = (size: PixelSize): number => {
+  const scaled = claudeScaledSize(size);
+  return Math.ceil((scaled.width * scaled.height) / CLAUDE_IMAGE_SCALING.pixelsPerToken);
+};
+
+/** Why an image cannot go in a Converse request, or null when it can. */
+export const imageBlockProblem = (image: PixelSize & { readonly bytes: number }): string | null => {
+  const { maxImageBytes, maxImageEdgePx } = BEDROCK_IMAGE_LIMITS;
+  if (image.bytes > maxImageBytes) return `image is ${image.bytes} bytes, over ${maxImageBytes}`;
+  if (Math.max(image.width, image.height) > maxImageEdgePx) {
+    return `image is ${image.width}x${image.height} px, over ${maxImageEdgePx} px per edge`;
+  }
+  if (Math.min(image.width, image.height) < RENDER_LIMITS.minShortEdgePx) {
+    return `image is ${image.width}x${image.height} px, under ${RENDER_LIMITS.minShortEdgePx} px on its short edge`;
+  }
+  return null;
+};
+
+/** Whether a page is read as text or sent as an image, or holds nothing at all. */
+export type PageKind = 'text' | 'image' | 'blank';
+
+/** Classifies one page from its text-layer size, its area and whether it draws anything. */
+export const classifyPage = (page: {
+  readonly textChars: number;
+  readonly widthPt: number;
+  readonly heightPt: number;
+  readonly drawsGraphics: boolean;
+}): PageKind => {
+  const squareInches = (page.widthPt * page.heightPt) / (POINTS_PER_INCH * POINTS_PER_INCH);
+  const threshold = squareInches * IMAGE_PAGE_MAX_CHARS_PER_SQUARE_INCH;
+  if (page.textChars >= threshold) return 'text';
+  if (page.drawsGraphics) return 'image';
+  return page.textChars > 0 ? 'text' : 'blank';
+};

@@ -1,0 +1,179 @@
+/**
+ * Renders a document's image pages in a worker thread under a heap cap and a
+ * per-page deadline: a page that takes too long or a worker that runs out of
+ * memory ends as BadDocumentError RENDER_LIMIT, and the worker is terminated.
+ * Each rendered image is checked against the Bedrock image-block limits.
+ * At most one worker per CPU runs at a time in a process (one on Lambda;
+ * the local runtime runs many documents in one process), and the budgets
+ * start when a document's worker starts.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { BadDocumentError } from '#contracts/errors.ts';
+import { imageBlockProblem, RENDER_LIMITS } from '#core/extraction/vision-limits.ts';
+
+export interface RenderOptions {
+  readonly longEdgePx: number;
+  readonly pageTimeoutMs: number;
+  readonly documentTimeoutMs: number;
+  readonly workerHeapMb: number;
+  readonly jpegQuality: number;
+}
+
+export const DEFAULT_RENDER_OPTIONS: RenderOptions = {
+  longEdgePx: RENDER_LIMITS.targetLongEdgePx,
+  pageTimeoutMs: RENDER_LIMITS.pageTimeoutMs,
+  documentTimeoutMs: RENDER_LIMITS.documentTimeoutMs,
+  workerHeapMb: RENDER_LIMITS.workerHeapMb,
+  jpegQuality: 85,
+};
+
+export interface RenderedPage {
+  readonly page: number;
+  readonly format: 'png' | 'jpeg';
+  readonly width: number;
+  readonly height: number;
+  readonly data: Uint8Array;
+  readonly renderMs: number;
+}
+
+/** Beside this module in the repository; beside index.mjs in the Lambda bundle. */
+const WORKER_URL = new URL('./render-worker.mjs', import.meta.url);
+
+type WorkerMessage =
+  | {
+      type: 'page';
+      page: number;
+      format: 'png' | 'jpeg';
+      width: number;
+      height: number;
+      data: Uint8Array;
+      renderMs: number;
+    }
+  | { type: 'done' }
+  | { type: 'error'; name: string };
+
+const isWorkerMessage = (value: unknown): value is WorkerMessage =>
+  typeof value === 'object' && value !== null && 'type' in value;
+
+const MAX_WORKERS = Math.max(1, availableParallelism());
+let running = 0;
+const waiting: Array<() => void> = [];
+
+const acquire = async (): Promise<void> => {
+  if (running < MAX_WORKERS) {
+    running += 1;
+    return;
+  }
+  await new Promise<void>((resolve) => waiting.push(resolve));
+};
+
+const release = (): void => {
+  const next = waiting.shift();
+  if (next) next();
+  else running -= 1;
+};
+
+/** Renders `pages` (1-based) of `bytes`, in order. */
+export const renderPages = async (
+  bytes: Uint8Array,
+  pages: readonly number[],
+  options: RenderOptions = DEFAULT_RENDER_OPTIONS,
+): Promise<RenderedPage[]> => {
+  if (pages.length === 0) return [];
+  await acquire();
+  try {
+    return await renderInWorker(bytes, pages, options);
+  } finally {
+    release();
+  }
+};
+
+const renderInWorker = (
+  bytes: Uint8Array,
+  pages: readonly number[],
+  options: RenderOptions,
+): Promise<RenderedPage[]> => {
+  const data = new Uint8Array(bytes);
+  const worker = new Worker(WORKER_URL, {
+    workerData: {
+      data,
+      pages,
+      longEdgePx: options.longEdgePx,
+      jpegQuality: options.jpegQuality,
+    },
+    transferList: [data.buffer],
+    resourceLimits: { maxOldGenerationSizeMb: options.workerHeapMb },
+    stdout: true,
+    stderr: true,
+  });
+  const rendered: RenderedPage[] = [];
+  return new Promise<RenderedPage[]>((resolve, reject) => {
+    let settled = false;
+    let deadline: NodeJS.Timeout | undefined;
+    const overall = setTimeout(
+      () =>
+        finish(
+          new BadDocumentError('RENDER_LIMIT', `pages took over ${options.documentTimeoutMs} ms`),
+        ),
+      options.documentTimeoutMs,
+    );
+    const finish = (error: Error | null): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(deadline);
+      clearTimeout(overall);
+      void worker.terminate();
+      if (error) reject(error);
+      else resolve(rendered);
+    };
+    const arm = (): void => {
+      clearTimeout(deadline);
+      deadline = setTimeout(
+        () =>
+          finish(
+            new BadDocumentError('RENDER_LIMIT', `a page took over ${options.pageTimeoutMs} ms`),
+          ),
+        options.pageTimeoutMs,
+      );
+    };
+    arm();
+    worker.on('message', (message: unknown) => {
+      if (!isWorkerMessage(message)) return;
+      if (message.type === 'page') {
+        const problem = imageBlockProblem({
+          width: message.width,
+          height: message.height,
+          bytes: message.data.byteLength,
+        });
+        if (problem) {
+          finish(new BadDocumentError('RENDER_LIMIT', problem));
+          return;
+        }
+        rendered.push({ ...message, data: new Uint8Array(message.data) });
+        arm();
+      } else if (message.type === 'done') {
+        finish(rendered.length === pages.length ? null : new Error('render worker skipped pages'));
+      } else {
+        finish(
+          message.name === 'InvalidPDFException'
+            ? new BadDocumentError('INVALID_PDF')
+            : new BadDocumentError('RENDER_LIMIT', `the renderer failed (${message.name})`),
+        );
+      }
+    });
+    worker.on('error', (error: Error & { code?: string }) => {
+      const detail =
+        error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? `the renderer ran out of its ${options.workerHeapMb} MB heap`
+          : `the renderer failed (${error.name})`;
+      finish(new BadDocumentError('RENDER_LIMIT', detail));
+    });
+    // After 'done' this is the terminate() above, already settled; before it, a failure.
+    worker.on('exit', (code) => {
+      finish(new BadDocumentError('RENDER_LIMIT', `the renderer exited early (${code})`));
+    });
+    worker.stdout.resume();
+    worker.stderr.resume();
+  });
+};

@@ -1,0 +1,69 @@
+/**
+ * The page renderer: an image page becomes a PNG or JPEG at the target long
+ * edge inside Bedrock's limits, and a page over its time budget or a worker
+ * over its heap cap ends as RENDER_LIMIT, never as a hung or crashed function.
+ */
+import { describe, expect, it } from 'vitest';
+import { imageBlockProblem, RENDER_LIMITS } from '#core/extraction/vision-limits.ts';
+import { DEFAULT_RENDER_OPTIONS, renderPages } from '#functions/load-document/page-render.ts';
+import { imageSize } from '#local/bedrock/image-size.ts';
+import { imageOnlyPdf, manyPagesPdf } from '#test/helpers/pdf-fixtures.ts';
+
+const reasonOf = async (promise: Promise<unknown>): Promise<string> => {
+  try {
+    await promise;
+    return 'OK';
+  } catch (error) {
+    return error instanceof Error && 'reason' in error ? String(error.reason) : String(error);
+  }
+};
+
+describe('renderPages', () => {
+  it('renders the requested pages at the target long edge, within the image-block limits', async () => {
+    // Prepare
+    const pdf = await manyPagesPdf(3);
+
+    // Act
+    const pages = await renderPages(await imageOnlyPdf(), [1]);
+    const two = await renderPages(pdf, [1, 3]);
+
+    // Assess
+    expect(pages).toHaveLength(1);
+    const [page] = pages;
+    expect(page?.page).toBe(1);
+    expect(Math.max(page?.width ?? 0, page?.height ?? 0)).toBe(RENDER_LIMITS.targetLongEdgePx);
+    expect(imageSize(page?.data ?? new Uint8Array())).toEqual({
+      width: page?.width,
+      height: page?.height,
+    });
+    expect(
+      imageBlockProblem({
+        width: page?.width ?? 0,
+        height: page?.height ?? 0,
+        bytes: page?.data.byteLength ?? 0,
+      }),
+    ).toBeNull();
+    expect(two.map((rendered) => rendered.page)).toEqual([1, 3]);
+  });
+
+  it('ends a page over its time budget as RENDER_LIMIT', async () => {
+    const pdf = await imageOnlyPdf();
+    const reason = await reasonOf(
+      renderPages(pdf, [1], { ...DEFAULT_RENDER_OPTIONS, pageTimeoutMs: 1 }),
+    );
+    expect(reason).toBe('RENDER_LIMIT');
+  });
+
+  it('ends a worker over its heap cap as RENDER_LIMIT', async () => {
+    const pdf = await imageOnlyPdf();
+    const reason = await reasonOf(
+      renderPages(pdf, [1], { ...DEFAULT_RENDER_OPTIONS, workerHeapMb: 1 }),
+    );
+    expect(reason).toBe('RENDER_LIMIT');
+  });
+
+  it('reports a file pdf.js cannot open as INVALID_PDF', async () => {
+    const reason = await reasonOf(renderPages(new TextEncoder().encode('%PDF-1.7 nonsense'), [1]));
+    expect(reason).toBe('INVALID_PDF');
+  });
+});

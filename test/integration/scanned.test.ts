@@ -1,0 +1,159 @@
+/**
+ * Scanned documents through the whole local stack: an image-only scan
+ * succeeds with its fields (read by the stand-in's OCR), a mixed document
+ * sends its text page as text and its scanned page as an image, a scan with
+ * nothing legible fails SCAN_UNREADABLE, and a version without image input
+ * fails PROMPT_NO_IMAGE_INPUT before any model call. OCR costs seconds per
+ * page here, so each document is one or two pages.
+ */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import PDFDocument from 'pdfkit';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type Target, targetOfStack } from '#cli/target.ts';
+import { aliasKey, PRODUCTION_ALIAS, PROMPT_FAMILY } from '#contracts/experiments-items.ts';
+import { EXPERIMENTS_TABLE, physicalName } from '#contracts/resources.ts';
+import { DEFAULT_SCAN_OPTIONS, scanPages, scanPdf } from '#local/corpus/scan.ts';
+import { LOCAL_STAGE, type LocalStack, startLocalStack } from '#local/stack.ts';
+import { processFiles } from '#services/process-documents.ts';
+import { imageOnlyPdf, recordPdf, SYNTHETIC_PATIENT } from '#test/helpers/pdf-fixtures.ts';
+
+vi.setConfig({ testTimeout: 180_000 });
+
+let stack: LocalStack;
+let target: Target;
+let dir: string;
+
+beforeAll(async () => {
+  stack = await startLocalStack({
+    ports: { s3sqs: 0, dynamodb: 0, stepfunctions: 0, bedrock: 0 },
+    retryIntervalScale: 0.001,
+    promptCacheTtlSeconds: 0,
+  });
+  target = targetOfStack(stack);
+  dir = await mkdtemp(join(tmpdir(), 'medextract-scan-it-'));
+}, 120_000);
+afterAll(async () => stack?.stop());
+
+const write = async (name: string, bytes: Uint8Array): Promise<string> => {
+  const path = join(dir, name);
+  await writeFile(path, bytes);
+  return path;
+};
+
+const scanOptions = { ...DEFAULT_SCAN_OPTIONS, dpi: 200, stamp: true, seed: 'it' };
+
+/** Page 1 typed (a text layer), page 2 a scan of the record. */
+const mixedPdf = async (): Promise<Buffer> => {
+  const [scanned] = await scanPages(await recordPdf(), scanOptions);
+  if (scanned === undefined) throw new Error('the record has no page');
+  const doc = new PDFDocument({ info: { CreationDate: new Date('2026-01-01T00:00:00Z') } });
+  const chunks: Buffer[] = [];
+  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const done = new Promise<void>((resolve) => doc.on('end', () => resolve()));
+  doc.fontSize(12).text('Cover sheet: attending physician statement follows on the next page.');
+  doc.text('This page is typed; the next page was scanned. SYNTHETIC TEST DOCUMENT.');
+  doc.addPage({ size: [scanned.widthPt, scanned.heightPt], margin: 0 });
+  doc.image(scanned.jpeg, 0, 0, { width: scanned.widthPt, height: scanned.heightPt });
+  doc.end();
+  await done;
+  return Buffer.concat(chunks);
+};
+
+const workObjects = async (documentId: string): Promise<string[]> => {
+  const listed = await stack.clients.s3.send(
+    new ListObjectsV2Command({ Bucket: stack.bucket, Prefix: `work/${documentId}/` }),
+  );
+  return (listed.Contents ?? []).map((object) => object.Key ?? '').sort();
+};
+
+describe('scanned documents on the local stack', () => {
+  it('processes an image-only scan: SUCCEEDED with its fields, read by OCR and labelled so', async () => {
+    // Prepare
+    const path = await write('scan.pdf', await scanPdf(await recordPdf(), scanOptions));
+
+    // Act
+    const [result] = await processFiles(target, [{ path }], { timeoutMs: 150_000 });
+
+    // Assess
+    expect(result).toMatchObject({ status: 'SUCCEEDED', reason: null, promptVersion: '2.1.0' });
+    expect(result?.fields).toMatchObject({
+      patient: { name: SYNTHETIC_PATIENT, dateOfBirth: '1971-03-14', sex: 'F' },
+      encounter: { dateOfService: '2026-10-02' },
+    });
+    const documentId = result?.documentId ?? '';
+    expect(await workObjects(documentId)).toEqual([
+      `work/${documentId}/extraction-2.1.0.json`,
+      `work/${documentId}/pages.json`,
+      `work/${documentId}/pages/page-0001.jpg`,
+      `work/${documentId}/text.txt`,
+    ]);
+    const row = await stack.clients.dynamodb.send(
+      new GetCommand({ TableName: stack.tables.results, Key: { documentId } }),
+    );
+    expect(row.Item).toMatchObject({
+      status: 'SUCCEEDED',
+      servedBy: 'local.rule-based-extractor-v1+ocr',
+      usageEstimated: true,
+    });
+  });
+
+  it("sends a mixed document's text page as text and its scanned page as an image", async () => {
+    // Prepare
+    const path = await write('mixed.pdf', await mixedPdf());
+    const before = stack.bedrock.stats().calls;
+
+    // Act
+    const [result] = await processFiles(target, [{ path }], { timeoutMs: 150_000 });
+
+    // Assess
+    expect(result).toMatchObject({ status: 'SUCCEEDED', promptVersion: '2.1.0' });
+    expect(result?.fields).toMatchObject({ patient: { name: SYNTHETIC_PATIENT } });
+    expect(stack.bedrock.stats().calls).toBe(before + 1);
+    const manifest = await stack.clients.s3.send(
+      new GetObjectCommand({ Bucket: stack.bucket, Key: `work/${result?.documentId}/pages.json` }),
+    );
+    const pages = JSON.parse((await manifest.Body?.transformToString()) ?? '{}').pages;
+    expect(pages.map((page: { kind: string }) => page.kind)).toEqual(['text', 'image']);
+    expect(pages[0].text).toContain('Cover sheet');
+  });
+
+  it('fails a scan with nothing legible as SCAN_UNREADABLE, not as a weak success', async () => {
+    const path = await write('unreadable.pdf', await imageOnlyPdf());
+    const [result] = await processFiles(target, [{ path }], { timeoutMs: 150_000 });
+    expect(result).toMatchObject({ status: 'FAILED', reason: 'SCAN_UNREADABLE', fields: null });
+  });
+
+  it('fails a scan with PROMPT_NO_IMAGE_INPUT when production serves a text-only version', async () => {
+    // Prepare
+    await stack.clients.dynamodb.send(
+      new PutCommand({
+        TableName: physicalName(LOCAL_STAGE, EXPERIMENTS_TABLE.suffix),
+        Item: {
+          ...aliasKey(PROMPT_FAMILY, PRODUCTION_ALIAS),
+          version: '2.0.0',
+          updatedAt: new Date().toISOString(),
+        },
+      }),
+    );
+    const path = await write(
+      'scan-v2.pdf',
+      await scanPdf(await recordPdf('Other Example'), scanOptions),
+    );
+    const before = stack.bedrock.stats().calls;
+
+    // Act
+    const [result] = await processFiles(target, [{ path }], { timeoutMs: 150_000 });
+
+    // Assess
+    expect(result).toMatchObject({
+      status: 'FAILED',
+      reason: 'PROMPT_NO_IMAGE_INPUT',
+      promptVersion: '2.0.0',
+    });
+    expect(stack.bedrock.stats().calls).toBe(before);
+  });
+});
