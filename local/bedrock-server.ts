@@ -15,7 +15,29 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import * as z from 'zod';
-import { BEDROCK_IMAGE_LIMITS, claudeImageTokens } from '#core/extraction/vision-limits.ts';
+import { claudeImageTokens } from '#core/extraction/vision-limits.ts';
+import {
+  type BedrockFaults,
+  type BedrockServerOptions,
+  type BedrockStats,
+  CONVERSE_PATH,
+  type ConverseExtractionRequest,
+  type ConverseOutcome,
+  converseRequestSchema,
+  createPrng,
+  DEFAULT_MAX_TOKENS,
+  decodeModelId,
+  ENGINE_LABEL,
+  emptyOutcomes,
+  estimateTokens,
+  type Faults,
+  faultsSchema,
+  isGone,
+  type LocalBedrockServer,
+  type LocalExtractor,
+  MAX_REQUEST_BYTES,
+  THROTTLING_TYPE_SUFFIX,
+} from '#local/bedrock/converse-wire.ts';
 import {
   type DecodedImage,
   decodeImages,
@@ -35,186 +57,16 @@ import {
   sendRestJsonError,
 } from './aws-json-protocol.ts';
 
-/** What the extractor sees of one Converse request. */
-export interface ConverseExtractionRequest {
-  /** Model id from the URL, decoded (e.g. `anthropic.claude-3-5-sonnet-20240620-v1:0`). */
-  readonly modelId: string;
-  /** System prompt blocks joined with a newline. */
-  readonly system: string;
-  /** Text blocks of the user messages joined with a newline. */
-  readonly userText: string;
-  /** Name of the forced tool (or the first tool when none is forced). */
-  readonly toolName: string;
-  /** The tool's `inputSchema.json` (the prompt version's output JSON Schema). */
-  readonly inputSchema: unknown;
-  /** `inferenceConfig.maxTokens`, default 4096. */
-  readonly maxTokens: number;
-}
-
+export type {
+  BedrockFaults,
+  BedrockServerOptions,
+  BedrockStats,
+  ConverseExtractionRequest,
+  ConverseOutcome,
+  LocalBedrockServer,
+  LocalExtractor,
+} from '#local/bedrock/converse-wire.ts';
 export type { ImageReader, ImageReading } from '#local/bedrock/image-blocks.ts';
-
-/** Produces the tool input (the extraction) for a request. */
-export type LocalExtractor = (request: ConverseExtractionRequest) => Promise<unknown> | unknown;
-
-/**
- * Fault settings. Rates are probabilities per Converse call and must add up
- * to at most 1; the same seed gives the same outcome sequence.
- */
-export interface BedrockFaults {
-  /** Delay before every Converse answer, faults included. */
-  readonly latencyMs?: number;
-  readonly throttleRate?: number;
-  /** Half 503 ServiceUnavailableException, half 500 InternalServerException. */
-  readonly serverErrorRate?: number;
-  /** Half a text block instead of a tool call, half a tool call whose input is a JSON string. */
-  readonly malformedRate?: number;
-  readonly timeoutRate?: number;
-  readonly seed?: number;
-}
-
-/** Outcome of one Converse call, as counted by {@link LocalBedrockServer.stats}. */
-export type ConverseOutcome =
-  | 'success'
-  | 'throttled'
-  | 'service_unavailable'
-  | 'internal_error'
-  | 'model_timeout'
-  | 'malformed'
-  | 'max_tokens'
-  | 'invalid_request'
-  | 'extractor_error';
-
-/** Counters since start or the last reset. */
-export interface BedrockStats {
-  readonly calls: number;
-  readonly byOutcome: Readonly<Record<ConverseOutcome, number>>;
-  readonly byModelId: Readonly<Record<string, number>>;
-}
-
-/** Options of {@link startBedrockServer}. */
-export interface BedrockServerOptions {
-  /** TCP port on 127.0.0.1; 0 or absent picks a free one. */
-  readonly port?: number;
-  readonly extractor: LocalExtractor;
-  /** Reported as `additionalModelResponseFields.servedBy`. */
-  readonly servedModelId: string;
-  readonly faults?: BedrockFaults;
-  /** Reads image blocks; without one, a request with images is refused. */
-  readonly imageReader?: ImageReader;
-  /** Names the image reader in answers, e.g. the OCR engine and model. */
-  readonly imageReaderLabel?: string;
-}
-
-/** A running local Bedrock runtime endpoint. */
-export interface LocalBedrockServer {
-  /** `http://127.0.0.1:<port>`, for the client's `endpoint`. */
-  readonly endpoint: string;
-  stats(): BedrockStats;
-  /** Replaces the fault settings and restarts the PRNG from their seed; throws on invalid settings. */
-  setFaults(faults: BedrockFaults): void;
-  resetStats(): void;
-  /** Closes the port, dropping calls still waiting on injected latency. */
-  stop(): Promise<void>;
-}
-
-const DEFAULT_MAX_TOKENS = 4096;
-const DEFAULT_SEED = 1;
-const MAX_REQUEST_BYTES = 32 * 1024 * 1024;
-const THROTTLING_TYPE_SUFFIX = ':http://internal.amazon.com/coral/com.amazon.bedrock/';
-const ENGINE_LABEL = 'rule-based extractor (not a language model)';
-const CONVERSE_PATH = /^\/model\/([^/]+)\/converse$/;
-
-const rate = z.number().min(0).max(1).default(0);
-const faultsSchema = z
-  .object({
-    latencyMs: z.number().int().min(0).max(600_000).default(0),
-    throttleRate: rate,
-    serverErrorRate: rate,
-    malformedRate: rate,
-    timeoutRate: rate,
-    seed: z.number().int().default(DEFAULT_SEED),
-  })
-  .strict()
-  .refine(
-    (f) => f.throttleRate + f.serverErrorRate + f.malformedRate + f.timeoutRate <= 1 + 1e-9,
-    'fault rates must add up to at most 1',
-  );
-type Faults = z.infer<typeof faultsSchema>;
-
-const converseRequestSchema = z.looseObject({
-  system: z.array(z.looseObject({ text: z.string().optional() })).optional(),
-  messages: z
-    .array(
-      z.looseObject({
-        role: z.enum(['user', 'assistant']),
-        content: z.array(
-          z.looseObject({
-            text: z.string().optional(),
-            image: z
-              .looseObject({
-                format: z.enum(BEDROCK_IMAGE_LIMITS.formats),
-                source: z.looseObject({ bytes: z.base64() }),
-              })
-              .optional(),
-          }),
-        ),
-      }),
-    )
-    .min(1),
-  toolConfig: z.looseObject({
-    tools: z
-      .array(
-        z.looseObject({
-          toolSpec: z.looseObject({
-            name: z.string().min(1),
-            inputSchema: z.looseObject({ json: z.unknown() }),
-          }),
-        }),
-      )
-      .min(1),
-    toolChoice: z.looseObject({ tool: z.looseObject({ name: z.string() }).optional() }).optional(),
-  }),
-  inferenceConfig: z.looseObject({ maxTokens: z.number().int().min(1).optional() }).optional(),
-});
-
-/** mulberry32: tiny, fast and deterministic; quality is ample for fault sampling. */
-const createPrng = (seed: number): (() => number) => {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
-
-/** Token estimate used for usage and max_tokens: one token per four characters. */
-const estimateTokens = (text: string): number => Math.ceil(text.length / 4);
-
-const emptyOutcomes = (): Record<ConverseOutcome, number> => ({
-  success: 0,
-  throttled: 0,
-  service_unavailable: 0,
-  internal_error: 0,
-  model_timeout: 0,
-  malformed: 0,
-  max_tokens: 0,
-  invalid_request: 0,
-  extractor_error: 0,
-});
-
-/** The client went away (or the server is stopping): nothing left to answer. */
-const isGone = (res: ServerResponse): boolean =>
-  res.destroyed || res.writableEnded || (res.socket?.destroyed ?? true);
-
-const decodeModelId = (encoded: string): string => {
-  try {
-    return decodeURIComponent(encoded);
-  } catch {
-    throw new AwsProtocolError(400, 'ValidationException', 'modelId is not valid URL encoding');
-  }
-};
 
 type Draw =
   | 'pass'
