@@ -16,20 +16,7 @@ import { z } from 'zod';
 import { tableNamesFor } from '#contracts/resources.ts';
 import type { ServiceContext } from '#services/context.ts';
 import { createApi } from './app.ts';
-
-/** The environment the API construct sets; a missing variable fails the cold start. */
-export const API_ENV = [
-  'STAGE',
-  'DOCUMENTS_BUCKET',
-  'STATE_MACHINE_ARN',
-  'RESULTS_TABLE_NAME',
-  'EXPERIMENTS_TABLE_NAME',
-  'METRICS_TABLE_NAME',
-  'INGEST_QUEUE_URL',
-  'INGEST_DLQ_URL',
-  'EXTRACTION_DLQ_URL',
-  'CONSOLE_ORIGIN',
-] as const;
+import type { API_ENV } from './env.ts';
 
 const env = (name: (typeof API_ENV)[number]): string => {
   const value = process.env[name];
