@@ -3,13 +3,14 @@
  * document is generated. Request bodies and query parameters use the
  * snake_case names of the original product's calls; responses are the use
  * cases' records as they are (camelCase, the same JSON as `medextract --json`).
+ * Documents, DLQ and health schemas are in `schemas-operations.ts`.
  */
 import { z } from '@hono/zod-openapi';
 import { GUARDRAIL_METRICS, PRIMARY_METRICS } from '#core/experiments/criteria.ts';
 import { ALLOCATION_PRESET_NAMES, EXPERIMENT_STATUSES } from '#core/experiments/lifecycle.ts';
 
 /** Arrays as the use cases return them: read-only. */
-const list = <T extends z.ZodType>(item: T) => z.array(item).readonly();
+export const list = <T extends z.ZodType>(item: T) => z.array(item).readonly();
 
 /** A prompt version, with or without a leading `v` (`2.0.0`, `v2.0.0`). */
 export const VersionParam = z
@@ -27,7 +28,7 @@ export const SinceQuery = z.object({
     .openapi({ description: 'ISO time or a duration back from now: 90m, 24h, 7d (default 24h)' }),
 });
 
-const nullableNumber = z.number().nullable();
+export const nullableNumber = z.number().nullable();
 
 // ---- prompts -----------------------------------------------------------------
 
@@ -400,112 +401,3 @@ export const ArmMetricsSchema = z
     treatment: VersionMetricsSchema.nullable(),
   })
   .openapi('ExperimentArmMetrics');
-
-// ---- documents ---------------------------------------------------------------
-
-export const DocumentSummarySchema = z
-  .object({
-    documentId: z.string(),
-    status: z.enum(['SUCCEEDED', 'FAILED']),
-    reason: z.string().nullable(),
-    promptVersion: z.string().nullable(),
-    experimentId: z.string().nullable(),
-    arm: z.string().nullable(),
-    completeness: nullableNumber,
-    allRequiredPresent: z.boolean().nullable(),
-    costMicroUsd: nullableNumber,
-    latencyMs: nullableNumber,
-    receivedAt: z.string().nullable(),
-    completedAt: z.string().nullable(),
-    resultUri: z.string().nullable(),
-  })
-  .openapi('DocumentSummary');
-
-export const DocumentListSchema = z
-  .object({ documents: list(DocumentSummarySchema) })
-  .openapi('DocumentList');
-
-export const DocumentListQuery = z.object({
-  status: z.enum(['SUCCEEDED', 'FAILED']).optional(),
-  prompt_version: VersionParam.optional(),
-  limit: z
-    .string()
-    .regex(/^\d{1,4}$/, 'a whole number from 1 to 1000')
-    .optional()
-    .openapi({ description: 'At most this many (1-1000, default 50)' }),
-});
-
-export const DocumentDetailsSchema = DocumentSummarySchema.extend({
-  fields: z.unknown(),
-}).openapi('DocumentDetails');
-
-// ---- DLQ ---------------------------------------------------------------------
-
-export const DlqParam = z.object({ queue: z.enum(['extraction', 'ingest']) });
-
-export const DlqListSchema = z
-  .object({
-    queue: z.enum(['extraction', 'ingest']),
-    messages: list(
-      z.object({
-        queue: z.enum(['extraction', 'ingest']),
-        messageId: z.string(),
-        documentId: z.string().nullable(),
-        reason: z.string().nullable(),
-        error: z.string().nullable(),
-        sentAt: z.string().nullable(),
-        receiveCount: z.number().int().nullable(),
-      }),
-    ),
-    byReason: z.record(z.string(), z.number().int()),
-  })
-  .openapi('DlqList');
-
-export const DlqListQuery = z.object({
-  max: z
-    .string()
-    .regex(/^\d{1,3}$/)
-    .optional()
-    .openapi({ description: 'At most this many (default 100)' }),
-});
-
-export const RedriveBodySchema = z
-  .object({
-    max: z.number().int().min(1).max(1000).optional(),
-    rate: z.number().gt(0).max(100).optional().openapi({ description: 'Messages per second' }),
-  })
-  .strict()
-  .openapi('RedriveRequest');
-
-export const RedriveResultSchema = z
-  .object({
-    queue: z.enum(['extraction', 'ingest']),
-    results: list(
-      z.object({
-        messageId: z.string(),
-        documentId: z.string().nullable(),
-        outcome: z.enum(['redriven', 'already-redriven', 'skipped']),
-        executionArn: z.string().nullable(),
-        detail: z.string().nullable(),
-        status: z.string().optional(),
-      }),
-    ),
-  })
-  .openapi('RedriveResult');
-
-// ---- health ------------------------------------------------------------------
-
-export const HealthSchema = z
-  .object({
-    status: z.enum(['ok', 'degraded']),
-    stage: z.string(),
-    dependencies: list(
-      z.object({
-        name: z.string(),
-        state: z.enum(['ok', 'unreachable']),
-        latencyMs: z.number(),
-        error: z.string().nullable(),
-      }),
-    ),
-  })
-  .openapi('Health');

@@ -13,7 +13,7 @@ import {
   DlqParam,
   RedriveBodySchema,
   RedriveResultSchema,
-} from '../schemas.ts';
+} from '../schemas-operations.ts';
 
 const tags = ['dlq'];
 

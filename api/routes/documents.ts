@@ -8,12 +8,12 @@ import { getDocument, listDocuments } from '#services/documents.ts';
 import { InvalidInputError } from '#services/errors.ts';
 import { type ApiDeps, json } from '../deps.ts';
 import { problemResponses } from '../problem.ts';
+import { bareVersion } from '../schemas.ts';
 import {
-  bareVersion,
   DocumentDetailsSchema,
   DocumentListQuery,
   DocumentListSchema,
-} from '../schemas.ts';
+} from '../schemas-operations.ts';
 
 const tags = ['documents'];
 

@@ -3,7 +3,7 @@ import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { checkHealth } from '#services/health.ts';
 import { type ApiDeps, json } from '../deps.ts';
 import { problemResponses } from '../problem.ts';
-import { HealthSchema } from '../schemas.ts';
+import { HealthSchema } from '../schemas-operations.ts';
 
 export const healthRoutes = (deps: ApiDeps) => {
   const app = new OpenAPIHono();

@@ -80,6 +80,24 @@ describe.each(STAGES)('the HTTP API of %s', (stage) => {
     });
   });
 
+  it('lets only this API invoke the function', () => {
+    // Prepare
+    const fn = logicalId(stack, stack.api.function);
+
+    // Act
+    const grants = resourcesOfType(template, 'AWS::Lambda::Permission')
+      .filter(([, p]) => JSON.stringify(p.Properties.FunctionName).includes(fn))
+      .map(([, p]) => ({
+        principal: p.Properties.Principal,
+        source: JSON.stringify(p.Properties.SourceArn),
+      }));
+
+    // Assess
+    expect(grants).toHaveLength(1);
+    expect(grants[0]?.principal).toBe('apigateway.amazonaws.com');
+    expect(grants[0]?.source).toContain(logicalId(stack, stack.api.httpApi));
+  });
+
   it('gives the function every variable it reads and the console origin', () => {
     // Act
     const fn = resourceById(template, logicalId(stack, stack.api.function));

@@ -142,7 +142,8 @@ describe('encryption at rest', () => {
     }));
 
     // Assess
-    expect(groups).toHaveLength(9);
+    // The pipeline's nine, plus the API function's and the API access logs.
+    expect(groups).toHaveLength(11);
     for (const setting of settings)
       expect(setting).toEqual({ key: idOf(stack.keys.logs), retention: 365 });
   });
