@@ -1,6 +1,7 @@
 /**
  * `npm start`: the whole pipeline on this machine. Starts the local stack on
- * fixed ports with its data in `.data/`, prints the endpoints and AWS CLI
+ * fixed ports with its data in `.data/`, serves the HTTP API over it on
+ * 127.0.0.1:8000, prints the endpoints and AWS CLI
  * commands, processes the bundled synthetic samples with a progress bar,
  * then watches `./inbox/` for PDFs until Ctrl-C.
  */
@@ -8,6 +9,7 @@ import { existsSync, mkdirSync, statSync, watch } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
+import { type ApiServer, LOCAL_API_PORT, startApiServer } from '#api/server.ts';
 import { printResultsTable } from '#cli/commands/process.ts';
 import { RULE_BASED_MODEL_ID } from '#local/bedrock/rule-extractor.ts';
 import { generateSamples } from '#local/corpus/generate.ts';
@@ -35,13 +37,14 @@ const options = new Command()
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
 
-const printWelcome = (stack: LocalStack, dataDir: string, inbox: string) => {
+const printWelcome = (stack: LocalStack, api: ApiServer, dataDir: string, inbox: string) => {
   const { endpoints } = stack;
   say(
     `MedExtract local stack ready in ${(stack.startupMs / 1000).toFixed(1)} s (data in ${dataDir})`,
   );
   say();
   say('Endpoints (127.0.0.1 only):');
+  say(`  HTTP API        ${api.url}      (reference: ${api.url}/docs, ${api.url}/openapi.json)`);
   say(`  S3 + SQS        ${endpoints.s3}      (fauxqs)`);
   say(`  DynamoDB        ${endpoints.dynamodb}      (DynamoDB Local)`);
   say(`  Step Functions  ${endpoints.stepfunctions}      (runs statemachines/extract.asl.json)`);
@@ -62,6 +65,7 @@ const printWelcome = (stack: LocalStack, dataDir: string, inbox: string) => {
     `  aws --endpoint-url ${endpoints.sqs} sqs receive-message --queue-url ${stack.queues.extractionDlq}`,
   );
   say();
+  say(`Try the API: curl ${api.url}/api/prompts/versions`);
   say(`Drop PDFs into ${inbox}/ to process them. Ctrl-C stops the stack.`);
   say();
 };
@@ -151,6 +155,15 @@ const main = async () => {
   });
   writeStackFile(dataDir, stack);
   const target = targetOfStack(stack);
+  let api: ApiServer;
+  try {
+    api = await startApiServer(target, { port: options.freePorts ? 0 : LOCAL_API_PORT });
+  } catch (error) {
+    // Port 8000 taken: stop the emulators rather than leave them running headless.
+    await stack.stop();
+    removeStackFile(dataDir);
+    throw error;
+  }
   let stopping = false;
   let stopWatching: () => void = () => undefined;
   const shutdown = async (code: number) => {
@@ -158,6 +171,7 @@ const main = async () => {
     stopping = true;
     say('\nStopping the local stack...');
     stopWatching();
+    await api.close();
     await stack.stop();
     removeStackFile(dataDir);
     say(`Stopped. Data kept in ${dataDir} for the next start.`);
@@ -166,7 +180,7 @@ const main = async () => {
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
 
-  printWelcome(stack, dataDir, options.inbox);
+  printWelcome(stack, api, dataDir, options.inbox);
   if (options.samples) {
     const samplesDir = join(dataDir, 'samples');
     const samples = await generateSamples(samplesDir);

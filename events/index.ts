@@ -21,6 +21,8 @@ export const EVENT_NAMES = [
   'tasks/record-result',
   'tasks/record-failure',
   'logs/emf-subscription',
+  'apigateway/http-api-prompt-versions',
+  'apigateway/http-api-compare-invalid',
 ] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 

@@ -124,6 +124,20 @@ export interface StageConfig {
   };
   readonly bedrock: { readonly models: readonly BedrockModelAccess[] };
   readonly alarms: AlarmThresholds;
+  readonly api: ApiSettings;
+}
+
+/** The HTTP API's stage settings (API Gateway throttles before the function runs). */
+export interface ApiSettings {
+  /** Steady-state requests per second over the whole stage. */
+  readonly rateLimit: number;
+  /** Requests API Gateway admits at once above the steady rate. */
+  readonly burstLimit: number;
+  /** The console's origin: the only one CORS admits and the function serves to browsers. */
+  readonly consoleOrigin: string;
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+  readonly reservedConcurrency: number;
 }
 
 const US_DESTINATIONS = ['us-east-1', 'us-east-2', 'us-west-2'] as const;
@@ -249,6 +263,14 @@ const CONFIGS: Readonly<Record<Stage, StageConfig>> = {
       anomaly: { ...anomalyDefaults, bandWidth: 4 },
       drift: driftDefaults,
     },
+    api: {
+      rateLimit: 100,
+      burstLimit: 200,
+      consoleOrigin: 'https://console.dev.medextract.example',
+      memoryMb: 512,
+      timeoutSeconds: 29,
+      reservedConcurrency: 5,
+    },
   },
   staging: {
     stage: 'staging',
@@ -284,6 +306,14 @@ const CONFIGS: Readonly<Record<Stage, StageConfig>> = {
       period: Duration.minutes(5),
       anomaly: anomalyDefaults,
       drift: driftDefaults,
+    },
+    api: {
+      rateLimit: 500,
+      burstLimit: 1000,
+      consoleOrigin: 'https://console.staging.medextract.example',
+      memoryMb: 512,
+      timeoutSeconds: 29,
+      reservedConcurrency: 10,
     },
   },
   prod: {
@@ -328,6 +358,14 @@ const CONFIGS: Readonly<Record<Stage, StageConfig>> = {
       period: Duration.minutes(5),
       anomaly: anomalyDefaults,
       drift: driftDefaults,
+    },
+    api: {
+      rateLimit: 1000,
+      burstLimit: 2000,
+      consoleOrigin: 'https://console.medextract.example',
+      memoryMb: 512,
+      timeoutSeconds: 29,
+      reservedConcurrency: 20,
     },
   },
 };

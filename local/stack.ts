@@ -60,7 +60,8 @@ export const LOCAL_TABLES: TableNames = tableNamesFor(LOCAL_STAGE);
 /** Fixed ports for `npm start`, so the printed CLI commands stay valid; tests use free ports. */
 export const DEFAULT_PORTS = {
   s3sqs: 4566,
-  dynamodb: 8000,
+  // 8000 is the HTTP API's (the original product's documented port).
+  dynamodb: 8001,
   stepfunctions: 8083,
   bedrock: 8090,
 } as const;

@@ -7,6 +7,7 @@ import * as z from 'zod';
 import { PROMPT_FAMILY } from '#contracts/experiments-items.ts';
 import { GUARDRAIL_METRICS, type Guardrail, PRIMARY_METRICS } from '#core/experiments/criteria.ts';
 import { ALLOCATION_PRESET_NAMES, type ExperimentInput } from '#core/experiments/lifecycle.ts';
+import { idFromName } from '#services/experiment-ids.ts';
 import { requireReleased } from '#services/experiments.ts';
 import { UsageError } from '../output.ts';
 import type { ActorFlags } from './actor.ts';
@@ -49,14 +50,8 @@ export const parseGuardrail = (text: string): Guardrail => {
   );
 };
 
-/** A readable id from a name: lower-case letters, digits and dashes. */
-export const idFromName = (name: string): string =>
-  name
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 63)
-    .replace(/-+$/, '');
+/** A readable id from a name (the rule lives with the use cases). */
+export { idFromName } from '#services/experiment-ids.ts';
 
 export interface CreateFlags extends ActorFlags {
   readonly name: string;

@@ -106,6 +106,13 @@ const workerEntry = (): { readonly entry: string | URL; readonly eval: boolean }
   return { entry: bootstrap, eval: true };
 };
 
+/**
+ * Workers running in this process now. Resident memory is process-wide, so
+ * with several documents in flight (the local runtime runs every task in one
+ * process; Lambda runs one at a time) each gets its own share of the cap.
+ */
+let activeWorkers = 0;
+
 export interface WorkerRun {
   readonly reply: WorkerReply;
   /** Highest process RSS seen while the worker ran, in bytes. */
@@ -138,9 +145,11 @@ export const extractInWorker = (
     const baseline = process.memoryUsage.rss();
     let peak = baseline;
     let settled = false;
+    activeWorkers += 1;
     const finish = (outcome: () => void) => {
       if (settled) return;
       settled = true;
+      activeWorkers -= 1;
       clearInterval(watch);
       clearTimeout(deadline);
       void worker.terminate().finally(outcome);
@@ -148,7 +157,7 @@ export const extractInWorker = (
     const watch = setInterval(() => {
       const rss = process.memoryUsage.rss();
       peak = Math.max(peak, rss);
-      if (rss - baseline > limits.rssGrowthMb * 1024 * 1024) {
+      if (rss - baseline > limits.rssGrowthMb * 1024 * 1024 * Math.max(1, activeWorkers)) {
         finish(() => reject(new BadDocumentError('DECOMPRESSION_LIMIT', 'resident memory cap')));
       }
     }, WATCH_INTERVAL_MS);

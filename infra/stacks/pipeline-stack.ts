@@ -5,6 +5,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config.ts';
+import { Api } from '../constructs/api.ts';
 import { EncryptionKeys } from '../constructs/encryption-keys.ts';
 import { Intake } from '../constructs/intake.ts';
 import { Observability } from '../constructs/observability.ts';
@@ -16,13 +17,14 @@ export interface PipelineStackProps extends StackProps {
   readonly config: StageConfig;
 }
 
-/** Keys, storage, intake, workflow and observability of one stage. */
+/** Keys, storage, intake, workflow, observability and the HTTP API of one stage. */
 export class PipelineStack extends Stack {
   readonly keys: EncryptionKeys;
   readonly storage: Storage;
   readonly intake: Intake;
   readonly workflow: Workflow;
   readonly observability: Observability;
+  readonly api: Api;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
     super(scope, id, props);
@@ -57,6 +59,22 @@ export class PipelineStack extends Stack {
       promptVersions: shippedPromptVersions(),
     });
 
+    this.api = new Api(this, 'Api', {
+      config,
+      logsKey: this.keys.logs,
+      dataKey: this.keys.data,
+      documentsBucket: this.intake.bucket,
+      stateMachine: this.workflow.stateMachine,
+      tables: this.storage,
+      queues: {
+        ingest: this.intake.queue,
+        ingestDlq: this.intake.deadLetterQueue,
+        extractionDlq: this.workflow.deadLetterQueue,
+      },
+      queueKeys: [this.keys.ingest, this.keys.data],
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url });
     new CfnOutput(this, 'DocumentsBucketName', { value: this.intake.bucket.bucketName });
     new CfnOutput(this, 'StateMachineArn', { value: this.workflow.stateMachine.stateMachineArn });
     new CfnOutput(this, 'ExtractionDlqUrl', { value: this.workflow.deadLetterQueue.queueUrl });

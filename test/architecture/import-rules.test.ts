@@ -97,6 +97,30 @@ describe('import rules', () => {
       "import { h } from '../../functions/score/score.ts';",
       'infra may not import functions',
     ],
+    [
+      'a service imports the API',
+      'services/x.ts',
+      "import { createApi } from '#api/app.ts';",
+      'services may not import api',
+    ],
+    [
+      'a CLI command other than npm start imports the API',
+      'cli/commands/metrics.ts',
+      "import { startApiServer } from '#api/server.ts';",
+      'cli may not import api',
+    ],
+    [
+      'the API imports the CLI',
+      'api/routes/x.ts',
+      "import { parseSince } from '#cli/commands/metrics.ts';",
+      'api may not import cli',
+    ],
+    [
+      'the API imports the local stack',
+      'api/server.ts',
+      "import { startLocalStack } from '#local/stack.ts';",
+      'api may not import local',
+    ],
   ])('reports %s', (_name, path, text, rule) => {
     // Prepare
     const file: SourceFile = { path, text };
@@ -106,6 +130,20 @@ describe('import rules', () => {
 
     // Assess
     expect(violations.map((v) => v.rule)).toEqual([rule]);
+  });
+
+  it('lets npm start wire the API in', () => {
+    // Prepare
+    const file: SourceFile = {
+      path: 'cli/start.ts',
+      text: "import { startApiServer } from '#api/server.ts';",
+    };
+
+    // Act
+    const violations = findViolations([file]);
+
+    // Assess
+    expect(violations).toEqual([]);
   });
 
   it('lets the invoke command load a handler with a dynamic import', () => {

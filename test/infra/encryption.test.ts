@@ -143,8 +143,8 @@ describe('encryption at rest', () => {
     }));
 
     // Assess
-    // One per function, and the state machine's.
-    expect(groups).toHaveLength(FUNCTION_NAMES.length + 1);
+    // One per function, the state machine's, the API function's and the API access logs.
+    expect(groups).toHaveLength(FUNCTION_NAMES.length + 3);
     for (const setting of settings)
       expect(setting).toEqual({ key: idOf(stack.keys.logs), retention: 365 });
   });

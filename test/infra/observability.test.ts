@@ -48,7 +48,10 @@ describe('metrics pipeline', () => {
 
   it('lets only CloudWatch Logs, from those two log groups, invoke the aggregator', () => {
     // Prepare
-    const permissions = resourcesOfType(template, 'AWS::Lambda::Permission');
+    const aggregator = idOf(stack.observability.aggregator.function);
+    const permissions = resourcesOfType(template, 'AWS::Lambda::Permission').filter(([, p]) =>
+      JSON.stringify(p.Properties.FunctionName).includes(aggregator),
+    );
 
     // Act
     const grants = permissions.map(([, permission]) => ({

@@ -65,6 +65,12 @@ describe('npm start', () => {
     expect(output.text).toContain('rule-based extractor, not an LLM');
     expect(output.text).toMatch(/aws --endpoint-url http:\/\/127\.0\.0\.1:\d+ s3 cp/);
     expect(output.text.match(/│ (aps|lab|dis|off)-\d{4}\.pdf\s+│ SUCCEEDED/g)).toHaveLength(8);
+    // Assess: the HTTP API answers over the same stack, on 127.0.0.1 only
+    const apiUrl = /HTTP API\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output.text)?.[1];
+    expect(apiUrl).toBeDefined();
+    const metrics = await fetch(`${apiUrl}/api/metrics/prompts/v2.0.0`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.json()).toMatchObject({ metrics: { version: '2.0.0', documents: 8 } });
     // Act: a dropped file
     const dropped = join(dataDir, 'dropped.pdf');
     await writeFile(dropped, await recordPdf());

@@ -1,0 +1,26 @@
+/**
+ * What the routes run against: the stack's service context, the prompt
+ * catalog, and who is acting (the IAM caller on AWS, the body's `actor` or a
+ * fixed local name on this machine), plus the shared shape of JSON answers.
+ */
+import type { Context } from 'hono';
+import type { PromptCatalog, ServiceContext } from '#services/context.ts';
+
+export interface ApiDeps {
+  readonly ctx: ServiceContext;
+  readonly catalog?: PromptCatalog;
+  /** The caller's identity for the audit trail when the body names no actor. */
+  readonly callerOf: (c: Context) => string;
+}
+
+/** The OpenAPI description of a JSON answer. */
+export const json = <T>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+/** A JSON request body, required. */
+export const jsonBody = <T>(schema: T) => ({
+  required: true,
+  content: { 'application/json': { schema } },
+});

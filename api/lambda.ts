@@ -1,0 +1,90 @@
+/**
+ * The API's Lambda entry behind API Gateway (HTTP API, payload 2.0): reads
+ * the stack's names from the environment once, creates the SDK clients once,
+ * and answers each event with the same app `npm start` serves. The acting
+ * person is the IAM principal API Gateway authenticated (SigV4).
+ */
+
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Context } from 'hono';
+import { handle } from 'hono/aws-lambda';
+import { z } from 'zod';
+import { tableNamesFor } from '#contracts/resources.ts';
+import type { ServiceContext } from '#services/context.ts';
+import { createApi } from './app.ts';
+import type { API_ENV } from './env.ts';
+
+const env = (name: (typeof API_ENV)[number]): string => {
+  const value = process.env[name];
+  if (value === undefined || value === '') throw new Error(`MISSING_ENV: ${name}`);
+  return value;
+};
+
+/** The service context of the deployed stage, from the function's environment. */
+export const contextFromEnv = (clients: ServiceContext['clients']): ServiceContext => {
+  const stage = env('STAGE');
+  return {
+    stage,
+    bucket: env('DOCUMENTS_BUCKET'),
+    stateMachineArn: env('STATE_MACHINE_ARN'),
+    tables: {
+      ...tableNamesFor(stage),
+      results: env('RESULTS_TABLE_NAME'),
+      experiments: env('EXPERIMENTS_TABLE_NAME'),
+      metrics: env('METRICS_TABLE_NAME'),
+    },
+    queues: {
+      ingest: env('INGEST_QUEUE_URL'),
+      ingestDlq: env('INGEST_DLQ_URL'),
+      extractionDlq: env('EXTRACTION_DLQ_URL'),
+    },
+    clients,
+  };
+};
+
+const CallerSchema = z.object({
+  event: z.object({
+    requestContext: z.object({
+      authorizer: z.object({ iam: z.object({ userArn: z.string().min(1) }) }),
+    }),
+  }),
+});
+
+/** The IAM principal of a SigV4-signed request; API Gateway rejects unsigned ones first. */
+export const callerOf = (c: Context): string => {
+  const parsed = CallerSchema.safeParse(c.env);
+  return parsed.success
+    ? parsed.data.event.requestContext.authorizer.iam.userArn
+    : 'unknown-iam-caller';
+};
+
+const clients: ServiceContext['clients'] = {
+  s3: new S3Client({}),
+  sqs: new SQSClient({}),
+  sfn: new SFNClient({}),
+  dynamodb: DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true },
+  }),
+};
+
+const app = createApi(
+  { ctx: contextFromEnv(clients), callerOf },
+  {
+    allowedOrigins: [env('CONSOLE_ORIGIN')],
+    // API Gateway's HTTP API caps payloads at 10 MB; the API's own bodies are small.
+    maxBodyBytes: 64 * 1024,
+    // Throttling is the stage's (API Gateway answers 429 before the function runs).
+    rateLimit: null,
+    // The reference page's assets are not bundled into the function; /openapi.json is.
+    referencePage: false,
+  },
+);
+
+const lambdaHandler = app.then(handle);
+
+export const handler: ReturnType<typeof handle> = async (event, context) =>
+  (await lambdaHandler)(event, context);
