@@ -13,7 +13,8 @@ import {
   verdictLine,
 } from './eval-render-terminal.ts';
 
-const markdownTable = (
+/** A Markdown table; columns from `numericFrom` on are right-aligned. */
+export const markdownTable = (
   head: readonly string[],
   rows: ReadonlyArray<ReadonlyArray<string>>,
   numericFrom = 1,

@@ -1,6 +1,7 @@
 /**
  * `medextract eval`: parses the flags, reads the dataset folder, calls the
- * evaluation use case and prints or writes its report. It runs a labelled dataset (`<id>.pdf` + `<id>.truth.json`)
+ * evaluation use case and prints or writes its report (with held-out and
+ * tuned scores side by side when the dataset has layout sidecars). It runs a labelled dataset (`<id>.pdf` + `<id>.truth.json`)
  * through the real pipeline and scores every result against its ground truth
  * with the prompt version's comparators; `--compare a b` runs it under two
  * versions and tests the difference with a paired bootstrap.
@@ -19,10 +20,21 @@ import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import * as z from 'zod';
 import { familyDir, loadPromptRegistry } from '#adapters/prompts/registry.ts';
+import { buildLayoutReport, type LayoutReport, layoutsJson } from '#core/evaluation/layouts.ts';
 import type { EvalRun } from '#core/evaluation/report.ts';
 import { compareJson, evalJson } from '#core/evaluation/report-json.ts';
 import { anyFailed, evaluateDataset, resolveVersion } from '#services/evaluation.ts';
 import { readDataset } from '../eval-dataset.ts';
+import { readLayouts } from '../eval-layouts.ts';
+import {
+  FAMILY_TABLE_HEAD,
+  FIELD_SPLIT_HEAD,
+  familyTableRows,
+  fieldSplitRows,
+  layoutsMarkdown,
+  SPLIT_TABLE_HEAD,
+  splitTableRows,
+} from '../eval-render-layouts.ts';
 import { compareMarkdown, evalMarkdown } from '../eval-render-markdown.ts';
 import {
   deltaTableHead,
@@ -70,9 +82,14 @@ const progressLine = (label: string) =>
       }
     : undefined;
 
-const printRun = (run: EvalRun): void => {
+const printRun = (run: EvalRun, layouts: LayoutReport | null): void => {
   printTable([...FIELD_TABLE_HEAD], fieldTableRows(run.summary));
   printTable([...TYPE_TABLE_HEAD], typeTableRows(run));
+  if (layouts !== null) {
+    printTable([...SPLIT_TABLE_HEAD], splitTableRows(layouts));
+    printTable([...FAMILY_TABLE_HEAD], familyTableRows(layouts));
+    printTable([...FIELD_SPLIT_HEAD], fieldSplitRows(layouts));
+  }
   const failed = run.documents.filter((document) => document.status === 'FAILED');
   process.stdout.write(
     `prompt version ${run.version}: ${run.summary.documentCount} documents, ${failed.length} failed, ` +
@@ -115,6 +132,10 @@ export const runEval = async (flags: EvalFlags): Promise<number> => {
     throw new UsageError('--compare needs two different versions');
   }
   const dataset = readDataset(flags.dataset);
+  const layouts = readLayouts(
+    flags.dataset,
+    dataset.map((document) => document.id),
+  );
   if (flags.out !== undefined && !existsSync(dirname(resolve(flags.out)))) {
     throw new UsageError('--out: the folder for the report does not exist');
   }
@@ -141,9 +162,20 @@ export const runEval = async (flags: EvalFlags): Promise<number> => {
 
   if (outcome.kind === 'run') {
     const [run] = outcome.runs;
-    if (flags.out) await writeFile(flags.out, evalMarkdown(run), 'utf-8');
-    if (flags.json) printJson(evalJson(run));
-    else printRun(run);
+    // Null without sidecars: such a dataset gets exactly the report it always had.
+    const layoutReport = buildLayoutReport(run, (id) => layouts.get(id) ?? null);
+    const markdown =
+      layoutReport === null
+        ? evalMarkdown(run)
+        : `${evalMarkdown(run)}\n${layoutsMarkdown(layoutReport)}`;
+    if (flags.out) await writeFile(flags.out, markdown, 'utf-8');
+    if (flags.json) {
+      printJson(
+        layoutReport === null
+          ? evalJson(run)
+          : { ...evalJson(run), layouts: layoutsJson(layoutReport) },
+      );
+    } else printRun(run, layoutReport);
     return exitCode;
   }
 

@@ -1,6 +1,7 @@
 /**
  * Public surface of the evaluation module: comparators, Hungarian matching,
- * per-field outcomes, summaries and the paired bootstrap. Pure: no I/O.
+ * per-field outcomes, summaries, the paired bootstrap and the layout-family
+ * breakdown. Pure: no I/O.
  */
 
 export {
@@ -20,6 +21,18 @@ export {
   type ObjectComparators,
   passThreshold,
 } from './comparators.ts';
+export {
+  breakdownByLayout,
+  type FamilyScores,
+  familyScoresFromCounts,
+  fieldsSideBySide,
+  type LayoutBreakdown,
+  type LayoutDocument,
+  type LayoutRecord,
+  type LayoutSplit,
+  parseLayoutRecord,
+  UNLABELLED,
+} from './families.ts';
 export { type AssignedPair, type Assignment, solveAssignment } from './hungarian.ts';
 export {
   type DocumentSummary,

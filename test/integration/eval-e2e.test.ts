@@ -133,6 +133,8 @@ describe('medextract eval --version', () => {
     expect(json.version).toBe('2.0.0');
     expect(json.documents).toBe(24);
     expect(json.failed).toBe(0);
+    // No layout sidecars in this corpus: no layout part in any output.
+    expect(json).not.toHaveProperty('layouts');
     const overall = asJson(json.overall);
     expect(Object.keys(overall).sort()).toEqual(['f1', 'precision', 'recall']);
     expect(overall.f1).toBeGreaterThan(F1_FLOOR);
@@ -164,6 +166,7 @@ describe('medextract eval --version', () => {
       /\| office_note \| 6 \| 0 \| [01]\.\d{3} \| [01]\.\d{3} \| [01]\.\d{3} \|/,
     );
     expect(markdown).toContain('| `vitals.bmi` | 1 | 24 |');
+    expect(markdown).not.toContain('layout');
   }, 240_000);
 
   it('counts a broken PDF as failed, scores it all-FN and exits 1', async () => {
