@@ -5,7 +5,7 @@
  * to build the Converse content in page order. It lives in S3 beside the
  * text, never in workflow state.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const count = z.number().int().nonnegative();
 

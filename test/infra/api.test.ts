@@ -5,7 +5,7 @@
  * may do only what the endpoints need.
  */
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { API_ENV } from '#api/env.ts';
 import { configFor, STAGES } from '#infra/config.ts';
 import {
