@@ -5,12 +5,15 @@
  * it is DECOMPRESSION_LIMIT (the content expands past what we allow), past
  * the deadline TOO_LARGE (more work than one document may take).
  *
- * The same module is the worker's entry: started as a worker with the job
- * marker in `workerData`, it extracts and replies. From source (tests, the
- * local runtime) the worker loads this file through tsx; in a function
- * bundle it loads the bundle itself, which contains this module.
+ * The same module is the worker's entry: started as a worker with the pool
+ * marker in `workerData`, it extracts one job at a time and replies. Workers
+ * are kept for the next document (starting one costs far more than the text
+ * extraction of a typical record); a worker that breaks a cap is terminated
+ * and never reused. From source (tests, the local runtime) the worker loads
+ * this file through tsx; in a function bundle it loads the bundle itself.
  */
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -52,17 +55,22 @@ export class PdfJsError extends Error {
   }
 }
 
-const JOB = 'medextract:pdf-text';
+const POOL = 'medextract:pdf-text';
 const WATCH_INTERVAL_MS = 20;
 
 interface Job {
-  readonly job: typeof JOB;
+  readonly id: number;
   readonly data: Uint8Array;
   readonly maxPages: number;
 }
 
-const isJob = (value: unknown): value is Job =>
-  typeof value === 'object' && value !== null && 'job' in value && value.job === JOB;
+interface JobReply {
+  readonly id: number;
+  readonly reply: WorkerReply;
+}
+
+const isPoolWorker = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && 'pool' in value && value.pool === POOL;
 
 /** Worker side: extract and reply once. */
 const runJob = async (job: Job): Promise<WorkerReply> => {
@@ -87,9 +95,12 @@ const runJob = async (job: Job): Promise<WorkerReply> => {
   }
 };
 
-if (!isMainThread && isJob(workerData)) {
+if (!isMainThread && isPoolWorker(workerData)) {
   const port = parentPort;
-  void runJob(workerData).then((reply) => port?.postMessage(reply));
+  // One job at a time: the parent sends the next only after this reply.
+  port?.on('message', (job: Job) => {
+    void runJob(job).then((reply) => port.postMessage({ id: job.id, reply } satisfies JobReply));
+  });
 }
 
 /**
@@ -120,10 +131,44 @@ export interface WorkerRun {
 }
 
 /**
- * Extracts the text of `bytes` in a fresh worker under `limits`. Resolves
+ * Extracts the text of `bytes` in a pooled worker under `limits`. Resolves
  * with the worker's reply; rejects with BadDocumentError DECOMPRESSION_LIMIT
  * (heap or RSS cap) or TOO_LARGE (deadline), or with the worker's own crash.
  */
+/** Idle workers by heap cap (a worker's cap is fixed when it starts). */
+const idle = new Map<number, Worker[]>();
+let nextJobId = 1;
+
+const startWorker = (heapMb: number): Worker => {
+  const { entry, eval: evaluate } = workerEntry();
+  return new Worker(entry, {
+    eval: evaluate,
+    workerData: { pool: POOL },
+    resourceLimits: {
+      maxOldGenerationSizeMb: heapMb,
+      maxYoungGenerationSizeMb: Math.min(64, Math.max(8, Math.floor(heapMb / 8))),
+    },
+  });
+};
+
+const takeWorker = (heapMb: number): Worker => {
+  const worker = idle.get(heapMb)?.pop() ?? startWorker(heapMb);
+  worker.ref();
+  return worker;
+};
+
+/** Keeps a healthy worker for the next job; idle workers never hold the process open. */
+const returnWorker = (heapMb: number, worker: Worker): void => {
+  const pool = idle.get(heapMb) ?? [];
+  if (pool.length >= availableParallelism()) {
+    void worker.terminate();
+    return;
+  }
+  worker.unref();
+  pool.push(worker);
+  idle.set(heapMb, pool);
+};
+
 export const extractInWorker = (
   bytes: Uint8Array,
   limits: WorkerLimits = DEFAULT_WORKER_LIMITS,
@@ -131,51 +176,62 @@ export const extractInWorker = (
   new Promise((resolve, reject) => {
     // A copy the worker may own: the caller keeps its bytes.
     const data = new Uint8Array(bytes);
-    const job: Job = { job: JOB, data, maxPages: limits.maxPages };
-    const { entry, eval: evaluate } = workerEntry();
-    const worker = new Worker(entry, {
-      eval: evaluate,
-      workerData: job,
-      transferList: [data.buffer],
-      resourceLimits: {
-        maxOldGenerationSizeMb: limits.heapMb,
-        maxYoungGenerationSizeMb: Math.min(64, Math.max(8, Math.floor(limits.heapMb / 8))),
-      },
-    });
+    const job: Job = { id: nextJobId++, data, maxPages: limits.maxPages };
+    const worker = takeWorker(limits.heapMb);
     const baseline = process.memoryUsage.rss();
     let peak = baseline;
     let settled = false;
     activeWorkers += 1;
-    const finish = (outcome: () => void) => {
+    const onMessage = (message: JobReply) => {
+      if (message.id !== job.id) return;
+      finish(() => resolve({ reply: message.reply, peakRssBytes: peak }), true);
+    };
+    const onError = (error: Error & { code?: string }) => {
+      if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+        finish(() => reject(new BadDocumentError('DECOMPRESSION_LIMIT', 'heap cap')), false);
+      } else {
+        finish(() => reject(error), false);
+      }
+    };
+    const onExit = (code: number) => {
+      finish(
+        () => reject(new Error(`pdf.js worker exited with code ${code} before replying`)),
+        false,
+      );
+    };
+    /** Settles once; a worker that replied is kept, any other is terminated first. */
+    const finish = (outcome: () => void, healthy: boolean) => {
       if (settled) return;
       settled = true;
       activeWorkers -= 1;
       clearInterval(watch);
       clearTimeout(deadline);
-      void worker.terminate().finally(outcome);
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+      if (healthy) {
+        returnWorker(limits.heapMb, worker);
+        outcome();
+      } else {
+        void worker.terminate().finally(outcome);
+      }
     };
     const watch = setInterval(() => {
       const rss = process.memoryUsage.rss();
       peak = Math.max(peak, rss);
       if (rss - baseline > limits.rssGrowthMb * 1024 * 1024 * Math.max(1, activeWorkers)) {
-        finish(() => reject(new BadDocumentError('DECOMPRESSION_LIMIT', 'resident memory cap')));
+        finish(
+          () => reject(new BadDocumentError('DECOMPRESSION_LIMIT', 'resident memory cap')),
+          false,
+        );
       }
     }, WATCH_INTERVAL_MS);
     const deadline = setTimeout(
-      () => finish(() => reject(new BadDocumentError('TOO_LARGE', 'deadline'))),
+      () => finish(() => reject(new BadDocumentError('TOO_LARGE', 'deadline')), false),
       limits.deadlineMs,
     );
-    worker.once('message', (reply: WorkerReply) =>
-      finish(() => resolve({ reply, peakRssBytes: peak })),
-    );
-    worker.once('error', (error: Error & { code?: string }) => {
-      if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') {
-        finish(() => reject(new BadDocumentError('DECOMPRESSION_LIMIT', 'heap cap')));
-      } else {
-        finish(() => reject(error));
-      }
-    });
-    worker.once('exit', (code) => {
-      finish(() => reject(new Error(`pdf.js worker exited with code ${code} before replying`)));
-    });
+    worker.on('message', onMessage);
+    worker.once('error', onError);
+    worker.once('exit', onExit);
+    worker.postMessage(job, [data.buffer]);
   });

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { type ApiServer, type ApiServerOptions, startApiServer } from '#api/server.ts';
 import { type Target, targetOfStack } from '#cli/target.ts';
 import { type LocalStack, startLocalStack } from '#local/stack.ts';
+import { setProductionAlias } from '#services/evaluation.ts';
 import { type FileResult, processFiles } from '#services/process-documents.ts';
 import { contractOf, type OpenApiDocument } from './openapi-contract.ts';
 
@@ -44,6 +45,8 @@ export const startApiStack = async (options: Partial<ApiServerOptions> = {}): Pr
     promptCacheTtlSeconds: 0,
   });
   const target = targetOfStack(stack);
+  // The original product's demo calls read 2.0.0's metrics: serve that version here.
+  await setProductionAlias(target, '2.0.0');
   const api = await startApiServer(target, { port: 0, ...options });
   const document = (await (await fetch(`${api.url}/openapi.json`)).json()) as OpenApiDocument;
   const contract = contractOf(document);
