@@ -139,6 +139,29 @@ export interface WorkerRun {
 const idle = new Map<number, Worker[]>();
 let nextJobId = 1;
 
+/**
+ * Workers at once in this process: documents beyond it wait their turn, and
+ * a document's deadline starts when its worker takes it, not while it waits.
+ */
+const MAX_WORKERS = Math.max(2, availableParallelism());
+let busyWorkers = 0;
+const waiting: (() => void)[] = [];
+
+const acquireSlot = (): Promise<void> => {
+  if (busyWorkers < MAX_WORKERS) {
+    busyWorkers += 1;
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => waiting.push(resolve));
+};
+
+/** Hands the slot to the next waiting document, or frees it. */
+const releaseSlot = (): void => {
+  const next = waiting.shift();
+  if (next) next();
+  else busyWorkers -= 1;
+};
+
 const startWorker = (heapMb: number): Worker => {
   const { entry, eval: evaluate } = workerEntry();
   return new Worker(entry, {
@@ -160,7 +183,7 @@ const takeWorker = (heapMb: number): Worker => {
 /** Keeps a healthy worker for the next job; idle workers never hold the process open. */
 const returnWorker = (heapMb: number, worker: Worker): void => {
   const pool = idle.get(heapMb) ?? [];
-  if (pool.length >= availableParallelism()) {
+  if (pool.length >= MAX_WORKERS) {
     void worker.terminate();
     return;
   }
@@ -169,10 +192,19 @@ const returnWorker = (heapMb: number, worker: Worker): void => {
   idle.set(heapMb, pool);
 };
 
-export const extractInWorker = (
+export const extractInWorker = async (
   bytes: Uint8Array,
   limits: WorkerLimits = DEFAULT_WORKER_LIMITS,
-): Promise<WorkerRun> =>
+): Promise<WorkerRun> => {
+  await acquireSlot();
+  try {
+    return await runInWorker(bytes, limits);
+  } finally {
+    releaseSlot();
+  }
+};
+
+const runInWorker = (bytes: Uint8Array, limits: WorkerLimits): Promise<WorkerRun> =>
   new Promise((resolve, reject) => {
     // A copy the worker may own: the caller keeps its bytes.
     const data = new Uint8Array(bytes);
