@@ -9,11 +9,13 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ServiceError, serviceErrorCode } from '#services/errors.ts';
+import { registerAlerts } from './commands/alerts.ts';
 import { registerDlq } from './commands/dlq.ts';
 import { registerDocuments } from './commands/documents.ts';
 import { registerEval } from './commands/eval.ts';
 import { registerExperiments } from './commands/experiments.ts';
 import { registerInvoke } from './commands/invoke.ts';
+import { registerLogs } from './commands/logs.ts';
 import { registerMetrics } from './commands/metrics.ts';
 import { registerProcess } from './commands/process.ts';
 import { registerPrompts } from './commands/prompts.ts';
@@ -34,13 +36,14 @@ Exit codes:
   0  done
   1  the work failed (a document FAILED, a redriven execution failed again) or
      the request was rejected (not found, conflicting state, refused)
-  2  the command was used wrongly or cannot start (unknown flag, missing or
-     non-PDF file, no running local stack: run npm start)
+  2  the command was used wrongly (unknown command or flag, missing or non-PDF
+     file, unknown stage, no running local stack: run npm start)
 
 Commands that read or change a stack's state (dlq, metrics, experiments,
 documents, prompts alias, alerts, logs, invoke) use the stack npm start runs;
---ephemeral starts a private one for that command instead. process and eval
-use the running stack when there is one, else start a private one.`;
+--ephemeral starts a private one for that command instead, whose data is gone
+when it ends. process uses the running stack when there is one, else a private
+one; eval always runs on a private one (it moves that stack's prompt alias).`;
 
 const program = new Command()
   .name('medextract')
@@ -57,6 +60,8 @@ registerExperiments(program);
 registerMetrics(program);
 registerDocuments(program);
 registerDlq(program);
+registerAlerts(program);
+registerLogs(program);
 registerEval(program);
 (await import('./commands/cost.ts')).registerCost(program);
 
