@@ -7,6 +7,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -30,7 +31,12 @@ export interface TargetNames {
   readonly bucket: string;
   readonly stateMachineArn: string;
   readonly tables: TableNames;
-  readonly queues: { ingest: string; ingestDlq: string; extractionDlq: string };
+  readonly queues: {
+    ingest: string;
+    ingestDlq: string;
+    extractionDlq: string;
+    aggregatorFailures?: string;
+  };
 }
 
 export interface Target extends TargetNames {
@@ -40,6 +46,7 @@ export interface Target extends TargetNames {
     readonly sqs: SQSClient;
     readonly sfn: SFNClient;
     readonly dynamodb: DynamoDBDocumentClient;
+    readonly lambda?: LambdaClient;
   };
   /** The in-process stack, when this command started one. */
   readonly stack: LocalStack | null;
@@ -151,6 +158,9 @@ export interface OpenOptions {
   readonly stackOptions?: LocalStackOptions;
 }
 
+/** The aggregator's on-failure queue (infra/constructs/observability.ts names it so). */
+const AGGREGATOR_FAILURES_SUFFIX = 'aggregator-failures';
+
 const FREE_PORTS = { s3sqs: 0, dynamodb: 0, stepfunctions: 0, bedrock: 0 } as const;
 
 /** Starts the emulated stack in this process, loading the emulator only now. */
@@ -222,12 +232,14 @@ const openAws = async (stage: string, options: OpenOptions): Promise<Target> => 
       ingest: await queueUrl(INGEST_QUEUE.suffix),
       ingestDlq: await queueUrl(INGEST_DLQ.suffix),
       extractionDlq: await queueUrl(EXTRACTION_DLQ.suffix),
+      aggregatorFailures: await queueUrl(AGGREGATOR_FAILURES_SUFFIX),
     },
     clients: {
       s3: new S3Client(base),
       sqs,
       sfn: new SFNClient(base),
       dynamodb: documentClient(new DynamoDBClient(base)),
+      lambda: new LambdaClient(base),
     },
     stack: null,
     close: async () => undefined,
