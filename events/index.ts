@@ -21,6 +21,7 @@ export const EVENT_NAMES = [
   'tasks/record-result',
   'tasks/record-failure',
   'logs/emf-subscription',
+  'drift/scheduled',
 ] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 
