@@ -122,6 +122,36 @@ describe('medextract answers mistakes plainly', () => {
     60_000,
   );
 
+  it("shows the last run's logs without a stack, says so, and picks one function", async () => {
+    // Prepare: what a stopped stack leaves in the data folder
+    const logs = await mkdtemp(join(tmpdir(), 'medextract-usage-logs-'));
+    await mkdir(join(logs, 'logs'));
+    const line = (at: string, message: string) =>
+      JSON.stringify({ level: 'INFO', message, timestamp: at });
+    await writeFile(
+      join(logs, 'logs', 'starter.log'),
+      `${line('2026-11-27T15:00:00.000Z', 'started')}\n${JSON.stringify({ _aws: { Timestamp: 1 } })}\n`,
+    );
+    await writeFile(
+      join(logs, 'logs', 'score.log'),
+      `${line('2026-11-27T15:00:01.000Z', 'scored')}\n`,
+    );
+    // Act
+    const all = await medextract(['logs'], { MEDEXTRACT_DATA_DIR: logs });
+    const one = await medextract(['logs', '--function', 'score'], { MEDEXTRACT_DATA_DIR: logs });
+    const wrong = await medextract(['logs', '--function', 'nope'], { MEDEXTRACT_DATA_DIR: logs });
+    // Assess
+    expect(all.code).toBe(0);
+    expect(all.stderr).toContain('No local stack is running; these are the logs of the last run.');
+    expect(all.stdout.trim().split('\n')).toEqual([
+      `starter        ${line('2026-11-27T15:00:00.000Z', 'started')}`,
+      `score          ${line('2026-11-27T15:00:01.000Z', 'scored')}`,
+    ]);
+    expect(one.stdout.trim()).toBe(line('2026-11-27T15:00:01.000Z', 'scored'));
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('--function must be one of starter,');
+  }, 60_000);
+
   it('refuses an unknown stage and names the known ones', async () => {
     const run = await medextract(['metrics', 'show', '--stage', 'qa']);
     expect(run.code).toBe(2);
