@@ -49,6 +49,8 @@ const program = new Command()
   .name('medextract')
   .description('MedExtract: extraction pipeline, prompt versions, experiments and evaluation')
   .version(version, '-V, --version', 'print the medextract version')
+  // Root options only before the command, so `eval --version 2.0.0` stays the prompt version.
+  .enablePositionalOptions()
   .addHelpText('after', EXIT_CODES_HELP)
   .showHelpAfterError()
   .exitOverride();

@@ -58,6 +58,15 @@ describe('medextract answers mistakes plainly', () => {
     expect(run.stdout.trim()).toBe(version);
   }, 60_000);
 
+  it("leaves a command's own --version alone (the prompt version, not the CLI's)", async () => {
+    const run = await medextract(['metrics', 'show', '--version', '9.9.9']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      'medextract: --version 9.9.9 is not a bundled prompt version (1.0.0, 1.1.0, 2.0.0)\n',
+    );
+  }, 60_000);
+
   it('documents the exit codes in --help', async () => {
     const run = await medextract(['--help']);
     expect(run.code).toBe(0);
