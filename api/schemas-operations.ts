@@ -52,7 +52,7 @@ export const DlqListSchema = z
     queue: z.enum(['extraction', 'ingest']),
     messages: list(
       z.object({
-        queue: z.enum(['extraction', 'ingest']),
+        queue: z.enum(['extraction', 'ingest', 'aggregator']),
         messageId: z.string(),
         documentId: z.string().nullable(),
         reason: z.string().nullable(),

@@ -12,6 +12,8 @@ export interface TargetFlags {
   readonly profile?: string;
   readonly region?: string;
   readonly json?: boolean;
+  /** Local only: a private stack for this command instead of the running one. */
+  readonly ephemeral?: boolean;
 }
 
 export const printJson = (value: unknown): void => {
@@ -34,5 +36,6 @@ export const withTargetOptions = <T extends { option: (flags: string, descriptio
   command
     .option('--stage <stage>', 'deployed stage (dev, staging, prod); default: the local stack')
     .option('--profile <profile>', 'AWS profile for a deployed stage')
-    .option('--region <region>', 'AWS region for a deployed stage')
+    .option('--region <region>', "AWS region for a deployed stage; default: the stage's region")
+    .option('--ephemeral', 'local: start a private stack for this command; its data is then gone')
     .option('--json', 'print JSON instead of tables');

@@ -7,6 +7,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -22,14 +23,20 @@ import {
 } from '#contracts/resources.ts';
 // Types only: the emulator itself is loaded on demand, so AWS targets never load it.
 import type { LocalStack, LocalStackOptions } from '#local/stack.ts';
-import type { TargetFlags } from './output.ts';
+import { type TargetFlags, UsageError } from './output.ts';
+import { resolveStage } from './stage.ts';
 
 export interface TargetNames {
   readonly stage: string;
   readonly bucket: string;
   readonly stateMachineArn: string;
   readonly tables: TableNames;
-  readonly queues: { ingest: string; ingestDlq: string; extractionDlq: string };
+  readonly queues: {
+    ingest: string;
+    ingestDlq: string;
+    extractionDlq: string;
+    aggregatorFailures?: string;
+  };
 }
 
 export interface Target extends TargetNames {
@@ -39,6 +46,7 @@ export interface Target extends TargetNames {
     readonly sqs: SQSClient;
     readonly sfn: SFNClient;
     readonly dynamodb: DynamoDBDocumentClient;
+    readonly lambda?: LambdaClient;
   };
   /** The in-process stack, when this command started one. */
   readonly stack: LocalStack | null;
@@ -129,18 +137,29 @@ export const targetOfStack = (stack: LocalStack): Target => ({
   close: () => stack.stop(),
 });
 
+export type LocalMode = 'running' | 'running-or-ephemeral' | 'persistent' | 'ephemeral';
+
+/** What a command that needs `npm start` says when there is none (exit 2). */
+export const NO_LOCAL_STACK =
+  'no local stack on 127.0.0.1; run npm start (or pass --ephemeral for a private stack whose data is gone when the command ends)';
+
 export interface OpenOptions {
   /** A deployed stage (dev, staging, prod); absent means the local stack. */
   readonly stage?: string;
   readonly profile?: string;
   readonly region?: string;
   /**
-   * Local only: `persistent` uses the running `npm start` stack or starts one
-   * on the data folder; `ephemeral` always starts a fresh in-memory stack.
+   * Local only: `running` uses the running `npm start` stack and fails at once
+   * without one; `running-or-ephemeral` uses it or starts a private one;
+   * `persistent` uses it or starts one on the data folder; `ephemeral`
+   * always starts a fresh private stack.
    */
-  readonly local?: 'persistent' | 'ephemeral';
+  readonly local?: LocalMode;
   readonly stackOptions?: LocalStackOptions;
 }
+
+/** The aggregator's on-failure queue (infra/constructs/observability.ts names it so). */
+const AGGREGATOR_FAILURES_SUFFIX = 'aggregator-failures';
 
 const FREE_PORTS = { s3sqs: 0, dynamodb: 0, stepfunctions: 0, bedrock: 0 } as const;
 
@@ -150,12 +169,18 @@ const startLocal = async (options: LocalStackOptions): Promise<LocalStack> => {
   return startLocalStack(options);
 };
 
+const startEphemeral = async (options: OpenOptions): Promise<Target> =>
+  targetOfStack(await startLocal({ ports: FREE_PORTS, ...options.stackOptions }));
+
 export const openTarget = async (options: OpenOptions = {}): Promise<Target> => {
-  if (options.stage && options.stage !== 'local') return openAws(options.stage, options);
-  if (options.local === 'ephemeral') {
-    return targetOfStack(await startLocal({ ports: FREE_PORTS, ...options.stackOptions }));
+  if (options.stage && options.stage !== 'local') {
+    const { stage, region } = await resolveStage(options.stage, options.region);
+    return openAws(stage, { ...options, region });
   }
+  if (options.local === 'ephemeral') return startEphemeral(options);
   const running = readRunningStack();
+  if (!running && options.local === 'running') throw new UsageError(NO_LOCAL_STACK);
+  if (!running && options.local === 'running-or-ephemeral') return startEphemeral(options);
   if (running) {
     const dynamo = new DynamoDBClient(localConfig(running.endpoints.dynamodb));
     return {
@@ -207,40 +232,45 @@ const openAws = async (stage: string, options: OpenOptions): Promise<Target> => 
       ingest: await queueUrl(INGEST_QUEUE.suffix),
       ingestDlq: await queueUrl(INGEST_DLQ.suffix),
       extractionDlq: await queueUrl(EXTRACTION_DLQ.suffix),
+      aggregatorFailures: await queueUrl(AGGREGATOR_FAILURES_SUFFIX),
     },
     clients: {
       s3: new S3Client(base),
       sqs,
       sfn: new SFNClient(base),
       dynamodb: documentClient(new DynamoDBClient(base)),
+      lambda: new LambdaClient(base),
     },
     stack: null,
     close: async () => undefined,
   };
 };
 
-/** What a command's `--stage/--profile/--region` flags select; `local` says which local stack. */
+/**
+ * What a command's `--stage/--profile/--region/--ephemeral` flags select;
+ * `local` says which local stack a command uses by default.
+ */
 export const targetOptionsFrom = (
   flags: TargetFlags,
-  local: NonNullable<OpenOptions['local']> = 'persistent',
+  local: LocalMode = 'running',
   stackOptions?: LocalStackOptions,
 ): OpenOptions => ({
   ...(flags.stage ? { stage: flags.stage } : {}),
   ...(flags.profile ? { profile: flags.profile } : {}),
   ...(flags.region ? { region: flags.region } : {}),
-  local,
+  local: flags.ephemeral ? 'ephemeral' : local,
   ...(stackOptions ? { stackOptions } : {}),
 });
 
 /**
  * Opens the target the flags name (a deployed stage, else the local stack
- * `npm start` runs, else one started in this process), runs `work`, and
- * always closes it.
+ * `npm start` runs; a private one only with `--ephemeral` or when `local`
+ * says so), runs `work`, and always closes it.
  */
 export const withTarget = async <T>(
   flags: TargetFlags,
   work: (target: Target) => Promise<T>,
-  local: NonNullable<OpenOptions['local']> = 'persistent',
+  local: LocalMode = 'running',
   stackOptions?: LocalStackOptions,
 ): Promise<T> => {
   const target = await openTarget(targetOptionsFrom(flags, local, stackOptions));

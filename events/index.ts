@@ -23,6 +23,7 @@ export const EVENT_NAMES = [
   'logs/emf-subscription',
   'apigateway/http-api-prompt-versions',
   'apigateway/http-api-compare-invalid',
+  'drift/scheduled',
 ] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 

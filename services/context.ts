@@ -3,6 +3,8 @@
  * clients to reach it, built by the caller (the CLI's target today, the HTTP
  * API's module scope next) and passed in, never created here.
  */
+
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { SQSClient } from '@aws-sdk/client-sqs';
@@ -21,6 +23,8 @@ export interface QueueUrls {
   readonly ingest: string;
   readonly ingestDlq: string;
   readonly extractionDlq: string;
+  /** The aggregator's on-failure queue; deployed stages only. */
+  readonly aggregatorFailures?: string;
 }
 
 export interface ServiceClients {
@@ -28,6 +32,8 @@ export interface ServiceClients {
   readonly sqs: SQSClient;
   readonly sfn: SFNClient;
   readonly dynamodb: DynamoDBDocumentClient;
+  /** Deployed stages only: replays the aggregator's failed batches. */
+  readonly lambda?: LambdaClient;
 }
 
 /** One stack (local or a deployed stage) as the use cases see it. */

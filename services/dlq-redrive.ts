@@ -103,7 +103,7 @@ const sentAt = (message: Message): number => Number(message.Attributes?.SentTime
  * fails again sends a new message, which waits for the next redrive instead
  * of looping within this one.
  */
-const drain = async (
+export const drain = async (
   ctx: ServiceContext,
   url: string,
   options: RedriveOptions,
@@ -223,10 +223,12 @@ export const waitForExecutions = async (
   ctx: ServiceContext,
   results: RedriveResult[],
   timeoutMs: number,
+  onProgress?: (ended: number, total: number) => void,
 ): Promise<RedriveResult[]> => {
   const deadline = Date.now() + timeoutMs;
   const out = [...results];
   const pending = new Set(out.flatMap((r, i) => (r.executionArn ? [i] : [])));
+  const total = pending.size;
   while (pending.size > 0 && Date.now() < deadline) {
     for (const i of [...pending]) {
       const result = out[i];
@@ -237,6 +239,7 @@ export const waitForExecutions = async (
       if (execution?.status && execution.status !== 'RUNNING') {
         out[i] = { ...result, status: execution.status };
         pending.delete(i);
+        onProgress?.(total - pending.size, total);
       }
     }
     if (pending.size > 0) await sleep(250);

@@ -1,7 +1,8 @@
 /**
  * DLQ listing use case: peeks at the messages of the ingest or extraction
- * dead-letter queue and describes each by ids, reason codes and error names
- * only (never object keys or content), leaving them in the queue.
+ * dead-letter queue, or the aggregator failure queue, and describes each by
+ * ids, reason codes and error names only (never object keys or content),
+ * leaving them in the queue.
  */
 import {
   ChangeMessageVisibilityBatchCommand,
@@ -10,9 +11,11 @@ import {
 } from '@aws-sdk/client-sqs';
 import { ExtractionDlqMessageSchema } from '#contracts/extraction-dlq-message.ts';
 import { parseMessage } from '#contracts/ingest-message.ts';
+import { parseAggregatorFailure } from './aggregator-failure-record.ts';
 import type { ServiceContext } from './context.ts';
+import { NotFoundError } from './errors.ts';
 
-export const DLQ_NAMES = ['extraction', 'ingest'] as const;
+export const DLQ_NAMES = ['extraction', 'ingest', 'aggregator'] as const;
 export type DlqName = (typeof DLQ_NAMES)[number];
 
 /** One DLQ message as listed: ids and codes only. */
@@ -38,6 +41,17 @@ export const describeMessage = (queue: DlqName, message: Message): DlqEntry => {
     receiveCount: Number.isFinite(receives) && receives > 0 ? receives : null,
   };
   const body = message.Body ?? '';
+  if (queue === 'aggregator') {
+    // A batch of log events, not one document: the condition and the error type say why.
+    const record = parseAggregatorFailure(body);
+    if (!record) return { ...base, documentId: null, reason: null, error: 'UNREADABLE_MESSAGE' };
+    return {
+      ...base,
+      documentId: null,
+      reason: record.requestContext.condition ?? 'AGGREGATOR_FAILED',
+      error: record.responsePayload?.errorType ?? null,
+    };
+  }
   if (queue === 'extraction') {
     let json: unknown = null;
     try {
@@ -81,8 +95,18 @@ export const describeMessage = (queue: DlqName, message: Message): DlqEntry => {
   }
 };
 
-export const queueUrl = (ctx: ServiceContext, queue: DlqName): string =>
-  queue === 'extraction' ? ctx.queues.extractionDlq : ctx.queues.ingestDlq;
+export const queueUrl = (ctx: ServiceContext, queue: DlqName): string => {
+  if (queue === 'extraction') return ctx.queues.extractionDlq;
+  if (queue === 'ingest') return ctx.queues.ingestDlq;
+  if (!ctx.queues.aggregatorFailures) {
+    throw new NotFoundError(
+      'NO_AGGREGATOR_QUEUE',
+      'this stack has no aggregator failure queue: locally the aggregator runs in process, and a batch it fails on is reported on the npm start terminal',
+      'queue',
+    );
+  }
+  return ctx.queues.aggregatorFailures;
+};
 
 export const receive = async (
   ctx: ServiceContext,

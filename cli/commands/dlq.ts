@@ -1,9 +1,11 @@
 /**
  * `medextract dlq list|redrive`: parses the flags, calls the DLQ use cases
- * (see services/dlq-redrive.ts for what a redrive does) and prints the
- * results. Listing shows ids, reason codes and error names only.
+ * (see services/dlq-redrive.ts and services/aggregator-redrive.ts for what a
+ * redrive does) and prints the results. Listing shows ids, reason codes and
+ * error names only. The procedure around it: docs/runbook.md.
  */
 import type { Command } from 'commander';
+import { redriveAggregator } from '#services/aggregator-redrive.ts';
 import { DLQ_NAMES, type DlqName, listDlq } from '#services/dlq.ts';
 import { redriveExtraction, redriveIngest, waitForExecutions } from '#services/dlq-redrive.ts';
 import {
@@ -13,6 +15,7 @@ import {
   UsageError,
   withTargetOptions,
 } from '../output.ts';
+import { progressReporter } from '../progress.ts';
 import { withTarget } from '../target.ts';
 
 const queueFlag = (text: string): DlqName => {
@@ -74,7 +77,7 @@ export const registerDlq = (program: Command): void => {
     dlq
       .command('redrive')
       .description(
-        'extraction: a new execution per failed document; ingest: back onto the ingest queue',
+        'extraction: a new execution per failed document; ingest: back onto the ingest queue; aggregator: replay each failed batch',
       )
       .option('--queue <queue>', `${DLQ_NAMES.join(' or ')}`, 'extraction')
       .option('--max <n>', 'at most this many messages', '100')
@@ -92,9 +95,13 @@ export const registerDlq = (program: Command): void => {
       let results =
         queue === 'extraction'
           ? await redriveExtraction(target, options)
-          : await redriveIngest(target, options);
-      if (flags.wait && queue === 'extraction')
-        results = await waitForExecutions(target, results, timeoutMs);
+          : queue === 'ingest'
+            ? await redriveIngest(target, options)
+            : await redriveAggregator(target, options);
+      if (flags.wait && queue === 'extraction') {
+        const progress = progressReporter(process.stderr, 'redrive', 'executions ended');
+        results = await waitForExecutions(target, results, timeoutMs, progress);
+      }
       if (flags.json) printJson(results);
       else if (results.length === 0)
         process.stdout.write(`The ${queue} DLQ is empty; nothing to redrive.\n`);

@@ -1,11 +1,13 @@
 /**
- * `medextract process <file...>`: runs PDFs through the real pipeline on a
- * local stack started in this process (or a deployed stage) and reports one
- * line per file. Exit 0 when all succeeded, 1 when any failed, 2 on usage or
- * start-up errors. Bounded: an execution still running at the deadline is
- * stopped and reported FAILED with reason TIMEOUT.
+ * `medextract process <file|folder|pattern...>`: runs PDFs through the real
+ * pipeline on the running `npm start` stack (its results stay visible to
+ * `documents`, `metrics` and `dlq`), else on a private stack started in this
+ * process, or on a deployed stage, and reports one line per file. Arguments
+ * that are not PDFs are refused before anything is uploaded. Exit 0 when all
+ * succeeded, 1 when any failed, 2 on usage errors. Bounded: an execution
+ * still running at the deadline is stopped and reported FAILED with reason
+ * TIMEOUT.
  */
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { formatUsd } from '#core/extraction/cost.ts';
 import { type FileResult, processFiles } from '#services/process-documents.ts';
@@ -16,6 +18,8 @@ import {
   UsageError,
   withTargetOptions,
 } from '../output.ts';
+import { expandPdfArguments } from '../process-inputs.ts';
+import { progressReporter } from '../progress.ts';
 import { withTarget } from '../target.ts';
 
 interface ProcessFlags extends TargetFlags {
@@ -51,30 +55,43 @@ export const registerProcess = (program: Command): void => {
   withTargetOptions(
     program
       .command('process')
-      .description('process PDF files through the pipeline and wait for every result')
-      .argument('<files...>', 'PDF files to upload under incoming/'),
+      .description(
+        'process PDFs through the pipeline and wait for every result (the running local stack, else a private one)',
+      )
+      .argument(
+        '<files...>',
+        "PDF files, folders (their *.pdf files) or patterns like 'dir/*.pdf'",
+      ),
   )
     .option('--timeout <seconds>', 'give up on executions still running after this long', '300')
     .action(async (files: string[], flags: ProcessFlags) => {
-      const missing = files.filter((file) => !existsSync(file));
-      if (missing.length > 0) throw new UsageError(`no such file: ${missing.join(', ')}`);
       const timeoutSeconds = Number(flags.timeout);
       if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
         throw new UsageError('--timeout must be a positive number of seconds');
       }
+      const paths = expandPdfArguments(files);
+      const progress = progressReporter(process.stderr, 'process', 'documents done');
       await withTarget(
         flags,
         async (target) => {
           const results = await processFiles(
             target,
-            files.map((path) => ({ path })),
-            { timeoutMs: timeoutSeconds * 1000 },
+            paths.map((path) => ({ path })),
+            {
+              timeoutMs: timeoutSeconds * 1000,
+              onProgress: (done, total, result) =>
+                progress(
+                  done,
+                  total,
+                  result.status === 'FAILED' ? `a document FAILED ${result.reason}` : undefined,
+                ),
+            },
           );
           if (flags.json) printJson(results.map(toJsonResult));
           else printResultsTable(results);
           process.exitCode = results.every((r) => r.status === 'SUCCEEDED') ? 0 : 1;
         },
-        'ephemeral',
+        'running-or-ephemeral',
       );
     });
 };

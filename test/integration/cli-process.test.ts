@@ -1,7 +1,8 @@
 /**
  * `npx medextract process ... --json` as a user runs it: a subprocess that
- * starts its own local stack, prints one JSON array and exits 0 when every
- * file succeeded, 1 when any failed, 2 on usage errors.
+ * starts its own local stack (no `npm start` runs on its data folder), takes
+ * a folder's PDFs, prints one JSON array, reports progress on stderr and
+ * exits 0 when every file succeeded, 1 when any failed, 2 on usage errors.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
@@ -9,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { notPdf, recordPdf } from '#test/helpers/pdf-fixtures.ts';
+import { recordPdf, truncatedPdf } from '#test/helpers/pdf-fixtures.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -18,7 +19,7 @@ const medextract = (args: string[]): Promise<{ code: number; stdout: string; std
     execFile(
       'node',
       ['bin/medextract.mjs', ...args],
-      { cwd: repo, timeout: 180_000 },
+      { cwd: repo, timeout: 180_000, env: { ...process.env, MEDEXTRACT_DATA_DIR: dataDir } },
       (error, stdout, stderr) => {
         const code = error && typeof error.code === 'number' ? error.code : error ? 1 : 0;
         resolve({ code, stdout, stderr });
@@ -27,23 +28,23 @@ const medextract = (args: string[]): Promise<{ code: number; stdout: string; std
   });
 
 let dir: string;
+let dataDir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'medextract-cli-'));
+  dataDir = await mkdtemp(join(tmpdir(), 'medextract-cli-data-'));
   await writeFile(join(dir, 'office note.pdf'), await recordPdf());
-  await writeFile(join(dir, 'not-a-pdf.pdf'), notPdf());
+  // A PDF header with a broken body: it passes the CLI's check and fails in the pipeline.
+  await writeFile(join(dir, 'truncated.PDF'), await truncatedPdf());
 });
 
 describe('medextract process', () => {
-  it('prints one JSON object per file and exits 1 when one failed', async () => {
+  it('prints one JSON object per file of a folder and exits 1 when one failed', async () => {
     // Act
-    const { code, stdout } = await medextract([
-      'process',
-      join(dir, 'office note.pdf'),
-      join(dir, 'not-a-pdf.pdf'),
-      '--json',
-    ]);
+    const { code, stdout, stderr } = await medextract(['process', dir, '--json']);
     // Assess
     expect(code).toBe(1);
+    // Progress off a terminal: plain lines on stderr, the last one for the whole batch.
+    expect(stderr).toContain('process: 2/2 documents done');
     const results: Array<Record<string, unknown>> = JSON.parse(stdout);
     expect(results).toHaveLength(2);
     expect(results[0]).toMatchObject({
@@ -57,9 +58,9 @@ describe('medextract process', () => {
     expect(results[0]?.completeness).toBeGreaterThan(0.5);
     expect(results[0]?.fields).toMatchObject({ patient: { name: 'Quillon Marbrey-Testcase' } });
     expect(results[1]).toMatchObject({
-      key: 'incoming/not-a-pdf.pdf',
+      key: 'incoming/truncated.PDF',
       status: 'FAILED',
-      reason: 'NOT_PDF',
+      reason: 'INVALID_PDF',
       fields: null,
     });
     expect(Object.keys(results[1] ?? {}).sort()).toEqual([
@@ -83,6 +84,6 @@ describe('medextract process', () => {
   it('exits 2 on a usage error', async () => {
     const { code, stderr } = await medextract(['process', join(dir, 'missing.pdf')]);
     expect(code).toBe(2);
-    expect(stderr).toContain('no such file');
+    expect(stderr).toContain('argument 1: no such file or folder');
   }, 60_000);
 });

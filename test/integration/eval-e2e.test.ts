@@ -241,7 +241,7 @@ describe('medextract eval --compare', () => {
 });
 
 describe('medextract eval usage errors', () => {
-  it('exits 2 on a missing dataset, no PDFs, a missing truth file or an unknown version', async () => {
+  it('exits 2 on a missing dataset, no PDFs or a missing truth file, 1 on an unknown version', async () => {
     // Prepare
     const empty = join(root, 'empty');
     await mkdir(empty, { recursive: true });
@@ -257,7 +257,8 @@ describe('medextract eval usage errors', () => {
       medextract(['eval', '--dataset', clean, '--version', '2.0.0', '--compare', '1.0.0', '2.0.0']),
     ]);
     // Assess
-    expect(runs.map((run) => run.code)).toEqual([2, 2, 2, 2, 2]);
+    // An unknown version is a request the use case rejects (exit 1), the rest are usage errors.
+    expect(runs.map((run) => run.code)).toEqual([2, 2, 2, 1, 2]);
     expect(runs.map((run) => run.stdout)).toEqual(['', '', '', '', '']);
     const [missing, none, noTruth, unknown, both] = runs.map((run) => run.stderr);
     expect(missing).toContain('--dataset: folder not found');

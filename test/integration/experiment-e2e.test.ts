@@ -338,7 +338,7 @@ describe('experiment end to end on the local stack', () => {
     ]);
     expect(history.every((h) => h.actor === 'e2e')).toBe(true);
     expect(history[4]).toMatchObject({ before: CONTROL, after: TREATMENT });
-    expect(promoteRefusedAgain.code).toBe(2);
+    expect(promoteRefusedAgain.code).toBe(1);
     expect(promoteRefusedAgain.stderr).toContain('status is Promoted');
   });
 

@@ -93,7 +93,8 @@ describe('medextract invoke', () => {
     new Promise<{ code: number; stdout: string }>((resolve) => {
       execFile(
         'node',
-        ['bin/medextract.mjs', 'invoke', ...args],
+        // No `npm start` runs on these data folders: each call starts its own stack.
+        ['bin/medextract.mjs', 'invoke', ...args, '--ephemeral'],
         { cwd: repo, env: { ...process.env, MEDEXTRACT_DATA_DIR: dataDir }, timeout: 120_000 },
         (error, stdout) =>
           resolve({ code: error && typeof error.code === 'number' ? error.code : 0, stdout }),

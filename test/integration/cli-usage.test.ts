@@ -1,0 +1,187 @@
+/**
+ * `medextract` answering mistakes plainly, as a user runs it (a subprocess):
+ * non-PDF arguments refused before any stack starts, commands that need
+ * `npm start` saying so within seconds, `--version`, `--stage` checked, exit
+ * codes in `--help`. No local stack is started by any of these.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly seconds: number;
+}
+
+let dataDir: string;
+let dir: string;
+
+const medextract = (args: string[], env: Record<string, string> = {}): Promise<Run> =>
+  new Promise((resolve) => {
+    const started = Date.now();
+    execFile(
+      process.execPath,
+      ['bin/medextract.mjs', ...args],
+      { cwd: repo, timeout: 60_000, env: { ...process.env, MEDEXTRACT_DATA_DIR: dataDir, ...env } },
+      (error, stdout, stderr) => {
+        const code = error && typeof error.code === 'number' ? error.code : error ? -1 : 0;
+        resolve({ code, stdout, stderr, seconds: (Date.now() - started) / 1000 });
+      },
+    );
+  });
+
+/** Generous for a busy 2-core machine; a private stack takes 20 s or more there. */
+const QUICK_SECONDS = 15;
+const NO_STACK = 'no local stack on 127.0.0.1; run npm start';
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'medextract-usage-data-'));
+  dir = await mkdtemp(join(tmpdir(), 'medextract-usage-'));
+  await mkdir(join(dir, 'texts'));
+  await writeFile(join(dir, 'texts', 'notes.txt'), 'not a pdf');
+  await writeFile(join(dir, 'texts', 'renamed.pdf'), '# Markdown, named .pdf');
+});
+
+describe('medextract answers mistakes plainly', () => {
+  it('prints its version from package.json', async () => {
+    const run = await medextract(['--version']);
+    const { version } = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf-8'));
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim()).toBe(version);
+  }, 60_000);
+
+  it("leaves a command's own --version alone (the prompt version, not the CLI's)", async () => {
+    const run = await medextract(['metrics', 'show', '--version', '9.9.9']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      'medextract: --version 9.9.9 is not a bundled prompt version (1.0.0, 1.1.0, 2.0.0)\n',
+    );
+  }, 60_000);
+
+  it('documents the exit codes in --help', async () => {
+    const run = await medextract(['--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Exit codes:');
+    expect(run.stdout).toMatch(/0 {2}done/);
+    expect(run.stdout).toMatch(/1 {2}the work failed/);
+    expect(run.stdout).toMatch(/2 {2}the command was used wrongly/);
+  }, 60_000);
+
+  it('refuses a non-PDF argument at once, naming no file, and starts no stack', async () => {
+    const run = await medextract(['process', join(repo, 'README.md')]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      'medextract: argument 1: not a PDF (no %PDF- header in the first 1024 bytes)\n',
+    );
+    expect(run.seconds).toBeLessThan(QUICK_SECONDS);
+    expect(readdirSync(dataDir)).toEqual([]);
+  }, 60_000);
+
+  it('refuses a folder whose .pdf file is not a PDF, a folder without PDFs and a missing file', async () => {
+    const [renamed, empty, missing] = await Promise.all([
+      medextract(['process', join(dir, 'texts')]),
+      medextract(['process', dir]),
+      medextract(['process', join(dir, 'missing.pdf')]),
+    ]);
+    expect(renamed.code).toBe(2);
+    expect(renamed.stderr).toContain('argument 1, a matching file: not a PDF');
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('argument 1: the folder has no .pdf files');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('argument 1: no such file or folder');
+    for (const run of [renamed, empty, missing]) {
+      expect(run.stderr).not.toMatch(/EISDIR|ENOENT|Error:/);
+      expect(run.stderr).not.toContain('renamed');
+    }
+  }, 60_000);
+
+  it.each(
+    [
+      ['dlq', 'list'],
+      ['dlq', 'redrive'],
+      ['metrics', 'show'],
+      ['experiments', 'list'],
+      ['documents', 'list'],
+      ['prompts', 'alias', 'show'],
+      ['alerts'],
+      ['logs'],
+      ['logs', '--follow'],
+    ].map((args) => [args.join(' '), args] as const),
+  )(
+    '%s says there is no running stack instead of starting one',
+    async (_command, args) => {
+      const run = await medextract([...args]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(NO_STACK);
+      expect(run.stdout).toBe('');
+      expect(run.seconds).toBeLessThan(QUICK_SECONDS);
+      // Nothing was started on the data folder.
+      expect(existsSync(join(dataDir, 'dynamodb'))).toBe(false);
+    },
+    60_000,
+  );
+
+  it("shows the last run's logs without a stack, says so, and picks one function", async () => {
+    // Prepare: what a stopped stack leaves in the data folder
+    const logs = await mkdtemp(join(tmpdir(), 'medextract-usage-logs-'));
+    await mkdir(join(logs, 'logs'));
+    const line = (at: string, message: string) =>
+      JSON.stringify({ level: 'INFO', message, timestamp: at });
+    await writeFile(
+      join(logs, 'logs', 'starter.log'),
+      `${line('2026-11-27T15:00:00.000Z', 'started')}\n${JSON.stringify({ _aws: { Timestamp: 1 } })}\n`,
+    );
+    await writeFile(
+      join(logs, 'logs', 'score.log'),
+      `${line('2026-11-27T15:00:01.000Z', 'scored')}\n`,
+    );
+    // Act
+    const all = await medextract(['logs'], { MEDEXTRACT_DATA_DIR: logs });
+    const one = await medextract(['logs', '--function', 'score'], { MEDEXTRACT_DATA_DIR: logs });
+    const wrong = await medextract(['logs', '--function', 'nope'], { MEDEXTRACT_DATA_DIR: logs });
+    // Assess
+    expect(all.code).toBe(0);
+    expect(all.stderr).toContain('No local stack is running; these are the logs of the last run.');
+    expect(all.stdout.trim().split('\n')).toEqual([
+      `starter        ${line('2026-11-27T15:00:00.000Z', 'started')}`,
+      `score          ${line('2026-11-27T15:00:01.000Z', 'scored')}`,
+    ]);
+    expect(one.stdout.trim()).toBe(line('2026-11-27T15:00:01.000Z', 'scored'));
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('--function must be one of starter,');
+  }, 60_000);
+
+  it('refuses an unknown stage and names the known ones', async () => {
+    const run = await medextract(['metrics', 'show', '--stage', 'qa']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      "medextract: --stage must be one of dev, staging, prod (or omitted for the local stack); got 'qa'\n",
+    );
+  }, 60_000);
+
+  it("takes the region of --stage dev from the stage's config (never 'Region is missing')", async () => {
+    // Credentials and an endpoint that refuses at once: the call gets as far as the network.
+    const run = await medextract(['metrics', 'show', '--stage', 'dev'], {
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+      AWS_REGION: '',
+      AWS_DEFAULT_REGION: '',
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).not.toContain('Region is missing');
+    expect(run.stderr).toContain('ECONNREFUSED');
+    // A plain message: no error class name in front of it.
+    expect(run.stderr).toMatch(/^medextract: [a-z]/);
+  }, 60_000);
+});
