@@ -21,6 +21,7 @@ import {
   IDEMPOTENCY_TABLE,
   INGEST_DLQ,
   INGEST_QUEUE,
+  LEDGER_TABLE,
   METRICS_TABLE,
   physicalName,
   RESULTS_TABLE,
@@ -134,6 +135,7 @@ export const handlerEnvironment = (
   [EXPERIMENTS_TABLE.envVar]: LOCAL_TABLES.experiments,
   [METRICS_TABLE.envVar]: LOCAL_TABLES.metrics,
   [IDEMPOTENCY_TABLE.envVar]: LOCAL_TABLES.idempotency,
+  [LEDGER_TABLE.envVar]: LOCAL_TABLES.ledger,
   PROMPT_CACHE_TTL_SECONDS: String(ttlSeconds),
   DEFAULT_PROMPT_VERSION,
 });

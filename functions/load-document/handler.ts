@@ -1,6 +1,9 @@
 /**
- * LoadDocument task: fetch the exact object version, inspect it, store the
- * text under `work/<documentId>/` and return only its URI and counts.
+ * LoadDocument task: look the document id up in the ledger, fetch that exact
+ * object version, mark it PROCESSING, inspect it, store the text under
+ * `work/<documentId>/` and return only its URI and counts. A version that a
+ * newer upload of the same key replaced before it could be read is recorded
+ * SUPERSEDED (not a failure) and ends the execution through `DocumentSuperseded`.
  */
 import { GetObjectCommand, PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
 import { BadDocumentError } from '#contracts/errors.ts';
@@ -11,8 +14,11 @@ import {
   LoadDocumentInputSchema,
   type LoadDocumentOutput,
 } from '#contracts/task-schemas.ts';
+import type { LedgerEntry } from '#core/ledger/lifecycle.ts';
+import { compareUploads } from '#core/ledger/supersession.ts';
 import { s3Client } from '#functions/shared/clients/s3.ts';
 import { intEnv, requireEnv } from '#functions/shared/env.ts';
+import { ledger, requireLedgerEntry, versionsOfKey } from '#functions/shared/ledger.ts';
 import { createObservability, instrument } from '#functions/shared/powertools.ts';
 import { DEFAULT_LIMITS, type DocumentLimits, inspectPdf } from './pdf-inspection.ts';
 
@@ -44,14 +50,19 @@ const GONE = new Set([
 /** S3 notifications carry the ETag bare; If-Match wants it quoted. */
 const quoteEtag = (etag: string): string => (etag.startsWith('"') ? etag : `"${etag}"`);
 
-const fetchObject = async (input: LoadDocumentInput): Promise<Uint8Array> => {
+/** A newer upload of the same key replaced this version before it was read; not a failure. */
+export class DocumentSupersededError extends Error {
+  override readonly name = 'DocumentSuperseded';
+}
+
+const fetchObject = async (entry: LedgerEntry): Promise<Uint8Array> => {
   try {
     const object = await s3Client().send(
       new GetObjectCommand({
-        Bucket: input.bucket,
-        Key: input.key,
-        ...(input.versionId ? { VersionId: input.versionId } : {}),
-        ...(!input.versionId && input.etag ? { IfMatch: quoteEtag(input.etag) } : {}),
+        Bucket: entry.bucket,
+        Key: entry.key,
+        ...(entry.versionId ? { VersionId: entry.versionId } : {}),
+        ...(!entry.versionId && entry.etag ? { IfMatch: quoteEtag(entry.etag) } : {}),
       }),
     );
     if ((object.ContentLength ?? 0) > config.limits.maxBytes) {
@@ -67,10 +78,41 @@ const fetchObject = async (input: LoadDocumentInput): Promise<Uint8Array> => {
   }
 };
 
+/** Records SUPERSEDED when the ledger knows a newer version of the key; else rethrows `gone`. */
+const supersededOrGone = async (entry: LedgerEntry, gone: unknown): Promise<never> => {
+  const newer = (await versionsOfKey(ledger(), entry)).find(
+    (version) => compareUploads(version, entry) > 0,
+  );
+  if (newer === undefined) throw gone;
+  const written = await ledger().record(entry.documentId, {
+    kind: 'superseded',
+    at: new Date().toISOString(),
+    supersededBy: newer.documentId,
+  });
+  // A version that already ran (a redrive of a FAILED one) keeps its own outcome.
+  if (written.entry?.status !== 'SUPERSEDED') throw gone;
+  logger.info('Document superseded by a newer upload of its key');
+  throw new DocumentSupersededError('a newer version of this object replaced it');
+};
+
 const loadDocument = async (event: unknown): Promise<LoadDocumentOutput> => {
-  const input = LoadDocumentInputSchema.parse(event);
+  const input: LoadDocumentInput = LoadDocumentInputSchema.parse(event);
   logger.appendKeys({ documentId: input.documentId });
-  const bytes = await fetchObject(input);
+  const entry = await requireLedgerEntry(ledger(), input.documentId);
+  if (entry.status === 'SUPERSEDED') {
+    throw new DocumentSupersededError('a newer version of this object replaced it');
+  }
+  const bytes = await fetchObject(entry).catch((error: unknown) =>
+    error instanceof BadDocumentError && error.reason === 'OBJECT_GONE'
+      ? supersededOrGone(entry, error)
+      : Promise.reject(error),
+  );
+  await ledger().record(input.documentId, {
+    kind: 'processing',
+    at: new Date().toISOString(),
+    executionArn: input.executionId,
+    attempt: input.attempt,
+  });
   const { text, pageCount } = await inspectPdf(bytes, config.limits);
   const textKey = `${BUCKET_PREFIXES.work}${input.documentId}/text.txt`;
   await s3Client().send(

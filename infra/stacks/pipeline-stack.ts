@@ -4,6 +4,7 @@
  */
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { LEDGER_TABLE } from '#contracts/resources.ts';
 import type { StageConfig } from '../config.ts';
 import { EncryptionKeys } from '../constructs/encryption-keys.ts';
 import { Intake } from '../constructs/intake.ts';
@@ -42,7 +43,14 @@ export class PipelineStack extends Stack {
       logsKey: this.keys.logs,
       tables: this.storage,
     });
-    const starter = this.intake.startExecutionsOf(this.workflow.stateMachine);
+    // The starter records every upload (RECEIVED / IGNORED / SUPERSEDED) in the ledger.
+    const starter = this.intake
+      .startExecutionsOf(this.workflow.stateMachine)
+      .bindTable(this.storage.ledger, LEDGER_TABLE, this.keys.data, [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+      ]);
     const tasks = this.workflow.functions;
     this.observability = new Observability(this, 'Observability', {
       config,

@@ -53,7 +53,13 @@ const BASE_ACTIONS = [
 /** The whole action set each function may use; anything more is a failure. */
 const EXPECTED_ACTIONS: Readonly<Record<FunctionName, readonly string[]>> = {
   starter: [
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'dynamodb:Query',
     'kms:Decrypt',
+    'kms:DescribeKey',
+    'kms:Encrypt',
+    'kms:GenerateDataKey',
     'sqs:ChangeMessageVisibility',
     'sqs:DeleteMessage',
     'sqs:GetQueueAttributes',
@@ -62,7 +68,12 @@ const EXPECTED_ACTIONS: Readonly<Record<FunctionName, readonly string[]>> = {
     'states:StartExecution',
   ],
   'load-document': [
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'dynamodb:Query',
     'kms:Decrypt',
+    'kms:DescribeKey',
+    'kms:Encrypt',
     'kms:GenerateDataKey',
     's3:GetObject',
     's3:GetObjectVersion',
@@ -129,8 +140,8 @@ const COMMON_ENVIRONMENT = [
 
 /** Environment variables beyond the common ones, as the handlers read them. */
 const EXPECTED_ENVIRONMENT: Readonly<Record<FunctionName, readonly string[]>> = {
-  starter: ['STATE_MACHINE_ARN'],
-  'load-document': ['DOCUMENTS_BUCKET', 'MAX_DOCUMENT_BYTES', 'MAX_PAGES'],
+  starter: ['LEDGER_TABLE_NAME', 'STATE_MACHINE_ARN'],
+  'load-document': ['DOCUMENTS_BUCKET', 'LEDGER_TABLE_NAME', 'MAX_DOCUMENT_BYTES', 'MAX_PAGES'],
   'select-variant': [
     'DEFAULT_PROMPT_VERSION',
     'EXPERIMENTS_TABLE_NAME',
@@ -138,8 +149,13 @@ const EXPECTED_ENVIRONMENT: Readonly<Record<FunctionName, readonly string[]>> = 
   ],
   'invoke-model': ['DOCUMENTS_BUCKET'],
   score: ['DOCUMENTS_BUCKET'],
-  'record-result': ['DOCUMENTS_BUCKET', 'IDEMPOTENCY_TABLE_NAME', 'RESULTS_TABLE_NAME'],
-  'record-failure': ['IDEMPOTENCY_TABLE_NAME', 'RESULTS_TABLE_NAME'],
+  'record-result': [
+    'DOCUMENTS_BUCKET',
+    'IDEMPOTENCY_TABLE_NAME',
+    'LEDGER_TABLE_NAME',
+    'RESULTS_TABLE_NAME',
+  ],
+  'record-failure': ['IDEMPOTENCY_TABLE_NAME', 'LEDGER_TABLE_NAME', 'RESULTS_TABLE_NAME'],
   aggregator: ['METRICS_TABLE_NAME'],
 };
 
