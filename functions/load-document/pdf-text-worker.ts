@@ -16,6 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { extractText, getResolvedPDFJS } from 'unpdf';
 import { BadDocumentError } from '#contracts/errors.ts';
+import { inWorkerSlot } from './worker-slots.ts';
 
 export interface WorkerLimits {
   /** Most pages accepted; checked in the worker before any text is extracted. */
@@ -110,7 +111,9 @@ export interface WorkerRun {
 export const extractInWorker = (
   bytes: Uint8Array,
   limits: WorkerLimits = DEFAULT_WORKER_LIMITS,
-): Promise<WorkerRun> =>
+): Promise<WorkerRun> => inWorkerSlot(() => runWorker(bytes, limits));
+
+const runWorker = (bytes: Uint8Array, limits: WorkerLimits): Promise<WorkerRun> =>
   new Promise((resolve, reject) => {
     // A copy the worker may own: the caller keeps its bytes.
     const data = new Uint8Array(bytes);
