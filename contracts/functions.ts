@@ -13,5 +13,6 @@ export const FUNCTION_NAMES = [
   'record-result',
   'record-failure',
   'aggregator',
+  'reconciler',
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];

@@ -157,6 +157,8 @@ const functionSettings = (
     reservedConcurrency: concurrency['record-failure'],
   },
   aggregator: { memoryMb: 256, timeoutSeconds: 60, reservedConcurrency: concurrency.aggregator },
+  // One pass at a time: overlapping passes would only repeat each other's idempotent repairs.
+  reconciler: { memoryMb: 512, timeoutSeconds: 300, reservedConcurrency: concurrency.reconciler },
 });
 
 const sharedDocuments = {
@@ -179,6 +181,7 @@ const CONFIGS: Readonly<Record<Stage, StageConfig>> = {
       'record-result': 4,
       'record-failure': 2,
       aggregator: 2,
+      reconciler: 1,
     }),
     logLevel: 'DEBUG',
     logRetention: RetentionDays.TWO_WEEKS,
@@ -213,6 +216,7 @@ const CONFIGS: Readonly<Record<Stage, StageConfig>> = {
       'record-result': 10,
       'record-failure': 5,
       aggregator: 5,
+      reconciler: 1,
     }),
     logLevel: 'INFO',
     logRetention: RetentionDays.ONE_MONTH,
@@ -247,6 +251,7 @@ const CONFIGS: Readonly<Record<Stage, StageConfig>> = {
       'record-result': 20,
       'record-failure': 10,
       aggregator: 5,
+      reconciler: 1,
     }),
     logLevel: 'INFO',
     logRetention: RetentionDays.ONE_YEAR,

@@ -43,6 +43,7 @@ import { ensureTables, startDynamoDbLocal } from './dynamodb.ts';
 import { asLambdaInvokeTask, type LambdaHandler, lambdaContext } from './lambda-invoke.ts';
 import { installLogCapture, type LogCapture } from './log-capture.ts';
 import { freePort } from './ports.ts';
+import { startReconcileLoop } from './reconcile-loop.ts';
 import { configureS3Notifications } from './s3-notifications.ts';
 import { ensureResources, localClientConfig, localS3ClientConfig, startS3Sqs } from './s3-sqs.ts';
 import { startStepFunctionsServer } from './sfn-server.ts';
@@ -76,6 +77,8 @@ export interface LocalStackOptions {
   readonly echoLogs?: boolean;
   /** How long SelectVariant caches the alias and running experiment (seconds). */
   readonly promptCacheTtlSeconds?: number;
+  /** Reconciler: interval between passes (ms, default 30 s) and grace period (s, default 20). */
+  readonly reconcile?: { readonly intervalMs?: number; readonly graceSeconds?: number };
 }
 
 export interface LocalEndpoints {
@@ -103,6 +106,8 @@ export interface LocalStack {
   readonly startupMs: number;
   /** Resolves when notifications, the ingest queue, executions and metrics have settled. */
   settle(): Promise<void>;
+  /** Runs one reconciliation pass now and resolves when it ends. */
+  reconcile(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -138,6 +143,9 @@ export const handlerEnvironment = (
   [LEDGER_TABLE.envVar]: LOCAL_TABLES.ledger,
   PROMPT_CACHE_TTL_SECONDS: String(ttlSeconds),
   DEFAULT_PROMPT_VERSION,
+  // fauxqs keeps no object versions: ids come from ETags, as in its notifications.
+  DOCUMENTS_VERSIONED: 'false',
+  EXECUTION_TIMEOUT_SECONDS: '900',
 });
 
 /** Task states of the extract machine and the function each one invokes. */
@@ -340,6 +348,20 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     });
     stoppers.push(() => eventSource.stop());
 
+    // Started last, so it is stopped first: no pass runs against a stopping stack.
+    process.env.RECONCILE_GRACE_SECONDS = String(options.reconcile?.graceSeconds ?? 20);
+    const reconciler = await importHandler('reconciler');
+    const reconcileLoop = startReconcileLoop({
+      run: () =>
+        logs.runAsFunction('reconciler', () => reconciler({}, lambdaContext('reconciler'))),
+      intervalMs: options.reconcile?.intervalMs ?? 30_000,
+      onError: (error) =>
+        process.stderr.write(
+          `reconciler pass failed: ${error instanceof Error ? error.name : 'Error'}\n`,
+        ),
+    });
+    stoppers.push(() => reconcileLoop.stop());
+
     const sfnClient = new SFNClient({ ...localClientConfig(endpoints.stepfunctions) });
     return {
       endpoints,
@@ -361,6 +383,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         await sfn.waitForIdle();
         await logs.flush();
       },
+      reconcile: () => reconcileLoop.runNow(),
       stop: stopAll,
     };
   } catch (error) {

@@ -9,6 +9,7 @@ import type { StageConfig } from '../config.ts';
 import { EncryptionKeys } from '../constructs/encryption-keys.ts';
 import { Intake } from '../constructs/intake.ts';
 import { Observability } from '../constructs/observability.ts';
+import { Reconciliation } from '../constructs/reconciliation.ts';
 import { Storage } from '../constructs/storage.ts';
 import { Workflow } from '../constructs/workflow.ts';
 
@@ -23,6 +24,7 @@ export class PipelineStack extends Stack {
   readonly intake: Intake;
   readonly workflow: Workflow;
   readonly observability: Observability;
+  readonly reconciliation: Reconciliation;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
     super(scope, id, props);
@@ -61,6 +63,16 @@ export class PipelineStack extends Stack {
       stateMachine: this.workflow.stateMachine,
       ingestQueue: this.intake.queue,
       deadLetterQueues: [this.intake.deadLetterQueue, this.workflow.deadLetterQueue],
+    });
+
+    this.reconciliation = new Reconciliation(this, 'Reconciliation', {
+      config,
+      documentsBucket: this.intake.bucket,
+      ledger: this.storage.ledger,
+      stateMachine: this.workflow.stateMachine,
+      dataKey: this.keys.data,
+      logsKey: this.keys.logs,
+      alarmTopic: this.observability.topic,
     });
 
     new CfnOutput(this, 'DocumentsBucketName', { value: this.intake.bucket.bucketName });

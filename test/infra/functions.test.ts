@@ -33,6 +33,7 @@ const FUNCTIONS: Readonly<Record<FunctionName, PipelineFunction>> = {
   score: stack.workflow.functions.score,
   'record-result': stack.workflow.functions.recordResult,
   'record-failure': stack.workflow.functions.recordFailure,
+  reconciler: stack.reconciliation.reconciler,
   aggregator: stack.observability.aggregator,
 };
 
@@ -118,6 +119,20 @@ const EXPECTED_ACTIONS: Readonly<Record<FunctionName, readonly string[]>> = {
     'kms:Encrypt',
     'kms:GenerateDataKey',
   ],
+  reconciler: [
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'dynamodb:Query',
+    'kms:Decrypt',
+    'kms:DescribeKey',
+    'kms:Encrypt',
+    'kms:GenerateDataKey',
+    's3:ListBucket',
+    's3:ListBucketVersions',
+    'sqs:SendMessage',
+    'states:DescribeExecution',
+    'states:StartExecution',
+  ],
   aggregator: [
     'dynamodb:ConditionCheckItem',
     'dynamodb:PutItem',
@@ -157,6 +172,14 @@ const EXPECTED_ENVIRONMENT: Readonly<Record<FunctionName, readonly string[]>> = 
   ],
   'record-failure': ['IDEMPOTENCY_TABLE_NAME', 'LEDGER_TABLE_NAME', 'RESULTS_TABLE_NAME'],
   aggregator: ['METRICS_TABLE_NAME'],
+  reconciler: [
+    'DOCUMENTS_BUCKET',
+    'DOCUMENTS_VERSIONED',
+    'EXECUTION_TIMEOUT_SECONDS',
+    'LEDGER_TABLE_NAME',
+    'RECONCILE_GRACE_SECONDS',
+    'STATE_MACHINE_ARN',
+  ],
 };
 
 const objectsUnder = (prefix: string) => ({
