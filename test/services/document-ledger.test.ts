@@ -91,6 +91,9 @@ describe('getUploads', () => {
 
   it('answers UNKNOWN_UPLOAD for a key or id the ledger has never seen', async () => {
     await expect(getUploads(env.ctx, 'incoming/none.pdf')).rejects.toBeInstanceOf(NotFoundError);
-    await expect(getUploads(env.ctx, id(99))).rejects.toMatchObject({ code: 'NOT_FOUND', reason: 'UNKNOWN_UPLOAD' });
+    await expect(getUploads(env.ctx, id(99))).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      reason: 'UNKNOWN_UPLOAD',
+    });
   });
 });
