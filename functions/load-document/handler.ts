@@ -5,7 +5,12 @@
  * newer upload of the same key replaced before it could be read is recorded
  * SUPERSEDED (not a failure) and ends the execution through `DocumentSuperseded`.
  */
-import { GetObjectCommand, PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
 import { BadDocumentError } from '#contracts/errors.ts';
 import { BUCKET_PREFIXES } from '#contracts/resources.ts';
 import { toS3Uri } from '#contracts/s3-uri.ts';
@@ -14,6 +19,7 @@ import {
   LoadDocumentInputSchema,
   type LoadDocumentOutput,
 } from '#contracts/task-schemas.ts';
+import { documentIdFor } from '#core/extraction/document-id.ts';
 import type { LedgerEntry } from '#core/ledger/lifecycle.ts';
 import { compareUploads } from '#core/ledger/supersession.ts';
 import { s3Client } from '#functions/shared/clients/s3.ts';
@@ -78,16 +84,41 @@ const fetchObject = async (entry: LedgerEntry): Promise<Uint8Array> => {
   }
 };
 
-/** Records SUPERSEDED when the ledger knows a newer version of the key; else rethrows `gone`. */
-const supersededOrGone = async (entry: LedgerEntry, gone: unknown): Promise<never> => {
-  const newer = (await versionsOfKey(ledger(), entry)).find(
+/**
+ * The document id of the newer upload that replaced `entry`'s version: from
+ * the ledger, or, when its notification has not been recorded yet, from the
+ * object now under the key (a different version or ETag). Null when the key
+ * holds no newer object (the version was deleted).
+ */
+const newerUploadOf = async (entry: LedgerEntry): Promise<string | null> => {
+  const recorded = (await versionsOfKey(ledger(), entry)).find(
     (version) => compareUploads(version, entry) > 0,
   );
-  if (newer === undefined) throw gone;
+  if (recorded) return recorded.documentId;
+  const current = await s3Client()
+    .send(new HeadObjectCommand({ Bucket: entry.bucket, Key: entry.key }))
+    .catch(() => null);
+  if (current === null) return null;
+  const versionId = current.VersionId && current.VersionId !== 'null' ? current.VersionId : null;
+  const etag = current.ETag?.replace(/^"(.*)"$/, '$1') ?? null;
+  const same = entry.versionId !== null ? versionId === entry.versionId : etag === entry.etag;
+  if (same || (versionId === null && etag === null)) return null;
+  return documentIdFor({
+    bucket: entry.bucket,
+    key: entry.key,
+    ...(versionId ? { versionId } : {}),
+    ...(etag ? { etag } : {}),
+  });
+};
+
+/** Records SUPERSEDED when a newer upload of the key replaced this version; else rethrows `gone`. */
+const supersededOrGone = async (entry: LedgerEntry, gone: unknown): Promise<never> => {
+  const newer = await newerUploadOf(entry);
+  if (newer === null) throw gone;
   const written = await ledger().record(entry.documentId, {
     kind: 'superseded',
     at: new Date().toISOString(),
-    supersededBy: newer.documentId,
+    supersededBy: newer,
   });
   // A version that already ran (a redrive of a FAILED one) keeps its own outcome.
   if (written.entry?.status !== 'SUPERSEDED') throw gone;
@@ -107,12 +138,16 @@ const loadDocument = async (event: unknown): Promise<LoadDocumentOutput> => {
       ? supersededOrGone(entry, error)
       : Promise.reject(error),
   );
-  await ledger().record(input.documentId, {
+  const marked = await ledger().record(input.documentId, {
     kind: 'processing',
     at: new Date().toISOString(),
     executionArn: input.executionId,
     attempt: input.attempt,
   });
+  // The starter may have superseded this version while it was being read; that write won.
+  if (marked.entry?.status === 'SUPERSEDED') {
+    throw new DocumentSupersededError('a newer version of this object replaced it');
+  }
   const { text, pageCount } = await inspectPdf(bytes, config.limits);
   const textKey = `${BUCKET_PREFIXES.work}${input.documentId}/text.txt`;
   await s3Client().send(
