@@ -8,6 +8,7 @@
 import {
   GetObjectCommand,
   HeadObjectCommand,
+  type HeadObjectCommandOutput,
   PutObjectCommand,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
@@ -95,10 +96,15 @@ const newerUploadOf = async (entry: LedgerEntry): Promise<string | null> => {
     (version) => compareUploads(version, entry) > 0,
   );
   if (recorded) return recorded.documentId;
-  const current = await s3Client()
-    .send(new HeadObjectCommand({ Bucket: entry.bucket, Key: entry.key }))
-    .catch(() => null);
-  if (current === null) return null;
+  let current: HeadObjectCommandOutput | undefined;
+  try {
+    current = await s3Client().send(
+      new HeadObjectCommand({ Bucket: entry.bucket, Key: entry.key }),
+    );
+  } catch {
+    return null; // Nothing under the key any more: the version was deleted.
+  }
+  if (!current) return null;
   const versionId = current.VersionId && current.VersionId !== 'null' ? current.VersionId : null;
   const etag = current.ETag?.replace(/^"(.*)"$/, '$1') ?? null;
   const same = entry.versionId !== null ? versionId === entry.versionId : etag === entry.etag;

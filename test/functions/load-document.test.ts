@@ -6,6 +6,7 @@
 import { Readable } from 'node:stream';
 import {
   GetObjectCommand,
+  HeadObjectCommand,
   NoSuchKey,
   PutObjectCommand,
   S3Client,
@@ -191,8 +192,9 @@ describe('load-document handler', () => {
     });
   });
 
-  it('reports OBJECT_GONE when the version was deleted or overwritten', async () => {
+  it('reports OBJECT_GONE when the version was deleted', async () => {
     s3.on(GetObjectCommand).rejects(new NoSuchKey({ message: 'gone', $metadata: {} }));
+    s3.on(HeadObjectCommand).rejects(new NoSuchKey({ message: 'gone', $metadata: {} }));
     await expect(handler(event, testContext('load-document'))).rejects.toMatchObject({
       name: 'BadDocument',
       reason: 'OBJECT_GONE',
@@ -227,6 +229,17 @@ describe('load-document handler', () => {
       status: 'SUPERSEDED',
       supersededBy: newerId,
     });
+  });
+
+  it('records SUPERSEDED when the key already holds a newer object the ledger has not seen', async () => {
+    // Prepare: overwritten before the new version's notification was recorded.
+    s3.on(GetObjectCommand).rejects(new NoSuchKey({ message: 'gone', $metadata: {} }));
+    s3.on(HeadObjectCommand).resolves({ VersionId: 'v-newer', ETag: '"other"' });
+    // Act / Assess
+    await expect(handler(event, testContext('load-document'))).rejects.toMatchObject({
+      name: 'DocumentSuperseded',
+    });
+    expect(entries.get(event.documentId)?.status).toBe('SUPERSEDED');
   });
 
   it('refuses a document id the ledger does not know, fetching nothing', async () => {
