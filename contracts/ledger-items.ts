@@ -3,7 +3,7 @@
  * version, table `LEDGER_TABLE`), parsed on every read so a malformed item is
  * an error rather than a wrong answer.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { LEDGER_STATUSES, type LedgerEntry } from '#core/ledger/lifecycle.ts';
 
 const isoTime = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'ISO 8601 time');
