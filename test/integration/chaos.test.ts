@@ -222,7 +222,21 @@ describe('chaos: Ctrl-C and SIGKILL mid-run on the whole local stack', () => {
     expect(afterInt).toBeGreaterThanOrEqual(DOCUMENTS);
     expect(statuses.every((s) => s === 'SUCCEEDED')).toBe(true);
     expect([...succeededPerDocument.values()].filter((n) => n > 1)).toEqual([]);
-    expect(succeededPerDocument.size).toBe(2 * DOCUMENTS);
+    // A document without a SUCCEEDED execution was killed after RecordResult wrote its
+    // outcome and before the execution's end was persisted: it must show as ABORTED.
+    const aborted = new Set(
+      executions
+        .filter((execution) => execution.status === 'ABORTED')
+        .map((execution) => (execution.name ?? '').slice(0, 64)),
+    );
+    const ids = (await scanAll(clients, clients.stack.tables.ledger)).map((item) =>
+      String(item.documentId),
+    );
+    const withoutSuccess = ids.filter((id) => !succeededPerDocument.has(id));
+    expect(withoutSuccess.filter((id) => !aborted.has(id))).toEqual([]);
+    console.info(
+      `chaos: ${withoutSuccess.length} recorded outcomes whose execution was killed after recording`,
+    );
     // After a clean stop the roll-ups equal the ledger.
     expect(afterIntCounts.rolledUp).toBe(afterIntCounts.finished);
     // After SIGKILL, EMF lines written but not yet delivered to the aggregator (an
