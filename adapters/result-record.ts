@@ -30,9 +30,18 @@ export type Ending =
   | { readonly status: 'SUCCEEDED'; readonly resultUri: string }
   | { readonly status: 'FAILED'; readonly reason: string };
 
+/** Where the document's object lives, from the ledger (null when the ledger has no entry). */
+export interface DocumentSource {
+  readonly bucket: string;
+  readonly key: string;
+  readonly versionId: string | null;
+  readonly etag: string | null;
+}
+
 export interface FinishedDocument {
   readonly execution: RecordFailureInput['execution'];
   readonly state: FinishedState;
+  readonly source: DocumentSource | null;
   readonly ending: Ending;
   readonly completedAt: Date;
 }
@@ -49,6 +58,7 @@ export const elapsedSince = (isoStart: string, now: Date): number =>
 export const documentRecords = ({
   execution,
   state,
+  source,
   ending,
   completedAt,
 }: FinishedDocument): DocumentRecords => {
@@ -62,10 +72,10 @@ export const documentRecords = ({
     documentId: state.documentId,
     status: ending.status,
     reason,
-    bucket: state.bucket,
-    key: state.key,
-    versionId: state.versionId,
-    etag: state.etag,
+    bucket: source?.bucket ?? null,
+    key: source?.key ?? null,
+    versionId: source?.versionId ?? null,
+    etag: source?.etag ?? null,
     promptVersion: variant?.promptVersion ?? NO_PROMPT_VERSION,
     experimentId: variant?.experimentId ?? null,
     arm: variant?.arm ?? null,

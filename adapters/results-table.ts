@@ -13,8 +13,9 @@ export interface ResultRow {
   readonly documentId: string;
   readonly status: ResultStatus;
   readonly reason: string | null;
-  readonly bucket: string;
-  readonly key: string;
+  /** From the ledger; null only when the ledger had no entry for the document. */
+  readonly bucket: string | null;
+  readonly key: string | null;
   readonly versionId: string | null;
   readonly etag: string | null;
   readonly promptVersion: string;

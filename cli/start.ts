@@ -147,11 +147,22 @@ const main = async () => {
   }
   mkdirSync(inbox, { recursive: true });
   say('Starting the MedExtract local stack...');
+  // Test knobs (the chaos test compresses waits); unset for people.
+  const knob = (name: string): number | undefined =>
+    process.env[name] === undefined ? undefined : Number(process.env[name]);
+  const retryScale = knob('MEDEXTRACT_RETRY_SCALE');
+  const reconcileIntervalMs = knob('MEDEXTRACT_RECONCILE_INTERVAL_MS');
+  const reconcileGraceSeconds = knob('MEDEXTRACT_RECONCILE_GRACE_SECONDS');
   const stack = await startLocalStack({
     dataDir,
     ports: options.freePorts
       ? { s3sqs: 0, dynamodb: 0, stepfunctions: 0, bedrock: 0 }
       : DEFAULT_PORTS,
+    ...(retryScale !== undefined ? { retryIntervalScale: retryScale } : {}),
+    reconcile: {
+      ...(reconcileIntervalMs !== undefined ? { intervalMs: reconcileIntervalMs } : {}),
+      ...(reconcileGraceSeconds !== undefined ? { graceSeconds: reconcileGraceSeconds } : {}),
+    },
   });
   writeStackFile(dataDir, stack);
   const target = targetOfStack(stack);

@@ -14,5 +14,6 @@ export const FUNCTION_NAMES = [
   'record-failure',
   'aggregator',
   'drift',
+  'reconciler',
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];

@@ -4,10 +4,9 @@
  * the DLQ listing names the documents in it, so both read it from here.
  */
 import * as z from 'zod';
-import { isIncomingDocumentKey } from '#contracts/resources.ts';
-import type { ExecutionInput } from '#contracts/task-schemas.ts';
 import { documentIdFor } from '#core/extraction/document-id.ts';
-import { decodeS3Key } from '#core/extraction/s3-key.ts';
+import { classifyEventKey, type KeyClassification } from '#core/ledger/key-classification.ts';
+import type { LedgerObject } from '#core/ledger/lifecycle.ts';
 
 const S3TestEventSchema = z.object({ Event: z.literal('s3:TestEvent') });
 
@@ -23,15 +22,32 @@ const S3RecordSchema = z.object({
       size: z.number().int().nonnegative().optional(),
       eTag: z.string().optional(),
       versionId: z.string().optional(),
+      sequencer: z.string().optional(),
     }),
   }),
 });
 
 const S3NotificationSchema = z.object({ Records: z.array(S3RecordSchema) });
 
+/** One object created under the bucket, as the notification describes it. */
+export interface NotifiedUpload {
+  readonly documentId: string;
+  readonly object: LedgerObject;
+  /** The S3 event time. */
+  readonly receivedAt: string;
+  /** A document to process, or why it is recorded as IGNORED. */
+  readonly classification: KeyClassification;
+}
+
 export type ParsedMessage =
   | { readonly kind: 'test-event' }
-  | { readonly kind: 'documents'; readonly inputs: ExecutionInput[]; readonly skipped: number };
+  | {
+      readonly kind: 'documents';
+      /** Every object-created record, documents and ignored objects alike. */
+      readonly uploads: NotifiedUpload[];
+      /** Records that are not object creations (never sent by the intake rule). */
+      readonly skipped: number;
+    };
 
 /** Thrown for a message that is neither an S3 notification nor a test event. */
 export class InvalidNotificationError extends Error {
@@ -39,9 +55,10 @@ export class InvalidNotificationError extends Error {
 }
 
 /**
- * Parses a queue message body. Records that are not object creations under
- * `incoming/` with a `.pdf`/`.PDF` suffix are skipped (counted), as the bucket's
- * notification filter should never send them.
+ * Parses a queue message body. Every object-created record becomes an
+ * upload, classified by its key (see `core/ledger/key-classification.ts`):
+ * nothing created under the bucket is dropped. A key that does not decode is
+ * kept as S3 sent it, for the ledger only.
  */
 export const parseMessage = (body: string): ParsedMessage => {
   let json: unknown;
@@ -55,33 +72,36 @@ export const parseMessage = (body: string): ParsedMessage => {
   if (!parsed.success) {
     throw new InvalidNotificationError('Message body is not an S3 event notification');
   }
-  const inputs: ExecutionInput[] = [];
+  const uploads: NotifiedUpload[] = [];
   let skipped = 0;
   for (const record of parsed.data.Records) {
-    const key = decodeS3Key(record.s3.object.key);
-    const isIncomingPdf =
-      record.eventName.startsWith('ObjectCreated:') && isIncomingDocumentKey(key);
-    if (!isIncomingPdf) {
+    if (!record.eventName.startsWith('ObjectCreated:')) {
       skipped += 1;
       continue;
     }
+    const { key: decoded, ...classification } = classifyEventKey(record.s3.object.key);
+    const key = decoded ?? record.s3.object.key;
     const bucket = record.s3.bucket.name;
     const versionId = record.s3.object.versionId ?? null;
     const etag = record.s3.object.eTag ?? null;
-    inputs.push({
+    uploads.push({
       documentId: documentIdFor({
         bucket,
         key,
         ...(versionId ? { versionId } : {}),
         ...(etag ? { etag } : {}),
       }),
-      bucket,
-      key,
-      versionId,
-      etag,
-      size: record.s3.object.size ?? 0,
+      object: {
+        bucket,
+        key,
+        versionId,
+        etag,
+        size: record.s3.object.size ?? 0,
+        sequencer: record.s3.object.sequencer ?? null,
+      },
       receivedAt: record.eventTime,
+      classification,
     });
   }
-  return { kind: 'documents', inputs, skipped };
+  return { kind: 'documents', uploads, skipped };
 };

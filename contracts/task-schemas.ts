@@ -10,24 +10,24 @@ const s3Uri = z.string().regex(/^s3:\/\/[^/]+\/.+$/);
 const semver = z.string().regex(/^\d+\.\d+\.\d+$/);
 const count = z.number().int().nonnegative();
 
-/** Input of an `extract` execution, built by the starter from an S3 notification. */
+/**
+ * Input of an `extract` execution: the opaque document id and references only.
+ * The object key (file names are patient data in practice) lives in the
+ * encrypted ledger; LoadDocument looks it up there by document id.
+ */
 export const ExecutionInputSchema = z.object({
   documentId: sha256Hex,
-  bucket: z.string().min(1),
-  key: z.string().min(1),
-  versionId: z.string().min(1).nullable(),
-  etag: z.string().min(1).nullable(),
-  size: count,
+  /** When the upload was received (the S3 event time). */
   receivedAt: z.string(),
+  /** 0 for the first execution of a document, n for its nth redrive. */
+  attempt: count,
 });
 export type ExecutionInput = z.infer<typeof ExecutionInputSchema>;
 
-export const LoadDocumentInputSchema = ExecutionInputSchema.pick({
-  documentId: true,
-  bucket: true,
-  key: true,
-  versionId: true,
-  etag: true,
+export const LoadDocumentInputSchema = z.object({
+  documentId: sha256Hex,
+  executionId: z.string().min(1),
+  attempt: count,
 });
 export type LoadDocumentInput = z.infer<typeof LoadDocumentInputSchema>;
 

@@ -198,6 +198,8 @@ const functionSettings = (
   aggregator: { memoryMb: 256, timeoutSeconds: 60, reservedConcurrency: concurrency.aggregator },
   // One run an hour; a second concurrent run would only repeat the first.
   drift: { memoryMb: 256, timeoutSeconds: 120, reservedConcurrency: 1 },
+  // One pass at a time: overlapping passes would only repeat each other's idempotent repairs.
+  reconciler: { memoryMb: 512, timeoutSeconds: 300, reservedConcurrency: concurrency.reconciler },
 });
 
 const sharedDocuments = {
@@ -240,6 +242,7 @@ const CONFIGS: Readonly<Record<Stage, StageConfig>> = {
       'record-result': 4,
       'record-failure': 2,
       aggregator: 2,
+      reconciler: 1,
     }),
     logLevel: 'DEBUG',
     logRetention: RetentionDays.TWO_WEEKS,
@@ -284,6 +287,7 @@ const CONFIGS: Readonly<Record<Stage, StageConfig>> = {
       'record-result': 10,
       'record-failure': 5,
       aggregator: 5,
+      reconciler: 1,
     }),
     logLevel: 'INFO',
     logRetention: RetentionDays.ONE_MONTH,
@@ -328,6 +332,7 @@ const CONFIGS: Readonly<Record<Stage, StageConfig>> = {
       'record-result': 20,
       'record-failure': 10,
       aggregator: 5,
+      reconciler: 1,
     }),
     logLevel: 'INFO',
     logRetention: RetentionDays.ONE_YEAR,

@@ -21,6 +21,7 @@ import {
   IDEMPOTENCY_TABLE,
   INGEST_DLQ,
   INGEST_QUEUE,
+  LEDGER_TABLE,
   METRICS_TABLE,
   physicalName,
   RESULTS_TABLE,
@@ -43,6 +44,7 @@ import { ensureTables, startDynamoDbLocal } from './dynamodb.ts';
 import { asLambdaInvokeTask, type LambdaHandler, lambdaContext } from './lambda-invoke.ts';
 import { installLogCapture, type LogCapture } from './log-capture.ts';
 import { freePort } from './ports.ts';
+import { startReconcileLoop } from './reconcile-loop.ts';
 import { configureS3Notifications } from './s3-notifications.ts';
 import { ensureResources, localClientConfig, localS3ClientConfig, startS3Sqs } from './s3-sqs.ts';
 import { startStepFunctionsServer } from './sfn-server.ts';
@@ -52,7 +54,7 @@ export const LOCAL_STAGE = 'local';
 export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_ACCOUNT = '000000000000';
 export const STATE_MACHINE_NAME = physicalName(LOCAL_STAGE, 'extract');
-/** 2.1.0 reads page images too (ADR 0016), so scanned documents succeed on a fresh stack. */
+/** 2.1.0 reads page images too (ADR 22), so scanned documents succeed on a fresh stack. */
 export const DEFAULT_PROMPT_VERSION = '2.1.0';
 /** Physical table names of the local stage. */
 export const LOCAL_TABLES: TableNames = tableNamesFor(LOCAL_STAGE);
@@ -78,6 +80,8 @@ export interface LocalStackOptions {
   readonly echoLogs?: boolean;
   /** How long SelectVariant caches the alias and running experiment (seconds). */
   readonly promptCacheTtlSeconds?: number;
+  /** Reconciler: interval between passes (ms, default 30 s) and grace period (s, default 20). */
+  readonly reconcile?: { readonly intervalMs?: number; readonly graceSeconds?: number };
 }
 
 export interface LocalEndpoints {
@@ -105,6 +109,8 @@ export interface LocalStack {
   readonly startupMs: number;
   /** Resolves when notifications, the ingest queue, executions and metrics have settled. */
   settle(): Promise<void>;
+  /** Runs one reconciliation pass now and resolves when it ends. */
+  reconcile(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -137,8 +143,12 @@ export const handlerEnvironment = (
   [EXPERIMENTS_TABLE.envVar]: LOCAL_TABLES.experiments,
   [METRICS_TABLE.envVar]: LOCAL_TABLES.metrics,
   [IDEMPOTENCY_TABLE.envVar]: LOCAL_TABLES.idempotency,
+  [LEDGER_TABLE.envVar]: LOCAL_TABLES.ledger,
   PROMPT_CACHE_TTL_SECONDS: String(ttlSeconds),
   DEFAULT_PROMPT_VERSION,
+  // fauxqs keeps no object versions: ids come from ETags, as in its notifications.
+  DOCUMENTS_VERSIONED: 'false',
+  EXECUTION_TIMEOUT_SECONDS: '900',
 });
 
 /** Task states of the extract machine and the function each one invokes. */
@@ -346,6 +356,20 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     });
     stoppers.push(() => eventSource.stop());
 
+    // Started last, so it is stopped first: no pass runs against a stopping stack.
+    process.env.RECONCILE_GRACE_SECONDS = String(options.reconcile?.graceSeconds ?? 20);
+    const reconciler = await importHandler('reconciler');
+    const reconcileLoop = startReconcileLoop({
+      run: () =>
+        logs.runAsFunction('reconciler', () => reconciler({}, lambdaContext('reconciler'))),
+      intervalMs: options.reconcile?.intervalMs ?? 30_000,
+      onError: (error) =>
+        process.stderr.write(
+          `reconciler pass failed: ${error instanceof Error ? error.name : 'Error'}\n`,
+        ),
+    });
+    stoppers.push(() => reconcileLoop.stop());
+
     const sfnClient = new SFNClient({ ...localClientConfig(endpoints.stepfunctions) });
     return {
       endpoints,
@@ -367,6 +391,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         await sfn.waitForIdle();
         await logs.flush();
       },
+      reconcile: () => reconcileLoop.runNow(),
       stop: stopAll,
     };
   } catch (error) {

@@ -20,7 +20,6 @@
  *   (or had already been started by an earlier redrive); if it fails again it
  *   sends a new message itself, so nothing is lost.
  */
-import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import {
   DescribeExecutionCommand,
   ExecutionAlreadyExists,
@@ -51,11 +50,14 @@ export interface RedriveResult {
   readonly status?: string;
 }
 
-/** The failed execution's input; rebuilt from the message and the object when history is gone. */
+/**
+ * The failed execution's input, rebuilt from the message when its history is
+ * gone: the input is only the document id and times (the key is in the ledger).
+ */
 const originalInput = async (
   ctx: ServiceContext,
   message: ExtractionDlqMessage,
-): Promise<ExecutionInput | null> => {
+): Promise<ExecutionInput> => {
   try {
     const execution = await ctx.clients.sfn.send(
       new DescribeExecutionCommand({ executionArn: message.executionId }),
@@ -65,26 +67,13 @@ const originalInput = async (
   } catch {
     // History expired or unreadable: rebuild below.
   }
-  try {
-    const head = await ctx.clients.s3.send(
-      new HeadObjectCommand({
-        Bucket: message.bucket,
-        Key: message.key,
-        ...(message.versionId ? { VersionId: message.versionId } : {}),
-      }),
-    );
-    return {
-      documentId: message.documentId,
-      bucket: message.bucket,
-      key: message.key,
-      versionId: message.versionId,
-      etag: message.etag,
-      size: head.ContentLength ?? 0,
-      receivedAt: new Date().toISOString(),
-    };
-  } catch {
-    return null;
-  }
+  return { documentId: message.documentId, receivedAt: new Date().toISOString(), attempt: 0 };
+};
+
+/** The attempt number a redrive execution named `<documentId>-r<n>` is: n. */
+const attemptOf = (executionName: string): number => {
+  const match = /-r(\d+)$/.exec(executionName);
+  return match ? Number(match[1]) : 0;
 };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -157,18 +146,9 @@ export const redriveExtraction = (
       };
     }
     const body = parsed.data;
-    const input = await originalInput(ctx, body);
-    if (!input) {
-      await release(ctx, url, [message]);
-      return {
-        ...base,
-        documentId: body.documentId,
-        outcome: 'skipped',
-        executionArn: null,
-        detail: 'original input and object both unavailable',
-      };
-    }
     const name = redriveExecutionName(body.documentId, body.executionId);
+    // A later attempt is what lets the ledger reopen the FAILED outcome.
+    const input = { ...(await originalInput(ctx, body)), attempt: attemptOf(name) };
     let outcome: RedriveOutcome = 'redriven';
     try {
       await ctx.clients.sfn.send(

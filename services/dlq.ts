@@ -73,7 +73,7 @@ export const describeMessage = (queue: DlqName, message: Message): DlqEntry => {
     const parsed = parseMessage(body);
     if (parsed.kind === 'test-event')
       return { ...base, documentId: null, reason: 'S3_TEST_EVENT', error: null };
-    const ids = parsed.inputs.map((i) => i.documentId);
+    const ids = parsed.uploads.map((upload) => upload.documentId);
     return {
       ...base,
       documentId:

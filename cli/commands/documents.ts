@@ -1,9 +1,17 @@
 /**
- * `medextract documents list|get`: parses the flags, calls the document use
- * cases and prints ids, status, reason codes and numbers (never object keys).
+ * `medextract documents list|get`: parses the flags, calls the ledger's
+ * upload use cases and prints one entry per upload (key, id, status, reason,
+ * prompt version, times, execution); `results` lists the results table's
+ * scores and costs, `result` one document with its extracted fields.
  */
 import type { Command } from 'commander';
 import { formatUsd } from '#core/extraction/cost.ts';
+import {
+  getUploads,
+  isLedgerStatus,
+  listUploads,
+  type UploadEntry,
+} from '#services/document-ledger.ts';
 import { getDocument, listDocuments } from '#services/documents.ts';
 import {
   printJson,
@@ -26,15 +34,87 @@ const statusFlag = (text: string | undefined): 'SUCCEEDED' | 'FAILED' | undefine
   throw new UsageError('--status must be SUCCEEDED or FAILED');
 };
 
+interface UploadListFlags extends TargetFlags {
+  readonly prefix?: string;
+  readonly status?: string;
+  readonly max: string;
+}
+
+const printUploads = (uploads: readonly UploadEntry[], json: boolean | undefined): void => {
+  if (json) {
+    printJson(uploads);
+    return;
+  }
+  printTable(
+    [
+      'key',
+      'document id',
+      'status',
+      'reason',
+      'prompt version',
+      'received',
+      'completed',
+      'execution',
+    ],
+    uploads.map((u) => [
+      u.key,
+      u.documentId,
+      u.status,
+      u.reason,
+      u.promptVersion,
+      u.receivedAt,
+      u.completedAt,
+      u.executionArn,
+    ]),
+  );
+};
+
 export const registerDocuments = (program: Command): void => {
   const documents = program
     .command('documents')
-    .description('processed documents: status, reason, prompt version, scores');
+    .description('every upload and its ledger outcome; results with scores and costs');
 
   withTargetOptions(
     documents
       .command('list')
-      .description('documents, newest first when filtered by status or prompt version')
+      .description('one entry per upload, from the document ledger, by key')
+      .option('--prefix <prefix>', 'only keys starting with this (e.g. incoming/2026/)')
+      .option('--status <status>', 'RECEIVED, PROCESSING, SUCCEEDED, FAILED, IGNORED or SUPERSEDED')
+      .option('--max <n>', 'at most this many', '1000'),
+  ).action(async (flags: UploadListFlags) => {
+    if (flags.status !== undefined && !isLedgerStatus(flags.status)) {
+      throw new UsageError(`--status must be one of the ledger statuses, got '${flags.status}'`);
+    }
+    const status = flags.status;
+    const limit = Number(flags.max);
+    if (!Number.isInteger(limit) || limit <= 0) {
+      throw new UsageError(`--max must be a positive whole number, got '${flags.max}'`);
+    }
+    await withTarget(flags, async (target) => {
+      const uploads = await listUploads(target, {
+        limit,
+        ...(flags.prefix !== undefined ? { prefix: flags.prefix } : {}),
+        ...(status !== undefined && isLedgerStatus(status) ? { status } : {}),
+      });
+      printUploads(uploads, flags.json);
+    });
+  });
+
+  withTargetOptions(
+    documents
+      .command('get')
+      .description('what happened to one upload: by key (every version) or document id')
+      .argument('<keyOrDocumentId>', 'object key (incoming/ may be left out) or 64-hex-digit id'),
+  ).action(async (keyOrId: string, flags: TargetFlags) => {
+    await withTarget(flags, async (target) => {
+      printUploads(await getUploads(target, keyOrId), flags.json);
+    });
+  });
+
+  withTargetOptions(
+    documents
+      .command('results')
+      .description('processed documents with scores, newest first when filtered')
       .option('--status <status>', 'SUCCEEDED or FAILED')
       .option('--version <version>', 'only documents extracted with this prompt version')
       .option('--max <n>', 'at most this many', '50'),
@@ -77,8 +157,8 @@ export const registerDocuments = (program: Command): void => {
 
   withTargetOptions(
     documents
-      .command('get')
-      .description('one document with its extracted fields (as JSON)')
+      .command('result')
+      .description('one processed document with its extracted fields (as JSON)')
       .argument('<documentId>', 'the 64-hex-digit document id'),
   ).action(async (documentId: string, flags: TargetFlags) => {
     await withTarget(flags, async (target) => {

@@ -127,8 +127,12 @@ const ALLOWED: Readonly<Record<LedgerStatus, readonly LedgerStatus[]>> = {
   NEEDS_REVIEW: [],
 };
 
-/** A redrive (a later attempt) may move a FAILED entry on to PROCESSING or a new outcome. */
-const REOPENED_BY_REDRIVE: ReadonlySet<LedgerStatus> = new Set(['FAILED']);
+/**
+ * A later attempt may move a FAILED entry (a redrive) or a PROCESSING one
+ * (an interrupted execution the reconciler ran again) on to PROCESSING or a
+ * new outcome.
+ */
+const REOPENED_BY_REDRIVE: ReadonlySet<LedgerStatus> = new Set(['FAILED', 'PROCESSING']);
 
 export const canTransition = (from: LedgerStatus, to: LedgerStatus): boolean =>
   ALLOWED[from].includes(to);

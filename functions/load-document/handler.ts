@@ -1,9 +1,18 @@
 /**
- * LoadDocument task: fetch the exact object version, inspect it, store the
- * text under `work/<documentId>/` (and, for scanned pages, their rendered
- * images and a page manifest) and return only URIs and counts.
+ * LoadDocument task: look the document id up in the ledger, fetch that exact
+ * object version, mark it PROCESSING, inspect it, store the text under
+ * `work/<documentId>/` (and, for scanned pages, their rendered images and a
+ * page manifest) and return only URIs and counts. A version that a newer
+ * upload of the same key replaced before it could be read is recorded
+ * SUPERSEDED (not a failure) and ends the execution through `DocumentSuperseded`.
  */
-import { GetObjectCommand, PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  type HeadObjectCommandOutput,
+  PutObjectCommand,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
 import { BadDocumentError } from '#contracts/errors.ts';
 import { BUCKET_PREFIXES } from '#contracts/resources.ts';
 import { toS3Uri } from '#contracts/s3-uri.ts';
@@ -12,8 +21,12 @@ import {
   LoadDocumentInputSchema,
   type LoadDocumentOutput,
 } from '#contracts/task-schemas.ts';
+import { documentIdFor } from '#core/extraction/document-id.ts';
+import type { LedgerEntry } from '#core/ledger/lifecycle.ts';
+import { compareUploads } from '#core/ledger/supersession.ts';
 import { s3Client } from '#functions/shared/clients/s3.ts';
 import { intEnv, requireEnv } from '#functions/shared/env.ts';
+import { ledger, requireLedgerEntry, versionsOfKey } from '#functions/shared/ledger.ts';
 import { createObservability, instrument } from '#functions/shared/powertools.ts';
 import { storePageImages } from './page-images.ts';
 import { DEFAULT_LIMITS, type DocumentLimits, inspectPdf } from './pdf-inspection.ts';
@@ -47,14 +60,19 @@ const GONE = new Set([
 /** S3 notifications carry the ETag bare; If-Match wants it quoted. */
 const quoteEtag = (etag: string): string => (etag.startsWith('"') ? etag : `"${etag}"`);
 
-const fetchObject = async (input: LoadDocumentInput): Promise<Uint8Array> => {
+/** A newer upload of the same key replaced this version before it was read; not a failure. */
+export class DocumentSupersededError extends Error {
+  override readonly name = 'DocumentSuperseded';
+}
+
+const fetchObject = async (entry: LedgerEntry): Promise<Uint8Array> => {
   try {
     const object = await s3Client().send(
       new GetObjectCommand({
-        Bucket: input.bucket,
-        Key: input.key,
-        ...(input.versionId ? { VersionId: input.versionId } : {}),
-        ...(!input.versionId && input.etag ? { IfMatch: quoteEtag(input.etag) } : {}),
+        Bucket: entry.bucket,
+        Key: entry.key,
+        ...(entry.versionId ? { VersionId: entry.versionId } : {}),
+        ...(!entry.versionId && entry.etag ? { IfMatch: quoteEtag(entry.etag) } : {}),
       }),
     );
     if ((object.ContentLength ?? 0) > config.limits.maxBytes) {
@@ -70,10 +88,75 @@ const fetchObject = async (input: LoadDocumentInput): Promise<Uint8Array> => {
   }
 };
 
+/**
+ * The document id of the newer upload that replaced `entry`'s version: from
+ * the ledger, or, when its notification has not been recorded yet, from the
+ * object now under the key (a different version or ETag). Null when the key
+ * holds no newer object (the version was deleted).
+ */
+const newerUploadOf = async (entry: LedgerEntry): Promise<string | null> => {
+  const recorded = (await versionsOfKey(ledger(), entry)).find(
+    (version) => compareUploads(version, entry) > 0,
+  );
+  if (recorded) return recorded.documentId;
+  let current: HeadObjectCommandOutput | undefined;
+  try {
+    current = await s3Client().send(
+      new HeadObjectCommand({ Bucket: entry.bucket, Key: entry.key }),
+    );
+  } catch {
+    return null; // Nothing under the key any more: the version was deleted.
+  }
+  if (!current) return null;
+  const versionId = current.VersionId && current.VersionId !== 'null' ? current.VersionId : null;
+  const etag = current.ETag?.replace(/^"(.*)"$/, '$1') ?? null;
+  const same = entry.versionId !== null ? versionId === entry.versionId : etag === entry.etag;
+  if (same || (versionId === null && etag === null)) return null;
+  return documentIdFor({
+    bucket: entry.bucket,
+    key: entry.key,
+    ...(versionId ? { versionId } : {}),
+    ...(etag ? { etag } : {}),
+  });
+};
+
+/** Records SUPERSEDED when a newer upload of the key replaced this version; else rethrows `gone`. */
+const supersededOrGone = async (entry: LedgerEntry, gone: unknown): Promise<never> => {
+  const newer = await newerUploadOf(entry);
+  if (newer === null) throw gone;
+  const written = await ledger().record(entry.documentId, {
+    kind: 'superseded',
+    at: new Date().toISOString(),
+    supersededBy: newer,
+  });
+  // A version that already ran (a redrive of a FAILED one) keeps its own outcome.
+  if (written.entry?.status !== 'SUPERSEDED') throw gone;
+  logger.info('Document superseded by a newer upload of its key');
+  throw new DocumentSupersededError('a newer version of this object replaced it');
+};
+
 const loadDocument = async (event: unknown): Promise<LoadDocumentOutput> => {
-  const input = LoadDocumentInputSchema.parse(event);
+  const input: LoadDocumentInput = LoadDocumentInputSchema.parse(event);
   logger.appendKeys({ documentId: input.documentId });
-  const bytes = await fetchObject(input);
+  const entry = await requireLedgerEntry(ledger(), input.documentId);
+  if (entry.status === 'SUPERSEDED') {
+    throw new DocumentSupersededError('a newer version of this object replaced it');
+  }
+  const bytes = await fetchObject(entry).catch((error: unknown) =>
+    error instanceof BadDocumentError && error.reason === 'OBJECT_GONE'
+      ? supersededOrGone(entry, error)
+      : Promise.reject(error),
+  );
+  const marked = await ledger().record(input.documentId, {
+    kind: 'processing',
+    at: new Date().toISOString(),
+    executionArn: input.executionId,
+    attempt: input.attempt,
+  });
+  // The starter may have superseded this version while it was being read; that write won.
+  if (marked.entry?.status === 'SUPERSEDED') {
+    throw new DocumentSupersededError('a newer version of this object replaced it');
+  }
   const { text, pageCount, pages } = await inspectPdf(bytes, config.limits);
   const workPrefix = `${BUCKET_PREFIXES.work}${input.documentId}/`;
   const textKey = `${workPrefix}text.txt`;

@@ -1,7 +1,8 @@
 /**
- * RecordFailure task: reason code for the caught error, the FAILED row and the
- * failure metrics. It never records success; the state machine then sends the
- * document to the extraction DLQ and ends FAILED.
+ * RecordFailure task: reason code for the caught error, the FAILED row, the
+ * failure metrics and the FAILED ledger outcome. It never records success;
+ * the state machine then sends the document to the extraction DLQ and ends
+ * FAILED. The object key comes from the ledger, never from state.
  */
 import { makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { documentRecords } from '#adapters/result-record.ts';
@@ -12,6 +13,7 @@ import { dynamoDocumentClient } from '#functions/shared/clients/dynamodb.ts';
 import { emitDocumentMetrics } from '#functions/shared/document-metrics.ts';
 import { requireEnv } from '#functions/shared/env.ts';
 import { recordingIdempotency } from '#functions/shared/idempotency.ts';
+import { ledger } from '#functions/shared/ledger.ts';
 import { createObservability, instrument } from '#functions/shared/powertools.ts';
 import { classifyFailure } from './failure-reason.ts';
 
@@ -23,14 +25,26 @@ const recordFailure = async (event: unknown): Promise<RecordFailureOutput> => {
   const { execution, state } = RecordFailureInputSchema.parse(event);
   const failure = classifyFailure(state.error);
   logger.appendKeys({ documentId: state.documentId, promptVersion: state.variant?.promptVersion });
+  // A failure is recorded even when the ledger has no entry (the row then has no key).
+  const entry = await ledger().get(state.documentId);
   const records = documentRecords({
     execution,
     state,
+    source: entry ?? null,
     ending: { status: 'FAILED', reason: failure.reason },
     completedAt: new Date(),
   });
   await putResultRow(dynamoDocumentClient(), config.table, records.row);
   emitDocumentMetrics(metrics, records.metrics);
+  if (entry !== undefined) {
+    await ledger().record(state.documentId, {
+      kind: 'failed',
+      at: records.row.completedAt,
+      attempt: state.attempt,
+      reason: failure.reason,
+      promptVersion: state.variant?.promptVersion ?? null,
+    });
+  }
   logger.warn('Failure recorded', { reason: failure.reason, error: failure.error });
   return failure;
 };

@@ -1,6 +1,7 @@
 /**
  * RecordResult task: the full result JSON to `results/<documentId>.json`, the
- * SUCCEEDED row, and the document's EMF metrics, once per execution.
+ * SUCCEEDED row, the document's EMF metrics and its SUCCEEDED ledger outcome,
+ * once per execution. The object key comes from the ledger, never from state.
  */
 import { makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { documentRecords } from '#adapters/result-record.ts';
@@ -14,6 +15,7 @@ import { s3Client } from '#functions/shared/clients/s3.ts';
 import { emitDocumentMetrics } from '#functions/shared/document-metrics.ts';
 import { requireEnv } from '#functions/shared/env.ts';
 import { recordingIdempotency } from '#functions/shared/idempotency.ts';
+import { ledger, requireLedgerEntry } from '#functions/shared/ledger.ts';
 import { createObservability, instrument } from '#functions/shared/powertools.ts';
 
 const config = {
@@ -32,6 +34,13 @@ const recordResult = async (event: unknown): Promise<RecordResultOutput> => {
   const { execution, state } = RecordResultInputSchema.parse(event);
   logger.appendKeys({ documentId: state.documentId, promptVersion: state.variant.promptVersion });
   const fields = await readJson(s3Client(), state.model.outputUri);
+  const entry = await requireLedgerEntry(ledger(), state.documentId);
+  const source = {
+    bucket: entry.bucket,
+    key: entry.key,
+    versionId: entry.versionId,
+    etag: entry.etag,
+  };
 
   const completedAt = new Date();
   const location = {
@@ -42,7 +51,7 @@ const recordResult = async (event: unknown): Promise<RecordResultOutput> => {
   await writeJson(s3Client(), location, {
     documentId: state.documentId,
     status: 'SUCCEEDED',
-    source: { bucket: state.bucket, key: state.key, versionId: state.versionId, etag: state.etag },
+    source,
     promptVersion: state.variant.promptVersion,
     experiment: { id: state.variant.experimentId, arm: state.variant.arm },
     model: state.model,
@@ -55,11 +64,18 @@ const recordResult = async (event: unknown): Promise<RecordResultOutput> => {
   const records = documentRecords({
     execution,
     state,
+    source,
     ending: { status: 'SUCCEEDED', resultUri },
     completedAt,
   });
   await putResultRow(dynamoDocumentClient(), config.table, records.row);
   emitDocumentMetrics(metrics, records.metrics);
+  await ledger().record(state.documentId, {
+    kind: 'succeeded',
+    at: records.row.completedAt,
+    attempt: state.attempt,
+    promptVersion: state.variant.promptVersion,
+  });
   logger.info('Result recorded', {
     completeness: state.score.completeness,
     latencyMs: records.row.latencyMs,

@@ -1,14 +1,16 @@
 /**
- * Starter: SQS batch of S3 notifications -> one Step Functions execution per
- * document. Failures are reported per message, so one bad message never
- * fails its neighbours; it is retried and then dead-lettered by the queue.
+ * Starter: SQS batch of S3 notifications -> a ledger entry for every object
+ * created under `incoming/` and one Step Functions execution per document.
+ * Failures are reported per message, so one bad message never fails its
+ * neighbours; it is retried and then dead-lettered by the queue.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { sfnClient } from '#functions/shared/clients/sfn.ts';
 import { requireEnv } from '#functions/shared/env.ts';
+import { ledger } from '#functions/shared/ledger.ts';
 import { createObservability, instrument } from '#functions/shared/powertools.ts';
-import { parseMessage, startExtraction } from './starter.ts';
+import { admitUpload, parseMessage } from './starter.ts';
 
 const config = { stateMachineArn: requireEnv('STATE_MACHINE_ARN') };
 const observability = createObservability('starter');
@@ -22,11 +24,18 @@ const recordHandler = async (record: SQSRecord): Promise<void> => {
     return;
   }
   if (parsed.skipped > 0) {
-    logger.warn('Notification records outside incoming/*.pdf skipped', { skipped: parsed.skipped });
+    logger.warn('Notification records that are not object creations skipped', {
+      skipped: parsed.skipped,
+    });
   }
-  for (const input of parsed.inputs) {
-    const outcome = await startExtraction(sfnClient(), config.stateMachineArn, input);
-    logger.info('Extraction requested', { documentId: input.documentId, outcome });
+  const deps = { ledger: ledger(), sfn: sfnClient(), stateMachineArn: config.stateMachineArn };
+  for (const upload of parsed.uploads) {
+    const outcome = await admitUpload(deps, upload);
+    logger.info('Upload admitted', {
+      documentId: upload.documentId,
+      outcome,
+      ...(upload.classification.kind === 'ignored' ? { reason: upload.classification.reason } : {}),
+    });
   }
 };
 

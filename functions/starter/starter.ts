@@ -1,36 +1,18 @@
 /**
- * Turns one ingest-queue message (an S3 event notification) into execution
- * inputs, and starts each execution named by its document id. A duplicate
- * notification meets `ExecutionAlreadyExists` and counts as done.
+ * The starter's work per queue message: parse the S3 notification into
+ * uploads and admit each one (see `functions/shared/admission.ts`).
  */
-import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import type { ExecutionInput } from '#contracts/task-schemas.ts';
 
 export {
   InvalidNotificationError,
+  type NotifiedUpload,
   type ParsedMessage,
   parseMessage,
 } from '#contracts/ingest-message.ts';
-
-export type StartOutcome = 'started' | 'duplicate';
-
-/** Starts one execution named by the document id; a duplicate is not an error. */
-export const startExtraction = async (
-  sfn: SFNClient,
-  stateMachineArn: string,
-  input: ExecutionInput,
-): Promise<StartOutcome> => {
-  try {
-    await sfn.send(
-      new StartExecutionCommand({
-        stateMachineArn,
-        name: input.documentId,
-        input: JSON.stringify(input),
-      }),
-    );
-    return 'started';
-  } catch (error) {
-    if (error instanceof ExecutionAlreadyExists) return 'duplicate';
-    throw error;
-  }
-};
+export {
+  type AdmitDependencies,
+  type AdmitOutcome,
+  admitUpload,
+  type StartOutcome,
+  startExtraction,
+} from '#functions/shared/admission.ts';

@@ -18,6 +18,7 @@ import {
   EXPERIMENTS_TABLE,
   EXTRACTION_DLQ,
   IDEMPOTENCY_TABLE,
+  LEDGER_TABLE,
   physicalName,
   RESULTS_TABLE,
 } from '#contracts/resources.ts';
@@ -36,6 +37,7 @@ export interface WorkflowProps {
     readonly results: dynamodb.ITable;
     readonly experiments: dynamodb.ITable;
     readonly idempotency: dynamodb.ITable;
+    readonly ledger: dynamodb.ITable;
   };
 }
 
@@ -76,16 +78,21 @@ export class Workflow extends Construct {
         ...extra,
       });
 
+    // Ledger writes are conditional puts computed from a consistent read.
+    const ledgerActions = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'] as const;
     const loadDocument = task('LoadDocument', 'load-document', {
       environment: {
         MAX_DOCUMENT_BYTES: String(config.documents.maxDocumentBytes),
         MAX_PAGES: String(config.documents.maxPages),
       },
       bundlePageRenderer: true,
-    }).bindDocumentsBucket(bucket, dataKey, {
-      read: [BUCKET_PREFIXES.incoming],
-      write: [BUCKET_PREFIXES.work],
-    });
+    })
+      .bindDocumentsBucket(bucket, dataKey, {
+        read: [BUCKET_PREFIXES.incoming],
+        write: [BUCKET_PREFIXES.work],
+      })
+      // The key by document id, other versions of the key (byKey), PROCESSING / SUPERSEDED.
+      .bindTable(tables.ledger, LEDGER_TABLE, dataKey, ledgerActions);
 
     const selectVariant = task('SelectVariant', 'select-variant', {
       environment: {
@@ -123,6 +130,7 @@ export class Workflow extends Construct {
         'dynamodb:UpdateItem',
       ])
       .bindTable(tables.idempotency, IDEMPOTENCY_TABLE, dataKey, idempotencyActions)
+      .bindTable(tables.ledger, LEDGER_TABLE, dataKey, ['dynamodb:GetItem', 'dynamodb:PutItem'])
       .bindDocumentsBucket(bucket, dataKey, {
         read: [BUCKET_PREFIXES.work],
         write: [BUCKET_PREFIXES.results],
@@ -133,7 +141,8 @@ export class Workflow extends Construct {
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
       ])
-      .bindTable(tables.idempotency, IDEMPOTENCY_TABLE, dataKey, idempotencyActions);
+      .bindTable(tables.idempotency, IDEMPOTENCY_TABLE, dataKey, idempotencyActions)
+      .bindTable(tables.ledger, LEDGER_TABLE, dataKey, ['dynamodb:GetItem', 'dynamodb:PutItem']);
 
     this.functions = {
       loadDocument,

@@ -4,11 +4,13 @@
  */
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { LEDGER_TABLE } from '#contracts/resources.ts';
 import type { StageConfig } from '../config.ts';
 import { Api } from '../constructs/api.ts';
 import { EncryptionKeys } from '../constructs/encryption-keys.ts';
 import { Intake } from '../constructs/intake.ts';
 import { Observability } from '../constructs/observability.ts';
+import { Reconciliation } from '../constructs/reconciliation.ts';
 import { Storage } from '../constructs/storage.ts';
 import { Workflow } from '../constructs/workflow.ts';
 import { shippedPromptVersions } from '../prompt-versions.ts';
@@ -25,6 +27,7 @@ export class PipelineStack extends Stack {
   readonly workflow: Workflow;
   readonly observability: Observability;
   readonly api: Api;
+  readonly reconciliation: Reconciliation;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
     super(scope, id, props);
@@ -45,7 +48,14 @@ export class PipelineStack extends Stack {
       logsKey: this.keys.logs,
       tables: this.storage,
     });
-    const starter = this.intake.startExecutionsOf(this.workflow.stateMachine);
+    // The starter records every upload (RECEIVED / IGNORED / SUPERSEDED) in the ledger.
+    const starter = this.intake
+      .startExecutionsOf(this.workflow.stateMachine)
+      .bindTable(this.storage.ledger, LEDGER_TABLE, this.keys.data, [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+      ]);
     const tasks = this.workflow.functions;
     this.observability = new Observability(this, 'Observability', {
       config,
@@ -75,6 +85,17 @@ export class PipelineStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
+
+    this.reconciliation = new Reconciliation(this, 'Reconciliation', {
+      config,
+      documentsBucket: this.intake.bucket,
+      ledger: this.storage.ledger,
+      stateMachine: this.workflow.stateMachine,
+      dataKey: this.keys.data,
+      logsKey: this.keys.logs,
+      alarmTopic: this.observability.topic,
+    });
+
     new CfnOutput(this, 'DocumentsBucketName', { value: this.intake.bucket.bucketName });
     new CfnOutput(this, 'StateMachineArn', { value: this.workflow.stateMachine.stateMachineArn });
     new CfnOutput(this, 'ExtractionDlqUrl', { value: this.workflow.deadLetterQueue.queueUrl });

@@ -6,15 +6,18 @@
 import { Readable } from 'node:stream';
 import {
   GetObjectCommand,
+  HeadObjectCommand,
   NoSuchKey,
   PutObjectCommand,
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { sdkStreamMixin } from '@smithy/util-stream';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BadDocumentError } from '#contracts/errors.ts';
+import type { LedgerEntry } from '#core/ledger/lifecycle.ts';
 import { loadEvent } from '#events/index.ts';
 import {
   checkInflatedSize,
@@ -23,6 +26,7 @@ import {
 } from '#functions/load-document/pdf-inspection.ts';
 import { setHandlerEnv } from '#test/helpers/handler-env.ts';
 import { testContext } from '#test/helpers/lambda-context.ts';
+import { receivedEntry, serveLedgerTable } from '#test/helpers/memory-ledger.ts';
 import {
   blankPdf,
   decompressionBombPdf,
@@ -135,31 +139,53 @@ describe('inspectPdf over real-world PDFs', () => {
 describe('load-document handler', () => {
   let handler: typeof import('#functions/load-document/handler.ts')['handler'];
   const s3 = mockClient(S3Client);
+  const doc = mockClient(DynamoDBDocumentClient);
   const body = (bytes: Uint8Array) => sdkStreamMixin(Readable.from([Buffer.from(bytes)]));
+  const entries = new Map<string, LedgerEntry>();
+  const event = loadEvent('tasks/load-document') as {
+    documentId: string;
+    executionId: string;
+    attempt: number;
+  };
+  /** Where the ledger says the document lives; the task input carries only its id. */
+  const object = {
+    bucket: 'medextract-local-documents',
+    key: 'incoming/aps 0001+final.pdf',
+    versionId: '3sL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY',
+    etag: '9b2cf535f27731c974343645a3985328',
+  };
 
   beforeAll(async () => {
     setHandlerEnv();
     ({ handler } = await import('#functions/load-document/handler.ts'));
   });
-  afterEach(() => s3.reset());
+  beforeEach(() => {
+    entries.clear();
+    entries.set(event.documentId, receivedEntry(event.documentId, object));
+    serveLedgerTable(doc, 'medextract-test-ledger', entries);
+  });
+  afterEach(() => {
+    s3.reset();
+    doc.reset();
+  });
 
-  it('gets the object by version, writes the text to work/ and returns only a reference', async () => {
+  it('looks the key up in the ledger, gets that version, marks it PROCESSING and returns only a reference', async () => {
     // Prepare
     const pdf = await recordPdf();
     s3.on(GetObjectCommand).resolves({ Body: body(pdf), ContentLength: pdf.length });
     s3.on(PutObjectCommand).resolves({});
-    const event = loadEvent('tasks/load-document') as {
-      documentId: string;
-      versionId: string;
-      key: string;
-    };
     // Act
     const output = await handler(event, testContext('load-document'));
     // Assess
     expect(s3.commandCalls(GetObjectCommand)[0]?.args[0].input).toEqual({
-      Bucket: 'medextract-local-documents',
-      Key: event.key,
-      VersionId: event.versionId,
+      Bucket: object.bucket,
+      Key: object.key,
+      VersionId: object.versionId,
+    });
+    expect(entries.get(event.documentId)).toMatchObject({
+      status: 'PROCESSING',
+      executionArn: event.executionId,
+      attempt: 0,
     });
     const put = s3.commandCalls(PutObjectCommand)[0]?.args[0].input;
     expect(put?.Bucket).toBe('medextract-test-documents');
@@ -180,18 +206,17 @@ describe('load-document handler', () => {
     const pdf = await recordPdf();
     s3.on(GetObjectCommand).resolves({ Body: body(pdf), ContentLength: pdf.length });
     s3.on(PutObjectCommand).resolves({});
-    const event = { ...(loadEvent('tasks/load-document') as object), versionId: null };
+    entries.set(event.documentId, receivedEntry(event.documentId, { ...object, versionId: null }));
     await handler(event, testContext('load-document'));
     expect(s3.commandCalls(GetObjectCommand)[0]?.args[0].input).toMatchObject({
       IfMatch: '"9b2cf535f27731c974343645a3985328"',
     });
   });
 
-  it('reports OBJECT_GONE when the version was deleted or overwritten', async () => {
+  it('reports OBJECT_GONE when the version was deleted', async () => {
     s3.on(GetObjectCommand).rejects(new NoSuchKey({ message: 'gone', $metadata: {} }));
-    await expect(
-      handler(loadEvent('tasks/load-document'), testContext('load-document')),
-    ).rejects.toMatchObject({
+    s3.on(HeadObjectCommand).rejects(new NoSuchKey({ message: 'gone', $metadata: {} }));
+    await expect(handler(event, testContext('load-document'))).rejects.toMatchObject({
       name: 'BadDocument',
       reason: 'OBJECT_GONE',
     });
@@ -202,12 +227,48 @@ describe('load-document handler', () => {
         $metadata: { httpStatusCode: 412 },
       }),
     );
-    await expect(
-      handler(loadEvent('tasks/load-document'), testContext('load-document')),
-    ).rejects.toMatchObject({
+    await expect(handler(event, testContext('load-document'))).rejects.toMatchObject({
       reason: 'OBJECT_GONE',
     });
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+    expect(entries.get(event.documentId)?.status).toBe('RECEIVED');
+  });
+
+  it('records SUPERSEDED, not OBJECT_GONE, when a newer upload of the key replaced the version', async () => {
+    // Prepare: the ledger knows a later upload of the same key.
+    const newerId = 'f'.repeat(64);
+    entries.set(
+      newerId,
+      receivedEntry(newerId, { ...object, versionId: 'v2' }, '2026-11-27T10:20:00.000Z'),
+    );
+    s3.on(GetObjectCommand).rejects(new NoSuchKey({ message: 'gone', $metadata: {} }));
+    // Act
+    const outcome = handler(event, testContext('load-document'));
+    // Assess
+    await expect(outcome).rejects.toMatchObject({ name: 'DocumentSuperseded' });
+    expect(entries.get(event.documentId)).toMatchObject({
+      status: 'SUPERSEDED',
+      supersededBy: newerId,
+    });
+  });
+
+  it('records SUPERSEDED when the key already holds a newer object the ledger has not seen', async () => {
+    // Prepare: overwritten before the new version's notification was recorded.
+    s3.on(GetObjectCommand).rejects(new NoSuchKey({ message: 'gone', $metadata: {} }));
+    s3.on(HeadObjectCommand).resolves({ VersionId: 'v-newer', ETag: '"other"' });
+    // Act / Assess
+    await expect(handler(event, testContext('load-document'))).rejects.toMatchObject({
+      name: 'DocumentSuperseded',
+    });
+    expect(entries.get(event.documentId)?.status).toBe('SUPERSEDED');
+  });
+
+  it('refuses a document id the ledger does not know, fetching nothing', async () => {
+    entries.clear();
+    await expect(handler(event, testContext('load-document'))).rejects.toMatchObject({
+      name: 'UnknownDocument',
+    });
+    expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
   });
 
   it('rejects TOO_LARGE from the object size before reading the body', async () => {
@@ -215,9 +276,7 @@ describe('load-document handler', () => {
       Body: body(new Uint8Array(10)),
       ContentLength: 500 * 1024 * 1024,
     });
-    await expect(
-      handler(loadEvent('tasks/load-document'), testContext('load-document')),
-    ).rejects.toMatchObject({
+    await expect(handler(event, testContext('load-document'))).rejects.toMatchObject({
       reason: 'TOO_LARGE',
     });
   });

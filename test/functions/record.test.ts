@@ -15,11 +15,13 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { sdkStreamMixin } from '@smithy/util-stream';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { LedgerEntry } from '#core/ledger/lifecycle.ts';
 import { loadEvent } from '#events/index.ts';
 import { classifyFailure } from '#functions/record-failure/failure-reason.ts';
 import { METRIC_DIMENSIONS } from '#functions/shared/powertools.ts';
 import { captureStdout, setHandlerEnv } from '#test/helpers/handler-env.ts';
 import { testContext } from '#test/helpers/lambda-context.ts';
+import { receivedEntry, serveLedgerTable } from '#test/helpers/memory-ledger.ts';
 
 const s3 = mockClient(S3Client);
 const doc = mockClient(DynamoDBDocumentClient);
@@ -35,6 +37,13 @@ interface Emf {
 const emfLines = (lines: string[]): Emf[] =>
   lines.filter((l) => l.includes('"_aws"')).map((l) => JSON.parse(l) as Emf);
 
+/** Writes to the results table (the ledger's writes are served separately). */
+const resultPuts = () =>
+  doc
+    .commandCalls(PutCommand)
+    .map((call) => call.args[0].input)
+    .filter((input) => input.TableName === 'medextract-test-results');
+
 let recordResult: typeof import('#functions/record-result/handler.ts')['handler'];
 let recordFailure: typeof import('#functions/record-failure/handler.ts')['handler'];
 
@@ -43,11 +52,25 @@ beforeAll(async () => {
   ({ handler: recordResult } = await import('#functions/record-result/handler.ts'));
   ({ handler: recordFailure } = await import('#functions/record-failure/handler.ts'));
 });
+const ledgerEntries = new Map<string, LedgerEntry>();
+const DOCUMENT_ID = (loadEvent('tasks/record-result') as { state: { documentId: string } }).state
+  .documentId;
+/** Where the ledger says the document lives; execution state carries only its id. */
+const SOURCE = {
+  bucket: 'medextract-local-documents',
+  key: 'incoming/aps 0001+final.pdf',
+  versionId: '3sL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY',
+  etag: '9b2cf535f27731c974343645a3985328',
+};
+
 beforeEach(() => {
+  ledgerEntries.clear();
+  ledgerEntries.set(DOCUMENT_ID, receivedEntry(DOCUMENT_ID, SOURCE));
   ddb.on(PutItemCommand).resolves({});
   ddb.on(UpdateItemCommand).resolves({});
   ddb.on(GetItemCommand).resolves({});
   doc.on(PutCommand).resolves({});
+  serveLedgerTable(doc, 'medextract-test-ledger', ledgerEntries);
   s3.on(PutObjectCommand).resolves({});
   s3.on(GetObjectCommand).resolves({
     Body: sdkStreamMixin(Readable.from([Buffer.from(JSON.stringify(FIELDS))])),
@@ -62,9 +85,7 @@ afterEach(() => {
 describe('record-result handler', () => {
   it('writes the SUCCEEDED row and the result JSON, and emits one EMF record', async () => {
     // Prepare
-    const event = loadEvent('tasks/record-result') as {
-      state: { documentId: string; key: string };
-    };
+    const event = loadEvent('tasks/record-result') as { state: { documentId: string } };
     // Act
     const { result, lines } = await captureStdout(() =>
       recordResult(event, testContext('record-result')),
@@ -80,15 +101,22 @@ describe('record-result handler', () => {
     expect(JSON.parse(String(put?.Body))).toMatchObject({
       documentId: id,
       status: 'SUCCEEDED',
+      source: SOURCE,
       fields: FIELDS,
     });
-    const row = doc.commandCalls(PutCommand)[0]?.args[0].input;
+    expect(JSON.stringify(event)).not.toContain('aps 0001');
+    expect(ledgerEntries.get(id)).toMatchObject({
+      status: 'SUCCEEDED',
+      promptVersion: '2.0.0',
+      attempt: 0,
+    });
+    const row = resultPuts()[0];
     expect(row?.TableName).toBe('medextract-test-results');
     expect(row?.Item).toMatchObject({
       documentId: id,
       status: 'SUCCEEDED',
       reason: null,
-      key: event.state.key,
+      key: SOURCE.key,
       promptVersion: '2.0.0',
       completeness: 0.9231,
       costMicroUsd: 5500,
@@ -137,9 +165,14 @@ describe('record-failure handler', () => {
     );
     // Assess
     expect(result).toEqual({ reason: 'NOT_PDF', error: 'BadDocument', cause: 'NOT_PDF' });
-    const put = doc.commandCalls(PutCommand)[0]?.args[0].input;
+    const put = resultPuts()[0];
+    expect(ledgerEntries.get(event.state.documentId)).toMatchObject({
+      status: 'FAILED',
+      reason: 'NOT_PDF',
+    });
     expect(put?.Item).toMatchObject({
       documentId: event.state.documentId,
+      key: SOURCE.key,
       status: 'FAILED',
       reason: 'NOT_PDF',
       promptVersion: 'none',

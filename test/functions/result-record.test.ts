@@ -10,6 +10,13 @@ import { loadEvent } from '#events/index.ts';
 
 const { execution, state } = RecordResultInputSchema.parse(loadEvent('tasks/record-result'));
 const completedAt = new Date(new Date(execution.startTime).getTime() + 4_250);
+/** Where the ledger says the document lives: the key never comes from execution state. */
+const source = {
+  bucket: 'medextract-test-documents',
+  key: 'incoming/aps 0001+final.pdf',
+  versionId: 'v1',
+  etag: null,
+};
 
 describe('documentRecords', () => {
   it('maps a success to a SUCCEEDED row and a Succeeded metrics record', () => {
@@ -17,6 +24,7 @@ describe('documentRecords', () => {
     const { row, metrics } = documentRecords({
       execution,
       state,
+      source,
       ending: { status: 'SUCCEEDED', resultUri: 's3://b/results/x.json' },
       completedAt,
     });
@@ -37,6 +45,8 @@ describe('documentRecords', () => {
       completedAt: completedAt.toISOString(),
       executionId: execution.id,
       resultUri: 's3://b/results/x.json',
+      bucket: source.bucket,
+      key: source.key,
     });
     expect(metrics).toEqual({
       documentId: state.documentId,
@@ -60,6 +70,7 @@ describe('documentRecords', () => {
     const { row, metrics } = documentRecords({
       execution,
       state,
+      source,
       ending: { status: 'FAILED', reason: 'INTERNAL_ERROR' },
       completedAt,
     });
@@ -89,6 +100,7 @@ describe('documentRecords', () => {
     const { row, metrics } = documentRecords({
       execution,
       state: early,
+      source: null,
       ending: { status: 'FAILED', reason: 'NOT_PDF' },
       completedAt,
     });
@@ -100,6 +112,8 @@ describe('documentRecords', () => {
       inputTokens: null,
       costMicroUsd: null,
       pageCount: null,
+      bucket: null,
+      key: null,
     });
     expect(metrics.promptVersion).toBeNull();
     expect(metrics.modelLatencyMs).toBeNull();

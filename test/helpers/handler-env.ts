@@ -16,6 +16,7 @@ export const HANDLER_ENV: Record<string, string> = {
   EXPERIMENTS_TABLE_NAME: 'medextract-test-experiments',
   METRICS_TABLE_NAME: 'medextract-test-metrics',
   IDEMPOTENCY_TABLE_NAME: 'medextract-test-idempotency',
+  LEDGER_TABLE_NAME: 'medextract-test-ledger',
   DEFAULT_PROMPT_VERSION: '2.0.0',
 };
 

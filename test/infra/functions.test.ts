@@ -33,6 +33,7 @@ const FUNCTIONS: Readonly<Record<FunctionName, PipelineFunction>> = {
   score: stack.workflow.functions.score,
   'record-result': stack.workflow.functions.recordResult,
   'record-failure': stack.workflow.functions.recordFailure,
+  reconciler: stack.reconciliation.reconciler,
   aggregator: stack.observability.aggregator,
   drift: stack.observability.drift.function,
 };
@@ -54,7 +55,13 @@ const BASE_ACTIONS = [
 /** The whole action set each function may use; anything more is a failure. */
 const EXPECTED_ACTIONS: Readonly<Record<FunctionName, readonly string[]>> = {
   starter: [
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'dynamodb:Query',
     'kms:Decrypt',
+    'kms:DescribeKey',
+    'kms:Encrypt',
+    'kms:GenerateDataKey',
     'sqs:ChangeMessageVisibility',
     'sqs:DeleteMessage',
     'sqs:GetQueueAttributes',
@@ -63,7 +70,12 @@ const EXPECTED_ACTIONS: Readonly<Record<FunctionName, readonly string[]>> = {
     'states:StartExecution',
   ],
   'load-document': [
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'dynamodb:Query',
     'kms:Decrypt',
+    'kms:DescribeKey',
+    'kms:Encrypt',
     'kms:GenerateDataKey',
     's3:GetObject',
     's3:GetObjectVersion',
@@ -108,6 +120,20 @@ const EXPECTED_ACTIONS: Readonly<Record<FunctionName, readonly string[]>> = {
     'kms:Encrypt',
     'kms:GenerateDataKey',
   ],
+  reconciler: [
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'dynamodb:Query',
+    'kms:Decrypt',
+    'kms:DescribeKey',
+    'kms:Encrypt',
+    'kms:GenerateDataKey',
+    's3:ListBucket',
+    's3:ListBucketVersions',
+    'sqs:SendMessage',
+    'states:DescribeExecution',
+    'states:StartExecution',
+  ],
   aggregator: [
     'dynamodb:ConditionCheckItem',
     'dynamodb:PutItem',
@@ -132,8 +158,8 @@ const COMMON_ENVIRONMENT = [
 
 /** Environment variables beyond the common ones, as the handlers read them. */
 const EXPECTED_ENVIRONMENT: Readonly<Record<FunctionName, readonly string[]>> = {
-  starter: ['STATE_MACHINE_ARN'],
-  'load-document': ['DOCUMENTS_BUCKET', 'MAX_DOCUMENT_BYTES', 'MAX_PAGES'],
+  starter: ['LEDGER_TABLE_NAME', 'STATE_MACHINE_ARN'],
+  'load-document': ['DOCUMENTS_BUCKET', 'LEDGER_TABLE_NAME', 'MAX_DOCUMENT_BYTES', 'MAX_PAGES'],
   'select-variant': [
     'DEFAULT_PROMPT_VERSION',
     'EXPERIMENTS_TABLE_NAME',
@@ -141,8 +167,13 @@ const EXPECTED_ENVIRONMENT: Readonly<Record<FunctionName, readonly string[]>> = 
   ],
   'invoke-model': ['DOCUMENTS_BUCKET'],
   score: ['DOCUMENTS_BUCKET'],
-  'record-result': ['DOCUMENTS_BUCKET', 'IDEMPOTENCY_TABLE_NAME', 'RESULTS_TABLE_NAME'],
-  'record-failure': ['IDEMPOTENCY_TABLE_NAME', 'RESULTS_TABLE_NAME'],
+  'record-result': [
+    'DOCUMENTS_BUCKET',
+    'IDEMPOTENCY_TABLE_NAME',
+    'LEDGER_TABLE_NAME',
+    'RESULTS_TABLE_NAME',
+  ],
+  'record-failure': ['IDEMPOTENCY_TABLE_NAME', 'LEDGER_TABLE_NAME', 'RESULTS_TABLE_NAME'],
   aggregator: ['METRICS_TABLE_NAME'],
   drift: [
     'DRIFT_BASELINE_HOURS',
@@ -150,6 +181,14 @@ const EXPECTED_ENVIRONMENT: Readonly<Record<FunctionName, readonly string[]>> = 
     'DRIFT_MONITOR_HOURS',
     'DRIFT_PROMPT_VERSIONS',
     'METRICS_TABLE_NAME',
+  ],
+  reconciler: [
+    'DOCUMENTS_BUCKET',
+    'DOCUMENTS_VERSIONED',
+    'EXECUTION_TIMEOUT_SECONDS',
+    'LEDGER_TABLE_NAME',
+    'RECONCILE_GRACE_SECONDS',
+    'STATE_MACHINE_ARN',
   ],
 };
 

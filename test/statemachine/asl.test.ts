@@ -78,10 +78,19 @@ describe('extract.asl.json', () => {
     expect(states.InvokeModel?.Next).toBe('Score');
     expect(states.Score?.Next).toBe('RecordResult');
     expect(states.RecordResult?.End).toBe(true);
-    for (const name of ['LoadDocument', 'SelectVariant', 'InvokeModel', 'Score', 'RecordResult']) {
-      expect(states[name]?.Catch).toEqual([
-        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailure' },
-      ]);
+    const toRecordFailure = {
+      ErrorEquals: ['States.ALL'],
+      ResultPath: '$.error',
+      Next: 'RecordFailure',
+    };
+    // A version replaced by a newer upload before it was read is not a failure.
+    expect(states.LoadDocument?.Catch).toEqual([
+      { ErrorEquals: ['DocumentSuperseded'], ResultPath: null, Next: 'Superseded' },
+      toRecordFailure,
+    ]);
+    expect(states.Superseded?.Type).toBe('Succeed');
+    for (const name of ['SelectVariant', 'InvokeModel', 'Score', 'RecordResult']) {
+      expect(states[name]?.Catch).toEqual([toRecordFailure]);
     }
     expect(states.RecordFailure?.Next).toBe('SendToDLQ');
     expect(states.SendToDLQ?.Resource).toBe('arn:aws:states:::sqs:sendMessage');

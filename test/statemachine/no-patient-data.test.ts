@@ -18,9 +18,11 @@ import { sdkStreamMixin } from '@smithy/util-stream';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { documentIdFor } from '#core/extraction/document-id.ts';
+import type { LedgerEntry } from '#core/ledger/lifecycle.ts';
 import { asLambdaInvokeTask, type LambdaHandler } from '#local/lambda-invoke.ts';
 import { runExtract, type TaskOverride } from '#test/helpers/extract-machine.ts';
 import { captureStdout, setHandlerEnv } from '#test/helpers/handler-env.ts';
+import { receivedEntry, serveLedgerTable } from '#test/helpers/memory-ledger.ts';
 import { encryptedPdf, recordPdf, SYNTHETIC_PATIENT } from '#test/helpers/pdf-fixtures.ts';
 import { SAMPLE_V2 } from '#test/helpers/sample-extraction.ts';
 
@@ -80,6 +82,8 @@ beforeEach(() => {
   });
   doc.on(BatchGetCommand).resolves({ Responses: {} });
   doc.on(PutCommand).resolves({});
+  ledger.clear();
+  serveLedgerTable(doc, 'medextract-test-ledger', ledger);
   ddb.on(PutItemCommand).resolves({});
   ddb.on(UpdateItemCommand).resolves({});
   ddb.on(GetItemCommand).resolves({});
@@ -104,19 +108,22 @@ beforeEach(() => {
   });
 });
 
+const ledger = new Map<string, LedgerEntry>();
+
+/** Stores the object and its ledger entry as the starter would; returns the execution input. */
 const upload = async (key: string, bytes: Buffer) => {
   store.set(`${BUCKET}/${key}`, bytes);
   const documentId = documentIdFor({ bucket: BUCKET, key, etag: 'etag-1' });
-  return {
+  const receivedAt = new Date().toISOString();
+  ledger.set(
     documentId,
-    bucket: BUCKET,
-    key,
-    versionId: null,
-    etag: 'etag-1',
-    size: bytes.length,
-    receivedAt: new Date().toISOString(),
-  };
+    receivedEntry(documentId, { bucket: BUCKET, key, versionId: null, etag: 'etag-1' }, receivedAt),
+  );
+  return { documentId, receivedAt, attempt: 0 };
 };
+
+/** Intake file names carry patient names; this one must never leave the ledger. */
+const PATIENT_FILE_NAME = 'Marbrey-Testcase, Quillon - APS';
 
 const assertNoPatientData = (value: unknown) => {
   const text = JSON.stringify(value);
@@ -126,7 +133,7 @@ const assertNoPatientData = (value: unknown) => {
 describe('execution history', () => {
   it('carries only ids, URIs, numbers and versions on the success path', async () => {
     // Prepare
-    const input = await upload('incoming/scan-0001.pdf', await recordPdf());
+    const input = await upload(`incoming/${PATIENT_FILE_NAME}.pdf`, await recordPdf());
     // Act
     const { result: run, lines } = await captureStdout(() =>
       runExtract(input, tasks, input.documentId),
@@ -142,10 +149,14 @@ describe('execution history', () => {
     assertNoPatientData(run.events);
     assertNoPatientData(run.output);
     assertNoPatientData(lines);
+    expect(ledger.get(input.documentId)?.status).toBe('SUCCEEDED');
+    // The key is in the result JSON (it is the document's source), nowhere in state.
+    expect(result).toContain(PATIENT_FILE_NAME);
+    expect(JSON.stringify(run.events)).not.toContain('APS');
   });
 
   it('keeps patient data out of the failure path and the DLQ message', async () => {
-    const input = await upload('incoming/scan-0002.pdf', await encryptedPdf());
+    const input = await upload(`incoming/${PATIENT_FILE_NAME} (2).pdf`, await encryptedPdf());
     const run = await runExtract(input, tasks, input.documentId);
     expect(run.status).toBe('FAILED');
     expect(run.error?.cause).toBe('ENCRYPTED');
@@ -153,5 +164,7 @@ describe('execution history', () => {
     expect(bedrock.commandCalls(ConverseCommand)).toHaveLength(0);
     assertNoPatientData(run.events);
     assertNoPatientData(dlq);
+    expect(JSON.stringify([run.events, dlq])).not.toContain('APS');
+    expect(ledger.get(input.documentId)).toMatchObject({ status: 'FAILED', reason: 'ENCRYPTED' });
   });
 });

@@ -246,3 +246,19 @@ describe('compareSequencers', () => {
     expect(compareSequencers('10', '0F')).toBeGreaterThan(0);
   });
 });
+
+describe('interrupted executions', () => {
+  it('lets a later attempt take over an entry left PROCESSING, and ignores the older attempt after', () => {
+    // Prepare: attempt 0 was interrupted while PROCESSING; the reconciler started attempt 1.
+    const interrupted = run(received(0), processing(1));
+
+    // Act
+    const retaken = run(received(0), processing(1), processing(5, 1), succeeded(6, 1));
+    const lateOld = applyLedgerEvent(retaken, failed(7, 0));
+
+    // Assess
+    expect(interrupted.status).toBe('PROCESSING');
+    expect(retaken).toMatchObject({ status: 'SUCCEEDED', attempt: 1 });
+    expect(lateOld.kind).toBe('stale');
+  });
+});

@@ -1,0 +1,122 @@
+/**
+ * Reconciliation decisions, pure: which listed objects have no ledger entry
+ * yet, and what to do about an entry that has waited past the grace period
+ * without an outcome, given what its execution says. The reconciler applies
+ * the decisions; every one of them is idempotent (executions are named by
+ * document id and attempt, ledger writes follow the lifecycle rules).
+ */
+import type { LedgerEntry } from './lifecycle.ts';
+
+export interface ReconcileSettings {
+  /** How long an upload may wait for its notification, or an entry for its outcome. */
+  readonly graceSeconds: number;
+  /** The state machine's own timeout: a RUNNING execution older than this is stuck. */
+  readonly executionTimeoutSeconds: number;
+}
+
+/** An object found by listing `incoming/`. */
+export interface ListedObject {
+  readonly bucket: string;
+  readonly key: string;
+  readonly versionId: string | null;
+  readonly etag: string | null;
+  readonly size: number;
+  readonly lastModified: string;
+  /** False for an older version of a key in a versioned bucket. */
+  readonly isLatest: boolean;
+}
+
+/** What the execution of an entry's current attempt says. */
+export interface ExecutionView {
+  readonly status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'MISSING';
+  readonly startedAt: string | null;
+  /** From a SUCCEEDED execution's output. */
+  readonly promptVersion: string | null;
+}
+
+export type Repair =
+  /** Nothing to do yet (within the grace period, or running normally). */
+  | { readonly kind: 'wait' }
+  /** Start (again) the execution of `attempt`, named by `executionNameOf`. */
+  | {
+      readonly kind: 'start';
+      readonly attempt: number;
+      readonly why: 'NOT_STARTED' | 'INTERRUPTED';
+    }
+  /** The execution ended but its outcome never reached the ledger. */
+  | {
+      readonly kind: 'record-succeeded';
+      readonly attempt: number;
+      readonly promptVersion: string;
+    }
+  | {
+      readonly kind: 'record-failed';
+      readonly attempt: number;
+      readonly reason: 'TIMEOUT' | 'INTERNAL_ERROR';
+    };
+
+export type RepairKind = Repair['kind'];
+
+/** Execution name of a document's attempt: the id, then `<id>-r<n>` for later attempts. */
+export const executionNameOf = (documentId: string, attempt: number): string =>
+  attempt === 0 ? documentId : `${documentId}-r${attempt}`;
+
+const olderThan = (iso: string, seconds: number, now: Date): boolean =>
+  now.getTime() - Date.parse(iso) > seconds * 1000;
+
+/**
+ * Listed objects with no ledger entry (by document id), last modified
+ * before the grace period: their notification was lost.
+ */
+export const unrecordedObjects = (
+  listed: readonly ListedObject[],
+  documentIdOf: (object: ListedObject) => string,
+  known: ReadonlySet<string>,
+  now: Date,
+  settings: ReconcileSettings,
+): ListedObject[] =>
+  listed.filter(
+    (object) =>
+      !known.has(documentIdOf(object)) &&
+      olderThan(object.lastModified, settings.graceSeconds, now),
+  );
+
+/**
+ * The repair for one entry in RECEIVED or PROCESSING, given its current
+ * attempt's execution. Within the grace period nothing is done.
+ */
+export const repairFor = (
+  entry: LedgerEntry,
+  execution: ExecutionView,
+  now: Date,
+  settings: ReconcileSettings,
+): Repair => {
+  if (entry.status !== 'RECEIVED' && entry.status !== 'PROCESSING') return { kind: 'wait' };
+  if (!olderThan(entry.statusAt, settings.graceSeconds, now)) return { kind: 'wait' };
+  const attempt = entry.attempt;
+  switch (execution.status) {
+    case 'MISSING':
+      return { kind: 'start', attempt, why: 'NOT_STARTED' };
+    case 'ABORTED':
+      // Stopped (a crash of the local runtime, or an operator): the next attempt runs it again.
+      return { kind: 'start', attempt: attempt + 1, why: 'INTERRUPTED' };
+    case 'RUNNING': {
+      const stuck =
+        execution.startedAt !== null &&
+        olderThan(
+          execution.startedAt,
+          settings.executionTimeoutSeconds + settings.graceSeconds,
+          now,
+        );
+      return stuck ? { kind: 'record-failed', attempt, reason: 'TIMEOUT' } : { kind: 'wait' };
+    }
+    case 'TIMED_OUT':
+      return { kind: 'record-failed', attempt, reason: 'TIMEOUT' };
+    case 'FAILED':
+      return { kind: 'record-failed', attempt, reason: 'INTERNAL_ERROR' };
+    case 'SUCCEEDED':
+      return execution.promptVersion === null
+        ? { kind: 'record-failed', attempt, reason: 'INTERNAL_ERROR' }
+        : { kind: 'record-succeeded', attempt, promptVersion: execution.promptVersion };
+  }
+};

@@ -1,0 +1,207 @@
+/**
+ * One reconciliation pass: admits objects under `incoming/` that have no
+ * ledger entry (their notification was lost), then looks at every entry
+ * waiting in RECEIVED or PROCESSING past the grace period and starts,
+ * restarts or records it as its execution says. Returns counts per repair;
+ * it logs document ids only, never keys.
+ */
+
+import type { S3Client } from '@aws-sdk/client-s3';
+import {
+  DescribeExecutionCommand,
+  ExecutionDoesNotExist,
+  type SFNClient,
+} from '@aws-sdk/client-sfn';
+import { listIncoming } from '#adapters/incoming-listing.ts';
+import type { LedgerRepository } from '#adapters/ledger.ts';
+import { executionArnFor } from '#contracts/executions.ts';
+import { BUCKET_PREFIXES } from '#contracts/resources.ts';
+import { documentIdFor } from '#core/extraction/document-id.ts';
+import { classifyKey } from '#core/ledger/key-classification.ts';
+import type { LedgerEntry } from '#core/ledger/lifecycle.ts';
+import {
+  type ExecutionView,
+  executionNameOf,
+  type ListedObject,
+  type ReconcileSettings,
+  type Repair,
+  repairFor,
+  unrecordedObjects,
+} from '#core/ledger/reconcile.ts';
+import { admitUpload, startExtraction } from '#functions/shared/admission.ts';
+
+export interface ReconcilerDependencies {
+  readonly s3: S3Client;
+  readonly sfn: SFNClient;
+  readonly ledger: LedgerRepository;
+  readonly bucket: string;
+  readonly stateMachineArn: string;
+  readonly versioned: boolean;
+  readonly maxObjects: number;
+}
+
+export interface ReconcileSummary {
+  /** Objects under incoming/ that had no ledger entry and were admitted now. */
+  readonly unrecorded: number;
+  /** Entries whose execution was never started, started now. */
+  readonly started: number;
+  /** Entries whose execution was interrupted (ABORTED), run again as the next attempt. */
+  readonly restarted: number;
+  /** Entries whose execution had ended without its outcome reaching the ledger, recorded now. */
+  readonly recorded: number;
+  /** Entries still waiting on a running execution. */
+  readonly waiting: number;
+  /** True when the listing stopped at `maxObjects` (see S3 Inventory in the docs). */
+  readonly listingTruncated: boolean;
+}
+
+const idOf = (object: ListedObject): string =>
+  documentIdFor({
+    bucket: object.bucket,
+    key: object.key,
+    ...(object.versionId ? { versionId: object.versionId } : {}),
+    ...(object.etag ? { etag: object.etag } : {}),
+  });
+
+const PromptVersionOf = (output: string | undefined): string | null => {
+  try {
+    const parsed: unknown = JSON.parse(output ?? 'null');
+    if (parsed && typeof parsed === 'object' && 'variant' in parsed) {
+      const variant: unknown = parsed.variant;
+      if (variant && typeof variant === 'object' && 'promptVersion' in variant) {
+        return typeof variant.promptVersion === 'string' ? variant.promptVersion : null;
+      }
+    }
+  } catch {
+    // An unreadable output has no prompt version.
+  }
+  return null;
+};
+
+const viewExecution = async (
+  deps: ReconcilerDependencies,
+  entry: LedgerEntry,
+): Promise<ExecutionView> => {
+  const executionArn =
+    entry.status === 'PROCESSING' && entry.executionArn
+      ? entry.executionArn
+      : executionArnFor(deps.stateMachineArn, executionNameOf(entry.documentId, entry.attempt));
+  try {
+    const described = await deps.sfn.send(new DescribeExecutionCommand({ executionArn }));
+    const status = described.status;
+    return {
+      status:
+        status === 'SUCCEEDED' ||
+        status === 'FAILED' ||
+        status === 'TIMED_OUT' ||
+        status === 'ABORTED' ||
+        status === 'RUNNING'
+          ? status
+          : 'RUNNING',
+      startedAt: described.startDate ? described.startDate.toISOString() : null,
+      promptVersion: status === 'SUCCEEDED' ? PromptVersionOf(described.output) : null,
+    };
+  } catch (error) {
+    if (error instanceof ExecutionDoesNotExist) {
+      return { status: 'MISSING', startedAt: null, promptVersion: null };
+    }
+    throw error;
+  }
+};
+
+const apply = async (
+  deps: ReconcilerDependencies,
+  entry: LedgerEntry,
+  repair: Repair,
+  now: Date,
+): Promise<void> => {
+  const at = now.toISOString();
+  switch (repair.kind) {
+    case 'wait':
+      return;
+    case 'start':
+      await startExtraction(deps.sfn, deps.stateMachineArn, {
+        documentId: entry.documentId,
+        receivedAt: entry.receivedAt,
+        attempt: repair.attempt,
+      });
+      return;
+    case 'record-succeeded':
+      await deps.ledger.record(entry.documentId, {
+        kind: 'succeeded',
+        at,
+        attempt: repair.attempt,
+        promptVersion: repair.promptVersion,
+      });
+      return;
+    case 'record-failed':
+      await deps.ledger.record(entry.documentId, {
+        kind: 'failed',
+        at,
+        attempt: repair.attempt,
+        reason: repair.reason,
+        promptVersion: entry.promptVersion,
+      });
+      return;
+  }
+};
+
+export const reconcile = async (
+  deps: ReconcilerDependencies,
+  settings: ReconcileSettings,
+  now: Date = new Date(),
+): Promise<ReconcileSummary> => {
+  const listing = await listIncoming(deps.s3, {
+    bucket: deps.bucket,
+    prefix: BUCKET_PREFIXES.incoming,
+    versioned: deps.versioned,
+    maxObjects: deps.maxObjects,
+  });
+  const known = new Set(
+    (
+      await deps.ledger.listByKeyPrefix(deps.bucket, BUCKET_PREFIXES.incoming, {
+        limit: deps.maxObjects * 4,
+      })
+    ).map((entry) => entry.documentId),
+  );
+  // Latest versions first, so an older version admitted after its successor is superseded.
+  const missing = unrecordedObjects(listing.objects, idOf, known, now, settings).sort(
+    (a, b) => Number(b.isLatest) - Number(a.isLatest),
+  );
+  for (const object of missing) {
+    await admitUpload(
+      { ledger: deps.ledger, sfn: deps.sfn, stateMachineArn: deps.stateMachineArn, now: () => now },
+      {
+        documentId: idOf(object),
+        object: {
+          bucket: object.bucket,
+          key: object.key,
+          versionId: object.versionId,
+          etag: object.etag,
+          size: object.size,
+          sequencer: null,
+        },
+        receivedAt: object.lastModified,
+        classification: classifyKey(object.key),
+      },
+    );
+  }
+
+  const before = new Date(now.getTime() - settings.graceSeconds * 1000).toISOString();
+  // Uploads admitted in this pass were just started; the next pass looks at them.
+  const admitted = new Set(missing.map(idOf));
+  const waitingEntries = [
+    ...(await deps.ledger.listByStatus('RECEIVED', { before, limit: deps.maxObjects })),
+    ...(await deps.ledger.listByStatus('PROCESSING', { before, limit: deps.maxObjects })),
+  ].filter((entry) => !admitted.has(entry.documentId));
+  const counts = { started: 0, restarted: 0, recorded: 0, waiting: 0 };
+  for (const entry of waitingEntries) {
+    const repair = repairFor(entry, await viewExecution(deps, entry), now, settings);
+    await apply(deps, entry, repair, now);
+    if (repair.kind === 'start')
+      counts[repair.why === 'NOT_STARTED' ? 'started' : 'restarted'] += 1;
+    else if (repair.kind === 'wait') counts.waiting += 1;
+    else counts.recorded += 1;
+  }
+  return { unrecorded: missing.length, ...counts, listingTruncated: listing.truncated };
+};

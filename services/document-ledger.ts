@@ -1,0 +1,99 @@
+/**
+ * "What happened to my file": one entry per upload from the document ledger,
+ * listed by key prefix and status, or looked up by key or document id. The
+ * ledger is the single source; entries carry the key because the person
+ * asking owns the bucket, but they go to the terminal, never to logs.
+ */
+import { type LedgerRepository, ledgerRepository } from '#adapters/ledger.ts';
+import { BUCKET_PREFIXES } from '#contracts/resources.ts';
+import { LEDGER_STATUSES, type LedgerEntry, type LedgerStatus } from '#core/ledger/lifecycle.ts';
+import type { ServiceContext } from './context.ts';
+import { InvalidInputError, NotFoundError } from './errors.ts';
+
+/** One upload as a person looks it up. */
+export interface UploadEntry {
+  readonly key: string;
+  readonly documentId: string;
+  readonly status: LedgerStatus;
+  readonly reason: string | null;
+  readonly promptVersion: string | null;
+  readonly receivedAt: string;
+  readonly processingAt: string | null;
+  readonly completedAt: string | null;
+  readonly attempt: number;
+  readonly executionArn: string | null;
+  readonly supersededBy: string | null;
+}
+
+const toUpload = (entry: LedgerEntry): UploadEntry => ({
+  key: entry.key,
+  documentId: entry.documentId,
+  status: entry.status,
+  reason: entry.reason,
+  promptVersion: entry.promptVersion,
+  receivedAt: entry.receivedAt,
+  processingAt: entry.processingAt,
+  completedAt: entry.completedAt,
+  attempt: entry.attempt,
+  executionArn: entry.executionArn,
+  supersededBy: entry.supersededBy,
+});
+
+const ledgerOf = (ctx: ServiceContext): LedgerRepository =>
+  ledgerRepository(ctx.clients.dynamodb, ctx.tables.ledger);
+
+export const isLedgerStatus = (text: string): text is LedgerStatus =>
+  (LEDGER_STATUSES as readonly string[]).includes(text);
+
+export interface ListUploadsQuery {
+  /** Key prefix; default everything under `incoming/`. */
+  readonly prefix?: string;
+  readonly status?: LedgerStatus;
+  /** At most this many (default 1,000). */
+  readonly limit?: number;
+}
+
+/** Uploads of the stage's bucket by key (then upload time), optionally of one status. */
+export const listUploads = async (
+  ctx: ServiceContext,
+  query: ListUploadsQuery = {},
+): Promise<UploadEntry[]> => {
+  const limit = query.limit ?? 1_000;
+  if (!Number.isInteger(limit) || limit <= 0) {
+    throw new InvalidInputError('INVALID_LIMIT', 'the limit is a positive whole number', 'limit');
+  }
+  const ledger = ledgerOf(ctx);
+  const entries =
+    query.status !== undefined && query.prefix === undefined
+      ? await ledger.listByStatus(query.status, { limit })
+      : (await ledger.listByKeyPrefix(ctx.bucket, query.prefix ?? '', { limit: limit * 4 })).filter(
+          (entry) => query.status === undefined || entry.status === query.status,
+        );
+  return entries
+    .filter((entry) => entry.bucket === ctx.bucket)
+    .slice(0, limit)
+    .map(toUpload);
+};
+
+/**
+ * The uploads a key or document id names: one for an id, every version
+ * (oldest first) for a key; a bare file name is looked up under `incoming/`.
+ */
+export const getUploads = async (ctx: ServiceContext, keyOrId: string): Promise<UploadEntry[]> => {
+  if (keyOrId === '') throw new InvalidInputError('EMPTY_KEY', 'give a key or a document id');
+  const ledger = ledgerOf(ctx);
+  if (/^[0-9a-f]{64}$/.test(keyOrId)) {
+    const entry = await ledger.get(keyOrId);
+    if (entry) return [toUpload(entry)];
+  }
+  const versionsOf = async (key: string) =>
+    (await ledger.listByKeyPrefix(ctx.bucket, key)).filter((entry) => entry.key === key);
+  let versions = await versionsOf(keyOrId);
+  if (versions.length === 0 && !keyOrId.startsWith(BUCKET_PREFIXES.incoming)) {
+    versions = await versionsOf(`${BUCKET_PREFIXES.incoming}${keyOrId}`);
+  }
+  if (versions.length === 0) {
+    throw new NotFoundError('UNKNOWN_UPLOAD', 'no upload with this key or document id');
+  }
+  return versions.map(toUpload);
+};
