@@ -158,12 +158,10 @@ describe('drift monitor', () => {
 
   it('lets the scheduler role invoke only the drift function', () => {
     // Prepare
-    const roles = resourcesOfType(template, 'AWS::IAM::Role').filter(([id]) =>
-      id.includes('SchedulerRole'),
-    );
-    const policies = resourcesOfType(template, 'AWS::IAM::Policy').filter(([id]) =>
-      id.includes('SchedulerRole'),
-    );
+    // The drift monitor's own scheduler role (the reconciler has another).
+    const ofDrift = (id: string) => id.includes('DriftMonitor') && id.includes('SchedulerRole');
+    const roles = resourcesOfType(template, 'AWS::IAM::Role').filter(([id]) => ofDrift(id));
+    const policies = resourcesOfType(template, 'AWS::IAM::Policy').filter(([id]) => ofDrift(id));
 
     // Act
     const statements = policies.flatMap(([, policy]) =>
