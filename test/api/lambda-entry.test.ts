@@ -61,7 +61,12 @@ describe('the Lambda entry', () => {
     expect(result.statusCode).toBe(200);
     const body: unknown = JSON.parse(result.body);
     expect(body).toMatchObject({
-      versions: [{ version: '1.0.0' }, { version: '1.1.0' }, { version: '2.0.0' }],
+      versions: [
+        { version: '1.0.0' },
+        { version: '1.1.0' },
+        { version: '2.0.0' },
+        { version: '2.1.0' },
+      ],
     });
     contractOf(doc).check(
       'GET',
