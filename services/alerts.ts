@@ -4,66 +4,22 @@
  * runs the drift analyser on them, the same analysis the hourly drift
  * function runs on a deployed stage.
  */
-import { QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
-import {
-  addItem,
-  allDocumentsKey,
-  emptyRollup,
-  promptVersionKey,
-} from '#contracts/metrics-items.ts';
+import { type QuerySender, readPartition } from '#adapters/rollup-reader.ts';
+import { allDocumentsKey, promptVersionKey } from '#contracts/metrics-items.ts';
 import {
   addHours,
   analyseDrift,
   DEFAULT_DRIFT_SETTINGS,
   type DriftReport,
   type DriftSettings,
-  type HourlyRollup,
   isHourLabel,
   lastCompleteHour,
   type RollupStream,
 } from '#core/drift/index.ts';
 import { defaultCatalog, type PromptCatalog, type ServiceContext } from './context.ts';
 import { InvalidInputError } from './errors.ts';
-
 /** The one client call this use case makes (a DynamoDBDocumentClient on a stack). */
-export interface RollupQuerySender {
-  send(command: QueryCommand): Promise<QueryCommandOutput>;
-}
-
-const SK_PREFIX = 'H#';
-
-const readHours = async (
-  client: RollupQuerySender,
-  table: string,
-  pk: string,
-  fromHour: string,
-  toHour: string,
-): Promise<Record<string, HourlyRollup>> => {
-  const hours: Record<string, HourlyRollup> = {};
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(
-      new QueryCommand({
-        TableName: table,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: {
-          ':pk': pk,
-          ':from': `${SK_PREFIX}${fromHour}`,
-          ':to': `${SK_PREFIX}${toHour}`,
-        },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      const sk = item.sk;
-      if (typeof sk === 'string' && sk.startsWith(SK_PREFIX)) {
-        hours[sk.slice(SK_PREFIX.length)] = addItem(emptyRollup(), item);
-      }
-    }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey !== undefined);
-  return hours;
-};
+export type RollupQuerySender = QuerySender;
 
 export interface AlertsQuery {
   /** The hour to evaluate (`2026-11-27T15`); default: the last complete hour. */
@@ -131,12 +87,18 @@ export const driftAlerts = async (
     const { pk } = promptVersionKey(version, fromHour);
     streams.push({
       promptVersion: version,
-      hours: await readHours(client, table, pk, fromHour, evaluatedHour),
+      hours: await readPartition(client, table, pk, fromHour, evaluatedHour),
     });
   }
   streams.push({
     promptVersion: null,
-    hours: await readHours(client, table, allDocumentsKey(fromHour).pk, fromHour, evaluatedHour),
+    hours: await readPartition(
+      client,
+      table,
+      allDocumentsKey(fromHour).pk,
+      fromHour,
+      evaluatedHour,
+    ),
   });
   return analyseDrift(streams, evaluatedHour, settings);
 };

@@ -5,6 +5,7 @@
  * run recomputes from the roll-ups, so a missed run loses nothing.
  */
 import * as z from 'zod';
+import { readStreams } from '#adapters/rollup-reader.ts';
 import { METRICS_TABLE } from '#contracts/resources.ts';
 import {
   addHours,
@@ -18,7 +19,6 @@ import { dynamoDocumentClient } from '#functions/shared/clients/dynamodb.ts';
 import { intEnv, requireEnv } from '#functions/shared/env.ts';
 import { createObservability, instrument } from '#functions/shared/powertools.ts';
 import { emitDriftMetrics, signalDimension } from './findings-metrics.ts';
-import { readStreams } from './rollup-reader.ts';
 
 const SEMVER = /^\d+\.\d+\.\d+$/;
 

@@ -21,7 +21,7 @@ export interface QuerySender {
 const SK_PREFIX = 'H#';
 
 /** Every hour item of one partition between two hour labels (inclusive). */
-const readPartition = async (
+export const readPartition = async (
   client: QuerySender,
   table: string,
   pk: string,
