@@ -12,6 +12,8 @@ import { loadEvent } from '#events/index.ts';
 import { tracingWanted } from '#functions/shared/tracing.ts';
 import { captureStdout, HANDLER_ENV, setHandlerEnv } from '#test/helpers/handler-env.ts';
 import { testContext } from '#test/helpers/lambda-context.ts';
+import { receivedEntry, serveLedgerTable } from '#test/helpers/memory-ledger.ts';
+import type { LedgerEntry } from '#core/ledger/lifecycle.ts';
 
 const LAMBDA_ENV = {
   AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
@@ -36,8 +38,11 @@ const jsonLines = (lines: string[]): LogLine[] =>
 describe('instrumented handler', () => {
   const doc = mockClient(DynamoDBDocumentClient);
   const ddb = mockClient(DynamoDBClient);
+  const ledgerEntries = new Map<string, LedgerEntry>();
   beforeEach(() => {
+    doc.reset();
     doc.on(PutCommand).resolves({});
+    serveLedgerTable(doc, 'medextract-test-ledger', ledgerEntries);
     ddb.on(PutItemCommand).resolves({});
     ddb.on(GetItemCommand).resolves({});
   });
@@ -51,6 +56,16 @@ describe('instrumented handler', () => {
       execution: { id: string };
     };
     const second = { ...event, execution: { ...event.execution, id: `${event.execution.id}-2` } };
+    // The starter recorded the upload before the execution started.
+    ledgerEntries.set(
+      event.state.documentId,
+      receivedEntry(event.state.documentId, {
+        bucket: 'medextract-test-documents',
+        key: 'incoming/observability.pdf',
+        versionId: null,
+        etag: null,
+      }),
+    );
 
     // Act
     const first = await captureStdout(() =>
