@@ -66,6 +66,7 @@ export const FIXTURE_USES: Readonly<Record<EventName, FixtureUse>> = {
   'tasks/record-failure': { fn: 'record-failure', needs: null },
   'logs/emf-subscription': { fn: 'aggregator', needs: null },
   'drift/scheduled': { fn: 'drift', needs: null },
+  'reconciler/scheduled': { fn: 'reconciler', needs: null },
 };
 
 /** One line per fixture for `--help`: name, function, and whether it runs as is. */

@@ -24,6 +24,7 @@ export const EVENT_NAMES = [
   'apigateway/http-api-prompt-versions',
   'apigateway/http-api-compare-invalid',
   'drift/scheduled',
+  'reconciler/scheduled',
 ] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 

@@ -41,6 +41,8 @@ export interface ObservabilityProps {
   readonly deadLetterQueues: readonly sqs.IQueue[];
   /** Prompt versions that can serve traffic: each gets anomaly alarms and drift charts. */
   readonly promptVersions: readonly string[];
+  /** Repairs the reconciler made; any repair alarms (intake or the workflow dropped a document). */
+  readonly reconcileRepairs?: cloudwatch.IMetric;
 }
 
 /** Runbook heading of each per-version anomaly alarm. */
@@ -309,6 +311,17 @@ export class Observability extends Construct {
       evaluationPeriods: 1,
       comparisonOperator: greaterOrEqual,
     });
+
+    if (props.reconcileRepairs !== undefined) {
+      this.alarm('ReconcilerRepairs', {
+        alarmDescription:
+          'The reconciler had to start, restart or record a document that intake or the workflow left without an outcome.',
+        metric: props.reconcileRepairs,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: greaterOrEqual,
+      });
+    }
 
     this.createAnomalyAlarms(props.promptVersions);
   }

@@ -2,17 +2,16 @@
  * Reconciliation on AWS: the reconciler function, run every
  * `RECONCILE_INTERVAL_MINUTES` by EventBridge Scheduler, with the one S3
  * listing right it needs (keys under `incoming/` only), the ledger and the
- * state machine; and an alarm on any repair it had to make.
+ * state machine; and the metric of the repairs it had to make (the
+ * observability construct alarms on it, with the other alarms).
  */
 import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -30,27 +29,28 @@ export interface ReconciliationProps {
   readonly stateMachine: sfn.IStateMachine;
   readonly dataKey: kms.IKey;
   readonly logsKey: kms.IKey;
-  readonly alarmTopic: sns.ITopic;
 }
 
 export class Reconciliation extends Construct {
   readonly reconciler: PipelineFunction;
   readonly schedule: scheduler.CfnSchedule;
-  readonly repairsAlarm: cloudwatch.Alarm;
+  readonly failureQueue: sqs.Queue;
+  /** Documents the reconciler started, restarted or recorded in one interval. */
+  readonly repairsMetric: cloudwatch.Metric;
 
   constructor(scope: Construct, id: string, props: ReconciliationProps) {
     super(scope, id);
     const { config, documentsBucket: bucket, dataKey } = props;
     const stack = Stack.of(this);
 
-    const failureQueue = new sqs.Queue(this, 'ReconcilerFailureQueue', {
+    const failureQueue = (this.failureQueue = new sqs.Queue(this, 'ReconcilerFailureQueue', {
       queueName: physicalName(config.stage, 'reconciler-failures'),
       encryption: sqs.QueueEncryption.KMS,
       encryptionMasterKey: dataKey,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
       removalPolicy: config.removalPolicy,
-    });
+    }));
     const terminalQueue =
       'Terminal destination of reconciler invocations that failed every attempt; it has no consumer that could fail, and the next scheduled pass repeats the work (every repair is idempotent).';
     for (const rule of ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy']) {
@@ -131,22 +131,12 @@ export class Reconciliation extends Construct {
       },
     });
 
-    this.repairsAlarm = new cloudwatch.Alarm(this, 'ReconcilerRepairsAlarm', {
-      alarmName: physicalName(config.stage, 'reconciler-repairs'),
-      alarmDescription:
-        'The reconciler had to start, restart or record a document that intake or the workflow left without an outcome.',
-      metric: new cloudwatch.Metric({
-        namespace: metricsNamespace(config.stage),
-        metricName: 'ReconcileRepairs',
-        dimensionsMap: { service: 'medextract' },
-        statistic: 'Sum',
-        period: Duration.minutes(RECONCILE_INTERVAL_MINUTES),
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    this.repairsMetric = new cloudwatch.Metric({
+      namespace: metricsNamespace(config.stage),
+      metricName: 'ReconcileRepairs',
+      dimensionsMap: { service: 'medextract' },
+      statistic: 'Sum',
+      period: Duration.minutes(RECONCILE_INTERVAL_MINUTES),
     });
-    this.repairsAlarm.addAlarmAction(new actions.SnsAction(props.alarmTopic));
   }
 }

@@ -57,15 +57,35 @@ export class PipelineStack extends Stack {
         'dynamodb:Query',
       ]);
     const tasks = this.workflow.functions;
+    this.reconciliation = new Reconciliation(this, 'Reconciliation', {
+      config,
+      documentsBucket: this.intake.bucket,
+      ledger: this.storage.ledger,
+      stateMachine: this.workflow.stateMachine,
+      dataKey: this.keys.data,
+      logsKey: this.keys.logs,
+    });
     this.observability = new Observability(this, 'Observability', {
       config,
       keys: this.keys,
       metricsTable: this.storage.metrics,
       emitters: [tasks.recordResult, tasks.recordFailure],
-      functions: [starter, tasks.loadDocument, tasks.selectVariant, tasks.invokeModel, tasks.score],
+      functions: [
+        starter,
+        tasks.loadDocument,
+        tasks.selectVariant,
+        tasks.invokeModel,
+        tasks.score,
+        this.reconciliation.reconciler,
+      ],
       stateMachine: this.workflow.stateMachine,
       ingestQueue: this.intake.queue,
-      deadLetterQueues: [this.intake.deadLetterQueue, this.workflow.deadLetterQueue],
+      deadLetterQueues: [
+        this.intake.deadLetterQueue,
+        this.workflow.deadLetterQueue,
+        this.reconciliation.failureQueue,
+      ],
+      reconcileRepairs: this.reconciliation.repairsMetric,
       promptVersions: shippedPromptVersions(),
     });
 
@@ -85,16 +105,6 @@ export class PipelineStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
-
-    this.reconciliation = new Reconciliation(this, 'Reconciliation', {
-      config,
-      documentsBucket: this.intake.bucket,
-      ledger: this.storage.ledger,
-      stateMachine: this.workflow.stateMachine,
-      dataKey: this.keys.data,
-      logsKey: this.keys.logs,
-      alarmTopic: this.observability.topic,
-    });
 
     new CfnOutput(this, 'DocumentsBucketName', { value: this.intake.bucket.bucketName });
     new CfnOutput(this, 'StateMachineArn', { value: this.workflow.stateMachine.stateMachineArn });

@@ -82,6 +82,7 @@ describe('encryption at rest', () => {
       [idOf(stack.intake.deadLetterQueue)]: idOf(stack.keys.ingest),
       [idOf(stack.workflow.deadLetterQueue)]: idOf(stack.keys.data),
       [idOf(stack.observability.aggregatorFailureQueue)]: idOf(stack.keys.data),
+      [idOf(stack.reconciliation.failureQueue)]: idOf(stack.keys.data),
     });
     for (const [, queue] of queues) expect(queue.Properties.SqsManagedSseEnabled).toBeUndefined();
   });
@@ -221,7 +222,7 @@ describe('encryption in transit', () => {
     const conditions = policies.map(([, policy]) => denies(policy).map((st) => st.condition));
 
     // Assess
-    expect(policies).toHaveLength(5);
+    expect(policies).toHaveLength(6);
     for (const policyConditions of conditions) {
       expect(policyConditions).toContainEqual({ Bool: { 'aws:SecureTransport': 'false' } });
     }

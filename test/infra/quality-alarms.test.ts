@@ -139,7 +139,10 @@ describe('drift monitor', () => {
 
   it('runs the drift function ten minutes past every hour through its own scheduler role', () => {
     // Prepare
-    const [, schedule] = resourcesOfType(template, 'AWS::Scheduler::Schedule')[0] ?? [];
+    const [, schedule] =
+      resourcesOfType(template, 'AWS::Scheduler::Schedule').find(([id]) =>
+        id.includes('DriftMonitor'),
+      ) ?? [];
 
     // Act
     const target = z
@@ -148,8 +151,9 @@ describe('drift monitor', () => {
 
     // Assess
     const [roleId] =
-      resourcesOfType(template, 'AWS::IAM::Role').find(([id]) => id.includes('SchedulerRole')) ??
-      [];
+      resourcesOfType(template, 'AWS::IAM::Role').find(
+        ([id]) => id.includes('DriftMonitor') && id.includes('SchedulerRole'),
+      ) ?? [];
     expect(schedule?.Properties.ScheduleExpression).toBe('cron(10 * * * ? *)');
     expect(target.Arn).toEqual(arnOf(stack, drift.function.function));
     expect(target.RoleArn).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });

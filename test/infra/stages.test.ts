@@ -174,7 +174,7 @@ describe('stage settings', () => {
       .reduce((sum, n) => sum + n, 0);
 
     // Assess
-    expect(totals).toEqual({ dev: 27, staging: 66, prod: 126 });
+    expect(totals).toEqual({ dev: 28, staging: 67, prod: 127 });
     expect(all + 100).toBeLessThanOrEqual(1000);
   });
 });
