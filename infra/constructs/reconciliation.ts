@@ -43,14 +43,15 @@ export class Reconciliation extends Construct {
     const { config, documentsBucket: bucket, dataKey } = props;
     const stack = Stack.of(this);
 
-    const failureQueue = (this.failureQueue = new sqs.Queue(this, 'ReconcilerFailureQueue', {
+    const failureQueue = new sqs.Queue(this, 'ReconcilerFailureQueue', {
       queueName: physicalName(config.stage, 'reconciler-failures'),
       encryption: sqs.QueueEncryption.KMS,
       encryptionMasterKey: dataKey,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
       removalPolicy: config.removalPolicy,
-    }));
+    });
+    this.failureQueue = failureQueue;
     const terminalQueue =
       'Terminal destination of reconciler invocations that failed every attempt; it has no consumer that could fail, and the next scheduled pass repeats the work (every repair is idempotent).';
     for (const rule of ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy']) {

@@ -8,12 +8,12 @@ import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { LedgerEntry } from '#core/ledger/lifecycle.ts';
 import { loadEvent } from '#events/index.ts';
 import { tracingWanted } from '#functions/shared/tracing.ts';
 import { captureStdout, HANDLER_ENV, setHandlerEnv } from '#test/helpers/handler-env.ts';
 import { testContext } from '#test/helpers/lambda-context.ts';
 import { receivedEntry, serveLedgerTable } from '#test/helpers/memory-ledger.ts';
-import type { LedgerEntry } from '#core/ledger/lifecycle.ts';
 
 const LAMBDA_ENV = {
   AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
