@@ -38,7 +38,7 @@ export const FIXTURE_USES: Readonly<Record<EventName, FixtureUse>> = {
   },
   'tasks/load-document': {
     fn: 'load-document',
-    needs: `the PDF at the event's bucket, key and versionId; ${FIXED_DOCUMENT}, so it ends OBJECT_GONE (the step's answer for a missing object). Run \`medextract process\` on a PDF and invoke with an event naming that object to see it succeed`,
+    needs: `a ledger entry for the event's documentId (the starter writes it) and the PDF it names; ${FIXED_DOCUMENT}, so it fails UnknownDocument. Run \`medextract process\` on a PDF and invoke with an event naming that document to see it succeed`,
   },
   'tasks/select-variant': { fn: 'select-variant', needs: null },
   'apigateway/http-api-prompt-versions': {

@@ -52,8 +52,8 @@ describe('medextract invoke', () => {
       '--ephemeral',
     ]);
     expect(run.code).toBe(1);
-    expect(JSON.parse(run.stdout).error.message).toContain('OBJECT_GONE');
-    expect(run.stderr).toContain('medextract: tasks/load-document needs the PDF at');
+    expect(JSON.parse(run.stdout).error.message).toContain('no ledger entry for this document id');
+    expect(run.stderr).toContain('medextract: tasks/load-document needs a ledger entry');
   }, 160_000);
 
   it('refuses a fixture given to the wrong function and a missing stack at once', async () => {
