@@ -13,6 +13,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'hono';
 import { handle } from 'hono/aws-lambda';
 import * as z from 'zod';
+import { s3ReportStore } from '#adapters/evaluation-reports.ts';
 import { tableNamesFor } from '#contracts/resources.ts';
 import type { ServiceContext } from '#services/context.ts';
 import { createApi } from './app.ts';
@@ -71,8 +72,9 @@ const clients: ServiceContext['clients'] = {
   }),
 };
 
+const ctx = contextFromEnv(clients);
 const app = createApi(
-  { ctx: contextFromEnv(clients), callerOf },
+  { ctx, callerOf, evaluations: s3ReportStore(clients.s3, ctx.bucket) },
   {
     allowedOrigins: [env('CONSOLE_ORIGIN')],
     // API Gateway's HTTP API caps payloads at 10 MB; the API's own bodies are small.
