@@ -37,6 +37,7 @@ export const contextFromEnv = (clients: ServiceContext['clients']): ServiceConte
       results: env('RESULTS_TABLE_NAME'),
       experiments: env('EXPERIMENTS_TABLE_NAME'),
       metrics: env('METRICS_TABLE_NAME'),
+      ledger: env('LEDGER_TABLE_NAME'),
     },
     queues: {
       ingest: env('INGEST_QUEUE_URL'),

@@ -143,14 +143,10 @@ export const PdfLinkSchema = z.object({ documentId: z.string(), ...LinkFields })
 
 export const UploadRequestSchema = z
   .object({
-    file_name: z
-      .string()
-      .min(1)
-      .max(1_000)
-      .openapi({
-        description: 'Name under incoming/, folders allowed',
-        example: '2026/aps-0001.pdf',
-      }),
+    file_name: z.string().min(1).max(1_000).openapi({
+      description: 'Name under incoming/, folders allowed',
+      example: '2026/aps-0001.pdf',
+    }),
     expires_in: z
       .number()
       .int()
