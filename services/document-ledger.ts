@@ -56,11 +56,22 @@ export interface ListUploadsQuery {
   /** Key prefix; default everything under `incoming/`. */
   readonly prefix?: string;
   readonly status?: LedgerStatus;
+  /** Uploaded at or after / before these ISO 8601 times. */
+  readonly receivedFrom?: string;
+  readonly receivedTo?: string;
+  /** Bare prompt version (`2.0.0`). */
+  readonly promptVersion?: string;
   /** At most this many (default 1,000). */
   readonly limit?: number;
 }
 
-/** Uploads of the stage's bucket by key (then upload time), optionally of one status. */
+const byKeyThenUpload = (a: UploadEntry, b: UploadEntry): number =>
+  (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) || a.receivedAt.localeCompare(b.receivedAt);
+
+/**
+ * Uploads by key (then upload time), the pages of `pageUploads` gathered up
+ * to `limit`; with a status and no prefix, newest status change first.
+ */
 export const listUploads = async (
   ctx: ServiceContext,
   query: ListUploadsQuery = {},
@@ -69,17 +80,25 @@ export const listUploads = async (
   if (!Number.isInteger(limit) || limit <= 0) {
     throw new InvalidInputError('INVALID_LIMIT', 'the limit is a positive whole number', 'limit');
   }
-  const ledger = ledgerOf(ctx);
-  const entries =
-    query.status !== undefined && query.prefix === undefined
-      ? await ledger.listByStatus(query.status, { limit })
-      : (await ledger.listByKeyPrefix(ctx.bucket, query.prefix ?? '', { limit: limit * 4 })).filter(
-          (entry) => query.status === undefined || entry.status === query.status,
-        );
-  return entries
-    .filter((entry) => entry.bucket === ctx.bucket)
-    .slice(0, limit)
-    .map(toUpload);
+  const { limit: _limit, ...filters } = query;
+  // Without a prefix or a status, list by key: everything under incoming/.
+  const pageQuery =
+    filters.prefix === undefined && filters.status === undefined
+      ? { ...filters, prefix: BUCKET_PREFIXES.incoming }
+      : filters;
+  const uploads: UploadEntry[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await pageUploads(ctx, {
+      ...pageQuery,
+      limit: Math.min(1_000, limit - uploads.length),
+      ...(cursor === undefined ? {} : { cursor }),
+    });
+    uploads.push(...page.uploads);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor !== undefined && uploads.length < limit);
+  // Versions of one key share the byKey sort key; order them by upload time.
+  return pageQuery.prefix === undefined ? uploads : uploads.sort(byKeyThenUpload);
 };
 
 /**
