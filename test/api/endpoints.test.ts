@@ -275,6 +275,7 @@ describe('health and guards', () => {
       'dynamodb:results',
       'dynamodb:experiments',
       'dynamodb:metrics',
+      'dynamodb:ledger',
     ]);
   });
 
