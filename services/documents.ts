@@ -1,9 +1,9 @@
 /**
- * Document use cases: list processed documents and get one with its
+ * Document result use cases: list processed documents and get one with its
  * extracted fields, from the results table and the result JSON. Entries carry
  * ids, codes and numbers only; never the object key (a file name may name a
- * patient). A document ledger replaces the table as the source later; this
- * interface stays about documents.
+ * patient). Every upload and its outcome, keyed or not, is the ledger's
+ * (`document-ledger.ts`, `document-details.ts`), which reads scores here.
  */
 import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
