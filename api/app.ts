@@ -17,10 +17,12 @@ import {
 import { fieldErrorsOf, ProblemError, problemOf, problemOfError, sendProblem } from './problem.ts';
 import { dlqRoutes } from './routes/dlq.ts';
 import { documentRoutes } from './routes/documents.ts';
+import { evaluationRoutes } from './routes/evaluations.ts';
 import { experimentRoutes } from './routes/experiments.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { promptRoutes } from './routes/prompts.ts';
+import { uploadRoutes } from './routes/uploads.ts';
 
 export const API_VERSION = '1.0.0';
 
@@ -65,7 +67,9 @@ export const createApi = async (deps: ApiDeps, options: ApiOptions) => {
   app.route('/api/metrics', metricsRoutes(deps));
   app.route('/api/experiments', experimentRoutes(deps));
   app.route('/api/documents', documentRoutes(deps));
+  app.route('/api/uploads', uploadRoutes(deps));
   app.route('/api/dlq', dlqRoutes(deps));
+  app.route('/api/evaluations', evaluationRoutes(deps));
   app.route('/api/health', healthRoutes(deps));
 
   app.doc31('/openapi.json', {
@@ -74,7 +78,7 @@ export const createApi = async (deps: ApiDeps, options: ApiOptions) => {
       title: 'MedExtract API',
       version: API_VERSION,
       description:
-        'Prompt versions, metrics, experiments, documents and dead-letter queues of one MedExtract stack. Errors are RFC 9457 problem documents.',
+        'Prompt versions, metrics, experiments, documents and uploads, dead-letter queues and evaluation runs of one MedExtract stack. Errors are RFC 9457 problem documents.',
     },
   });
   if (options.referencePage) {

@@ -1,14 +1,17 @@
 /**
  * What the routes run against: the stack's service context, the prompt
- * catalog, and who is acting (the IAM caller on AWS, the body's `actor` or a
+ * catalog, the saved evaluation reports, and who is acting (the IAM caller on AWS, the body's `actor` or a
  * fixed local name on this machine), plus the shared shape of JSON answers.
  */
 import type { Context } from 'hono';
+import type { EvaluationReportStore } from '#adapters/evaluation-reports.ts';
 import type { PromptCatalog, ServiceContext } from '#services/context.ts';
 
 export interface ApiDeps {
   readonly ctx: ServiceContext;
   readonly catalog?: PromptCatalog;
+  /** Where `medextract eval` saved its reports (a folder locally, the bucket on AWS). */
+  readonly evaluations: EvaluationReportStore;
   /** The caller's identity for the audit trail when the body names no actor. */
   readonly callerOf: (c: Context) => string;
 }

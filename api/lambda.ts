@@ -13,6 +13,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'hono';
 import { handle } from 'hono/aws-lambda';
 import * as z from 'zod';
+import { s3ReportStore } from '#adapters/evaluation-reports.ts';
 import { tableNamesFor } from '#contracts/resources.ts';
 import type { ServiceContext } from '#services/context.ts';
 import { createApi } from './app.ts';
@@ -36,6 +37,7 @@ export const contextFromEnv = (clients: ServiceContext['clients']): ServiceConte
       results: env('RESULTS_TABLE_NAME'),
       experiments: env('EXPERIMENTS_TABLE_NAME'),
       metrics: env('METRICS_TABLE_NAME'),
+      ledger: env('LEDGER_TABLE_NAME'),
     },
     queues: {
       ingest: env('INGEST_QUEUE_URL'),
@@ -71,8 +73,9 @@ const clients: ServiceContext['clients'] = {
   }),
 };
 
+const ctx = contextFromEnv(clients);
 const app = createApi(
-  { ctx: contextFromEnv(clients), callerOf },
+  { ctx, callerOf, evaluations: s3ReportStore(clients.s3, ctx.bucket) },
   {
     allowedOrigins: [env('CONSOLE_ORIGIN')],
     // API Gateway's HTTP API caps payloads at 10 MB; the API's own bodies are small.

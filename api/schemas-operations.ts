@@ -1,47 +1,9 @@
 /**
- * Request and response schemas of the operational endpoints (documents,
- * dead-letter queues, health), in the conventions of `schemas.ts`.
+ * Request and response schemas of the operational endpoints (dead-letter
+ * queues, health), in the conventions of `schemas.ts`.
  */
 import { z } from '@hono/zod-openapi';
-import { list, nullableNumber, VersionParam } from './schemas.ts';
-
-// ---- documents ---------------------------------------------------------------
-
-export const DocumentSummarySchema = z
-  .object({
-    documentId: z.string(),
-    status: z.enum(['SUCCEEDED', 'FAILED']),
-    reason: z.string().nullable(),
-    promptVersion: z.string().nullable(),
-    experimentId: z.string().nullable(),
-    arm: z.string().nullable(),
-    completeness: nullableNumber,
-    allRequiredPresent: z.boolean().nullable(),
-    costMicroUsd: nullableNumber,
-    latencyMs: nullableNumber,
-    receivedAt: z.string().nullable(),
-    completedAt: z.string().nullable(),
-    resultUri: z.string().nullable(),
-  })
-  .openapi('DocumentSummary');
-
-export const DocumentListSchema = z
-  .object({ documents: list(DocumentSummarySchema) })
-  .openapi('DocumentList');
-
-export const DocumentListQuery = z.object({
-  status: z.enum(['SUCCEEDED', 'FAILED']).optional(),
-  prompt_version: VersionParam.optional(),
-  limit: z
-    .string()
-    .regex(/^\d{1,4}$/, 'a whole number from 1 to 1000')
-    .optional()
-    .openapi({ description: 'At most this many (1-1000, default 50)' }),
-});
-
-export const DocumentDetailsSchema = DocumentSummarySchema.extend({
-  fields: z.unknown(),
-}).openapi('DocumentDetails');
+import { list } from './schemas.ts';
 
 // ---- DLQ ---------------------------------------------------------------------
 
@@ -75,8 +37,25 @@ export const DlqListQuery = z.object({
 
 export const RedriveBodySchema = z
   .object({
-    max: z.number().int().min(1).max(1000).optional(),
-    rate: z.number().gt(0).max(100).optional().openapi({ description: 'Messages per second' }),
+    max: z
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .optional()
+      .openapi({ description: 'At most this many (default 100); ignored with message_ids' }),
+    message_ids: z
+      .array(z.string().min(1).max(200))
+      .min(1)
+      .max(1000)
+      .optional()
+      .openapi({ description: 'Only these messages (ids as the list shows them); default all' }),
+    rate_per_second: z
+      .number()
+      .gt(0)
+      .max(100)
+      .optional()
+      .openapi({ description: 'Messages per second, at most (default 5)' }),
   })
   .strict()
   .openapi('RedriveRequest');

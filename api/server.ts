@@ -3,6 +3,7 @@
  * a given stack's service context; `npm start` runs it on port 8000.
  */
 import { serve } from '@hono/node-server';
+import { folderReportStore, s3ReportStore } from '#adapters/evaluation-reports.ts';
 import type { ServiceContext } from '#services/context.ts';
 import { createApi } from './app.ts';
 
@@ -16,6 +17,8 @@ export interface ApiServerOptions {
   readonly allowedOrigins?: readonly string[];
   readonly maxBodyBytes?: number;
   readonly rateLimit?: { readonly perSecond: number; readonly burst: number } | null;
+  /** The folder `medextract eval` saves reports in (`.data/evaluations`); else the bucket's `reports/evaluations/`. */
+  readonly evaluationsDir?: string;
 }
 
 export interface ApiServer {
@@ -31,7 +34,14 @@ export const startApiServer = async (
 ): Promise<ApiServer> => {
   const app = await createApi(
     // Locally there are no credentials (like every local emulator): the body's actor, or this.
-    { ctx, callerOf: () => LOCAL_ACTOR },
+    {
+      ctx,
+      callerOf: () => LOCAL_ACTOR,
+      evaluations:
+        options.evaluationsDir === undefined
+          ? s3ReportStore(ctx.clients.s3, ctx.bucket)
+          : folderReportStore(options.evaluationsDir),
+    },
     {
       allowedOrigins: options.allowedOrigins ?? [],
       maxBodyBytes: options.maxBodyBytes ?? 64 * 1024,

@@ -168,7 +168,10 @@ const main = async () => {
   const target = targetOfStack(stack);
   let api: ApiServer;
   try {
-    api = await startApiServer(target, { port: options.freePorts ? 0 : LOCAL_API_PORT });
+    api = await startApiServer(target, {
+      port: options.freePorts ? 0 : LOCAL_API_PORT,
+      evaluationsDir: join(dataDir, 'evaluations'),
+    });
   } catch (error) {
     // Port 8000 taken: stop the emulators rather than leave them running headless.
     await stack.stop();

@@ -82,6 +82,8 @@ export interface RedriveOptions {
   readonly max: number;
   /** Messages per second, at most. */
   readonly rate: number;
+  /** Only these messages (by SQS message id; `max` is then their count); the others stay in the queue. */
+  readonly messageIds?: readonly string[];
 }
 
 const sentAt = (message: Message): number => Number(message.Attributes?.SentTimestamp ?? 0);
@@ -90,7 +92,10 @@ const sentAt = (message: Message): number => Number(message.Attributes?.SentTime
  * Handles DLQ messages one by one at the capped rate. Only messages already
  * in the queue when the redrive began are taken: a redriven document that
  * fails again sends a new message, which waits for the next redrive instead
- * of looping within this one.
+ * of looping within this one. With `messageIds`, only those are taken; the
+ * others are held invisible while the queue is searched (so each receive
+ * reaches further) and put back at the end, and a selected id that was not
+ * found is reported as skipped.
  */
 export const drain = async (
   ctx: ServiceContext,
@@ -101,21 +106,46 @@ export const drain = async (
   const began = Date.now();
   const results: RedriveResult[] = [];
   const seen = new Set<string>();
-  while (results.length < options.max) {
-    const batch = await receive(ctx, url, options.max - results.length, 120);
-    const fresh = batch.filter((m) => !seen.has(m.MessageId ?? ''));
-    for (const message of fresh) seen.add(message.MessageId ?? '');
-    const older = fresh.filter((m) => sentAt(m) < began);
-    await release(
-      ctx,
-      url,
-      fresh.filter((m) => sentAt(m) >= began),
-    );
-    if (older.length === 0) break;
-    for (const message of older) {
-      results.push(await handle(message));
-      await sleep(1000 / options.rate);
+  const wanted = options.messageIds === undefined ? undefined : new Set(options.messageIds);
+  const held: Message[] = [];
+  const handled = new Set<string>();
+  const max = wanted === undefined ? options.max : wanted.size;
+  try {
+    while (results.length < max) {
+      const batch = await receive(ctx, url, wanted === undefined ? max - results.length : 10, 120);
+      const fresh = batch.filter((m) => !seen.has(m.MessageId ?? ''));
+      for (const message of fresh) seen.add(message.MessageId ?? '');
+      const older = fresh.filter((m) => sentAt(m) < began);
+      await release(
+        ctx,
+        url,
+        fresh.filter((m) => sentAt(m) >= began),
+      );
+      if (older.length === 0) break;
+      const taken = wanted ? older.filter((m) => wanted.has(m.MessageId ?? '')) : older;
+      held.push(...older.filter((m) => !taken.includes(m)));
+      for (const message of taken) {
+        if (results.length >= max) {
+          held.push(message);
+          continue;
+        }
+        results.push(await handle(message));
+        handled.add(message.MessageId ?? '');
+        await sleep(1000 / options.rate);
+      }
     }
+  } finally {
+    await release(ctx, url, held);
+  }
+  for (const id of wanted ?? []) {
+    if (handled.has(id)) continue;
+    results.push({
+      messageId: id,
+      documentId: null,
+      outcome: 'skipped',
+      executionArn: null,
+      detail: 'not in the queue',
+    });
   }
   return results;
 };

@@ -5,7 +5,14 @@
  * asking owns the bucket, but they go to the terminal, never to logs.
  */
 import { type LedgerRepository, ledgerRepository } from '#adapters/ledger.ts';
+import { indexFor, ledgerPage } from '#adapters/ledger-pages.ts';
 import { BUCKET_PREFIXES } from '#contracts/resources.ts';
+import {
+  decodeCursor,
+  encodeCursor,
+  filterFingerprint,
+  InvalidCursorError,
+} from '#core/ledger/cursor.ts';
 import { LEDGER_STATUSES, type LedgerEntry, type LedgerStatus } from '#core/ledger/lifecycle.ts';
 import type { ServiceContext } from './context.ts';
 import { InvalidInputError, NotFoundError } from './errors.ts';
@@ -25,7 +32,7 @@ export interface UploadEntry {
   readonly supersededBy: string | null;
 }
 
-const toUpload = (entry: LedgerEntry): UploadEntry => ({
+export const toUpload = (entry: LedgerEntry): UploadEntry => ({
   key: entry.key,
   documentId: entry.documentId,
   status: entry.status,
@@ -49,11 +56,22 @@ export interface ListUploadsQuery {
   /** Key prefix; default everything under `incoming/`. */
   readonly prefix?: string;
   readonly status?: LedgerStatus;
+  /** Uploaded at or after / before these ISO 8601 times. */
+  readonly receivedFrom?: string;
+  readonly receivedTo?: string;
+  /** Bare prompt version (`2.0.0`). */
+  readonly promptVersion?: string;
   /** At most this many (default 1,000). */
   readonly limit?: number;
 }
 
-/** Uploads of the stage's bucket by key (then upload time), optionally of one status. */
+const byKeyThenUpload = (a: UploadEntry, b: UploadEntry): number =>
+  (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) || a.receivedAt.localeCompare(b.receivedAt);
+
+/**
+ * Uploads by key (then upload time), the pages of `pageUploads` gathered up
+ * to `limit`; with a status and no prefix, newest status change first.
+ */
 export const listUploads = async (
   ctx: ServiceContext,
   query: ListUploadsQuery = {},
@@ -62,17 +80,25 @@ export const listUploads = async (
   if (!Number.isInteger(limit) || limit <= 0) {
     throw new InvalidInputError('INVALID_LIMIT', 'the limit is a positive whole number', 'limit');
   }
-  const ledger = ledgerOf(ctx);
-  const entries =
-    query.status !== undefined && query.prefix === undefined
-      ? await ledger.listByStatus(query.status, { limit })
-      : (await ledger.listByKeyPrefix(ctx.bucket, query.prefix ?? '', { limit: limit * 4 })).filter(
-          (entry) => query.status === undefined || entry.status === query.status,
-        );
-  return entries
-    .filter((entry) => entry.bucket === ctx.bucket)
-    .slice(0, limit)
-    .map(toUpload);
+  const { limit: _limit, ...filters } = query;
+  // Without a prefix or a status, list by key: everything under incoming/.
+  const pageQuery =
+    filters.prefix === undefined && filters.status === undefined
+      ? { ...filters, prefix: BUCKET_PREFIXES.incoming }
+      : filters;
+  const uploads: UploadEntry[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await pageUploads(ctx, {
+      ...pageQuery,
+      limit: Math.min(1_000, limit - uploads.length),
+      ...(cursor === undefined ? {} : { cursor }),
+    });
+    uploads.push(...page.uploads);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor !== undefined && uploads.length < limit);
+  // Versions of one key share the byKey sort key; order them by upload time.
+  return pageQuery.prefix === undefined ? uploads : uploads.sort(byKeyThenUpload);
 };
 
 /**
@@ -96,4 +122,104 @@ export const getUploads = async (ctx: ServiceContext, keyOrId: string): Promise<
     throw new NotFoundError('UNKNOWN_UPLOAD', 'no upload with this key or document id');
   }
   return versions.map(toUpload);
+};
+
+export interface UploadPageQuery {
+  readonly status?: LedgerStatus;
+  /** Key prefix; `incoming/` is put in front when it is left out. */
+  readonly prefix?: string;
+  /** Uploaded at or after this ISO 8601 time. */
+  readonly receivedFrom?: string;
+  /** Uploaded before this ISO 8601 time. */
+  readonly receivedTo?: string;
+  /** Bare prompt version (`2.0.0`). */
+  readonly promptVersion?: string;
+  /** At most this many on the page (1-1000, default 50). */
+  readonly limit?: number;
+  /** `nextCursor` of the previous page of the same listing. */
+  readonly cursor?: string;
+}
+
+export interface UploadPage {
+  readonly uploads: UploadEntry[];
+  /** Null on the last page. */
+  readonly nextCursor: string | null;
+}
+
+const isoTime = (text: string | undefined, field: string): string | undefined => {
+  if (text === undefined) return undefined;
+  const ms = Date.parse(text);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(ms)) {
+    throw new InvalidInputError('INVALID_TIME', `${field} is an ISO 8601 time`, field);
+  }
+  return new Date(ms).toISOString();
+};
+
+/**
+ * One page of uploads, every ledger entry and not only processed ones:
+ * through the byKey index with a prefix, else byStatus with a status, else
+ * byReceivedAt (newest first); the other filters narrow the page. A page may
+ * hold fewer than `limit` entries and still have a next cursor.
+ */
+export const pageUploads = async (
+  ctx: ServiceContext,
+  query: UploadPageQuery = {},
+): Promise<UploadPage> => {
+  const limit = query.limit ?? 50;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1_000) {
+    throw new InvalidInputError('INVALID_LIMIT', 'the limit is from 1 to 1000', 'limit');
+  }
+  const prefix =
+    query.prefix === undefined || query.prefix.startsWith(BUCKET_PREFIXES.incoming)
+      ? query.prefix
+      : `${BUCKET_PREFIXES.incoming}${query.prefix}`;
+  const receivedFrom = isoTime(query.receivedFrom, 'received_from');
+  const receivedTo = isoTime(query.receivedTo, 'received_to');
+  if (receivedFrom !== undefined && receivedTo !== undefined && receivedFrom >= receivedTo) {
+    throw new InvalidInputError('INVALID_TIME_RANGE', 'received_from is before received_to');
+  }
+  const filters = {
+    status: query.status,
+    prefix,
+    receivedFrom,
+    receivedTo,
+    promptVersion: query.promptVersion,
+  };
+  const fingerprint = filterFingerprint({ bucket: ctx.bucket, ...filters });
+  let startKey: Readonly<Record<string, string>> | undefined;
+  if (query.cursor !== undefined) {
+    try {
+      const cursor = decodeCursor(query.cursor, fingerprint);
+      if (cursor.index !== indexFor(filters)) throw new InvalidCursorError('OTHER_LISTING');
+      startKey = cursor.startKey;
+    } catch (error) {
+      if (!(error instanceof InvalidCursorError)) throw error;
+      throw new InvalidInputError(
+        error.why === 'MALFORMED' ? 'INVALID_CURSOR' : 'CURSOR_MISMATCH',
+        error.message,
+        'cursor',
+      );
+    }
+  }
+  const page = await ledgerPage(ctx.clients.dynamodb, ctx.tables.ledger, {
+    bucket: ctx.bucket,
+    limit,
+    ...(filters.status !== undefined ? { status: filters.status } : {}),
+    ...(prefix !== undefined ? { prefix } : {}),
+    ...(receivedFrom !== undefined ? { receivedFrom } : {}),
+    ...(receivedTo !== undefined ? { receivedTo } : {}),
+    ...(query.promptVersion !== undefined ? { promptVersion: query.promptVersion } : {}),
+    ...(startKey ? { startKey } : {}),
+  });
+  return {
+    uploads: page.entries.map(toUpload),
+    nextCursor:
+      page.lastEvaluatedKey === undefined
+        ? null
+        : encodeCursor({
+            index: indexFor(filters),
+            filters: fingerprint,
+            startKey: page.lastEvaluatedKey,
+          }),
+  };
 };

@@ -1,9 +1,9 @@
 /**
- * Document use cases: list processed documents and get one with its
+ * Document result use cases: list processed documents and get one with its
  * extracted fields, from the results table and the result JSON. Entries carry
  * ids, codes and numbers only; never the object key (a file name may name a
- * patient). A document ledger replaces the table as the source later; this
- * interface stays about documents.
+ * patient). Every upload and its outcome, keyed or not, is the ledger's
+ * (`document-ledger.ts`, `document-details.ts`), which reads scores here.
  */
 import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
@@ -35,6 +35,13 @@ const RowSchema = z.object({
     .nullish()
     .transform((v) => v ?? null),
   costMicroUsd: num,
+  inputTokens: num,
+  outputTokens: num,
+  servedBy: text,
+  usageEstimated: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? null),
   latencyMs: num,
   receivedAt: text,
   completedAt: text,
@@ -53,6 +60,13 @@ export interface DocumentSummary {
   readonly completeness: number | null;
   readonly allRequiredPresent: boolean | null;
   readonly costMicroUsd: number | null;
+  /** Model tokens (estimated by the local rule-based extractor; see `usageEstimated`). */
+  readonly inputTokens: number | null;
+  readonly outputTokens: number | null;
+  /** Which model answered: a Bedrock model id, or `local.rule-based-extractor-v1` locally. */
+  readonly servedBy: string | null;
+  /** True when the token counts are estimates (the local rule-based extractor), not metered. */
+  readonly usageEstimated: boolean | null;
   readonly latencyMs: number | null;
   readonly receivedAt: string | null;
   readonly completedAt: string | null;

@@ -63,6 +63,7 @@ export const checkHealth = async (ctx: ServiceContext): Promise<HealthReport> =>
       tableProbe(ctx, tables.experiments, { pk: 'HEALTH', sk: 'HEALTH' }),
     ),
     probe('dynamodb:metrics', tableProbe(ctx, tables.metrics, { pk: 'HEALTH', sk: 'HEALTH' })),
+    probe('dynamodb:ledger', tableProbe(ctx, tables.ledger, { documentId: '0'.repeat(64) })),
   ]);
   return {
     status: dependencies.every((d) => d.state === 'ok') ? 'ok' : 'degraded',

@@ -1,6 +1,7 @@
 /**
  * Dead-letter queue routes: the messages of the extraction or ingest DLQ
- * with their reason codes (left in the queue), and a rate-limited redrive.
+ * with their reason codes (left in the queue), and a rate-limited redrive of
+ * all of them or of selected messages.
  */
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { listDlq } from '#services/dlq.ts';
@@ -47,7 +48,8 @@ export const dlqRoutes = (deps: ApiDeps) => {
       method: 'post',
       path: '/{queue}/redrive',
       tags,
-      summary: 'Take up to `max` messages back into the pipeline at `rate` per second',
+      summary:
+        'Take messages (all up to `max`, or only `message_ids`) back into the pipeline at `rate_per_second`',
       request: { params: DlqParam, body: { ...jsonBody(RedriveBodySchema), required: false } },
       responses: {
         200: json(RedriveResultSchema, 'What happened to each message'),
@@ -57,7 +59,11 @@ export const dlqRoutes = (deps: ApiDeps) => {
     async (c) => {
       const { queue } = c.req.valid('param');
       const body = c.req.valid('json') ?? {};
-      const options = { max: body.max ?? 100, rate: body.rate ?? 5 };
+      const options = {
+        max: body.max ?? 100,
+        rate: body.rate_per_second ?? 5,
+        ...(body.message_ids ? { messageIds: body.message_ids } : {}),
+      };
       const results =
         queue === 'extraction'
           ? await redriveExtraction(deps.ctx, options)

@@ -38,9 +38,19 @@ interface ListFlags extends TargetFlags {
 
 interface RedriveFlags extends ListFlags {
   readonly rate: string;
+  readonly ids?: string;
   readonly wait?: boolean;
   readonly timeout: string;
 }
+
+const idsFlag = (text: string): string[] => {
+  const ids = text
+    .split(',')
+    .map((id) => id.trim())
+    .filter((id) => id !== '');
+  if (ids.length === 0) throw new UsageError('--ids needs at least one message id');
+  return ids;
+};
 
 export const registerDlq = (program: Command): void => {
   const dlq = program.command('dlq').description('dead-letter queues: list and redrive');
@@ -82,6 +92,7 @@ export const registerDlq = (program: Command): void => {
       .option('--queue <queue>', `${DLQ_NAMES.join(' or ')}`, 'extraction')
       .option('--max <n>', 'at most this many messages', '100')
       .option('--rate <n>', 'at most this many messages per second', '5')
+      .option('--ids <ids>', 'only these message ids (comma-separated, as `dlq list` shows them)')
       .option('--wait', 'extraction: wait for the new executions and report how they ended')
       .option('--timeout <seconds>', 'with --wait: give up waiting after this long', '300'),
   ).action(async (flags: RedriveFlags) => {
@@ -89,6 +100,7 @@ export const registerDlq = (program: Command): void => {
     const options = {
       max: Math.floor(positive('--max', flags.max)),
       rate: positive('--rate', flags.rate),
+      ...(flags.ids === undefined ? {} : { messageIds: idsFlag(flags.ids) }),
     };
     const timeoutMs = positive('--timeout', flags.timeout) * 1000;
     await withTarget(flags, async (target) => {

@@ -37,6 +37,9 @@ const statusFlag = (text: string | undefined): 'SUCCEEDED' | 'FAILED' | undefine
 interface UploadListFlags extends TargetFlags {
   readonly prefix?: string;
   readonly status?: string;
+  readonly since?: string;
+  readonly until?: string;
+  readonly version?: string;
   readonly max: string;
 }
 
@@ -80,6 +83,9 @@ export const registerDocuments = (program: Command): void => {
       .description('one entry per upload, from the document ledger, by key')
       .option('--prefix <prefix>', 'only keys starting with this (e.g. incoming/2026/)')
       .option('--status <status>', 'RECEIVED, PROCESSING, SUCCEEDED, FAILED, IGNORED or SUPERSEDED')
+      .option('--since <time>', 'uploaded at or after this ISO 8601 time')
+      .option('--until <time>', 'uploaded before this ISO 8601 time')
+      .option('--version <version>', 'only uploads extracted with this prompt version')
       .option('--max <n>', 'at most this many', '1000'),
   ).action(async (flags: UploadListFlags) => {
     if (flags.status !== undefined && !isLedgerStatus(flags.status)) {
@@ -95,6 +101,9 @@ export const registerDocuments = (program: Command): void => {
         limit,
         ...(flags.prefix !== undefined ? { prefix: flags.prefix } : {}),
         ...(status !== undefined && isLedgerStatus(status) ? { status } : {}),
+        ...(flags.since !== undefined ? { receivedFrom: flags.since } : {}),
+        ...(flags.until !== undefined ? { receivedTo: flags.until } : {}),
+        ...(flags.version !== undefined ? { promptVersion: flags.version.replace(/^v/, '') } : {}),
       });
       printUploads(uploads, flags.json);
     });

@@ -16,14 +16,16 @@
  */
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import * as z from 'zod';
+import { folderReportStore, s3ReportStore } from '#adapters/evaluation-reports.ts';
 import { familyDir, loadPromptRegistry } from '#adapters/prompts/registry.ts';
 import { buildLayoutReport, type LayoutReport, layoutsJson } from '#core/evaluation/layouts.ts';
 import type { EvalRun } from '#core/evaluation/report.ts';
 import { compareJson, evalJson } from '#core/evaluation/report-json.ts';
 import { anyFailed, evaluateDataset, resolveVersion } from '#services/evaluation.ts';
+import { saveEvaluationReport } from '#services/evaluation-reports.ts';
 import { readDataset } from '../eval-dataset.ts';
 import { readLayouts } from '../eval-layouts.ts';
 import {
@@ -47,7 +49,23 @@ import {
   verdictLine,
 } from '../eval-render-terminal.ts';
 import { printJson, printTable, UsageError, withTargetOptions } from '../output.ts';
-import { openTarget, targetOptionsFrom } from '../target.ts';
+import { localDataDir, openTarget, type Target, targetOptionsFrom } from '../target.ts';
+
+/**
+ * Keeps the report for `GET /api/evaluations`: in `.data/evaluations/`
+ * locally (eval runs on a private stack), in the stage's bucket with --stage.
+ */
+const saveReport = async (
+  target: Target,
+  onStage: boolean,
+  report: Record<string, unknown>,
+): Promise<void> => {
+  const store = onStage
+    ? s3ReportStore(target.clients.s3, target.bucket)
+    : folderReportStore(join(localDataDir(), 'evaluations'));
+  const saved = await saveEvaluationReport(store, report);
+  process.stderr.write(`evaluation run saved as ${saved.id}\n`);
+};
 
 const FlagsSchema = z.object({
   dataset: z.string().min(1),
@@ -169,18 +187,19 @@ export const runEval = async (flags: EvalFlags): Promise<number> => {
         ? evalMarkdown(run)
         : `${evalMarkdown(run)}\n${layoutsMarkdown(layoutReport)}`;
     if (flags.out) await writeFile(flags.out, markdown, 'utf-8');
-    if (flags.json) {
-      printJson(
-        layoutReport === null
-          ? evalJson(run)
-          : { ...evalJson(run), layouts: layoutsJson(layoutReport) },
-      );
-    } else printRun(run, layoutReport);
+    const report =
+      layoutReport === null
+        ? evalJson(run)
+        : { ...evalJson(run), layouts: layoutsJson(layoutReport) };
+    await saveReport(target, flags.stage !== undefined, report);
+    if (flags.json) printJson(report);
+    else printRun(run, layoutReport);
     return exitCode;
   }
 
   const { comparison } = outcome;
   if (flags.out) await writeFile(flags.out, compareMarkdown(comparison), 'utf-8');
+  await saveReport(target, flags.stage !== undefined, compareJson(comparison));
   if (flags.json) printJson(compareJson(comparison));
   else {
     printTable(

@@ -19,7 +19,14 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { EXPERIMENTS_TABLE, physicalName, RESULTS_TABLE } from '#contracts/resources.ts';
+import { EVALUATION_REPORTS_PREFIX } from '#adapters/evaluation-reports.ts';
+import {
+  BUCKET_PREFIXES,
+  EXPERIMENTS_TABLE,
+  LEDGER_TABLE,
+  physicalName,
+  RESULTS_TABLE,
+} from '#contracts/resources.ts';
 import type { StageConfig } from '../config.ts';
 import { fromRepoRoot, LOCK_FILE, REPO_ROOT } from '../repo-paths.ts';
 import { FUNCTION_RUNTIME } from './pipeline-function.ts';
@@ -34,6 +41,7 @@ export interface ApiProps {
     readonly results: dynamodb.ITable;
     readonly experiments: dynamodb.ITable;
     readonly metrics: dynamodb.ITable;
+    readonly ledger: dynamodb.ITable;
   };
   readonly queues: {
     readonly ingest: sqs.IQueue;
@@ -106,6 +114,7 @@ export class Api extends Construct {
         RESULTS_TABLE_NAME: props.tables.results.tableName,
         EXPERIMENTS_TABLE_NAME: props.tables.experiments.tableName,
         METRICS_TABLE_NAME: props.tables.metrics.tableName,
+        LEDGER_TABLE_NAME: props.tables.ledger.tableName,
         INGEST_QUEUE_URL: props.queues.ingest.queueUrl,
         INGEST_DLQ_URL: props.queues.ingestDlq.queueUrl,
         EXTRACTION_DLQ_URL: props.queues.extractionDlq.queueUrl,
@@ -234,6 +243,18 @@ export class Api extends Construct {
         ),
       ],
     );
+    // documents over the ledger: an entry by id, pages through its three indexes
+    this.allow(
+      'ReadLedger',
+      ['dynamodb:GetItem', 'dynamodb:Query'],
+      [
+        tables.ledger.tableArn,
+        ...indexes(
+          tables.ledger,
+          LEDGER_TABLE.globalSecondaryIndexes.map((i) => i.indexName),
+        ),
+      ],
+    );
     // metrics roll-ups
     this.allow('ReadMetrics', ['dynamodb:GetItem', 'dynamodb:Query'], [tables.metrics.tableArn]);
     this.allow(
@@ -242,12 +263,29 @@ export class Api extends Construct {
       [props.dataKey.keyArn],
       { StringEquals: { 'kms:ViaService': `dynamodb.${region}.amazonaws.com` } },
     );
-    // a document's fields from its result JSON; HeadBucket for health
-    this.allow('ReadResultObjects', ['s3:GetObject'], [documentsBucket.arnForObjects('results/*')]);
+    // a document's fields from its result JSON; saved evaluation reports; HeadBucket for
+    // health and the reports' listing
+    this.allow(
+      'ReadResultObjects',
+      ['s3:GetObject'],
+      [
+        documentsBucket.arnForObjects(`${BUCKET_PREFIXES.results}*`),
+        documentsBucket.arnForObjects(`${EVALUATION_REPORTS_PREFIX}*`),
+      ],
+    );
     this.allow('HeadDocumentsBucket', ['s3:ListBucket'], [documentsBucket.bucketArn]);
-    this.allow('DecryptResultObjects', ['kms:Decrypt'], [props.dataKey.keyArn], {
-      StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` },
-    });
+    // presigned links sign with this role: GET of a source PDF, PUT of a new upload
+    this.allow(
+      'SignDocumentLinks',
+      ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject'],
+      [documentsBucket.arnForObjects(`${BUCKET_PREFIXES.incoming}*`)],
+    );
+    this.allow(
+      'UseDocumentsKeyViaS3',
+      ['kms:Decrypt', 'kms:GenerateDataKey'],
+      [props.dataKey.keyArn],
+      { StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } },
+    );
     // DLQ list and redrive; health reads the ingest queue's attributes
     this.allow(
       'DrainDeadLetterQueues',
@@ -276,9 +314,10 @@ export class Api extends Construct {
       ['states:StartExecution', 'states:DescribeStateMachine'],
       [stateMachine.stateMachineArn],
     );
+    // ...and a document's state path is read from its execution's history
     this.allow(
-      'ReadFailedExecutions',
-      ['states:DescribeExecution'],
+      'ReadExecutions',
+      ['states:DescribeExecution', 'states:GetExecutionHistory'],
       [
         Stack.of(this).formatArn({
           service: 'states',
@@ -318,6 +357,16 @@ export class Api extends Construct {
       policy,
       `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(cfnBucket)}.Arn>/results/*]`,
       "Result objects are named by document ids known only at run time; the API reads (GetObject only) this one prefix of this one bucket, to return a document's extracted fields.",
+    );
+    ack(
+      policy,
+      `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(cfnBucket)}.Arn>/${EVALUATION_REPORTS_PREFIX}*]`,
+      'Evaluation reports are named by run time and versions; the API reads (GetObject only) this one prefix to serve GET /api/evaluations/{id}.',
+    );
+    ack(
+      policy,
+      `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(cfnBucket)}.Arn>/${BUCKET_PREFIXES.incoming}*]`,
+      "Presigned links are signed with this role: a short-lived GET of one source PDF (by the version the ledger recorded) and a short-lived PUT of one new upload, both under incoming/ only; object names are the callers' own and known only at run time.",
     );
     ack(
       policy,

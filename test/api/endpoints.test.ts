@@ -1,12 +1,13 @@
 /**
- * Every API endpoint's success and error paths against the whole local
+ * The API's endpoints (documents, uploads and evaluation runs are in
+ * documents.test.ts) with their success and error paths against the whole local
  * stack, each answer checked against the generated OpenAPI document (the
  * helper throws on any undeclared status, media type or body shape).
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startApiServer } from '#api/server.ts';
 import { type ApiStack, startApiStack } from '#test/helpers/api-stack.ts';
-import { notPdf, recordPdf, SYNTHETIC_PATIENT } from '#test/helpers/pdf-fixtures.ts';
+import { notPdf, recordPdf } from '#test/helpers/pdf-fixtures.ts';
 
 vi.setConfig({ testTimeout: 120_000 });
 
@@ -237,34 +238,6 @@ describe('experiments', () => {
   });
 });
 
-describe('documents', () => {
-  it('lists documents by status and by prompt version', async () => {
-    const failed = await s.call('GET', '/api/documents?status=FAILED');
-    expect(failed.body).toMatchObject({ documents: [{ status: 'FAILED', reason: 'NOT_PDF' }] });
-    const byVersion = await s.call('GET', '/api/documents?prompt_version=v2.0.0&limit=10');
-    expect(byVersion.body).toMatchObject({
-      documents: [{ documentId: succeededId, promptVersion: '2.0.0' }],
-    });
-    const all = await s.call('GET', '/api/documents');
-    expect((all.body as { documents: unknown[] }).documents).toHaveLength(2);
-    const both = await s.call('GET', '/api/documents?status=FAILED&prompt_version=2.0.0');
-    expect(problem(both.body)).toMatchObject({ status: 400, reason: 'ONE_FILTER' });
-    const limit = await s.call('GET', '/api/documents?limit=0');
-    expect(problem(limit.body)).toMatchObject({ status: 400, reason: 'INVALID_LIMIT' });
-  });
-
-  it('gets one document with its fields; 404 unknown, 400 malformed id; no key in the answer', async () => {
-    const one = await s.call('GET', `/api/documents/${succeededId}`);
-    expect(one.body).toMatchObject({ documentId: succeededId, status: 'SUCCEEDED' });
-    expect(JSON.stringify(one.body)).toContain(SYNTHETIC_PATIENT);
-    expect(JSON.stringify(one.body)).not.toContain('aps-a.pdf');
-    const unknown = await s.call('GET', `/api/documents/${'0'.repeat(64)}`);
-    expect(problem(unknown.body)).toMatchObject({ status: 404, reason: 'UNKNOWN_DOCUMENT' });
-    const malformed = await s.call('GET', '/api/documents/aps-a.pdf');
-    expect(problem(malformed.body)).toMatchObject({ status: 400, reason: 'INVALID_DOCUMENT_ID' });
-  });
-});
-
 describe('dead-letter queues', () => {
   it('lists the extraction DLQ by reason and leaves the messages there', async () => {
     const first = await s.call('GET', '/api/dlq/extraction');
@@ -277,10 +250,12 @@ describe('dead-letter queues', () => {
   });
 
   it('redrives the ingest DLQ (empty here) and rejects a bad rate', async () => {
-    const redriven = await s.call('POST', '/api/dlq/ingest/redrive', { body: { rate: 10 } });
+    const redriven = await s.call('POST', '/api/dlq/ingest/redrive', {
+      body: { rate_per_second: 10 },
+    });
     expect(redriven.body).toEqual({ queue: 'ingest', results: [] });
-    const bad = await s.call('POST', '/api/dlq/ingest/redrive', { body: { rate: -1 } });
-    expect(problem(bad.body).errors?.map((e) => e.field)).toEqual(['rate']);
+    const bad = await s.call('POST', '/api/dlq/ingest/redrive', { body: { rate_per_second: -1 } });
+    expect(problem(bad.body).errors?.map((e) => e.field)).toEqual(['rate_per_second']);
   });
 });
 
@@ -300,6 +275,7 @@ describe('health and guards', () => {
       'dynamodb:results',
       'dynamodb:experiments',
       'dynamodb:metrics',
+      'dynamodb:ledger',
     ]);
   });
 

@@ -17,6 +17,7 @@ const ENV = {
   RESULTS_TABLE_NAME: 'medextract-dev-results',
   EXPERIMENTS_TABLE_NAME: 'medextract-dev-experiments',
   METRICS_TABLE_NAME: 'medextract-dev-metrics',
+  LEDGER_TABLE_NAME: 'medextract-dev-ledger',
   INGEST_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/medextract-dev-ingest',
   INGEST_DLQ_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/medextract-dev-ingest-dlq',
   EXTRACTION_DLQ_URL:

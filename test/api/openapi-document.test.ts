@@ -3,12 +3,15 @@
  * in it, every operation answering errors as problem documents, and the
  * contract checker failing on each kind of drift it exists to catch.
  */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { folderReportStore } from '#adapters/evaluation-reports.ts';
 import { createApi } from '#api/app.ts';
 import type { ServiceContext } from '#services/context.ts';
 import {
@@ -48,7 +51,11 @@ let doc: OpenApiDocument;
 
 beforeAll(async () => {
   const app = await createApi(
-    { ctx: unreachable, callerOf: () => 'test' },
+    {
+      ctx: unreachable,
+      callerOf: () => 'test',
+      evaluations: folderReportStore(join(tmpdir(), 'medextract-no-evaluations')),
+    },
     { allowedOrigins: [], maxBodyBytes: 1024, rateLimit: null, referencePage: false },
   );
   doc = (await (await app.request('/openapi.json')).json()) as OpenApiDocument;
@@ -70,7 +77,8 @@ describe('the OpenAPI document', () => {
 
   it('holds every endpoint family, each error answered as a problem document', () => {
     const paths = Object.keys(doc.paths);
-    for (const prefix of ['prompts', 'metrics', 'experiments', 'documents', 'dlq', 'health']) {
+    const families = ['prompts', 'metrics', 'experiments', 'documents', 'uploads', 'dlq'];
+    for (const prefix of [...families, 'evaluations', 'health']) {
       expect(paths.some((p) => p.startsWith(`/api/${prefix}`))).toBe(true);
     }
     for (const [path, operations] of Object.entries(doc.paths)) {

@@ -129,7 +129,9 @@ describe.each(STAGES)('the HTTP API of %s', (stage) => {
       'logs:CreateLogStream',
       'logs:PutLogEvents',
       's3:GetObject',
+      's3:GetObjectVersion',
       's3:ListBucket',
+      's3:PutObject',
       'sqs:ChangeMessageVisibility',
       'sqs:DeleteMessage',
       'sqs:GetQueueAttributes',
@@ -137,6 +139,7 @@ describe.each(STAGES)('the HTTP API of %s', (stage) => {
       'sqs:SendMessage',
       'states:DescribeExecution',
       'states:DescribeStateMachine',
+      'states:GetExecutionHistory',
       'states:StartExecution',
       'xray:PutTelemetryRecords',
       'xray:PutTraceSegments',
@@ -148,5 +151,26 @@ describe.each(STAGES)('the HTTP API of %s', (stage) => {
     expect(writtenTables).toContain(logicalId(stack, stack.storage.experiments));
     expect(JSON.stringify(writes)).not.toContain(logicalId(stack, stack.storage.results));
     expect(JSON.stringify(writes)).not.toContain(logicalId(stack, stack.storage.metrics));
+    expect(JSON.stringify(writes)).not.toContain(logicalId(stack, stack.storage.ledger));
+  });
+
+  it('signs document links for incoming/ only, and reads the ledger without writing it', () => {
+    // Act
+    const statements = statementsOf(synth, stack.api.role);
+    const bucket = logicalId(stack, stack.intake.bucket);
+    /** The object prefixes of the documents bucket an action is granted on. */
+    const prefixesOf = (action: string) =>
+      statements
+        .filter((st) => st.actions.includes(action))
+        .flatMap((st) => st.resources.map((resource) => JSON.stringify(resource)))
+        .filter((resource) => resource.includes(bucket))
+        .flatMap((resource) => /"\/([\w/]+\/)\*"/.exec(resource)?.[1] ?? []);
+
+    // Assess
+    expect(prefixesOf('s3:PutObject')).toEqual(['incoming/']);
+    expect(prefixesOf('s3:GetObject')).toEqual(['results/', 'reports/evaluations/', 'incoming/']);
+    const ledger = logicalId(stack, stack.storage.ledger);
+    const onLedger = statements.filter((st) => JSON.stringify(st.resources).includes(ledger));
+    expect(actionsOf(onLedger)).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
   });
 });

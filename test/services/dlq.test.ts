@@ -2,7 +2,7 @@
  * The DLQ use cases over the local SQS emulator: a listing names documents by
  * id and reason code only and leaves every message in the queue; an ingest
  * redrive moves each notification back to the ingest queue and empties the
- * DLQ; an unreadable extraction message is skipped and kept.
+ * DLQ, or only the selected messages at the given rate; an unreadable extraction message is skipped and kept.
  */
 
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -115,6 +115,49 @@ describe('ingest DLQ', () => {
     expect(redriven.map((r) => r.outcome)).toEqual(['redriven', 'redriven']);
     expect(await depth(ctx.queues.ingestDlq)).toBe(0);
     expect(await depth(ctx.queues.ingest)).toBe(2);
+  });
+
+  it('redrives only the selected messages, beyond the first receive batch, and keeps the rest', async () => {
+    // Prepare: 12 messages, more than one receive (10) returns.
+    const before = await depth(ctx.queues.ingest);
+    const ids: string[] = [];
+    for (let n = 0; n < 12; n += 1) {
+      const sent = await ctx.clients.sqs.send(
+        new SendMessageCommand({
+          QueueUrl: ctx.queues.ingestDlq,
+          MessageBody: notification(`incoming/selected-${n}.pdf`),
+        }),
+      );
+      ids.push(sent.MessageId ?? '');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const wanted = [ids[11] ?? '', ids[3] ?? ''];
+
+    // Act
+    const began = Date.now();
+    const results = await redriveIngest(ctx, {
+      max: 100,
+      rate: 10,
+      messageIds: [...wanted, 'gone-already'],
+    });
+    const elapsedMs = Date.now() - began;
+
+    // Assess
+    expect(results.map((r) => [r.messageId, r.outcome]).sort()).toEqual(
+      [
+        [wanted[0], 'redriven'],
+        [wanted[1], 'redriven'],
+        ['gone-already', 'skipped'],
+      ].sort(),
+    );
+    expect(results.find((r) => r.outcome === 'skipped')?.detail).toBe('not in the queue');
+    // Two handled at 10 per second: at least 200 ms.
+    expect(elapsedMs).toBeGreaterThanOrEqual(200);
+    expect(await depth(ctx.queues.ingest)).toBe(before + 2);
+    const left = await listDlq(ctx, 'ingest', 20);
+    expect(left).toHaveLength(10);
+    expect(left.map((m) => m.messageId)).not.toContain(wanted[0]);
+    expect(left.map((m) => m.messageId)).toContain(ids[0]);
   });
 });
 

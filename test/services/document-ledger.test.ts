@@ -1,6 +1,7 @@
 /**
  * The upload use cases over DynamoDB Local: one entry per upload from the
- * ledger, filtered by key prefix and status, looked up by key (every
+ * ledger, filtered by key prefix, status, upload time and prompt version
+ * (through the paged listing the API serves), looked up by key (every
  * version) or document id, and clear refusals.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,6 +72,21 @@ describe('listUploads', () => {
     expect(waiting.map((u) => u.documentId)).toEqual([id(4)]);
     const ignoredUnderB = await listUploads(env.ctx, { prefix: 'incoming/b/', status: 'IGNORED' });
     expect(ignoredUnderB).toEqual([]);
+  });
+
+  it('filters by upload time (half-open) and by prompt version', async () => {
+    const window = await listUploads(env.ctx, {
+      receivedFrom: '2026-03-01T10:02:00Z',
+      receivedTo: '2026-03-01T10:04:00Z',
+    });
+    expect(window.map((u) => u.documentId)).toEqual([id(2), id(3)]);
+    const byVersion = await listUploads(env.ctx, { promptVersion: '2.0.0' });
+    expect(byVersion.map((u) => u.documentId)).toEqual([id(1)]);
+  });
+
+  it('gathers pages: a limit smaller than the listing cuts it, in key order', async () => {
+    const two = await listUploads(env.ctx, { limit: 2 });
+    expect(two.map((u) => u.documentId)).toEqual([id(1), id(2)]);
   });
 });
 
