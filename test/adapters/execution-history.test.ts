@@ -48,16 +48,14 @@ describe('readExecutionHistory', () => {
       .on(GetExecutionHistoryCommand)
       .rejects(new ExecutionDoesNotExist({ message: 'gone', $metadata: {} }));
     expect(await readExecutionHistory(client, arn)).toBeUndefined();
-    sfn
-      .on(GetExecutionHistoryCommand)
-      .rejects(
-        new SFNServiceException({
-          name: 'AccessDenied',
-          $fault: 'client',
-          message: 'no',
-          $metadata: {},
-        }),
-      );
+    sfn.on(GetExecutionHistoryCommand).rejects(
+      new SFNServiceException({
+        name: 'AccessDenied',
+        $fault: 'client',
+        message: 'no',
+        $metadata: {},
+      }),
+    );
     await expect(readExecutionHistory(client, arn)).rejects.toMatchObject({ name: 'AccessDenied' });
   });
 });
