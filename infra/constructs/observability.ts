@@ -21,6 +21,12 @@ import { RUNBOOK_PATH, RUNBOOK_URL_CONTEXT, runbookReference } from '../runbook.
 import { DriftMonitor } from './drift-monitor.ts';
 import { PipelineFunction } from './pipeline-function.ts';
 import { type QualitySignal, qualityAlarmSpecs } from './quality-alarms.ts';
+import {
+  AnnotatedGraphWidget,
+  DRIFT_FINDING_LINE,
+  type QualityChartSource,
+  qualityCharts,
+} from './quality-dashboard.ts';
 
 export interface ObservabilityProps {
   readonly config: StageConfig;
@@ -62,6 +68,9 @@ export class Observability extends Construct {
   readonly drift: DriftMonitor;
   readonly alarms: cloudwatch.Alarm[] = [];
   readonly anomalyAlarms: cloudwatch.AnomalyDetectionAlarm[] = [];
+  private readonly qualityChartSources: QualityChartSource[] = [];
+  /** Set by createAlarms, which runs before the dashboard is drawn. */
+  private driftAlarm?: cloudwatch.Alarm;
   private readonly config: StageConfig;
   private readonly runbookLocation: string;
 
@@ -205,6 +214,12 @@ export class Observability extends Construct {
           ...this.common(id, spec.description, ANOMALY_RUNBOOK[spec.signal]),
         });
         this.anomalyAlarms.push(this.register(alarm));
+        this.qualityChartSources.push({
+          promptVersion,
+          signal: spec.signal,
+          metric: spec.metric,
+          alarm,
+        });
       }
     }
   }
@@ -303,7 +318,7 @@ export class Observability extends Construct {
       );
     });
 
-    this.alarm('DriftDetected', {
+    this.driftAlarm = this.alarm('DriftDetected', {
       alarmDescription:
         'The hourly drift analyser found a sustained shift in completeness, required-field fill rate, tokens per document or the outcome mix; its log line names the prompt version and signal.',
       metric: this.drift.findingsMetric(),
@@ -386,12 +401,16 @@ export class Observability extends Construct {
       graph('Cost (USD) by prompt version', [perVersion('CostUsd', 'Sum', '')]),
     );
 
-    const oneFinding = { value: 1, label: 'finding', color: '#d62728' };
+    // Alarms and drift findings drawn on the charts of the signal they concern.
+    const oneFinding = { ...DRIFT_FINDING_LINE, label: 'finding' };
+    if (!this.driftAlarm) throw new Error('the dashboard is drawn after the alarms');
     dashboard.addWidgets(
-      new cloudwatch.GraphWidget({
+      // The findings count with DriftDetected: its threshold line and when it was in ALARM.
+      new AnnotatedGraphWidget({
         title: 'Drift findings (hourly analyser)',
+        alarm: this.driftAlarm,
         left: [this.drift.findingsMetric()],
-        leftAnnotations: [oneFinding],
+        leftAnnotations: [this.driftAlarm.toAnnotation()],
         width: 8,
         height: 6,
       }),
@@ -403,17 +422,14 @@ export class Observability extends Construct {
         height: 6,
       }),
     );
-    // One widget per anomaly alarm: the metric, its learned band and the alarm state.
+    // Per prompt version, one chart per anomaly alarm: metric, band, alarm, drift statistic.
     dashboard.addWidgets(
-      ...this.anomalyAlarms.map(
-        (alarm) =>
-          new cloudwatch.AlarmWidget({
-            title: alarm.node.id,
-            alarm,
-            width: 6,
-            height: 5,
-          }),
-      ),
+      ...qualityCharts(this.qualityChartSources, {
+        namespace,
+        bandWidth: this.config.alarms.anomaly.bandWidth,
+        period: this.config.alarms.anomaly.period,
+        driftPeriod: Duration.hours(1),
+      }),
     );
 
     const sum = { period, statistic: cloudwatch.Stats.SUM };
