@@ -31,6 +31,10 @@ export type EventName = (typeof EVENT_NAMES)[number];
 export const eventPath = (name: EventName): string =>
   fileURLToPath(new URL(`./${name}.json`, import.meta.url));
 
+/** A synthetic document under `events/documents/` (generated once by `local/corpus/`). */
+export const documentFixturePath = (name: 'aps-0001.pdf'): string =>
+  fileURLToPath(new URL(`./documents/${name}`, import.meta.url));
+
 /** A fresh copy of the fixture on every call, so tests cannot leak into each other. */
 export const loadEvent = (name: EventName): unknown =>
   JSON.parse(readFileSync(eventPath(name), 'utf-8'));
