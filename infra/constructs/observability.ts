@@ -15,18 +15,17 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { METRICS_TABLE, physicalName } from '#contracts/resources.ts';
+import {
+  AGGREGATOR_FAILURE_QUEUE_SUFFIX,
+  METRICS_TABLE,
+  physicalName,
+} from '#contracts/resources.ts';
 import { metricsNamespace, type StageConfig } from '../config.ts';
 import { RUNBOOK_PATH, RUNBOOK_URL_CONTEXT, runbookReference } from '../runbook.ts';
 import { DriftMonitor } from './drift-monitor.ts';
 import { PipelineFunction } from './pipeline-function.ts';
 import { type QualitySignal, qualityAlarmSpecs } from './quality-alarms.ts';
-import {
-  AnnotatedGraphWidget,
-  DRIFT_FINDING_LINE,
-  type QualityChartSource,
-  qualityCharts,
-} from './quality-dashboard.ts';
+import { driftCharts, type QualityChartSource, qualityCharts } from './quality-dashboard.ts';
 
 export interface ObservabilityProps {
   readonly config: StageConfig;
@@ -83,7 +82,7 @@ export class Observability extends Construct {
       typeof runbookUrl === 'string' && runbookUrl !== '' ? runbookUrl : RUNBOOK_PATH;
 
     this.aggregatorFailureQueue = new sqs.Queue(this, 'AggregatorFailureQueue', {
-      queueName: physicalName(config.stage, 'aggregator-failures'),
+      queueName: physicalName(config.stage, AGGREGATOR_FAILURE_QUEUE_SUFFIX),
       encryption: sqs.QueueEncryption.KMS,
       encryptionMasterKey: keys.data,
       enforceSSL: true,
@@ -402,27 +401,8 @@ export class Observability extends Construct {
     );
 
     // Alarms and drift findings drawn on the charts of the signal they concern.
-    const oneFinding = { ...DRIFT_FINDING_LINE, label: 'finding' };
     if (!this.driftAlarm) throw new Error('the dashboard is drawn after the alarms');
-    dashboard.addWidgets(
-      // The findings count with DriftDetected: its threshold line and when it was in ALARM.
-      new AnnotatedGraphWidget({
-        title: 'Drift findings (hourly analyser)',
-        alarm: this.driftAlarm,
-        left: [this.drift.findingsMetric()],
-        leftAnnotations: [this.driftAlarm.toAnnotation()],
-        width: 8,
-        height: 6,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Drift statistic / threshold by prompt version and signal (1 = finding)',
-        left: this.drift.statisticSearches(),
-        leftAnnotations: [oneFinding],
-        width: 16,
-        height: 6,
-      }),
-    );
-    // Per prompt version, one chart per anomaly alarm: metric, band, alarm, drift statistic.
+    dashboard.addWidgets(...driftCharts(this.drift, this.driftAlarm));
     dashboard.addWidgets(
       ...qualityCharts(this.qualityChartSources, {
         namespace,

@@ -11,6 +11,7 @@ import type { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { DRIFT_METRICS } from '#contracts/drift-metrics.ts';
 import { SERVICE_NAME } from '../config.ts';
+import type { DriftMonitor } from './drift-monitor.ts';
 import type { QualitySignal } from './quality-alarms.ts';
 
 /** One anomaly alarm with what its chart needs. */
@@ -119,3 +120,29 @@ export const qualityCharts = (
       height: 6,
     });
   });
+
+/**
+ * The drift row: the findings count with DriftDetected (its threshold line
+ * and the periods it was in ALARM), and every chart's statistic against the
+ * finding line.
+ */
+export const driftCharts = (
+  drift: DriftMonitor,
+  driftAlarm: cloudwatch.Alarm,
+): cloudwatch.ConcreteWidget[] => [
+  new AnnotatedGraphWidget({
+    title: 'Drift findings (hourly analyser)',
+    alarm: driftAlarm,
+    left: [drift.findingsMetric()],
+    leftAnnotations: [driftAlarm.toAnnotation()],
+    width: 8,
+    height: 6,
+  }),
+  new cloudwatch.GraphWidget({
+    title: 'Drift statistic / threshold by prompt version and signal (1 = finding)',
+    left: drift.statisticSearches(),
+    leftAnnotations: [{ ...DRIFT_FINDING_LINE, label: 'finding' }],
+    width: 16,
+    height: 6,
+  }),
+];
