@@ -1,7 +1,8 @@
 /**
  * Typed access to the fixture events: one file per function input and per
  * source event. Unit tests and `medextract invoke` load them from here, so
- * every fixture is parsed by the same schema its handler uses.
+ * every fixture is parsed by the same schema its handler uses. The
+ * synthetic document the task fixtures follow is in `documents/`.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
