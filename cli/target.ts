@@ -14,6 +14,7 @@ import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import {
+  AGGREGATOR_FAILURE_QUEUE_SUFFIX,
   EXTRACTION_DLQ,
   INGEST_DLQ,
   INGEST_QUEUE,
@@ -158,9 +159,6 @@ export interface OpenOptions {
   readonly stackOptions?: LocalStackOptions;
 }
 
-/** The aggregator's on-failure queue (infra/constructs/observability.ts names it so). */
-const AGGREGATOR_FAILURES_SUFFIX = 'aggregator-failures';
-
 const FREE_PORTS = { s3sqs: 0, dynamodb: 0, stepfunctions: 0, bedrock: 0 } as const;
 
 /** Starts the emulated stack in this process, loading the emulator only now. */
@@ -232,7 +230,7 @@ const openAws = async (stage: string, options: OpenOptions): Promise<Target> => 
       ingest: await queueUrl(INGEST_QUEUE.suffix),
       ingestDlq: await queueUrl(INGEST_DLQ.suffix),
       extractionDlq: await queueUrl(EXTRACTION_DLQ.suffix),
-      aggregatorFailures: await queueUrl(AGGREGATOR_FAILURES_SUFFIX),
+      aggregatorFailures: await queueUrl(AGGREGATOR_FAILURE_QUEUE_SUFFIX),
     },
     clients: {
       s3: new S3Client(base),

@@ -146,6 +146,13 @@ export const EXTRACTION_DLQ: QueueDefinition = {
 
 export const QUEUES = [INGEST_DLQ, INGEST_QUEUE, EXTRACTION_DLQ] as const;
 
+/**
+ * The aggregator's on-failure queue on AWS (log batches that failed three
+ * asynchronous attempts). Not in QUEUES: the local aggregator runs in
+ * process and has none.
+ */
+export const AGGREGATOR_FAILURE_QUEUE_SUFFIX = 'aggregator-failures';
+
 /** S3 layout of the documents bucket. */
 export const BUCKET_PREFIXES = {
   /** Uploads; every object created here is notified and gets a ledger entry. */

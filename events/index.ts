@@ -1,7 +1,8 @@
 /**
  * Typed access to the fixture events: one file per function input and per
  * source event. Unit tests and `medextract invoke` load them from here, so
- * every fixture is parsed by the same schema its handler uses.
+ * every fixture is parsed by the same schema its handler uses. The
+ * synthetic document the task fixtures follow is in `documents/`.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +31,10 @@ export type EventName = (typeof EVENT_NAMES)[number];
 
 export const eventPath = (name: EventName): string =>
   fileURLToPath(new URL(`./${name}.json`, import.meta.url));
+
+/** A synthetic document under `events/documents/` (generated once by `local/corpus/`). */
+export const documentFixturePath = (name: 'aps-0001.pdf'): string =>
+  fileURLToPath(new URL(`./documents/${name}`, import.meta.url));
 
 /** A fresh copy of the fixture on every call, so tests cannot leak into each other. */
 export const loadEvent = (name: EventName): unknown =>

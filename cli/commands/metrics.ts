@@ -6,7 +6,9 @@
  */
 import type { Command } from 'commander';
 import { formatUsd } from '#core/extraction/cost.ts';
+import { InvalidInputError } from '#services/errors.ts';
 import { metricsSince, requireKnownVersion } from '#services/metrics.ts';
+import { parseSinceText } from '#services/time-window.ts';
 import {
   printJson,
   printTable,
@@ -16,23 +18,19 @@ import {
 } from '../output.ts';
 import { withTarget } from '../target.ts';
 
-const UNITS_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-
 /**
- * `--since`: an ISO time, or a duration back from `now` such as `90m`, `24h`
- * or `7d`. Roll-ups are hourly, so the window starts at that hour.
+ * `--since`: the metrics use cases' reading (an ISO time, or a duration back
+ * from `now` such as `90m`, `24h` or `7d`); a bad value is a usage error here.
  */
 export const parseSince = (text: string, now: Date = new Date()): Date => {
-  const relative = /^(\d+)([mhd])$/.exec(text.trim());
-  if (relative) {
-    const unit = relative[2] === 'm' ? UNITS_MS.m : relative[2] === 'd' ? UNITS_MS.d : UNITS_MS.h;
-    return new Date(now.getTime() - Number(relative[1]) * unit);
+  try {
+    return parseSinceText(text, now);
+  } catch (error) {
+    if (!(error instanceof InvalidInputError)) throw error;
+    throw new UsageError(
+      `--since must be an ISO time or a duration like 24h, 90m, 7d; got '${text}'`,
+    );
   }
-  const parsed = Date.parse(text);
-  if (/^\d{4}-\d{2}-\d{2}/.test(text) && !Number.isNaN(parsed)) return new Date(parsed);
-  throw new UsageError(
-    `--since must be an ISO time or a duration like 24h, 90m, 7d; got '${text}'`,
-  );
 };
 
 const fixed = (x: number | null, digits: number): string | null =>

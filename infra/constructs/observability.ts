@@ -15,12 +15,17 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { METRICS_TABLE, physicalName } from '#contracts/resources.ts';
+import {
+  AGGREGATOR_FAILURE_QUEUE_SUFFIX,
+  METRICS_TABLE,
+  physicalName,
+} from '#contracts/resources.ts';
 import { metricsNamespace, type StageConfig } from '../config.ts';
 import { RUNBOOK_PATH, RUNBOOK_URL_CONTEXT, runbookReference } from '../runbook.ts';
 import { DriftMonitor } from './drift-monitor.ts';
 import { PipelineFunction } from './pipeline-function.ts';
 import { type QualitySignal, qualityAlarmSpecs } from './quality-alarms.ts';
+import { driftCharts, type QualityChartSource, qualityCharts } from './quality-dashboard.ts';
 
 export interface ObservabilityProps {
   readonly config: StageConfig;
@@ -62,6 +67,9 @@ export class Observability extends Construct {
   readonly drift: DriftMonitor;
   readonly alarms: cloudwatch.Alarm[] = [];
   readonly anomalyAlarms: cloudwatch.AnomalyDetectionAlarm[] = [];
+  private readonly qualityChartSources: QualityChartSource[] = [];
+  /** Set by createAlarms, which runs before the dashboard is drawn. */
+  private driftAlarm?: cloudwatch.Alarm;
   private readonly config: StageConfig;
   private readonly runbookLocation: string;
 
@@ -74,7 +82,7 @@ export class Observability extends Construct {
       typeof runbookUrl === 'string' && runbookUrl !== '' ? runbookUrl : RUNBOOK_PATH;
 
     this.aggregatorFailureQueue = new sqs.Queue(this, 'AggregatorFailureQueue', {
-      queueName: physicalName(config.stage, 'aggregator-failures'),
+      queueName: physicalName(config.stage, AGGREGATOR_FAILURE_QUEUE_SUFFIX),
       encryption: sqs.QueueEncryption.KMS,
       encryptionMasterKey: keys.data,
       enforceSSL: true,
@@ -205,6 +213,12 @@ export class Observability extends Construct {
           ...this.common(id, spec.description, ANOMALY_RUNBOOK[spec.signal]),
         });
         this.anomalyAlarms.push(this.register(alarm));
+        this.qualityChartSources.push({
+          promptVersion,
+          signal: spec.signal,
+          metric: spec.metric,
+          alarm,
+        });
       }
     }
   }
@@ -303,7 +317,7 @@ export class Observability extends Construct {
       );
     });
 
-    this.alarm('DriftDetected', {
+    this.driftAlarm = this.alarm('DriftDetected', {
       alarmDescription:
         'The hourly drift analyser found a sustained shift in completeness, required-field fill rate, tokens per document or the outcome mix; its log line names the prompt version and signal.',
       metric: this.drift.findingsMetric(),
@@ -386,34 +400,16 @@ export class Observability extends Construct {
       graph('Cost (USD) by prompt version', [perVersion('CostUsd', 'Sum', '')]),
     );
 
-    const oneFinding = { value: 1, label: 'finding', color: '#d62728' };
+    // Alarms and drift findings drawn on the charts of the signal they concern.
+    if (!this.driftAlarm) throw new Error('the dashboard is drawn after the alarms');
+    dashboard.addWidgets(...driftCharts(this.drift, this.driftAlarm));
     dashboard.addWidgets(
-      new cloudwatch.GraphWidget({
-        title: 'Drift findings (hourly analyser)',
-        left: [this.drift.findingsMetric()],
-        leftAnnotations: [oneFinding],
-        width: 8,
-        height: 6,
+      ...qualityCharts(this.qualityChartSources, {
+        namespace,
+        bandWidth: this.config.alarms.anomaly.bandWidth,
+        period: this.config.alarms.anomaly.period,
+        driftPeriod: Duration.hours(1),
       }),
-      new cloudwatch.GraphWidget({
-        title: 'Drift statistic / threshold by prompt version and signal (1 = finding)',
-        left: this.drift.statisticSearches(),
-        leftAnnotations: [oneFinding],
-        width: 16,
-        height: 6,
-      }),
-    );
-    // One widget per anomaly alarm: the metric, its learned band and the alarm state.
-    dashboard.addWidgets(
-      ...this.anomalyAlarms.map(
-        (alarm) =>
-          new cloudwatch.AlarmWidget({
-            title: alarm.node.id,
-            alarm,
-            width: 6,
-            height: 5,
-          }),
-      ),
     );
 
     const sum = { period, statistic: cloudwatch.Stats.SUM };

@@ -159,6 +159,8 @@ describe('record-failure handler', () => {
   it('records FAILED with the reason code, never replacing a success, and emits the failure', async () => {
     // Prepare
     const event = loadEvent('tasks/record-failure') as { state: { documentId: string } };
+    // The fixture names its own document (an upload that was not a PDF).
+    ledgerEntries.set(event.state.documentId, receivedEntry(event.state.documentId, SOURCE));
     // Act
     const { result, lines } = await captureStdout(() =>
       recordFailure(event, testContext('record-failure')),

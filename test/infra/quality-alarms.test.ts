@@ -230,6 +230,106 @@ describe('drift monitor', () => {
       `SEARCH('{MedExtract/prod,PromptVersion,Signal,service} MetricName=\\\\\\"DriftStatistic\\\\\\"'`,
     );
     expect(body).toContain('\\"label\\":\\"finding\\"');
-    for (const version of versions) expect(body).toContain(`CompletenessAnomaly-v${version}`);
+    for (const version of versions) expect(body).toContain(`Completeness v${version}`);
+  });
+});
+
+/** The dashboard body as JSON, each `Fn::GetAtt` of an alarm's ARN written `<logicalId>.Arn`. */
+const dashboardWidgets = () => {
+  const body = resourceById(template, logicalId(stack, stack.observability.dashboard)).Properties
+    .DashboardBody;
+  const JoinSchema = z.object({ 'Fn::Join': z.tuple([z.literal(''), z.array(z.unknown())]) });
+  const parts = JoinSchema.parse(body)['Fn::Join'][1].map((part) => {
+    if (typeof part === 'string') return part;
+    const getAtt = z
+      .object({ 'Fn::GetAtt': z.tuple([z.string(), z.literal('Arn')]) })
+      .safeParse(part);
+    return getAtt.success ? `${getAtt.data['Fn::GetAtt'][0]}.Arn` : 'TOKEN';
+  });
+  const WidgetSchema = z.object({
+    properties: z
+      .object({
+        title: z.string().optional(),
+        metrics: z.array(z.array(z.unknown())).optional(),
+        annotations: z
+          .object({
+            alarms: z.array(z.string()).optional(),
+            horizontal: z
+              .array(
+                z.object({ value: z.number(), label: z.string().optional(), yAxis: z.string() }),
+              )
+              .optional(),
+          })
+          .optional(),
+      })
+      .passthrough(),
+  });
+  return z.object({ widgets: z.array(WidgetSchema) }).parse(JSON.parse(parts.join(''))).widgets;
+};
+
+describe('dashboard annotations', () => {
+  const widgets = dashboardWidgets();
+  const alarmArn = (construct: Parameters<typeof logicalId>[1]) =>
+    `${logicalId(stack, construct)}.Arn`;
+
+  it('draws each anomaly alarm on the chart of its signal and version, with its band', () => {
+    for (const alarm of stack.observability.anomalyAlarms) {
+      // Prepare
+      const [signal, version] = alarm.node.id.split('Anomaly-v');
+
+      // Act
+      const charts = widgets.filter((w) =>
+        w.properties.annotations?.alarms?.includes(alarmArn(alarm)),
+      );
+
+      // Assess
+      expect(charts, alarm.node.id).toHaveLength(1);
+      const chart = charts[0]?.properties;
+      expect(chart?.title).toBe(`${signal} v${version}`);
+      expect(JSON.stringify(chart?.metrics)).toContain('ANOMALY_DETECTION_BAND(');
+    }
+  });
+
+  it('puts the drift statistic and the finding line on the completeness and cost charts', () => {
+    for (const version of versions) {
+      // Prepare
+      const chart = (signal: string) =>
+        widgets.find((w) => w.properties.title === `${signal} v${version}`)?.properties;
+
+      // Act
+      const completeness = chart('Completeness');
+      const cost = chart('CostPerDocument');
+      const latency = chart('LatencyP95');
+
+      // Assess
+      for (const [props, signals] of [
+        [completeness, ['completeness:decrease', 'requiredFieldFillRate:decrease']],
+        [cost, ['inputTokensPerDocument:increase', 'outputTokensPerDocument:increase']],
+      ] as const) {
+        const drift = (props?.metrics ?? []).filter((m) => m.includes('DriftStatistic'));
+        expect(drift.map((m) => m[m.indexOf('Signal') + 1])).toEqual(signals);
+        for (const metric of drift) expect(metric).toContain(version);
+        expect(props?.annotations?.horizontal).toContainEqual(
+          expect.objectContaining({ value: 1, yAxis: 'right', label: 'drift finding' }),
+        );
+      }
+      expect(JSON.stringify(latency?.metrics)).not.toContain('DriftStatistic');
+    }
+  });
+
+  it('shades the drift findings chart with DriftDetected and draws its threshold', () => {
+    // Prepare
+    const driftAlarm = stack.observability.alarms.find((a) => a.node.id === 'DriftDetected');
+    if (!driftAlarm) throw new Error('no DriftDetected alarm');
+
+    // Act
+    const chart = widgets.find((w) => w.properties.title === 'Drift findings (hourly analyser)');
+
+    // Assess
+    expect(chart?.properties.annotations?.alarms).toEqual([alarmArn(driftAlarm)]);
+    expect(JSON.stringify(chart?.properties.metrics)).toContain('DriftFindings');
+    expect(chart?.properties.annotations?.horizontal).toContainEqual(
+      expect.objectContaining({ value: alarmNamed('DriftDetected').Threshold, yAxis: 'left' }),
+    );
   });
 });
