@@ -9,6 +9,8 @@ import { NO_PROMPT_VERSION, type ResultRow } from './results-table.ts';
 /** The per-document metrics record (EMF), as RecordResult / RecordFailure emit it. */
 export interface DocumentOutcome {
   readonly documentId: string;
+  /** Execution attempt the outcome ends: the roll-ups count a document by its latest. */
+  readonly attempt: number;
   readonly outcome: 'Succeeded' | 'Failed';
   readonly reason: string | null;
   readonly promptVersion: string | null;
@@ -99,6 +101,7 @@ export const documentRecords = ({
   };
   const metrics: DocumentOutcome = {
     documentId: state.documentId,
+    attempt: state.attempt,
     outcome: succeeded ? 'Succeeded' : 'Failed',
     reason,
     promptVersion: variant?.promptVersion ?? null,

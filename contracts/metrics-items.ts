@@ -24,6 +24,18 @@ export const allDocumentsKey = (hour: string) => ({ pk: 'ALL', sk: `H#${hour}` }
 export const dedupKey = (logEventId: string) => ({ pk: `DEDUP#${logEventId}`, sk: 'EVENT' });
 export const DEDUP_TTL_SECONDS = 7 * 24 * 3600;
 
+/**
+ * Marker of the one record a document is counted by in the roll-ups: the
+ * latest attempt's, as the ledger keeps the latest attempt's outcome. A
+ * record of a later attempt replaces it (its contribution is taken back).
+ */
+export const documentMarkerKey = (documentId: string) => ({
+  pk: `DOC#${documentId}`,
+  sk: 'COUNTED',
+});
+/** Long enough for a redrive or a reconciler's rerun to find what was counted. */
+export const DOCUMENT_MARKER_TTL_SECONDS = 35 * 24 * 3600;
+
 /** `2026-11-27T15` for a timestamp in ms (UTC hour). */
 export const hourOf = (timestampMs: number): string =>
   new Date(timestampMs).toISOString().slice(0, 13);
@@ -43,7 +55,7 @@ export interface DocumentSample {
 const REASON_PATTERN = /^[A-Z_]{1,40}$/;
 
 /** What one sample adds to each attribute of a roll-up item. */
-const sampleAdds = (sample: DocumentSample): Record<string, number> => {
+export const sampleAdds = (sample: DocumentSample): Record<string, number> => {
   const adds: Record<string, number> = {
     documents: 1,
     succeeded: sample.succeeded ? 1 : 0,
@@ -71,6 +83,19 @@ const sampleAdds = (sample: DocumentSample): Record<string, number> => {
   return adds;
 };
 
+/** The ADD clause and values for precomputed per-attribute sums (negative ones take back). */
+export const addsUpdate = (
+  adds: Readonly<Record<string, number>>,
+): { UpdateExpression: string; ExpressionAttributeValues: Record<string, number> } => {
+  const names = Object.keys(adds);
+  return {
+    UpdateExpression: `ADD ${names.map((name, i) => `${name} :v${i}`).join(', ')}`,
+    ExpressionAttributeValues: Object.fromEntries(
+      names.map((name, i) => [`:v${i}`, adds[name] ?? 0]),
+    ),
+  };
+};
+
 /**
  * The ADD clause and values that fold samples into one roll-up item. Every
  * attribute is a sum, so several samples fold into one update.
@@ -84,13 +109,7 @@ export const rollupUpdate = (
       adds[name] = (adds[name] ?? 0) + value;
     }
   }
-  const names = Object.keys(adds);
-  return {
-    UpdateExpression: `ADD ${names.map((name, i) => `${name} :v${i}`).join(', ')}`,
-    ExpressionAttributeValues: Object.fromEntries(
-      names.map((name, i) => [`:v${i}`, adds[name] ?? 0]),
-    ),
-  };
+  return addsUpdate(adds);
 };
 
 export interface Moments {

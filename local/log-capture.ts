@@ -2,7 +2,9 @@
  * CloudWatch Logs stand-in for handlers run in process: stdout written while a
  * function runs goes to that function's log file, and its EMF lines are
  * delivered to subscribers in the real CloudWatch Logs subscription event
- * shape (base64 of gzipped JSON), as a subscription filter would.
+ * shape (base64 of gzipped JSON), as a subscription filter would. With a
+ * journal, the EMF events of chosen functions are on disk before delivery
+ * and redelivered after a crash (see emf-journal.ts).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes, randomInt } from 'node:crypto';
@@ -10,6 +12,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import * as z from 'zod';
+import { type EmfJournal, openEmfJournal } from './emf-journal.ts';
 
 /** One log event as CloudWatch Logs delivers it to a subscription. */
 export interface LogEvent {
@@ -45,6 +48,13 @@ export interface LogCaptureOptions {
   readonly flushIntervalMs?: number;
   /** Events per delivery; default 100. */
   readonly batchSize?: number;
+  /**
+   * Functions whose EMF events are journaled under `<dataDir>/emf-journal`
+   * before delivery and acknowledged once every matching listener took them;
+   * needs `dataDir`. Unacknowledged events of an earlier run are delivered to
+   * the first listener that subscribes to their function.
+   */
+  readonly journalFunctions?: readonly string[];
   /** Receives listener failures; default: a line with the error name on stderr. */
   readonly onError?: (error: unknown) => void;
 }
@@ -155,6 +165,16 @@ export const installLogCapture = (options: LogCaptureOptions = {}): LogCapture =
       ));
   const logDir = options.dataDir ? join(resolve(options.dataDir), 'logs') : undefined;
   if (logDir) mkdirSync(logDir, { recursive: true });
+  const journaled = new Set(options.journalFunctions ?? []);
+  if (journaled.size > 0 && !options.dataDir) {
+    throw new Error('LOG_CAPTURE_JOURNAL: journalFunctions needs dataDir');
+  }
+  const journal: EmfJournal | undefined =
+    journaled.size > 0 && options.dataDir
+      ? openEmfJournal(join(resolve(options.dataDir), 'emf-journal'))
+      : undefined;
+  /** Events of an earlier run waiting for a listener of their function. */
+  let replay = [...(journal?.pending ?? [])];
 
   const storage = new AsyncLocalStorage<Invocation>();
   const nextId = createEventIdGenerator();
@@ -177,18 +197,25 @@ export const installLogCapture = (options: LogCaptureOptions = {}): LogCapture =
       logEvents: batch.events,
     };
     const event = encodeLogsSubscriptionEvent(payload);
+    const works: Promise<void>[] = [];
+    const isJournaled = journaled.has(batch.functionName);
     for (const [listener, filter] of listeners) {
       if (filter.functionNames && !filter.functionNames.includes(batch.functionName)) continue;
       // Outside any invocation, so a listener's own output is not attributed
       // to the function whose lines it receives.
-      const work = storage.exit(() =>
-        Promise.resolve()
-          .then(() => listener(event))
-          .catch(onError),
-      );
-      inFlight.add(work);
-      void work.finally(() => inFlight.delete(work));
+      works.push(storage.exit(() => Promise.resolve().then(() => listener(event))));
     }
+    if (works.length === 0 && isJournaled) {
+      // Nobody listens yet: kept for the first listener, as a subscription's backlog.
+      replay.push(...batch.events.map((e) => ({ functionName: batch.functionName, ...e })));
+      return;
+    }
+    // Acknowledged only when a listener took the batch and none failed: else it is redelivered.
+    const work = Promise.all(works).then(() => {
+      if (isJournaled) journal?.acknowledge(batch.events.map((e) => e.id));
+    }, onError);
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work));
   };
 
   const deliverAll = () => {
@@ -212,7 +239,9 @@ export const installLogCapture = (options: LogCaptureOptions = {}): LogCapture =
     const timestamp = Date.now();
     const batch = batches.get(functionName) ?? { functionName, events: [] };
     batches.set(functionName, batch);
-    batch.events.push({ id: nextId(timestamp), timestamp, message: line });
+    const event = { id: nextId(timestamp), timestamp, message: line };
+    if (journaled.has(functionName)) journal?.append({ functionName, ...event });
+    batch.events.push(event);
     if (batch.events.length >= batchSize) {
       batches.delete(functionName);
       deliver(batch);
@@ -278,11 +307,22 @@ export const installLogCapture = (options: LogCaptureOptions = {}): LogCapture =
     },
     onEmf: (listener, subscription = {}) => {
       listeners.set(listener, subscription);
+      const mine = (name: string) =>
+        !subscription.functionNames || subscription.functionNames.includes(name);
+      const replaying = replay.filter((event) => mine(event.functionName));
+      replay = replay.filter((event) => !mine(event.functionName));
+      for (const { functionName, ...event } of replaying) {
+        const batch = batches.get(functionName) ?? { functionName, events: [] };
+        batches.set(functionName, batch);
+        batch.events.push(event);
+      }
+      if (replaying.length > 0) scheduleDelivery();
       return () => listeners.delete(listener);
     },
     flush,
     restore: async () => {
       await flush();
+      journal?.close();
       for (const undo of unpatch) undo();
       if (installed === capture) installed = undefined;
     },

@@ -162,8 +162,11 @@ export const TASK_FUNCTIONS = {
 } as const;
 type TaskState = keyof typeof TASK_FUNCTIONS;
 
-/** The functions whose EMF the aggregator receives, as the CDK subscription filters select. */
-const EMF_FUNCTIONS = ['record-result', 'record-failure'] as const;
+/**
+ * The functions whose EMF the aggregator receives, as the CDK subscription
+ * filters select: the record steps, and the reconciler for outcomes it records.
+ */
+const EMF_FUNCTIONS = ['record-result', 'record-failure', 'reconciler'] as const;
 
 const functionArn = (name: string): string =>
   `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${physicalName(LOCAL_STAGE, name)}`;
@@ -188,7 +191,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
 
   try {
     const logs: LogCapture = installLogCapture({
-      ...(dataDir ? { dataDir } : {}),
+      // Journaled like CloudWatch Logs keeps them: a crash loses no document record.
+      ...(dataDir ? { dataDir, journalFunctions: [...EMF_FUNCTIONS] } : {}),
       echo: options.echoLogs ?? false,
     });
     stoppers.push(() => logs.restore());

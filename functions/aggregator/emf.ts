@@ -41,12 +41,19 @@ const DocumentEmfSchema = z.object({
   experimentId: z.string(),
   arm: z.string(),
   reason: z.string(),
+  /** Execution attempt (0 first); records before attempts were written count as 0. */
+  attempt: z
+    .string()
+    .regex(/^\d{1,6}$/)
+    .optional(),
 });
 
 export interface ParsedRecord {
   readonly logEventId: string;
   readonly timestamp: number;
   readonly documentId: string;
+  /** The execution attempt the record ends; a later attempt's record replaces it. */
+  readonly attempt: number;
   readonly promptVersion: string | null;
   readonly experimentId: string | null;
   readonly arm: string | null;
@@ -71,6 +78,10 @@ export const decodeSubscription = (event: unknown): z.infer<typeof LogsDataSchem
 const isEmf = (value: unknown): boolean =>
   typeof value === 'object' && value !== null && '_aws' in value;
 
+/** Other EMF of the same namespace (the reconciler's repair counts) is not a document record. */
+const isDocumentRecord = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && 'Documents' in value;
+
 export const parseLogEvents = (data: z.infer<typeof LogsDataSchema>): ParsedBatch => {
   const records: ParsedRecord[] = [];
   let ignored = 0;
@@ -85,7 +96,7 @@ export const parseLogEvents = (data: z.infer<typeof LogsDataSchema>): ParsedBatc
       ignored += 1;
       continue;
     }
-    if (!isEmf(json)) {
+    if (!isEmf(json) || !isDocumentRecord(json)) {
       ignored += 1;
       continue;
     }
@@ -100,6 +111,7 @@ export const parseLogEvents = (data: z.infer<typeof LogsDataSchema>): ParsedBatc
       logEventId: event.id,
       timestamp: emf._aws.Timestamp,
       documentId: emf.documentId,
+      attempt: emf.attempt === undefined ? 0 : Number(emf.attempt),
       promptVersion: blankToNull(emf.promptVersion),
       experimentId: blankToNull(emf.experimentId),
       arm: blankToNull(emf.arm),

@@ -31,13 +31,13 @@ const aggregate = async (event: unknown): Promise<AggregatorResult> => {
       logGroup: data.logGroup,
     });
   }
-  const { counted, duplicates } = await writeRecords(
+  const { counted, replaced, duplicates } = await writeRecords(
     dynamoDocumentClient(),
     config.table,
     batch.records,
   );
   const result = { counted, duplicates, ignored: batch.ignored, malformed: batch.malformed };
-  logger.info('Roll-ups updated', { ...result });
+  logger.info('Roll-ups updated', { ...result, replaced });
   return result;
 };
 

@@ -1,28 +1,41 @@
 /**
  * Folds parsed records into their roll-ups. Every transaction carries a dedup
  * marker per log event next to the ADDs, so a redelivered event is counted
- * once: a marker's condition cancels the whole transaction. Records go in
- * groups (one marker each, one summed update per roll-up item); a group that
- * meets an already-counted event falls back to one transaction per record.
+ * once: a marker's condition cancels the whole transaction. A second marker
+ * per document holds the one record the document is counted by, so a
+ * document is counted once whatever emitted it (a record step, the same
+ * step again in a rerun after a crash, the reconciler): a record of a later
+ * attempt takes the earlier one's contribution back and adds its own, a
+ * record of the same or an earlier attempt is a duplicate. Records go in
+ * groups (two markers each, one summed update per roll-up item); a group
+ * that meets an already-counted event or document falls back to one
+ * transaction per record.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
 import {
+  addsUpdate,
   allDocumentsKey,
   DEDUP_TTL_SECONDS,
+  DOCUMENT_MARKER_TTL_SECONDS,
+  type DocumentSample,
   dedupKey,
+  documentMarkerKey,
   experimentArmKey,
   hourOf,
   promptVersionKey,
   rollupUpdate,
+  sampleAdds,
 } from '#contracts/metrics-items.ts';
 import type { ParsedRecord } from './emf.ts';
 
-export type WriteOutcome = 'counted' | 'duplicate';
+/** `replaced`: counted in place of an earlier attempt's record of the same document. */
+export type WriteOutcome = 'counted' | 'replaced' | 'duplicate';
 
-/** The one client call this module makes (a DynamoDBDocumentClient in production). */
+/** The client calls this module makes (a DynamoDBDocumentClient in production). */
 export interface TransactionSender {
-  send(command: TransactWriteCommand): Promise<unknown>;
+  send(command: TransactWriteCommand | GetCommand): Promise<unknown>;
 }
 
 /**
@@ -40,10 +53,13 @@ const cancellationCodes = (error: unknown): string[] =>
 const pause = (attempt: number) =>
   new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** attempt));
 
-/** Records per group transaction: 25 markers + at most 75 roll-up updates stays under the 100-item limit. */
-const GROUP_SIZE = 25;
+/** Records per group transaction: 2 x 20 markers + at most 60 roll-up updates stays within the 100-item limit. */
+const GROUP_SIZE = 20;
 
-const rollupKeys = (record: ParsedRecord, hour: string) => [
+const rollupKeys = (
+  record: Pick<ParsedRecord, 'promptVersion' | 'experimentId' | 'arm'>,
+  hour: string,
+) => [
   allDocumentsKey(hour),
   ...(record.promptVersion ? [promptVersionKey(record.promptVersion, hour)] : []),
   ...(record.experimentId && record.arm
@@ -63,26 +79,118 @@ const dedupPut = (table: string, record: ParsedRecord, nowSeconds: number) => ({
   },
 });
 
+/** The document marker: what the document's counted record added, so it can be taken back. */
+const documentMarkerPut = (
+  table: string,
+  record: ParsedRecord,
+  nowSeconds: number,
+  previousAttempt: number | null,
+) => ({
+  Put: {
+    TableName: table,
+    Item: {
+      ...documentMarkerKey(record.documentId),
+      attempt: record.attempt,
+      hour: hourOf(record.timestamp),
+      promptVersion: record.promptVersion,
+      experimentId: record.experimentId,
+      arm: record.arm,
+      sample: record.sample,
+      expiresAt: nowSeconds + DOCUMENT_MARKER_TTL_SECONDS,
+    },
+    ...(previousAttempt === null
+      ? { ConditionExpression: 'attribute_not_exists(pk)' }
+      : {
+          ConditionExpression: 'attempt = :previous',
+          ExpressionAttributeValues: { ':previous': previousAttempt },
+        }),
+  },
+});
+
+const CountedSchema = z.object({
+  attempt: z.number().int().nonnegative(),
+  hour: z.string(),
+  promptVersion: z.string().nullable(),
+  experimentId: z.string().nullable(),
+  arm: z.string().nullable(),
+  sample: z.object({
+    succeeded: z.boolean(),
+    reason: z.string().nullable(),
+    latencyMs: z.number(),
+    completeness: z.number().nullable(),
+    allRequiredPresent: z.boolean().nullable(),
+    costMicroUsd: z.number().nullable(),
+    inputTokens: z.number().nullable(),
+    outputTokens: z.number().nullable(),
+  }),
+});
+type Counted = z.infer<typeof CountedSchema>;
+
+const readCounted = async (
+  client: TransactionSender,
+  table: string,
+  documentId: string,
+): Promise<Counted | undefined> => {
+  const read = z
+    .object({ Item: z.unknown().optional() })
+    .parse(
+      await client.send(
+        new GetCommand({
+          TableName: table,
+          Key: documentMarkerKey(documentId),
+          ConsistentRead: true,
+        }),
+      ),
+    );
+  return read.Item === undefined ? undefined : CountedSchema.parse(read.Item);
+};
+
+type SendResult = 'written' | { readonly cancelled: readonly string[] };
+
 /** Sends a transaction, trying again when it lost a race with a concurrent one. */
 const sendWithRetry = async (
   client: TransactionSender,
   transaction: TransactWriteCommand,
-): Promise<'written' | 'duplicate'> => {
+): Promise<SendResult> => {
   for (let attempt = 1; ; attempt += 1) {
     try {
       await client.send(transaction);
       return 'written';
     } catch (error) {
       const codes = cancellationCodes(error);
-      if (codes.includes('ConditionalCheckFailed')) return 'duplicate';
+      if (codes.includes('ConditionalCheckFailed')) return { cancelled: codes };
       if (!codes.includes('TransactionConflict') || attempt >= CONFLICT_ATTEMPTS) throw error;
       await pause(attempt);
     }
   }
 };
 
+/** Net ADDs per roll-up item: the new sample's, minus the replaced one's. */
+const replacementUpdates = (table: string, record: ParsedRecord, previous: Counted) => {
+  const items = new Map<
+    string,
+    { key: { pk: string; sk: string }; adds: Record<string, number> }
+  >();
+  const fold = (key: { pk: string; sk: string }, sample: DocumentSample, sign: 1 | -1) => {
+    const id = `${key.pk}|${key.sk}`;
+    const entry = items.get(id) ?? { key, adds: {} };
+    for (const [name, value] of Object.entries(sampleAdds(sample))) {
+      entry.adds[name] = (entry.adds[name] ?? 0) + sign * value;
+    }
+    items.set(id, entry);
+  };
+  for (const key of rollupKeys(record, hourOf(record.timestamp))) fold(key, record.sample, 1);
+  for (const key of rollupKeys(previous, previous.hour)) fold(key, previous.sample, -1);
+  return [...items.values()].map(({ key, adds }) => ({
+    Update: { TableName: table, Key: key, ...addsUpdate(adds) },
+  }));
+};
+
 export interface BatchOutcome {
+  /** Records now counted, replacements included. */
   readonly counted: number;
+  /** Of those, records that replaced an earlier attempt's record of their document. */
+  readonly replaced: number;
   readonly duplicates: number;
 }
 
@@ -94,7 +202,13 @@ export const writeRecords = async (
   nowSeconds: number = Math.floor(Date.now() / 1000),
 ): Promise<BatchOutcome> => {
   let counted = 0;
+  let replaced = 0;
   let duplicates = 0;
+  const settle = (outcome: WriteOutcome) => {
+    if (outcome === 'duplicate') duplicates += 1;
+    else counted += 1;
+    if (outcome === 'replaced') replaced += 1;
+  };
   // The same event twice in one batch: only its first copy can count.
   const seen = new Set<string>();
   const unique = records.filter((record) => {
@@ -105,8 +219,19 @@ export const writeRecords = async (
     seen.add(record.logEventId);
     return true;
   });
-  for (let start = 0; start < unique.length; start += GROUP_SIZE) {
-    const group = unique.slice(start, start + GROUP_SIZE);
+  // A transaction may touch an item once: a document's further records go alone, after.
+  const documents = new Set<string>();
+  const repeats: ParsedRecord[] = [];
+  const firsts = unique.filter((record) => {
+    if (!documents.has(record.documentId)) {
+      documents.add(record.documentId);
+      return true;
+    }
+    repeats.push(record);
+    return false;
+  });
+  for (let start = 0; start < firsts.length; start += GROUP_SIZE) {
+    const group = firsts.slice(start, start + GROUP_SIZE);
     const byItem = new Map<
       string,
       { key: { pk: string; sk: string }; samples: ParsedRecord['sample'][] }
@@ -124,6 +249,7 @@ export const writeRecords = async (
       new TransactWriteCommand({
         TransactItems: [
           ...group.map((record) => dedupPut(table, record, nowSeconds)),
+          ...group.map((record) => documentMarkerPut(table, record, nowSeconds, null)),
           ...[...byItem.values()].map(({ key, samples }) => ({
             Update: { TableName: table, Key: key, ...rollupUpdate(samples) },
           })),
@@ -134,33 +260,54 @@ export const writeRecords = async (
       counted += group.length;
       continue;
     }
-    // Some event of the group was counted before: settle each record alone.
-    for (const record of group) {
-      if ((await writeRecord(client, table, record, nowSeconds)) === 'counted') counted += 1;
-      else duplicates += 1;
-    }
+    // Some event or document of the group was counted before: settle each record alone.
+    for (const record of group) settle(await writeRecord(client, table, record, nowSeconds));
   }
-  return { counted, duplicates };
+  for (const record of repeats) settle(await writeRecord(client, table, record, nowSeconds));
+  return { counted, replaced, duplicates };
 };
 
-/** Folds one record into its roll-ups in its own transaction. */
+/** Folds one record into its roll-ups in its own transaction (two when it replaces one). */
 export const writeRecord = async (
   client: TransactionSender,
   table: string,
   record: ParsedRecord,
   nowSeconds: number = Math.floor(Date.now() / 1000),
 ): Promise<WriteOutcome> => {
-  const update = rollupUpdate(record.sample);
-  const outcome = await sendWithRetry(
-    client,
-    new TransactWriteCommand({
-      TransactItems: [
-        dedupPut(table, record, nowSeconds),
-        ...rollupKeys(record, hourOf(record.timestamp)).map((Key) => ({
-          Update: { TableName: table, Key, ...update },
-        })),
-      ],
-    }),
-  );
-  return outcome === 'written' ? 'counted' : 'duplicate';
+  // Item 0 is the event marker, item 1 the document marker.
+  const eventCounted = (result: SendResult) =>
+    result !== 'written' && result.cancelled[0] === 'ConditionalCheckFailed';
+  for (let round = 1; round <= CONFLICT_ATTEMPTS; round += 1) {
+    const fresh = await sendWithRetry(
+      client,
+      new TransactWriteCommand({
+        TransactItems: [
+          dedupPut(table, record, nowSeconds),
+          documentMarkerPut(table, record, nowSeconds, null),
+          ...rollupKeys(record, hourOf(record.timestamp)).map((Key) => ({
+            Update: { TableName: table, Key, ...rollupUpdate(record.sample) },
+          })),
+        ],
+      }),
+    );
+    if (fresh === 'written') return 'counted';
+    if (eventCounted(fresh)) return 'duplicate';
+    const previous = await readCounted(client, table, record.documentId);
+    if (previous === undefined) continue;
+    if (previous.attempt >= record.attempt) return 'duplicate';
+    const replacing = await sendWithRetry(
+      client,
+      new TransactWriteCommand({
+        TransactItems: [
+          dedupPut(table, record, nowSeconds),
+          documentMarkerPut(table, record, nowSeconds, previous.attempt),
+          ...replacementUpdates(table, record, previous),
+        ],
+      }),
+    );
+    if (replacing === 'written') return 'replaced';
+    if (eventCounted(replacing)) return 'duplicate';
+    // Another record of the document moved the marker first: decide again.
+  }
+  throw new Error('ROLLUP_CONTENTION: the document marker kept changing');
 };

@@ -8,6 +8,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { LEDGER_TABLE } from '#contracts/resources.ts';
 import { s3Client } from '#functions/shared/clients/s3.ts';
 import { sfnClient } from '#functions/shared/clients/sfn.ts';
+import { emitDocumentMetrics } from '#functions/shared/document-metrics.ts';
 import { intEnv, requireEnv, stringEnv } from '#functions/shared/env.ts';
 import { ledger } from '#functions/shared/ledger.ts';
 import { createObservability, instrument } from '#functions/shared/powertools.ts';
@@ -46,6 +47,7 @@ const run = async (): Promise<ReconcileSummary> => {
       stateMachineArn: config.stateMachineArn,
       versioned: config.versioned,
       maxObjects: config.maxObjects,
+      emitRecord: (outcome) => emitDocumentMetrics(metrics, outcome),
     },
     config.settings,
   );

@@ -2,8 +2,10 @@
  * One reconciliation pass: admits objects under `incoming/` that have no
  * ledger entry (their notification was lost), then looks at every entry
  * waiting in RECEIVED or PROCESSING past the grace period and starts,
- * restarts or records it as its execution says. Returns counts per repair;
- * it logs document ids only, never keys.
+ * restarts or records it as its execution says. An outcome it records
+ * itself is also handed to `emitRecord` (the document's roll-up record, as a
+ * record step would emit it), so the roll-ups count what the ledger counts.
+ * Returns counts per repair; it logs document ids only, never keys.
  */
 
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -14,6 +16,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { listIncoming } from '#adapters/incoming-listing.ts';
 import type { LedgerRepository } from '#adapters/ledger.ts';
+import { type DocumentOutcome, elapsedSince } from '#adapters/result-record.ts';
 import { executionArnFor } from '#contracts/executions.ts';
 import { BUCKET_PREFIXES } from '#contracts/resources.ts';
 import { documentIdFor } from '#core/extraction/document-id.ts';
@@ -38,6 +41,13 @@ export interface ReconcilerDependencies {
   readonly stateMachineArn: string;
   readonly versioned: boolean;
   readonly maxObjects: number;
+  /**
+   * Emits the roll-up record of a FAILED outcome the reconciler records. It
+   * is emitted before the ledger write: a crash in between repeats both on
+   * the next pass, and the roll-ups count one record per document attempt.
+   * A SUCCEEDED execution's record was emitted by RecordResult already.
+   */
+  readonly emitRecord: (outcome: DocumentOutcome) => void;
 }
 
 export interface ReconcileSummary {
@@ -135,6 +145,22 @@ const apply = async (
       });
       return;
     case 'record-failed':
+      deps.emitRecord({
+        documentId: entry.documentId,
+        attempt: repair.attempt,
+        outcome: 'Failed',
+        reason: repair.reason,
+        promptVersion: entry.promptVersion,
+        experimentId: null,
+        arm: null,
+        latencyMs: elapsedSince(entry.processingAt ?? entry.receivedAt, now),
+        modelLatencyMs: null,
+        inputTokens: null,
+        outputTokens: null,
+        costMicroUsd: null,
+        completeness: null,
+        allRequiredPresent: null,
+      });
       await deps.ledger.record(entry.documentId, {
         kind: 'failed',
         at,

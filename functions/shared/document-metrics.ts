@@ -43,6 +43,7 @@ export const emitDocumentMetrics = (metrics: Metrics, doc: DocumentOutcome): voi
     metrics.addMetric('AllRequiredPresent', MetricUnit.Count, doc.allRequiredPresent ? 1 : 0);
   }
   metrics.addMetadata('documentId', doc.documentId);
+  metrics.addMetadata('attempt', String(doc.attempt));
   metrics.addMetadata('promptVersion', doc.promptVersion ?? '');
   metrics.addMetadata('experimentId', doc.experimentId ?? '');
   metrics.addMetadata('arm', doc.arm ?? '');

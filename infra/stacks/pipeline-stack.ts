@@ -69,15 +69,9 @@ export class PipelineStack extends Stack {
       config,
       keys: this.keys,
       metricsTable: this.storage.metrics,
-      emitters: [tasks.recordResult, tasks.recordFailure],
-      functions: [
-        starter,
-        tasks.loadDocument,
-        tasks.selectVariant,
-        tasks.invokeModel,
-        tasks.score,
-        this.reconciliation.reconciler,
-      ],
+      // The reconciler emits a document's record when it records the outcome itself.
+      emitters: [tasks.recordResult, tasks.recordFailure, this.reconciliation.reconciler],
+      functions: [starter, tasks.loadDocument, tasks.selectVariant, tasks.invokeModel, tasks.score],
       stateMachine: this.workflow.stateMachine,
       ingestQueue: this.intake.queue,
       deadLetterQueues: [

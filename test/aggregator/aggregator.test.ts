@@ -51,6 +51,7 @@ const emfFor = async (outcome: Partial<DocumentOutcome>): Promise<TestLogEvent> 
   const metrics = new Metrics({ namespace: 'MedExtract/test', serviceName: 'medextract' });
   const doc: DocumentOutcome = {
     documentId: docId(++seq),
+    attempt: 0,
     outcome: 'Succeeded',
     reason: null,
     promptVersion: '2.0.0',
@@ -196,6 +197,76 @@ describe('aggregator', () => {
   });
 });
 
+describe('aggregator: one count per document', () => {
+  it('counts a document once when its attempt is recorded twice under different event ids', async () => {
+    // Prepare: a record step's record, then the reconciler's for the same attempt.
+    const version = `9.5.${++seq}`;
+    const documentId = docId(++seq);
+    const step = await emfFor({ documentId, promptVersion: version, attempt: 0 });
+    const reconciler = await emfFor({ documentId, promptVersion: version, attempt: 0 });
+    // Act
+    const first = await handler(subscriptionEvent([step]), testContext('aggregator'));
+    const second = await handler(subscriptionEvent([reconciler]), testContext('aggregator'));
+    // Assess
+    expect(first.counted).toBe(1);
+    expect(second).toEqual({ counted: 0, duplicates: 1, ignored: 0, malformed: 0 });
+    expect((await readRollup(promptVersionKey(version, hourOf(Date.now())))).documents).toBe(1);
+  });
+
+  it("replaces an earlier attempt's record with a later one's, and ignores a late earlier one", async () => {
+    // Prepare: attempt 0 failed (its outcome never reached the ledger), attempt 1 succeeded.
+    const version = `9.6.${++seq}`;
+    const documentId = docId(++seq);
+    const failed = await emfFor({
+      documentId,
+      promptVersion: version,
+      attempt: 0,
+      outcome: 'Failed',
+      reason: 'MODEL_THROTTLED',
+      latencyMs: 500,
+      completeness: null,
+      costMicroUsd: null,
+    });
+    const succeeded = await emfFor({ documentId, promptVersion: version, attempt: 1 });
+    const lateFirst = await emfFor({ documentId, promptVersion: version, attempt: 0 });
+    // Act
+    await handler(subscriptionEvent([failed]), testContext('aggregator'));
+    const replacing = await handler(subscriptionEvent([succeeded]), testContext('aggregator'));
+    const late = await handler(subscriptionEvent([lateFirst]), testContext('aggregator'));
+    // Assess
+    expect(replacing.counted).toBe(1);
+    expect(late).toEqual({ counted: 0, duplicates: 1, ignored: 0, malformed: 0 });
+    const r = await readRollup(promptVersionKey(version, hourOf(Date.now())));
+    expect(r.documents).toBe(1);
+    expect(r.succeeded).toBe(1);
+    expect(r.failed).toBe(0);
+    expect(r.failedByReason).toEqual({ MODEL_THROTTLED: 0 });
+    expect(r.latencySum).toBe(1200);
+    expect(r.completeness.n).toBe(1);
+    expect(r.completeness.sum).toBeCloseTo(0.8, 12);
+    expect(r.completeness.sumSq).toBeCloseTo(0.64, 12);
+    expect(r.latencyHistogram).toEqual({
+      [String(bucketIndex(500))]: 0,
+      [String(bucketIndex(1200))]: 1,
+    });
+  });
+
+  it('settles two attempts of one document that arrive in the same batch', async () => {
+    const version = `9.7.${++seq}`;
+    const documentId = docId(++seq);
+    const batch = [
+      await emfFor({ promptVersion: version }),
+      await emfFor({ documentId, promptVersion: version, attempt: 0, latencyMs: 700 }),
+      await emfFor({ documentId, promptVersion: version, attempt: 1, latencyMs: 900 }),
+    ];
+    const result = await handler(subscriptionEvent(batch), testContext('aggregator'));
+    expect(result).toEqual({ counted: 3, duplicates: 0, ignored: 0, malformed: 0 });
+    const r = await readRollup(promptVersionKey(version, hourOf(Date.now())));
+    expect(r.documents).toBe(2);
+    expect(r.latencySum).toBe(1200 + 900);
+  });
+});
+
 describe('writeRecord', () => {
   it('tries a write again when a concurrent transaction on the same hour wins the race', async () => {
     // Prepare: DynamoDB Local serialises transactions, so the conflict is scripted here.
@@ -212,6 +283,7 @@ describe('writeRecord', () => {
       logEventId: 'e1',
       timestamp: Date.now(),
       documentId: docId(1),
+      attempt: 0,
       promptVersion: '2.0.0',
       experimentId: null,
       arm: null,

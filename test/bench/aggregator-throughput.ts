@@ -43,6 +43,7 @@ const { lines } = await captureStdout(async () => {
     const metrics = new Metrics({ namespace: 'MedExtract/bench', serviceName: 'medextract' });
     emitDocumentMetrics(metrics, {
       documentId: i.toString(16).padStart(64, '0'),
+      attempt: 0,
       outcome: i % 10 === 0 ? 'Failed' : 'Succeeded',
       reason: i % 10 === 0 ? 'NOT_PDF' : null,
       promptVersion: i % 2 === 0 ? '1.1.0' : '2.0.0',

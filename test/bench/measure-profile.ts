@@ -339,6 +339,7 @@ try {
   ).length;
 
   const functions: UsageProfile['functions'] = {};
+  const SCHEDULED: ReadonlySet<string> = new Set(['drift', 'reconciler']);
   for (const fn of FUNCTION_NAMES) {
     const measured = durations[fn] ?? [];
     functions[fn] =
@@ -348,7 +349,9 @@ try {
             invocationsPerDocument: 0,
             durationMs: functions['record-result']?.durationMs ?? 20,
             source: 'assumed',
-            note: 'not on the success path; priced like record-result, which writes the same row and EMF',
+            note: SCHEDULED.has(fn)
+              ? 'runs on a schedule, not per document: its invocations are not priced per document (its table traffic during the run is counted with the table)'
+              : 'not on the success path; priced like record-result, which writes the same row and EMF',
           };
   }
   functions.starter = {

@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { DocumentOutcome } from '#adapters/result-record.ts';
 import { documentIdFor } from '#core/extraction/document-id.ts';
 import { repairFor } from '#core/ledger/reconcile.ts';
 import { reconcile } from '#functions/reconciler/reconciler.ts';
@@ -31,7 +32,10 @@ const EARLIER = '2026-12-01T09:00:00.000Z';
 const settings = { graceSeconds: 60, executionTimeoutSeconds: 900 };
 const idOf = (key: string) => documentIdFor({ bucket: BUCKET, key, etag: 'e1' });
 
-const deps = (ledger: ReturnType<typeof memoryLedger>) => ({
+const deps = (ledger: ReturnType<typeof memoryLedger>, emitted: DocumentOutcome[] = []) => ({
+  emitRecord: (outcome: DocumentOutcome) => {
+    emitted.push(outcome);
+  },
   s3: new S3Client({ region: 'us-east-1' }),
   sfn: new SFNClient({ region: 'us-east-1' }),
   ledger,
@@ -97,6 +101,49 @@ describe('reconcile', () => {
       receivedAt: EARLIER,
       attempt: 1,
     });
+  });
+
+  it('records a timed-out execution FAILED and emits its one roll-up record; a success emits none', async () => {
+    // Prepare
+    const ledger = memoryLedger();
+    const timedOut = idOf('incoming/slow.pdf');
+    const succeeded = idOf('incoming/done.pdf');
+    for (const [id, key] of [
+      [timedOut, 'incoming/slow.pdf'],
+      [succeeded, 'incoming/done.pdf'],
+    ] as const) {
+      ledger.entries.set(
+        id,
+        receivedEntry(id, { bucket: BUCKET, key, versionId: null, etag: 'e1' }, EARLIER),
+      );
+    }
+    s3.on(ListObjectsV2Command).resolves({ Contents: [] });
+    sfn.on(DescribeExecutionCommand).callsFake((input: { executionArn: string }) =>
+      input.executionArn.endsWith(timedOut)
+        ? { status: 'TIMED_OUT', startDate: new Date(EARLIER) }
+        : {
+            status: 'SUCCEEDED',
+            startDate: new Date(EARLIER),
+            output: JSON.stringify({ variant: { promptVersion: '2.1.0' } }),
+          },
+    );
+    const emitted: DocumentOutcome[] = [];
+    // Act
+    const summary = await reconcile(deps(ledger, emitted), settings, NOW);
+    // Assess
+    expect(summary.recorded).toBe(2);
+    expect(ledger.entries.get(timedOut)).toMatchObject({ status: 'FAILED', reason: 'TIMEOUT' });
+    expect(ledger.entries.get(succeeded)).toMatchObject({ status: 'SUCCEEDED' });
+    expect(emitted).toEqual([
+      expect.objectContaining({
+        documentId: timedOut,
+        attempt: 0,
+        outcome: 'Failed',
+        reason: 'TIMEOUT',
+        latencyMs: NOW.getTime() - Date.parse(EARLIER),
+      }),
+    ]);
+    expect(JSON.stringify(emitted)).not.toContain('slow');
   });
 
   it('records the outcome of an execution that ended without reaching the ledger', () => {

@@ -50,6 +50,7 @@ describe('documentRecords', () => {
     });
     expect(metrics).toEqual({
       documentId: state.documentId,
+      attempt: state.attempt,
       outcome: 'Succeeded',
       reason: null,
       promptVersion: '2.0.0',

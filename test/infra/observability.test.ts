@@ -37,6 +37,7 @@ describe('metrics pipeline', () => {
   it.each([
     ['record-result', stack.workflow.functions.recordResult],
     ['record-failure', stack.workflow.functions.recordFailure],
+    ['reconciler', stack.reconciliation.reconciler],
   ] as const)('subscribes the aggregator to EMF lines in the %s log group', (_name, emitter) => {
     // Prepare / Act / Assess
     template.hasResourceProperties('AWS::Logs::SubscriptionFilter', {
@@ -46,7 +47,7 @@ describe('metrics pipeline', () => {
     });
   });
 
-  it('lets only CloudWatch Logs, from those two log groups, invoke the aggregator', () => {
+  it('lets only CloudWatch Logs, from those three log groups, invoke the aggregator', () => {
     // Prepare
     const aggregator = idOf(stack.observability.aggregator.function);
     const permissions = resourcesOfType(template, 'AWS::Lambda::Permission').filter(([, p]) =>
@@ -68,6 +69,10 @@ describe('metrics pipeline', () => {
       {
         principal: 'logs.amazonaws.com',
         source: { 'Fn::GetAtt': [idOf(stack.workflow.functions.recordFailure.logGroup), 'Arn'] },
+      },
+      {
+        principal: 'logs.amazonaws.com',
+        source: { 'Fn::GetAtt': [idOf(stack.reconciliation.reconciler.logGroup), 'Arn'] },
       },
     ]);
   });
