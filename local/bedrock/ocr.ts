@@ -4,8 +4,7 @@
  * from node_modules; never downloaded, never cached elsewhere). One worker per
  * CPU, each reused and reading one page at a time; a page over its time budget
  * ends its worker (the next page starts a new one) and counts as unreadable,
- * as does a page whose mean word confidence is under the threshold. Each
- * image is upscaled and thresholded first (ocr-preprocess.ts) and known
+ * as does a page whose mean word confidence is under the threshold. Known
  * character confusions are repaired (ocr-cleanup.ts) before the text is used.
  */
 import { existsSync } from 'node:fs';
@@ -14,7 +13,6 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createWorker, OEM, type Worker } from 'tesseract.js';
 import { cleanOcrText } from './ocr-cleanup.ts';
-import { prepareForOcr } from './ocr-preprocess.ts';
 
 /** tesseract.js and the model it reads, for labels in every answer. */
 export const OCR_ENGINE = 'tesseract.js 7.0.0, eng 4.0.0_best_int (LSTM)';
@@ -104,8 +102,7 @@ const recognise = async (slot: number, image: Uint8Array, timeoutMs: number): Pr
   });
   try {
     const ocr = await workerIn(slot);
-    const prepared = Buffer.from(await prepareForOcr(image));
-    const result = await Promise.race([ocr.recognize(prepared), timeout]);
+    const result = await Promise.race([ocr.recognize(Buffer.from(image)), timeout]);
     if (result === 'timeout') {
       await endWorker(slot);
       return { text: '', confidence: 0, readable: false, problem: 'timeout', ms: elapsed() };
