@@ -51,6 +51,13 @@ export const RENDER_LIMITS = {
   documentTimeoutMs: 60_000,
   /** V8 heap cap of the render worker (canvas pixels are bounded by the page size cap). */
   workerHeapMb: 256,
+  /**
+   * Smallest heap a render worker is started with. Below a few MB V8 cannot
+   * deserialize a new isolate's startup snapshot: Node 20 reports that as the
+   * worker's ERR_WORKER_OUT_OF_MEMORY, Node 24 aborts the whole process
+   * ("GC during deserialization"), so a smaller cap is raised to this.
+   */
+  minWorkerHeapMb: 8,
 } as const;
 
 /**

@@ -5,7 +5,8 @@
  * Each rendered image is checked against the Bedrock image-block limits.
  * At most one worker per CPU runs at a time in a process (one on Lambda;
  * the local runtime runs many documents in one process), and the budgets
- * start when a document's worker starts.
+ * start when a document's worker starts. The heap cap never goes below
+ * RENDER_LIMITS.minWorkerHeapMb, under which Node 24 aborts the process.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -95,6 +96,7 @@ const renderInWorker = (
   options: RenderOptions,
 ): Promise<RenderedPage[]> => {
   const data = new Uint8Array(bytes);
+  const heapMb = Math.max(options.workerHeapMb, RENDER_LIMITS.minWorkerHeapMb);
   const worker = new Worker(WORKER_URL, {
     workerData: {
       data,
@@ -103,7 +105,7 @@ const renderInWorker = (
       jpegQuality: options.jpegQuality,
     },
     transferList: [data.buffer],
-    resourceLimits: { maxOldGenerationSizeMb: options.workerHeapMb },
+    resourceLimits: { maxOldGenerationSizeMb: heapMb },
     stdout: true,
     stderr: true,
   });
@@ -165,7 +167,7 @@ const renderInWorker = (
     worker.on('error', (error: Error & { code?: string }) => {
       const detail =
         error.code === 'ERR_WORKER_OUT_OF_MEMORY'
-          ? `the renderer ran out of its ${options.workerHeapMb} MB heap`
+          ? `the renderer ran out of its ${heapMb} MB heap`
           : `the renderer failed (${error.name})`;
       finish(new BadDocumentError('RENDER_LIMIT', detail));
     });

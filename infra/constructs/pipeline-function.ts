@@ -77,7 +77,7 @@ export const PAGE_RENDERER_MODULES = ['pdfjs-dist', '@napi-rs/canvas'] as const;
  * pdfjs-dist the worker never loads (browser builds, viewer, types, source
  * maps): 41 MB installed, 9.7 MB trimmed (measured for 5.6.205).
  */
-const pageRendererCommands = (inputDir: string, outputDir: string): string[] => {
+export const pageRendererCommands = (inputDir: string, outputDir: string): string[] => {
   const pdfjs = `${outputDir}/node_modules/pdfjs-dist`;
   return [
     `cp "${inputDir}/functions/load-document/render-worker.mjs" "${outputDir}/"`,

@@ -55,11 +55,27 @@ describe('renderPages', () => {
   });
 
   it('ends a worker over its heap cap as RENDER_LIMIT', async () => {
+    // At the floor the isolate starts and runs out while loading pdf.js.
     const pdf = await imageOnlyPdf();
-    const reason = await reasonOf(
-      renderPages(pdf, [1], { ...DEFAULT_RENDER_OPTIONS, workerHeapMb: 1 }),
-    );
-    expect(reason).toBe('RENDER_LIMIT');
+    const error = await renderPages(pdf, [1], {
+      ...DEFAULT_RENDER_OPTIONS,
+      workerHeapMb: RENDER_LIMITS.minWorkerHeapMb,
+    }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ reason: 'RENDER_LIMIT' });
+    expect(String(error)).toContain(`out of its ${RENDER_LIMITS.minWorkerHeapMb} MB heap`);
+  });
+
+  it('raises a heap cap too small for a worker to start to the floor instead of aborting the process', async () => {
+    // A 1 MB isolate cannot deserialize its snapshot: Node 24 aborts the process on it.
+    const pdf = await imageOnlyPdf();
+    const error = await renderPages(pdf, [1], {
+      ...DEFAULT_RENDER_OPTIONS,
+      workerHeapMb: 1,
+    }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ reason: 'RENDER_LIMIT' });
+    expect(String(error)).toContain(`out of its ${RENDER_LIMITS.minWorkerHeapMb} MB heap`);
+    const rendered = await renderPages(pdf, [1]);
+    expect(rendered).toHaveLength(1);
   });
 
   it('reports a file pdf.js cannot open as INVALID_PDF', async () => {

@@ -20,6 +20,7 @@ import { DEFAULT_SCAN_OPTIONS, scanPages, scanPdf } from '#local/corpus/scan.ts'
 import { LOCAL_STAGE, type LocalStack, startLocalStack } from '#local/stack.ts';
 import { processFiles } from '#services/process-documents.ts';
 import { imageOnlyPdf, recordPdf, SYNTHETIC_PATIENT } from '#test/helpers/pdf-fixtures.ts';
+import { reportAbsentCorpus, sharedCorpus } from '#test/helpers/shared-corpus.ts';
 
 vi.setConfig({ testTimeout: 180_000 });
 
@@ -62,6 +63,21 @@ const mixedPdf = async (): Promise<Buffer> => {
   await done;
   return Buffer.concat(chunks);
 };
+
+/**
+ * The real-world corpus's image-only PDFs (every page an image, no text layer,
+ * as `inspectPdf` classifies them): photographs and test images, not records.
+ */
+const realPdfs = sharedCorpus('real-pdfs', '.pdf');
+const REAL_IMAGE_ONLY = [
+  '007-imagemagick-images_imagemagick-ASCII85Decode.pdf',
+  '007-imagemagick-images_imagemagick-CCITTFaxDecode.pdf',
+  '007-imagemagick-images_imagemagick-images.pdf',
+  '007-imagemagick-images_imagemagick-lzw.pdf',
+  '008-reportlab-inline-image_inline-image.pdf',
+  '019-grayscale-image_grayscale-image.pdf',
+  '023-cmyk-image_cmyk-image.pdf',
+];
 
 const workObjects = async (documentId: string): Promise<string[]> => {
   const listed = await stack.clients.s3.send(
@@ -125,6 +141,38 @@ describe('scanned documents on the local stack', () => {
     const path = await write('unreadable.pdf', await imageOnlyPdf());
     const [result] = await processFiles(target, [{ path }], { timeoutMs: 150_000 });
     expect(result).toMatchObject({ status: 'FAILED', reason: 'SCAN_UNREADABLE', fields: null });
+  });
+
+  describe('real-world image-only PDFs', () => {
+    reportAbsentCorpus(realPdfs);
+
+    it.runIf(realPdfs.absent === null)(
+      'each reaches an outcome through the vision path, none NO_TEXT_LAYER',
+      async () => {
+        // Prepare
+        const paths = REAL_IMAGE_ONLY.filter((file) => realPdfs.files.includes(file)).map(
+          (file) => ({ path: join(realPdfs.dir, file) }),
+        );
+        expect(paths).toHaveLength(REAL_IMAGE_ONLY.length);
+
+        // Act
+        const results = await processFiles(target, paths, { timeoutMs: 150_000 });
+
+        // Assess: pictures hold no record, so the documented outcome is SCAN_UNREADABLE.
+        const outcomes = results.map((result) => `${result.status} ${result.reason ?? ''}`.trim());
+        expect(outcomes).toHaveLength(REAL_IMAGE_ONLY.length);
+        console.info(`real-world image-only PDFs: ${outcomes.join('; ')}`);
+        for (const outcome of outcomes) {
+          expect(
+            ['SUCCEEDED', 'FAILED SCAN_UNREADABLE', 'FAILED RENDER_LIMIT'],
+            outcomes.join('; '),
+          ).toContain(outcome);
+        }
+        for (const result of results) {
+          if (result.status === 'FAILED') expect(result.fields).toBeNull();
+        }
+      },
+    );
   });
 
   it('fails a scan with PROMPT_NO_IMAGE_INPUT when production serves a text-only version', async () => {

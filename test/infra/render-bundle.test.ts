@@ -1,0 +1,158 @@
+/**
+ * The load-document bundle with the page renderer, built as the CDK builds it
+ * and proven to render: CDK's local esbuild step writes index.mjs, then the
+ * renderer's node_modules are copied from this machine's node_modules (the
+ * canvas with its linux-x64 binary, where the deployed bundle installs the
+ * linux-arm64 one from the registry; no registry access here), the same
+ * after-bundling commands copy the render worker and trim pdf.js, and a fresh
+ * Node process loads index.mjs and renders one page of a scanned PDF with the
+ * bundle's own worker and packages. Logs the zip size and the peak RSS.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { arch, platform } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Stack } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configFor } from '#infra/config.ts';
+import {
+  PAGE_RENDERER_MODULES,
+  PipelineFunction,
+  pageRendererCommands,
+} from '#infra/constructs/pipeline-function.ts';
+import { createApp } from '#infra/medextract-app.ts';
+import { fromRepoRoot, REPO_ROOT } from '#infra/repo-paths.ts';
+import { DEFAULT_SCAN_OPTIONS, scanPdf } from '#local/corpus/scan.ts';
+import { recordPdf } from '#test/helpers/pdf-fixtures.ts';
+
+/** The canvas's prebuilt binary for this machine (the Lambda gets linux-arm64-gnu). */
+const CANVAS_BINARY = `@napi-rs/canvas-${platform()}-${arch()}-gnu`;
+
+mkdirSync(fromRepoRoot('cdk.out'), { recursive: true });
+const outdir = mkdtempSync(fromRepoRoot('cdk.out/test-render-bundle-'));
+let bundleDir = '';
+
+beforeAll(() => {
+  const app = createApp({ outdir });
+  const stack = new Stack(app, 'RenderBundleTest', { env: { region: 'us-east-1' } });
+  // Without bundlePageRenderer, which would `npm install` the arm64 packages from the registry.
+  new PipelineFunction(stack, 'LoadDocument', {
+    name: 'load-document',
+    config: configFor('dev'),
+    logsKey: new kms.Key(stack, 'LogsKey', { enableKeyRotation: true }),
+    invocation: { kind: 'state-machine-task' },
+  });
+  app.synth();
+  const assetDirs = readdirSync(outdir).filter(
+    (entry) => entry.startsWith('asset.') && existsSync(join(outdir, entry, 'index.mjs')),
+  );
+  if (assetDirs.length !== 1) throw new Error(`Expected one bundle, found ${assetDirs.length}`);
+  bundleDir = join(outdir, assetDirs[0] ?? '');
+  // What `nodeModules` installs, copied from the local install instead.
+  for (const name of [...PAGE_RENDERER_MODULES, CANVAS_BINARY]) {
+    cpSync(fromRepoRoot(`node_modules/${name}`), join(bundleDir, 'node_modules', name), {
+      recursive: true,
+      dereference: true,
+    });
+  }
+  for (const command of pageRendererCommands(REPO_ROOT, bundleDir)) {
+    execFileSync('sh', ['-c', command]);
+  }
+}, 180_000);
+
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+const SCRIPT = `
+import { readFileSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+const started = performance.now();
+const { handler } = await import(process.argv[2]);
+const data = new Uint8Array(readFileSync(process.argv[3]));
+const page = await new Promise((resolve, reject) => {
+  const worker = new Worker(new URL('./render-worker.mjs', process.argv[2]), {
+    workerData: { data, pages: [1], longEdgePx: 1568, jpegQuality: 85 },
+    resourceLimits: { maxOldGenerationSizeMb: 256 },
+  });
+  let first;
+  worker.on('message', (m) => {
+    if (m.type === 'page') first = m;
+    else if (m.type === 'done') { void worker.terminate(); resolve(first); }
+    else reject(new Error(m.name));
+  });
+  worker.on('error', reject);
+  worker.on('exit', (code) => reject(new Error(\`render worker exited (\${code})\`)));
+});
+console.log(JSON.stringify({
+  handler: typeof handler,
+  width: page.width, height: page.height, bytes: page.data.byteLength,
+  jpeg: page.data[0] === 0xff && page.data[1] === 0xd8,
+  renderMs: page.renderMs, totalMs: Math.round(performance.now() - started),
+  peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+}));
+`;
+
+describe('load-document bundle with the page renderer', () => {
+  it('holds the render worker, pdf.js trimmed and the canvas with its binary', () => {
+    expect(existsSync(join(bundleDir, 'render-worker.mjs'))).toBe(true);
+    expect(existsSync(join(bundleDir, 'node_modules/pdfjs-dist/legacy/build/pdf.mjs'))).toBe(true);
+    expect(existsSync(join(bundleDir, 'node_modules/pdfjs-dist/build'))).toBe(false);
+    expect(existsSync(join(bundleDir, 'node_modules/pdfjs-dist/standard_fonts'))).toBe(true);
+    const binaries = readdirSync(join(bundleDir, 'node_modules', CANVAS_BINARY)).filter((file) =>
+      file.endsWith('.node'),
+    );
+    expect(binaries).toHaveLength(1);
+  });
+
+  it('loads in a fresh Node process and renders a page of a scanned PDF', async () => {
+    // Prepare
+    const scanned = join(bundleDir, '..', `${Date.now()}-scan.pdf`);
+    writeFileSync(
+      scanned,
+      await scanPdf(await recordPdf(), { ...DEFAULT_SCAN_OPTIONS, fax: true }),
+    );
+    const script = join(bundleDir, '..', `${Date.now()}-render.mjs`);
+    writeFileSync(script, SCRIPT);
+
+    // Act
+    const result = spawnSync(
+      process.execPath,
+      [script, pathToFileURL(join(bundleDir, 'index.mjs')).href, scanned],
+      {
+        cwd: bundleDir,
+        env: {
+          PATH: process.env.PATH,
+          AWS_REGION: 'us-east-1',
+          DOCUMENTS_BUCKET: 'medextract-dev-documents',
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        },
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
+
+    // Assess
+    expect(result.status, result.stderr).toBe(0);
+    const rendered = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}');
+    expect(rendered).toMatchObject({ handler: 'function', jpeg: true });
+    expect(Math.max(rendered.width, rendered.height)).toBe(1568);
+    const zip = join(bundleDir, '..', 'load-document.zip');
+    execFileSync('zip', ['-q', '-r', '-X', zip, '.'], { cwd: bundleDir });
+    const zipBytes = statSync(zip).size;
+    expect(zipBytes).toBeGreaterThan(0);
+    console.info(
+      `load-document bundle: zip ${zipBytes} B (x64 canvas binary), render ${rendered.renderMs} ms, ` +
+        `peak RSS ${rendered.peakRssMb} MB, image ${rendered.bytes} B`,
+    );
+  }, 90_000);
+});
