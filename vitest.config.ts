@@ -1,16 +1,69 @@
 // One run, every test. Under CI a JSON report is written as well so `.ci/run`
 // can print the real pass/fail counts. Coverage settings apply to
 // `npm run test:coverage` (package.json names the test folders it runs).
+//
+// Two projects (docs/adr/0026-test-suite-speed.md): pure in-process tests
+// share worker threads and their module cache (`isolate: false`), so a
+// module such as the CDK app or zod is transformed and loaded once per
+// worker instead of once per file, and an infra file reuses the stage a
+// previous file synthesised; everything that sets `process.env` before an
+// import, starts emulators or child processes keeps a fresh process per file.
 import { defineConfig } from 'vitest/config';
+
+/** Folders whose files touch no environment, emulator or child process. */
+const SHARED_MODULE_FOLDERS = ['unit', 'statemachine', 'architecture', 'infra'];
+const sharedModuleTests = SHARED_MODULE_FOLDERS.map((folder) => `test/${folder}/**/*.test.ts`);
+/** CDK's local bundling hands `process.stderr` to a child process, which a worker thread cannot. */
+const needsOwnProcess = ['test/infra/bundling.test.ts'];
+/** Use-case tests: each creates its own stage's tables on one DynamoDB Local for the run. */
+const sharedDynamoDbTests = ['test/services/**/*.test.ts'];
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     hookTimeout: 120_000,
+    // Two cores: vitest's default for a run is one worker (cores - 1). Most
+    // integration time is spent waiting on emulators, so a second file runs
+    // while the first waits.
+    maxWorkers: 2,
     reporters: process.env.CI ? ['default', 'json'] : ['default'],
     outputFile: { json: '.ci/report.json' },
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'shared-modules',
+          include: sharedModuleTests,
+          exclude: needsOwnProcess,
+          pool: 'threads',
+          isolate: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'shared-dynamodb',
+          include: sharedDynamoDbTests,
+          pool: 'threads',
+          isolate: false,
+          globalSetup: ['test/helpers/shared-dynamodb.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'isolated',
+          include: ['test/**/*.test.ts'],
+          exclude: [...sharedModuleTests, ...sharedDynamoDbTests],
+          pool: 'forks',
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'own-process', include: needsOwnProcess, pool: 'forks' },
+      },
+    ],
     // `npm run test:coverage`: every source file counts, tested or not.
     coverage: {
       provider: 'v8',

@@ -30,6 +30,7 @@ import {
 } from '#contracts/resources.ts';
 import { fromRepoRoot } from '#infra/repo-paths.ts';
 import { removePidFile, type StaleChild, stopStaleChild, writePidFile } from './child-processes.ts';
+import { dynamoDbJvmLaunch } from './dynamodb-jvm.ts';
 import { freePort } from './ports.ts';
 
 /** Java is absent or older than 17, which DynamoDB Local 3.x requires. */
@@ -90,8 +91,8 @@ export const parseJavaMajor = (output: string): number | undefined => {
   return first === 1 && match[2] ? Number(match[2]) : first;
 };
 
-/** Resolves when `java -version` reports 17+; otherwise throws {@link JavaMissingError}. */
-export const checkJava = (): Promise<void> =>
+/** Resolves with `java -version`'s output when it reports 17+; otherwise throws {@link JavaMissingError}. */
+export const checkJava = (): Promise<string> =>
   new Promise((resolvePromise, reject) => {
     execFile('java', ['-version'], { timeout: 15_000 }, (error, stdout, stderr) => {
       if (error && 'code' in error && error.code === 'ENOENT') {
@@ -108,7 +109,7 @@ export const checkJava = (): Promise<void> =>
         reject(new JavaMissingError(`Java ${major}`));
         return;
       }
-      resolvePromise();
+      resolvePromise(output);
     });
   });
 
@@ -142,6 +143,7 @@ interface Attempt {
   readonly child: ChildProcess;
   readonly output: () => string;
   readonly exit: Promise<number | null>;
+  readonly onReady: () => void;
 }
 
 /** The launcher that binds DynamoDB Local to the loopback address (see its header). */
@@ -177,16 +179,23 @@ const compiledLauncher = (classPath: string): string | undefined => {
   return cacheDir;
 };
 
-const spawnJar = (port: number, dataDir: string | undefined): Attempt => {
+const spawnJar = (port: number, dataDir: string | undefined, javaVersion: string): Attempt => {
   const folder = jarFolder();
   const classPath = [
     join(folder, 'DynamoDBLocal.jar'),
     join(folder, 'DynamoDBLocal_lib', '*'),
   ].join(':');
   const classes = compiledLauncher(classPath);
+  // C1 only, and the class-data archive once one is built (dynamodb-jvm.ts).
+  const jvm = dynamoDbJvmLaunch({
+    jarFolder: folder,
+    launcherClasses: classes,
+    defaultClassPath: classes ? `${classes}:${classPath}` : classPath,
+    javaVersion,
+  });
   const launcher = classes
-    ? ['-cp', `${classes}:${classPath}`, 'LoopbackDynamoDbLocal']
-    : ['-cp', classPath, LAUNCHER];
+    ? [...jvm.flags, '-cp', jvm.classPath, 'LoopbackDynamoDbLocal']
+    : [...jvm.flags, '-cp', classPath, LAUNCHER];
   const storage = dataDir ? ['-dbPath', dataDir] : ['-inMemory'];
   // -sharedDb: one database whatever the caller's credentials and region, so
   // the AWS CLI with a personal profile sees the same tables as the runtime.
@@ -218,7 +227,7 @@ const spawnJar = (port: number, dataDir: string | undefined): Attempt => {
   child.stderr?.on('data', keep);
   child.stdin?.on('error', () => undefined);
   const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  return { child, output: () => output, exit };
+  return { child, output: () => output, exit, onReady: jvm.onReady };
 };
 
 type ReadyResult = 'ready' | 'exited' | 'timeout';
@@ -264,7 +273,7 @@ const waitReady = async (
 export const startDynamoDbLocal = async (
   options: DynamoDbLocalOptions = {},
 ): Promise<DynamoDbLocal> => {
-  await checkJava();
+  const javaVersion = await checkJava();
   const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const pidFile = dataDir ? join(dataDir, PID_FILE) : undefined;
@@ -278,7 +287,7 @@ export const startDynamoDbLocal = async (
   for (let i = 0; i < attempts; i += 1) {
     const port = options.port ?? (await freePort());
     const endpoint = `http://127.0.0.1:${port}`;
-    const attempt = spawnJar(port, dataDir);
+    const attempt = spawnJar(port, dataDir, javaVersion);
     // Never leave a JVM behind if this process exits without calling stop().
     const onExit = () => attempt.child.kill('SIGKILL');
     process.once('exit', onExit);
@@ -286,6 +295,7 @@ export const startDynamoDbLocal = async (
     if (pidFile && pid > 0) writePidFile(pidFile, pid, DYNAMODB_LOCAL_MARKER);
     const result = await waitReady(endpoint, attempt, deadline);
     if (result === 'ready') {
+      attempt.onReady();
       const startupMs = Date.now() - startedAt;
       let stopping: Promise<void> | undefined;
       return {

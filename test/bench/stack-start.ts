@@ -1,0 +1,52 @@
+/**
+ * Local stack start-up, cold (an empty data folder) and warm (the folder the
+ * previous start left), `rounds` times: `npm run bench:start [-- --rounds n]
+ * [--json]`. Each figure is `startLocalStack`'s `startupMs`, the same figure
+ * `npm run bench` reports as `coldStackStartSeconds` / `stackStartSeconds`.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startLocalStack } from '#local/stack.ts';
+
+const { values } = parseArgs({
+  options: { rounds: { type: 'string', default: '3' }, json: { type: 'boolean', default: false } },
+});
+const rounds = Number(values.rounds);
+const ports = { s3sqs: 0, dynamodb: 0, stepfunctions: 0, bedrock: 0 };
+
+const median = (xs: readonly number[]): number => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+};
+
+const cold: number[] = [];
+const warm: number[] = [];
+for (let round = 0; round < rounds; round += 1) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'medextract-start-'));
+  try {
+    let stack = await startLocalStack({ dataDir, ports });
+    cold.push(stack.startupMs);
+    await stack.stop();
+    stack = await startLocalStack({ dataDir, ports });
+    warm.push(stack.startupMs);
+    await stack.stop();
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+const result = {
+  rounds,
+  coldStackStartSeconds: median(cold) / 1_000,
+  stackStartSeconds: median(warm) / 1_000,
+  coldMs: cold,
+  warmMs: warm,
+};
+if (values.json) console.log(JSON.stringify(result));
+else {
+  console.log(`cold  median ${result.coldStackStartSeconds} s  (${cold.join(', ')} ms)`);
+  console.log(`warm  median ${result.stackStartSeconds} s  (${warm.join(', ')} ms)`);
+}
+process.exit(0);
