@@ -12,7 +12,7 @@
  * being built, the JVM starts as before with only the C1 flag; a stale or
  * unusable archive is ignored by the JVM (`-Xshare:auto`).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   closeSync,
@@ -108,6 +108,28 @@ const takeLock = (lock: string): boolean => {
   }
 };
 
+/** Archive builds still running: none may outlive the stack that started it. */
+const archiveBuilds = new Set<{
+  readonly child: ChildProcess;
+  readonly lock: string;
+  readonly staging: string;
+  readonly classList: string;
+}>();
+
+/** Ends every archive build still running (the next start builds again) and clears its files. */
+export const stopArchiveBuilds = (): void => {
+  for (const build of archiveBuilds) {
+    const pid = build.child.pid;
+    try {
+      if (pid !== undefined) process.kill(-pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+    for (const file of [build.lock, build.staging, build.classList]) rmSync(file, { force: true });
+    archiveBuilds.delete(build);
+  }
+};
+
 /**
  * Flags and class path for one DynamoDB Local start. `launcherClasses` is the
  * compiled launcher's folder (undefined when only the source launcher runs,
@@ -166,8 +188,9 @@ export const dynamoDbJvmLaunch = (options: {
     flags: [...FAST_START_FLAGS, `-XX:DumpLoadedClassList=${liveList}`],
     classPath,
     classDataSharing: 'building',
-    // The dump runs detached so it neither delays this start nor dies with
-    // this process; it renames the archive into place only when complete.
+    // The dump runs in its own process group so it does not delay this start;
+    // it renames the archive into place only when complete, and the stack's
+    // stop (or this process's exit) ends it if it is still running.
     onReady: () => {
       if (built) return;
       built = true;
@@ -199,6 +222,9 @@ export const dynamoDbJvmLaunch = (options: {
       );
       child.on('error', () => rmSync(lock, { force: true }));
       child.unref();
+      const build = { child, lock, staging, classList };
+      archiveBuilds.add(build);
+      child.on('exit', () => archiveBuilds.delete(build));
     },
   };
 };

@@ -30,7 +30,7 @@ import {
 } from '#contracts/resources.ts';
 import { fromRepoRoot } from '#infra/repo-paths.ts';
 import { removePidFile, type StaleChild, stopStaleChild, writePidFile } from './child-processes.ts';
-import { dynamoDbJvmLaunch } from './dynamodb-jvm.ts';
+import { dynamoDbJvmLaunch, stopArchiveBuilds } from './dynamodb-jvm.ts';
 import { freePort } from './ports.ts';
 
 /** Java is absent or older than 17, which DynamoDB Local 3.x requires. */
@@ -289,7 +289,10 @@ export const startDynamoDbLocal = async (
     const endpoint = `http://127.0.0.1:${port}`;
     const attempt = spawnJar(port, dataDir, javaVersion);
     // Never leave a JVM behind if this process exits without calling stop().
-    const onExit = () => attempt.child.kill('SIGKILL');
+    const onExit = () => {
+      attempt.child.kill('SIGKILL');
+      stopArchiveBuilds();
+    };
     process.once('exit', onExit);
     const pid = attempt.child.pid ?? 0;
     if (pidFile && pid > 0) writePidFile(pidFile, pid, DYNAMODB_LOCAL_MARKER);
@@ -305,6 +308,7 @@ export const startDynamoDbLocal = async (
         pid,
         staleChild,
         stop: () => {
+          stopArchiveBuilds();
           stopping ??= killAndWait(attempt.child).finally(() => {
             process.removeListener('exit', onExit);
             if (pidFile) removePidFile(pidFile);
