@@ -7,7 +7,12 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    // Stacks started by tests (and the `npm start` they spawn) get unlimited
+    // Bedrock quota and concurrency unless a test configures capacity itself.
+    env: {
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      MEDEXTRACT_LOCAL_CAPACITY: 'unlimited',
+    },
     hookTimeout: 120_000,
     reporters: process.env.CI ? ['default', 'json'] : ['default'],
     outputFile: { json: '.ci/report.json' },
