@@ -94,6 +94,8 @@ export interface LocalStackOptions {
   readonly capacity?: LocalCapacity;
   /** Runs this ASL text instead of `statemachines/extract.asl.json` (the load bench's baseline). */
   readonly definitionText?: string;
+  /** Retriers matching only these errors keep real waits under `retryIntervalScale`. */
+  readonly realTimeRetryErrors?: readonly string[];
   /** Overrides the definition's execution timeout (seconds; benches scale time). */
   readonly executionTimeoutSeconds?: number;
   /** Reconciler: interval between passes (ms, default 30 s) and grace period (s, default 20). */
@@ -353,6 +355,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         {
           name: STATE_MACHINE_NAME,
           definition: JSON.parse(substitutePlaceholders(definitionText, values)),
+          ...(options.realTimeRetryErrors
+            ? { realTimeRetryErrors: options.realTimeRetryErrors }
+            : {}),
           ...(options.executionTimeoutSeconds !== undefined
             ? { executionTimeoutSeconds: options.executionTimeoutSeconds }
             : {}),

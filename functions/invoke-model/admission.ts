@@ -16,13 +16,7 @@ import {
   type ModelAdmission,
 } from '#contracts/model-admission.ts';
 import type { PromptVersion } from '#core/prompts/types.ts';
-import {
-  type AdmissionPolicy,
-  breakerOpen,
-  reportPressure,
-  reserveSlot,
-  slotCostMs,
-} from '#core/quota/model-slots.ts';
+import { type AdmissionPolicy, slotCostMs } from '#core/quota/model-slots.ts';
 import type { Observability } from '#functions/shared/powertools.ts';
 
 export interface AdmissionDependencies {
@@ -82,10 +76,7 @@ export const admitModelCall = async (
   const policy = policyOf(model, version.metadata.inference.maxTokens, settings.minuteMs);
   const { logger, metrics } = deps.observability;
   if (input.action === 'pressure') {
-    const opened = await deps.store.update(modelId, (state) => {
-      const reported = reportPressure(state, now, policy);
-      return { state: reported.state, result: reported.opened };
-    });
+    const opened = await deps.store.reportPressure(modelId, now, policy);
     if (opened) {
       logger.warn('Model circuit breaker opened', {
         modelId,
@@ -100,13 +91,7 @@ export const admitModelCall = async (
   }
 
   const cost = slotCostMs(model.quota, policy, settings.minuteMs);
-  const reservation = await deps.store.update(modelId, (state) => {
-    const reserved = reserveSlot(state, now, cost, policy);
-    return {
-      state: reserved.state,
-      result: { ...reserved, open: breakerOpen(state, now) },
-    };
-  });
+  const reservation = await deps.store.reserve(modelId, now, cost, policy);
   const waitMs = reservation.notBefore - now;
   const metric = metrics.singleMetric();
   metric.addDimension('modelId', modelId);
@@ -119,7 +104,7 @@ export const admitModelCall = async (
     modelId,
     admitted: reservation.admitted,
     waitMs,
-    breakerOpen: reservation.open,
+    breakerOpen: reservation.breakerOpen,
   });
-  return answer(reservation.admitted, reservation.notBefore, reservation.open);
+  return answer(reservation.admitted, reservation.notBefore, reservation.breakerOpen);
 };

@@ -135,7 +135,8 @@ const invokeModel = async (event: unknown): Promise<InvokeModelOutput> => {
 const slots = once(() => dynamoSlotStore(dynamoDocumentClient(), requireEnv(METRICS_TABLE.envVar)));
 const slotStore: SlotStore = {
   read: (modelId) => slots().read(modelId),
-  update: (modelId, next) => slots().update(modelId, next),
+  reserve: (...args) => slots().reserve(...args),
+  reportPressure: (...args) => slots().reportPressure(...args),
 };
 
 const admit = (event: unknown): Promise<AdmitModelCallOutput> =>

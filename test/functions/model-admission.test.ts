@@ -8,7 +8,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { SlotStore } from '#adapters/model-slots.ts';
 import { bundledPrompts } from '#adapters/prompts/bundled.ts';
 import type { AdmissionSettings } from '#contracts/model-admission.ts';
-import { initialSlots, type SlotState } from '#core/quota/model-slots.ts';
+import {
+  breakerOpen,
+  initialSlots,
+  reportPressure,
+  reserveSlot,
+  type SlotState,
+} from '#core/quota/model-slots.ts';
 import { admitModelCall, parseAdmissionSettings } from '#functions/invoke-model/admission.ts';
 import { createObservability } from '#functions/shared/powertools.ts';
 import { setHandlerEnv } from '#test/helpers/handler-env.ts';
@@ -16,15 +22,23 @@ import { setHandlerEnv } from '#test/helpers/handler-env.ts';
 const MODEL = 'us.anthropic.claude-3-5-haiku-20241022-v1:0';
 const VERSION = '1.0.0';
 
+/** The store contract over the pure slot functions (the DynamoDB store runs in the stack tests). */
 const memoryStore = (): SlotStore & { state: Map<string, SlotState> } => {
   const state = new Map<string, SlotState>();
+  const get = (modelId: string) => state.get(modelId) ?? initialSlots();
   return {
     state,
-    read: async (modelId) => state.get(modelId) ?? initialSlots(),
-    update: async (modelId, next) => {
-      const out = next(state.get(modelId) ?? initialSlots());
-      state.set(modelId, out.state);
-      return out.result;
+    read: async (modelId) => get(modelId),
+    reserve: async (modelId, now, cost, policy) => {
+      const before = get(modelId);
+      const reserved = reserveSlot(before, now, cost, policy);
+      state.set(modelId, reserved.state);
+      return { ...reserved, breakerOpen: breakerOpen(before, now) };
+    },
+    reportPressure: async (modelId, now, policy) => {
+      const reported = reportPressure(get(modelId), now, policy);
+      state.set(modelId, reported.state);
+      return reported.opened;
     },
   };
 };
@@ -105,7 +119,8 @@ describe('model-call admission', () => {
   it('admits at once and touches no store when the stage has admission off', async () => {
     const store: SlotStore = {
       read: () => Promise.reject(new Error('no store expected')),
-      update: () => Promise.reject(new Error('no store expected')),
+      reserve: () => Promise.reject(new Error('no store expected')),
+      reportPressure: () => Promise.reject(new Error('no store expected')),
     };
     const now = { t: 3_000_000 };
     for (let i = 0; i < 3; i += 1) {
