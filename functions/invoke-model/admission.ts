@@ -100,6 +100,11 @@ export const admitModelCall = async (
     MetricUnit.Count,
     1,
   );
+  if (reservation.admitted) {
+    const wait = metrics.singleMetric();
+    wait.addDimension('modelId', modelId);
+    wait.addMetric('ModelAdmissionWaitMs', MetricUnit.Milliseconds, Math.max(0, waitMs));
+  }
   logger.info('Model call admission', {
     modelId,
     admitted: reservation.admitted,
