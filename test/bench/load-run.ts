@@ -57,6 +57,8 @@ export interface LoadRunResult {
   readonly duplicates: number;
   readonly retriesPerDocument: Percentiles;
   readonly modelCalls: number;
+  /** Tokens one answered call burned on average (input + output x burn-down). */
+  readonly tokensPerCall: number;
   readonly bedrockThrottles: number;
   readonly lambdaThrottles: number;
   readonly drainSeconds: number;
@@ -320,6 +322,7 @@ export const runLoad = async (options: LoadRunOptions): Promise<LoadRunResult> =
       duplicates,
       retriesPerDocument: percentiles(keys.map((_, i) => retryCounts[i] ?? 0)),
       modelCalls: stack.bedrock.stats().calls,
+      tokensPerCall: Math.round(tokensPerCall),
       bedrockThrottles: stack.bedrock.stats().byOutcome.throttled,
       lambdaThrottles: Object.values(stack.concurrency()).reduce((sum, c) => sum + c.throttled, 0),
       drainSeconds: Number((drainMs / 1000).toFixed(1)),
