@@ -34,6 +34,7 @@ describe('stage model capacity', () => {
 
   it('refuses a horizon that leaves no time for the call before the execution deadline', () => {
     const model = STAGE_CAPACITY.dev[HAIKU_4_5];
+    if (model === undefined) throw new Error('dev has no Haiku 4.5 capacity');
     expect(() =>
       validateModelCapacity('dev', { [HAIKU_4_5]: { ...model, horizonSeconds: 895 } }, 100),
     ).toThrow(/horizon/);
