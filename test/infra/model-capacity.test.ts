@@ -42,7 +42,9 @@ describe('stage model capacity', () => {
 
   it('derives the admitted rate from the binding quota at the headroom', () => {
     // prod Haiku 4.5: 3,000 + 5 x 600 = 6,000 tokens; min(200, 1,000,000 / 6,000) x 0.9 = 150.
-    expect(admittedCallsPerMinute(STAGE_CAPACITY.prod[HAIKU_4_5])).toBeCloseTo(150, 9);
+    const model = STAGE_CAPACITY.prod[HAIKU_4_5];
+    if (model === undefined) throw new Error('prod has no Haiku 4.5 capacity');
+    expect(admittedCallsPerMinute(model)).toBeCloseTo(150, 9);
   });
 
   it('passes the quotas and policy to the function as valid admission settings', () => {
