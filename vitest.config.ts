@@ -21,7 +21,12 @@ const sharedDynamoDbTests = ['test/services/**/*.test.ts'];
 export default defineConfig({
   test: {
     testTimeout: 30_000,
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    // Stacks started by tests (and the `npm start` they spawn) get unlimited
+    // Bedrock quota and concurrency unless a test configures capacity itself.
+    env: {
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      MEDEXTRACT_LOCAL_CAPACITY: 'unlimited',
+    },
     hookTimeout: 120_000,
     // Two cores: vitest's default for a run is one worker (cores - 1). Most
     // integration time is spent waiting on emulators, so a second file runs

@@ -7,6 +7,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as z from 'zod';
 import { FUNCTION_NAMES, type FunctionName } from '#contracts/functions.ts';
 import { STARTER_TIMEOUT_SECONDS } from '#contracts/resources.ts';
+import { STAGE_CAPACITY, type StageModelCapacity } from './model-capacity.ts';
 
 export const STAGES = ['dev', 'staging', 'prod'] as const;
 export type Stage = (typeof STAGES)[number];
@@ -122,7 +123,11 @@ export interface StageConfig {
     /** Daily AWS Backup copies of the results and experiments tables, kept this many days. */
     readonly backupRetentionDays: number;
   };
-  readonly bedrock: { readonly models: readonly BedrockModelAccess[] };
+  readonly bedrock: {
+    readonly models: readonly BedrockModelAccess[];
+    /** Each model's quota and admission policy (infra/model-capacity.ts), checked at synth. */
+    readonly capacity: StageModelCapacity;
+  };
   readonly alarms: AlarmThresholds;
   readonly api: ApiSettings;
 }
@@ -237,7 +242,8 @@ const CONFIGS: Readonly<Record<Stage, StageConfig>> = {
       starter: 2,
       'load-document': 4,
       'select-variant': 4,
-      'invoke-model': 4,
+      // Admission can run 6 model calls at once on the dev quota (synth checks it).
+      'invoke-model': 8,
       score: 4,
       'record-result': 4,
       'record-failure': 2,
@@ -256,7 +262,7 @@ const CONFIGS: Readonly<Record<Stage, StageConfig>> = {
     },
     prompts: { cacheTtlSeconds: 30, defaultVersion: '2.1.0' },
     tables: { billing: { mode: 'on-demand' }, backupRetentionDays: 7 },
-    bedrock: { models: MODELS },
+    bedrock: { models: MODELS, capacity: STAGE_CAPACITY.dev },
     alarms: {
       oldestIngestMessage: Duration.minutes(15),
       functionErrors: 5,
@@ -301,7 +307,7 @@ const CONFIGS: Readonly<Record<Stage, StageConfig>> = {
     },
     prompts: { cacheTtlSeconds: 30, defaultVersion: '2.1.0' },
     tables: { billing: { mode: 'on-demand' }, backupRetentionDays: 14 },
-    bedrock: { models: MODELS },
+    bedrock: { models: MODELS, capacity: STAGE_CAPACITY.staging },
     alarms: {
       oldestIngestMessage: Duration.minutes(15),
       functionErrors: 1,
@@ -327,7 +333,8 @@ const CONFIGS: Readonly<Record<Stage, StageConfig>> = {
       starter: 10,
       'load-document': 20,
       'select-variant': 20,
-      'invoke-model': 20,
+      // Admission can run 29 model calls at once on the prod quota (synth checks it).
+      'invoke-model': 32,
       score: 20,
       'record-result': 20,
       'record-failure': 10,
@@ -354,7 +361,7 @@ const CONFIGS: Readonly<Record<Stage, StageConfig>> = {
       },
       backupRetentionDays: 35,
     },
-    bedrock: { models: MODELS },
+    bedrock: { models: MODELS, capacity: STAGE_CAPACITY.prod },
     alarms: {
       oldestIngestMessage: Duration.minutes(15),
       functionErrors: 1,

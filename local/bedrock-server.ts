@@ -11,7 +11,10 @@
  * must pass `requestHandler: new NodeHttpHandler()` from `@smithy/node-http-handler`.
  *
  * Control API on the same port: `GET /_local/stats`, `DELETE /_local/stats`,
- * `GET /_local/faults`, `POST /_local/faults` (JSON body replaces the settings).
+ * `GET /_local/faults`, `POST /_local/faults` (JSON body replaces the settings),
+ * `GET /_local/quota` (settings and per-model usage), `POST /_local/quota`.
+ * With a quota (local/bedrock/quota.ts) a call beyond a model's requests or
+ * tokens per minute answers 429 ThrottlingException as Bedrock does.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import * as z from 'zod';
@@ -47,6 +50,7 @@ import {
   summarise,
   userTextOf,
 } from '#local/bedrock/image-blocks.ts';
+import { LocalQuota, type QuotaSettings } from '#local/bedrock/quota.ts';
 import {
   AwsProtocolError,
   closeServer,
@@ -92,6 +96,7 @@ class BedrockEmulator {
     faults: BedrockFaults,
     private readonly imageReader?: ImageReader,
     private readonly imageReaderLabel = 'image reader',
+    readonly quota = new LocalQuota({ enabled: false }),
   ) {
     this.faults = faultsSchema.parse(faults);
     this.random = createPrng(this.faults.seed);
@@ -115,6 +120,7 @@ class BedrockEmulator {
     this.calls = 0;
     this.byOutcome = emptyOutcomes();
     this.byModelId = new Map();
+    this.quota.resetStats();
   }
 
   /** Ends every pending latency wait so a stopped server leaves no timers behind. */
@@ -164,6 +170,16 @@ class BedrockEmulator {
         throw new AwsProtocolError(400, 'ValidationException', z.prettifyError(parsed.error));
       }
       sendJson(res, 200, this.setFaults(parsed.data));
+    } else if (path === '/_local/quota' && req.method === 'GET') {
+      sendJson(res, 200, { settings: this.quota.current, usage: this.quota.stats() });
+    } else if (path === '/_local/quota' && req.method === 'POST') {
+      try {
+        this.quota.configure(parseJsonBody(await readBody(req, 64 * 1024)));
+      } catch (error) {
+        if (error instanceof AwsProtocolError) throw error;
+        throw new AwsProtocolError(400, 'ValidationException', 'invalid quota settings');
+      }
+      sendJson(res, 200, { settings: this.quota.current, usage: this.quota.stats() });
     } else {
       throw new AwsProtocolError(404, 'UnknownOperationException', 'unknown control operation');
     }
@@ -257,6 +273,11 @@ class BedrockEmulator {
     }
 
     const draw = this.draw();
+    const admission = this.quota.check(modelId);
+    if (admission.kind !== 'admitted') {
+      this.refuse(res, modelId, admission.kind === 'outage' ? 'outage' : admission.dimension);
+      return;
+    }
     await this.delay(this.faults.latencyMs);
     if (isGone(res)) return;
 
@@ -331,6 +352,7 @@ class BedrockEmulator {
     if (draw === 'malformed_text') {
       const text = 'I was unable to complete the requested form from this document.';
       this.count(modelId, 'malformed');
+      this.quota.charge(modelId, inputTokens, estimateTokens(text));
       this.reply(res, startedAt, [{ text }], 'end_turn', inputTokens, estimateTokens(text));
       return;
     }
@@ -359,6 +381,7 @@ class BedrockEmulator {
       // A tool call whose input is the JSON as a string: violates any object schema.
       this.count(modelId, 'malformed');
       const content = [{ toolUse: { toolUseId, name: tool.name, input: outputJson } }];
+      this.quota.charge(modelId, inputTokens, outputTokens);
       this.reply(res, startedAt, content, 'end_turn', inputTokens, outputTokens, ocr);
       return;
     }
@@ -366,12 +389,46 @@ class BedrockEmulator {
       // Cut off mid tool call: no usable input survives, as with a real truncated tool call.
       this.count(modelId, 'max_tokens');
       const content = [{ toolUse: { toolUseId, name: tool.name, input: {} } }];
+      this.quota.charge(modelId, inputTokens, maxTokens);
       this.reply(res, startedAt, content, 'max_tokens', inputTokens, maxTokens, ocr);
       return;
     }
     this.count(modelId, 'success');
     const content = [{ toolUse: { toolUseId, name: tool.name, input: extraction ?? null } }];
+    this.quota.charge(modelId, inputTokens, outputTokens);
     this.reply(res, startedAt, content, 'tool_use', inputTokens, outputTokens, ocr);
+  }
+
+  /** Quota refusals answer at once, as Bedrock does, without the injected latency. */
+  private refuse(
+    res: ServerResponse,
+    modelId: string,
+    why: 'requests' | 'tokens' | 'outage',
+  ): void {
+    if (why === 'outage') {
+      this.count(modelId, 'service_unavailable');
+      sendRestJsonError(
+        res,
+        new AwsProtocolError(
+          503,
+          'ServiceUnavailableException',
+          'Bedrock is unable to process your request.',
+        ),
+      );
+      return;
+    }
+    this.count(modelId, 'throttled');
+    sendRestJsonError(
+      res,
+      new AwsProtocolError(
+        429,
+        'ThrottlingException',
+        why === 'tokens'
+          ? 'Too many tokens, please wait before trying again.'
+          : 'Too many requests, please wait before trying again.',
+      ),
+      THROTTLING_TYPE_SUFFIX,
+    );
   }
 
   private reply(
@@ -412,6 +469,7 @@ export const startBedrockServer = async (
     options.faults ?? {},
     options.imageReader,
     options.imageReaderLabel,
+    new LocalQuota(options.quota ?? { enabled: false }),
   );
   const server = createServer((req, res) => {
     void emulator.handle(req, res);
@@ -424,6 +482,10 @@ export const startBedrockServer = async (
       emulator.setFaults(faults);
     },
     resetStats: () => emulator.resetStats(),
+    setQuota: (settings: QuotaSettings) => {
+      emulator.quota.configure(settings);
+    },
+    quotaUsage: () => emulator.quota.stats(),
     stop: async () => {
       emulator.cancelWaits();
       await closeServer(server);

@@ -15,6 +15,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { aliasKey, PRODUCTION_ALIAS, PROMPT_FAMILY } from '#contracts/experiments-items.ts';
+import { ADMISSION_SETTINGS_ENV } from '#contracts/model-admission.ts';
 import {
   EXPERIMENTS_TABLE,
   EXTRACTION_DLQ,
@@ -45,10 +46,16 @@ import { asLambdaInvokeTask, type LambdaHandler, lambdaContext } from './lambda-
 import { installLogCapture, type LogCapture } from './log-capture.ts';
 import { freePort } from './ports.ts';
 import { startReconcileLoop } from './reconcile-loop.ts';
+import {
+  type ConcurrencyLimiter,
+  type ConcurrencyStats,
+  concurrencyLimiter,
+} from './reserved-concurrency.ts';
 import { configureS3Notifications } from './s3-notifications.ts';
 import { ensureResources, localClientConfig, localS3ClientConfig, startS3Sqs } from './s3-sqs.ts';
 import { startStepFunctionsServer } from './sfn-server.ts';
 import { startSqsEventSource } from './sqs-event-source.ts';
+import { type LocalCapacity, localCapacity } from './stack-capacity.ts';
 
 export const LOCAL_STAGE = 'local';
 export const LOCAL_REGION = 'us-east-1';
@@ -80,6 +87,17 @@ export interface LocalStackOptions {
   readonly echoLogs?: boolean;
   /** How long SelectVariant caches the alias and running experiment (seconds). */
   readonly promptCacheTtlSeconds?: number;
+  /**
+   * Bedrock quotas, reserved concurrency and admission; absent means the dev
+   * stage's numbers (stack-capacity.ts). Tests that need unlimited capacity say so.
+   */
+  readonly capacity?: LocalCapacity;
+  /** Runs this ASL text instead of `statemachines/extract.asl.json` (the load bench's baseline). */
+  readonly definitionText?: string;
+  /** Retriers matching only these errors keep real waits under `retryIntervalScale`. */
+  readonly realTimeRetryErrors?: readonly string[];
+  /** Overrides the definition's execution timeout (seconds; benches scale time). */
+  readonly executionTimeoutSeconds?: number;
   /** Reconciler: interval between passes (ms, default 30 s) and grace period (s, default 20). */
   readonly reconcile?: { readonly intervalMs?: number; readonly graceSeconds?: number };
 }
@@ -105,6 +123,8 @@ export interface LocalStack {
     readonly dynamodb: DynamoDBDocumentClient;
   };
   readonly bedrock: LocalBedrockServer;
+  /** Reserved concurrency per function: limit, running, peak and throttled invocations. */
+  concurrency(): Record<string, ConcurrencyStats>;
   /** Milliseconds from the call to a ready stack. */
   readonly startupMs: number;
   /** Resolves when notifications, the ingest queue, executions and metrics have settled. */
@@ -155,7 +175,9 @@ export const handlerEnvironment = (
 export const TASK_FUNCTIONS = {
   LoadDocument: 'load-document',
   SelectVariant: 'select-variant',
+  AdmitModelCall: 'invoke-model',
   InvokeModel: 'invoke-model',
+  ReportModelPressure: 'invoke-model',
   Score: 'score',
   RecordResult: 'record-result',
   RecordFailure: 'record-failure',
@@ -212,7 +234,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       () => s3sqs.stop(),
     );
 
+    const capacity = localCapacity(options.capacity);
     const bedrock = await startBedrockServer({
+      quota: capacity.quota,
       ...(ports.bedrock ? { port: ports.bedrock } : {}),
       servedModelId: RULE_BASED_MODEL_ID,
       extractor: (request) => extractFromPrompt(request),
@@ -252,6 +276,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     Object.assign(
       process.env,
       handlerEnvironment(endpoints, resources.bucket, options.promptCacheTtlSeconds ?? 1),
+      { [ADMISSION_SETTINGS_ENV]: JSON.stringify(capacity.admission) },
     );
 
     // The production alias must name a version before the first document.
@@ -277,9 +302,22 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       (name: string) =>
       <T>(run: () => Promise<T>) =>
         logs.runAsFunction(name, run);
+    // One limiter per function: the states a function serves share its reserved concurrency.
+    const limiters = new Map<string, ConcurrencyLimiter>(
+      [...new Set<string>(Object.values(TASK_FUNCTIONS))].map((fn) => [
+        fn,
+        concurrencyLimiter(fn, capacity.reservedConcurrency(fn)),
+      ]),
+    );
+    const definitionText = options.definitionText ?? aslText();
     const taskHandlers: Record<string, (input: unknown) => Promise<unknown>> = {};
     for (const [state, fn] of Object.entries(TASK_FUNCTIONS) as Array<[TaskState, string]>) {
-      taskHandlers[state] = asLambdaInvokeTask(fn, await importHandler(fn), runIn(fn));
+      if (!definitionText.includes(`"${state}"`)) continue;
+      const limiter = limiters.get(fn);
+      const handler = await importHandler(fn);
+      taskHandlers[state] = asLambdaInvokeTask(fn, handler, <T>(run: () => Promise<T>) =>
+        limiter ? limiter.run(() => runIn(fn)(run)) : runIn(fn)(run),
+      );
     }
     const dlqUrl = queueUrl(EXTRACTION_DLQ.logicalId);
     taskHandlers.SendToDLQ = async (parameters: unknown) => {
@@ -320,7 +358,13 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       stateMachines: [
         {
           name: STATE_MACHINE_NAME,
-          definition: JSON.parse(substitutePlaceholders(aslText(), values)),
+          definition: JSON.parse(substitutePlaceholders(definitionText, values)),
+          ...(options.realTimeRetryErrors
+            ? { realTimeRetryErrors: options.realTimeRetryErrors }
+            : {}),
+          ...(options.executionTimeoutSeconds !== undefined
+            ? { executionTimeoutSeconds: options.executionTimeoutSeconds }
+            : {}),
           taskHandlers,
           ...(options.retryIntervalScale !== undefined
             ? { retryIntervalScale: options.retryIntervalScale }
@@ -387,6 +431,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       },
       clients: { s3, sqs, sfn: sfnClient, dynamodb },
       bedrock,
+      concurrency: () =>
+        Object.fromEntries([...limiters].map(([fn, limiter]) => [fn, limiter.stats()])),
       startupMs: Date.now() - started,
       settle: async () => {
         await s3sqs.settled();

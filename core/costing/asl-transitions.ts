@@ -2,7 +2,9 @@
  * Counts Step Functions state transitions from an ASL definition: the success
  * path, the path through each state's catcher, and the extra transitions each
  * retrier can add. Standard workflows bill every state entered, retries
- * included, so these counts are what the cost model prices.
+ * included, so these counts are what the cost model prices. A Choice state
+ * is followed through its first rule (the designed path: admission admits
+ * at the first ask); its other branches are data-dependent and not counted.
  */
 import * as z from 'zod';
 
@@ -18,6 +20,7 @@ const StateSchema = z.looseObject({
   Retry: z.array(RetrierSchema).optional(),
   Catch: z.array(CatcherSchema).optional(),
   Parameters: z.looseObject({ FunctionName: z.string().optional() }).optional(),
+  Choices: z.array(z.looseObject({ Next: z.string() })).optional(),
 });
 const DefinitionSchema = z.looseObject({
   StartAt: z.string(),
@@ -27,7 +30,7 @@ const DefinitionSchema = z.looseObject({
 /** ASL's default `MaxAttempts` when a retrier leaves it out. */
 const DEFAULT_MAX_ATTEMPTS = 3;
 /** State types that branch or fan out: their transitions depend on data, not on the definition. */
-const UNSUPPORTED_TYPES: ReadonlySet<string> = new Set(['Choice', 'Parallel', 'Map']);
+const UNSUPPORTED_TYPES: ReadonlySet<string> = new Set(['Parallel', 'Map']);
 
 /** One retrier of one state. */
 export interface RetrierCount {
@@ -84,7 +87,7 @@ const walk = (states: Record<string, State>, from: string): string[] => {
     if (visited.includes(name)) throw new UncountableDefinitionError(`state ${name} loops`);
     visited.push(name);
     if (state.End === true || state.Type === 'Succeed' || state.Type === 'Fail') return visited;
-    name = state.Next;
+    name = state.Type === 'Choice' ? state.Choices?.[0]?.Next : state.Next;
     if (name === undefined)
       throw new UncountableDefinitionError(`state ${visited.at(-1)} has no Next`);
   }
@@ -94,7 +97,7 @@ const walk = (states: Record<string, State>, from: string): string[] => {
 /**
  * Counts transitions of a parsed ASL definition.
  *
- * @throws UncountableDefinitionError on Choice, Parallel or Map states, loops
+ * @throws UncountableDefinitionError on Parallel or Map states, a Choice without rules, loops
  *   or dangling `Next` names; a ZodError when it is not an ASL object.
  */
 export function countTransitions(definition: unknown): TransitionCounts {

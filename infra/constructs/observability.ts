@@ -22,6 +22,7 @@ import {
 } from '#contracts/resources.ts';
 import { metricsNamespace, type StageConfig } from '../config.ts';
 import { RUNBOOK_PATH, RUNBOOK_URL_CONTEXT, runbookReference } from '../runbook.ts';
+import { admissionAlarmSpecs, admissionWidgets } from './admission-alarms.ts';
 import { DriftMonitor } from './drift-monitor.ts';
 import { PipelineFunction } from './pipeline-function.ts';
 import { type QualitySignal, qualityAlarmSpecs } from './quality-alarms.ts';
@@ -337,6 +338,9 @@ export class Observability extends Construct {
       });
     }
 
+    for (const spec of admissionAlarmSpecs(this.config)) {
+      this.alarm(spec.id, spec.props, spec.runbookHeading);
+    }
     this.createAnomalyAlarms(props.promptVersions);
   }
 
@@ -457,6 +461,7 @@ export class Observability extends Construct {
         24,
       ),
     );
+    dashboard.addWidgets(...admissionWidgets(this.config));
     dashboard.addWidgets(
       new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24 }),
     );

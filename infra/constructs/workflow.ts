@@ -13,17 +13,20 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { ADMISSION_SETTINGS_ENV } from '#contracts/model-admission.ts';
 import {
   BUCKET_PREFIXES,
   EXPERIMENTS_TABLE,
   EXTRACTION_DLQ,
   IDEMPOTENCY_TABLE,
   LEDGER_TABLE,
+  METRICS_TABLE,
   physicalName,
   RESULTS_TABLE,
 } from '#contracts/resources.ts';
 import { EXTRACT_ASL_PATH, type ExtractPlaceholder } from '#statemachines/extract-placeholders.ts';
 import type { StageConfig } from '../config.ts';
+import { admissionSettingsFor, validateModelCapacity } from '../model-capacity.ts';
 import { fromRepoRoot } from '../repo-paths.ts';
 import { PipelineFunction } from './pipeline-function.ts';
 
@@ -38,6 +41,8 @@ export interface WorkflowProps {
     readonly experiments: dynamodb.ITable;
     readonly idempotency: dynamodb.ITable;
     readonly ledger: dynamodb.ITable;
+    /** Also holds each model's admission slot record. */
+    readonly metrics: dynamodb.ITable;
   };
 }
 
@@ -105,7 +110,23 @@ export class Workflow extends Construct {
       'dynamodb:Query',
     ]);
 
-    const invokeModel = task('InvokeModel', 'invoke-model', { bundlePrompts: true })
+    // Admission can never run more model calls at once than invoke-model may.
+    validateModelCapacity(
+      config.stage,
+      config.bedrock.capacity,
+      config.functions['invoke-model'].reservedConcurrency,
+    );
+    const invokeModel = task('InvokeModel', 'invoke-model', {
+      bundlePrompts: true,
+      environment: {
+        [ADMISSION_SETTINGS_ENV]: JSON.stringify(admissionSettingsFor(config.bedrock.capacity)),
+      },
+    })
+      // The admission slot record: one atomic conditional update per reservation.
+      .bindTable(tables.metrics, METRICS_TABLE, dataKey, [
+        'dynamodb:GetItem',
+        'dynamodb:UpdateItem',
+      ])
       .bindDocumentsBucket(bucket, dataKey, {
         read: [BUCKET_PREFIXES.work],
         write: [BUCKET_PREFIXES.work],

@@ -9,6 +9,7 @@ import * as z from 'zod';
 import { BEDROCK_IMAGE_LIMITS } from '#core/extraction/vision-limits.ts';
 import { AwsProtocolError } from '../aws-json-protocol.ts';
 import type { ImageReader } from './image-blocks.ts';
+import type { ModelUsage, QuotaSettings } from './quota.ts';
 
 /** What the extractor sees of one Converse request. */
 export interface ConverseExtractionRequest {
@@ -76,6 +77,8 @@ export interface BedrockServerOptions {
   readonly imageReader?: ImageReader;
   /** Names the image reader in answers, e.g. the OCR engine and model. */
   readonly imageReaderLabel?: string;
+  /** Per-model request and token quotas; absent means unlimited capacity. */
+  readonly quota?: QuotaSettings;
 }
 
 /** A running local Bedrock runtime endpoint. */
@@ -86,6 +89,10 @@ export interface LocalBedrockServer {
   /** Replaces the fault settings and restarts the PRNG from their seed; throws on invalid settings. */
   setFaults(faults: BedrockFaults): void;
   resetStats(): void;
+  /** Replaces the quota settings (refilling every bucket); throws on invalid settings. */
+  setQuota(settings: QuotaSettings): void;
+  /** Admitted and throttled calls and tokens burned, per model, since start or the last reset. */
+  quotaUsage(): Record<string, ModelUsage>;
   /** Closes the port, dropping calls still waiting on injected latency. */
   stop(): Promise<void>;
 }

@@ -24,6 +24,12 @@ export interface LocalStateMachineConfig {
   readonly taskHandlers: Readonly<Record<string, TaskHandler>>;
   /** Multiplies every Retry wait (IntervalSeconds, MaxDelaySeconds), e.g. 0.001 in tests. */
   readonly retryIntervalScale?: number;
+  /**
+   * Retriers matching only these errors keep their real waits under
+   * `retryIntervalScale` (a load bench scales the quota's minute, not how
+   * long a throttled Lambda invocation takes to find a free instance).
+   */
+  readonly realTimeRetryErrors?: readonly string[];
   /** Overrides the definition's top-level `TimeoutSeconds` (fractions allowed). */
   readonly executionTimeoutSeconds?: number;
 }
@@ -146,6 +152,12 @@ export const prepareMachine = (
   accountId: string,
 ): PreparedMachine => {
   const { name, definition, taskHandlers, retryIntervalScale, executionTimeoutSeconds } = config;
+  const realTime = new Set(config.realTimeRetryErrors ?? []);
+  const keepsRealTime = (retrier: unknown): boolean =>
+    realTime.size > 0 &&
+    isRecord(retrier) &&
+    Array.isArray(retrier.ErrorEquals) &&
+    retrier.ErrorEquals.every((error) => typeof error === 'string' && realTime.has(error));
   const nameProblem = invalidNameReason(name);
   if (nameProblem !== undefined) throw new Error(`STATE_MACHINE_NAME_INVALID: name ${nameProblem}`);
   if (!isAslDefinition(definition)) {
@@ -168,7 +180,9 @@ export const prepareMachine = (
   forEachState(runDefinition, (stateName, state) => {
     states.set(stateName, readStateInfo(state));
     if (retryIntervalScale !== undefined && Array.isArray(state.Retry)) {
-      state.Retry = state.Retry.map((retrier) => scaleRetrier(retrier, retryIntervalScale));
+      state.Retry = state.Retry.map((retrier) =>
+        keepsRealTime(retrier) ? retrier : scaleRetrier(retrier, retryIntervalScale),
+      );
     }
   });
 

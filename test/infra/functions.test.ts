@@ -90,7 +90,11 @@ const EXPECTED_ACTIONS: Readonly<Record<FunctionName, readonly string[]>> = {
   ],
   'invoke-model': [
     'bedrock:InvokeModel',
+    'dynamodb:GetItem',
+    'dynamodb:UpdateItem',
     'kms:Decrypt',
+    'kms:DescribeKey',
+    'kms:Encrypt',
     'kms:GenerateDataKey',
     's3:GetObject',
     's3:GetObjectVersion',
@@ -165,7 +169,7 @@ const EXPECTED_ENVIRONMENT: Readonly<Record<FunctionName, readonly string[]>> = 
     'EXPERIMENTS_TABLE_NAME',
     'PROMPT_CACHE_TTL_SECONDS',
   ],
-  'invoke-model': ['DOCUMENTS_BUCKET'],
+  'invoke-model': ['DOCUMENTS_BUCKET', 'METRICS_TABLE_NAME', 'MODEL_ADMISSION_SETTINGS'],
   score: ['DOCUMENTS_BUCKET'],
   'record-result': [
     'DOCUMENTS_BUCKET',

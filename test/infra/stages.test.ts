@@ -174,7 +174,7 @@ describe('stage settings', () => {
       .reduce((sum, n) => sum + n, 0);
 
     // Assess
-    expect(totals).toEqual({ dev: 28, staging: 67, prod: 127 });
+    expect(totals).toEqual({ dev: 32, staging: 67, prod: 139 });
     expect(all + 100).toBeLessThanOrEqual(1000);
   });
 });

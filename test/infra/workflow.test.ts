@@ -158,7 +158,7 @@ describe('extraction workflow definition', () => {
     });
   });
 
-  it('retries Bedrock throttling and outages with capped, jittered backoff and the model timeout once', () => {
+  it('retries Bedrock throttling and outages once before admission takes over, and the model timeout once', () => {
     // Prepare
     const retriers = retriersOf('InvokeModel');
 
@@ -170,7 +170,7 @@ describe('extraction workflow definition', () => {
     expect(throttled).toEqual({
       ErrorEquals: ['ModelThrottled', 'ModelUnavailable'],
       IntervalSeconds: 2,
-      MaxAttempts: 6,
+      MaxAttempts: 1,
       BackoffRate: 2,
       MaxDelaySeconds: 60,
       JitterStrategy: 'FULL',

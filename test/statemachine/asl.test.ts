@@ -74,7 +74,10 @@ describe('extract.asl.json', () => {
 
   it('follows the designed flow and sends every failure through RecordFailure', () => {
     expect(states.LoadDocument?.Next).toBe('SelectVariant');
-    expect(states.SelectVariant?.Next).toBe('InvokeModel');
+    expect(states.SelectVariant?.Next).toBe('PrepareAdmission');
+    expect(states.PrepareAdmission?.Next).toBe('AdmitModelCall');
+    expect(states.AdmitModelCall?.Next).toBe('WaitForModelSlot');
+    expect(states.WaitForModelSlot?.Next).toBe('ModelSlotReady');
     expect(states.InvokeModel?.Next).toBe('Score');
     expect(states.Score?.Next).toBe('RecordResult');
     expect(states.RecordResult?.End).toBe(true);
@@ -89,9 +92,26 @@ describe('extract.asl.json', () => {
       toRecordFailure,
     ]);
     expect(states.Superseded?.Type).toBe('Succeed');
-    for (const name of ['SelectVariant', 'InvokeModel', 'Score', 'RecordResult']) {
+    for (const name of [
+      'SelectVariant',
+      'AdmitModelCall',
+      'ReportModelPressure',
+      'Score',
+      'RecordResult',
+    ]) {
       expect(states[name]?.Catch).toEqual([toRecordFailure]);
     }
+    // Throttling and 5xx after admission go back to admission; everything else fails.
+    expect(states.InvokeModel?.Catch).toEqual([
+      {
+        ErrorEquals: [ERROR_NAMES.modelThrottled, ERROR_NAMES.modelUnavailable],
+        ResultPath: '$.modelError',
+        Next: 'ReportModelPressure',
+      },
+      toRecordFailure,
+    ]);
+    expect(states.ReportModelPressure?.Next).toBe('ReadmitOrGiveUp');
+    expect(states.ModelPressureExhausted?.Next).toBe('RecordFailure');
     expect(states.RecordFailure?.Next).toBe('SendToDLQ');
     expect(states.SendToDLQ?.Resource).toBe('arn:aws:states:::sqs:sendMessage');
     expect(states.SendToDLQ?.Next).toBe('Failed');
@@ -107,12 +127,12 @@ describe('extract.asl.json', () => {
     }
   });
 
-  it('retries model throttling and unavailability with capped, jittered backoff', () => {
+  it('retries model throttling and unavailability once, then leaves it to admission', () => {
     for (const error of [ERROR_NAMES.modelThrottled, ERROR_NAMES.modelUnavailable]) {
       expect(retrierFor('InvokeModel', error)).toEqual({
         ErrorEquals: [ERROR_NAMES.modelThrottled, ERROR_NAMES.modelUnavailable],
         IntervalSeconds: 2,
-        MaxAttempts: 6,
+        MaxAttempts: 1,
         BackoffRate: 2,
         MaxDelaySeconds: 60,
         JitterStrategy: 'FULL',
@@ -131,7 +151,15 @@ describe('extract.asl.json', () => {
       for (const retrier of state.Retry ?? []) {
         expect(retrier.ErrorEquals, name).not.toContain(ERROR_NAMES.badDocument);
         expect(retrier.ErrorEquals, name).not.toContain(ERROR_NAMES.modelRequestRejected);
-        if (name !== 'SelectVariant' && name !== 'RecordFailure' && name !== 'SendToDLQ') {
+        // Admission's tasks retry a lost write race on the slot record (States.TaskFailed).
+        const mayRetryTaskFailed = [
+          'SelectVariant',
+          'AdmitModelCall',
+          'ReportModelPressure',
+          'RecordFailure',
+          'SendToDLQ',
+        ];
+        if (!mayRetryTaskFailed.includes(name)) {
           expect(retrier.ErrorEquals, name).not.toContain('States.ALL');
           expect(retrier.ErrorEquals, name).not.toContain('States.TaskFailed');
         }

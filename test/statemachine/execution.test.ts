@@ -1,6 +1,7 @@
 /**
  * The ASL executed locally with every task stubbed per path: success, each
- * retryable error retried exactly per its policy then caught, each
+ * retryable error retried exactly per its policy then caught, model throttling
+ * and 5xx sent back to admission a bounded number of times, each
  * non-retryable error caught at once, and the failure path ending FAILED with
  * exactly one DLQ message carrying the reason.
  */
@@ -48,6 +49,20 @@ const stubs = (failInvoke: (attempt: number) => Error | null = () => null) => {
       experimentId: null,
       arm: null,
       resolvedBy: 'alias',
+    })),
+    AdmitModelCall: lambda('AdmitModelCall', (payload) => ({
+      admitted: true,
+      notBefore: new Date(0).toISOString(),
+      modelId: 'm',
+      readmissions: (payload as { readmissions: number }).readmissions,
+      breakerOpen: false,
+    })),
+    ReportModelPressure: lambda('ReportModelPressure', (payload) => ({
+      admitted: false,
+      notBefore: new Date(0).toISOString(),
+      modelId: 'm',
+      readmissions: (payload as { readmissions: number }).readmissions + 1,
+      breakerOpen: false,
     })),
     InvokeModel: lambda('InvokeModel', () => {
       const error = failInvoke(calls.count.InvokeModel ?? 0);
@@ -98,6 +113,7 @@ describe('extract state machine, local execution', () => {
     expect(calls.count).toEqual({
       LoadDocument: 1,
       SelectVariant: 1,
+      AdmitModelCall: 1,
       InvokeModel: 1,
       Score: 1,
       RecordResult: 1,
@@ -111,16 +127,39 @@ describe('extract state machine, local execution', () => {
     });
   });
 
-  it('recovers when throttling clears before the retries run out', async () => {
+  it('recovers when throttling clears: one quick retry, then back to admission', async () => {
     const { calls, tasks } = stubs((n) => (n <= 3 ? new ModelThrottledError('throttled') : null));
     const run = await runExtract(input, tasks);
     expect(run.status).toBe('SUCCEEDED');
+    // Two attempts per admission: attempts 1-2 fail, back to admission, 3 fails, 4 succeeds.
     expect(calls.count.InvokeModel).toBe(4);
+    expect(calls.count.ReportModelPressure).toBe(1);
+    expect(calls.count.AdmitModelCall).toBe(2);
+    expect(run.output).toMatchObject({ admission: { readmissions: 1, admitted: true } });
+  });
+
+  it('asks admission again while a slot is refused, without calling the model', async () => {
+    const { calls, tasks } = stubs();
+    tasks.AdmitModelCall = asLambdaInvokeTask('AdmitModelCall', async () => {
+      calls.count.AdmitModelCall = (calls.count.AdmitModelCall ?? 0) + 1;
+      return {
+        admitted: (calls.count.AdmitModelCall ?? 0) >= 3,
+        notBefore: new Date(0).toISOString(),
+        modelId: 'm',
+        readmissions: 0,
+        breakerOpen: false,
+      };
+    });
+    const run = await runExtract(input, tasks);
+    expect(run.status).toBe('SUCCEEDED');
+    expect(calls.count.AdmitModelCall).toBe(3);
+    expect(calls.count.InvokeModel).toBe(1);
   });
 
   it.each([
-    ['ModelThrottled', () => new ModelThrottledError('429'), 7, 'MODEL_THROTTLED'],
-    ['ModelUnavailable', () => new ModelUnavailableError('503'), 7, 'MODEL_UNAVAILABLE'],
+    // Six admissions (five readmissions) of two attempts each.
+    ['ModelThrottled', () => new ModelThrottledError('429'), 12, 'MODEL_THROTTLED'],
+    ['ModelUnavailable', () => new ModelUnavailableError('503'), 12, 'MODEL_UNAVAILABLE'],
     ['ModelTimeout', () => new ModelTimeoutError('408'), 2, 'MODEL_TIMEOUT'],
     ['ModelOutputInvalid', () => new ModelOutputInvalidError('no tool'), 2, 'MODEL_OUTPUT_INVALID'],
     [

@@ -8,7 +8,7 @@ const extractAsl: unknown = JSON.parse(
 );
 
 describe('countTransitions on statemachines/extract.asl.json', () => {
-  it('follows the success path through the five task states', () => {
+  it('follows the success path through the task states and the admission wait', () => {
     // Act
     const counts = countTransitions(extractAsl);
 
@@ -16,11 +16,15 @@ describe('countTransitions on statemachines/extract.asl.json', () => {
     expect(counts.successPath).toEqual([
       'LoadDocument',
       'SelectVariant',
+      'PrepareAdmission',
+      'AdmitModelCall',
+      'WaitForModelSlot',
+      'ModelSlotReady',
       'InvokeModel',
       'Score',
       'RecordResult',
     ]);
-    expect(counts.successTransitions).toBe(5);
+    expect(counts.successTransitions).toBe(9);
   });
 
   it('counts each catch path to the Fail state', () => {
@@ -33,9 +37,10 @@ describe('countTransitions on statemachines/extract.asl.json', () => {
     expect(byState).toEqual({
       LoadDocument: 4,
       SelectVariant: 5,
-      InvokeModel: 6,
-      Score: 7,
-      RecordResult: 8,
+      AdmitModelCall: 7,
+      InvokeModel: 10,
+      Score: 11,
+      RecordResult: 12,
     });
   });
 
@@ -44,11 +49,14 @@ describe('countTransitions on statemachines/extract.asl.json', () => {
     const counts = countTransitions(extractAsl);
 
     // Assess
-    expect(counts.retriers.InvokeModel?.map((r) => r.maxExtraTransitions)).toEqual([6, 6, 1, 1]);
+    expect(counts.retriers.InvokeModel?.map((r) => r.maxExtraTransitions)).toEqual([6, 1, 1, 1]);
     expect(counts.taskFunctions).toEqual({
       LoadDocument: 'load-document',
       SelectVariant: 'select-variant',
+      // Admission runs in the invoke-model function.
+      AdmitModelCall: 'invoke-model',
       InvokeModel: 'invoke-model',
+      ReportModelPressure: 'invoke-model',
       Score: 'score',
       RecordResult: 'record-result',
       RecordFailure: 'record-failure',
@@ -77,7 +85,7 @@ describe('countTransitions on small definitions', () => {
   });
 
   it.each([
-    ['a Choice state', { StartAt: 'A', States: { A: { Type: 'Choice' } } }],
+    ['a Choice state without rules', { StartAt: 'A', States: { A: { Type: 'Choice' } } }],
     ['a loop', { StartAt: 'A', States: { A: { Type: 'Pass', Next: 'A' } } }],
     ['a dangling Next', { StartAt: 'A', States: { A: { Type: 'Pass', Next: 'Z' } } }],
   ])('refuses %s', (_label, definition) => {

@@ -102,14 +102,15 @@ describe('assembleCostInput', () => {
     // Act
     const input = assemble();
 
-    // Assess: 0.9 x 5 + 0.1 x 4 (LoadDocument, RecordFailure, SendToDLQ, Failed) + 0.5 = 5.4
-    expect(input.stepFunctions.transitionsPerDocument).toBeCloseTo(5.4, 12);
+    // Assess: 0.9 x 9 (five tasks, the admission's Pass, Task, Wait and Choice)
+    // + 0.1 x 4 (LoadDocument, RecordFailure, SendToDLQ, Failed) + 0.5 = 9
+    expect(input.stepFunctions.transitionsPerDocument).toBeCloseTo(9, 12);
     const calls = (name: string) => input.lambda.functions[name]?.invocationsPerDocument;
     expect(calls('load-document')).toBeCloseTo(1, 12);
     expect(calls('score')).toBeCloseTo(0.9, 12);
     expect(calls('record-failure')).toBeCloseTo(0.1, 12);
-    // 0.9 on the success path plus 0.5 retries.
-    expect(calls('invoke-model')).toBeCloseTo(1.4, 12);
+    // 0.9 admissions and 0.9 model calls on the success path plus 0.5 retries.
+    expect(calls('invoke-model')).toBeCloseTo(2.3, 12);
   });
 
   it('scales LoadDocument with pages and bills the Bedrock wait to InvokeModel', () => {

@@ -1,0 +1,69 @@
+/**
+ * Model-call admission as the workflow and the invoke-model function agree on
+ * it: the task input and output of AdmitModelCall / ReportModelPressure, the
+ * settings the stage passes in `MODEL_ADMISSION_SETTINGS` (quota and policy per
+ * model), and the key of each model's slot record in the metrics table.
+ */
+import * as z from 'zod';
+
+/** Environment variable holding {@link AdmissionSettings} as JSON. */
+export const ADMISSION_SETTINGS_ENV = 'MODEL_ADMISSION_SETTINGS';
+
+/** The slot record of one model (metrics table: pk/sk; never a document id or key). */
+export const admissionKey = (modelId: string) => ({ pk: `ADMISSION#${modelId}`, sk: 'SLOTS' });
+
+const positive = z.number().positive();
+
+export const ModelAdmissionSchema = z.object({
+  quota: z.object({
+    requestsPerMinute: positive,
+    tokensPerMinute: positive,
+    outputTokenBurnDown: z.number().min(1),
+  }),
+  /** Expected input tokens of one document (a high percentile of the stage's documents). */
+  expectedInputTokens: positive,
+  /** Expected output tokens; the prompt version's `maxTokens` caps it. */
+  expectedOutputTokens: positive,
+  headroom: z.number().gt(0).max(1),
+  burstCalls: z.number().int().min(1),
+  horizonSeconds: positive,
+  breaker: z.object({
+    threshold: z.number().int().min(1),
+    windowSeconds: positive,
+    cooldownSeconds: positive,
+  }),
+});
+export type ModelAdmission = z.infer<typeof ModelAdmissionSchema>;
+
+export const AdmissionSettingsSchema = z.object({
+  /** Off: every call is admitted at once (the design before admission control). */
+  enabled: z.boolean(),
+  /** Real milliseconds in a quota minute (60000 unless a test or bench scales time). */
+  minuteMs: positive.default(60_000),
+  models: z.record(z.string(), ModelAdmissionSchema),
+});
+export type AdmissionSettings = z.input<typeof AdmissionSettingsSchema>;
+
+export const AdmitModelCallInputSchema = z.object({
+  action: z.enum(['admit', 'pressure']),
+  documentId: z.string().min(1),
+  promptVersion: z.string().min(1),
+  /** Times this document went back to admission after throttling or 5xx. */
+  readmissions: z.number().int().min(0).default(0),
+});
+export type AdmitModelCallInput = z.infer<typeof AdmitModelCallInputSchema>;
+
+export const AdmitModelCallOutputSchema = z.object({
+  /** True: start the call at `notBefore`; false: ask again at `notBefore`. */
+  admitted: z.boolean(),
+  /** ISO-8601 timestamp for the Wait state. */
+  notBefore: z.string(),
+  modelId: z.string(),
+  readmissions: z.number().int().min(0),
+  /** The breaker holds admission back (throttling or 5xx was sustained). */
+  breakerOpen: z.boolean(),
+});
+export type AdmitModelCallOutput = z.infer<typeof AdmitModelCallOutputSchema>;
+
+/** Readmissions after throttling / 5xx before the document fails MODEL_THROTTLED. */
+export const MAX_READMISSIONS = 5;

@@ -1,0 +1,119 @@
+/**
+ * Bedrock capacity per stage: each model's quota (requests and tokens per
+ * minute, output burn-down), the expected tokens of one document, and the
+ * admission policy derived from them. The same figures configure the
+ * invoke-model function's admission (`MODEL_ADMISSION_SETTINGS`), the local
+ * Bedrock stand-in's quota and the local runtime's limits; synth refuses a
+ * stage whose admitted concurrency could exceed the function's reserved
+ * concurrency.
+ */
+import type { AdmissionSettings, ModelAdmission } from '#contracts/model-admission.ts';
+import { admittedPerMinute } from '#core/quota/model-slots.ts';
+
+/** One model's capacity in a stage. */
+export interface ModelCapacity extends ModelAdmission {
+  /** A high percentile of one admitted call's duration, for the concurrency check. */
+  readonly callSeconds: number;
+}
+
+/** Capacity of every model a stage's prompt versions name, keyed by inference profile id. */
+export type StageModelCapacity = Readonly<Record<string, ModelCapacity>>;
+
+export const HAIKU_3_5 = 'us.anthropic.claude-3-5-haiku-20241022-v1:0';
+export const HAIKU_4_5 = 'global.anthropic.claude-haiku-4-5-20251001-v1:0';
+
+/**
+ * Admission defaults: 90% of the quota, a burst of two calls, slots up to ten
+ * minutes ahead (the execution's 900 s deadline keeps room for the call),
+ * and a breaker that opens on 5 throttles or 5xx in 60 s for 60 s.
+ */
+const policy = {
+  headroom: 0.9,
+  burstCalls: 2,
+  horizonSeconds: 600,
+  breaker: { threshold: 5, windowSeconds: 60, cooldownSeconds: 60 },
+} as const;
+
+/** Tokens of a document at the 90th percentile of the synthetic corpus under 2.x prompts. */
+const documentTokens = { expectedInputTokens: 3_000, expectedOutputTokens: 600, callSeconds: 6 };
+
+/**
+ * Claude 3.5 Haiku counts output tokens once; Claude 3.7 and later (Haiku 4.5)
+ * five times against tokens per minute.
+ */
+const capacity = (
+  haiku35: { rpm: number; tpm: number },
+  haiku45: { rpm: number; tpm: number },
+): StageModelCapacity => ({
+  [HAIKU_3_5]: {
+    ...policy,
+    ...documentTokens,
+    quota: { requestsPerMinute: haiku35.rpm, tokensPerMinute: haiku35.tpm, outputTokenBurnDown: 1 },
+  },
+  [HAIKU_4_5]: {
+    ...policy,
+    ...documentTokens,
+    quota: { requestsPerMinute: haiku45.rpm, tokensPerMinute: haiku45.tpm, outputTokenBurnDown: 5 },
+  },
+});
+
+/** The quotas each stage's account holds (Service Quotas, on-demand, per Region). */
+export const STAGE_CAPACITY = {
+  dev: capacity({ rpm: 20, tpm: 40_000 }, { rpm: 20, tpm: 60_000 }),
+  staging: capacity({ rpm: 50, tpm: 100_000 }, { rpm: 50, tpm: 200_000 }),
+  prod: capacity({ rpm: 200, tpm: 400_000 }, { rpm: 200, tpm: 1_000_000 }),
+} as const satisfies Record<string, StageModelCapacity>;
+
+/** The admission settings a stage's invoke-model function reads. */
+export const admissionSettingsFor = (
+  models: StageModelCapacity,
+  options: { readonly enabled?: boolean; readonly minuteMs?: number } = {},
+): AdmissionSettings => ({
+  enabled: options.enabled ?? true,
+  minuteMs: options.minuteMs ?? 60_000,
+  models: Object.fromEntries(
+    Object.entries(models).map(([id, { callSeconds: _unused, ...admission }]) => [id, admission]),
+  ),
+});
+
+/** Calls admitted per minute for a model (at the expected document size). */
+export const admittedCallsPerMinute = (model: ModelCapacity): number =>
+  admittedPerMinute(model.quota, {
+    headroom: model.headroom,
+    expectedTokensPerCall:
+      model.expectedInputTokens + model.expectedOutputTokens * model.quota.outputTokenBurnDown,
+    burstCalls: model.burstCalls,
+    horizonMs: model.horizonSeconds * 1000,
+    breakerThreshold: model.breaker.threshold,
+    breakerWindowMs: model.breaker.windowSeconds * 1000,
+    breakerCooldownMs: model.breaker.cooldownSeconds * 1000,
+  });
+
+/** Concurrent model calls admission can cause: rate x call time, plus the burst, summed over models. */
+export const admittedConcurrency = (models: StageModelCapacity): number =>
+  Object.values(models).reduce(
+    (sum, model) =>
+      sum + Math.ceil((admittedCallsPerMinute(model) / 60) * model.callSeconds) + model.burstCalls,
+    0,
+  );
+
+/** Throws when admission could run more model calls at once than invoke-model may. */
+export const validateModelCapacity = (
+  stage: string,
+  models: StageModelCapacity,
+  invokeModelReservedConcurrency: number,
+): void => {
+  const concurrency = admittedConcurrency(models);
+  if (concurrency > invokeModelReservedConcurrency) {
+    throw new Error(
+      `MODEL_CAPACITY_INVALID: ${stage}: admission allows ${concurrency} concurrent model calls, above invoke-model's reserved concurrency of ${invokeModelReservedConcurrency}`,
+    );
+  }
+  for (const [id, model] of Object.entries(models)) {
+    if (model.horizonSeconds + model.callSeconds >= 900) {
+      throw new Error(
+        `MODEL_CAPACITY_INVALID: ${stage}: ${id}: the admission horizon leaves no time for the call before the 900 s execution deadline`,
+      );
+    }
+  }
+};
