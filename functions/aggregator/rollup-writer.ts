@@ -131,17 +131,15 @@ const readCounted = async (
   table: string,
   documentId: string,
 ): Promise<Counted | undefined> => {
-  const read = z
-    .object({ Item: z.unknown().optional() })
-    .parse(
-      await client.send(
-        new GetCommand({
-          TableName: table,
-          Key: documentMarkerKey(documentId),
-          ConsistentRead: true,
-        }),
-      ),
-    );
+  const read = z.object({ Item: z.unknown().optional() }).parse(
+    await client.send(
+      new GetCommand({
+        TableName: table,
+        Key: documentMarkerKey(documentId),
+        ConsistentRead: true,
+      }),
+    ),
+  );
   return read.Item === undefined ? undefined : CountedSchema.parse(read.Item);
 };
 
