@@ -169,6 +169,10 @@ describe('GET /api/documents/{id} and /by-key', () => {
     expect(record.path?.states.map((v) => v.name)).toEqual([
       'LoadDocument',
       'SelectVariant',
+      'PrepareAdmission',
+      'AdmitModelCall',
+      'WaitForModelSlot',
+      'ModelSlotReady',
       'InvokeModel',
       'Score',
       'RecordResult',

@@ -115,14 +115,22 @@ describe('medextract invoke', () => {
 
   it('reports a handler error as JSON with exit code 1', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'medextract-invoke-'));
-    const { code, stdout } = await invoke(
-      ['load-document', '--event', 'tasks/load-document'],
-      dataDir,
+    // An event of our own (not a fixture, so nothing is put in place for it)
+    // naming a document id the ledger has never seen.
+    const event = join(dataDir, 'unknown-document.json');
+    const unknownId = 'f'.repeat(64);
+    await writeFile(
+      event,
+      JSON.stringify({
+        documentId: unknownId,
+        executionId: `arn:aws:states:us-east-1:123456789012:execution:medextract-local-extract:${unknownId}`,
+        attempt: 0,
+      }),
     );
+    const { code, stdout } = await invoke(['load-document', '--event', event], dataDir);
     expect(code).toBe(1);
     expect(JSON.parse(stdout)).toMatchObject({
       function: 'load-document',
-      // The fixture's document id has no ledger entry in a fresh stack.
       error: { name: 'UnknownDocument' },
     });
   }, 150_000);
