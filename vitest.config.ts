@@ -14,7 +14,7 @@ import { defineConfig } from 'vitest/config';
 const SHARED_MODULE_FOLDERS = ['unit', 'statemachine', 'architecture', 'infra'];
 const sharedModuleTests = SHARED_MODULE_FOLDERS.map((folder) => `test/${folder}/**/*.test.ts`);
 /** CDK's local bundling hands `process.stderr` to a child process, which a worker thread cannot. */
-const needsOwnProcess = ['test/infra/bundling.test.ts'];
+const needsOwnProcess = ['test/infra/bundling.test.ts', 'test/infra/render-bundle.test.ts'];
 /** Use-case tests: each creates its own stage's tables on one DynamoDB Local for the run. */
 const sharedDynamoDbTests = ['test/services/**/*.test.ts'];
 
