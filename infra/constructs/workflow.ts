@@ -4,7 +4,9 @@
  * runtime executes), its encrypted log group, and the extraction DLQ. A file
  * definition gets no inferred IAM, so every integration is granted here.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -38,6 +40,19 @@ import {
 } from '../model-capacity.ts';
 import { fromRepoRoot } from '../repo-paths.ts';
 import { PipelineFunction } from './pipeline-function.ts';
+
+/**
+ * The ASL file with the stage's execution deadline, staged as a file so the
+ * definition still deploys as an asset (its hash follows the content).
+ */
+const timedDefinitionFile = (timeoutSeconds: number): string => {
+  const path = join(mkdtempSync(join(tmpdir(), 'medextract-asl-')), 'extract.asl.json');
+  writeFileSync(
+    path,
+    withExecutionTimeout(readFileSync(fromRepoRoot(EXTRACT_ASL_PATH), 'utf-8'), timeoutSeconds),
+  );
+  return path;
+};
 
 export interface WorkflowProps {
   readonly config: StageConfig;
@@ -231,11 +246,8 @@ export class Workflow extends Construct {
       stateMachineType: sfn.StateMachineType.STANDARD,
       // The file's ${...} placeholders stay for definitionSubstitutions; the
       // deadline is work time plus the stage's maximum admission wait.
-      definitionBody: sfn.DefinitionBody.fromString(
-        withExecutionTimeout(
-          readFileSync(fromRepoRoot(EXTRACT_ASL_PATH), 'utf-8'),
-          executionTimeoutSeconds(config.bedrock.maxAdmissionWaitMinutes),
-        ),
+      definitionBody: sfn.DefinitionBody.fromFile(
+        timedDefinitionFile(executionTimeoutSeconds(config.bedrock.maxAdmissionWaitMinutes)),
       ),
       definitionSubstitutions,
       logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
