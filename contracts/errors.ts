@@ -77,6 +77,15 @@ export class PromptLacksImageInputError extends MedExtractError {
   readonly reason = 'PROMPT_NO_IMAGE_INPUT' as const;
 }
 
+/**
+ * The model slot a document would get lies beyond the stage's maximum
+ * admission wait: the backlog is longer than the stage allows (ASL: no retry).
+ */
+export class AdmissionWaitExceededError extends MedExtractError {
+  override readonly name = 'AdmissionWaitExceeded';
+  readonly reason = 'ADMISSION_WAIT_EXCEEDED' as const;
+}
+
 /** Error names the ASL matches, in one place for the ASL tests. */
 export const ERROR_NAMES = {
   badDocument: 'BadDocument',
@@ -88,4 +97,5 @@ export const ERROR_NAMES = {
   modelRequestRejected: 'ModelRequestRejected',
   promptVersionUnknown: 'PromptVersionUnknown',
   promptLacksImageInput: 'PromptLacksImageInput',
+  admissionWaitExceeded: 'AdmissionWaitExceeded',
 } as const;

@@ -40,6 +40,12 @@ export const AdmissionSettingsSchema = z.object({
   enabled: z.boolean(),
   /** Real milliseconds in a quota minute (60000 unless a test or bench scales time). */
   minuteMs: positive.default(60_000),
+  /**
+   * Longest a document may wait for its model slot, in quota minutes from the
+   * start of its execution; a slot later than that ends the document FAILED
+   * `ADMISSION_WAIT_EXCEEDED`. The execution deadline is the work time plus this.
+   */
+  maxAdmissionWaitMinutes: positive.default(240),
   models: z.record(z.string(), ModelAdmissionSchema),
 });
 export type AdmissionSettings = z.input<typeof AdmissionSettingsSchema>;
@@ -50,6 +56,8 @@ export const AdmitModelCallInputSchema = z.object({
   promptVersion: z.string().min(1),
   /** Times this document went back to admission after throttling or 5xx. */
   readmissions: z.number().int().min(0).default(0),
+  /** `$$.Execution.StartTime`: the admission wait is measured from it (absent: from this ask). */
+  executionStartedAt: z.iso.datetime({ offset: true }).optional(),
 });
 export type AdmitModelCallInput = z.infer<typeof AdmitModelCallInputSchema>;
 

@@ -7,7 +7,11 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as z from 'zod';
 import { FUNCTION_NAMES, type FunctionName } from '#contracts/functions.ts';
 import { STARTER_TIMEOUT_SECONDS } from '#contracts/resources.ts';
-import { STAGE_CAPACITY, type StageModelCapacity } from './model-capacity.ts';
+import {
+  DEFAULT_MAX_ADMISSION_WAIT_MINUTES,
+  STAGE_CAPACITY,
+  type StageModelCapacity,
+} from './model-capacity.ts';
 
 export const STAGES = ['dev', 'staging', 'prod'] as const;
 export type Stage = (typeof STAGES)[number];
@@ -127,6 +131,12 @@ export interface StageConfig {
     readonly models: readonly BedrockModelAccess[];
     /** Each model's quota and admission policy (infra/model-capacity.ts), checked at synth. */
     readonly capacity: StageModelCapacity;
+    /**
+     * Longest a document may wait for a model slot before it fails
+     * ADMISSION_WAIT_EXCEEDED; the execution deadline is work time plus this
+     * (`executionTimeoutSeconds`), so it is also how long a backlog may be.
+     */
+    readonly maxAdmissionWaitMinutes: number;
   };
   readonly alarms: AlarmThresholds;
   readonly api: ApiSettings;
@@ -262,7 +272,11 @@ const CONFIGS: Readonly<Record<Stage, StageConfig>> = {
     },
     prompts: { cacheTtlSeconds: 30, defaultVersion: '2.1.0' },
     tables: { billing: { mode: 'on-demand' }, backupRetentionDays: 7 },
-    bedrock: { models: MODELS, capacity: STAGE_CAPACITY.dev },
+    bedrock: {
+      models: MODELS,
+      capacity: STAGE_CAPACITY.dev,
+      maxAdmissionWaitMinutes: DEFAULT_MAX_ADMISSION_WAIT_MINUTES,
+    },
     alarms: {
       oldestIngestMessage: Duration.minutes(15),
       functionErrors: 5,
@@ -307,7 +321,11 @@ const CONFIGS: Readonly<Record<Stage, StageConfig>> = {
     },
     prompts: { cacheTtlSeconds: 30, defaultVersion: '2.1.0' },
     tables: { billing: { mode: 'on-demand' }, backupRetentionDays: 14 },
-    bedrock: { models: MODELS, capacity: STAGE_CAPACITY.staging },
+    bedrock: {
+      models: MODELS,
+      capacity: STAGE_CAPACITY.staging,
+      maxAdmissionWaitMinutes: DEFAULT_MAX_ADMISSION_WAIT_MINUTES,
+    },
     alarms: {
       oldestIngestMessage: Duration.minutes(15),
       functionErrors: 1,
@@ -361,7 +379,11 @@ const CONFIGS: Readonly<Record<Stage, StageConfig>> = {
       },
       backupRetentionDays: 35,
     },
-    bedrock: { models: MODELS, capacity: STAGE_CAPACITY.prod },
+    bedrock: {
+      models: MODELS,
+      capacity: STAGE_CAPACITY.prod,
+      maxAdmissionWaitMinutes: DEFAULT_MAX_ADMISSION_WAIT_MINUTES,
+    },
     alarms: {
       oldestIngestMessage: Duration.minutes(15),
       functionErrors: 1,

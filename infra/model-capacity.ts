@@ -23,9 +23,33 @@ export const HAIKU_3_5 = 'us.anthropic.claude-3-5-haiku-20241022-v1:0';
 export const HAIKU_4_5 = 'global.anthropic.claude-haiku-4-5-20251001-v1:0';
 
 /**
+ * The work of one document, start to outcome, without waiting for admission:
+ * the bound the execution deadline had before admission control (every task
+ * state's own TimeoutSeconds bounds its part).
+ */
+export const EXECUTION_WORK_SECONDS = 900;
+
+/** How long a document may wait for its model slot unless the stage says otherwise. */
+export const DEFAULT_MAX_ADMISSION_WAIT_MINUTES = 240;
+
+/** Standard workflows run for at most a year. */
+const STANDARD_MAX_SECONDS = 365 * 24 * 3600;
+
+/**
+ * The execution deadline: work time plus the longest admission wait. The one
+ * source of the state machine's TimeoutSeconds (CDK and local runtime) and of
+ * the reconciler's stuck-execution threshold. `minuteMs` scales the wait as
+ * the admission settings do (local tests and benches).
+ */
+export const executionTimeoutSeconds = (
+  maxAdmissionWaitMinutes: number,
+  minuteMs = 60_000,
+): number => Math.ceil(EXECUTION_WORK_SECONDS + (maxAdmissionWaitMinutes * minuteMs) / 1000);
+
+/**
  * Admission defaults: 90% of the quota, a burst of two calls, slots up to ten
- * minutes ahead (the execution's 900 s deadline keeps room for the call),
- * and a breaker that opens on 5 throttles or 5xx in 60 s for 60 s.
+ * minutes ahead (a document further back asks again then, until its slot is
+ * near or its maximum wait is up), and a breaker that opens on 5 throttles or 5xx in 60 s for 60 s.
  */
 const policy = {
   headroom: 0.9,
@@ -67,10 +91,15 @@ export const STAGE_CAPACITY = {
 /** The admission settings a stage's invoke-model function reads. */
 export const admissionSettingsFor = (
   models: StageModelCapacity,
-  options: { readonly enabled?: boolean; readonly minuteMs?: number } = {},
+  options: {
+    readonly enabled?: boolean;
+    readonly minuteMs?: number;
+    readonly maxAdmissionWaitMinutes?: number;
+  } = {},
 ): AdmissionSettings => ({
   enabled: options.enabled ?? true,
   minuteMs: options.minuteMs ?? 60_000,
+  maxAdmissionWaitMinutes: options.maxAdmissionWaitMinutes ?? DEFAULT_MAX_ADMISSION_WAIT_MINUTES,
   models: Object.fromEntries(
     Object.entries(models).map(([id, { callSeconds: _unused, ...admission }]) => [id, admission]),
   ),
@@ -102,6 +131,7 @@ export const validateModelCapacity = (
   stage: string,
   models: StageModelCapacity,
   invokeModelReservedConcurrency: number,
+  maxAdmissionWaitMinutes = DEFAULT_MAX_ADMISSION_WAIT_MINUTES,
 ): void => {
   const concurrency = admittedConcurrency(models);
   if (concurrency > invokeModelReservedConcurrency) {
@@ -109,10 +139,25 @@ export const validateModelCapacity = (
       `MODEL_CAPACITY_INVALID: ${stage}: admission allows ${concurrency} concurrent model calls, above invoke-model's reserved concurrency of ${invokeModelReservedConcurrency}`,
     );
   }
+  if (!(maxAdmissionWaitMinutes > 0)) {
+    throw new Error(
+      `MODEL_CAPACITY_INVALID: ${stage}: the maximum admission wait must be positive`,
+    );
+  }
+  if (executionTimeoutSeconds(maxAdmissionWaitMinutes) > STANDARD_MAX_SECONDS) {
+    throw new Error(
+      `MODEL_CAPACITY_INVALID: ${stage}: work plus the maximum admission wait exceeds a Standard workflow's one-year limit`,
+    );
+  }
   for (const [id, model] of Object.entries(models)) {
-    if (model.horizonSeconds + model.callSeconds >= 900) {
+    if (model.callSeconds >= EXECUTION_WORK_SECONDS) {
       throw new Error(
-        `MODEL_CAPACITY_INVALID: ${stage}: ${id}: the admission horizon leaves no time for the call before the 900 s execution deadline`,
+        `MODEL_CAPACITY_INVALID: ${stage}: ${id}: one model call does not fit in the ${EXECUTION_WORK_SECONDS} s of work an execution has after admission`,
+      );
+    }
+    if (model.horizonSeconds > maxAdmissionWaitMinutes * 60) {
+      throw new Error(
+        `MODEL_CAPACITY_INVALID: ${stage}: ${id}: the admission horizon is longer than the maximum admission wait`,
       );
     }
   }

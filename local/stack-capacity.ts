@@ -10,7 +10,11 @@
  */
 import type { AdmissionSettings } from '#contracts/model-admission.ts';
 import { configFor, type Stage } from '#infra/config.ts';
-import { admissionSettingsFor, type StageModelCapacity } from '#infra/model-capacity.ts';
+import {
+  admissionSettingsFor,
+  executionTimeoutSeconds,
+  type StageModelCapacity,
+} from '#infra/model-capacity.ts';
 import type { QuotaSettings } from '#local/bedrock/quota.ts';
 
 export interface LocalCapacity {
@@ -24,6 +28,8 @@ export interface LocalCapacity {
   readonly admission?: boolean;
   /** Real milliseconds per quota minute (default 60000). */
   readonly minuteMs?: number;
+  /** Longest admission wait in quota minutes (default: the stage's). */
+  readonly maxAdmissionWaitMinutes?: number;
   /** Reserved concurrency per function; 'unlimited' lifts every limit (default: the stage's). */
   readonly reservedConcurrency?: Readonly<Record<string, number>> | 'unlimited';
 }
@@ -38,6 +44,8 @@ export const UNLIMITED_CAPACITY: LocalCapacity = {
 export interface ResolvedCapacity {
   readonly quota: QuotaSettings;
   readonly admission: AdmissionSettings;
+  /** The execution deadline and the reconciler's threshold: work time plus the (scaled) wait. */
+  readonly executionTimeoutSeconds: number;
   reservedConcurrency(functionName: string): number;
 }
 
@@ -50,13 +58,20 @@ export const localCapacity = (capacity: LocalCapacity = defaultCapacity()): Reso
   const models = capacity.models ?? config.bedrock.capacity;
   const minuteMs = capacity.minuteMs ?? 60_000;
   const reserved = capacity.reservedConcurrency;
+  const maxAdmissionWaitMinutes =
+    capacity.maxAdmissionWaitMinutes ?? config.bedrock.maxAdmissionWaitMinutes;
   return {
     quota: {
       enabled: capacity.enforceQuota ?? true,
       minuteMs,
       models: Object.fromEntries(Object.entries(models).map(([id, model]) => [id, model.quota])),
     },
-    admission: admissionSettingsFor(models, { enabled: capacity.admission ?? true, minuteMs }),
+    admission: admissionSettingsFor(models, {
+      enabled: capacity.admission ?? true,
+      minuteMs,
+      maxAdmissionWaitMinutes,
+    }),
+    executionTimeoutSeconds: executionTimeoutSeconds(maxAdmissionWaitMinutes, minuteMs),
     reservedConcurrency: (functionName) => {
       if (reserved === 'unlimited') return Number.POSITIVE_INFINITY;
       const configured =

@@ -29,12 +29,17 @@ import {
   type TableNames,
   tableNamesFor,
 } from '#contracts/resources.ts';
+import {
+  DEFAULT_MAX_ADMISSION_WAIT_MINUTES,
+  executionTimeoutSeconds,
+} from '#infra/model-capacity.ts';
 import { OCR_ENGINE, ocrPage, stopOcr } from '#local/bedrock/ocr.ts';
 import { extractFromPrompt, RULE_BASED_MODEL_ID } from '#local/bedrock/rule-extractor.ts';
 import {
   EXTRACT_ASL_PATH,
   type ExtractPlaceholder,
   substitutePlaceholders,
+  withExecutionTimeout,
 } from '#statemachines/extract-placeholders.ts';
 import {
   type BedrockFaults,
@@ -168,7 +173,8 @@ export const handlerEnvironment = (
   DEFAULT_PROMPT_VERSION,
   // fauxqs keeps no object versions: ids come from ETags, as in its notifications.
   DOCUMENTS_VERSIONED: 'false',
-  EXECUTION_TIMEOUT_SECONDS: '900',
+  // The stage's deadline; a running stack sets its own (capacity, scaled time).
+  EXECUTION_TIMEOUT_SECONDS: String(executionTimeoutSeconds(DEFAULT_MAX_ADMISSION_WAIT_MINUTES)),
 });
 
 /** Task states of the extract machine and the function each one invokes. */
@@ -235,6 +241,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     );
 
     const capacity = localCapacity(options.capacity);
+    const deadlineSeconds = options.executionTimeoutSeconds ?? capacity.executionTimeoutSeconds;
     const bedrock = await startBedrockServer({
       quota: capacity.quota,
       ...(ports.bedrock ? { port: ports.bedrock } : {}),
@@ -276,7 +283,10 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     Object.assign(
       process.env,
       handlerEnvironment(endpoints, resources.bucket, options.promptCacheTtlSeconds ?? 1),
-      { [ADMISSION_SETTINGS_ENV]: JSON.stringify(capacity.admission) },
+      {
+        [ADMISSION_SETTINGS_ENV]: JSON.stringify(capacity.admission),
+        EXECUTION_TIMEOUT_SECONDS: String(deadlineSeconds),
+      },
     );
 
     // The production alias must name a version before the first document.
@@ -358,7 +368,12 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       stateMachines: [
         {
           name: STATE_MACHINE_NAME,
-          definition: JSON.parse(substitutePlaceholders(definitionText, values)),
+          definition: JSON.parse(
+            withExecutionTimeout(
+              substitutePlaceholders(definitionText, values),
+              capacity.executionTimeoutSeconds,
+            ),
+          ),
           ...(options.realTimeRetryErrors
             ? { realTimeRetryErrors: options.realTimeRetryErrors }
             : {}),

@@ -2,7 +2,9 @@
  * The `${...}` placeholders of `extract.asl.json`, defined once. The CDK app
  * and the local runtime both build a `Record<ExtractPlaceholder, string>` from
  * this list, so a placeholder without a value is a compile error; a test checks
- * that this list equals the tokens in the file.
+ * that this list equals the tokens in the file. The execution deadline is a
+ * number, which a text placeholder cannot be in valid JSON: both set it with
+ * {@link withExecutionTimeout}.
  */
 export const EXTRACT_PLACEHOLDERS = [
   'LoadDocumentFunctionArn',
@@ -29,3 +31,20 @@ export const substitutePlaceholders = (
     if (value === undefined) throw new Error(`No value for placeholder \${${name}}`);
     return value;
   });
+
+/**
+ * The definition text with its top-level `TimeoutSeconds`: the execution
+ * deadline (work time plus the stage's maximum admission wait, from
+ * `executionTimeoutSeconds` in infra/model-capacity.ts). Task states keep
+ * their own timeouts, which bound the work.
+ */
+export const withExecutionTimeout = (definition: string, timeoutSeconds: number): string => {
+  if (!(Number.isInteger(timeoutSeconds) && timeoutSeconds > 0)) {
+    throw new Error(
+      'TIMEOUT_INVALID: the execution deadline must be a positive whole second count',
+    );
+  }
+  const { StartAt, ...rest } = JSON.parse(definition) as Record<string, unknown>;
+  const { Comment, ...others } = rest;
+  return JSON.stringify({ Comment, StartAt, TimeoutSeconds: timeoutSeconds, ...others }, null, 2);
+};

@@ -8,6 +8,7 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SlotStore } from '#adapters/model-slots.ts';
+import { AdmissionWaitExceededError } from '#contracts/errors.ts';
 import {
   type AdmissionSettings,
   AdmissionSettingsSchema,
@@ -90,8 +91,26 @@ export const admitModelCall = async (
     return answer(false, now, opened);
   }
 
+  // The latest slot this document may take: its execution's start plus the
+  // stage's maximum wait. Closer than the horizon, it becomes the horizon, so
+  // a slot beyond it is refused without being reserved.
+  const startedAt = input.executionStartedAt ? Date.parse(input.executionStartedAt) : now;
+  const waitLeftMs = startedAt + settings.maxAdmissionWaitMinutes * settings.minuteMs - now;
+  const horizonMs = Math.max(0, Math.min(policy.horizonMs, waitLeftMs));
   const cost = slotCostMs(model.quota, policy, settings.minuteMs);
-  const reservation = await deps.store.reserve(modelId, now, cost, policy);
+  const reservation = await deps.store.reserve(modelId, now, cost, { ...policy, horizonMs });
+  if (!reservation.admitted && waitLeftMs <= policy.horizonMs) {
+    const metric = metrics.singleMetric();
+    metric.addDimension('modelId', modelId);
+    metric.addMetric('ModelAdmissionWaitExceeded', MetricUnit.Count, 1);
+    logger.warn('Model call refused: the backlog exceeds the maximum admission wait', {
+      modelId,
+      maxAdmissionWaitMinutes: settings.maxAdmissionWaitMinutes,
+    });
+    throw new AdmissionWaitExceededError(
+      `ADMISSION_WAIT_EXCEEDED: no model slot within the stage's maximum admission wait of ${settings.maxAdmissionWaitMinutes} min`,
+    );
+  }
   const waitMs = reservation.notBefore - now;
   const metric = metrics.singleMetric();
   metric.addDimension('modelId', modelId);

@@ -14,6 +14,7 @@ const BY_ERROR_NAME: Readonly<Record<string, FailureReason>> = {
   ModelRequestRejected: 'MODEL_REQUEST_REJECTED',
   PromptVersionUnknown: 'PROMPT_VERSION_UNKNOWN',
   PromptLacksImageInput: 'PROMPT_NO_IMAGE_INPUT',
+  AdmissionWaitExceeded: 'ADMISSION_WAIT_EXCEEDED',
   'States.Timeout': 'TIMEOUT',
   'States.HeartbeatTimeout': 'TIMEOUT',
 };

@@ -17,6 +17,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { BUCKET_PREFIXES, LEDGER_TABLE, physicalName } from '#contracts/resources.ts';
 import { metricsNamespace, type StageConfig } from '../config.ts';
+import { executionTimeoutSeconds } from '../model-capacity.ts';
 import { PipelineFunction } from './pipeline-function.ts';
 
 /** How often the reconciler runs; its grace period is the same, so a pass never races intake. */
@@ -67,7 +68,9 @@ export class Reconciliation extends Construct {
         DOCUMENTS_BUCKET: bucket.bucketName,
         DOCUMENTS_VERSIONED: 'true',
         RECONCILE_GRACE_SECONDS: String(RECONCILE_INTERVAL_MINUTES * 60),
-        EXECUTION_TIMEOUT_SECONDS: '900',
+        EXECUTION_TIMEOUT_SECONDS: String(
+          executionTimeoutSeconds(config.bedrock.maxAdmissionWaitMinutes),
+        ),
       },
     })
       .bindTable(props.ledger, LEDGER_TABLE, dataKey, [

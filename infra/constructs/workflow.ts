@@ -4,6 +4,9 @@
  * runtime executes), its encrypted log group, and the extraction DLQ. A file
  * definition gets no inferred IAM, so every integration is granted here.
  */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -24,11 +27,32 @@ import {
   physicalName,
   RESULTS_TABLE,
 } from '#contracts/resources.ts';
-import { EXTRACT_ASL_PATH, type ExtractPlaceholder } from '#statemachines/extract-placeholders.ts';
+import {
+  EXTRACT_ASL_PATH,
+  type ExtractPlaceholder,
+  withExecutionTimeout,
+} from '#statemachines/extract-placeholders.ts';
 import type { StageConfig } from '../config.ts';
-import { admissionSettingsFor, validateModelCapacity } from '../model-capacity.ts';
+import {
+  admissionSettingsFor,
+  executionTimeoutSeconds,
+  validateModelCapacity,
+} from '../model-capacity.ts';
 import { fromRepoRoot } from '../repo-paths.ts';
 import { PipelineFunction } from './pipeline-function.ts';
+
+/**
+ * The ASL file with the stage's execution deadline, staged as a file so the
+ * definition still deploys as an asset (its hash follows the content).
+ */
+const timedDefinitionFile = (timeoutSeconds: number): string => {
+  const path = join(mkdtempSync(join(tmpdir(), 'medextract-asl-')), 'extract.asl.json');
+  writeFileSync(
+    path,
+    withExecutionTimeout(readFileSync(fromRepoRoot(EXTRACT_ASL_PATH), 'utf-8'), timeoutSeconds),
+  );
+  return path;
+};
 
 export interface WorkflowProps {
   readonly config: StageConfig;
@@ -115,11 +139,16 @@ export class Workflow extends Construct {
       config.stage,
       config.bedrock.capacity,
       config.functions['invoke-model'].reservedConcurrency,
+      config.bedrock.maxAdmissionWaitMinutes,
     );
     const invokeModel = task('InvokeModel', 'invoke-model', {
       bundlePrompts: true,
       environment: {
-        [ADMISSION_SETTINGS_ENV]: JSON.stringify(admissionSettingsFor(config.bedrock.capacity)),
+        [ADMISSION_SETTINGS_ENV]: JSON.stringify(
+          admissionSettingsFor(config.bedrock.capacity, {
+            maxAdmissionWaitMinutes: config.bedrock.maxAdmissionWaitMinutes,
+          }),
+        ),
       },
     })
       // The admission slot record: one atomic conditional update per reservation.
@@ -215,7 +244,11 @@ export class Workflow extends Construct {
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineName,
       stateMachineType: sfn.StateMachineType.STANDARD,
-      definitionBody: sfn.DefinitionBody.fromFile(fromRepoRoot(EXTRACT_ASL_PATH)),
+      // The file's ${...} placeholders stay for definitionSubstitutions; the
+      // deadline is work time plus the stage's maximum admission wait.
+      definitionBody: sfn.DefinitionBody.fromFile(
+        timedDefinitionFile(executionTimeoutSeconds(config.bedrock.maxAdmissionWaitMinutes)),
+      ),
       definitionSubstitutions,
       logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
       tracingEnabled: true,

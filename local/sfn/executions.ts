@@ -208,7 +208,12 @@ export class LocalExecutions {
       overrides: { taskResourceLocalHandlers: handlers },
       noThrowOnAbort: true,
       context: {
-        Execution: { Id: record.executionArn, Name: record.name, RoleArn: machine.roleArn },
+        Execution: {
+          Id: record.executionArn,
+          Name: record.name,
+          RoleArn: machine.roleArn,
+          StartTime: new Date(record.startDate).toISOString(),
+        },
         StateMachine: { Id: machine.arn, Name: machine.name },
       },
     });

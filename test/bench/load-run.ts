@@ -19,7 +19,11 @@ import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { admissionKey } from '#contracts/model-admission.ts';
 import { reservedAheadMs } from '#core/quota/model-slots.ts';
-import type { StageModelCapacity } from '#infra/model-capacity.ts';
+import {
+  DEFAULT_MAX_ADMISSION_WAIT_MINUTES,
+  EXECUTION_WORK_SECONDS,
+  type StageModelCapacity,
+} from '#infra/model-capacity.ts';
 import { type LocalStack, startLocalStack } from '#local/stack.ts';
 import { recordPdf } from '#test/helpers/pdf-fixtures.ts';
 
@@ -167,7 +171,9 @@ export const runLoad = async (options: LoadRunOptions): Promise<LoadRunResult> =
   const stack = await startLocalStack({
     ports: { s3sqs: 0, dynamodb: 0, stepfunctions: 0, bedrock: 0 },
     retryIntervalScale: scale,
-    executionTimeoutSeconds: 900 * scale,
+    // Work time plus the stage's maximum admission wait, both on the scaled clock.
+    executionTimeoutSeconds:
+      (EXECUTION_WORK_SECONDS + DEFAULT_MAX_ADMISSION_WAIT_MINUTES * 60) * scale,
     // Lambda throttling is about invocation time, which is not scaled.
     realTimeRetryErrors: LAMBDA_SERVICE_ERRORS,
     promptCacheTtlSeconds: 60,

@@ -16,6 +16,7 @@ import type { DocumentOutcome } from '#adapters/result-record.ts';
 import { documentIdFor } from '#core/extraction/document-id.ts';
 import { repairFor } from '#core/ledger/reconcile.ts';
 import { reconcile } from '#functions/reconciler/reconciler.ts';
+import { executionTimeoutSeconds } from '#infra/model-capacity.ts';
 import { memoryLedger, receivedEntry } from '#test/helpers/memory-ledger.ts';
 
 const s3 = mockClient(S3Client);
@@ -171,6 +172,21 @@ describe('reconcile', () => {
     // Running for less than the execution timeout: leave it alone.
     expect(repairFor(entry, view('RUNNING', '2026-12-01T09:55:00.000Z'), NOW, settings)).toEqual({
       kind: 'wait',
+    });
+    // Waiting for admission past the work time is not stuck: the deadline is
+    // work time plus the stage's maximum admission wait.
+    const waiting = { ...settings, executionTimeoutSeconds: executionTimeoutSeconds(240) };
+    const hoursAgo = (hours: number) => new Date(NOW.getTime() - hours * 3_600_000).toISOString();
+    expect(repairFor(entry, view('RUNNING', hoursAgo(1)), NOW, settings)).toMatchObject({
+      reason: 'TIMEOUT',
+    });
+    expect(repairFor(entry, view('RUNNING', hoursAgo(1)), NOW, waiting)).toEqual({ kind: 'wait' });
+    expect(repairFor(entry, view('RUNNING', hoursAgo(4.2)), NOW, waiting)).toEqual({
+      kind: 'wait',
+    });
+    expect(repairFor(entry, view('RUNNING', hoursAgo(4.3)), NOW, waiting)).toMatchObject({
+      kind: 'record-failed',
+      reason: 'TIMEOUT',
     });
     // Within the grace period nothing is decided at all.
     const fresh = { ...entry, statusAt: '2026-12-01T09:59:30.000Z' };

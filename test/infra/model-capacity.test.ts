@@ -10,6 +10,8 @@ import {
   admissionSettingsFor,
   admittedCallsPerMinute,
   admittedConcurrency,
+  EXECUTION_WORK_SECONDS,
+  executionTimeoutSeconds,
   HAIKU_4_5,
   STAGE_CAPACITY,
   validateModelCapacity,
@@ -32,12 +34,29 @@ describe('stage model capacity', () => {
     );
   });
 
-  it('refuses a horizon that leaves no time for the call before the execution deadline', () => {
+  it('sets the execution deadline to work time plus the maximum admission wait', () => {
+    expect(EXECUTION_WORK_SECONDS).toBe(900);
+    expect(executionTimeoutSeconds(240)).toBe(900 + 240 * 60);
+    // A scaled quota minute scales the wait, not the work.
+    expect(executionTimeoutSeconds(240, 600)).toBe(900 + 144);
+    for (const stage of STAGES) {
+      expect(configFor(stage).bedrock.maxAdmissionWaitMinutes).toBeGreaterThanOrEqual(60);
+    }
+  });
+
+  it('refuses a horizon beyond the maximum wait, a call longer than the work time, a wait past a year', () => {
     const model = STAGE_CAPACITY.dev[HAIKU_4_5];
     if (model === undefined) throw new Error('dev has no Haiku 4.5 capacity');
     expect(() =>
-      validateModelCapacity('dev', { [HAIKU_4_5]: { ...model, horizonSeconds: 895 } }, 100),
-    ).toThrow(/horizon/);
+      validateModelCapacity('dev', { [HAIKU_4_5]: { ...model, horizonSeconds: 1_200 } }, 100, 10),
+    ).toThrow(/horizon is longer than the maximum admission wait/);
+    expect(() =>
+      validateModelCapacity('dev', { [HAIKU_4_5]: { ...model, callSeconds: 900 } }, 10_000),
+    ).toThrow(/does not fit in the 900 s of work/);
+    expect(() => validateModelCapacity('dev', STAGE_CAPACITY.dev, 100, 366 * 24 * 60)).toThrow(
+      /one-year limit/,
+    );
+    expect(() => validateModelCapacity('dev', STAGE_CAPACITY.dev, 100, 0)).toThrow(/positive/);
   });
 
   it('derives the admitted rate from the binding quota at the headroom', () => {

@@ -10,6 +10,7 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { configFor } from '#infra/config.ts';
+import { EXECUTION_WORK_SECONDS, executionTimeoutSeconds } from '#infra/model-capacity.ts';
 import { fromRepoRoot } from '#infra/repo-paths.ts';
 import {
   EXTRACT_ASL_PATH,
@@ -58,7 +59,10 @@ const deployedDefinition = (() => {
     EXTRACT_PLACEHOLDERS.map((name) => [name, renderSubstitution(substitutions[name])]),
   );
   return z
-    .object({ States: z.record(z.string(), z.record(z.string(), z.unknown())) })
+    .object({
+      TimeoutSeconds: z.number(),
+      States: z.record(z.string(), z.record(z.string(), z.unknown())),
+    })
     .parse(
       JSON.parse(
         substitutePlaceholders(
@@ -206,6 +210,28 @@ describe('extraction workflow definition', () => {
     expect(queueUrl).toBe(renderSubstitution({ Ref: idOf(stack.workflow.deadLetterQueue) }));
     expect(send.Next).toBe('Failed');
     expect(stateNamed('Failed').Type).toBe('Fail');
+  });
+
+  it('gives the execution work time plus the maximum admission wait, the reconciler the same deadline', () => {
+    const config = configFor('prod');
+    const deadline = executionTimeoutSeconds(config.bedrock.maxAdmissionWaitMinutes);
+    expect(deployedDefinition.TimeoutSeconds).toBe(
+      EXECUTION_WORK_SECONDS + config.bedrock.maxAdmissionWaitMinutes * 60,
+    );
+    expect(deadline).toBeGreaterThan(EXECUTION_WORK_SECONDS);
+    const environmentOf = (fn: { function: Parameters<typeof idOf>[0] }) =>
+      z
+        .object({ Environment: z.object({ Variables: z.record(z.string(), z.unknown()) }) })
+        .parse(resourceById(template, idOf(fn.function)).Properties).Environment.Variables;
+    expect(environmentOf(stack.reconciliation.reconciler).EXECUTION_TIMEOUT_SECONDS).toBe(
+      String(deadline),
+    );
+    const settings = z
+      .object({ maxAdmissionWaitMinutes: z.number() })
+      .parse(
+        JSON.parse(z.string().parse(environmentOf(tasks.invokeModel).MODEL_ADMISSION_SETTINGS)),
+      );
+    expect(settings.maxAdmissionWaitMinutes).toBe(config.bedrock.maxAdmissionWaitMinutes);
   });
 
   it('gives every task a timeout above its function timeout', () => {

@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { ERROR_NAMES } from '#contracts/errors.ts';
-import { EXTRACT_PLACEHOLDERS } from '#statemachines/extract-placeholders.ts';
+import { EXTRACT_PLACEHOLDERS, withExecutionTimeout } from '#statemachines/extract-placeholders.ts';
 import { ASL_TEXT, definition } from '#test/helpers/extract-machine.ts';
 
 interface Retrier {
@@ -60,9 +60,24 @@ describe('extract.asl.json', () => {
     expect([...tokens].sort()).toEqual([...EXTRACT_PLACEHOLDERS].sort());
   });
 
-  it('is JSONPath with an execution timeout', () => {
+  it('is JSONPath; its execution deadline is set where it is deployed or run', () => {
     expect(asl.QueryLanguage ?? 'JSONPath').toBe('JSONPath');
-    expect(asl.TimeoutSeconds).toBe(900);
+    expect(asl.TimeoutSeconds).toBeUndefined();
+    const deployed = JSON.parse(withExecutionTimeout(ASL_TEXT, 15_300)) as typeof asl;
+    expect(deployed.TimeoutSeconds).toBe(15_300);
+    expect(deployed.States).toEqual(JSON.parse(ASL_TEXT).States);
+    expect(() => withExecutionTimeout(ASL_TEXT, 0)).toThrow(/TIMEOUT_INVALID/);
+  });
+
+  it('never retries a refusal for exceeding the maximum admission wait', () => {
+    const admit = states.AdmitModelCall;
+    const first = admit?.Retry?.find((r) => r.ErrorEquals.includes('AdmissionWaitExceeded'));
+    expect(first?.MaxAttempts).toBe(0);
+    // The first matching retrier decides: it must come before the States.TaskFailed one.
+    const retriers = admit?.Retry?.map((r) => r.ErrorEquals.join()) ?? [];
+    expect(retriers.indexOf(ERROR_NAMES.admissionWaitExceeded)).toBeLessThan(
+      retriers.indexOf('States.TaskFailed'),
+    );
   });
 
   it('documents every state and bounds every task in time', () => {

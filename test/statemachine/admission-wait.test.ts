@@ -1,0 +1,180 @@
+/**
+ * Waiting for admission longer than the work itself may take: the ASL run
+ * locally with the real AdmitModelCall over an in-memory slot store and a
+ * simulated clock (each Wait jumps the clock to the slot). A document whose
+ * slot lies beyond the old 900 s deadline is admitted and processed; one whose
+ * slot lies beyond the stage's maximum admission wait ends FAILED
+ * ADMISSION_WAIT_EXCEEDED at once, reserving nothing.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { SlotStore } from '#adapters/model-slots.ts';
+import { bundledPrompts } from '#adapters/prompts/bundled.ts';
+import { type AdmissionSettings, AdmitModelCallInputSchema } from '#contracts/model-admission.ts';
+import {
+  breakerOpen,
+  initialSlots,
+  reportPressure,
+  reserveSlot,
+  type SlotState,
+} from '#core/quota/model-slots.ts';
+import { loadEvent } from '#events/index.ts';
+import { admitModelCall } from '#functions/invoke-model/admission.ts';
+import { classifyFailure } from '#functions/record-failure/failure-reason.ts';
+import { createObservability } from '#functions/shared/powertools.ts';
+import { asLambdaInvokeTask } from '#local/lambda-invoke.ts';
+import { runExtract, type TaskOverride } from '#test/helpers/extract-machine.ts';
+import { setHandlerEnv } from '#test/helpers/handler-env.ts';
+
+const VERSION = '2.0.0';
+const T0 = Date.UTC(2026, 0, 1);
+const MINUTE = 60_000;
+
+beforeAll(() => setHandlerEnv({ POWERTOOLS_LOG_LEVEL: 'SILENT' }));
+
+/** 60 requests a minute: a slot a second; ten-minute horizon; at most 30 minutes of waiting. */
+const settings = (modelId: string): AdmissionSettings => ({
+  enabled: true,
+  minuteMs: MINUTE,
+  maxAdmissionWaitMinutes: 30,
+  models: {
+    [modelId]: {
+      quota: { requestsPerMinute: 60, tokensPerMinute: 100_000_000, outputTokenBurnDown: 1 },
+      expectedInputTokens: 3_000,
+      expectedOutputTokens: 600,
+      headroom: 1,
+      burstCalls: 1,
+      horizonSeconds: 600,
+      breaker: { threshold: 5, windowSeconds: 60, cooldownSeconds: 60 },
+    },
+  },
+});
+
+/** A backlog `aheadMs` long already reserved by other documents. */
+const storeWithBacklog = (modelId: string, aheadMs: number) => {
+  const state = new Map<string, SlotState>([[modelId, { ...initialSlots(), tat: T0 + aheadMs }]]);
+  const get = (id: string) => state.get(id) ?? initialSlots();
+  const store: SlotStore = {
+    read: async (id) => get(id),
+    reserve: async (id, now, cost, policy) => {
+      const before = get(id);
+      const reserved = reserveSlot(before, now, cost, policy);
+      state.set(id, reserved.state);
+      return { ...reserved, breakerOpen: breakerOpen(before, now) };
+    },
+    reportPressure: async (id, now, policy) => {
+      const reported = reportPressure(get(id), now, policy);
+      state.set(id, reported.state);
+      return reported.opened;
+    },
+  };
+  return { store, tat: () => get(modelId).tat };
+};
+
+const run = async (backlogMs: number) => {
+  const modelId = bundledPrompts().get(VERSION).metadata.modelId;
+  const { store, tat } = storeWithBacklog(modelId, backlogMs);
+  const clock = { t: T0 };
+  const count: Record<string, number> = {};
+  const started: string[] = [];
+  const reasons: string[] = [];
+  let modelCalledAt: number | undefined;
+  const lambda = (state: string, result: (payload: unknown) => unknown): TaskOverride =>
+    asLambdaInvokeTask(state, async (payload) => {
+      count[state] = (count[state] ?? 0) + 1;
+      return result(payload);
+    });
+  const deps = {
+    settings: settings(modelId),
+    store,
+    version: (v: string) => bundledPrompts().get(v),
+    observability: createObservability('invoke-model'),
+    now: () => clock.t,
+  };
+  const tasks: Record<string, TaskOverride> = {
+    LoadDocument: lambda('LoadDocument', () => ({
+      textUri: 's3://b/work/x/text.txt',
+      pageCount: 2,
+      charCount: 1000,
+      byteSize: 2048,
+      pagesUri: null,
+      imagePageCount: 0,
+    })),
+    SelectVariant: lambda('SelectVariant', () => ({
+      promptVersion: VERSION,
+      experimentId: null,
+      arm: null,
+      resolvedBy: 'alias',
+    })),
+    AdmitModelCall: lambda('AdmitModelCall', async (payload) => {
+      const input = AdmitModelCallInputSchema.parse(payload);
+      started.push(input.executionStartedAt ?? '');
+      // The execution started at T0 on the simulated clock.
+      const answer = await admitModelCall(deps, {
+        ...input,
+        executionStartedAt: new Date(T0).toISOString(),
+      });
+      // WaitForModelSlot: the clock moves on to the slot (or to the next ask).
+      clock.t = Math.max(clock.t, Date.parse(answer.notBefore));
+      return answer;
+    }),
+    ReportModelPressure: lambda('ReportModelPressure', () => {
+      throw new Error('no model pressure in this test');
+    }),
+    InvokeModel: lambda('InvokeModel', () => {
+      modelCalledAt = clock.t;
+      return {
+        outputUri: 's3://b/work/x/extraction.json',
+        modelId,
+        servedBy: modelId,
+        inputTokens: 100,
+        outputTokens: 50,
+        usageEstimated: false,
+        modelLatencyMs: 12,
+      };
+    }),
+    Score: lambda('Score', () => ({
+      completeness: 0.9,
+      allRequiredPresent: true,
+      requiredPresent: 8,
+      requiredTotal: 8,
+      costMicroUsd: 350,
+    })),
+    RecordResult: lambda('RecordResult', () => ({
+      resultUri: 's3://b/results/x.json',
+      status: 'SUCCEEDED',
+    })),
+    RecordFailure: lambda('RecordFailure', (payload) => {
+      const { error } = (payload as { state: { error: { Error: string; Cause?: string } } }).state;
+      const classified = classifyFailure(error);
+      reasons.push(classified.reason);
+      return classified;
+    }),
+    SendToDLQ: async (parameters) => ({ MessageId: 'm-1', body: parameters }),
+  };
+  const result = await runExtract(loadEvent('tasks/execution-input'), tasks);
+  return { result, count, started, reasons, modelCalledAt, tat };
+};
+
+describe('admission waits longer than the work may take', () => {
+  it('admits and processes a document whose slot is 20 minutes away, beyond the old 900 s deadline', async () => {
+    const { result, count, started, modelCalledAt } = await run(20 * MINUTE);
+    expect(result.status).toBe('SUCCEEDED');
+    // Refused at the horizon once (slot 1,200 s away), reserved on the second ask.
+    expect(count.AdmitModelCall).toBe(2);
+    expect(count.InvokeModel).toBe(1);
+    expect(count.RecordFailure).toBeUndefined();
+    expect(((modelCalledAt ?? 0) - T0) / 1000).toBe(1200);
+    // The ASL passes the execution's start time to every ask.
+    for (const at of started) expect(Number.isNaN(Date.parse(at))).toBe(false);
+  });
+
+  it('fails ADMISSION_WAIT_EXCEEDED, reserving nothing, when the slot lies beyond the maximum wait', async () => {
+    const { result, count, reasons, tat } = await run(40 * MINUTE);
+    expect(result.status).toBe('FAILED');
+    // Asks at 0, 10 and 20 minutes; the third sees the 30-minute limit inside the horizon.
+    expect(count.AdmitModelCall).toBe(3);
+    expect(count.InvokeModel).toBeUndefined();
+    expect(reasons).toEqual(['ADMISSION_WAIT_EXCEEDED']);
+    expect(tat()).toBe(T0 + 40 * MINUTE);
+  });
+});
