@@ -41,6 +41,7 @@ import {
   startBedrockServer,
 } from './bedrock-server.ts';
 import { ensureTables, startDynamoDbLocal } from './dynamodb.ts';
+import { createInvocationRecorder, type InvocationRecorder } from './invocation-recorder.ts';
 import { asLambdaInvokeTask, type LambdaHandler, lambdaContext } from './lambda-invoke.ts';
 import { installLogCapture, type LogCapture } from './log-capture.ts';
 import { freePort } from './ports.ts';
@@ -105,6 +106,8 @@ export interface LocalStack {
     readonly dynamodb: DynamoDBDocumentClient;
   };
   readonly bedrock: LocalBedrockServer;
+  /** Every in-process handler run with its REPORT-line figures. */
+  readonly invocations: InvocationRecorder;
   /** Milliseconds from the call to a ready stack. */
   readonly startupMs: number;
   /** Resolves when notifications, the ingest queue, executions and metrics have settled. */
@@ -192,6 +195,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       echo: options.echoLogs ?? false,
     });
     stoppers.push(() => logs.restore());
+    const invocations = createInvocationRecorder(dataDir);
 
     const [dynamo, s3sqs] = await Promise.all([
       startDynamoDbLocal({
@@ -272,10 +276,11 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const runIn =
       (name: string) =>
       <T>(run: () => Promise<T>) =>
-        logs.runAsFunction(name, run);
+        invocations.record(name, () => logs.runAsFunction(name, run));
+    const load = (name: string) => invocations.timeInit(name, () => importHandler(name));
     const taskHandlers: Record<string, (input: unknown) => Promise<unknown>> = {};
     for (const [state, fn] of Object.entries(TASK_FUNCTIONS) as Array<[TaskState, string]>) {
-      taskHandlers[state] = asLambdaInvokeTask(fn, await importHandler(fn), runIn(fn));
+      taskHandlers[state] = asLambdaInvokeTask(fn, await load(fn), runIn(fn));
     }
     const dlqUrl = queueUrl(EXTRACTION_DLQ.logicalId);
     taskHandlers.SendToDLQ = async (parameters: unknown) => {
@@ -326,12 +331,10 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     });
     stoppers.push(() => sfn.stop());
 
-    const aggregator = await importHandler('aggregator');
+    const aggregator = await load('aggregator');
     unsubscribe = logs.onEmf(
       async (event) => {
-        await logs.runAsFunction('aggregator', () =>
-          aggregator(event, lambdaContext('aggregator')),
-        );
+        await runIn('aggregator')(() => aggregator(event, lambdaContext('aggregator')));
       },
       { functionNames: [...EMF_FUNCTIONS] },
     );
@@ -344,13 +347,13 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     });
     stoppers.push(() => notifications.stop());
 
-    const starter = await importHandler('starter');
+    const starter = await load('starter');
     const eventSource = startSqsEventSource({
       sqs,
       queueUrl: queueUrl(INGEST_QUEUE.logicalId),
       queueArn: resources.queueArns[INGEST_QUEUE.logicalId] ?? '',
       functionName: 'starter',
-      handler: (event, context) => logs.runAsFunction('starter', () => starter(event, context)),
+      handler: (event, context) => runIn('starter')(() => starter(event, context)),
       batchSize: 10,
       waitTimeSeconds: 1,
     });
@@ -358,10 +361,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
 
     // Started last, so it is stopped first: no pass runs against a stopping stack.
     process.env.RECONCILE_GRACE_SECONDS = String(options.reconcile?.graceSeconds ?? 20);
-    const reconciler = await importHandler('reconciler');
+    const reconciler = await load('reconciler');
     const reconcileLoop = startReconcileLoop({
-      run: () =>
-        logs.runAsFunction('reconciler', () => reconciler({}, lambdaContext('reconciler'))),
+      run: () => runIn('reconciler')(() => reconciler({}, lambdaContext('reconciler'))),
       intervalMs: options.reconcile?.intervalMs ?? 30_000,
       onError: (error) =>
         process.stderr.write(
@@ -383,6 +385,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       },
       clients: { s3, sqs, sfn: sfnClient, dynamodb },
       bedrock,
+      invocations,
       startupMs: Date.now() - started,
       settle: async () => {
         await s3sqs.settled();
