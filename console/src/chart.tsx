@@ -36,6 +36,19 @@ export const Chart = ({ title, x, series, unit = '' }: ChartProps) => {
             value: (_u: uPlot, v: number | null) => (v === null ? '—' : `${v.toFixed(2)}${unit}`),
           })),
         ],
+        scales: {
+          // One point (one hour, one minute) still gets a readable window around it.
+          x: {
+            time: true,
+            range: (_u, min, max) => (min === max ? [min - 1800, max + 1800] : [min, max]),
+          },
+          y: {
+            range: (_u, min, max) =>
+              min === max
+                ? [Math.min(0, min), max === 0 ? 1 : max * 1.2]
+                : [Math.min(0, min), max * 1.1],
+          },
+        },
         axes: [{ stroke: 'currentColor' }, { stroke: 'currentColor' }],
       },
       [x as number[], ...series.map((s) => s.values as (number | null)[])],

@@ -200,13 +200,19 @@ export const ExperimentDetailPage = ({ id }: { id: string }) => {
   );
   const [asking, setAsking] = useState<Action | null>(null);
   const [reason, setReason] = useState('');
+  const [force, setForce] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
   const [tick, setTick] = useState(0);
   const act = async (action: Action) => {
     setAsking(null);
     setFailure(null);
     try {
-      const body = action === 'start' || action === 'complete' ? {} : { reason };
+      const body =
+        action === 'start' || action === 'complete'
+          ? {}
+          : action === 'promote' && force
+            ? { reason, force: true }
+            : { reason };
       await post(`/api/experiments/${id}/${action}`, body);
       setReason('');
       status.reload();
@@ -290,6 +296,16 @@ export const ExperimentDetailPage = ({ id }: { id: string }) => {
                       value={reason}
                       onInput={(e) => setReason(e.currentTarget.value)}
                     />
+                  </label>
+                )}
+                {asking === 'promote' && (
+                  <label class="inline">
+                    <input
+                      type="checkbox"
+                      checked={force}
+                      onChange={(e) => setForce(e.currentTarget.checked)}
+                    />
+                    Promote even if the analysis does not say ship (recorded as forced)
                   </label>
                 )}
                 {asking === 'promote' && (
