@@ -57,7 +57,7 @@ export const FunctionsPage = () => {
                         <th scope="col">p95</th>
                         <th scope="col">p99</th>
                         <th scope="col">Billed total</th>
-                        <th scope="col">Memory used / size</th>
+                        <th scope="col">Process memory / function size</th>
                       </tr>
                     </thead>
                     <tbody>
