@@ -19,6 +19,7 @@ import { METRICS_TABLE, physicalName } from '#contracts/resources.ts';
 import { metricsNamespace, type StageConfig } from '../config.ts';
 import { RUNBOOK_PATH, RUNBOOK_URL_CONTEXT, runbookReference } from '../runbook.ts';
 import { DriftMonitor } from './drift-monitor.ts';
+import { functionPerformanceWidgets } from './function-widgets.ts';
 import { PipelineFunction } from './pipeline-function.ts';
 import { type QualitySignal, qualityAlarmSpecs } from './quality-alarms.ts';
 
@@ -440,6 +441,7 @@ export class Observability extends Construct {
         props.stateMachine.metricThrottled({ ...sum, label: 'Throttled' }),
       ]),
     );
+    dashboard.addWidgets(...functionPerformanceWidgets(allFunctions));
     dashboard.addWidgets(
       graph(
         'Function errors',
