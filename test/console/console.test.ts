@@ -294,4 +294,24 @@ describe.skipIf(!hasChromium)('web console in Chromium', () => {
     expect(await seriousViolations()).toEqual([]);
     expect(pageErrors).toEqual([]);
   }, 30_000);
+  it('reads in dark mode on a narrow window, and says when the API is unreachable', async () => {
+    // Prepare
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.setViewportSize({ width: 420, height: 900 });
+    await go('#/');
+    await page.locator('tbody tr').first().waitFor();
+    await shoot('documents-dark-narrow');
+    const violations = await seriousViolations();
+
+    // Act
+    await page.route('**/api/**', (route) => route.abort());
+    await go('#/experiments');
+    const alert = page.getByRole('alert').first();
+    await alert.waitFor();
+
+    // Assess
+    await expect(alert.textContent()).resolves.toContain('The API is unreachable');
+    expect(violations).toEqual([]);
+    await page.unroute('**/api/**');
+  }, 30_000);
 });

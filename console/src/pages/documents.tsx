@@ -17,15 +17,24 @@ interface Row extends Upload {
   detail?: DocumentRecord;
 }
 
-/** A page of uploads, each with its record (version, arm, completeness, cost). */
+/** Records of finished uploads, kept for the page's life (memory only, never browser storage). */
+const finished = new Map<string, DocumentRecord>();
+
+/** A page of uploads; finished ones completed with their record (version, arm, completeness, cost). */
 const loadRows = async (filters: Record<string, string>): Promise<Row[]> => {
   const page = await api<{ documents: Upload[] }>(
     `/api/documents${query({ ...filters, limit: '100' })}`,
   );
   return Promise.all(
     page.documents.map(async (u) => {
+      if (busy(u)) return u;
+      const cacheKey = `${u.documentId}:${u.status}:${u.attempt}`;
+      const known = finished.get(cacheKey);
+      if (known) return { ...u, detail: known };
       try {
-        return { ...u, detail: await api<DocumentRecord>(`/api/documents/${u.documentId}`) };
+        const detail = await api<DocumentRecord>(`/api/documents/${u.documentId}`);
+        finished.set(cacheKey, detail);
+        return { ...u, detail };
       } catch {
         return u;
       }
