@@ -19,6 +19,7 @@ import { dlqRoutes } from './routes/dlq.ts';
 import { documentRoutes } from './routes/documents.ts';
 import { evaluationRoutes } from './routes/evaluations.ts';
 import { experimentRoutes } from './routes/experiments.ts';
+import { functionRoutes } from './routes/functions.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { promptRoutes } from './routes/prompts.ts';
@@ -71,6 +72,7 @@ export const createApi = async (deps: ApiDeps, options: ApiOptions) => {
   app.route('/api/dlq', dlqRoutes(deps));
   app.route('/api/evaluations', evaluationRoutes(deps));
   app.route('/api/health', healthRoutes(deps));
+  app.route('/api/functions', functionRoutes(deps));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

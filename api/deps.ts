@@ -5,6 +5,7 @@
  */
 import type { Context } from 'hono';
 import type { EvaluationReportStore } from '#adapters/evaluation-reports.ts';
+import type { InvocationReport } from '#contracts/invocation-reports.ts';
 import type { PromptCatalog, ServiceContext } from '#services/context.ts';
 
 export interface ApiDeps {
@@ -14,6 +15,8 @@ export interface ApiDeps {
   readonly evaluations: EvaluationReportStore;
   /** The caller's identity for the audit trail when the body names no actor. */
   readonly callerOf: (c: Context) => string;
+  /** The local runtime's per-invocation REPORT records; none on AWS. */
+  readonly invocations?: () => readonly InvocationReport[];
 }
 
 /** The OpenAPI description of a JSON answer. */

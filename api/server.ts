@@ -4,8 +4,10 @@
  */
 import { serve } from '@hono/node-server';
 import { folderReportStore, s3ReportStore } from '#adapters/evaluation-reports.ts';
+import type { InvocationReport } from '#contracts/invocation-reports.ts';
 import type { ServiceContext } from '#services/context.ts';
 import { createApi } from './app.ts';
+import { consoleStatic } from './console-static.ts';
 
 export const LOCAL_API_PORT = 8000;
 export const LOCAL_ACTOR = 'local-api';
@@ -19,6 +21,10 @@ export interface ApiServerOptions {
   readonly rateLimit?: { readonly perSecond: number; readonly burst: number } | null;
   /** The folder `medextract eval` saves reports in (`.data/evaluations`); else the bucket's `reports/evaluations/`. */
   readonly evaluationsDir?: string;
+  /** The local runtime's invocation records (`stack.invocations.list`), for `/api/functions`. */
+  readonly invocations?: () => readonly InvocationReport[];
+  /** The built web console (`console/dist`), served at `/`; none without it. */
+  readonly consoleDir?: string;
 }
 
 export interface ApiServer {
@@ -32,6 +38,8 @@ export const startApiServer = async (
   ctx: ServiceContext,
   options: ApiServerOptions,
 ): Promise<ApiServer> => {
+  // The console's own origin joins once the port is known (it may be picked at listen time).
+  const origins: string[] = [...(options.allowedOrigins ?? [])];
   const app = await createApi(
     // Locally there are no credentials (like every local emulator): the body's actor, or this.
     {
@@ -41,15 +49,17 @@ export const startApiServer = async (
         options.evaluationsDir === undefined
           ? s3ReportStore(ctx.clients.s3, ctx.bucket)
           : folderReportStore(options.evaluationsDir),
+      ...(options.invocations ? { invocations: options.invocations } : {}),
     },
     {
-      allowedOrigins: options.allowedOrigins ?? [],
+      allowedOrigins: origins,
       maxBodyBytes: options.maxBodyBytes ?? 64 * 1024,
       rateLimit:
         options.rateLimit === undefined ? { perSecond: 100, burst: 200 } : options.rateLimit,
       referencePage: true,
     },
   );
+  if (options.consoleDir) app.use('*', consoleStatic(options.consoleDir));
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: options.port }, () =>
       resolve(s),
@@ -59,6 +69,7 @@ export const startApiServer = async (
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('API_SERVER_NO_ADDRESS');
   const { port } = address;
+  if (options.consoleDir) origins.push(`http://127.0.0.1:${port}`, `http://localhost:${port}`);
   return {
     url: `http://127.0.0.1:${port}`,
     port,

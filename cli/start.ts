@@ -11,6 +11,7 @@ import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import { type ApiServer, LOCAL_API_PORT, startApiServer } from '#api/server.ts';
 import { printResultsTable } from '#cli/commands/process.ts';
+import { CONSOLE_DIST, ensureConsoleBuilt } from '#cli/console-build.ts';
 import { RULE_BASED_MODEL_ID } from '#local/bedrock/rule-extractor.ts';
 import { generateSamples } from '#local/corpus/generate.ts';
 import { DEFAULT_PORTS, type LocalStack, startLocalStack } from '#local/stack.ts';
@@ -44,6 +45,7 @@ const printWelcome = (stack: LocalStack, api: ApiServer, dataDir: string, inbox:
   );
   say();
   say('Endpoints (127.0.0.1 only):');
+  say(`  Web console     http://localhost:${api.port}/`);
   say(`  HTTP API        ${api.url}      (reference: ${api.url}/docs, ${api.url}/openapi.json)`);
   say(`  S3 + SQS        ${endpoints.s3}      (fauxqs)`);
   say(`  DynamoDB        ${endpoints.dynamodb}      (DynamoDB Local)`);
@@ -146,6 +148,7 @@ const main = async () => {
     return;
   }
   mkdirSync(inbox, { recursive: true });
+  if (await ensureConsoleBuilt()) say('Built the web console into console/dist.');
   say('Starting the MedExtract local stack...');
   // Test knobs (the chaos test compresses waits); unset for people.
   const knob = (name: string): number | undefined =>
@@ -171,6 +174,8 @@ const main = async () => {
     api = await startApiServer(target, {
       port: options.freePorts ? 0 : LOCAL_API_PORT,
       evaluationsDir: join(dataDir, 'evaluations'),
+      invocations: () => stack.invocations.list(),
+      consoleDir: CONSOLE_DIST,
     });
   } catch (error) {
     // Port 8000 taken: stop the emulators rather than leave them running headless.

@@ -25,6 +25,7 @@ import {
 import { buildApp } from 'fauxqs';
 import * as z from 'zod';
 import { physicalName, QUEUES, type QueueDefinition } from '#contracts/resources.ts';
+import { allowConsoleCors } from './s3-cors.ts';
 import { journalWrites, openS3Journal, REPLAY_HEADER, replayJournal } from './s3-journal.ts';
 
 /** Account id fauxqs uses in every ARN and queue URL. */
@@ -254,6 +255,7 @@ const writeSnapshot = async (endpoint: string, folder: string): Promise<void> =>
  */
 export const startS3Sqs = async (options: S3SqsOptions = {}): Promise<S3Sqs> => {
   const app = buildApp({ logger: false });
+  allowConsoleCors(app);
   const listeners = new Set<ObjectCreatedListener>();
   const pending = new Set<Promise<void>>();
 

@@ -47,6 +47,7 @@ import {
   startBedrockServer,
 } from './bedrock-server.ts';
 import { ensureTables, startDynamoDbLocal } from './dynamodb.ts';
+import { createInvocationRecorder, type InvocationRecorder } from './invocation-recorder.ts';
 import { asLambdaInvokeTask, type LambdaHandler, lambdaContext } from './lambda-invoke.ts';
 import { installLogCapture, type LogCapture } from './log-capture.ts';
 import { freePort } from './ports.ts';
@@ -130,6 +131,8 @@ export interface LocalStack {
   readonly bedrock: LocalBedrockServer;
   /** Reserved concurrency per function: limit, running, peak and throttled invocations. */
   concurrency(): Record<string, ConcurrencyStats>;
+  /** Every in-process handler run with its REPORT-line figures. */
+  readonly invocations: InvocationRecorder;
   /** Milliseconds from the call to a ready stack. */
   readonly startupMs: number;
   /** Resolves when notifications, the ingest queue, executions and metrics have settled. */
@@ -224,6 +227,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       echo: options.echoLogs ?? false,
     });
     stoppers.push(() => logs.restore());
+    const invocations = createInvocationRecorder(dataDir);
 
     const [dynamo, s3sqs] = await Promise.all([
       startDynamoDbLocal({
@@ -311,7 +315,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const runIn =
       (name: string) =>
       <T>(run: () => Promise<T>) =>
-        logs.runAsFunction(name, run);
+        invocations.record(name, () => logs.runAsFunction(name, run));
+    const load = (name: string) => invocations.timeInit(name, () => importHandler(name));
     // One limiter per function: the states a function serves share its reserved concurrency.
     const limiters = new Map<string, ConcurrencyLimiter>(
       [...new Set<string>(Object.values(TASK_FUNCTIONS))].map((fn) => [
@@ -324,7 +329,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     for (const [state, fn] of Object.entries(TASK_FUNCTIONS) as Array<[TaskState, string]>) {
       if (!definitionText.includes(`"${state}"`)) continue;
       const limiter = limiters.get(fn);
-      const handler = await importHandler(fn);
+      const handler = await load(fn);
       taskHandlers[state] = asLambdaInvokeTask(fn, handler, <T>(run: () => Promise<T>) =>
         limiter ? limiter.run(() => runIn(fn)(run)) : runIn(fn)(run),
       );
@@ -389,12 +394,10 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     });
     stoppers.push(() => sfn.stop());
 
-    const aggregator = await importHandler('aggregator');
+    const aggregator = await load('aggregator');
     unsubscribe = logs.onEmf(
       async (event) => {
-        await logs.runAsFunction('aggregator', () =>
-          aggregator(event, lambdaContext('aggregator')),
-        );
+        await runIn('aggregator')(() => aggregator(event, lambdaContext('aggregator')));
       },
       { functionNames: [...EMF_FUNCTIONS] },
     );
@@ -407,13 +410,13 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     });
     stoppers.push(() => notifications.stop());
 
-    const starter = await importHandler('starter');
+    const starter = await load('starter');
     const eventSource = startSqsEventSource({
       sqs,
       queueUrl: queueUrl(INGEST_QUEUE.logicalId),
       queueArn: resources.queueArns[INGEST_QUEUE.logicalId] ?? '',
       functionName: 'starter',
-      handler: (event, context) => logs.runAsFunction('starter', () => starter(event, context)),
+      handler: (event, context) => runIn('starter')(() => starter(event, context)),
       batchSize: 10,
       waitTimeSeconds: 1,
     });
@@ -421,10 +424,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
 
     // Started last, so it is stopped first: no pass runs against a stopping stack.
     process.env.RECONCILE_GRACE_SECONDS = String(options.reconcile?.graceSeconds ?? 20);
-    const reconciler = await importHandler('reconciler');
+    const reconciler = await load('reconciler');
     const reconcileLoop = startReconcileLoop({
-      run: () =>
-        logs.runAsFunction('reconciler', () => reconciler({}, lambdaContext('reconciler'))),
+      run: () => runIn('reconciler')(() => reconciler({}, lambdaContext('reconciler'))),
       intervalMs: options.reconcile?.intervalMs ?? 30_000,
       onError: (error) =>
         process.stderr.write(
@@ -448,6 +450,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       bedrock,
       concurrency: () =>
         Object.fromEntries([...limiters].map(([fn, limiter]) => [fn, limiter.stats()])),
+      invocations,
       startupMs: Date.now() - started,
       settle: async () => {
         await s3sqs.settled();

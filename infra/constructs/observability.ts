@@ -24,6 +24,7 @@ import { metricsNamespace, type StageConfig } from '../config.ts';
 import { RUNBOOK_PATH, RUNBOOK_URL_CONTEXT, runbookReference } from '../runbook.ts';
 import { admissionAlarmSpecs, admissionWidgets } from './admission-alarms.ts';
 import { DriftMonitor } from './drift-monitor.ts';
+import { functionPerformanceWidgets } from './function-widgets.ts';
 import { PipelineFunction } from './pipeline-function.ts';
 import { type QualitySignal, qualityAlarmSpecs } from './quality-alarms.ts';
 import { driftCharts, type QualityChartSource, qualityCharts } from './quality-dashboard.ts';
@@ -440,6 +441,7 @@ export class Observability extends Construct {
         props.stateMachine.metricThrottled({ ...sum, label: 'Throttled' }),
       ]),
     );
+    dashboard.addWidgets(...functionPerformanceWidgets(allFunctions));
     dashboard.addWidgets(
       graph(
         'Function errors',

@@ -13,10 +13,14 @@ const MAX_LINES = 500;
 const WORD_LISTS = new Set(['local/corpus/vocabulary.ts']);
 
 const sources = (): { path: string; text: string }[] =>
-  execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*.ts', '*.mjs'], {
-    cwd: fromRepoRoot('.'),
-    encoding: 'utf8',
-  })
+  execFileSync(
+    'git',
+    ['ls-files', '--cached', '--others', '--exclude-standard', '*.ts', '*.tsx', '*.mjs'],
+    {
+      cwd: fromRepoRoot('.'),
+      encoding: 'utf8',
+    },
+  )
     .split('\n')
     .filter((path) => path.length > 0 && !path.endsWith('.d.ts'))
     .map((path) => ({ path, text: readFileSync(fromRepoRoot(path), 'utf8') }));

@@ -9,10 +9,14 @@ import { fromRepoRoot } from '#infra/repo-paths.ts';
 import { findViolations, type SourceFile } from './import-rules.ts';
 
 const trackedSources = (): SourceFile[] =>
-  execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*.ts', '*.mjs'], {
-    cwd: fromRepoRoot('.'),
-    encoding: 'utf8',
-  })
+  execFileSync(
+    'git',
+    ['ls-files', '--cached', '--others', '--exclude-standard', '*.ts', '*.tsx', '*.mjs'],
+    {
+      cwd: fromRepoRoot('.'),
+      encoding: 'utf8',
+    },
+  )
     .split('\n')
     .filter((path) => path.length > 0)
     .map((path) => ({ path, text: readFileSync(fromRepoRoot(path), 'utf8') }));

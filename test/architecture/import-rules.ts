@@ -17,6 +17,7 @@ export const ROOMS = [
   'infra',
   'events',
   'statemachines',
+  'console',
   'test',
 ] as const;
 export type Room = (typeof ROOMS)[number];
@@ -65,6 +66,8 @@ export const RULES: Readonly<Record<Room, RoomRule>> = {
   infra: { mayImport: ['core', 'contracts', 'adapters', 'statemachines'] },
   events: { mayImport: [] },
   statemachines: { mayImport: [] },
+  // The web console runs in the browser and talks HTTP only; it bundles the ASL to draw it.
+  console: { mayImport: ['contracts', 'statemachines'], pure: true },
   test: { mayImport: [...ROOMS] },
 };
 

@@ -208,4 +208,19 @@ describe('dashboard', () => {
       expect(body, text).toContain(text);
     }
   });
+
+  it('charts per function duration p50 and p95, concurrency, throttles, cold starts and init', () => {
+    // Prepare / Act / Assess
+    for (const text of [
+      'Function duration p50 (ms)',
+      'Function duration p95 (ms)',
+      'ConcurrentExecutions',
+      'Throttles',
+      'pct(@initDuration, 95)',
+    ]) {
+      expect(body, text).toContain(text);
+    }
+    const durationLines = body.match(/\\"Duration\\"/g) ?? [];
+    expect(durationLines.length).toBeGreaterThanOrEqual(2 * FUNCTION_NAMES.length);
+  });
 });
