@@ -1,7 +1,7 @@
 /**
  * Shared building blocks of the console's pages: a data hook with loading,
  * error and refresh, the loading/error/empty states, a confirmation dialog,
- * and number and time formatting.
+ * a prompt version picker, and number and time formatting.
  */
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
@@ -141,6 +141,28 @@ export const Confirm = ({
     </dialog>
   );
 };
+
+/** A labelled select over prompt versions. */
+export const VersionSelect = ({
+  label,
+  value,
+  versions,
+  onChange,
+}: {
+  label: string;
+  value: string;
+  versions: readonly string[];
+  onChange: (version: string) => void;
+}) => (
+  <label>
+    {label}
+    <select value={value} onChange={(e) => onChange(e.currentTarget.value)}>
+      {versions.map((v) => (
+        <option key={v}>{v}</option>
+      ))}
+    </select>
+  </label>
+);
 
 export const pct = (value: number | null | undefined, digits = 1): string =>
   value === null || value === undefined ? '—' : `${(value * 100).toFixed(digits)} %`;

@@ -5,7 +5,7 @@
 import { useState } from 'preact/hooks';
 import { api, post } from '../api.ts';
 import type { Experiment } from '../types.ts';
-import { Confirm, Empty, Show, time, useApi } from '../ui.tsx';
+import { Confirm, Empty, Show, time, useApi, VersionSelect } from '../ui.tsx';
 
 const CreateForm = ({
   versions,
@@ -52,22 +52,13 @@ const CreateForm = ({
           Name
           <input required value={name} onInput={(e) => setName(e.currentTarget.value)} />
         </label>
-        <label>
-          Control
-          <select value={control} onChange={(e) => setControl(e.currentTarget.value)}>
-            {versions.map((v) => (
-              <option key={v}>{v}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Treatment
-          <select value={treatment} onChange={(e) => setTreatment(e.currentTarget.value)}>
-            {versions.map((v) => (
-              <option key={v}>{v}</option>
-            ))}
-          </select>
-        </label>
+        <VersionSelect label="Control" value={control} versions={versions} onChange={setControl} />
+        <VersionSelect
+          label="Treatment"
+          value={treatment}
+          versions={versions}
+          onChange={setTreatment}
+        />
         <label>
           Traffic
           <select value={allocation} onChange={(e) => setAllocation(e.currentTarget.value)}>

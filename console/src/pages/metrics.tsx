@@ -7,7 +7,7 @@ import { useState } from 'preact/hooks';
 import { api, post } from '../api.ts';
 import { Chart } from '../chart.tsx';
 import type { VersionMetrics } from '../types.ts';
-import { Empty, ms, num, pct, Show, usd, useApi } from '../ui.tsx';
+import { Empty, ms, num, pct, Show, usd, useApi, VersionSelect } from '../ui.tsx';
 
 interface Hourly {
   version: string;
@@ -119,22 +119,8 @@ const Compare = ({ versions, since }: { versions: string[]; since: string }) => 
     <section aria-labelledby="compare-title">
       <h2 id="compare-title">Compare two versions</h2>
       <div class="filters">
-        <label>
-          Control
-          <select value={a} onChange={(e) => setA(e.currentTarget.value)}>
-            {versions.map((v) => (
-              <option key={v}>{v}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Treatment
-          <select value={b} onChange={(e) => setB(e.currentTarget.value)}>
-            {versions.map((v) => (
-              <option key={v}>{v}</option>
-            ))}
-          </select>
-        </label>
+        <VersionSelect label="Control" value={a} versions={versions} onChange={setA} />
+        <VersionSelect label="Treatment" value={b} versions={versions} onChange={setB} />
       </div>
       <Show state={result} what="the comparison">
         {(r) => (
