@@ -83,11 +83,15 @@ export const startApiStack = async (options: Partial<ApiServerOptions> = {}): Pr
         await writeFile(path, file.bytes);
         paths.push(path);
       }
-      return processFiles(
+      const results = await processFiles(
         target,
         paths.map((path) => ({ path })),
         { timeoutMs: 120_000 },
       );
+      // The roll-ups are written after the executions end (log delivery to the
+      // aggregator, as on AWS): wait for them, so metrics reflect these documents.
+      await stack.settle();
+      return results;
     },
     async stop() {
       await api.close();
