@@ -12,13 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeStackFile, writeStackFile } from '#cli/target.ts';
 import { loadEvent } from '#events/index.ts';
-import { type LocalStack, startLocalStack } from '#local/stack.ts';
+import { type RunningStack, startRunningStack } from '#test/helpers/running-stack.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 let dataDir: string;
-let stack: LocalStack;
+let running: RunningStack | undefined;
 
 interface Run {
   readonly code: number;
@@ -53,20 +52,11 @@ const documentIdOf = (fixture: 'tasks/record-result' | 'tasks/record-failure'): 
   (loadEvent(fixture) as { state: { documentId: string } }).state.documentId;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'medextract-invoke-'));
-  stack = await startLocalStack({
-    dataDir,
-    ports: { s3sqs: 0, dynamodb: 0, stepfunctions: 0, bedrock: 0 },
-    retryIntervalScale: 0.001,
-  });
-  writeStackFile(dataDir, stack);
+  running = await startRunningStack('medextract-invoke-');
+  ({ dataDir } = running);
 }, 120_000);
 
-afterAll(async () => {
-  if (dataDir) removeStackFile(dataDir);
-  await stack?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(async () => running?.stop());
 
 describe('medextract invoke on a running stack', () => {
   it('runs the score fixture on a fresh stack by running load-document and invoke-model first', async () => {

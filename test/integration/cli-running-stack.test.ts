@@ -6,19 +6,18 @@
  * aggregator` says plainly that the local stack has no such queue.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeStackFile, writeStackFile } from '#cli/target.ts';
-import { type LocalStack, startLocalStack } from '#local/stack.ts';
 import { recordPdf, truncatedPdf } from '#test/helpers/pdf-fixtures.ts';
+import { type RunningStack, startRunningStack } from '#test/helpers/running-stack.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 let dataDir: string;
 let dir: string;
-let stack: LocalStack;
+let running: RunningStack | undefined;
 
 const medextract = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
   new Promise((resolve) => {
@@ -34,23 +33,14 @@ const medextract = (args: string[]): Promise<{ code: number; stdout: string; std
   });
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'medextract-running-'));
   dir = await mkdtemp(join(tmpdir(), 'medextract-running-docs-'));
   await writeFile(join(dir, 'record.pdf'), await recordPdf());
   await writeFile(join(dir, 'broken.pdf'), await truncatedPdf());
-  stack = await startLocalStack({
-    dataDir,
-    ports: { s3sqs: 0, dynamodb: 0, stepfunctions: 0, bedrock: 0 },
-    retryIntervalScale: 0.001,
-  });
-  writeStackFile(dataDir, stack);
+  running = await startRunningStack('medextract-running-');
+  ({ dataDir } = running);
 }, 120_000);
 
-afterAll(async () => {
-  if (dataDir) removeStackFile(dataDir);
-  await stack?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(async () => running?.stop());
 
 describe('medextract on a running stack', () => {
   it('processes on the running stack, so the failure is then in the DLQ and the documents', async () => {
