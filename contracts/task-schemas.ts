@@ -94,6 +94,21 @@ export const ScoreOutputSchema = z.object({
   requiredPresent: count,
   requiredTotal: count,
   costMicroUsd: count,
+  /**
+   * The grounding step's verdict (evidence, confidence and review flags are
+   * in the JSON at `uri`, shaped as `GroundingSchema` in contracts/evidence.ts);
+   * null for outputs scored before grounding existed.
+   */
+  grounding: z
+    .object({
+      uri: s3Uri,
+      /** Share of non-null leaf values whose quote was found in the document. */
+      groundedShare: z.number().min(0).max(1),
+      reviewRequired: z.boolean(),
+      flagCount: count,
+    })
+    .nullable()
+    .default(null),
 });
 export type ScoreOutput = z.infer<typeof ScoreOutputSchema>;
 

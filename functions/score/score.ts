@@ -25,5 +25,6 @@ export const scoreDocument = (request: ScoreRequest): ScoreOutput => {
       inputTokens: request.inputTokens,
       outputTokens: request.outputTokens,
     }),
+    grounding: null,
   };
 };
