@@ -4,12 +4,8 @@
  * recommendation per function priced at the observed rate.
  */
 import type { CloudWatchFunctionFigures } from '#adapters/cloudwatch-functions.ts';
-import type {
-  FunctionFigures,
-  FunctionsAnswer,
-  InvocationReport,
-} from '#contracts/invocation-reports.ts';
-import { summariseInvocations } from '#core/functions/invocation-summary.ts';
+import type { FunctionFigures, FunctionsAnswer } from '#contracts/invocation-reports.ts';
+import { type InvocationReport, summariseInvocations } from '#core/functions/invocation-summary.ts';
 import { ARM_LAMBDA_PRICING, recommendMemory } from '#core/functions/memory-recommendation.ts';
 
 /** The shortest window rates are scaled from: CloudWatch's one-minute resolution. */

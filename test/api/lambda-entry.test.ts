@@ -23,6 +23,7 @@ const ENV = {
   EXTRACTION_DLQ_URL:
     'https://sqs.eu-west-1.amazonaws.com/123456789012/medextract-dev-extraction-dlq',
   CONSOLE_ORIGIN: 'https://console.medextract.example',
+  FUNCTION_MEMORY_MB: JSON.stringify({ score: 512, 'invoke-model': 256 }),
 };
 
 type HttpApiEvent = Extract<LambdaEvent, { routeKey: string; rawPath: string }>;
