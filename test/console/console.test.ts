@@ -57,8 +57,8 @@ const seriousViolations = async (): Promise<string[]> => {
   return ids;
 };
 
-const shoot = (name: string) =>
-  page.screenshot({ path: fromRepoRoot(`docs/images/console-${name}.png`), fullPage: false });
+const shoot = (name: string, fullPage = false) =>
+  page.screenshot({ path: fromRepoRoot(`docs/images/console-${name}.png`), fullPage });
 
 const go = async (hash: string) => {
   await page.goto(`${base}/${hash}`);
@@ -267,7 +267,7 @@ describe.skipIf(!hasChromium)('web console in Chromium', () => {
       .locator('td')
       .nth(7)
       .textContent();
-    await shoot('functions');
+    await shoot('functions', true);
     const functionsViolations = await seriousViolations();
 
     // Assess
