@@ -79,8 +79,7 @@ const LARGEST_MEMORY_MB = 10240;
 
 /** The smallest standard size with the headroom, or the largest size when none has it. */
 export const suggestedSizeFor = (p99UsedMb: number): number =>
-  STANDARD_MEMORY_SIZES_MB.find((size) => size >= p99UsedMb * MEMORY_HEADROOM) ??
-  LARGEST_MEMORY_MB;
+  STANDARD_MEMORY_SIZES_MB.find((size) => size >= p99UsedMb * MEMORY_HEADROOM) ?? LARGEST_MEMORY_MB;
 
 /**
  * The monthly cost, integer micro-dollars, of `billedMs` billed milliseconds
