@@ -22,7 +22,7 @@ import { BUCKET_PREFIXES } from '#contracts/resources.ts';
 import { ExecutionInputSchema } from '#contracts/task-schemas.ts';
 import { documentIdFor } from '#core/extraction/document-id.ts';
 import { classifyKey } from '#core/ledger/key-classification.ts';
-import type { LedgerEntry } from '#core/ledger/lifecycle.ts';
+import { isTerminal, type LedgerEntry } from '#core/ledger/lifecycle.ts';
 import {
   type ExecutionView,
   executionNameOf,
@@ -193,32 +193,44 @@ const apply = async (
 };
 
 /**
- * Decides and applies the repair of one waiting entry. The entry shows the
+ * Decides and applies the repair of one waiting entry. The entry is read
+ * again once its execution is seen ended: the record steps write the ledger
+ * before their execution ends, so the listing may predate an outcome that
+ * is now recorded, and such an entry is left alone. The entry shows the
  * attempt its last task wrote; a rerun the reconciler started may not have
- * written yet (or may itself have been interrupted before it did), so when
+ * written yet (or may itself have been cut short before it did), so when
  * the next attempt's execution already exists, that one is looked at
  * instead, up to the bound on interrupted attempts.
  */
 const repairEntry = async (
   deps: ReconcilerDependencies,
-  entry: LedgerEntry,
+  listed: LedgerEntry,
   settings: ReconcileSettings,
   now: Date,
 ): Promise<Repair> => {
-  const limit = entry.attempt + (settings.maxInterruptedAttempts ?? MAX_INTERRUPTED_ATTEMPTS) + 1;
-  let current = entry;
-  for (;;) {
-    const repair = repairFor(
-      current,
-      await viewExecution(deps, entry, current.attempt),
-      now,
-      settings,
-    );
+  let entry = listed;
+  let attempt = listed.attempt;
+  const limit = attempt + (settings.maxInterruptedAttempts ?? MAX_INTERRUPTED_ATTEMPTS) + 1;
+  for (let round = 0; ; round += 1) {
+    const execution = await viewExecution(deps, entry, attempt);
+    // An entry that keeps changing under the pass is being worked on: the next pass looks again.
+    if (round > limit + 2) return { kind: 'wait' };
+    if (execution.status !== 'RUNNING') {
+      const fresh = await deps.ledger.get(entry.documentId);
+      if (fresh === undefined || isTerminal(fresh.status)) return { kind: 'wait' };
+      if (fresh.revision !== entry.revision && fresh.attempt >= attempt) {
+        entry = fresh;
+        attempt = fresh.attempt;
+        continue;
+      }
+    }
+    const current = { ...entry, attempt };
+    const repair = repairFor(current, execution, now, settings);
     const applied = await apply(deps, current, repair, now);
     if (applied !== 'duplicate' || repair.kind !== 'start' || repair.attempt > limit) {
       return repair;
     }
-    current = { ...current, attempt: repair.attempt };
+    attempt = repair.attempt;
   }
 };
 

@@ -170,6 +170,32 @@ describe('reconcile: interrupted attempts', () => {
     ]);
   });
 
+  it('leaves alone an entry whose failure was recorded after the pass listed it', async () => {
+    // Prepare: listed while PROCESSING; RecordFailure wrote NOT_PDF before the execution ended.
+    const ledger = memoryLedger();
+    const listedWhileRunning = processingEntry();
+    ledger.entries.set(ID, {
+      ...listedWhileRunning,
+      status: 'FAILED',
+      reason: 'NOT_PDF',
+      statusAt: NOW.toISOString(),
+      completedAt: NOW.toISOString(),
+      revision: 3,
+    });
+    const stale = {
+      ...ledger,
+      listByStatus: async (status: string) => (status === 'PROCESSING' ? [listedWhileRunning] : []),
+    };
+    s3.on(ListObjectsV2Command).resolves({ Contents: [] });
+    executions({ '': { status: 'FAILED' } });
+    // Act
+    const summary = await reconcile(deps(stale), settings, NOW);
+    // Assess
+    expect(summary).toMatchObject({ restarted: 0, recorded: 0, waiting: 1 });
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+    expect(ledger.entries.get(ID)).toMatchObject({ status: 'FAILED', reason: 'NOT_PDF' });
+  });
+
   it('never starts attempt 0 again for an entry a task already marked PROCESSING', async () => {
     const ledger = memoryLedger();
     ledger.entries.set(ID, processingEntry());
