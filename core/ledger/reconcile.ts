@@ -32,6 +32,12 @@ export interface ExecutionView {
   readonly startedAt: string | null;
   /** From a SUCCEEDED execution's output. */
   readonly promptVersion: string | null;
+  /**
+   * From a SUCCEEDED execution's output: the review flags its grounding step
+   * raised when the document needs review (NEEDS_REVIEW is an outcome like
+   * SUCCEEDED), else null or absent.
+   */
+  readonly reviewFlags?: number | null;
 }
 
 export type Repair =
@@ -48,6 +54,12 @@ export type Repair =
       readonly kind: 'record-succeeded';
       readonly attempt: number;
       readonly promptVersion: string;
+    }
+  | {
+      readonly kind: 'record-needs-review';
+      readonly attempt: number;
+      readonly promptVersion: string;
+      readonly flagCount: number;
     }
   | {
       readonly kind: 'record-failed';
@@ -114,9 +126,19 @@ export const repairFor = (
       return { kind: 'record-failed', attempt, reason: 'TIMEOUT' };
     case 'FAILED':
       return { kind: 'record-failed', attempt, reason: 'INTERNAL_ERROR' };
-    case 'SUCCEEDED':
-      return execution.promptVersion === null
-        ? { kind: 'record-failed', attempt, reason: 'INTERNAL_ERROR' }
-        : { kind: 'record-succeeded', attempt, promptVersion: execution.promptVersion };
+    case 'SUCCEEDED': {
+      if (execution.promptVersion === null) {
+        return { kind: 'record-failed', attempt, reason: 'INTERNAL_ERROR' };
+      }
+      const flags = execution.reviewFlags;
+      return flags === undefined || flags === null
+        ? { kind: 'record-succeeded', attempt, promptVersion: execution.promptVersion }
+        : {
+            kind: 'record-needs-review',
+            attempt,
+            promptVersion: execution.promptVersion,
+            flagCount: flags,
+          };
+    }
   }
 };
