@@ -106,6 +106,14 @@ export const DocumentRecordSchema = UploadSchema.extend({
   latencyMs: nullableNumber,
   fields: z.unknown(),
   path: StatePathSchema.nullable(),
+  review: z
+    .object({
+      flagCount: z.number().int().nullable(),
+      reviewedBy: z.string().nullable(),
+      reviewedAt: z.string().nullable(),
+    })
+    .nullable()
+    .openapi({ description: 'Review state: NEEDS_REVIEW documents and approved ones, else null' }),
 }).openapi('DocumentRecord');
 
 export const DocumentVersionsSchema = z

@@ -32,6 +32,12 @@ export interface DocumentRecord extends UploadEntry {
   readonly fields: unknown;
   /** The latest execution's path; null before an execution started or once its history expired. */
   readonly path: StatePath | null;
+  /** Review state: set for a NEEDS_REVIEW document and for one a reviewer approved, else null. */
+  readonly review: {
+    readonly flagCount: number | null;
+    readonly reviewedBy: string | null;
+    readonly reviewedAt: string | null;
+  } | null;
 }
 
 const DOCUMENT_ID = /^[0-9a-f]{64}$/;
@@ -46,7 +52,7 @@ const recordOf = async (ctx: ServiceContext, entry: LedgerEntry): Promise<Docume
   // A results row can be left from an earlier attempt; it describes this entry only when settled alike.
   const current = result !== null && result.status === entry.status ? result : null;
   const fields =
-    current?.status === 'SUCCEEDED' && current.resultUri
+    (current?.status === 'SUCCEEDED' || current?.status === 'NEEDS_REVIEW') && current.resultUri
       ? await readResultFields(ctx, current.resultUri)
       : null;
   return {
@@ -65,6 +71,14 @@ const recordOf = async (ctx: ServiceContext, entry: LedgerEntry): Promise<Docume
     latencyMs: current?.latencyMs ?? null,
     fields,
     path: history === undefined ? null : foldStatePath(history),
+    review:
+      entry.status === 'NEEDS_REVIEW' || entry.reviewedBy
+        ? {
+            flagCount: entry.reviewFlags ?? null,
+            reviewedBy: entry.reviewedBy ?? null,
+            reviewedAt: entry.reviewedAt ?? null,
+          }
+        : null,
   };
 };
 
