@@ -6,15 +6,9 @@
  * applied, original kept, row and ledger SUCCEEDED with reviewer and time,
  * audit entries) and refusals for documents not in review.
  */
-
-import { Readable } from 'node:stream';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { sdkStreamMixin } from '@smithy/util-stream';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ledgerRepository } from '#adapters/ledger.ts';
-import { putResultRow, type ResultRow } from '#adapters/results-table.ts';
 import type { ServiceError } from '#services/errors.ts';
 import {
   approveReview,
@@ -23,116 +17,25 @@ import {
   recordDecisions,
   reviewAudit,
 } from '#services/reviews.ts';
+import {
+  memoryS3,
+  minuteAt,
+  reviewDocumentId,
+  seedFinished,
+} from '#test/helpers/review-fixtures.ts';
 import { SAMPLE_V2 } from '#test/helpers/sample-extraction.ts';
 import { type DynamoContext, startDynamoContext } from './dynamo-context.ts';
 
 let env: DynamoContext;
-const objects = new Map<string, string>();
-// The context's S3 client, served from memory.
-const s3 = mockClient(S3Client);
-s3.on(PutObjectCommand).callsFake((input: { Key: string; Body: string }) => {
-  objects.set(input.Key, String(input.Body));
-  return {};
-});
-s3.on(GetObjectCommand).callsFake((input: { Key: string }) => {
-  const body = objects.get(input.Key);
-  if (body === undefined) throw Object.assign(new Error('NoSuchKey'), { name: 'NoSuchKey' });
-  return { Body: sdkStreamMixin(Readable.from([Buffer.from(body)])) };
-});
-
-const id = (n: number) => n.toString(16).padStart(64, '0');
-
-const at = (minute: number) => `2026-12-01T09:${String(minute).padStart(2, '0')}:00.000Z`;
-
-/** A document the pipeline finished: NEEDS_REVIEW with `flags`, or SUCCEEDED. */
-const seed = async (
+const objects = memoryS3();
+const id = reviewDocumentId;
+const at = minuteAt;
+const seed = (
   n: number,
   outcome: 'NEEDS_REVIEW' | 'SUCCEEDED',
   flags: number,
   confidence: Record<string, number>,
-) => {
-  const documentId = id(n);
-  const ledger = ledgerRepository(env.ctx.clients.dynamodb, env.ctx.tables.ledger);
-  await ledger.record(documentId, {
-    kind: 'received',
-    at: at(n),
-    documentId,
-    object: {
-      bucket: 'documents',
-      key: `incoming/p${n}.pdf`,
-      versionId: null,
-      etag: 'e',
-      size: 10,
-      sequencer: null,
-    },
-  });
-  await ledger.record(
-    documentId,
-    outcome === 'NEEDS_REVIEW'
-      ? {
-          kind: 'needs_review',
-          at: at(n + 1),
-          attempt: 0,
-          promptVersion: '2.0.0',
-          flagCount: flags,
-        }
-      : { kind: 'succeeded', at: at(n + 1), attempt: 0, promptVersion: '2.0.0' },
-  );
-  const row: ResultRow = {
-    documentId,
-    status: outcome,
-    reason: null,
-    bucket: 'documents',
-    key: `incoming/p${n}.pdf`,
-    versionId: null,
-    etag: 'e',
-    promptVersion: '2.0.0',
-    experimentId: null,
-    arm: null,
-    resolvedBy: 'alias',
-    modelId: null,
-    servedBy: null,
-    completeness: 0.9,
-    allRequiredPresent: true,
-    inputTokens: 1,
-    outputTokens: 1,
-    usageEstimated: true,
-    costMicroUsd: 1,
-    modelLatencyMs: 1,
-    latencyMs: 1,
-    pageCount: 1,
-    receivedAt: at(n),
-    startedAt: at(n),
-    completedAt: at(n + 1),
-    executionId: 'x',
-    resultUri: `s3://documents/results/${documentId}.json`,
-    ...(outcome === 'NEEDS_REVIEW' ? { reviewFlags: flags } : {}),
-  };
-  await putResultRow(env.ctx.clients.dynamodb, env.ctx.tables.results, row);
-  objects.set(
-    `results/${documentId}.json`,
-    JSON.stringify({
-      documentId,
-      status: outcome,
-      promptVersion: '2.0.0',
-      fields: SAMPLE_V2,
-      evidence: {
-        'patient.name': { page: 1, quote: 'Quillon Marbrey-Testcase', bbox: null, match: 'exact' },
-      },
-      confidence,
-      review: {
-        required: outcome === 'NEEDS_REVIEW',
-        flags: Array.from({ length: flags }, () => ({
-          path: 'medications[0].dose',
-          reason: 'UNGROUNDED',
-          confidence: 0.2,
-          threshold: null,
-        })),
-      },
-    }),
-  );
-  return documentId;
-};
+) => seedFinished(env.ctx, objects, n, outcome, flags, confidence);
 
 const codeOf = async (promise: Promise<unknown>) => {
   try {
