@@ -32,12 +32,6 @@ export interface DocumentRecord extends UploadEntry {
   readonly fields: unknown;
   /** The latest execution's path; null before an execution started or once its history expired. */
   readonly path: StatePath | null;
-  /** Review state: set for a NEEDS_REVIEW document and for one a reviewer approved, else null. */
-  readonly review: {
-    readonly flagCount: number | null;
-    readonly reviewedBy: string | null;
-    readonly reviewedAt: string | null;
-  } | null;
 }
 
 const DOCUMENT_ID = /^[0-9a-f]{64}$/;
@@ -71,14 +65,6 @@ const recordOf = async (ctx: ServiceContext, entry: LedgerEntry): Promise<Docume
     latencyMs: current?.latencyMs ?? null,
     fields,
     path: history === undefined ? null : foldStatePath(history),
-    review:
-      entry.status === 'NEEDS_REVIEW' || entry.reviewedBy
-        ? {
-            flagCount: entry.reviewFlags ?? null,
-            reviewedBy: entry.reviewedBy ?? null,
-            reviewedAt: entry.reviewedAt ?? null,
-          }
-        : null,
   };
 };
 
