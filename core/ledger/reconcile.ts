@@ -46,6 +46,12 @@ export interface ExecutionView {
    * were interrupted (0 for a first run, a redrive, or a missing execution).
    */
   readonly interruptedAttempts: number;
+  /**
+   * From a SUCCEEDED execution's output: the review flags its grounding step
+   * raised when the document needs review (NEEDS_REVIEW is an outcome like
+   * SUCCEEDED), else null or absent.
+   */
+  readonly reviewFlags?: number | null;
 }
 
 export type Repair =
@@ -66,6 +72,12 @@ export type Repair =
       readonly kind: 'record-succeeded';
       readonly attempt: number;
       readonly promptVersion: string;
+    }
+  | {
+      readonly kind: 'record-needs-review';
+      readonly attempt: number;
+      readonly promptVersion: string;
+      readonly flagCount: number;
     }
   | {
       readonly kind: 'record-failed';
@@ -161,9 +173,19 @@ export const repairFor = (
     }
     case 'TIMED_OUT':
       return { kind: 'record-failed', attempt, reason: 'TIMEOUT' };
-    case 'SUCCEEDED':
-      return execution.promptVersion === null
-        ? { kind: 'record-failed', attempt, reason: 'INTERNAL_ERROR' }
-        : { kind: 'record-succeeded', attempt, promptVersion: execution.promptVersion };
+    case 'SUCCEEDED': {
+      if (execution.promptVersion === null) {
+        return { kind: 'record-failed', attempt, reason: 'INTERNAL_ERROR' };
+      }
+      const flags = execution.reviewFlags;
+      return flags === undefined || flags === null
+        ? { kind: 'record-succeeded', attempt, promptVersion: execution.promptVersion }
+        : {
+            kind: 'record-needs-review',
+            attempt,
+            promptVersion: execution.promptVersion,
+            flagCount: flags,
+          };
+    }
   }
 };

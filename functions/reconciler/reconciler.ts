@@ -14,6 +14,7 @@ import {
   ExecutionDoesNotExist,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
+import * as z from 'zod';
 import { listIncoming } from '#adapters/incoming-listing.ts';
 import type { LedgerRepository } from '#adapters/ledger.ts';
 import { type DocumentOutcome, elapsedSince } from '#adapters/result-record.ts';
@@ -100,6 +101,27 @@ const PromptVersionOf = (output: string | undefined): string | null => {
   return null;
 };
 
+/**
+ * The review flags of a SUCCEEDED execution whose result was NEEDS_REVIEW
+ * (`result.status` as RecordResult returned it, the count from
+ * `score.grounding`), else null.
+ */
+const ReviewOutputSchema = z.object({
+  result: z.object({ status: z.literal('NEEDS_REVIEW') }),
+  score: z.object({
+    grounding: z.object({ flagCount: z.number().int().nonnegative() }).nullable().optional(),
+  }),
+});
+
+const reviewFlagsOf = (output: string | undefined): number | null => {
+  try {
+    const parsed = ReviewOutputSchema.safeParse(JSON.parse(output ?? 'null'));
+    return parsed.success ? (parsed.data.score.grounding?.flagCount ?? 0) : null;
+  } catch {
+    return null;
+  }
+};
+
 /** The execution of `attempt` of an entry (the one the entry names while PROCESSING at it). */
 const viewExecution = async (
   deps: ReconcilerDependencies,
@@ -125,6 +147,7 @@ const viewExecution = async (
       startedAt: described.startDate ? described.startDate.toISOString() : null,
       promptVersion: status === 'SUCCEEDED' ? PromptVersionOf(described.output) : null,
       interruptedAttempts: interruptedAttemptsOf(described.input),
+      reviewFlags: status === 'SUCCEEDED' ? reviewFlagsOf(described.output) : null,
     };
   } catch (error) {
     if (error instanceof ExecutionDoesNotExist) {
@@ -162,6 +185,15 @@ const apply = async (
         at,
         attempt: repair.attempt,
         promptVersion: repair.promptVersion,
+      });
+      return;
+    case 'record-needs-review':
+      await deps.ledger.record(entry.documentId, {
+        kind: 'needs_review',
+        at,
+        attempt: repair.attempt,
+        promptVersion: repair.promptVersion,
+        flagCount: repair.flagCount,
       });
       return;
     case 'record-failed':
