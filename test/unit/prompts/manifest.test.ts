@@ -213,7 +213,7 @@ describe('releaseVersion', () => {
       files: hashFolder(join(dir, 'v2.1.1')),
     });
     expect(readManifest(dir)).toEqual(manifest);
-    expect(loadPromptRegistry(dir).list().at(-1)).toEqual({ version: '2.1.1', status: 'released' });
+    expect(loadPromptRegistry(dir).list()).toContainEqual({ version: '2.1.1', status: 'released' });
     expect(() => releaseVersion(dir, '2.1.1')).toThrow(/2\.1\.1 is already released/);
   });
 
