@@ -71,15 +71,16 @@ const numberForms = (value: number): string[] => {
   return [...forms];
 };
 
-/** A person name may be printed `Last, First` or with a middle initial the value drops. */
+/** A person name may be printed `Last, First`, or with an initial that has no period. */
 const nameForms = (value: string): string[] => {
   const parts = value.split(' ');
   if (parts.length < 2) return [];
   const last = parts.at(-1) ?? '';
-  return [
-    `${last}, ${parts.slice(0, -1).join(' ')}`,
-    `${last.toUpperCase()}, ${parts.slice(0, -1).join(' ')}`,
-  ];
+  const first = parts.slice(0, -1).join(' ');
+  const forms = [`${last}, ${first}`];
+  if (value.includes('.'))
+    forms.push(value.replace(/\.(?=\s)/g, ''), `${last}, ${first.replace(/\./g, '')}`);
+  return forms;
 };
 
 /** Printed forms of a value, most specific first. */

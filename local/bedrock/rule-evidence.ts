@@ -47,12 +47,16 @@ const TYPE_CUES: Readonly<Record<string, RegExp>> = {
   office_note: /note\b|visit|encounter|subjective|chief\s*complaint|consult/i,
 };
 
-/** For a list item, the property whose value names the row every property of it is read from. */
-const ROW_ANCHORS: Readonly<Record<string, string>> = {
-  medications: 'name',
-  labs: 'test',
-  diagnoses: 'description',
-  riskFactors: 'evidence',
+/**
+ * For a list item, the properties whose value names the row every property
+ * of it is read from, in order: a risk factor's evidence is quoted when it
+ * is printed as is, else the line that names the factor.
+ */
+const ROW_ANCHORS: Readonly<Record<string, readonly string[]>> = {
+  medications: ['name'],
+  labs: ['test'],
+  diagnoses: ['description'],
+  riskFactors: ['evidence', 'factor'],
 };
 
 const lineHolds = (line: string, value: string | number | boolean, path: string): boolean =>
@@ -84,14 +88,18 @@ const lineFor = (
 const rowFor = (lines: readonly string[], fields: unknown, path: string): string | null => {
   const match = /^(\w+)\[(\d+)\]/.exec(path);
   const section = match?.[1] ?? '';
-  const anchor = ROW_ANCHORS[section];
-  if (!match || !anchor || !fields || typeof fields !== 'object') return null;
+  const anchors = ROW_ANCHORS[section];
+  if (!match || !anchors || !fields || typeof fields !== 'object') return null;
   const list: unknown = Object.entries(fields).find(([name]) => name === section)?.[1];
   const item: unknown = Array.isArray(list) ? list[Number(match[2])] : undefined;
   if (!item || typeof item !== 'object') return null;
-  const anchorValue: unknown = Object.entries(item).find(([name]) => name === anchor)?.[1];
-  if (typeof anchorValue !== 'string' && typeof anchorValue !== 'number') return null;
-  return lines.find((line) => lineHolds(line, anchorValue, `${section}.${anchor}`)) ?? null;
+  for (const anchor of anchors) {
+    const value: unknown = Object.entries(item).find(([name]) => name === anchor)?.[1];
+    if (typeof value !== 'string' && typeof value !== 'number') continue;
+    const row = lines.find((line) => lineHolds(line, value, `${section}.${anchor}`));
+    if (row !== undefined) return row;
+  }
+  return null;
 };
 
 /**
