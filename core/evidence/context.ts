@@ -27,11 +27,21 @@ const CUES: readonly { readonly cue: string; readonly pattern: RegExp }[] = [
   },
 ];
 
+/** Fields for which a cue is the content, not a distractor: `denies tobacco` is a tobacco answer. */
+const IGNORED_CUES: readonly (readonly [string, readonly string[]])[] = [
+  ['socialHistory.', ['denial']],
+];
+
 /**
  * The cues in the quote's context: its own line, and the line before it when
  * that line is a heading (`Family history:`) the quote's line sits under.
  */
-export const distractorCues = (pageText: string, start: number, end: number): string[] => {
+export const distractorCues = (
+  pageText: string,
+  start: number,
+  end: number,
+  path = '',
+): string[] => {
   const lineStart = pageText.lastIndexOf('\n', start - 1) + 1;
   const lineEndAt = pageText.indexOf('\n', end);
   const lineEnd = lineEndAt < 0 ? pageText.length : lineEndAt;
@@ -39,5 +49,8 @@ export const distractorCues = (pageText: string, start: number, end: number): st
   const previous = pageText.slice(previousStart, Math.max(previousStart, lineStart - 1));
   const heading = /:\s*$/.test(previous) ? previous : '';
   const window = `${heading}\n${pageText.slice(lineStart, lineEnd)}`;
-  return CUES.filter(({ pattern }) => pattern.test(window)).map(({ cue }) => cue);
+  const ignored = IGNORED_CUES.find(([prefix]) => path.startsWith(prefix))?.[1] ?? [];
+  return CUES.filter(({ cue, pattern }) => !ignored.includes(cue) && pattern.test(window)).map(
+    ({ cue }) => cue,
+  );
 };

@@ -109,7 +109,7 @@ export const groundExtraction = (input: GroundingInput): GroundingResult => {
       origin,
       containsValue: found ? quoteContainsValue(found.text, value, path) : false,
       normalised: input.normalisedPaths?.has(path) ?? false,
-      cues: found && page ? distractorCues(page.text, found.start, found.end) : [],
+      cues: found && page ? distractorCues(page.text, found.start, found.end, path) : [],
       stopReason: input.stopReason ?? null,
     });
     assessed.push({ path, grounded: found !== null, confidence: confidence[path] ?? 0 });

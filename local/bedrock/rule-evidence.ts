@@ -78,7 +78,11 @@ const lineFor = (
     const typeCue = TYPE_CUES[String(value)];
     return typeCue ? (lines.find((line) => typeCue.test(line)) ?? null) : null;
   }
-  if (key === 'patient.sex' || key.startsWith('vitals.') || key.startsWith('socialHistory.')) {
+  if (key.startsWith('vitals.')) {
+    // A converted measurement: the labelled line that prints a number.
+    return cue ? (lines.find((line) => cue.test(line) && /\d/.test(line)) ?? null) : null;
+  }
+  if (key === 'patient.sex' || key.startsWith('socialHistory.')) {
     return cue ? (lines.find((line) => cue.test(line)) ?? null) : null;
   }
   return null;

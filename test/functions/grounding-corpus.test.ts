@@ -101,6 +101,8 @@ describe('grounding on the synthetic corpus, checked by an independent pdf.js re
     let boxVerified = 0;
     let exact = 0;
     const misses: string[] = [];
+    const reviewReasons: string[] = [];
+    let sentToReview = 0;
     for (let index = 1; index <= DOCUMENTS; index += 1) {
       const type =
         CORPUS_DOCUMENT_TYPES[(index - 1) % CORPUS_DOCUMENT_TYPES.length] ?? 'lab_report';
@@ -108,6 +110,8 @@ describe('grounding on the synthetic corpus, checked by an independent pdf.js re
       const answered = await answerWithQuotes(document.pdf);
       const grounding = ground(answered, answered.fields, answered.claims);
       const independent = await readIndependently(document.pdf);
+      if (grounding.review.required) sentToReview += 1;
+      reviewReasons.push(...grounding.review.flags.map((flag) => `${flag.reason}:${flag.path}`));
       for (const { path } of leafValues(answered.fields)) {
         values += 1;
         const evidence = grounding.evidence[path];
@@ -138,7 +142,8 @@ describe('grounding on the synthetic corpus, checked by an independent pdf.js re
     const share = verified / values;
     console.info(
       `grounding corpus: ${values} values, ${verified} verified on their page (${(share * 100).toFixed(1)}%), ` +
-        `${exact} exact, ${boxVerified}/${boxed} boxes hold their quote; misses: ${misses.slice(0, 12).join(' | ')}`,
+        `${exact} exact, ${boxVerified}/${boxed} boxes hold their quote; ${sentToReview}/${DOCUMENTS} documents need review ` +
+        `(${reviewReasons.slice(0, 12).join(', ')}); misses: ${misses.slice(0, 12).join(' | ')}`,
     );
     expect(values).toBeGreaterThan(DOCUMENTS * 10);
     expect(share).toBeGreaterThanOrEqual(MIN_VERIFIED_SHARE);
