@@ -52,7 +52,7 @@ describe('medextract process', () => {
       key: 'incoming/office note.pdf',
       status: 'SUCCEEDED',
       reason: null,
-      promptVersion: '2.1.0',
+      promptVersion: '2.2.0',
     });
     expect(results[0]?.documentId).toMatch(/^[0-9a-f]{64}$/);
     expect(results[0]?.completeness).toBeGreaterThan(0.5);
