@@ -20,6 +20,8 @@ import { EVIDENCE_PROPERTY, renderPrompt } from '#core/prompts/render.ts';
 import { inspectPdf } from '#functions/load-document/pdf-inspection.ts';
 import { groundDocument } from '#functions/score/grounding.ts';
 import { extractFromPrompt } from '#local/bedrock/rule-extractor.ts';
+import { LAYOUT_FAMILIES } from '#local/corpus/families.ts';
+import { generateFamilyDocument } from '#local/corpus/family-corpus.ts';
 import { CORPUS_DOCUMENT_TYPES, generateDocument } from '#local/corpus/generate.ts';
 
 const DOCUMENTS = 16;
@@ -149,6 +151,32 @@ describe('grounding on the synthetic corpus, checked by an independent pdf.js re
     expect(share).toBeGreaterThanOrEqual(MIN_VERIFIED_SHARE);
     expect(boxed).toBe(verified);
     expect(boxVerified).toBe(boxed);
+  }, 120_000);
+
+  it('grounds the values of every layout family (forms, narratives, tables, multipage notes) on their page', async () => {
+    let values = 0;
+    let verified = 0;
+    const misses: string[] = [];
+    for (const family of LAYOUT_FAMILIES) {
+      const document = await generateFamilyDocument(SEED, 1, family);
+      const answered = await answerWithQuotes(document.pdf);
+      const grounding = ground(answered, answered.fields, answered.claims);
+      const independent = await readIndependently(document.pdf);
+      for (const { path } of leafValues(answered.fields)) {
+        values += 1;
+        const evidence = grounding.evidence[path];
+        const page = evidence?.page ? independent[evidence.page - 1] : undefined;
+        const quote = squash(evidence?.quote ?? '');
+        if (page && quote.length > 0 && squash(page.text).includes(quote)) verified += 1;
+        else misses.push(`${family.name} ${path}`);
+      }
+    }
+    console.info(
+      `grounding layout families: ${values} values, ${verified} verified on their page ` +
+        `(${((verified / values) * 100).toFixed(1)}%); misses: ${misses.slice(0, 12).join(' | ')}`,
+    );
+    expect(values).toBeGreaterThan(LAYOUT_FAMILIES.length * 10);
+    expect(verified / values).toBeGreaterThanOrEqual(MIN_VERIFIED_SHARE);
   }, 120_000);
 
   it('flags a fabricated medication and a value with no support as ungrounded', async () => {
