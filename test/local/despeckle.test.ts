@@ -6,6 +6,7 @@
 import { createCanvas } from '@napi-rs/canvas';
 import { describe, expect, it } from 'vitest';
 import { isTwoLevel, prepareForOcr, removeSpecks } from '#local/bedrock/despeckle.ts';
+import { summarise } from '#local/bedrock/image-blocks.ts';
 
 /** RGBA data from rows of '#' (black) and '.' (white). */
 const bitmap = (rows: readonly string[]) => {
@@ -110,5 +111,13 @@ describe('prepareForOcr', () => {
 
     expect(fromGrey).toEqual({ image: greyPng, despeckled: false, specks: 0 });
     expect(fromJpeg).toEqual({ image: jpeg, despeckled: false, specks: 0 });
+  });
+});
+
+describe('the OCR summary in the answer', () => {
+  it('says how many pages were despeckled', () => {
+    const page = { text: 'x', confidence: 90, readable: true, ms: 1 };
+    const summary = summarise([{ ...page, despeckled: true }, page], 'stub OCR');
+    expect(summary).toMatchObject({ pages: 2, despeckledPages: 1 });
   });
 });
