@@ -5,8 +5,6 @@
  * scans keep the fixed long edge and JPEG; a PNG over its byte share falls
  * back to the fixed render; the page manifest records the choice.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -25,10 +23,10 @@ import { inspectPdf } from '#functions/load-document/pdf-inspection.ts';
 import { isTwoLevel } from '#local/bedrock/despeckle.ts';
 import { DEFAULT_SCAN_OPTIONS, scanPdf } from '#local/corpus/scan.ts';
 import { recordPdf } from '#test/helpers/pdf-fixtures.ts';
+import { reportAbsentCorpus, sharedCorpus } from '#test/helpers/shared-corpus.ts';
 
-const REAL = join(import.meta.dirname, '../../../shared/corpora/real-pdfs');
-const real = async (name: string): Promise<Uint8Array> =>
-  new Uint8Array(await readFile(join(REAL, name)));
+const realPdfs = sharedCorpus('real-pdfs', '.pdf');
+const real = (name: string): Uint8Array => new Uint8Array(realPdfs.read(name));
 
 const pixelsOf = async (image: Uint8Array): Promise<Uint8ClampedArray> => {
   const picture = await loadImage(Buffer.from(image));
@@ -53,6 +51,8 @@ beforeAll(async () => {
 }, 60_000);
 
 describe('1-bit page rendering', () => {
+  reportAbsentCorpus(realPdfs);
+
   it('renders a generated fax at its own pixel size as a two-level PNG', async () => {
     const [page] = await renderPages(fax, [1]);
 
@@ -71,24 +71,28 @@ describe('1-bit page rendering', () => {
     expect(Math.max(page?.width ?? 0, page?.height ?? 0)).toBe(RENDER_LIMITS.targetLongEdgePx);
   }, 60_000);
 
-  it('detects the real-world CCITTFax image as 1-bit and the grayscale image as not', async () => {
-    const ccitt = await real('007-imagemagick-images_imagemagick-CCITTFaxDecode.pdf');
-    const greyscale = await real('019-grayscale-image_grayscale-image.pdf');
-    const ccittPages = (await inspectPdf(ccitt)).pages.filter((p) => p.kind === 'image');
-    const greyPages = (await inspectPdf(greyscale)).pages.filter((p) => p.kind === 'image');
+  it.runIf(realPdfs.absent === null)(
+    'detects the real-world CCITTFax image as 1-bit and the grayscale image as not',
+    async () => {
+      const ccitt = real('007-imagemagick-images_imagemagick-CCITTFaxDecode.pdf');
+      const greyscale = real('019-grayscale-image_grayscale-image.pdf');
+      const ccittPages = (await inspectPdf(ccitt)).pages.filter((p) => p.kind === 'image');
+      const greyPages = (await inspectPdf(greyscale)).pages.filter((p) => p.kind === 'image');
 
-    const [fromCcitt] = await renderPages(ccitt, [ccittPages[0]?.page ?? 1]);
-    const [fromGrey] = await renderPages(greyscale, [greyPages[0]?.page ?? 1]);
+      const [fromCcitt] = await renderPages(ccitt, [ccittPages[0]?.page ?? 1]);
+      const [fromGrey] = await renderPages(greyscale, [greyPages[0]?.page ?? 1]);
 
-    expect(fromCcitt?.bilevel).toBe(true);
-    expect(fromCcitt?.format).toBe('png');
-    // Its image is 16 x 16 px: never rendered below the fixed long edge.
-    expect(Math.max(fromCcitt?.width ?? 0, fromCcitt?.height ?? 0)).toBe(
-      RENDER_LIMITS.targetLongEdgePx,
-    );
-    expect(fromGrey?.bilevel).toBe(false);
-    expect(fromGrey?.format).toBe('jpeg');
-  }, 60_000);
+      expect(fromCcitt?.bilevel).toBe(true);
+      expect(fromCcitt?.format).toBe('png');
+      // Its image is 16 x 16 px: never rendered below the fixed long edge.
+      expect(Math.max(fromCcitt?.width ?? 0, fromCcitt?.height ?? 0)).toBe(
+        RENDER_LIMITS.targetLongEdgePx,
+      );
+      expect(fromGrey?.bilevel).toBe(false);
+      expect(fromGrey?.format).toBe('jpeg');
+    },
+    60_000,
+  );
 
   it('caps the long edge of a 1-bit page and falls back to the fixed render over its byte share', async () => {
     const [capped] = await renderPages(fax, [1], {
