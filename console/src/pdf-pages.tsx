@@ -37,7 +37,7 @@ export const PdfPages = ({
   boxes: readonly PageBox[];
   selected: string | null;
 }) => {
-  const holder = useRef<HTMLDivElement>(null);
+  const holder = useRef<HTMLElement>(null);
   const canvases = useRef(new Map<number, HTMLCanvasElement>());
   const [pages, setPages] = useState<RenderedPage[]>([]);
   const [total, setTotal] = useState(0);
@@ -88,7 +88,14 @@ export const PdfPages = ({
   }, [selected, pages.length]);
 
   return (
-    <div class="pdf-pages" ref={holder} data-testid="pdf-pages">
+    <section
+      class="pdf-pages"
+      ref={holder}
+      data-testid="pdf-pages"
+      aria-label="Source PDF pages"
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling block must take focus to scroll by keyboard
+      tabIndex={0}
+    >
       {state === 'loading' && <p role="status">Rendering the document…</p>}
       {state === 'failed' && (
         <p role="alert">The PDF could not be rendered (it may not be a readable PDF).</p>
@@ -133,6 +140,6 @@ export const PdfPages = ({
           value's page.
         </p>
       )}
-    </div>
+    </section>
   );
 };

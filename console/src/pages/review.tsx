@@ -106,9 +106,10 @@ export const ReviewPage = ({ id }: { id: string }) => {
       return;
     if (event.key === 'j') move(selected ? 1 : 0);
     else if (event.key === 'k') move(selected ? -1 : 0);
-    else if (event.key === 'a' && selected && !locked)
+    else if (event.key === 'a' && selected && !locked) {
       decide([{ path: selected, action: 'accept' }]);
-    else if (event.key === 'e' && selected && !locked) setEditing(selected);
+      move(1);
+    } else if (event.key === 'e' && selected && !locked) setEditing(selected);
     else return;
     event.preventDefault();
   };
