@@ -105,6 +105,7 @@ export const FieldItem = ({
   selected,
   editing,
   disabled,
+  actionable,
   onSelect,
   onAccept,
   onEdit,
@@ -118,6 +119,8 @@ export const FieldItem = ({
   selected: boolean;
   editing: boolean;
   disabled: boolean;
+  /** False once the document left review: the value is shown, not decided. */
+  actionable: boolean;
   onSelect: () => void;
   onAccept: () => void;
   onEdit: () => void;
@@ -183,7 +186,7 @@ export const FieldItem = ({
     </dl>
     {editing ? (
       <Editor field={field} label={label} onSave={onSave} onCancel={onCancel} />
-    ) : (
+    ) : actionable ? (
       <div class="actions">
         <button type="button" disabled={disabled} onClick={onAccept} aria-label={`Accept ${label}`}>
           Accept
@@ -192,6 +195,6 @@ export const FieldItem = ({
           Correct…
         </button>
       </div>
-    )}
+    ) : null}
   </li>
 );

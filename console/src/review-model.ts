@@ -134,9 +134,13 @@ export const reviewFields = (
 
 export type ValueKind = 'string' | 'number' | 'null';
 
-/** The editor's type for a current value (booleans and other scalars edit as text). */
+/**
+ * The editor's starting type for a current value: numbers as numbers, all
+ * else as text (an empty value is usually being filled in; "empty" stays a
+ * choice).
+ */
 export const kindOf = (value: unknown): ValueKind =>
-  value === null || value === undefined ? 'null' : typeof value === 'number' ? 'number' : 'string';
+  typeof value === 'number' ? 'number' : 'string';
 
 /** The editor's text for a current value. */
 export const editText = (value: unknown): string =>

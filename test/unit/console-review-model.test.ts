@@ -167,7 +167,7 @@ describe('value editing', () => {
     expect([kindOf('x'), kindOf(12), kindOf(null), kindOf(true)]).toEqual([
       'string',
       'number',
-      'null',
+      'string',
       'string',
     ]);
     expect([editText(null), editText(12.5), editText('a')]).toEqual(['', '12.5', 'a']);

@@ -10,6 +10,7 @@ import type { ReviewDecision } from '../../../contracts/evidence.ts';
 import type { ReviewDocument } from '../../../contracts/review-api.ts';
 import { ApiError, api, post } from '../api.ts';
 import { PdfPages } from '../pdf-pages.tsx';
+import { REVIEWS_CHANGED } from '../review-badge.tsx';
 import { FieldItem } from '../review-field.tsx';
 import { ReviewHistory } from '../review-history.tsx';
 import { latestDecisions, pathLabel, reviewFields } from '../review-model.ts';
@@ -78,6 +79,7 @@ export const ReviewPage = ({ id }: { id: string }) => {
     try {
       await action();
       doc.reload();
+      dispatchEvent(new Event(REVIEWS_CHANGED));
     } catch (thrown) {
       setFailure(
         thrown instanceof ApiError ? thrown : new ApiError(0, 'CONSOLE_ERROR', 'Not saved.'),
@@ -198,6 +200,7 @@ export const ReviewPage = ({ id }: { id: string }) => {
                         selected={selected === field.path}
                         editing={editing === field.path}
                         disabled={locked}
+                        actionable={open}
                         onSelect={() => setSelected(field.path)}
                         onAccept={() => {
                           setSelected(field.path);
