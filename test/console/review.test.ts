@@ -140,7 +140,10 @@ describe.skipIf(!hasChromium)('review pages in Chromium', () => {
     const item = page.locator(`tr[data-document="${id}"]`);
     await item.waitFor({ timeout: 10_000 });
     expect(Number(await item.locator('td').nth(1).textContent())).toBeGreaterThanOrEqual(1);
-    await expect(page.locator('[data-testid=review-count]').textContent()).resolves.toMatch(/^1/);
+    // The navigation's count refreshes every 10 s.
+    await expect
+      .poll(() => page.locator('[data-testid=review-count]').textContent(), { timeout: 15_000 })
+      .toMatch(/^1\b/);
     await expect(page.title()).resolves.toBe('Review · MedExtract console');
     await shoot('review-queue');
     expect(await seriousViolations()).toEqual([]);
