@@ -16,6 +16,9 @@ import { ReviewHistory } from '../review-history.tsx';
 import { latestDecisions, pathLabel, reviewFields } from '../review-model.ts';
 import { Confirm, ErrorState, Show, shortId, time, useApi } from '../ui.tsx';
 
+/** The API takes a bounded number of decisions per request; "accept the rest" may need several. */
+const DECISIONS_PER_REQUEST = 50;
+
 /** Local storage key of the reviewer's name (an operator id, never patient data). */
 export const REVIEWER_KEY = 'medextract.reviewer';
 
@@ -88,8 +91,14 @@ export const ReviewPage = ({ id }: { id: string }) => {
       setSending(false);
     }
   };
+  /** Sends decisions in requests of at most DECISIONS_PER_REQUEST, in order. */
   const decide = (decisions: ReviewDecision[]) =>
-    send(() => post(`/api/reviews/${id}/decisions`, { reviewer, decisions }));
+    send(async () => {
+      for (let at = 0; at < decisions.length; at += DECISIONS_PER_REQUEST) {
+        const batch = decisions.slice(at, at + DECISIONS_PER_REQUEST);
+        await post(`/api/reviews/${id}/decisions`, { reviewer, decisions: batch });
+      }
+    });
   const move = (step: number) => {
     if (fields.length === 0) return;
     const at = fields.findIndex((f) => f.path === selected);
