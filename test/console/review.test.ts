@@ -129,8 +129,7 @@ describe.skipIf(!hasChromium)('review pages in Chromium', () => {
       { name: 'review-note.pdf', mimeType: 'application/pdf', buffer: await noteWithoutSex() },
     ]);
     const row = page.locator('tbody tr', { hasText: 'review-note.pdf' });
-    // The page's polling stops when a reload after the upload still finds no
-    // busy row (the ledger may not have the upload yet): refresh by hand.
+    // Refresh by hand too: the outcome, not the list's polling, is under test here.
     await expect
       .poll(
         async () => {
