@@ -5,6 +5,7 @@
  * `schemas.ts`.
  */
 import { z } from '@hono/zod-openapi';
+import { EvidenceSchema, ReviewAssessmentSchema } from '#contracts/evidence.ts';
 import { LEDGER_STATUSES } from '#core/ledger/lifecycle.ts';
 import { list, nullableNumber, VersionParam } from './schemas.ts';
 
@@ -115,6 +116,16 @@ export const DocumentRecordSchema = UploadSchema.extend({
     .openapi({ description: 'Token counts are estimates (the local rule-based extractor)' }),
   latencyMs: nullableNumber,
   fields: z.unknown(),
+  evidence: z.record(z.string(), EvidenceSchema).nullable().openapi({
+    description:
+      'Per field path (`patient.name`, `medications[0].dose`): page, verbatim quote, box in PDF points and match kind; null for results recorded without grounding',
+  }),
+  confidence: z.record(z.string(), z.number().min(0).max(1)).nullable().openapi({
+    description: 'Per field path: confidence in [0, 1] (docs/grounding.md)',
+  }),
+  assessment: ReviewAssessmentSchema.nullable().openapi({
+    description: "The pipeline's review verdict: whether the document needs review and why",
+  }),
   path: StatePathSchema.nullable(),
 }).openapi('DocumentRecord');
 

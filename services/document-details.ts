@@ -6,6 +6,7 @@
  */
 import { readExecutionHistory } from '#adapters/execution-history.ts';
 import { ledgerRepository } from '#adapters/ledger.ts';
+import type { ConfidenceMap, EvidenceMap, ReviewAssessment } from '#contracts/evidence.ts';
 import { BUCKET_PREFIXES } from '#contracts/resources.ts';
 import type { LedgerEntry } from '#core/ledger/lifecycle.ts';
 import { foldStatePath, type StatePath } from '#core/workflow/state-path.ts';
@@ -13,6 +14,7 @@ import type { ServiceContext } from './context.ts';
 import { toUpload, type UploadEntry } from './document-ledger.ts';
 import { findDocument, readResultFields } from './documents.ts';
 import { InvalidInputError, NotFoundError } from './errors.ts';
+import { readResultGrounding } from './result-grounding.ts';
 
 /** An upload with its outcome, scores, fields and state path. */
 export interface DocumentRecord extends UploadEntry {
@@ -30,6 +32,12 @@ export interface DocumentRecord extends UploadEntry {
   readonly latencyMs: number | null;
   /** The validated extraction when SUCCEEDED and its result JSON still exists, else null. */
   readonly fields: unknown;
+  /** Per field path: where each value was read from (page, quote, box); null for results recorded without grounding. */
+  readonly evidence: EvidenceMap | null;
+  /** Per field path: confidence in [0, 1]; null for results recorded without grounding. */
+  readonly confidence: ConfidenceMap | null;
+  /** The pipeline's review verdict and its flags; null for results recorded without grounding. */
+  readonly assessment: ReviewAssessment | null;
   /** The latest execution's path; null before an execution started or once its history expired. */
   readonly path: StatePath | null;
 }
@@ -45,10 +53,14 @@ const recordOf = async (ctx: ServiceContext, entry: LedgerEntry): Promise<Docume
   ]);
   // A results row can be left from an earlier attempt; it describes this entry only when settled alike.
   const current = result !== null && result.status === entry.status ? result : null;
-  const fields =
+  const resultUri =
     (current?.status === 'SUCCEEDED' || current?.status === 'NEEDS_REVIEW') && current.resultUri
-      ? await readResultFields(ctx, current.resultUri)
+      ? current.resultUri
       : null;
+  const [fields, grounding] =
+    resultUri === null
+      ? [null, null]
+      : await Promise.all([readResultFields(ctx, resultUri), readResultGrounding(ctx, resultUri)]);
   return {
     ...toUpload(entry),
     versionId: entry.versionId,
@@ -64,6 +76,9 @@ const recordOf = async (ctx: ServiceContext, entry: LedgerEntry): Promise<Docume
     usageEstimated: current?.usageEstimated ?? null,
     latencyMs: current?.latencyMs ?? null,
     fields,
+    evidence: grounding?.evidence ?? null,
+    confidence: grounding?.confidence ?? null,
+    assessment: grounding?.review ?? null,
     path: history === undefined ? null : foldStatePath(history),
   };
 };

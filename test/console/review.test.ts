@@ -154,6 +154,20 @@ describe.skipIf(!hasChromium)('review pages in Chromium', () => {
     await expect(page.title()).resolves.toBe('Review · MedExtract console');
     await shoot('review-queue');
     expect(await seriousViolations()).toEqual([]);
+    // The API's document detail carries the same grounding, keyed by field path.
+    const detail = (await s.call('GET', `/api/documents/${id}`)).body as {
+      evidence: Record<string, { match: string; page: number | null }> | null;
+      confidence: Record<string, number> | null;
+      assessment: { required: boolean; flags: { path: string; reason: string }[] } | null;
+    };
+    expect(detail.evidence?.['patient.name']).toMatchObject({ match: 'exact', page: 1 });
+    expect(Object.keys(detail.confidence ?? {}).sort()).toEqual(
+      Object.keys(detail.evidence ?? {}).sort(),
+    );
+    expect(detail.assessment?.required).toBe(true);
+    expect(detail.assessment?.flags).toContainEqual(
+      expect.objectContaining({ path: 'patient.sex', reason: 'MISSING_REQUIRED' }),
+    );
   }, 45_000);
 
   it('draws a value’s evidence box over its quoted text where its PDF points put it', async () => {
