@@ -5,11 +5,18 @@
  */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import {
+  type ConfidenceMap,
+  ConfidenceMapSchema,
+  type EvidenceMap,
+  EvidenceMapSchema,
+} from '#contracts/evidence.ts';
+import {
   AliasItemSchema,
   aliasKey,
   PROMPT_FAMILY,
   runningKey,
 } from '#contracts/experiments-items.ts';
+import { labelValues } from '#core/evaluation/calibration.ts';
 import { evaluateDocument } from '#core/evaluation/index.ts';
 import {
   buildEvalRun,
@@ -88,22 +95,55 @@ export const checkStageResolves = async (ctx: ServiceContext, version: string): 
   }
 };
 
-/** Scores one pipeline result; a failed document is scored as predicting nothing (all FN). */
+/**
+ * The per-value confidence and evidence maps of a result, when its pipeline
+ * wrote them (beside `fields`, or under `grounding`); null for results
+ * written before confidence existed, or a map that is not one.
+ */
+export const groundingOf = (
+  result: FileResult,
+): { confidence: ConfidenceMap; evidence: EvidenceMap | null } | null => {
+  const carried = result as FileResult & Record<string, unknown>;
+  const grounding = carried.grounding;
+  const source: Record<string, unknown> =
+    typeof grounding === 'object' && grounding !== null
+      ? (grounding as Record<string, unknown>)
+      : carried;
+  const confidence = ConfidenceMapSchema.safeParse(source.confidence);
+  if (!confidence.success) return null;
+  const evidence = EvidenceMapSchema.safeParse(source.evidence);
+  return { confidence: confidence.data, evidence: evidence.success ? evidence.data : null };
+};
+
+/**
+ * Scores one pipeline result; a failed document is scored as predicting
+ * nothing (all FN) and has no calibration labels.
+ */
 export const scoreResult = (
   version: PromptVersion,
   document: DatasetDocument,
   result: FileResult,
-): EvaluatedDocument => ({
-  id: document.id,
-  type: documentTypeOf(document.id, document.truth),
-  status: result.status,
-  reason: result.status === 'FAILED' ? (result.reason ?? 'UNKNOWN') : null,
-  evaluation: evaluateDocument(
-    version.metadata.fields,
-    document.truth,
-    result.status === 'SUCCEEDED' ? result.fields : null,
-  ),
-});
+): EvaluatedDocument => {
+  const predicted = result.status === 'SUCCEEDED' ? result.fields : null;
+  const grounding = predicted === null ? null : groundingOf(result);
+  return {
+    id: document.id,
+    type: documentTypeOf(document.id, document.truth),
+    status: result.status,
+    reason: result.status === 'FAILED' ? (result.reason ?? 'UNKNOWN') : null,
+    evaluation: evaluateDocument(version.metadata.fields, document.truth, predicted),
+    calibration:
+      grounding === null
+        ? null
+        : labelValues({
+            fields: version.metadata.fields,
+            truth: document.truth,
+            predicted,
+            confidence: grounding.confidence,
+            evidence: grounding.evidence,
+          }),
+  };
+};
 
 /** How one version is run over the dataset. */
 export interface RunVersionOptions {
