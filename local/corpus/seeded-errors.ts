@@ -10,10 +10,11 @@
  *   is wrong: the mistake confidence can least see, since the value is
  *   printed and grounded.
  * - `distractor`: a value the patient does not have is printed only in a
- *   distractor: a discontinued medication inside the medication list, a
- *   denied allergy, a ruled-out diagnosis or a family-history condition with
- *   its code. The truth leaves it out; an extractor that takes it invents a
- *   value.
+ *   distractor, inside the section it would belong to where the layout
+ *   allows: a discontinued, stopped or declined medication in the medication
+ *   list, a denied allergy beside the allergies, a ruled-out diagnosis in the
+ *   diagnosis list, or a family-history condition with its code. The truth
+ *   leaves it out; an extractor that takes it invents a value.
  *
  * Each document's `<id>.seeded.json` sidecar says what was planted. Separate
  * from the regular corpus (its own entry point), so existing figures do not
@@ -153,26 +154,82 @@ function changeTruth(truth: Truth, random: Random): SeededError {
   throw new RangeError('no truth value to change');
 }
 
-/** Index of the first block after a heading (or label row) that matches, or -1. */
-function sectionEnd(blocks: readonly Block[], heading: RegExp): number {
+/**
+ * The block that holds a section: the block after a matching heading or
+ * short lead-in paragraph (`Current medications:`), or a labelled row that
+ * matches; -1 when the document has no such section.
+ */
+function sectionBlock(blocks: readonly Block[], heading: RegExp): number {
   const at = blocks.findIndex(
     (block) =>
       (block.kind === 'heading' && heading.test(block.text)) ||
+      (block.kind === 'paragraph' && block.text.endsWith(':') && heading.test(block.text)) ||
       (block.kind === 'fields' && block.rows.some(([label]) => heading.test(label))),
   );
   if (at === -1) return -1;
-  const own = blocks[at];
-  return own?.kind === 'fields' ? at : Math.min(at + 1, blocks.length - 1);
+  return blocks[at]?.kind === 'fields' ? at : Math.min(at + 1, blocks.length - 1);
 }
 
-function insertAfter(blocks: Block[], index: number, ...added: Block[]): void {
-  const at = index === -1 ? blocks.findIndex((block) => block.kind === 'filler') : index + 1;
-  blocks.splice(at === -1 ? blocks.length : at, 0, ...added);
+/** A distractor item and how to print it in each kind of section block. */
+interface Planted {
+  readonly text: string;
+  /** A table row for the section's columns (by header), or null to print a paragraph instead. */
+  readonly row: (headers: readonly string[]) => string[] | null;
 }
+
+/**
+ * Prints the item inside its section when it can (a list item, a table row,
+ * or appended to a labelled row or the section's paragraph), else as a
+ * paragraph after the section or before the filler. Returns what was printed.
+ */
+function plantInSection(blocks: Block[], heading: RegExp, label: RegExp, item: Planted): string {
+  const at = sectionBlock(blocks, heading);
+  const block = at === -1 ? undefined : blocks[at];
+  if (block?.kind === 'list') {
+    blocks[at] = { ...block, items: [...block.items, item.text] };
+    return item.text;
+  }
+  if (block?.kind === 'table') {
+    const row = item.row(block.columns.map((column) => column.header));
+    if (row !== null) {
+      blocks[at] = { ...block, rows: [...block.rows, row] };
+      return row.join(' ');
+    }
+  }
+  if (block?.kind === 'fields') {
+    const rows = block.rows.map(([name, value]): readonly [string, string] =>
+      label.test(name) ? [name, `${value.replace(/\.$/, '')}; ${item.text}`] : [name, value],
+    );
+    if (rows.some(([name]) => label.test(name))) {
+      blocks[at] = { ...block, rows };
+      return item.text;
+    }
+  }
+  if (block?.kind === 'paragraph' && !block.text.endsWith(':')) {
+    blocks[at] = { ...block, text: `${block.text.replace(/\.$/, '')}; ${item.text}` };
+    return item.text;
+  }
+  const paragraph = `${item.text.charAt(0).toUpperCase()}${item.text.slice(1)}.`;
+  const after = at === -1 ? blocks.findIndex((b) => b.kind === 'filler') : at + 1;
+  blocks.splice(after === -1 ? blocks.length : after, 0, { kind: 'paragraph', text: paragraph });
+  return paragraph;
+}
+
+const MEDICATION_CUES = [
+  '(discontinued)',
+  '- stopped last year',
+  '- trial ended, not restarted',
+  '- declined by patient',
+] as const;
+const DIAGNOSIS_CUES = ['- ruled out', '(ruled out)', '- rule out, workup negative'] as const;
 
 /** Plants one distractor in the blocks; the truth is left as it is. */
-function plantDistractor(blocks: Block[], truth: Truth, random: Random): SeededError {
-  const variant = random.pick(DISTRACTOR_VARIANTS);
+function plantDistractor(
+  blocks: Block[],
+  truth: Truth,
+  random: Random,
+  variant: DistractorVariant,
+): SeededError {
   const held = new Set(truth.diagnoses.map((diagnosis) => diagnosis.icd10));
   const absent = CONDITIONS.filter((condition) => !held.has(condition.icd10));
   const condition = random.pick(absent.length > 0 ? absent : CONDITIONS);
@@ -181,42 +238,54 @@ function plantDistractor(blocks: Block[], truth: Truth, random: Random): SeededE
     const options = CONDITIONS.flatMap((c) => c.medications).filter((m) => !taken.has(m.name));
     const medication = random.pick(options);
     const dose = random.pick(medication.doses);
-    const at = sectionEnd(blocks, /medications/i);
-    const block = blocks[at];
-    let text = `${medication.name} ${dose} ${medication.frequency.abbreviation} - discontinued`;
-    if (block?.kind === 'list') {
-      blocks[at] = { ...block, items: [...block.items, text] };
-    } else if (block?.kind === 'table' && block.columns.length === 3) {
-      const row = [medication.name, dose, `${medication.frequency.abbreviation} (discontinued)`];
-      blocks[at] = { ...block, rows: [...block.rows, row] };
-      text = row.join(' ');
-    } else {
-      text = `Discontinued: ${medication.name} ${dose} ${medication.frequency.abbreviation}.`;
-      insertAfter(blocks, at, { kind: 'paragraph', text });
-    }
+    const cue = random.pick(MEDICATION_CUES);
+    const frequency = medication.frequency.abbreviation;
+    const text = plantInSection(blocks, /medications/i, /medications/i, {
+      text: `${medication.name} ${dose} ${frequency} ${cue}`,
+      row: (headers) =>
+        headers.length === 3 ? [medication.name, dose, `${frequency} ${cue}`] : null,
+    });
     return { kind: 'distractor', variant, field: 'medications', value: medication.name, text };
   }
   if (variant === 'denied-allergy') {
     const listed = new Set(truth.allergies);
     const allergen = random.pick(ALLERGENS.filter((a) => !listed.has(a)));
-    const text = `Patient denies any allergy to ${allergen.toLowerCase()}.`;
-    insertAfter(blocks, sectionEnd(blocks, /allerg/i), { kind: 'paragraph', text });
+    const text = plantInSection(blocks, /^allergies/i, /allerg/i, {
+      text: `denies ${allergen.toLowerCase()} allergy`,
+      row: () => null,
+    });
     return { kind: 'distractor', variant, field: 'allergies', value: allergen, text };
   }
   if (variant === 'ruled-out-diagnosis') {
-    const text = `${condition.common} (${condition.icd10}) was considered and ruled out.`;
-    insertAfter(blocks, sectionEnd(blocks, /diagnos|assessment/i), { kind: 'paragraph', text });
+    const cue = random.pick(DIAGNOSIS_CUES);
+    const text = plantInSection(blocks, /diagnos|assessment/i, /diagnos/i, {
+      text: `${condition.common} (${condition.icd10}) ${cue}`,
+      row: (headers) =>
+        headers[0] === 'ICD-10' ? [condition.icd10, `${condition.common} ${cue}`, ''] : null,
+    });
     return { kind: 'distractor', variant, field: 'diagnoses', value: condition.icd10, text };
   }
   const relative = random.pick(['Mother', 'Father', 'Sister', 'Brother']);
   const text = `${relative}: ${condition.common} (${condition.icd10}).`;
-  insertAfter(
-    blocks,
-    sectionEnd(blocks, /diagnos|assessment/i),
+  const at = sectionBlock(blocks, /diagnos|assessment/i);
+  const after = at === -1 ? blocks.findIndex((b) => b.kind === 'filler') : at + 1;
+  blocks.splice(
+    after === -1 ? blocks.length : after,
+    0,
     { kind: 'heading', text: 'Family History' },
     { kind: 'paragraph', text },
   );
   return { kind: 'distractor', variant, field: 'diagnoses', value: condition.icd10, text };
+}
+
+/**
+ * The distractor of the `index`-th document (1-based): every run of four
+ * documents has all four variants, shifted by one each run, so that over 16
+ * documents every document type meets every variant (types cycle by four).
+ */
+export function distractorFor(index: number): DistractorVariant {
+  const position = (index - 1 + Math.floor((index - 1) / 4)) % DISTRACTOR_VARIANTS.length;
+  return DISTRACTOR_VARIANTS[position] ?? 'family-history';
 }
 
 /** A generated document with its planted errors. */
@@ -238,7 +307,8 @@ export async function generateSeededDocument(
     (composition: Composition, random: Random): Composition => {
       const truth = structuredClone(composition.truth);
       const blocks = [...composition.model.blocks];
-      errors = [changeTruth(truth, random), plantDistractor(blocks, truth, random)];
+      const variant = distractorFor(index);
+      errors = [changeTruth(truth, random), plantDistractor(blocks, truth, random, variant)];
       return { ...composition, truth, model: { ...composition.model, blocks } };
     },
   );

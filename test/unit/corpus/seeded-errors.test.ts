@@ -13,6 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lookup } from '#core/evaluation/outcomes.ts';
 import { generateDocument } from '#local/corpus/generate.ts';
 import {
+  DISTRACTOR_VARIANTS,
+  distractorFor,
   generateSeededDocument,
   generateSeededErrorCorpus,
   type SeededEntry,
@@ -109,6 +111,14 @@ describe('seeded-error corpus', () => {
       const stated = JSON.stringify(field.found ? field.value : null).toLowerCase();
       expect(stated).not.toContain(distractor.value.toLowerCase());
     }
+  });
+
+  it('meets every document type with every distractor over 16 documents', () => {
+    const pairs = new Set(Array.from({ length: 16 }, (_, i) => `${i % 4}:${distractorFor(i + 1)}`));
+    expect(pairs.size).toBe(16);
+    expect(new Set(Array.from({ length: 4 }, (_, i) => distractorFor(i + 1)))).toEqual(
+      new Set(DISTRACTOR_VARIANTS),
+    );
   });
 
   it('gives the same documents for the same seed', async () => {
