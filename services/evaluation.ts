@@ -5,12 +5,6 @@
  */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import {
-  type ConfidenceMap,
-  ConfidenceMapSchema,
-  type EvidenceMap,
-  EvidenceMapSchema,
-} from '#contracts/evidence.ts';
-import {
   AliasItemSchema,
   aliasKey,
   PROMPT_FAMILY,
@@ -29,7 +23,8 @@ import {
 import type { PromptVersion } from '#core/prompts/types.ts';
 import type { PromptCatalog, ServiceContext } from './context.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.ts';
-import { type FileResult, processFiles } from './process-documents.ts';
+import { type GroundedResult, groundingOf, withGrounding } from './evaluation-grounding.ts';
+import { processFiles } from './process-documents.ts';
 
 /** One labelled document of a dataset: a PDF and its ground truth. */
 export interface DatasetDocument {
@@ -96,36 +91,16 @@ export const checkStageResolves = async (ctx: ServiceContext, version: string): 
 };
 
 /**
- * The per-value confidence and evidence maps of a result, when its pipeline
- * wrote them (beside `fields`, or under `grounding`); null for results
- * written before confidence existed, or a map that is not one.
- */
-export const groundingOf = (
-  result: FileResult,
-): { confidence: ConfidenceMap; evidence: EvidenceMap | null } | null => {
-  const carried = result as FileResult & Record<string, unknown>;
-  const grounding = carried.grounding;
-  const source: Record<string, unknown> =
-    typeof grounding === 'object' && grounding !== null
-      ? (grounding as Record<string, unknown>)
-      : carried;
-  const confidence = ConfidenceMapSchema.safeParse(source.confidence);
-  if (!confidence.success) return null;
-  const evidence = EvidenceMapSchema.safeParse(source.evidence);
-  return { confidence: confidence.data, evidence: evidence.success ? evidence.data : null };
-};
-
-/**
  * Scores one pipeline result; a failed document is scored as predicting
  * nothing (all FN) and has no calibration labels.
  */
 export const scoreResult = (
   version: PromptVersion,
   document: DatasetDocument,
-  result: FileResult,
+  result: GroundedResult,
 ): EvaluatedDocument => {
   const predicted = result.status === 'SUCCEEDED' ? result.fields : null;
-  const grounding = predicted === null ? null : groundingOf(result);
+  const grounding = predicted === null ? null : (result.grounding ?? groundingOf(result));
   return {
     id: document.id,
     type: documentTypeOf(document.id, document.truth),
@@ -169,7 +144,7 @@ export const runVersion = async (
   options: RunVersionOptions,
 ): Promise<EvalRun> => {
   if (options.moveAlias) await setProductionAlias(ctx, version.version);
-  const results = await processFiles(
+  const processed = await processFiles(
     ctx,
     dataset.map((document) => ({ path: document.pdfPath })),
     {
@@ -181,6 +156,7 @@ export const runVersion = async (
         : {}),
     },
   );
+  const results = await Promise.all(processed.map((result) => withGrounding(ctx, result)));
   const other = results.filter(
     (result) => result.promptVersion !== null && result.promptVersion !== version.version,
   );
