@@ -1,7 +1,8 @@
 /**
  * The one mapping from a finished document's execution state to what is
  * stored about it: the results-table row and the per-document metrics record,
- * built the same way for RecordResult (SUCCEEDED) and RecordFailure (FAILED).
+ * built the same way for RecordResult (SUCCEEDED or NEEDS_REVIEW) and
+ * RecordFailure (FAILED).
  */
 import type { RecordFailureInput } from '#contracts/task-schemas.ts';
 import { NO_PROMPT_VERSION, type ResultRow } from './results-table.ts';
@@ -11,7 +12,7 @@ export interface DocumentOutcome {
   readonly documentId: string;
   /** Execution attempt the outcome ends: the roll-ups count a document by its latest. */
   readonly attempt: number;
-  readonly outcome: 'Succeeded' | 'Failed';
+  readonly outcome: 'Succeeded' | 'NeedsReview' | 'Failed';
   readonly reason: string | null;
   readonly promptVersion: string | null;
   readonly experimentId: string | null;
@@ -30,6 +31,8 @@ export type FinishedState = Omit<RecordFailureInput['state'], 'error'>;
 
 export type Ending =
   | { readonly status: 'SUCCEEDED'; readonly resultUri: string }
+  /** Extracted, but the grounding step's review rules tripped `flagCount` times. */
+  | { readonly status: 'NEEDS_REVIEW'; readonly resultUri: string; readonly flagCount: number }
   | { readonly status: 'FAILED'; readonly reason: string };
 
 /** Where the document's object lives, from the ledger (null when the ledger has no entry). */
@@ -53,6 +56,12 @@ export interface DocumentRecords {
   readonly metrics: DocumentOutcome;
 }
 
+const OUTCOME_OF = {
+  SUCCEEDED: 'Succeeded',
+  NEEDS_REVIEW: 'NeedsReview',
+  FAILED: 'Failed',
+} as const satisfies Record<Ending['status'], DocumentOutcome['outcome']>;
+
 /** Milliseconds from the execution's start to `now`, never negative. */
 export const elapsedSince = (isoStart: string, now: Date): number =>
   Math.max(0, now.getTime() - new Date(isoStart).getTime());
@@ -64,12 +73,12 @@ export const documentRecords = ({
   ending,
   completedAt,
 }: FinishedDocument): DocumentRecords => {
-  const succeeded = ending.status === 'SUCCEEDED';
+  const finished = ending.status !== 'FAILED';
   const { variant, model, score } = state;
-  // Quality scores describe a stored result, so only a success carries them.
-  const quality = succeeded ? score : undefined;
+  // Quality scores describe a stored result, so only a finished extraction carries them.
+  const quality = finished ? score : undefined;
   const latencyMs = elapsedSince(execution.startTime, completedAt);
-  const reason = succeeded ? null : ending.reason;
+  const reason = finished ? null : ending.reason;
   const row: ResultRow = {
     documentId: state.documentId,
     status: ending.status,
@@ -97,12 +106,13 @@ export const documentRecords = ({
     startedAt: execution.startTime,
     completedAt: completedAt.toISOString(),
     executionId: execution.id,
-    resultUri: succeeded ? ending.resultUri : null,
+    resultUri: finished ? ending.resultUri : null,
+    ...(ending.status === 'NEEDS_REVIEW' ? { reviewFlags: ending.flagCount } : {}),
   };
   const metrics: DocumentOutcome = {
     documentId: state.documentId,
     attempt: state.attempt,
-    outcome: succeeded ? 'Succeeded' : 'Failed',
+    outcome: OUTCOME_OF[ending.status],
     reason,
     promptVersion: variant?.promptVersion ?? null,
     experimentId: variant?.experimentId ?? null,
@@ -111,7 +121,7 @@ export const documentRecords = ({
     modelLatencyMs: model?.modelLatencyMs ?? null,
     inputTokens: model?.inputTokens ?? null,
     outputTokens: model?.outputTokens ?? null,
-    // Roll-ups price successful documents; a failed one's cost stays on its row.
+    // Roll-ups price finished documents; a failed one's cost stays on its row.
     costMicroUsd: quality?.costMicroUsd ?? null,
     completeness: quality?.completeness ?? null,
     allRequiredPresent: quality?.allRequiredPresent ?? null,

@@ -1,13 +1,13 @@
 /**
- * The results-table row: one per document, SUCCEEDED or FAILED, with the exact
- * prompt version resolved, scores, tokens, cost and timings. A SUCCEEDED row is
- * never overwritten by a failure.
+ * The results-table row: one per document, SUCCEEDED, NEEDS_REVIEW or FAILED,
+ * with the exact prompt version resolved, scores, tokens, cost and timings. A
+ * SUCCEEDED or NEEDS_REVIEW row is never overwritten by a failure.
  */
 
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 
-export type ResultStatus = 'SUCCEEDED' | 'FAILED';
+export type ResultStatus = 'SUCCEEDED' | 'NEEDS_REVIEW' | 'FAILED';
 
 export interface ResultRow {
   readonly documentId: string;
@@ -38,6 +38,11 @@ export interface ResultRow {
   readonly completedAt: string;
   readonly executionId: string;
   readonly resultUri: string | null;
+  /** Review flags of a NEEDS_REVIEW row (and of one approved since); absent otherwise. */
+  readonly reviewFlags?: number;
+  /** Set when a reviewer approved the document (the row is SUCCEEDED from then on). */
+  readonly reviewedBy?: string;
+  readonly reviewedAt?: string;
 }
 
 /** Placeholder in the by-prompt-version index for documents that failed before selection. */
@@ -52,12 +57,13 @@ export const putResultRow = async (
     new PutCommand({
       TableName: table,
       Item: row,
-      // A failure never replaces a success; a success may replace an earlier failure (redrive).
+      // A failure never replaces a finished extraction; a success may replace an earlier failure (redrive).
       ...(row.status === 'FAILED'
         ? {
-            ConditionExpression: 'attribute_not_exists(documentId) OR #status <> :succeeded',
+            ConditionExpression:
+              'attribute_not_exists(documentId) OR (#status <> :succeeded AND #status <> :review)',
             ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':succeeded': 'SUCCEEDED' },
+            ExpressionAttributeValues: { ':succeeded': 'SUCCEEDED', ':review': 'NEEDS_REVIEW' },
           }
         : {}),
     }),

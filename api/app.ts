@@ -23,6 +23,7 @@ import { functionRoutes } from './routes/functions.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { promptRoutes } from './routes/prompts.ts';
+import { reviewRoutes } from './routes/reviews.ts';
 import { uploadRoutes } from './routes/uploads.ts';
 
 export const API_VERSION = '1.0.0';
@@ -68,6 +69,7 @@ export const createApi = async (deps: ApiDeps, options: ApiOptions) => {
   app.route('/api/metrics', metricsRoutes(deps));
   app.route('/api/experiments', experimentRoutes(deps));
   app.route('/api/documents', documentRoutes(deps));
+  app.route('/api/reviews', reviewRoutes(deps));
   app.route('/api/uploads', uploadRoutes(deps));
   app.route('/api/dlq', dlqRoutes(deps));
   app.route('/api/evaluations', evaluationRoutes(deps));

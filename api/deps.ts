@@ -4,6 +4,7 @@
  * fixed local name on this machine), plus the shared shape of JSON answers.
  */
 import type { Context } from 'hono';
+import type { CloudWatchFunctionFigures } from '#adapters/cloudwatch-functions.ts';
 import type { EvaluationReportStore } from '#adapters/evaluation-reports.ts';
 import type { InvocationReport } from '#contracts/invocation-reports.ts';
 import type { PromptCatalog, ServiceContext } from '#services/context.ts';
@@ -17,6 +18,8 @@ export interface ApiDeps {
   readonly callerOf: (c: Context) => string;
   /** The local runtime's per-invocation REPORT records; none on AWS. */
   readonly invocations?: () => readonly InvocationReport[];
+  /** On AWS: the stage's functions' figures from CloudWatch. */
+  readonly cloudWatchFunctions?: CloudWatchFunctionFigures;
 }
 
 /** The OpenAPI description of a JSON answer. */

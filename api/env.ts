@@ -15,4 +15,6 @@ export const API_ENV = [
   'INGEST_DLQ_URL',
   'EXTRACTION_DLQ_URL',
   'CONSOLE_ORIGIN',
+  /** JSON `{ "<function>": <memory MB> }` of the pipeline functions, for the Functions page. */
+  'FUNCTION_MEMORY_MB',
 ] as const;

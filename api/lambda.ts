@@ -5,6 +5,8 @@
  * person is the IAM principal API Gateway authenticated (SigV4).
  */
 
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
@@ -13,8 +15,10 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'hono';
 import { handle } from 'hono/aws-lambda';
 import * as z from 'zod';
+import { cloudWatchFunctionFigures } from '#adapters/cloudwatch-functions.ts';
 import { s3ReportStore } from '#adapters/evaluation-reports.ts';
-import { tableNamesFor } from '#contracts/resources.ts';
+import { FUNCTION_NAMES } from '#contracts/functions.ts';
+import { physicalName, tableNamesFor } from '#contracts/resources.ts';
 import type { ServiceContext } from '#services/context.ts';
 import { createApi } from './app.ts';
 import type { API_ENV } from './env.ts';
@@ -73,9 +77,27 @@ const clients: ServiceContext['clients'] = {
   }),
 };
 
+const MemorySizesSchema = z.record(z.string(), z.number().int().positive());
+
+/** The stage's pipeline functions as CloudWatch names them, with their configured memory. */
+export const deployedFunctions = (stage: string, memoryJson: string) => {
+  const memory = MemorySizesSchema.parse(JSON.parse(memoryJson));
+  return FUNCTION_NAMES.map((name) => ({
+    name,
+    physicalName: physicalName(stage, name),
+    logGroupName: `/aws/lambda/${physicalName(stage, name)}`,
+    memorySizeMb: memory[name] ?? 0,
+  }));
+};
+
 const ctx = contextFromEnv(clients);
+const cloudWatchFunctions = cloudWatchFunctionFigures({
+  cloudwatch: new CloudWatchClient({}),
+  logs: new CloudWatchLogsClient({}),
+  functions: deployedFunctions(ctx.stage, env('FUNCTION_MEMORY_MB')),
+});
 const app = createApi(
-  { ctx, callerOf, evaluations: s3ReportStore(clients.s3, ctx.bucket) },
+  { ctx, callerOf, evaluations: s3ReportStore(clients.s3, ctx.bucket), cloudWatchFunctions },
   {
     allowedOrigins: [env('CONSOLE_ORIGIN')],
     // API Gateway's HTTP API caps payloads at 10 MB; the API's own bodies are small.

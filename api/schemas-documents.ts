@@ -25,6 +25,16 @@ export const UploadSchema = z
     attempt: z.number().int(),
     executionArn: nullableText,
     supersededBy: nullableText,
+    review: z
+      .object({
+        flagCount: z.number().int().nullable(),
+        reviewedBy: z.string().nullable(),
+        reviewedAt: z.string().nullable(),
+      })
+      .nullable()
+      .openapi({
+        description: 'Review state: NEEDS_REVIEW documents and approved ones, else null',
+      }),
   })
   .openapi('Upload');
 

@@ -123,7 +123,10 @@ export const VersionMetricsSchema = z
     documents: z.number().int(),
     succeeded: z.number().int(),
     failed: z.number().int(),
+    /** Documents the pipeline sent to review (NEEDS_REVIEW). */
+    needsReview: z.number().int(),
     successRate: nullableNumber,
+    reviewRate: nullableNumber,
     completenessMean: nullableNumber,
     allRequiredPresentRate: nullableNumber,
     costPerDocumentMicroUsd: nullableNumber,

@@ -46,6 +46,7 @@ export const FIXTURE_USES: Readonly<Record<EventName, FixtureUse>> = {
     prepared: true,
   },
   'tasks/select-variant': { fn: 'select-variant', needs: null, prepared: false },
+  'tasks/admit-model-call': { fn: 'admit-model-call', needs: null, prepared: false },
   'apigateway/http-api-prompt-versions': {
     fn: null,
     needs:

@@ -19,6 +19,7 @@ import { registerLogs } from './commands/logs.ts';
 import { registerMetrics } from './commands/metrics.ts';
 import { registerProcess } from './commands/process.ts';
 import { registerPrompts } from './commands/prompts.ts';
+import { registerReviews } from './commands/reviews.ts';
 import { UsageError } from './output.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -61,6 +62,7 @@ registerPrompts(program);
 registerExperiments(program);
 registerMetrics(program);
 registerDocuments(program);
+registerReviews(program);
 registerDlq(program);
 registerAlerts(program);
 registerLogs(program);

@@ -8,6 +8,7 @@ export const FUNCTION_NAMES = [
   'starter',
   'load-document',
   'select-variant',
+  'admit-model-call',
   'invoke-model',
   'score',
   'record-result',

@@ -26,6 +26,10 @@ export const LedgerItemSchema = z.object({
   executionArn: z.string().nullable(),
   promptVersion: z.string().nullable(),
   supersededBy: z.string().nullable(),
+  /** Added with review (ADR 0029): absent on items written before. */
+  reviewFlags: z.number().int().nonnegative().nullable().default(null),
+  reviewedBy: z.string().nullable().default(null),
+  reviewedAt: isoTime.nullable().default(null),
   revision: z.number().int().positive(),
 }) satisfies z.ZodType<LedgerEntry>;
 

@@ -43,6 +43,8 @@ export const hourOf = (timestampMs: number): string =>
 /** One document's contribution to its roll-ups. */
 export interface DocumentSample {
   readonly succeeded: boolean;
+  /** Extracted but sent to review (NEEDS_REVIEW): neither succeeded nor failed. Absent: false. */
+  readonly needsReview?: boolean;
   readonly reason: string | null;
   readonly latencyMs: number;
   readonly completeness: number | null;
@@ -56,14 +58,18 @@ const REASON_PATTERN = /^[A-Z_]{1,40}$/;
 
 /** What one sample adds to each attribute of a roll-up item. */
 export const sampleAdds = (sample: DocumentSample): Record<string, number> => {
+  const review = sample.needsReview === true && !sample.succeeded;
+  const failed = !sample.succeeded && !review;
   const adds: Record<string, number> = {
     documents: 1,
     succeeded: sample.succeeded ? 1 : 0,
-    failed: sample.succeeded ? 0 : 1,
+    failed: failed ? 1 : 0,
     latencySum: sample.latencyMs,
     [`lat_${bucketIndex(sample.latencyMs)}`]: 1,
   };
-  if (!sample.succeeded && sample.reason && REASON_PATTERN.test(sample.reason)) {
+  // Only set when 1, so roll-ups written before review existed need no new attribute.
+  if (review) adds.needsReview = 1;
+  if (failed && sample.reason && REASON_PATTERN.test(sample.reason)) {
     adds[`failed_${sample.reason}`] = 1;
   }
   const moments = (name: string, value: number | null) => {
@@ -123,6 +129,8 @@ export interface Rollup {
   readonly documents: number;
   readonly succeeded: number;
   readonly failed: number;
+  /** Documents that ended NEEDS_REVIEW (the pipeline's outcome; a later approval does not move them). */
+  readonly needsReview: number;
   readonly failedByReason: Record<string, number>;
   readonly latencySum: number;
   readonly latencyHistogram: Histogram;
@@ -138,6 +146,7 @@ export const emptyRollup = (): Rollup => ({
   documents: 0,
   succeeded: 0,
   failed: 0,
+  needsReview: 0,
   failedByReason: {},
   latencySum: 0,
   latencyHistogram: {},
@@ -179,6 +188,7 @@ export const addItem = (acc: Rollup, raw: unknown): Rollup => {
     documents: acc.documents + num('documents'),
     succeeded: acc.succeeded + num('succeeded'),
     failed: acc.failed + num('failed'),
+    needsReview: acc.needsReview + num('needsReview'),
     failedByReason,
     latencySum: acc.latencySum + num('latencySum'),
     latencyHistogram,

@@ -1,6 +1,6 @@
 /**
- * Model-call admission as the workflow and the invoke-model function agree on
- * it: the task input and output of AdmitModelCall / ReportModelPressure, the
+ * Model-call admission as the workflow and the admit-model-call function agree
+ * on it: the task input and output of AdmitModelCall / ReportModelPressure, the
  * settings the stage passes in `MODEL_ADMISSION_SETTINGS` (quota and policy per
  * model), and the key of each model's slot record in the metrics table.
  */
@@ -9,8 +9,14 @@ import * as z from 'zod';
 /** Environment variable holding {@link AdmissionSettings} as JSON. */
 export const ADMISSION_SETTINGS_ENV = 'MODEL_ADMISSION_SETTINGS';
 
+/** Partition-key prefix of every slot record (the admission function may touch no other item). */
+export const ADMISSION_KEY_PREFIX = 'ADMISSION#';
+
 /** The slot record of one model (metrics table: pk/sk; never a document id or key). */
-export const admissionKey = (modelId: string) => ({ pk: `ADMISSION#${modelId}`, sk: 'SLOTS' });
+export const admissionKey = (modelId: string) => ({
+  pk: `${ADMISSION_KEY_PREFIX}${modelId}`,
+  sk: 'SLOTS',
+});
 
 const positive = z.number().positive();
 

@@ -21,6 +21,8 @@ export const ExecutionInputSchema = z.object({
   receivedAt: z.string(),
   /** 0 for the first execution of a document, n for its nth redrive. */
   attempt: count,
+  /** Set by the reconciler on a rerun: attempts in a row before this one that were interrupted. */
+  interruptedAttempts: count.optional(),
 });
 export type ExecutionInput = z.infer<typeof ExecutionInputSchema>;
 

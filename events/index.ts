@@ -17,6 +17,7 @@ export const EVENT_NAMES = [
   'tasks/execution-input',
   'tasks/load-document',
   'tasks/select-variant',
+  'tasks/admit-model-call',
   'tasks/invoke-model',
   'tasks/score',
   'tasks/record-result',

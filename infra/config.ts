@@ -173,7 +173,8 @@ const MODELS: readonly BedrockModelAccess[] = [
 
 /**
  * Task function timeouts stay below the matching ASL `TimeoutSeconds`
- * (LoadDocument 120, SelectVariant 30, InvokeModel 300, Score 60,
+ * (LoadDocument 120, SelectVariant 30, AdmitModelCall and ReportModelPressure
+ * 30, InvokeModel 300, Score 60,
  * RecordResult 60, RecordFailure 60); a test holds them to it.
  */
 const functionSettings = (
@@ -193,6 +194,12 @@ const functionSettings = (
     memoryMb: 256,
     timeoutSeconds: 20,
     reservedConcurrency: concurrency['select-variant'],
+  },
+  // A few DynamoDB calls per invocation, never a model call: small and short.
+  'admit-model-call': {
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    reservedConcurrency: concurrency['admit-model-call'],
   },
   'invoke-model': {
     memoryMb: 512,
@@ -252,6 +259,8 @@ const CONFIGS: Readonly<Record<Stage, StageConfig>> = {
       starter: 2,
       'load-document': 4,
       'select-variant': 4,
+      // Admission has its own concurrency, so it is never throttled behind model calls.
+      'admit-model-call': 4,
       // Admission can run 6 model calls at once on the dev quota (synth checks it).
       'invoke-model': 8,
       score: 4,
@@ -302,6 +311,7 @@ const CONFIGS: Readonly<Record<Stage, StageConfig>> = {
       starter: 5,
       'load-document': 10,
       'select-variant': 10,
+      'admit-model-call': 5,
       'invoke-model': 10,
       score: 10,
       'record-result': 10,
@@ -351,6 +361,7 @@ const CONFIGS: Readonly<Record<Stage, StageConfig>> = {
       starter: 10,
       'load-document': 20,
       'select-variant': 20,
+      'admit-model-call': 10,
       // Admission can run 29 model calls at once on the prod quota (synth checks it).
       'invoke-model': 32,
       score: 20,

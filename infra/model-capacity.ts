@@ -2,9 +2,9 @@
  * Bedrock capacity per stage: each model's quota (requests and tokens per
  * minute, output burn-down), the expected tokens of one document, and the
  * admission policy derived from them. The same figures configure the
- * invoke-model function's admission (`MODEL_ADMISSION_SETTINGS`), the local
- * Bedrock stand-in's quota and the local runtime's limits; synth refuses a
- * stage whose admitted concurrency could exceed the function's reserved
+ * admit-model-call function (`MODEL_ADMISSION_SETTINGS`), the local Bedrock
+ * stand-in's quota and the local runtime's limits; synth refuses a stage
+ * whose admitted concurrency could exceed invoke-model's reserved
  * concurrency.
  */
 import type { AdmissionSettings, ModelAdmission } from '#contracts/model-admission.ts';
@@ -88,7 +88,7 @@ export const STAGE_CAPACITY = {
   prod: capacity({ rpm: 200, tpm: 400_000 }, { rpm: 200, tpm: 1_000_000 }),
 } as const satisfies Record<string, StageModelCapacity>;
 
-/** The admission settings a stage's invoke-model function reads. */
+/** The admission settings a stage's admit-model-call function reads. */
 export const admissionSettingsFor = (
   models: StageModelCapacity,
   options: {

@@ -184,9 +184,9 @@ export const handlerEnvironment = (
 export const TASK_FUNCTIONS = {
   LoadDocument: 'load-document',
   SelectVariant: 'select-variant',
-  AdmitModelCall: 'invoke-model',
+  AdmitModelCall: 'admit-model-call',
   InvokeModel: 'invoke-model',
-  ReportModelPressure: 'invoke-model',
+  ReportModelPressure: 'admit-model-call',
   Score: 'score',
   RecordResult: 'record-result',
   RecordFailure: 'record-failure',
@@ -352,6 +352,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const values: Record<ExtractPlaceholder, string> = {
       LoadDocumentFunctionArn: functionArn('load-document'),
       SelectVariantFunctionArn: functionArn('select-variant'),
+      AdmitModelCallFunctionArn: functionArn('admit-model-call'),
       InvokeModelFunctionArn: functionArn('invoke-model'),
       ScoreFunctionArn: functionArn('score'),
       RecordResultFunctionArn: functionArn('record-result'),

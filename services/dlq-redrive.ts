@@ -63,7 +63,11 @@ const originalInput = async (
       new DescribeExecutionCommand({ executionArn: message.executionId }),
     );
     const parsed = ExecutionInputSchema.safeParse(JSON.parse(execution.input ?? 'null'));
-    if (parsed.success && parsed.data.documentId === message.documentId) return parsed.data;
+    if (parsed.success && parsed.data.documentId === message.documentId) {
+      // An operator's redrive starts a new count of interruptions in a row.
+      const { interruptedAttempts: _counted, ...input } = parsed.data;
+      return input;
+    }
   } catch {
     // History expired or unreadable: rebuild below.
   }

@@ -46,7 +46,7 @@ const recordOf = async (ctx: ServiceContext, entry: LedgerEntry): Promise<Docume
   // A results row can be left from an earlier attempt; it describes this entry only when settled alike.
   const current = result !== null && result.status === entry.status ? result : null;
   const fields =
-    current?.status === 'SUCCEEDED' && current.resultUri
+    (current?.status === 'SUCCEEDED' || current?.status === 'NEEDS_REVIEW') && current.resultUri
       ? await readResultFields(ctx, current.resultUri)
       : null;
   return {

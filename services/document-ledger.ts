@@ -30,7 +30,24 @@ export interface UploadEntry {
   readonly attempt: number;
   readonly executionArn: string | null;
   readonly supersededBy: string | null;
+  /** Review state: set for a NEEDS_REVIEW upload and for one a reviewer approved, else null. */
+  readonly review: ReviewState | null;
 }
+
+export interface ReviewState {
+  readonly flagCount: number | null;
+  readonly reviewedBy: string | null;
+  readonly reviewedAt: string | null;
+}
+
+const reviewStateOf = (entry: LedgerEntry): ReviewState | null =>
+  entry.status === 'NEEDS_REVIEW' || entry.reviewedBy
+    ? {
+        flagCount: entry.reviewFlags ?? null,
+        reviewedBy: entry.reviewedBy ?? null,
+        reviewedAt: entry.reviewedAt ?? null,
+      }
+    : null;
 
 export const toUpload = (entry: LedgerEntry): UploadEntry => ({
   key: entry.key,
@@ -44,6 +61,7 @@ export const toUpload = (entry: LedgerEntry): UploadEntry => ({
   attempt: entry.attempt,
   executionArn: entry.executionArn,
   supersededBy: entry.supersededBy,
+  review: reviewStateOf(entry),
 });
 
 const ledgerOf = (ctx: ServiceContext): LedgerRepository =>

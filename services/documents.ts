@@ -24,7 +24,7 @@ const num = z
 /** A results-table row as read: every field but the id and status may be absent. */
 const RowSchema = z.object({
   documentId: z.string().regex(/^[0-9a-f]{64}$/),
-  status: z.enum(['SUCCEEDED', 'FAILED']),
+  status: z.enum(['SUCCEEDED', 'NEEDS_REVIEW', 'FAILED']),
   reason: text,
   promptVersion: text,
   experimentId: text,
@@ -51,7 +51,7 @@ const RowSchema = z.object({
 /** One processed document, as listed. */
 export interface DocumentSummary {
   readonly documentId: string;
-  readonly status: 'SUCCEEDED' | 'FAILED';
+  readonly status: 'SUCCEEDED' | 'NEEDS_REVIEW' | 'FAILED';
   readonly reason: string | null;
   /** Null when the document failed before a version was selected. */
   readonly promptVersion: string | null;
@@ -120,7 +120,7 @@ export const getDocument = async (
   const summary = await findDocument(ctx, documentId);
   if (!summary) throw new NotFoundError('UNKNOWN_DOCUMENT', `no document ${documentId}`);
   const fields =
-    summary.status === 'SUCCEEDED' && summary.resultUri
+    summary.status !== 'FAILED' && summary.resultUri
       ? await readResultFields(ctx, summary.resultUri)
       : null;
   return { ...summary, fields };

@@ -90,6 +90,7 @@ export const armAggregates = (label: string, rollup: Rollup): ArmAggregates => {
     arm: label,
     documents: rollup.documents,
     succeeded: rollup.succeeded,
+    needsReview: rollup.needsReview,
     failedByReason,
     allRequiredPresent: rollup.allRequiredPresent,
     completeness: { ...rollup.completeness },

@@ -1,6 +1,6 @@
 /**
  * Metrics use case: per prompt version and over all documents, volume,
- * success, completeness, cost, tokens and latency percentiles since an hour,
+ * success, review, completeness, cost, tokens and latency percentiles since an hour,
  * read from the hourly roll-ups the aggregator writes.
  */
 import { allDocumentsKey, hourOf, type Rollup } from '#contracts/metrics-items.ts';
@@ -15,7 +15,11 @@ export interface VersionMetrics {
   readonly documents: number;
   readonly succeeded: number;
   readonly failed: number;
+  /** Documents the pipeline sent to review (NEEDS_REVIEW). */
+  readonly needsReview: number;
   readonly successRate: number | null;
+  /** needsReview / documents. */
+  readonly reviewRate: number | null;
   readonly completenessMean: number | null;
   readonly allRequiredPresentRate: number | null;
   readonly costPerDocumentMicroUsd: number | null;
@@ -33,7 +37,9 @@ export const summarise = (version: string, r: Rollup): VersionMetrics => ({
   documents: r.documents,
   succeeded: r.succeeded,
   failed: r.failed,
+  needsReview: r.needsReview,
   successRate: r.documents > 0 ? r.succeeded / r.documents : null,
+  reviewRate: r.documents > 0 ? r.needsReview / r.documents : null,
   completenessMean: mean(r.completeness),
   allRequiredPresentRate: r.allRequiredN > 0 ? r.allRequiredPresent / r.allRequiredN : null,
   costPerDocumentMicroUsd: mean(r.cost),

@@ -31,6 +31,11 @@ export interface FileResult {
   readonly key: string;
   readonly documentId: string;
   readonly status: FileStatus;
+  /**
+   * The document's outcome: as `status`, except NEEDS_REVIEW for an
+   * extraction that finished but was sent to review (its fields are kept).
+   */
+  readonly outcome: FileStatus | 'NEEDS_REVIEW';
   /** Reason code when FAILED (TIMEOUT when the execution did not end in time), else null. */
   readonly reason: string | null;
   readonly promptVersion: string | null;
@@ -127,6 +132,10 @@ const readResult = async (
     key: uploaded.key,
     documentId: uploaded.documentId,
     status: ended.status,
+    outcome:
+      ended.status === 'SUCCEEDED' && row?.status === 'NEEDS_REVIEW'
+        ? 'NEEDS_REVIEW'
+        : ended.status,
     reason:
       ended.status === 'SUCCEEDED'
         ? null
@@ -197,6 +206,7 @@ export const processFiles = async (
           key: item.key,
           documentId: item.documentId,
           status: 'FAILED',
+          outcome: 'FAILED',
           reason: 'TIMEOUT',
           promptVersion: null,
           completeness: null,

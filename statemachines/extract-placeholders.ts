@@ -9,6 +9,7 @@
 export const EXTRACT_PLACEHOLDERS = [
   'LoadDocumentFunctionArn',
   'SelectVariantFunctionArn',
+  'AdmitModelCallFunctionArn',
   'InvokeModelFunctionArn',
   'ScoreFunctionArn',
   'RecordResultFunctionArn',

@@ -1,51 +1,33 @@
 /**
- * Functions route: per function invocations, errors, cold starts, duration
- * and init percentiles, memory and a per-minute series, from the local
- * runtime's per-invocation REPORT records. Where the API has none (on AWS)
- * it says so and points at the CloudWatch dashboard.
+ * Functions route: per function invocations, errors, throttles, cold starts
+ * and their init distribution, duration percentiles and trend, memory used
+ * against configured, and memory recommendations with their monthly saving;
+ * from the local runtime's REPORT records, or on AWS from CloudWatch.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { summariseInvocations } from '#core/functions/invocation-summary.ts';
+import { FunctionsAnswerSchema } from '#contracts/invocation-reports.ts';
+import {
+  cloudWatchFunctionsAnswer,
+  localFunctionsAnswer,
+  noFunctionsAnswer,
+} from '#services/functions-report.ts';
 import { type ApiDeps, json } from '../deps.ts';
 import { problemResponses } from '../problem.ts';
-import { list } from '../schemas.ts';
 
-const PercentilesSchema = z.object({ p50: z.number(), p95: z.number(), p99: z.number() });
+export const FunctionsReportSchema = FunctionsAnswerSchema.openapi('FunctionsReport', {
+  description:
+    'source `local-runtime`: the in-process handler runs of this machine; `cloudwatch`: Lambda metrics and REPORT log lines of the deployed stage; `none`: read the CloudWatch dashboard',
+});
 
-export const FunctionsReportSchema = z
-  .object({
-    source: z.enum(['local-runtime', 'none']).openapi({
-      description:
-        '`local-runtime`: the in-process handler runs of this machine; `none`: read the CloudWatch dashboard',
-    }),
-    note: z.string(),
-    functions: list(
-      z.object({
-        functionName: z.string(),
-        invocations: z.number().int(),
-        errors: z.number().int(),
-        coldStarts: z.number().int(),
-        durationMs: PercentilesSchema.nullable(),
-        billedDurationMsTotal: z.number().int(),
-        initDurationMs: PercentilesSchema.nullable(),
-        memorySizeMb: z.number().int(),
-        maxMemoryUsedMb: z.number().int(),
-        throttles: z.number().int(),
-        series: list(
-          z.object({
-            minute: z.string(),
-            invocations: z.number().int(),
-            p50: z.number(),
-            p95: z.number(),
-          }),
-        ),
-      }),
-    ),
-  })
-  .openapi('FunctionsReport');
-
-const LOCAL_NOTE =
-  'Handlers run in one local Node process: memory used is that process, init is the module import, nothing throttles.';
+const QuerySchema = z.object({
+  hours: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(72)
+    .default(3)
+    .openapi({ description: 'CloudWatch only: the hours back from now the figures cover' }),
+});
 
 export const functionRoutes = (deps: ApiDeps) => {
   const app = new OpenAPIHono();
@@ -54,28 +36,18 @@ export const functionRoutes = (deps: ApiDeps) => {
       method: 'get',
       path: '/',
       tags: ['functions'],
-      summary: 'Per function invocations, durations, cold starts, init and memory',
+      summary:
+        'Per function invocations, durations, cold starts, init, memory and memory recommendations',
+      request: { query: QuerySchema },
       responses: { 200: json(FunctionsReportSchema, 'The figures'), ...problemResponses() },
     }),
-    (c) => {
-      if (!deps.invocations) {
-        return c.json(
-          {
-            source: 'none' as const,
-            note: 'No invocation records here: read the per-function widgets of the CloudWatch dashboard.',
-            functions: [],
-          },
-          200,
-        );
+    async (c) => {
+      if (deps.invocations) return c.json(localFunctionsAnswer(deps.invocations()), 200);
+      if (deps.cloudWatchFunctions) {
+        const { hours } = c.req.valid('query');
+        return c.json(await cloudWatchFunctionsAnswer(deps.cloudWatchFunctions, hours), 200);
       }
-      return c.json(
-        {
-          source: 'local-runtime' as const,
-          note: LOCAL_NOTE,
-          functions: summariseInvocations(deps.invocations()),
-        },
-        200,
-      );
+      return c.json(noFunctionsAnswer(), 200);
     },
   );
   return app;

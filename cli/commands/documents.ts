@@ -82,7 +82,10 @@ export const registerDocuments = (program: Command): void => {
       .command('list')
       .description('one entry per upload, from the document ledger, by key')
       .option('--prefix <prefix>', 'only keys starting with this (e.g. incoming/2026/)')
-      .option('--status <status>', 'RECEIVED, PROCESSING, SUCCEEDED, FAILED, IGNORED or SUPERSEDED')
+      .option(
+        '--status <status>',
+        'RECEIVED, PROCESSING, SUCCEEDED, NEEDS_REVIEW, FAILED, IGNORED or SUPERSEDED',
+      )
       .option('--since <time>', 'uploaded at or after this ISO 8601 time')
       .option('--until <time>', 'uploaded before this ISO 8601 time')
       .option('--version <version>', 'only uploads extracted with this prompt version')

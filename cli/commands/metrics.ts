@@ -72,6 +72,7 @@ export const registerMetrics = (program: Command): void => {
           'prompt version',
           'documents',
           'success',
+          'review',
           'completeness',
           'all required',
           'cost/doc',
@@ -84,6 +85,7 @@ export const registerMetrics = (program: Command): void => {
           m.version,
           m.documents,
           m.successRate === null ? null : `${(m.successRate * 100).toFixed(1)}%`,
+          m.reviewRate === null ? null : `${(m.reviewRate * 100).toFixed(1)}%`,
           fixed(m.completenessMean, 3),
           m.allRequiredPresentRate === null
             ? null

@@ -32,6 +32,8 @@ export const toJsonResult = (result: FileResult) => ({
   key: result.key,
   documentId: result.documentId,
   status: result.status,
+  /** NEEDS_REVIEW when the extraction finished but was sent to review; else as `status`. */
+  outcome: result.outcome,
   reason: result.reason,
   promptVersion: result.promptVersion,
   completeness: result.completeness,
@@ -43,7 +45,7 @@ export const printResultsTable = (results: readonly FileResult[]): void =>
     ['file', 'status', 'reason', 'prompt version', 'completeness', 'cost'],
     results.map((r) => [
       r.key.replace(/^incoming\//, ''),
-      r.status,
+      r.outcome,
       r.reason,
       r.promptVersion,
       r.completeness === null ? null : r.completeness.toFixed(3),

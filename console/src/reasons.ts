@@ -73,6 +73,10 @@ export const REASONS: Readonly<Record<string, ReasonText>> = {
     words: 'An unexpected error.',
     action: `${TRANSIENT} If it repeats, read the function logs.`,
   },
+  INTERRUPTED_REPEATEDLY: {
+    words: 'The stack stopped or crashed under every attempt, several times in a row.',
+    action: `${TRANSIENT} The reconciler already ran it again each time; check the reconciler's repairs and the stack's health first.`,
+  },
   STARTER_FAILED: { words: 'The upload could not start an execution.', action: TRANSIENT },
 };
 

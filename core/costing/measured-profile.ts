@@ -21,28 +21,33 @@ export const MEASURED_PROFILE: UsageProfile = {
   functions: {
     starter: {
       invocationsPerDocument: 1,
-      durationMs: 39.06,
+      durationMs: 38.46,
       source: 'measured',
       note: 'one record per invocation: an upper bound, as batches of up to the batch size share one',
     },
     'load-document': {
       invocationsPerDocument: 1,
-      durationMs: 496.5,
+      durationMs: 431.5,
       source: 'measured',
     },
     'select-variant': {
       invocationsPerDocument: 1,
-      durationMs: 4.5,
+      durationMs: 2.5,
+      source: 'measured',
+    },
+    'admit-model-call': {
+      invocationsPerDocument: 1,
+      durationMs: 57.5,
       source: 'measured',
     },
     'invoke-model': {
       invocationsPerDocument: 1,
-      durationMs: 164,
+      durationMs: 158,
       source: 'measured',
     },
     score: {
       invocationsPerDocument: 1,
-      durationMs: 32,
+      durationMs: 29,
       source: 'measured',
     },
     'record-result': {
@@ -58,7 +63,7 @@ export const MEASURED_PROFILE: UsageProfile = {
     },
     aggregator: {
       invocationsPerDocument: 0.01,
-      durationMs: 108.79,
+      durationMs: 75.78,
       source: 'measured',
       note: 'duration measured per delivery of one EMF event; CloudWatch Logs batches deliveries, priced as one per 100 documents',
     },
@@ -94,9 +99,15 @@ export const MEASURED_PROFILE: UsageProfile = {
       emfLinesPerDocument: 0,
       emfBytesPerDocument: 0,
     },
+    'admit-model-call': {
+      linesPerDocument: 3,
+      bytesPerDocument: 1109,
+      emfLinesPerDocument: 2,
+      emfBytesPerDocument: 606,
+    },
     'invoke-model': {
       linesPerDocument: 1,
-      bytesPerDocument: 580.2,
+      bytesPerDocument: 580.3,
       emfLinesPerDocument: 0,
       emfBytesPerDocument: 0,
     },
@@ -108,9 +119,9 @@ export const MEASURED_PROFILE: UsageProfile = {
     },
     'record-result': {
       linesPerDocument: 2,
-      bytesPerDocument: 1512.5,
+      bytesPerDocument: 1514.2,
       emfLinesPerDocument: 1,
-      emfBytesPerDocument: 1002.3,
+      emfBytesPerDocument: 1003.2,
     },
     'record-failure': {
       linesPerDocument: 0,
@@ -119,8 +130,8 @@ export const MEASURED_PROFILE: UsageProfile = {
       emfBytesPerDocument: 0,
     },
     aggregator: {
-      linesPerDocument: 1.075,
-      bytesPerDocument: 461.2,
+      linesPerDocument: 1.225,
+      bytesPerDocument: 525.5,
       emfLinesPerDocument: 0,
       emfBytesPerDocument: 0,
     },
@@ -131,19 +142,19 @@ export const MEASURED_PROFILE: UsageProfile = {
       emfBytesPerDocument: 0,
     },
     reconciler: {
-      linesPerDocument: 0.15,
-      bytesPerDocument: 70.7,
-      emfLinesPerDocument: 0.075,
-      emfBytesPerDocument: 36.5,
+      linesPerDocument: 0.45,
+      bytesPerDocument: 212.2,
+      emfLinesPerDocument: 0.225,
+      emfBytesPerDocument: 109.3,
     },
   },
   s3: {
-    putRequestsPerDocument: 4.075,
+    putRequestsPerDocument: 4.225,
     getRequestsPerDocument: 4,
     bytesPerDocumentByPrefix: {
       'incoming/': 7470,
       'work/': 8385.8,
-      'results/': 2877,
+      'results/': 2900,
     },
   },
   sqs: {
@@ -153,20 +164,20 @@ export const MEASURED_PROFILE: UsageProfile = {
     results: {
       writesPerDocument: 1,
       readsPerDocument: 0,
-      itemBytes: 1000,
+      itemBytes: 1001,
       itemsPerDocument: 1,
     },
     experiments: {
       writesPerDocument: 0,
-      readsPerDocument: 0.1,
+      readsPerDocument: 0.4,
       itemBytes: 112,
       itemsPerDocument: 0.025,
     },
     metrics: {
-      writesPerDocument: 8,
-      readsPerDocument: 0,
-      itemBytes: 286,
-      itemsPerDocument: 2.05,
+      writesPerDocument: 9.025,
+      readsPerDocument: 0.025,
+      itemBytes: 285,
+      itemsPerDocument: 2.125,
     },
     idempotency: {
       writesPerDocument: 2,
@@ -176,11 +187,11 @@ export const MEASURED_PROFILE: UsageProfile = {
     },
     ledger: {
       writesPerDocument: 3,
-      readsPerDocument: 5.225,
+      readsPerDocument: 5.675,
       itemBytes: 677,
       itemsPerDocument: 1,
     },
   },
-  historyEventsPerDocument: 27,
-  emfMetricsPerVersion: 25,
+  historyEventsPerDocument: 38,
+  emfMetricsPerVersion: 27,
 };

@@ -19,6 +19,11 @@ export const METRICS = {
   inputTokens: { kind: 'mean', better: 'lower', label: 'input tokens per document' },
   outputTokens: { kind: 'mean', better: 'lower', label: 'output tokens per document' },
   latencyP95: { kind: 'quantile', better: 'lower', label: 'p95 end-to-end latency (ms)' },
+  reviewRate: {
+    kind: 'proportion',
+    better: 'lower',
+    label: 'review rate (share of documents sent to NEEDS_REVIEW)',
+  },
 } as const;
 
 export type MetricName = keyof typeof METRICS;
@@ -41,6 +46,7 @@ export const GUARDRAIL_METRICS = [
   'inputTokens',
   'outputTokens',
   'latencyP95',
+  'reviewRate',
 ] as const satisfies readonly MetricName[];
 
 const metricEnum = z.enum(GUARDRAIL_METRICS);

@@ -35,5 +35,7 @@ export const FAILURE_REASONS = [
   'ADMISSION_WAIT_EXCEEDED',
   'TIMEOUT',
   'INTERNAL_ERROR',
+  /** Run again after each of several interruptions in a row (stack stopped or crashed under it); ADR 0031. */
+  'INTERRUPTED_REPEATEDLY',
 ] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];

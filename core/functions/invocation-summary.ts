@@ -1,8 +1,11 @@
 /**
  * Per-function figures from invocation reports: invocations, errors, cold
  * starts, duration and init percentiles (nearest rank), memory, and a
- * per-minute duration series, the way the Lambda tab of a dashboard shows them.
+ * per-minute duration series, p99 memory used and the cold-start
+ * distribution, the way the Lambda tab of a dashboard shows them.
  */
+
+import { type InitBucket, initHistogram } from '#core/functions/init-histogram.ts';
 import { nearestRank } from '#core/metrics/histogram.ts';
 
 /** The REPORT-line figures of one invocation this summary reads. */
@@ -34,6 +37,10 @@ export interface FunctionSummary {
   readonly initDurationMs: Percentiles | null;
   readonly memorySizeMb: number;
   readonly maxMemoryUsedMb: number;
+  /** Nearest-rank p99 of the invocations' max memory used. */
+  readonly maxMemoryUsedP99Mb: number | null;
+  /** Cold starts' init durations in the shared buckets. */
+  readonly initHistogram: readonly InitBucket[];
   /** Locally nothing throttles: always 0 there. */
   readonly throttles: number;
   readonly series: ReadonlyArray<{
@@ -83,6 +90,8 @@ export const summariseInvocations = (reports: readonly InvocationReport[]): Func
         initDurationMs: rounded(percentilesOf(inits)),
         memorySizeMb: Math.max(...list.map((r) => r.memorySizeMb)),
         maxMemoryUsedMb: Math.max(...list.map((r) => r.maxMemoryUsedMb)),
+        maxMemoryUsedP99Mb: percentilesOf(list.map((r) => r.maxMemoryUsedMb))?.p99 ?? null,
+        initHistogram: initHistogram(inits),
         throttles: 0,
         series: [...byMinute.entries()]
           .sort(([a], [b]) => a.localeCompare(b))

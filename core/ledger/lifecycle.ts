@@ -15,7 +15,7 @@ export const LEDGER_STATUSES = [
   'FAILED',
   'IGNORED',
   'SUPERSEDED',
-  /** Reserved for human review of low-confidence extractions; nothing writes it yet. */
+  /** Extracted, but a required value is missing, ungrounded or below its threshold: a person decides. */
   'NEEDS_REVIEW',
 ] as const;
 export type LedgerStatus = (typeof LEDGER_STATUSES)[number];
@@ -60,6 +60,11 @@ export interface LedgerEntry extends LedgerObject {
   readonly promptVersion: string | null;
   /** For SUPERSEDED: the document id of the version that replaced this one. */
   readonly supersededBy: string | null;
+  /** For NEEDS_REVIEW: how many review flags the grounding step raised; null otherwise. */
+  readonly reviewFlags?: number | null;
+  /** Who approved a reviewed document (NEEDS_REVIEW -> SUCCEEDED); null before. */
+  readonly reviewedBy?: string | null;
+  readonly reviewedAt?: string | null;
   /** Bumped on every write; the adapter conditions each write on it. */
   readonly revision: number;
 }
@@ -86,6 +91,18 @@ export type LedgerEvent =
       readonly promptVersion: string;
     })
   | (EventBase & {
+      /** The extraction finished but needs a person: the attempt's terminal outcome. */
+      readonly kind: 'needs_review';
+      readonly attempt: number;
+      readonly promptVersion: string;
+      readonly flagCount: number;
+    })
+  | (EventBase & {
+      /** A reviewer approved the document: NEEDS_REVIEW becomes SUCCEEDED. */
+      readonly kind: 'review_approved';
+      readonly reviewedBy: string;
+    })
+  | (EventBase & {
       readonly kind: 'failed';
       readonly attempt: number;
       readonly reason: FailureReason;
@@ -107,6 +124,8 @@ const STATUS_OF: Readonly<Record<LedgerEvent['kind'], LedgerStatus>> = {
   received: 'RECEIVED',
   processing: 'PROCESSING',
   succeeded: 'SUCCEEDED',
+  needs_review: 'NEEDS_REVIEW',
+  review_approved: 'SUCCEEDED',
   failed: 'FAILED',
   ignored: 'IGNORED',
   superseded: 'SUPERSEDED',
@@ -118,19 +137,21 @@ const STATUS_OF: Readonly<Record<LedgerEvent['kind'], LedgerStatus>> = {
  * write lands. SUPERSEDED and IGNORED apply only before anything ran.
  */
 const ALLOWED: Readonly<Record<LedgerStatus, readonly LedgerStatus[]>> = {
-  RECEIVED: ['PROCESSING', 'SUCCEEDED', 'FAILED', 'IGNORED', 'SUPERSEDED'],
+  RECEIVED: ['PROCESSING', 'SUCCEEDED', 'NEEDS_REVIEW', 'FAILED', 'IGNORED', 'SUPERSEDED'],
   PROCESSING: ['SUCCEEDED', 'FAILED', 'NEEDS_REVIEW'],
   SUCCEEDED: [],
   FAILED: [],
   IGNORED: [],
   SUPERSEDED: [],
+  // Only a reviewer's approval (`review_approved`) leaves NEEDS_REVIEW; see applyLedgerEvent.
   NEEDS_REVIEW: [],
 };
 
 /**
  * A later attempt may move a FAILED entry (a redrive) or a PROCESSING one
  * (an interrupted execution the reconciler ran again) on to PROCESSING or a
- * new outcome.
+ * new outcome. NEEDS_REVIEW is not reopened: the extraction finished and a
+ * person's decisions may already be recorded against it (ADR 0029).
  */
 const REOPENED_BY_REDRIVE: ReadonlySet<LedgerStatus> = new Set(['FAILED', 'PROCESSING']);
 
@@ -149,7 +170,10 @@ export class InvalidLedgerEventError extends Error {
 }
 
 const attemptOf = (event: LedgerEvent): number | undefined =>
-  event.kind === 'processing' || event.kind === 'succeeded' || event.kind === 'failed'
+  event.kind === 'processing' ||
+  event.kind === 'succeeded' ||
+  event.kind === 'needs_review' ||
+  event.kind === 'failed'
     ? event.attempt
     : undefined;
 
@@ -175,6 +199,9 @@ const receivedEntry = (event: Extract<LedgerEvent, { kind: 'received' }>): Ledge
   executionArn: null,
   promptVersion: null,
   supersededBy: null,
+  reviewFlags: null,
+  reviewedBy: null,
+  reviewedAt: null,
   revision: 1,
 });
 
@@ -201,6 +228,16 @@ const next = (
       };
     case 'succeeded':
       return { ...base, completedAt: event.at, promptVersion: event.promptVersion };
+    case 'needs_review':
+      return {
+        ...base,
+        completedAt: event.at,
+        promptVersion: event.promptVersion,
+        reviewFlags: event.flagCount,
+      };
+    case 'review_approved':
+      // completedAt stays the extraction's; the approval has its own time.
+      return { ...base, reviewedBy: event.reviewedBy, reviewedAt: event.at };
     case 'failed':
       return {
         ...base,
@@ -214,6 +251,20 @@ const next = (
   }
 };
 
+/** A reviewer's approval: only from NEEDS_REVIEW; repeating it after it landed changes nothing. */
+const approve = (
+  entry: LedgerEntry,
+  event: Extract<LedgerEvent, { kind: 'review_approved' }>,
+): LedgerDecision => {
+  if (entry.status === 'SUCCEEDED' && entry.reviewedBy != null) {
+    return { kind: 'duplicate', entry };
+  }
+  if (entry.status !== 'NEEDS_REVIEW') {
+    return { kind: 'refused', entry, why: `${entry.status} cannot be approved` };
+  }
+  return { kind: 'write', entry: next(entry, event) };
+};
+
 /**
  * Decides what `event` does to `entry` (undefined when there is none yet).
  *
@@ -224,6 +275,7 @@ const next = (
  *   status on record is stale; neither writes.
  * - A terminal outcome is never replaced within its attempt; a FAILED entry
  *   is reopened only by a later attempt (a redrive).
+ * - `review_approved` moves NEEDS_REVIEW to SUCCEEDED, and nothing else.
  */
 export const applyLedgerEvent = (
   entry: LedgerEntry | undefined,
@@ -244,6 +296,7 @@ export const applyLedgerEvent = (
   if (entry === undefined) {
     return { kind: 'refused', entry, why: 'no ledger entry for this document' };
   }
+  if (event.kind === 'review_approved') return approve(entry, event);
   if (isDuplicate(entry, event)) return { kind: 'duplicate', entry };
 
   const to = STATUS_OF[event.kind];

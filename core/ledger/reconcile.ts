@@ -12,7 +12,16 @@ export interface ReconcileSettings {
   readonly graceSeconds: number;
   /** The state machine's own timeout: a RUNNING execution older than this is stuck. */
   readonly executionTimeoutSeconds: number;
+  /**
+   * Interrupted attempts in a row a document may have before the next
+   * interruption is recorded FAILED INTERRUPTED_REPEATEDLY instead of run
+   * again; default {@link MAX_INTERRUPTED_ATTEMPTS}.
+   */
+  readonly maxInterruptedAttempts?: number;
 }
+
+/** Interrupted attempts in a row a document is run again after (ADR 0031). */
+export const MAX_INTERRUPTED_ATTEMPTS = 3;
 
 /** An object found by listing `incoming/`. */
 export interface ListedObject {
@@ -32,16 +41,31 @@ export interface ExecutionView {
   readonly startedAt: string | null;
   /** From a SUCCEEDED execution's output. */
   readonly promptVersion: string | null;
+  /**
+   * From the execution's input: how many attempts in a row before this one
+   * were interrupted (0 for a first run, a redrive, or a missing execution).
+   */
+  readonly interruptedAttempts: number;
+  /**
+   * From a SUCCEEDED execution's output: the review flags its grounding step
+   * raised when the document needs review (NEEDS_REVIEW is an outcome like
+   * SUCCEEDED), else null or absent.
+   */
+  readonly reviewFlags?: number | null;
 }
 
 export type Repair =
   /** Nothing to do yet (within the grace period, or running normally). */
   | { readonly kind: 'wait' }
-  /** Start (again) the execution of `attempt`, named by `executionNameOf`. */
+  /**
+   * Start (again) the execution of `attempt`, named by `executionNameOf`,
+   * telling it how many attempts in a row before it were interrupted.
+   */
   | {
       readonly kind: 'start';
       readonly attempt: number;
       readonly why: 'NOT_STARTED' | 'INTERRUPTED';
+      readonly interruptedAttempts: number;
     }
   /** The execution ended but its outcome never reached the ledger. */
   | {
@@ -50,9 +74,15 @@ export type Repair =
       readonly promptVersion: string;
     }
   | {
+      readonly kind: 'record-needs-review';
+      readonly attempt: number;
+      readonly promptVersion: string;
+      readonly flagCount: number;
+    }
+  | {
       readonly kind: 'record-failed';
       readonly attempt: number;
-      readonly reason: 'TIMEOUT' | 'INTERNAL_ERROR';
+      readonly reason: 'TIMEOUT' | 'INTERNAL_ERROR' | 'INTERRUPTED_REPEATEDLY';
     };
 
 export type RepairKind = Repair['kind'];
@@ -82,8 +112,36 @@ export const unrecordedObjects = (
   );
 
 /**
+ * An attempt that ended without its outcome because the run was cut short
+ * (the stack stopped or crashed under it), not because of the document: the
+ * next attempt runs it again under a new execution name, so nothing the cut
+ * run left behind (idempotency records in progress, a half-written result)
+ * is met again. Bounded: past `maxInterruptedAttempts` in a row it is
+ * recorded FAILED INTERRUPTED_REPEATEDLY.
+ */
+const interrupted = (
+  attempt: number,
+  execution: ExecutionView,
+  settings: ReconcileSettings,
+): Repair => {
+  const interruptedAttempts = execution.interruptedAttempts + 1;
+  return interruptedAttempts > (settings.maxInterruptedAttempts ?? MAX_INTERRUPTED_ATTEMPTS)
+    ? { kind: 'record-failed', attempt, reason: 'INTERRUPTED_REPEATEDLY' }
+    : { kind: 'start', attempt: attempt + 1, why: 'INTERRUPTED', interruptedAttempts };
+};
+
+/**
  * The repair for one entry in RECEIVED or PROCESSING, given its current
  * attempt's execution. Within the grace period nothing is done.
+ *
+ * An execution that ended while the entry still waits did not record its
+ * outcome, which its own record steps always do (a document fault is
+ * recorded FAILED with its reason by RecordFailure, and such an entry is
+ * never seen here). So ABORTED, FAILED without a recorded failure, and a
+ * PROCESSING entry whose execution is gone are interruptions, run again as
+ * the next attempt: a document fault recurs there and is recorded with its
+ * real reason by its own Catch. A TIMED_OUT or stuck execution used its
+ * whole deadline and is recorded TIMEOUT.
  */
 export const repairFor = (
   entry: LedgerEntry,
@@ -96,10 +154,13 @@ export const repairFor = (
   const attempt = entry.attempt;
   switch (execution.status) {
     case 'MISSING':
-      return { kind: 'start', attempt, why: 'NOT_STARTED' };
+      // PROCESSING means a task of this attempt ran, so its execution did and is gone.
+      return entry.status === 'PROCESSING'
+        ? interrupted(attempt, execution, settings)
+        : { kind: 'start', attempt, why: 'NOT_STARTED', interruptedAttempts: 0 };
     case 'ABORTED':
-      // Stopped (a crash of the local runtime, or an operator): the next attempt runs it again.
-      return { kind: 'start', attempt: attempt + 1, why: 'INTERRUPTED' };
+    case 'FAILED':
+      return interrupted(attempt, execution, settings);
     case 'RUNNING': {
       const stuck =
         execution.startedAt !== null &&
@@ -112,11 +173,19 @@ export const repairFor = (
     }
     case 'TIMED_OUT':
       return { kind: 'record-failed', attempt, reason: 'TIMEOUT' };
-    case 'FAILED':
-      return { kind: 'record-failed', attempt, reason: 'INTERNAL_ERROR' };
-    case 'SUCCEEDED':
-      return execution.promptVersion === null
-        ? { kind: 'record-failed', attempt, reason: 'INTERNAL_ERROR' }
-        : { kind: 'record-succeeded', attempt, promptVersion: execution.promptVersion };
+    case 'SUCCEEDED': {
+      if (execution.promptVersion === null) {
+        return { kind: 'record-failed', attempt, reason: 'INTERNAL_ERROR' };
+      }
+      const flags = execution.reviewFlags;
+      return flags === undefined || flags === null
+        ? { kind: 'record-succeeded', attempt, promptVersion: execution.promptVersion }
+        : {
+            kind: 'record-needs-review',
+            attempt,
+            promptVersion: execution.promptVersion,
+            flagCount: flags,
+          };
+    }
   }
 };

@@ -30,6 +30,8 @@ const DocumentEmfSchema = z.object({
   Documents: z.literal(1),
   Succeeded: z.union([z.literal(0), z.literal(1)]),
   Failed: z.union([z.literal(0), z.literal(1)]),
+  /** Records written before review existed have none. */
+  NeedsReview: z.union([z.literal(0), z.literal(1)]).optional(),
   LatencyMs: z.number().finite().nonnegative(),
   Completeness: z.number().min(0).max(1).optional(),
   AllRequiredPresent: z.union([z.literal(0), z.literal(1)]).optional(),
@@ -117,6 +119,7 @@ export const parseLogEvents = (data: z.infer<typeof LogsDataSchema>): ParsedBatc
       arm: blankToNull(emf.arm),
       sample: {
         succeeded: emf.Succeeded === 1,
+        needsReview: emf.NeedsReview === 1,
         reason: blankToNull(emf.reason),
         latencyMs: emf.LatencyMs,
         completeness: emf.Completeness ?? null,

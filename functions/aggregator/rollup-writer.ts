@@ -115,6 +115,7 @@ const CountedSchema = z.object({
   arm: z.string().nullable(),
   sample: z.object({
     succeeded: z.boolean(),
+    needsReview: z.boolean().optional(),
     reason: z.string().nullable(),
     latencyMs: z.number(),
     completeness: z.number().nullable(),

@@ -4,35 +4,25 @@
  * and store the fields under the work prefix. Documents with scanned pages
  * go as text and page images, to versions that declare image input only.
  * The state gets a reference, token counts and latency, never the fields.
- * The same function answers the workflow's model-call admission
- * (`action: admit | pressure`, see admission.ts).
+ * Admission before the call is the admit-model-call function's.
  */
 import { ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { dynamoSlotStore, type SlotStore } from '#adapters/model-slots.ts';
 import { bundledPrompts } from '#adapters/prompts/bundled.ts';
 import { renderPrompt } from '#adapters/prompts/registry.ts';
 import { writeJson } from '#adapters/s3-json.ts';
 import { ModelOutputInvalidError } from '#contracts/errors.ts';
-import {
-  ADMISSION_SETTINGS_ENV,
-  AdmitModelCallInputSchema,
-  type AdmitModelCallOutput,
-} from '#contracts/model-admission.ts';
 import { PageManifestSchema } from '#contracts/page-manifest.ts';
-import { BUCKET_PREFIXES, METRICS_TABLE } from '#contracts/resources.ts';
+import { BUCKET_PREFIXES } from '#contracts/resources.ts';
 import { parseS3Uri, toS3Uri } from '#contracts/s3-uri.ts';
 import { InvokeModelInputSchema, type InvokeModelOutput } from '#contracts/task-schemas.ts';
 import { scoreCompleteness } from '#core/extraction/completeness.ts';
 import { validateExtraction } from '#core/extraction/validation.ts';
 import type { PromptVersion, RenderedPrompt } from '#core/prompts/types.ts';
 import { bedrockClient } from '#functions/shared/clients/bedrock.ts';
-import { dynamoDocumentClient } from '#functions/shared/clients/dynamodb.ts';
 import { s3Client } from '#functions/shared/clients/s3.ts';
 import { requireEnv } from '#functions/shared/env.ts';
-import { once } from '#functions/shared/once.ts';
 import { createObservability, instrument } from '#functions/shared/powertools.ts';
-import { admitModelCall, parseAdmissionSettings } from './admission.ts';
 import { buildConverseRequest, readAnswer, toModelError } from './converse.ts';
 import {
   buildPageContent,
@@ -131,30 +121,4 @@ const invokeModel = async (event: unknown): Promise<InvokeModelOutput> => {
   return output;
 };
 
-/** Created on first use: a stage without admission needs no table. */
-const slots = once(() => dynamoSlotStore(dynamoDocumentClient(), requireEnv(METRICS_TABLE.envVar)));
-const slotStore: SlotStore = {
-  read: (modelId) => slots().read(modelId),
-  reserve: (...args) => slots().reserve(...args),
-  reportPressure: (...args) => slots().reportPressure(...args),
-};
-
-const admit = (event: unknown): Promise<AdmitModelCallOutput> =>
-  admitModelCall(
-    {
-      settings: parseAdmissionSettings(process.env[ADMISSION_SETTINGS_ENV]),
-      store: slotStore,
-      version: (promptVersion) => bundledPrompts().get(promptVersion),
-      observability,
-    },
-    AdmitModelCallInputSchema.parse(event),
-  );
-
-const isAdmission = (event: unknown): boolean =>
-  typeof event === 'object' && event !== null && 'action' in event;
-
-export const handler = instrument(
-  observability,
-  (event: unknown): Promise<InvokeModelOutput | AdmitModelCallOutput> =>
-    isAdmission(event) ? admit(event) : invokeModel(event),
-);
+export const handler = instrument(observability, invokeModel);

@@ -14,18 +14,21 @@ import {
   ExecutionDoesNotExist,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
+import * as z from 'zod';
 import { listIncoming } from '#adapters/incoming-listing.ts';
 import type { LedgerRepository } from '#adapters/ledger.ts';
 import { type DocumentOutcome, elapsedSince } from '#adapters/result-record.ts';
 import { executionArnFor } from '#contracts/executions.ts';
 import { BUCKET_PREFIXES } from '#contracts/resources.ts';
+import { ExecutionInputSchema } from '#contracts/task-schemas.ts';
 import { documentIdFor } from '#core/extraction/document-id.ts';
 import { classifyKey } from '#core/ledger/key-classification.ts';
-import type { LedgerEntry } from '#core/ledger/lifecycle.ts';
+import { isTerminal, type LedgerEntry } from '#core/ledger/lifecycle.ts';
 import {
   type ExecutionView,
   executionNameOf,
   type ListedObject,
+  MAX_INTERRUPTED_ATTEMPTS,
   type ReconcileSettings,
   type Repair,
   repairFor,
@@ -73,6 +76,16 @@ const idOf = (object: ListedObject): string =>
     ...(object.etag ? { etag: object.etag } : {}),
   });
 
+/** The rerun count the reconciler put in an execution's input; 0 when absent or unreadable. */
+const interruptedAttemptsOf = (input: string | undefined): number => {
+  try {
+    const parsed = ExecutionInputSchema.safeParse(JSON.parse(input ?? 'null'));
+    return parsed.success ? (parsed.data.interruptedAttempts ?? 0) : 0;
+  } catch {
+    return 0;
+  }
+};
+
 const PromptVersionOf = (output: string | undefined): string | null => {
   try {
     const parsed: unknown = JSON.parse(output ?? 'null');
@@ -88,14 +101,37 @@ const PromptVersionOf = (output: string | undefined): string | null => {
   return null;
 };
 
+/**
+ * The review flags of a SUCCEEDED execution whose result was NEEDS_REVIEW
+ * (`result.status` as RecordResult returned it, the count from
+ * `score.grounding`), else null.
+ */
+const ReviewOutputSchema = z.object({
+  result: z.object({ status: z.literal('NEEDS_REVIEW') }),
+  score: z.object({
+    grounding: z.object({ flagCount: z.number().int().nonnegative() }).nullable().optional(),
+  }),
+});
+
+const reviewFlagsOf = (output: string | undefined): number | null => {
+  try {
+    const parsed = ReviewOutputSchema.safeParse(JSON.parse(output ?? 'null'));
+    return parsed.success ? (parsed.data.score.grounding?.flagCount ?? 0) : null;
+  } catch {
+    return null;
+  }
+};
+
+/** The execution of `attempt` of an entry (the one the entry names while PROCESSING at it). */
 const viewExecution = async (
   deps: ReconcilerDependencies,
   entry: LedgerEntry,
+  attempt: number,
 ): Promise<ExecutionView> => {
   const executionArn =
-    entry.status === 'PROCESSING' && entry.executionArn
+    entry.status === 'PROCESSING' && entry.executionArn && attempt === entry.attempt
       ? entry.executionArn
-      : executionArnFor(deps.stateMachineArn, executionNameOf(entry.documentId, entry.attempt));
+      : executionArnFor(deps.stateMachineArn, executionNameOf(entry.documentId, attempt));
   try {
     const described = await deps.sfn.send(new DescribeExecutionCommand({ executionArn }));
     const status = described.status;
@@ -110,38 +146,54 @@ const viewExecution = async (
           : 'RUNNING',
       startedAt: described.startDate ? described.startDate.toISOString() : null,
       promptVersion: status === 'SUCCEEDED' ? PromptVersionOf(described.output) : null,
+      interruptedAttempts: interruptedAttemptsOf(described.input),
+      reviewFlags: status === 'SUCCEEDED' ? reviewFlagsOf(described.output) : null,
     };
   } catch (error) {
     if (error instanceof ExecutionDoesNotExist) {
-      return { status: 'MISSING', startedAt: null, promptVersion: null };
+      return { status: 'MISSING', startedAt: null, promptVersion: null, interruptedAttempts: 0 };
     }
     throw error;
   }
 };
 
+/** Applies a repair; for a start, says whether that execution already existed. */
 const apply = async (
   deps: ReconcilerDependencies,
   entry: LedgerEntry,
   repair: Repair,
   now: Date,
-): Promise<void> => {
+): Promise<'duplicate' | undefined> => {
   const at = now.toISOString();
   switch (repair.kind) {
     case 'wait':
       return;
     case 'start':
-      await startExtraction(deps.sfn, deps.stateMachineArn, {
+      return (await startExtraction(deps.sfn, deps.stateMachineArn, {
         documentId: entry.documentId,
         receivedAt: entry.receivedAt,
         attempt: repair.attempt,
-      });
-      return;
+        ...(repair.interruptedAttempts > 0
+          ? { interruptedAttempts: repair.interruptedAttempts }
+          : {}),
+      })) === 'duplicate'
+        ? 'duplicate'
+        : undefined;
     case 'record-succeeded':
       await deps.ledger.record(entry.documentId, {
         kind: 'succeeded',
         at,
         attempt: repair.attempt,
         promptVersion: repair.promptVersion,
+      });
+      return;
+    case 'record-needs-review':
+      await deps.ledger.record(entry.documentId, {
+        kind: 'needs_review',
+        at,
+        attempt: repair.attempt,
+        promptVersion: repair.promptVersion,
+        flagCount: repair.flagCount,
       });
       return;
     case 'record-failed':
@@ -169,6 +221,48 @@ const apply = async (
         promptVersion: entry.promptVersion,
       });
       return;
+  }
+};
+
+/**
+ * Decides and applies the repair of one waiting entry. The entry is read
+ * again once its execution is seen ended: the record steps write the ledger
+ * before their execution ends, so the listing may predate an outcome that
+ * is now recorded, and such an entry is left alone. The entry shows the
+ * attempt its last task wrote; a rerun the reconciler started may not have
+ * written yet (or may itself have been cut short before it did), so when
+ * the next attempt's execution already exists, that one is looked at
+ * instead, up to the bound on interrupted attempts.
+ */
+const repairEntry = async (
+  deps: ReconcilerDependencies,
+  listed: LedgerEntry,
+  settings: ReconcileSettings,
+  now: Date,
+): Promise<Repair> => {
+  let entry = listed;
+  let attempt = listed.attempt;
+  const limit = attempt + (settings.maxInterruptedAttempts ?? MAX_INTERRUPTED_ATTEMPTS) + 1;
+  for (let round = 0; ; round += 1) {
+    const execution = await viewExecution(deps, entry, attempt);
+    // An entry that keeps changing under the pass is being worked on: the next pass looks again.
+    if (round > limit + 2) return { kind: 'wait' };
+    if (execution.status !== 'RUNNING') {
+      const fresh = await deps.ledger.get(entry.documentId);
+      if (fresh === undefined || isTerminal(fresh.status)) return { kind: 'wait' };
+      if (fresh.revision !== entry.revision && fresh.attempt >= attempt) {
+        entry = fresh;
+        attempt = fresh.attempt;
+        continue;
+      }
+    }
+    const current = { ...entry, attempt };
+    const repair = repairFor(current, execution, now, settings);
+    const applied = await apply(deps, current, repair, now);
+    if (applied !== 'duplicate' || repair.kind !== 'start' || repair.attempt > limit) {
+      return repair;
+    }
+    attempt = repair.attempt;
   }
 };
 
@@ -222,8 +316,7 @@ export const reconcile = async (
   ].filter((entry) => !admitted.has(entry.documentId));
   const counts = { started: 0, restarted: 0, recorded: 0, waiting: 0 };
   for (const entry of waitingEntries) {
-    const repair = repairFor(entry, await viewExecution(deps, entry), now, settings);
-    await apply(deps, entry, repair, now);
+    const repair = await repairEntry(deps, entry, settings, now);
     if (repair.kind === 'start')
       counts[repair.why === 'NOT_STARTED' ? 'started' : 'restarted'] += 1;
     else if (repair.kind === 'wait') counts.waiting += 1;

@@ -1,7 +1,8 @@
 /**
  * RecordResult task: the full result JSON to `results/<documentId>.json`, the
- * SUCCEEDED row, the document's EMF metrics and its SUCCEEDED ledger outcome,
- * once per execution. The object key comes from the ledger, never from state.
+ * row, the document's EMF metrics and its ledger outcome, once per execution:
+ * SUCCEEDED, or NEEDS_REVIEW when the grounding step said a person must look.
+ * The object key comes from the ledger, never from state.
  */
 import { makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { documentRecords } from '#adapters/result-record.ts';
@@ -27,7 +28,7 @@ const { logger, metrics } = observability;
 
 export interface RecordResultOutput {
   readonly resultUri: string;
-  readonly status: 'SUCCEEDED';
+  readonly status: 'SUCCEEDED' | 'NEEDS_REVIEW';
 }
 
 const recordResult = async (event: unknown): Promise<RecordResultOutput> => {
@@ -48,9 +49,11 @@ const recordResult = async (event: unknown): Promise<RecordResultOutput> => {
     key: `${BUCKET_PREFIXES.results}${state.documentId}.json`,
   };
   const resultUri = toS3Uri(location);
+  const grounding = state.score.grounding;
+  const status = grounding?.reviewRequired ? 'NEEDS_REVIEW' : 'SUCCEEDED';
   await writeJson(s3Client(), location, {
     documentId: state.documentId,
-    status: 'SUCCEEDED',
+    status,
     source,
     promptVersion: state.variant.promptVersion,
     experiment: { id: state.variant.experimentId, arm: state.variant.arm },
@@ -65,22 +68,32 @@ const recordResult = async (event: unknown): Promise<RecordResultOutput> => {
     execution,
     state,
     source,
-    ending: { status: 'SUCCEEDED', resultUri },
+    ending:
+      status === 'NEEDS_REVIEW'
+        ? { status, resultUri, flagCount: grounding?.flagCount ?? 0 }
+        : { status, resultUri },
     completedAt,
   });
   await putResultRow(dynamoDocumentClient(), config.table, records.row);
   emitDocumentMetrics(metrics, records.metrics);
-  await ledger().record(state.documentId, {
-    kind: 'succeeded',
+  const outcome = {
     at: records.row.completedAt,
     attempt: state.attempt,
     promptVersion: state.variant.promptVersion,
-  });
+  };
+  await ledger().record(
+    state.documentId,
+    status === 'NEEDS_REVIEW'
+      ? { kind: 'needs_review', ...outcome, flagCount: grounding?.flagCount ?? 0 }
+      : { kind: 'succeeded', ...outcome },
+  );
   logger.info('Result recorded', {
+    status,
     completeness: state.score.completeness,
     latencyMs: records.row.latencyMs,
+    ...(grounding ? { reviewFlags: grounding.flagCount } : {}),
   });
-  return { resultUri, status: 'SUCCEEDED' };
+  return { resultUri, status };
 };
 
 export const handler = instrument(

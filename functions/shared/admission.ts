@@ -71,6 +71,9 @@ export const admitUpload = async (
   const entry = received.entry;
   if (entry === undefined) throw new Error('ledger returned no entry after RECEIVED');
   if (isTerminal(entry.status)) return 'finished';
+  // A task of an execution already marked it: that execution (or the
+  // reconciler, if it was cut short) carries it on; never start attempt 0 again.
+  if (entry.status === 'PROCESSING') return 'duplicate';
 
   // The key index is eventually consistent: the entry just written may be missing from it.
   const others = (await versionsOfKey(deps.ledger, entry)).filter(

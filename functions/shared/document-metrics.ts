@@ -1,6 +1,6 @@
 /**
- * The per-document EMF record, written once when a document ends (succeeded
- * or failed). Dimensions come only from the allow-list; the document id and
+ * The per-document EMF record, written once when a document ends (succeeded,
+ * needs review or failed). Dimensions come only from the allow-list; the document id and
  * integer cost travel as properties for the aggregator, never as dimensions.
  */
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -26,6 +26,7 @@ export const emitDocumentMetrics = (metrics: Metrics, doc: DocumentOutcome): voi
   metrics.addMetric('Documents', MetricUnit.Count, 1);
   metrics.addMetric('Succeeded', MetricUnit.Count, doc.outcome === 'Succeeded' ? 1 : 0);
   metrics.addMetric('Failed', MetricUnit.Count, doc.outcome === 'Failed' ? 1 : 0);
+  metrics.addMetric('NeedsReview', MetricUnit.Count, doc.outcome === 'NeedsReview' ? 1 : 0);
   metrics.addMetric('LatencyMs', MetricUnit.Milliseconds, doc.latencyMs);
   if (doc.modelLatencyMs !== null) {
     metrics.addMetric('ModelLatencyMs', MetricUnit.Milliseconds, doc.modelLatencyMs);

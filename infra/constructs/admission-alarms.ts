@@ -1,6 +1,6 @@
 /**
  * What admission control shows operators, per model: the EMF metrics the
- * invoke-model function writes (ModelCallsAdmitted, ModelCallsDeferred,
+ * admit-model-call function writes (ModelCallsAdmitted, ModelCallsDeferred,
  * ModelBreakerOpened, ModelAdmissionWaitMs; dimensions [service, modelId])
  * and Bedrock's own Invocations and token counts against the stage's quota.
  * Only metric and alarm definitions live here; the Observability construct

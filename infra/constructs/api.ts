@@ -20,6 +20,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { EVALUATION_REPORTS_PREFIX } from '#adapters/evaluation-reports.ts';
+import { FUNCTION_NAMES } from '#contracts/functions.ts';
 import {
   BUCKET_PREFIXES,
   EXPERIMENTS_TABLE,
@@ -119,6 +120,9 @@ export class Api extends Construct {
         INGEST_DLQ_URL: props.queues.ingestDlq.queueUrl,
         EXTRACTION_DLQ_URL: props.queues.extractionDlq.queueUrl,
         CONSOLE_ORIGIN: settings.consoleOrigin,
+        FUNCTION_MEMORY_MB: JSON.stringify(
+          Object.fromEntries(FUNCTION_NAMES.map((name) => [name, config.functions[name].memoryMb])),
+        ),
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: {
@@ -314,6 +318,24 @@ export class Api extends Construct {
       ['states:StartExecution', 'states:DescribeStateMachine'],
       [stateMachine.stateMachineArn],
     );
+    // the Functions page: Lambda's metrics (GetMetricData has no resource-level
+    // permissions) and Logs Insights over the pipeline functions' log groups only
+    this.allow('ReadLambdaMetrics', ['cloudwatch:GetMetricData'], ['*']);
+    this.allow(
+      'QueryFunctionLogs',
+      ['logs:StartQuery'],
+      FUNCTION_NAMES.flatMap((name) => {
+        const arn = Stack.of(this).formatArn({
+          service: 'logs',
+          resource: 'log-group',
+          resourceName: `/aws/lambda/${physicalName(props.config.stage, name)}`,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        });
+        return [arn, `${arn}:*`];
+      }),
+    );
+    // GetQueryResults names a query id, not a log group: no resource-level permissions
+    this.allow('ReadQueryResults', ['logs:GetQueryResults'], ['*']);
     // ...and a document's state path is read from its execution's history
     this.allow(
       'ReadExecutions',
@@ -349,7 +371,7 @@ export class Api extends Construct {
     ack(
       policy,
       'AwsSolutions-IAM5[Resource::*]',
-      'Only the X-Ray actions xray:PutTraceSegments and xray:PutTelemetryRecords use Resource "*", because X-Ray supports no resource-level permissions; a test asserts no other action in this policy is granted on "*".',
+      'Only actions without resource-level permissions use Resource "*": the X-Ray writes xray:PutTraceSegments and xray:PutTelemetryRecords, and the read-only cloudwatch:GetMetricData and logs:GetQueryResults of the Functions page (StartQuery itself is scoped to the pipeline functions\' log groups); a test asserts no other action in this policy is granted on "*".',
     );
     const cfnBucket = props.documentsBucket.node.defaultChild;
     if (!(cfnBucket instanceof s3.CfnBucket)) throw new Error('documents bucket not in this app');
@@ -373,6 +395,13 @@ export class Api extends Construct {
       `AwsSolutions-IAM5[Resource::arn:aws:states:${Stack.of(this).region}:<AWS::AccountId>:execution:${physicalName(props.config.stage, 'extract')}:*]`,
       "Execution names are per-document hashes known only at run time; DescribeExecution is allowed on this one state machine's executions only, to rebuild a failed execution's input for a redrive.",
     );
+    for (const name of FUNCTION_NAMES) {
+      ack(
+        policy,
+        `AwsSolutions-IAM5[Resource::arn:aws:logs:${Stack.of(this).region}:<AWS::AccountId>:log-group:/aws/lambda/${physicalName(props.config.stage, name)}:*]`,
+        "The trailing ':*' is how CloudWatch Logs writes one named log group's ARN (its streams); logs:StartQuery only, read-only, on the pipeline functions' own log groups, for the Functions page.",
+      );
+    }
     ack(
       policy,
       'HIPAA.Security-IAMNoInlinePolicy',

@@ -2,7 +2,8 @@
  * The dashboard's per-function performance row, the deployed side of the
  * console's Functions page: duration p50/p95 and concurrent executions per
  * function from Lambda's metrics, and init duration and cold starts from the
- * functions' REPORT log lines (Logs Insights).
+ * functions' REPORT log lines (Logs Insights), with memory used against
+ * configured, the figures the memory recommendations read.
  */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -51,6 +52,17 @@ export const functionPerformanceWidgets = (
       queryLines: [
         'filter @type = "REPORT" and ispresent(@initDuration)',
         'stats count(*) as coldStarts, pct(@initDuration, 50) as initP50Ms, pct(@initDuration, 95) as initP95Ms, max(@maxMemoryUsed / 1000 / 1000) as maxMemoryMb by @log',
+      ],
+      width: 24,
+      height: 6,
+    }),
+    new cloudwatch.LogQueryWidget({
+      title: 'Memory used against configured per function (REPORT lines)',
+      logGroupNames: functions.slice(0, MAX_LOG_GROUPS).map((fn) => fn.logGroup.logGroupName),
+      view: cloudwatch.LogQueryVisualizationType.TABLE,
+      queryLines: [
+        'filter @type = "REPORT"',
+        'stats max(@memorySize / 1000 / 1000) as configuredMb, pct(@maxMemoryUsed / 1000 / 1000, 99) as usedP99Mb, max(@maxMemoryUsed / 1000 / 1000) as usedMaxMb, sum(@billedDuration) as billedMs by @log',
       ],
       width: 24,
       height: 6,

@@ -28,6 +28,7 @@ import { functionPerformanceWidgets } from './function-widgets.ts';
 import { PipelineFunction } from './pipeline-function.ts';
 import { type QualitySignal, qualityAlarmSpecs } from './quality-alarms.ts';
 import { driftCharts, type QualityChartSource, qualityCharts } from './quality-dashboard.ts';
+import { reviewCharts } from './review-dashboard.ts';
 
 export interface ObservabilityProps {
   readonly config: StageConfig;
@@ -377,7 +378,7 @@ export class Observability extends Construct {
     });
     dashboard.addWidgets(
       new cloudwatch.TextWidget({
-        markdown: `# MedExtract ${stage}\nPer prompt version: documents, success rate, latency, tokens, cost and completeness. Below: queues, executions, functions and Bedrock.`,
+        markdown: `# MedExtract ${stage}\nPer prompt version: documents, success rate, review rate, latency, tokens, cost and completeness. Below: queues, executions, functions and Bedrock.`,
         width: 24,
         height: 2,
       }),
@@ -394,6 +395,7 @@ export class Observability extends Construct {
       ]),
       graph('Completeness (mean) by prompt version', [perVersion('Completeness', 'Average', '')]),
     );
+    dashboard.addWidgets(...reviewCharts(searchPerVersion, period));
     dashboard.addWidgets(
       graph('End-to-end latency p50 (ms)', [perVersion('LatencyMs', 'p50', '')]),
       graph('End-to-end latency p95 (ms)', [perVersion('LatencyMs', 'p95', '')]),

@@ -270,13 +270,15 @@ export class PipelineFunction extends Construct {
   /**
    * The table's name under its `envVar`, plus exactly `actions` on the table
    * (and, for Query, on each of its named indexes), and the KMS calls
-   * DynamoDB makes for them.
+   * DynamoDB makes for them. `leadingKeys` (patterns of the partition key)
+   * narrows the grant to those items.
    */
   bindTable(
     table: dynamodb.ITable,
     definition: TableDefinition,
     key: kms.IKey,
     actions: readonly TableAction[],
+    scope: { readonly leadingKeys?: readonly string[] } = {},
   ): this {
     this.function.addEnvironment(definition.envVar, table.tableName);
     const indexArns = actions.includes('dynamodb:Query')
@@ -289,6 +291,13 @@ export class PipelineFunction extends Construct {
         sid: `${definition.logicalId}Access`,
         actions: [...actions],
         resources: [table.tableArn, ...indexArns],
+        ...(scope.leadingKeys
+          ? {
+              conditions: {
+                'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...scope.leadingKeys] },
+              },
+            }
+          : {}),
       }),
     );
     const writes = actions.some((action) => !READ_ACTIONS.includes(action));

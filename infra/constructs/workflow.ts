@@ -1,5 +1,5 @@
 /**
- * The extraction workflow: the six task functions, the Standard state machine
+ * The extraction workflow: the seven task functions, the Standard state machine
  * loaded from `statemachines/extract.asl.json` (the same file the local
  * runtime executes), its encrypted log group, and the extraction DLQ. A file
  * definition gets no inferred IAM, so every integration is granted here.
@@ -16,7 +16,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { ADMISSION_SETTINGS_ENV } from '#contracts/model-admission.ts';
+import { ADMISSION_KEY_PREFIX, ADMISSION_SETTINGS_ENV } from '#contracts/model-admission.ts';
 import {
   BUCKET_PREFIXES,
   EXPERIMENTS_TABLE,
@@ -74,6 +74,7 @@ export interface WorkflowProps {
 export interface TaskFunctions {
   readonly loadDocument: PipelineFunction;
   readonly selectVariant: PipelineFunction;
+  readonly admitModelCall: PipelineFunction;
   readonly invokeModel: PipelineFunction;
   readonly score: PipelineFunction;
   readonly recordResult: PipelineFunction;
@@ -141,7 +142,8 @@ export class Workflow extends Construct {
       config.functions['invoke-model'].reservedConcurrency,
       config.bedrock.maxAdmissionWaitMinutes,
     );
-    const invokeModel = task('InvokeModel', 'invoke-model', {
+    // Its own function and concurrency: admission calls never queue behind model calls.
+    const admitModelCall = task('AdmitModelCall', 'admit-model-call', {
       bundlePrompts: true,
       environment: {
         [ADMISSION_SETTINGS_ENV]: JSON.stringify(
@@ -151,11 +153,16 @@ export class Workflow extends Construct {
         ),
       },
     })
-      // The admission slot record: one atomic conditional update per reservation.
-      .bindTable(tables.metrics, METRICS_TABLE, dataKey, [
-        'dynamodb:GetItem',
-        'dynamodb:UpdateItem',
-      ])
+      // The slot records only: one atomic conditional update per reservation.
+      .bindTable(
+        tables.metrics,
+        METRICS_TABLE,
+        dataKey,
+        ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        { leadingKeys: [`${ADMISSION_KEY_PREFIX}*`] },
+      );
+
+    const invokeModel = task('InvokeModel', 'invoke-model', { bundlePrompts: true })
       .bindDocumentsBucket(bucket, dataKey, {
         read: [BUCKET_PREFIXES.work],
         write: [BUCKET_PREFIXES.work],
@@ -197,6 +204,7 @@ export class Workflow extends Construct {
     this.functions = {
       loadDocument,
       selectVariant,
+      admitModelCall,
       invokeModel,
       score,
       recordResult,
@@ -234,6 +242,7 @@ export class Workflow extends Construct {
     const definitionSubstitutions: Record<ExtractPlaceholder, string> = {
       LoadDocumentFunctionArn: loadDocument.functionArn,
       SelectVariantFunctionArn: selectVariant.functionArn,
+      AdmitModelCallFunctionArn: admitModelCall.functionArn,
       InvokeModelFunctionArn: invokeModel.functionArn,
       ScoreFunctionArn: score.functionArn,
       RecordResultFunctionArn: recordResult.functionArn,
@@ -293,7 +302,7 @@ export class Workflow extends Construct {
     Validations.of(policy).acknowledge({
       id: 'HIPAA.Security-IAMNoInlinePolicy',
       reason:
-        'This policy belongs to the state machine role alone, is created and deleted with it and cannot be attached to any other principal; its statements name the six task functions and the extraction DLQ and are asserted by the infrastructure tests.',
+        'This policy belongs to the state machine role alone, is created and deleted with it and cannot be attached to any other principal; its statements name the seven task functions and the extraction DLQ and are asserted by the infrastructure tests.',
     });
   }
 }

@@ -71,7 +71,14 @@ export class PipelineStack extends Stack {
       metricsTable: this.storage.metrics,
       // The reconciler emits a document's record when it records the outcome itself.
       emitters: [tasks.recordResult, tasks.recordFailure, this.reconciliation.reconciler],
-      functions: [starter, tasks.loadDocument, tasks.selectVariant, tasks.invokeModel, tasks.score],
+      functions: [
+        starter,
+        tasks.loadDocument,
+        tasks.selectVariant,
+        tasks.admitModelCall,
+        tasks.invokeModel,
+        tasks.score,
+      ],
       stateMachine: this.workflow.stateMachine,
       ingestQueue: this.intake.queue,
       deadLetterQueues: [

@@ -149,9 +149,13 @@ export class LocalExecutions {
   }
 
   /**
-   * Records a new RUNNING execution and launches it. The record and the entry
-   * are created before the first await, so a repeated start sees this one.
-   * Resolves once the record is on disk, so a crash cannot lose a started execution.
+   * Records a new RUNNING execution and launches it once the record is on
+   * disk. The entry is registered before the first await, so a repeated start
+   * sees this one. No task runs before the record is durable: a crash can
+   * lose a start nobody was told about, never an execution whose tasks
+   * already wrote results, ledger entries or idempotency records (a lost
+   * record with surviving side effects would be run again under the same
+   * name, and meet its own unfinished idempotency records).
    */
   async start(
     machine: PreparedMachine,
@@ -169,10 +173,37 @@ export class LocalExecutions {
       startDate: Date.now(),
       input: inputText,
     };
-    const saved = this.store.saveRecord(record);
-    this.launch(machine, record, input);
-    await saved;
-    return record;
+    // A stop requested while the record is written (StopExecution, or the
+    // runtime stopping) is seen at launch: the execution runs no task and ends ABORTED.
+    const control: RunControl = { stopRequest: undefined, settled: false, abort: () => undefined };
+    const entry: ExecutionEntry = { record, control, done: Promise.resolve() };
+    this.executions.set(executionArn, entry);
+    const launched = (async () => {
+      try {
+        await this.store.saveRecord(record);
+      } catch (error) {
+        this.executions.delete(executionArn);
+        throw error;
+      }
+      if (this.stopping !== undefined) {
+        control.stopRequest ??= { kind: 'aborted', cause: STOPPED_CAUSE };
+      }
+      this.launch(machine, entry, control, input);
+    })();
+    // Until launch sets the real one: resolves when the execution has ended.
+    entry.done = launched.then(
+      () => entry.done,
+      () => undefined,
+    );
+    // A stop waits for starts still writing their record, then aborts what they launched.
+    const pending = launched.catch(() => undefined);
+    this.running.add(pending);
+    try {
+      await launched;
+    } finally {
+      this.running.delete(pending);
+    }
+    return entry.record;
   }
 
   /** Asks a running execution to stop and resolves once it has been recorded. */
@@ -187,7 +218,13 @@ export class LocalExecutions {
     return stored ?? startAndEndHistory(entry.record);
   }
 
-  private launch(machine: PreparedMachine, record: ExecutionRecord, input: JsonValue): void {
+  private launch(
+    machine: PreparedMachine,
+    entry: ExecutionEntry,
+    control: RunControl,
+    input: JsonValue,
+  ): void {
+    const record = entry.record;
     const attempts = new TaskAttemptLog();
     const recorder = new HistoryRecorder(machine, attempts, this.region);
     recorder.append('ExecutionStarted', record.startDate, 'executionStartedEventDetails', {
@@ -195,14 +232,12 @@ export class LocalExecutions {
       inputDetails: { truncated: false },
       roleArn: machine.roleArn,
     });
-    const control: RunControl = { stopRequest: undefined, settled: false, abort: () => undefined };
     const handlers: LocalHandlers = {};
     for (const [stateName, handler] of Object.entries(machine.handlers)) {
       handlers[stateName] = (taskInput) =>
         this.invokeTask(stateName, handler, taskInput, control, attempts);
     }
-    const entry: ExecutionEntry = { record, recorder, control, done: Promise.resolve() };
-    this.executions.set(record.executionArn, entry);
+    entry.recorder = recorder;
 
     const run = machine.runner.run(input, {
       overrides: { taskResourceLocalHandlers: handlers },
@@ -218,6 +253,7 @@ export class LocalExecutions {
       },
     });
     control.abort = run.abort;
+    if (control.stopRequest !== undefined) run.abort();
     const drained = (async () => {
       for await (const event of run.eventLogs) recorder.onLibraryEvent(event);
     })().catch(() => undefined);

@@ -1,13 +1,16 @@
 /**
  * The API's Lambda entry with API Gateway HTTP API (payload 2.0) events from
  * `events/apigateway/`: the same app answers, errors are problem documents,
- * the caller is the IAM principal, and a missing variable fails the start.
+ * the caller is the IAM principal, `/api/functions` reads CloudWatch (a
+ * local protocol server), and a missing variable fails the start.
  */
 import { Hono } from 'hono';
 import { handle, type LambdaEvent } from 'hono/aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FUNCTION_NAMES } from '#contracts/functions.ts';
 import { type EventName, loadEvent } from '#events/index.ts';
 import { lambdaContext } from '#local/lambda-invoke.ts';
+import { startCloudWatchServer } from '#test/helpers/cloudwatch-protocol-server.ts';
 import { contractOf, type OpenApiDocument } from '#test/helpers/openapi-contract.ts';
 
 const ENV = {
@@ -23,6 +26,7 @@ const ENV = {
   EXTRACTION_DLQ_URL:
     'https://sqs.eu-west-1.amazonaws.com/123456789012/medextract-dev-extraction-dlq',
   CONSOLE_ORIGIN: 'https://console.medextract.example',
+  FUNCTION_MEMORY_MB: JSON.stringify({ score: 512, 'invoke-model': 256 }),
 };
 
 type HttpApiEvent = Extract<LambdaEvent, { routeKey: string; rawPath: string }>;
@@ -125,6 +129,54 @@ describe('the Lambda entry', () => {
       'arn:aws:sts::123456789012:assumed-role/underwriting-integration/alice',
     );
   });
+
+  it('answers GET /api/functions from CloudWatch metrics and REPORT lines', async () => {
+    // Prepare: the SDK's service endpoints point at a local CloudWatch protocol server.
+    const cw = await startCloudWatchServer();
+    vi.stubEnv('AWS_ENDPOINT_URL_CLOUDWATCH', cw.endpoint);
+    vi.stubEnv('AWS_ENDPOINT_URL_CLOUDWATCH_LOGS', cw.endpoint);
+    vi.stubEnv('AWS_REGION', 'eu-west-1');
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
+    const functionsEvent = {
+      ...event('apigateway/http-api-prompt-versions'),
+      rawPath: '/api/functions',
+    };
+    functionsEvent.requestContext = {
+      ...functionsEvent.requestContext,
+      http: { ...functionsEvent.requestContext.http, path: '/api/functions' },
+    };
+
+    // Act
+    const result = await invoke(functionsEvent).finally(() => cw.close());
+
+    // Assess
+    expect(result.statusCode).toBe(200);
+    const body = JSON.parse(result.body) as {
+      source: string;
+      functions: Array<{ functionName: string; invocations: number; memorySizeMb: number }>;
+      recommendations: Array<{ functionName: string; suggestedMemoryMb: number }>;
+    };
+    expect(body.source).toBe('cloudwatch');
+    expect(body.functions.map((f) => f.functionName)).toEqual([...FUNCTION_NAMES]);
+    expect(body.functions.find((f) => f.functionName === 'score')).toMatchObject({
+      invocations: 1200,
+      memorySizeMb: 512,
+    });
+    // The configured size from FUNCTION_MEMORY_MB where no REPORT line says it.
+    expect(body.functions.find((f) => f.functionName === 'invoke-model')?.memorySizeMb).toBe(256);
+    expect(body.recommendations).toEqual([
+      expect.objectContaining({ functionName: 'score', suggestedMemoryMb: 256 }),
+    ]);
+    const targets = new Set(cw.calls.map((c) => c.target));
+    expect(targets).toEqual(
+      new Set([
+        'GraniteServiceVersion20100801.GetMetricData',
+        'Logs_20140328.StartQuery',
+        'Logs_20140328.GetQueryResults',
+      ]),
+    );
+  }, 20_000);
 
   it('fails the cold start when a variable is missing', async () => {
     // Prepare

@@ -12,6 +12,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import {
   type ExecutionListItem,
   GetExecutionHistoryCommand,
+  type HistoryEvent,
   ListExecutionsCommand,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
@@ -65,6 +66,14 @@ export interface LoadRunResult {
   readonly tokensPerCall: number;
   readonly bedrockThrottles: number;
   readonly lambdaThrottles: number;
+  /** Throttled invocations per function (the local runtime's reserved concurrency). */
+  readonly lambdaThrottlesByFunction: Readonly<Record<string, number>>;
+  /** DLQ messages by `error/reason` (codes only, never document data). */
+  readonly failureCauses: Readonly<Record<string, number>>;
+  /** Failed executions by `state:error` of the task failure that sent them to RecordFailure. */
+  readonly failedAt: Readonly<Record<string, number>>;
+  /** Every failed task attempt (retried or not) by `state:error`. */
+  readonly taskFailures: Readonly<Record<string, number>>;
   readonly drainSeconds: number;
   readonly idealDrainSeconds: number;
   readonly drainVsIdeal: number;
@@ -162,6 +171,29 @@ const LAMBDA_SERVICE_ERRORS = [
 ];
 
 const TERMINAL = new Set(['SUCCEEDED', 'FAILED']);
+
+/** `state:error` of each failed task attempt in a history, in order. */
+const failedTasks = (events: readonly HistoryEvent[]): string[] => {
+  const failures: string[] = [];
+  let state = '?';
+  for (const event of events) {
+    if (event.type === 'TaskStateEntered') state = event.stateEnteredEventDetails?.name ?? '?';
+    if (event.type === 'TaskFailed' || event.type === 'TaskTimedOut') {
+      const error =
+        event.taskFailedEventDetails?.error ?? event.taskTimedOutEventDetails?.error ?? '?';
+      failures.push(`${state}:${error}`);
+    }
+  }
+  return failures;
+};
+
+/** `state:error` of the task failure that sent an execution to RecordFailure, if one did. */
+const failingTask = (events: readonly HistoryEvent[]): string | undefined => {
+  const recording = events.findIndex(
+    (e) => e.type === 'TaskStateEntered' && e.stateEnteredEventDetails?.name === 'RecordFailure',
+  );
+  return recording < 0 ? undefined : failedTasks(events.slice(0, recording)).at(-1);
+};
 
 /** Runs one burst on a fresh stack and stops it. */
 export const runLoad = async (options: LoadRunOptions): Promise<LoadRunResult> => {
@@ -262,7 +294,14 @@ export const runLoad = async (options: LoadRunOptions): Promise<LoadRunResult> =
       dlq.filter((m) => CAPACITY_ERRORS.has(String(m.error)) || m.reason === 'MODEL_THROTTLED')
         .length + executions.filter((e) => e.status === 'TIMED_OUT').length;
     const failed = byStatus('FAILED');
+    const failureCauses: Record<string, number> = {};
+    for (const message of dlq) {
+      const cause = `${String(message.error ?? '-')}/${String(message.reason ?? '-')}`;
+      failureCauses[cause] = (failureCauses[cause] ?? 0) + 1;
+    }
 
+    const failedAt: Record<string, number> = {};
+    const taskFailures: Record<string, number> = {};
     const succeededPerDocument = new Map<string, number>();
     const retries = new Map<string, number>();
     for (const execution of executions) {
@@ -273,8 +312,14 @@ export const runLoad = async (options: LoadRunOptions): Promise<LoadRunResult> =
       const history = await stack.clients.sfn.send(
         new GetExecutionHistoryCommand({ executionArn: execution.executionArn, maxResults: 1000 }),
       );
-      const failedAttempts = (history.events ?? []).filter((e) => e.type === 'TaskFailed').length;
+      const events = history.events ?? [];
+      const failedAttempts = events.filter((e) => e.type === 'TaskFailed').length;
       retries.set(documentId, (retries.get(documentId) ?? 0) + failedAttempts);
+      for (const failed of failedTasks(events)) {
+        taskFailures[failed] = (taskFailures[failed] ?? 0) + 1;
+      }
+      const failure = failingTask(events);
+      if (failure !== undefined) failedAt[failure] = (failedAt[failure] ?? 0) + 1;
     }
     const duplicates = [...succeededPerDocument.values()].filter((n) => n > 1).length;
     // Documents without an execution count as zero retries.
@@ -331,6 +376,14 @@ export const runLoad = async (options: LoadRunOptions): Promise<LoadRunResult> =
       tokensPerCall: Math.round(tokensPerCall),
       bedrockThrottles: stack.bedrock.stats().byOutcome.throttled,
       lambdaThrottles: Object.values(stack.concurrency()).reduce((sum, c) => sum + c.throttled, 0),
+      lambdaThrottlesByFunction: Object.fromEntries(
+        Object.entries(stack.concurrency())
+          .filter(([, c]) => c.throttled > 0)
+          .map(([name, c]) => [name, c.throttled]),
+      ),
+      failureCauses,
+      failedAt,
+      taskFailures,
       drainSeconds: Number((drainMs / 1000).toFixed(1)),
       idealDrainSeconds: Number((idealDrainMs / 1000).toFixed(1)),
       drainVsIdeal: Number((drainMs / idealDrainMs).toFixed(2)),

@@ -49,8 +49,9 @@ const options = (design: LoadRunOptions['design']): LoadRunOptions => ({
   modelId: HAIKU_4_5,
   models: { [HAIKU_4_5]: model },
   minuteMs: MINUTE_MS,
-  // invoke-model's reservation covers the admitted model calls and the short admission calls.
+  // invoke-model's reservation covers the admitted model calls; admission has its own.
   reservedConcurrency: {
+    'admit-model-call': 10,
     'invoke-model': 40,
     'load-document': 40,
     'select-variant': 40,

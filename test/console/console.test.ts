@@ -57,8 +57,8 @@ const seriousViolations = async (): Promise<string[]> => {
   return ids;
 };
 
-const shoot = (name: string) =>
-  page.screenshot({ path: fromRepoRoot(`docs/images/console-${name}.png`), fullPage: false });
+const shoot = (name: string, fullPage = false) =>
+  page.screenshot({ path: fromRepoRoot(`docs/images/console-${name}.png`), fullPage });
 
 const go = async (hash: string) => {
   await page.goto(`${base}/${hash}`);
@@ -231,7 +231,7 @@ describe.skipIf(!hasChromium)('web console in Chromium', () => {
     expect(violations).toEqual([]);
   }, 90_000);
 
-  it('charts per-version metrics and per-function durations from the runs', async () => {
+  it('charts per-version metrics, per-function cold starts, durations and memory, and recommends sizes', async () => {
     // Act
     await go('#/metrics');
     await page.locator('figure.chart canvas').first().waitFor({ timeout: 15_000 });
@@ -247,7 +247,27 @@ describe.skipIf(!hasChromium)('web console in Chromium', () => {
       .locator('td')
       .first()
       .textContent();
-    await shoot('functions');
+    const pointsIn = (selector: string) =>
+      page
+        .locator(`${selector} figure.chart`)
+        .evaluateAll((nodes) => nodes.map((n) => Number(n.getAttribute('data-points'))));
+    const coldStartPoints = await pointsIn('[data-testid=cold-start-charts]');
+    const durationPoints = await pointsIn('[data-testid=duration-charts]');
+    const memoryPoints = await page
+      .locator('[data-testid=memory-chart]')
+      .getAttribute('data-points');
+    const canvases = await page.locator('main figure.chart canvas').count();
+    const recommendations = page.locator('[data-testid=recommendations] tbody tr');
+    const recommendationRows = await recommendations.count();
+    const invokeRecommendation = await recommendations
+      .filter({ hasText: 'invoke-model' })
+      .getAttribute('data-action');
+    const invokeSaving = await recommendations
+      .filter({ hasText: 'invoke-model' })
+      .locator('td')
+      .nth(7)
+      .textContent();
+    await shoot('functions', true);
     const functionsViolations = await seriousViolations();
 
     // Assess
@@ -255,6 +275,17 @@ describe.skipIf(!hasChromium)('web console in Chromium', () => {
     expect(Math.min(...metricPoints)).toBeGreaterThanOrEqual(1);
     const invocations = Number(invokeCell);
     expect(invocations).toBeGreaterThanOrEqual(17);
+    // Every function imported once has one cold start in its histogram.
+    expect(coldStartPoints.length).toBeGreaterThanOrEqual(5);
+    expect(Math.min(...coldStartPoints)).toBeGreaterThanOrEqual(1);
+    expect(durationPoints.length).toBeGreaterThanOrEqual(5);
+    expect(Math.min(...durationPoints)).toBeGreaterThanOrEqual(1);
+    // Configured size and p99 used, for each function that ran.
+    expect(Number(memoryPoints)).toBeGreaterThanOrEqual(2 * 5);
+    expect(canvases).toBe(coldStartPoints.length + durationPoints.length + 1);
+    expect(recommendationRows).toBeGreaterThanOrEqual(5);
+    expect(['lower', 'raise', 'keep']).toContain(invokeRecommendation);
+    expect(invokeSaving).toMatch(/^-?\$\d+\.\d{4}$|^\$-\d+\.\d{4}$/);
     expect(metricsViolations).toEqual([]);
     expect(functionsViolations).toEqual([]);
   }, 40_000);

@@ -1,5 +1,5 @@
 /**
- * AdmitModelCall / ReportModelPressure in the invoke-model function, over an
+ * AdmitModelCall / ReportModelPressure in the admit-model-call function, over an
  * in-memory slot store: slots at the quota's rate for the prompt version's
  * model, refusal past the horizon, the breaker opening on pressure and
  * closing by itself, and no admission at all when the stage turns it off.
@@ -15,7 +15,7 @@ import {
   reserveSlot,
   type SlotState,
 } from '#core/quota/model-slots.ts';
-import { admitModelCall, parseAdmissionSettings } from '#functions/invoke-model/admission.ts';
+import { admitModelCall, parseAdmissionSettings } from '#functions/admit-model-call/admission.ts';
 import { createObservability } from '#functions/shared/powertools.ts';
 import { setHandlerEnv } from '#test/helpers/handler-env.ts';
 

@@ -101,6 +101,7 @@ describe('reconcile', () => {
       documentId: id,
       receivedAt: EARLIER,
       attempt: 1,
+      interruptedAttempts: 1,
     });
   });
 
@@ -159,6 +160,7 @@ describe('reconcile', () => {
       status,
       startedAt,
       promptVersion: status === 'SUCCEEDED' ? '2.0.0' : null,
+      interruptedAttempts: 0,
     });
     expect(repairFor(entry, view('SUCCEEDED'), NOW, settings)).toEqual({
       kind: 'record-succeeded',

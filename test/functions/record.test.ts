@@ -181,9 +181,12 @@ describe('record-failure handler', () => {
       completeness: null,
     });
     expect(put?.ConditionExpression).toBe(
-      'attribute_not_exists(documentId) OR #status <> :succeeded',
+      'attribute_not_exists(documentId) OR (#status <> :succeeded AND #status <> :review)',
     );
-    expect(put?.ExpressionAttributeValues).toEqual({ ':succeeded': 'SUCCEEDED' });
+    expect(put?.ExpressionAttributeValues).toEqual({
+      ':succeeded': 'SUCCEEDED',
+      ':review': 'NEEDS_REVIEW',
+    });
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
     expect(emfLines(lines)[0]).toMatchObject({
       Outcome: 'Failed',

@@ -69,6 +69,8 @@ export const runExtract = async (
   input: unknown,
   tasks: Record<string, TaskOverride>,
   name = 'test-execution',
+  /** Milliseconds a Wait state waits instead of its definition's time, by state name. */
+  waitTimeOverrides: Readonly<Record<string, number>> = {},
 ): Promise<RunResult> => {
   const machine = new StateMachine(definition(), { validationOptions: { checkArn: false } });
   const zeroWaits = Object.fromEntries(Object.keys(tasks).map((state) => [state, 0]));
@@ -80,6 +82,7 @@ export const runExtract = async (
         Object.entries(tasks).map(([state, override]) => [state, lambdaShaped(override)]),
       ),
       retryIntervalOverrides: zeroWaits,
+      waitTimeOverrides: { ...waitTimeOverrides },
     },
     context: {
       Execution: {

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { API_ENV } from '#api/env.ts';
+import { FUNCTION_NAMES } from '#contracts/functions.ts';
 import { configFor, STAGES } from '#infra/config.ts';
 import {
   actionsOf,
@@ -116,6 +117,7 @@ describe.each(STAGES)('the HTTP API of %s', (stage) => {
 
     // Assess
     expect(actionsOf(statements)).toEqual([
+      'cloudwatch:GetMetricData',
       'dynamodb:BatchGetItem',
       'dynamodb:ConditionCheckItem',
       'dynamodb:GetItem',
@@ -127,7 +129,9 @@ describe.each(STAGES)('the HTTP API of %s', (stage) => {
       'kms:Encrypt',
       'kms:GenerateDataKey',
       'logs:CreateLogStream',
+      'logs:GetQueryResults',
       'logs:PutLogEvents',
+      'logs:StartQuery',
       's3:GetObject',
       's3:GetObjectVersion',
       's3:ListBucket',
@@ -145,13 +149,51 @@ describe.each(STAGES)('the HTTP API of %s', (stage) => {
       'xray:PutTraceSegments',
     ]);
     const onStar = statements.filter((st) => st.resources.includes('*'));
-    expect(actionsOf(onStar)).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+    expect(actionsOf(onStar)).toEqual([
+      'cloudwatch:GetMetricData',
+      'logs:GetQueryResults',
+      'xray:PutTelemetryRecords',
+      'xray:PutTraceSegments',
+    ]);
     const writes = statements.filter((st) => st.actions.some((a) => /Put|Update/.test(a)));
     const writtenTables = JSON.stringify(writes.filter((st) => st.sid === 'ReadWriteExperiments'));
     expect(writtenTables).toContain(logicalId(stack, stack.storage.experiments));
     expect(JSON.stringify(writes)).not.toContain(logicalId(stack, stack.storage.results));
     expect(JSON.stringify(writes)).not.toContain(logicalId(stack, stack.storage.metrics));
     expect(JSON.stringify(writes)).not.toContain(logicalId(stack, stack.storage.ledger));
+  });
+
+  it("queries Logs Insights on the pipeline functions' log groups only", () => {
+    // Act
+    const statements = statementsOf(synth, stack.api.role);
+    const startQuery = statements.filter((st) => st.actions.includes('logs:StartQuery'));
+    const groups = startQuery
+      .flatMap((st) => st.resources.map((resource) => JSON.stringify(resource)))
+      .map((resource) => /log-group:([^"]+)"/.exec(resource)?.[1] ?? resource);
+
+    // Assess
+    expect(startQuery.map((st) => st.actions)).toEqual([['logs:StartQuery']]);
+    expect(groups).toEqual(
+      FUNCTION_NAMES.flatMap((name) => [
+        `/aws/lambda/medextract-${stage}-${name}`,
+        `/aws/lambda/medextract-${stage}-${name}:*`,
+      ]),
+    );
+  });
+
+  it("tells the function each pipeline function's configured memory", () => {
+    // Act
+    const fn = resourceById(template, logicalId(stack, stack.api.function));
+    const variables = z
+      .object({ Variables: z.object({ FUNCTION_MEMORY_MB: z.string() }) })
+      .parse(fn.Properties.Environment).Variables;
+
+    // Assess
+    expect(JSON.parse(variables.FUNCTION_MEMORY_MB)).toEqual(
+      Object.fromEntries(
+        FUNCTION_NAMES.map((name) => [name, configFor(stage).functions[name].memoryMb]),
+      ),
+    );
   });
 
   it('signs document links for incoming/ only, and reads the ledger without writing it', () => {

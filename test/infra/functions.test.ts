@@ -29,6 +29,7 @@ const FUNCTIONS: Readonly<Record<FunctionName, PipelineFunction>> = {
   starter: stack.intake.starter,
   'load-document': stack.workflow.functions.loadDocument,
   'select-variant': stack.workflow.functions.selectVariant,
+  'admit-model-call': stack.workflow.functions.admitModelCall,
   'invoke-model': stack.workflow.functions.invokeModel,
   score: stack.workflow.functions.score,
   'record-result': stack.workflow.functions.recordResult,
@@ -88,13 +89,18 @@ const EXPECTED_ACTIONS: Readonly<Record<FunctionName, readonly string[]>> = {
     'kms:Decrypt',
     'kms:DescribeKey',
   ],
-  'invoke-model': [
-    'bedrock:InvokeModel',
+  // The slot records of the metrics table only (a test checks the key condition).
+  'admit-model-call': [
     'dynamodb:GetItem',
     'dynamodb:UpdateItem',
     'kms:Decrypt',
     'kms:DescribeKey',
     'kms:Encrypt',
+    'kms:GenerateDataKey',
+  ],
+  'invoke-model': [
+    'bedrock:InvokeModel',
+    'kms:Decrypt',
     'kms:GenerateDataKey',
     's3:GetObject',
     's3:GetObjectVersion',
@@ -169,7 +175,8 @@ const EXPECTED_ENVIRONMENT: Readonly<Record<FunctionName, readonly string[]>> = 
     'EXPERIMENTS_TABLE_NAME',
     'PROMPT_CACHE_TTL_SECONDS',
   ],
-  'invoke-model': ['DOCUMENTS_BUCKET', 'METRICS_TABLE_NAME', 'MODEL_ADMISSION_SETTINGS'],
+  'admit-model-call': ['METRICS_TABLE_NAME', 'MODEL_ADMISSION_SETTINGS'],
+  'invoke-model': ['DOCUMENTS_BUCKET'],
   score: ['DOCUMENTS_BUCKET'],
   'record-result': [
     'DOCUMENTS_BUCKET',
@@ -338,6 +345,25 @@ describe('least privilege', () => {
     expect(resources).toContainEqual({
       'Fn::Join': ['', [arnOf(stack, stack.storage.experiments), '/index/byStatus']],
     });
+  });
+
+  it('limits admit-model-call to the slot records of the metrics table', () => {
+    // Prepare
+    const dynamo = statements('admit-model-call').filter((st) =>
+      st.actions.some((action) => action.startsWith('dynamodb:')),
+    );
+
+    // Act
+    const resources = dynamo.flatMap((st) => st.resources);
+
+    // Assess
+    expect(resources).toEqual([arnOf(stack, stack.storage.metrics)]);
+    expect(dynamo.map((st) => st.condition)).toEqual([
+      { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ADMISSION#*'] } },
+    ]);
+    expect(
+      statements('invoke-model').some((st) => st.actions.includes('dynamodb:UpdateItem')),
+    ).toBe(false);
   });
 
   it('lets only invoke-model call Bedrock, on the configured profiles and their routed models', () => {

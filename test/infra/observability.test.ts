@@ -223,4 +223,15 @@ describe('dashboard', () => {
     const durationLines = body.match(/\\"Duration\\"/g) ?? [];
     expect(durationLines.length).toBeGreaterThanOrEqual(2 * FUNCTION_NAMES.length);
   });
+
+  it('tables memory used against configured per function, as the recommendations read it', () => {
+    // Prepare / Act / Assess
+    for (const text of [
+      'Memory used against configured per function (REPORT lines)',
+      'max(@memorySize / 1000 / 1000) as configuredMb',
+      'pct(@maxMemoryUsed / 1000 / 1000, 99) as usedP99Mb',
+    ]) {
+      expect(body, text).toContain(text);
+    }
+  });
 });

@@ -101,7 +101,9 @@ const LAMBDA_SERVICE_ERRORS = [
 const TASK_STATES = {
   LoadDocument: tasks.loadDocument,
   SelectVariant: tasks.selectVariant,
+  AdmitModelCall: tasks.admitModelCall,
   InvokeModel: tasks.invokeModel,
+  ReportModelPressure: tasks.admitModelCall,
   Score: tasks.score,
   RecordResult: tasks.recordResult,
   RecordFailure: tasks.recordFailure,
@@ -229,10 +231,36 @@ describe('extraction workflow definition', () => {
     const settings = z
       .object({ maxAdmissionWaitMinutes: z.number() })
       .parse(
-        JSON.parse(z.string().parse(environmentOf(tasks.invokeModel).MODEL_ADMISSION_SETTINGS)),
+        JSON.parse(z.string().parse(environmentOf(tasks.admitModelCall).MODEL_ADMISSION_SETTINGS)),
       );
     expect(settings.maxAdmissionWaitMinutes).toBe(config.bedrock.maxAdmissionWaitMinutes);
   });
+
+  it.each(['AdmitModelCall', 'ReportModelPressure'])(
+    'sends %s back to admission after a short wait when the admission function stays throttled',
+    (state) => {
+      // Prepare
+      const catchers = z
+        .array(z.object({ ErrorEquals: z.array(z.string()), Next: z.string() }))
+        .parse(stateNamed(state).Catch);
+
+      // Act
+      const at = catchers.findIndex((c) =>
+        c.ErrorEquals.includes('Lambda.TooManyRequestsException'),
+      );
+      const wait = stateNamed('WaitForAdmissionCapacity');
+
+      // Assess: caught before States.ALL, so a throttle never reaches RecordFailure.
+      expect(at).toBeGreaterThanOrEqual(0);
+      expect(at).toBeLessThan(catchers.length - 1);
+      expect(catchers[at]).toMatchObject({
+        ErrorEquals: ['Lambda.TooManyRequestsException'],
+        Next: 'WaitForAdmissionCapacity',
+      });
+      expect(wait).toMatchObject({ Type: 'Wait', Next: 'AdmitModelCall' });
+      expect(z.number().parse(wait.Seconds)).toBeLessThanOrEqual(30);
+    },
+  );
 
   it('gives every task a timeout above its function timeout', () => {
     // Prepare
@@ -267,7 +295,7 @@ describe('extraction state machine', () => {
     expect(TracingConfiguration).toEqual({ Enabled: true });
   });
 
-  it('may invoke exactly the six task functions and send only to the extraction DLQ', () => {
+  it('may invoke exactly the seven task functions and send only to the extraction DLQ', () => {
     // Prepare
     const statements = statementsOf(synth, stack.workflow.stateMachine.role);
     const bySid = (sid: string): Statement | undefined => statements.find((st) => st.sid === sid);
@@ -280,7 +308,7 @@ describe('extraction state machine', () => {
     // Assess
     expect(invoke?.actions).toEqual(['lambda:InvokeFunction']);
     expect(invoke?.resources).toEqual(
-      Object.values(TASK_STATES).map((fn) => arnOf(stack, fn.function)),
+      [...new Set(Object.values(TASK_STATES))].map((fn) => arnOf(stack, fn.function)),
     );
     expect(send?.actions).toEqual(['sqs:SendMessage']);
     expect(send?.resources).toEqual([arnOf(stack, stack.workflow.deadLetterQueue)]);

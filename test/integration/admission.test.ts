@@ -4,8 +4,9 @@
  * executions aborted mid-run, then an injected Bedrock outage. Nothing fails
  * for capacity, nothing is lost or duplicated, the quota-true Bedrock never
  * throttles, model-call concurrency stays within invoke-model's reserved
- * concurrency, no slot stays reserved after the run, and the breaker opens
- * on the outage and closes by itself.
+ * concurrency, a throttled admission function fails no document, no slot
+ * stays reserved after the run, and the breaker opens on the outage and
+ * closes by itself.
  */
 import { describe, expect, it, vi } from 'vitest';
 import { HAIKU_4_5, type ModelCapacity } from '#infra/model-capacity.ts';
@@ -32,9 +33,11 @@ describe('admission control, small scale', () => {
       modelId: HAIKU_4_5,
       models: { [HAIKU_4_5]: model },
       minuteMs: 3_000,
-      // invoke-model limited as in dev (model calls and admission share it); the other
-      // functions are not what this test measures.
+      // invoke-model and admit-model-call limited as in dev: the burst arrives at once, so
+      // admission is throttled and must fail no document. The other functions are not
+      // what this test measures.
       reservedConcurrency: {
+        'admit-model-call': 4,
         'invoke-model': 8,
         'load-document': 100,
         'select-variant': 100,
@@ -48,6 +51,8 @@ describe('admission control, small scale', () => {
     process.stdout.write(`admission small-scale: ${JSON.stringify(result)}\n`);
     expect(result.aborted).toBe(5);
     expect(result.failedForCapacity).toBe(0);
+    // Where a failure happened (state:error), so a regression names its cause.
+    expect(result.failedAt).toEqual({});
     expect(result.lost).toBe(0);
     expect(result.duplicates).toBe(0);
     expect(result.succeeded).toBe(60);

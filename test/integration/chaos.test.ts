@@ -222,34 +222,30 @@ describe('chaos: Ctrl-C and SIGKILL mid-run on the whole local stack', () => {
     );
     expect(statuses).toHaveLength(2 * DOCUMENTS);
     expect(afterInt).toBeGreaterThanOrEqual(DOCUMENTS);
-    // Every upload reaches exactly one terminal outcome. Known defect, left
-    // open: in about one run in four a valid document interrupted by a stop
-    // ends FAILED (with its reason, in the DLQ, redrivable) instead of being
-    // run again; the entries are printed so the cause can be traced.
-    expect(statuses.every((s) => s === 'SUCCEEDED' || s === 'FAILED')).toBe(true);
+    // Every upload is valid: a stop delays work, it never fails a document.
+    // Anything else is printed with its reason and attempt before failing.
     const notSucceeded = (await scanAll(clients, clients.stack.tables.ledger))
       .filter((item) => item.status !== 'SUCCEEDED')
       .map(
         (item) => `${String(item.status)} ${String(item.reason)} attempt ${String(item.attempt)}`,
       );
     console.info(`chaos: ${notSucceeded.length} not SUCCEEDED: ${notSucceeded.join('; ')}`);
-    for (const entry of notSucceeded) expect(entry).toMatch(/^FAILED [A-Z_]+ /);
+    expect(notSucceeded).toEqual([]);
+    expect(statuses.every((s) => s === 'SUCCEEDED')).toBe(true);
+    // No execution ended FAILED: a stop aborts what runs (ABORTED), it never fails it.
+    const failedExecutions = executions.filter((execution) => execution.status === 'FAILED');
+    expect(failedExecutions.map((execution) => execution.name)).toEqual([]);
     expect([...succeededPerDocument.values()].filter((n) => n > 1)).toEqual([]);
     // A document without a SUCCEEDED execution was killed after RecordResult wrote its
     // outcome and before the execution's end was persisted: it must show as ABORTED.
     const aborted = new Set(
       executions
-        .filter(
-          // Interrupted by the stop after recording: ABORTED, or FAILED when a
-          // task in flight lost an emulator first (the open defect above).
-          (execution) => execution.status === 'ABORTED' || execution.status === 'FAILED',
-        )
+        .filter((execution) => execution.status === 'ABORTED')
         .map((execution) => (execution.name ?? '').slice(0, 64)),
     );
-    // The SUCCEEDED entries (the FAILED ones of the known defect above have no successful run).
-    const ids = (await scanAll(clients, clients.stack.tables.ledger))
-      .filter((item) => item.status === 'SUCCEEDED')
-      .map((item) => String(item.documentId));
+    const ids = (await scanAll(clients, clients.stack.tables.ledger)).map((item) =>
+      String(item.documentId),
+    );
     const withoutSuccess = ids.filter((id) => !succeededPerDocument.has(id));
     expect(withoutSuccess.filter((id) => !aborted.has(id))).toEqual([]);
     console.info(

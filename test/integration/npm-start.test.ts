@@ -15,7 +15,7 @@ const repo = fileURLToPath(new URL('../..', import.meta.url));
 const children: ChildProcess[] = [];
 afterAll(() => {
   for (const child of children) {
-    // The whole process group: npm, its shell, tsx and the stack.
+    // The whole process group: npm, its shell and the stack.
     if (child.pid && child.exitCode === null && child.signalCode === null) {
       try {
         process.kill(-child.pid, 'SIGKILL');

@@ -18,7 +18,7 @@ import {
   type SlotState,
 } from '#core/quota/model-slots.ts';
 import { loadEvent } from '#events/index.ts';
-import { admitModelCall } from '#functions/invoke-model/admission.ts';
+import { admitModelCall } from '#functions/admit-model-call/admission.ts';
 import { classifyFailure } from '#functions/record-failure/failure-reason.ts';
 import { createObservability } from '#functions/shared/powertools.ts';
 import { asLambdaInvokeTask } from '#local/lambda-invoke.ts';
@@ -87,7 +87,7 @@ const run = async (backlogMs: number) => {
     settings: settings(modelId),
     store,
     version: (v: string) => bundledPrompts().get(v),
-    observability: createObservability('invoke-model'),
+    observability: createObservability('admit-model-call'),
     now: () => clock.t,
   };
   const tasks: Record<string, TaskOverride> = {

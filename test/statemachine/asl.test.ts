@@ -107,15 +107,21 @@ describe('extract.asl.json', () => {
       toRecordFailure,
     ]);
     expect(states.Superseded?.Type).toBe('Succeed');
-    for (const name of [
-      'SelectVariant',
-      'AdmitModelCall',
-      'ReportModelPressure',
-      'Score',
-      'RecordResult',
-    ]) {
+    for (const name of ['SelectVariant', 'Score', 'RecordResult']) {
       expect(states[name]?.Catch).toEqual([toRecordFailure]);
     }
+    // A throttled admission function waits and asks again; nothing else of it is retried here.
+    for (const name of ['AdmitModelCall', 'ReportModelPressure']) {
+      expect(states[name]?.Catch).toEqual([
+        {
+          ErrorEquals: ['Lambda.TooManyRequestsException'],
+          ResultPath: '$.admission.throttle',
+          Next: 'WaitForAdmissionCapacity',
+        },
+        toRecordFailure,
+      ]);
+    }
+    expect(states.WaitForAdmissionCapacity?.Next).toBe('AdmitModelCall');
     // Throttling and 5xx after admission go back to admission; everything else fails.
     expect(states.InvokeModel?.Catch).toEqual([
       {

@@ -57,9 +57,12 @@ beforeAll(async () => {
     LoadDocument: await lambda('LoadDocument', '#functions/load-document/handler.ts'),
     SelectVariant: await lambda('SelectVariant', '#functions/select-variant/handler.ts'),
     // Admission runs in the invoke-model function; without settings it admits at once.
-    AdmitModelCall: await lambda('AdmitModelCall', '#functions/invoke-model/handler.ts'),
+    AdmitModelCall: await lambda('AdmitModelCall', '#functions/admit-model-call/handler.ts'),
     InvokeModel: await lambda('InvokeModel', '#functions/invoke-model/handler.ts'),
-    ReportModelPressure: await lambda('ReportModelPressure', '#functions/invoke-model/handler.ts'),
+    ReportModelPressure: await lambda(
+      'ReportModelPressure',
+      '#functions/admit-model-call/handler.ts',
+    ),
     Score: await lambda('Score', '#functions/score/handler.ts'),
     RecordResult: await lambda('RecordResult', '#functions/record-result/handler.ts'),
     RecordFailure: await lambda('RecordFailure', '#functions/record-failure/handler.ts'),

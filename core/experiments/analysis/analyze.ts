@@ -4,7 +4,7 @@
  * aggregates. Secondary metrics are reported with adjusted p-values and never
  * decide anything.
  */
-import type { MetricName } from '#core/experiments/criteria.ts';
+import type { Guardrail, MetricName } from '#core/experiments/criteria.ts';
 import { srmCheck } from '#core/experiments/stats/srm.ts';
 import { percentiles } from '#core/metrics/histogram.ts';
 import { decide } from './decision.ts';
@@ -12,13 +12,13 @@ import { caveatsFor } from './narration.ts';
 import {
   applyAdjustment,
   buildRow,
+  type ComparedMetric,
   type Comparison,
   compare,
   evaluateGuardrail,
   failureTable,
   planSampleSize,
   TABLE_METRICS,
-  type TableMetric,
 } from './readout.ts';
 import {
   type AnalysisInput,
@@ -28,6 +28,29 @@ import {
   type ExperimentAnalysis,
   type MetricRole,
 } from './schemas.ts';
+
+/** Any significant increase of the share of documents sent to review. */
+export const REVIEW_RATE_GUARDRAIL: Guardrail = {
+  metric: 'reviewRate',
+  direction: 'increase',
+  limit: 0,
+};
+
+/**
+ * The criteria's guardrails plus the review-rate guardrail every experiment
+ * is held to, unless the criteria set their own. It is left out while
+ * neither arm sent a document to review: with no reviews the rate cannot
+ * have risen, and readouts from before review existed stay as they were.
+ */
+export const withReviewGuardrail = (
+  guardrails: readonly Guardrail[],
+  control: { readonly needsReview: number },
+  treatment: { readonly needsReview: number },
+): readonly Guardrail[] =>
+  guardrails.some((g) => g.metric === 'reviewRate') ||
+  control.needsReview + treatment.needsReview === 0
+    ? guardrails
+    : [...guardrails, REVIEW_RATE_GUARDRAIL];
 
 /**
  * Analyses one experiment from its arms' aggregates. Throws
@@ -55,10 +78,11 @@ export function analyzeExperiment(raw: AnalysisInput): ExperimentAnalysis {
     observed: [control.documents, treatment.documents] as const,
   };
 
-  const comparisons = new Map<TableMetric, Comparison | null>();
+  const comparisons = new Map<ComparedMetric, Comparison | null>();
   for (const metric of TABLE_METRICS) {
     comparisons.set(metric, compare(metric, control, treatment, alpha));
   }
+  comparisons.set('reviewRate', compare('reviewRate', control, treatment, alpha));
 
   const roleOf = (metric: MetricName): MetricRole =>
     metric === criteria.primaryMetric
@@ -72,7 +96,7 @@ export function analyzeExperiment(raw: AnalysisInput): ExperimentAnalysis {
   );
   const metrics = applyAdjustment(rows, criteria, alpha);
 
-  const guardrails = criteria.guardrails.map((g) =>
+  const guardrails = withReviewGuardrail(criteria.guardrails, control, treatment).map((g) =>
     evaluateGuardrail(g, comparisons, input, alpha, sequentialTotal),
   );
 

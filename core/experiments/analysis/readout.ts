@@ -47,6 +47,13 @@ export const TABLE_METRICS = [
 ] as const satisfies readonly MetricName[];
 export type TableMetric = (typeof TABLE_METRICS)[number];
 
+/**
+ * Metrics compared between the arms: the table's, and the review rate, which
+ * is watched as a guardrail only (not a table row, so it does not change the
+ * secondary metrics' multiple-testing adjustment).
+ */
+export type ComparedMetric = TableMetric | 'reviewRate';
+
 /** The numbers behind one comparison, before it is labelled for the table. */
 export interface Comparison {
   readonly control: ArmValue;
@@ -68,7 +75,7 @@ export interface Comparison {
 
 /** Raw comparison of one table metric, or null when an arm lacks data. */
 export function compare(
-  metric: TableMetric,
+  metric: ComparedMetric,
   control: ArmAggregates,
   treatment: ArmAggregates,
   alpha: number,
@@ -78,6 +85,12 @@ export function compare(
       return compareProportions(
         [control.succeeded, control.documents],
         [treatment.succeeded, treatment.documents],
+        alpha,
+      );
+    case 'reviewRate':
+      return compareProportions(
+        [control.needsReview, control.documents],
+        [treatment.needsReview, treatment.documents],
         alpha,
       );
     case 'allRequiredPresent':
@@ -267,7 +280,7 @@ export function harmSign(g: Guardrail): 1 | -1 {
 
 export function evaluateGuardrail(
   g: Guardrail,
-  comparisons: ReadonlyMap<TableMetric, Comparison | null>,
+  comparisons: ReadonlyMap<ComparedMetric, Comparison | null>,
   input: ParsedInput,
   alpha: number,
   sequentialTotal: number | null,

@@ -23,9 +23,11 @@ export const ArmAggregatesSchema = z
   .object({
     /** Arm label for the readout, e.g. the prompt version. */
     arm: z.string().min(1).max(64),
-    /** Documents that finished (succeeded or failed). */
+    /** Documents that finished (succeeded, sent to review or failed). */
     documents: count,
     succeeded: count,
+    /** Documents sent to review (NEEDS_REVIEW); neither succeeded nor failed. */
+    needsReview: count.default(0),
     failedByReason: z.partialRecord(z.enum(FAILURE_REASONS), count),
     /** Succeeded documents with every required field present. */
     allRequiredPresent: count,
@@ -38,11 +40,11 @@ export const ArmAggregatesSchema = z
   .strict()
   .superRefine((arm, ctx) => {
     const failed = Object.values(arm.failedByReason).reduce((s, n) => s + (n ?? 0), 0);
-    if (arm.succeeded + failed > arm.documents) {
+    if (arm.succeeded + arm.needsReview + failed > arm.documents) {
       ctx.addIssue({
         code: 'custom',
         path: ['documents'],
-        message: 'fewer than succeeded + failed',
+        message: 'fewer than succeeded + needs review + failed',
       });
     }
     if (arm.allRequiredPresent > arm.succeeded) {

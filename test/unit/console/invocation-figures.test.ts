@@ -12,6 +12,7 @@ import {
 } from '#core/functions/invocation-summary.ts';
 import { configFor } from '#infra/config.ts';
 import { createInvocationRecorder } from '#local/invocation-recorder.ts';
+import { localFunctionsAnswer } from '#services/functions-report.ts';
 
 const report = (overrides: Partial<InvocationReport>): InvocationReport => ({
   functionName: 'score',
@@ -118,5 +119,44 @@ describe('createInvocationRecorder', () => {
         memorySizeMb: configFor('dev').functions['invoke-model'].memoryMb,
       },
     ]);
+  });
+});
+
+describe('localFunctionsAnswer', () => {
+  it('adds p99 memory, the cold-start histogram and a priced recommendation over the window', () => {
+    // Prepare: 4 invocations of score in the 10 minutes before now, one cold.
+    const reports = [
+      report({ startedAt: '2026-12-01T10:00:00.000Z', coldStart: true, initDurationMs: 240 }),
+      report({ startedAt: '2026-12-01T10:01:00.000Z', maxMemoryUsedMb: 90 }),
+      report({ startedAt: '2026-12-01T10:02:00.000Z', maxMemoryUsedMb: 120 }),
+      report({ startedAt: '2026-12-01T10:03:00.000Z', maxMemoryUsedMb: 100 }),
+    ];
+
+    // Act
+    const answer = localFunctionsAnswer(reports, new Date('2026-12-01T10:10:00.000Z'));
+
+    // Assess: p99 of 200, 90, 120, 100 MB is 200 -> 260 MB needed -> 512 MB: keep.
+    // 4 calls of 10 ms in 600 s -> 17,520 calls and 175.2 s a month: 175.2 x 0.5 GB x 13.3334 µ$
+    // = 1,168.01 µ$, plus 17,520 x 0.2 µ$ = 3,504 µ$ of requests: 4,672 µ$.
+    expect(answer.source).toBe('local-runtime');
+    expect(answer.window).toEqual({
+      from: '2026-12-01T10:00:00.000Z',
+      to: '2026-12-01T10:10:00.000Z',
+      seconds: 600,
+    });
+    const [score] = answer.functions;
+    expect(score).toMatchObject({ maxMemoryUsedP99Mb: 200, peakConcurrentExecutions: null });
+    expect(score?.initHistogram.find((b) => b.fromMs === 200)?.count).toBe(1);
+    expect(answer.recommendations).toEqual([
+      expect.objectContaining({
+        functionName: 'score',
+        action: 'keep',
+        suggestedMemoryMb: 512,
+        invocationsPerMonth: 17_520,
+        monthlyCostMicroUsd: 4_672,
+        monthlySavingMicroUsd: 0,
+      }),
+    ]);
+    expect(localFunctionsAnswer([]).recommendations).toEqual([]);
   });
 });

@@ -53,10 +53,10 @@ describe('countTransitions on statemachines/extract.asl.json', () => {
     expect(counts.taskFunctions).toEqual({
       LoadDocument: 'load-document',
       SelectVariant: 'select-variant',
-      // Admission runs in the invoke-model function.
-      AdmitModelCall: 'invoke-model',
+      // Admission has its own function, apart from the model calls' concurrency.
+      AdmitModelCall: 'admit-model-call',
       InvokeModel: 'invoke-model',
-      ReportModelPressure: 'invoke-model',
+      ReportModelPressure: 'admit-model-call',
       Score: 'score',
       RecordResult: 'record-result',
       RecordFailure: 'record-failure',

@@ -24,6 +24,7 @@ const names = [
   'starter',
   'load-document',
   'select-variant',
+  'admit-model-call',
   'invoke-model',
   'score',
   'record-result',
@@ -109,8 +110,11 @@ describe('assembleCostInput', () => {
     expect(calls('load-document')).toBeCloseTo(1, 12);
     expect(calls('score')).toBeCloseTo(0.9, 12);
     expect(calls('record-failure')).toBeCloseTo(0.1, 12);
-    // 0.9 admissions and 0.9 model calls on the success path plus 0.5 retries.
-    expect(calls('invoke-model')).toBeCloseTo(2.3, 12);
+    // 0.9 model calls on the success path plus 0.5 retries; admission is its own
+    // short function, not billed the model call's Bedrock wait.
+    expect(calls('invoke-model')).toBeCloseTo(1.4, 12);
+    expect(calls('admit-model-call')).toBeCloseTo(0.9, 12);
+    expect(input.lambda.functions['admit-model-call']?.durationMs).toBeCloseTo(100, 12);
   });
 
   it('scales LoadDocument with pages and bills the Bedrock wait to InvokeModel', () => {

@@ -233,6 +233,7 @@ describe('transition table', () => {
       'FAILED',
       'IGNORED',
       'SUPERSEDED',
+      'NEEDS_REVIEW',
     ]);
     expect(targets('PROCESSING')).toEqual(['SUCCEEDED', 'FAILED', 'NEEDS_REVIEW']);
   });

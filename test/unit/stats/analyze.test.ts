@@ -23,6 +23,7 @@ function arm(overrides: Partial<ArmAggregates> = {}): ArmAggregates {
     arm: '1.0.0',
     documents: 1000,
     succeeded: 950,
+    needsReview: 0,
     failedByReason: { MODEL_THROTTLED: 30, MODEL_OUTPUT_INVALID: 20 },
     allRequiredPresent: 900,
     completeness: sums(950, 0.8, 0.1),

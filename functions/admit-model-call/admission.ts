@@ -1,8 +1,7 @@
 /**
- * AdmitModelCall and ReportModelPressure, run by the invoke-model function so
- * admission shares its role and reserved concurrency: reserve the next model
- * slot for a document (the workflow waits until it in a Wait state), or count
- * a throttling / 5xx answer towards the model's circuit breaker and send the
+ * AdmitModelCall and ReportModelPressure: reserve the next model slot for a
+ * document (the workflow waits until it in a Wait state), or count a
+ * throttling / 5xx answer towards the model's circuit breaker and send the
  * document back to admission. The quota and policy come from the stage's
  * `MODEL_ADMISSION_SETTINGS`; the slot record lives in the metrics table.
  */
