@@ -34,6 +34,7 @@ const resultOf = (id: string, extraction: Record<string, unknown> | null): FileR
     key: `incoming/${id}.pdf`,
     documentId: id,
     status: 'SUCCEEDED',
+    outcome: 'SUCCEEDED',
     reason: null,
     promptVersion: '2.0.0',
     completeness: 1,
