@@ -25,6 +25,12 @@ export const ImagePageSchema = z.object({
   height: count,
   bytes: count,
   renderMs: count,
+  /**
+   * The page's scan is 1-bit (a fax) and was rendered at its own pixel size,
+   * kept to two levels, as PNG; false: rendered at the fixed long edge.
+   * Absent in manifests written before the field existed.
+   */
+  bilevel: z.boolean().default(false),
 });
 export type ImagePage = z.infer<typeof ImagePageSchema>;
 

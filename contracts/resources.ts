@@ -161,6 +161,8 @@ export const BUCKET_PREFIXES = {
   work: 'work/',
   /** Final result JSON per document. */
   results: 'results/',
+  /** Evidence, confidence and review flags per document (`grounding/<documentId>.json`), beside its result. */
+  grounding: 'grounding/',
 } as const;
 
 /**

@@ -41,6 +41,8 @@ export const LoadDocumentOutputSchema = z.object({
   /** Page manifest when some pages are sent as images (scans, faxes); null for text-only documents. */
   pagesUri: s3Uri.nullable().default(null),
   imagePageCount: count.default(0),
+  /** Page sizes and text item boxes (contracts/geometry.ts); null for documents loaded before it existed. */
+  geometryUri: s3Uri.nullable().default(null),
 });
 export type LoadDocumentOutput = z.infer<typeof LoadDocumentOutputSchema>;
 

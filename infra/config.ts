@@ -279,7 +279,7 @@ const CONFIGS: Readonly<Record<Stage, StageConfig>> = {
       noncurrentVersionExpirationDays: 7,
       accessLogExpirationDays: 30,
     },
-    prompts: { cacheTtlSeconds: 30, defaultVersion: '2.1.0' },
+    prompts: { cacheTtlSeconds: 30, defaultVersion: '2.2.0' },
     tables: { billing: { mode: 'on-demand' }, backupRetentionDays: 7 },
     bedrock: {
       models: MODELS,
@@ -329,7 +329,7 @@ const CONFIGS: Readonly<Record<Stage, StageConfig>> = {
       noncurrentVersionExpirationDays: 14,
       accessLogExpirationDays: 90,
     },
-    prompts: { cacheTtlSeconds: 30, defaultVersion: '2.1.0' },
+    prompts: { cacheTtlSeconds: 30, defaultVersion: '2.2.0' },
     tables: { billing: { mode: 'on-demand' }, backupRetentionDays: 14 },
     bedrock: {
       models: MODELS,
@@ -380,7 +380,7 @@ const CONFIGS: Readonly<Record<Stage, StageConfig>> = {
       noncurrentVersionExpirationDays: 30,
       accessLogExpirationDays: 365,
     },
-    prompts: { cacheTtlSeconds: 60, defaultVersion: '2.1.0' },
+    prompts: { cacheTtlSeconds: 60, defaultVersion: '2.2.0' },
     tables: {
       billing: {
         mode: 'provisioned',

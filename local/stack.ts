@@ -68,7 +68,7 @@ export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_ACCOUNT = '000000000000';
 export const STATE_MACHINE_NAME = physicalName(LOCAL_STAGE, 'extract');
 /** 2.1.0 reads page images too (ADR 22), so scanned documents succeed on a fresh stack. */
-export const DEFAULT_PROMPT_VERSION = '2.1.0';
+export const DEFAULT_PROMPT_VERSION = '2.2.0';
 /** Physical table names of the local stage. */
 export const LOCAL_TABLES: TableNames = tableNamesFor(LOCAL_STAGE);
 

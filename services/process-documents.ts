@@ -4,6 +4,7 @@
  * wait for it to end, then read the document's row and fields). Used by
  * `medextract process`, `medextract eval`, `npm start` and the tests.
  */
+
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
@@ -12,11 +13,13 @@ import {
   ExecutionDoesNotExist,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
+import type { Grounding } from '#contracts/evidence.ts';
 import { executionArnFor, executionNameFor } from '#contracts/executions.ts';
 import { BUCKET_PREFIXES } from '#contracts/resources.ts';
 import { documentIdFor } from '#core/extraction/document-id.ts';
 import type { ServiceContext } from './context.ts';
 import { findDocument, readResultFields } from './documents.ts';
+import { readResultGrounding } from './result-grounding.ts';
 
 export interface ProcessInput {
   readonly path: string;
@@ -43,6 +46,8 @@ export interface FileResult {
   readonly costMicroUsd: number | null;
   /** The validated extraction when SUCCEEDED, else null. */
   readonly fields: unknown;
+  /** Evidence, confidence and review of the fields, when the prompt version asked for evidence. */
+  readonly grounding?: Grounding | null;
   readonly executionArn: string;
 }
 
@@ -127,6 +132,10 @@ const readResult = async (
     ended.status === 'SUCCEEDED' && row?.resultUri
       ? await readResultFields(ctx, row.resultUri)
       : null;
+  const grounding =
+    ended.status === 'SUCCEEDED' && row?.resultUri
+      ? await readResultGrounding(ctx, row.resultUri)
+      : null;
   return {
     file: uploaded.file,
     key: uploaded.key,
@@ -144,6 +153,7 @@ const readResult = async (
     completeness: row?.completeness ?? null,
     costMicroUsd: row?.costMicroUsd ?? null,
     fields,
+    grounding,
     executionArn: uploaded.executionArn,
   };
 };

@@ -38,6 +38,8 @@ export const toJsonResult = (result: FileResult) => ({
   promptVersion: result.promptVersion,
   completeness: result.completeness,
   fields: result.status === 'SUCCEEDED' ? result.fields : null,
+  // Beside the fields, when the prompt version asked for evidence (ADR 28).
+  ...(result.status === 'SUCCEEDED' && result.grounding ? result.grounding : {}),
 });
 
 export const printResultsTable = (results: readonly FileResult[]): void =>

@@ -13,9 +13,13 @@ import { ExperimentsPage } from './pages/experiments.tsx';
 import { FunctionsPage } from './pages/functions.tsx';
 import { MetricsPage } from './pages/metrics.tsx';
 import { PromptsPage } from './pages/prompts.tsx';
+import { ReviewPage } from './pages/review.tsx';
+import { ReviewsPage } from './pages/reviews.tsx';
+import { ReviewBadge } from './review-badge.tsx';
 
 const NAV = [
   ['#/', 'Documents'],
+  ['#/review', 'Review'],
   ['#/metrics', 'Metrics'],
   ['#/functions', 'Functions'],
   ['#/experiments', 'Experiments'],
@@ -59,6 +63,7 @@ const App = () => {
               <li key={href}>
                 <a href={href} aria-current={current === href ? 'page' : undefined}>
                   {label}
+                  {href === '#/review' && <ReviewBadge />}
                 </a>
               </li>
             ))}
@@ -74,7 +79,11 @@ const App = () => {
         {page === 'experiments' && !id ? <ExperimentsPage /> : null}
         {page === 'prompts' && <PromptsPage />}
         {page === 'dlq' && <DlqPage />}
-        {!['documents', 'metrics', 'functions', 'experiments', 'prompts', 'dlq'].includes(page) && (
+        {page === 'review' && id ? <ReviewPage id={id} /> : null}
+        {page === 'review' && !id ? <ReviewsPage /> : null}
+        {!['documents', 'review', 'metrics', 'functions', 'experiments', 'prompts', 'dlq'].includes(
+          page,
+        ) && (
           <p class="state">
             No such page. <a href="#/">Go to the documents</a>.
           </p>

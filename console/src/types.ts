@@ -2,11 +2,20 @@
  * The shapes of the API answers the console reads (a subset of the OpenAPI
  * document at /openapi.json).
  */
+import type { ConfidenceMap, EvidenceMap, ReviewAssessment } from '../../contracts/evidence.ts';
 
 export interface Upload {
   key: string;
   documentId: string;
-  status: 'RECEIVED' | 'PROCESSING' | 'SUCCEEDED' | 'FAILED' | 'IGNORED' | 'SUPERSEDED' | string;
+  status:
+    | 'RECEIVED'
+    | 'PROCESSING'
+    | 'SUCCEEDED'
+    | 'NEEDS_REVIEW'
+    | 'FAILED'
+    | 'IGNORED'
+    | 'SUPERSEDED'
+    | string;
   reason: string | null;
   promptVersion: string | null;
   receivedAt: string;
@@ -25,7 +34,7 @@ export interface StateVisit {
   error: string | null;
 }
 
-export interface DocumentRecord extends Upload {
+export interface DocumentRecord extends Upload, DocumentGrounding {
   experimentId: string | null;
   arm: string | null;
   completeness: number | null;
@@ -70,4 +79,11 @@ export interface Experiment {
   successCriteria: { primaryMetric: string; [k: string]: unknown };
   createdAt: string;
   decision?: string;
+}
+
+/** The grounding the document detail carries once the pipeline verified evidence (absent before). */
+export interface DocumentGrounding {
+  evidence?: EvidenceMap;
+  confidence?: ConfidenceMap;
+  review?: ReviewAssessment;
 }

@@ -17,6 +17,7 @@ export const MEASURED_PROFILE: UsageProfile = {
     '1.1.0': 246,
     '2.0.0': 295,
     '2.1.0': 295,
+    '2.2.0': 1405,
   },
   functions: {
     starter: {

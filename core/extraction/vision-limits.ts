@@ -61,6 +61,49 @@ export const RENDER_LIMITS = {
 } as const;
 
 /**
+ * How LoadDocument renders a page whose scan is 1-bit (a fax): at the scan's
+ * own pixel size rather than the fixed long edge, kept to two levels, as PNG.
+ * Downscaling a 1-bit page to 1568 px turns its thin strokes into grey
+ * anti-aliasing, where decimal points and small letters are lost; Claude
+ * downscales anything over 1568 px itself, so image tokens do not change,
+ * only bytes (see ADR 32).
+ */
+export const BILEVEL_RENDER = {
+  /**
+   * Long-edge cap: a superfine fax (391 lines per inch) of a Letter page is
+   * about 4300 px; canvas pixels (RGBA, outside the V8 heap) stay under
+   * 4400 x 3400 x 4 B, about 60 MB. Well inside Bedrock's 8000 px per edge.
+   */
+  maxLongEdgePx: 4400,
+  /**
+   * An 8-bit or lossy image counts as a 1-bit scan when it has at most this
+   * many mid-tone pixels (grey 64-191) per dark pixel (grey under 64), so the
+   * test does not depend on how much ink a page carries. Measured: faxes of
+   * the generated corpus stored as JPEG 0; grey 200 dpi scans of the same
+   * pages 1.10-1.46 (anti-aliased strokes and noise).
+   */
+  maxMidTonePerDark: 0.05,
+  /**
+   * MedExtract's budget for all image bytes of one Converse request. Bedrock
+   * documents 3.75 MB per image and 20 images, not a request total; Anthropic's
+   * Messages API takes requests up to 32 MB, and base64 adds a third, so 20 MB
+   * of images (26.7 MB encoded) leaves room for the text.
+   */
+  maxRequestImageBytes: 20_000_000,
+} as const;
+
+/**
+ * Most bytes one 1-bit page's PNG may take in a document with `imagePages`
+ * image pages: an equal share of the request budget, never over the
+ * per-image limit. A page over its share is rendered the fixed way instead.
+ */
+export const bilevelPageBytes = (imagePages: number): number =>
+  Math.min(
+    BEDROCK_IMAGE_LIMITS.maxImageBytes,
+    Math.floor(BILEVEL_RENDER.maxRequestImageBytes / Math.max(1, imagePages)),
+  );
+
+/**
  * A page counts as an image page when its text layer holds fewer
  * non-whitespace characters than this per square inch of page area and the
  * page draws something (an image or vector graphics). A Letter page is 93.5

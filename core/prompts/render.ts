@@ -4,7 +4,58 @@
  * where it cannot close the block or smuggle in control characters.
  */
 import { cleanText } from '#core/extraction/text.ts';
-import { DOCUMENT_PLACEHOLDER, type PromptVersion, type RenderedPrompt } from './types.ts';
+import {
+  asksForEvidence,
+  DOCUMENT_PLACEHOLDER,
+  type PromptVersion,
+  type RenderedPrompt,
+} from './types.ts';
+
+/** The tool input property that carries the quotes of a version that asks for evidence. */
+export const EVIDENCE_PROPERTY = 'evidence';
+
+/** JSON Schema of the `evidence` array: one verbatim quote per recorded value. */
+export const EVIDENCE_SCHEMA = {
+  type: 'array',
+  description:
+    "One entry per non-null value recorded in the other fields: the value's field path, the exact text of the document it was read from, copied verbatim, and its page.",
+  items: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['path', 'quote', 'page'],
+    properties: {
+      path: {
+        type: 'string',
+        description:
+          'Dotted field path with 0-based list indexes, e.g. patient.name, medications[0].dose, allergies[1].',
+      },
+      quote: {
+        type: 'string',
+        description:
+          'The shortest span of the document text that states the value, copied character for character (a line or part of a line).',
+      },
+      page: {
+        type: ['integer', 'null'],
+        minimum: 1,
+        description: 'The 1-based page the quote is on when the document shows it, else null.',
+      },
+    },
+  },
+} as const;
+
+/** The tool input schema: the version's schema, plus the evidence array when the version asks for it. */
+export function toolInputSchema(v: PromptVersion): Record<string, unknown> {
+  if (!asksForEvidence(v.metadata)) return v.schema;
+  const declared = v.schema.properties;
+  const properties =
+    typeof declared === 'object' && declared !== null && !Array.isArray(declared) ? declared : {};
+  const required = Array.isArray(v.schema.required) ? v.schema.required : [];
+  return {
+    ...v.schema,
+    properties: { ...properties, [EVIDENCE_PROPERTY]: EVIDENCE_SCHEMA },
+    required: [...required, EVIDENCE_PROPERTY],
+  };
+}
 
 /** Name of the single, forced tool the model records its extraction with. */
 export const TOOL_NAME = 'record_medical_record';
@@ -37,7 +88,7 @@ export function renderPrompt(v: PromptVersion, documentText: string): RenderedPr
     user,
     toolName: TOOL_NAME,
     toolDescription: TOOL_DESCRIPTION,
-    inputSchema: v.schema,
+    inputSchema: toolInputSchema(v),
     modelId: v.metadata.modelId,
     maxTokens: v.metadata.inference.maxTokens,
     temperature: v.metadata.inference.temperature,

@@ -49,6 +49,12 @@ export const FieldSpecSchema = z
     /** Weight in the completeness score and the weighted evaluation score. */
     weight: z.number().positive(),
     comparator: ComparatorSchema,
+    /**
+     * Values of this field (or, for a section, of every field under it) with
+     * a confidence below this go to review (LOW_CONFIDENCE). Omitted: the
+     * default in core/evidence/review.ts.
+     */
+    reviewThreshold: z.number().min(0).max(1).optional(),
   })
   .strict();
 export type FieldSpec = z.infer<typeof FieldSpecSchema>;
@@ -75,8 +81,19 @@ export const MetadataSchema = z
      * sent a document with image pages (it fails PROMPT_NO_IMAGE_INPUT).
      */
     input: z.object({ images: z.boolean() }).strict().optional(),
+    /**
+     * What the version asks for besides the fields. `evidence: true` adds a
+     * top-level `evidence` array of `{ path, quote, page }` to the tool input
+     * schema (never to `schema.json`): InvokeModel splits it off before the
+     * fields are validated, and the grounding step checks every quote.
+     */
+    output: z.object({ evidence: z.boolean() }).strict().optional(),
   })
   .strict();
+
+/** Whether a prompt version asks the model for a verbatim quote per value. */
+export const asksForEvidence = (metadata: PromptMetadata): boolean =>
+  metadata.output?.evidence === true;
 
 /** Whether a prompt version declares that it reads page images. */
 export const acceptsImages = (metadata: PromptMetadata): boolean => metadata.input?.images === true;

@@ -1,7 +1,9 @@
 /**
  * InvokeModel task: render the prompt version, call Bedrock Converse with the
  * version's schema as a forced tool, validate and normalise the tool input,
- * and store the fields under the work prefix. Documents with scanned pages
+ * and store the fields under the work prefix, with the quotes (versions that
+ * ask for evidence), the paths the normaliser changed and the stop reason
+ * beside them for the grounding step. Documents with scanned pages
  * go as text and page images, to versions that declare image input only.
  * The state gets a reference, token counts and latency, never the fields.
  * Admission before the call is the admit-model-call function's.
@@ -12,13 +14,16 @@ import { bundledPrompts } from '#adapters/prompts/bundled.ts';
 import { renderPrompt } from '#adapters/prompts/registry.ts';
 import { writeJson } from '#adapters/s3-json.ts';
 import { ModelOutputInvalidError } from '#contracts/errors.ts';
+import { ClaimSchema, evidenceKeyFor, type ModelEvidence } from '#contracts/model-evidence.ts';
 import { PageManifestSchema } from '#contracts/page-manifest.ts';
 import { BUCKET_PREFIXES } from '#contracts/resources.ts';
 import { parseS3Uri, toS3Uri } from '#contracts/s3-uri.ts';
 import { InvokeModelInputSchema, type InvokeModelOutput } from '#contracts/task-schemas.ts';
+import { normalisedPaths, splitEvidence } from '#core/evidence/claims.ts';
 import { scoreCompleteness } from '#core/extraction/completeness.ts';
 import { validateExtraction } from '#core/extraction/validation.ts';
-import type { PromptVersion, RenderedPrompt } from '#core/prompts/types.ts';
+import { EVIDENCE_PROPERTY } from '#core/prompts/render.ts';
+import { asksForEvidence, type PromptVersion, type RenderedPrompt } from '#core/prompts/types.ts';
 import { bedrockClient } from '#functions/shared/clients/bedrock.ts';
 import { s3Client } from '#functions/shared/clients/s3.ts';
 import { requireEnv } from '#functions/shared/env.ts';
@@ -82,7 +87,12 @@ const invokeModel = async (event: unknown): Promise<InvokeModelOutput> => {
   const modelLatencyMs = Math.round(performance.now() - started);
 
   const answer = readAnswer(response, prompt.toolName);
-  const validated = validateExtraction(version.schema, answer.toolInput);
+  const asked = asksForEvidence(version.metadata);
+  // Quotes are split off before validation: the fields keep the version's schema.
+  const split = asked
+    ? splitEvidence(answer.toolInput, EVIDENCE_PROPERTY)
+    : { fields: answer.toolInput, evidence: [] };
+  const validated = validateExtraction(version.schema, split.fields);
   if (!validated.ok) {
     // Paths and keywords only: values may be patient data.
     logger.warn('Model output failed schema validation', { errors: validated.errors.slice(0, 20) });
@@ -103,6 +113,16 @@ const invokeModel = async (event: unknown): Promise<InvokeModelOutput> => {
     key: `${BUCKET_PREFIXES.work}${input.documentId}/extraction-${input.promptVersion}.json`,
   };
   await writeJson(s3Client(), location, validated.value);
+  const claims = split.evidence.map((entry) => ClaimSchema.safeParse(entry));
+  const evidence: ModelEvidence = {
+    version: 1,
+    asked,
+    claims: claims.flatMap((claim) => (claim.success ? [claim.data] : [])),
+    malformedClaims: claims.filter((claim) => !claim.success).length,
+    normalisedPaths: normalisedPaths(split.fields, validated.value),
+    stopReason: response.stopReason ?? null,
+  };
+  await writeJson(s3Client(), { ...location, key: evidenceKeyFor(location.key) }, evidence);
   const output: InvokeModelOutput = {
     outputUri: toS3Uri(location),
     modelId: prompt.modelId,
@@ -117,6 +137,8 @@ const invokeModel = async (event: unknown): Promise<InvokeModelOutput> => {
     inputTokens: output.inputTokens,
     outputTokens: output.outputTokens,
     modelLatencyMs,
+    claims: evidence.claims.length,
+    malformedClaims: evidence.malformedClaims,
   });
   return output;
 };

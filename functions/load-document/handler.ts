@@ -1,7 +1,7 @@
 /**
  * LoadDocument task: look the document id up in the ledger, fetch that exact
  * object version, mark it PROCESSING, inspect it, store the text under
- * `work/<documentId>/` (and, for scanned pages, their rendered images and a
+ * `work/<documentId>/` with its page geometry (and, for scanned pages, their rendered images and a
  * page manifest) and return only URIs and counts. A version that a newer
  * upload of the same key replaced before it could be read is recorded
  * SUPERSEDED (not a failure) and ends the execution through `DocumentSuperseded`.
@@ -14,6 +14,7 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { BadDocumentError } from '#contracts/errors.ts';
+import { GEOMETRY_FILE } from '#contracts/geometry.ts';
 import { BUCKET_PREFIXES } from '#contracts/resources.ts';
 import { toS3Uri } from '#contracts/s3-uri.ts';
 import {
@@ -157,7 +158,7 @@ const loadDocument = async (event: unknown): Promise<LoadDocumentOutput> => {
   if (marked.entry?.status === 'SUPERSEDED') {
     throw new DocumentSupersededError('a newer version of this object replaced it');
   }
-  const { text, pageCount, pages } = await inspectPdf(bytes, config.limits);
+  const { text, pageCount, pages, geometry } = await inspectPdf(bytes, config.limits);
   const workPrefix = `${BUCKET_PREFIXES.work}${input.documentId}/`;
   const textKey = `${workPrefix}text.txt`;
   await s3Client().send(
@@ -166,6 +167,15 @@ const loadDocument = async (event: unknown): Promise<LoadDocumentOutput> => {
       Key: textKey,
       Body: text,
       ContentType: 'text/plain; charset=utf-8',
+    }),
+  );
+  const geometryKey = `${workPrefix}${GEOMETRY_FILE}`;
+  await s3Client().send(
+    new PutObjectCommand({
+      Bucket: config.workBucket,
+      Key: geometryKey,
+      Body: JSON.stringify(geometry),
+      ContentType: 'application/json',
     }),
   );
   const images = await storePageImages({
@@ -183,6 +193,7 @@ const loadDocument = async (event: unknown): Promise<LoadDocumentOutput> => {
     byteSize: bytes.byteLength,
     pagesUri: images ? toS3Uri({ bucket: config.workBucket, key: images.manifestKey }) : null,
     imagePageCount: images?.imagePageCount ?? 0,
+    geometryUri: toS3Uri({ bucket: config.workBucket, key: geometryKey }),
   };
   logger.info('Document loaded', {
     pageCount,

@@ -1,8 +1,8 @@
 /**
  * Renders a document's image pages and stores them beside its text:
- * `work/<documentId>/pages/page-0001.png` per image page and the page
- * manifest `work/<documentId>/pages.json`. Text-only documents store nothing
- * here. The S3 client is injected.
+ * `work/<documentId>/pages/page-0001.jpg` (or `.png` for a 1-bit page) per
+ * image page and the page manifest `work/<documentId>/pages.json`.
+ * Text-only documents store nothing here. The S3 client is injected.
  */
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import {
@@ -10,6 +10,7 @@ import {
   PAGE_MANIFEST_FILE,
   type PageManifest,
 } from '#contracts/page-manifest.ts';
+import { bilevelPageBytes } from '#core/extraction/vision-limits.ts';
 import type { PageLayout } from './page-layout.ts';
 import { DEFAULT_RENDER_OPTIONS, type RenderOptions, renderPages } from './page-render.ts';
 
@@ -39,11 +40,12 @@ export const storePageImages = async (
 ): Promise<StoredPageImages | null> => {
   const imagePages = input.pages.filter((page) => page.kind === 'image').map((page) => page.page);
   if (imagePages.length === 0) return null;
-  const rendered = await renderPages(
-    input.bytes,
-    imagePages,
-    input.renderOptions ?? DEFAULT_RENDER_OPTIONS,
-  );
+  const options = input.renderOptions ?? DEFAULT_RENDER_OPTIONS;
+  const rendered = await renderPages(input.bytes, imagePages, {
+    ...options,
+    // 1-bit pages' PNGs share the request's image budget.
+    bilevelMaxBytes: Math.min(options.bilevelMaxBytes, bilevelPageBytes(imagePages.length)),
+  });
   const byPage = new Map(rendered.map((image) => [image.page, image]));
   const manifestPages: ManifestPage[] = [];
   for (const page of input.pages) {
@@ -71,6 +73,7 @@ export const storePageImages = async (
       height: image.height,
       bytes: image.data.byteLength,
       renderMs: image.renderMs,
+      bilevel: image.bilevel,
     });
   }
   const manifest: PageManifest = { version: 1, pageCount: input.pageCount, pages: manifestPages };

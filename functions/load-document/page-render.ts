@@ -7,11 +7,18 @@
  * the local runtime runs many documents in one process), and the budgets
  * start when a document's worker starts. The heap cap never goes below
  * RENDER_LIMITS.minWorkerHeapMb, under which Node 24 aborts the process.
+ * 1-bit pages are rendered at their own pixel size (BILEVEL_RENDER), capped
+ * at Bedrock's edge and byte limits whatever the options say.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { BadDocumentError } from '#contracts/errors.ts';
-import { imageBlockProblem, RENDER_LIMITS } from '#core/extraction/vision-limits.ts';
+import {
+  BEDROCK_IMAGE_LIMITS,
+  BILEVEL_RENDER,
+  imageBlockProblem,
+  RENDER_LIMITS,
+} from '#core/extraction/vision-limits.ts';
 
 export interface RenderOptions {
   readonly longEdgePx: number;
@@ -19,6 +26,12 @@ export interface RenderOptions {
   readonly documentTimeoutMs: number;
   readonly workerHeapMb: number;
   readonly jpegQuality: number;
+  /** Render 1-bit pages at their own pixel size as two-level PNG (BILEVEL_RENDER). */
+  readonly bilevel: boolean;
+  readonly bilevelMaxLongEdgePx: number;
+  /** Most bytes a 1-bit page's PNG may take; over it the page is rendered the fixed way. */
+  readonly bilevelMaxBytes: number;
+  readonly bilevelMaxMidPerDark: number;
 }
 
 export const DEFAULT_RENDER_OPTIONS: RenderOptions = {
@@ -27,16 +40,32 @@ export const DEFAULT_RENDER_OPTIONS: RenderOptions = {
   documentTimeoutMs: RENDER_LIMITS.documentTimeoutMs,
   workerHeapMb: RENDER_LIMITS.workerHeapMb,
   jpegQuality: 85,
+  bilevel: true,
+  bilevelMaxLongEdgePx: BILEVEL_RENDER.maxLongEdgePx,
+  bilevelMaxBytes: BEDROCK_IMAGE_LIMITS.maxImageBytes,
+  bilevelMaxMidPerDark: BILEVEL_RENDER.maxMidTonePerDark,
 };
 
 export interface RenderedPage {
   readonly page: number;
   readonly format: 'png' | 'jpeg';
+  /** A 1-bit page rendered at its own pixel size, two levels, PNG. */
+  readonly bilevel: boolean;
   readonly width: number;
   readonly height: number;
   readonly data: Uint8Array;
   readonly renderMs: number;
 }
+
+/** What the render worker reads as `workerData.options`; Bedrock's limits cap the 1-bit render. */
+export const workerOptions = (options: RenderOptions) => ({
+  longEdgePx: options.longEdgePx,
+  jpegQuality: options.jpegQuality,
+  bilevel: options.bilevel,
+  bilevelMaxLongEdgePx: Math.min(options.bilevelMaxLongEdgePx, BEDROCK_IMAGE_LIMITS.maxImageEdgePx),
+  bilevelMaxBytes: Math.min(options.bilevelMaxBytes, BEDROCK_IMAGE_LIMITS.maxImageBytes),
+  bilevelMaxMidPerDark: options.bilevelMaxMidPerDark,
+});
 
 /** Beside this module in the repository; beside index.mjs in the Lambda bundle. */
 const WORKER_URL = new URL('./render-worker.mjs', import.meta.url);
@@ -46,6 +75,7 @@ type WorkerMessage =
       type: 'page';
       page: number;
       format: 'png' | 'jpeg';
+      bilevel: boolean;
       width: number;
       height: number;
       data: Uint8Array;
@@ -101,8 +131,7 @@ const renderInWorker = (
     workerData: {
       data,
       pages,
-      longEdgePx: options.longEdgePx,
-      jpegQuality: options.jpegQuality,
+      options: workerOptions(options),
     },
     transferList: [data.buffer],
     resourceLimits: { maxOldGenerationSizeMb: heapMb },

@@ -6,10 +6,16 @@
  * so a small file that expands to gigabytes ends as a reason code, not an OOM.
  */
 import { BadDocumentError } from '#contracts/errors.ts';
+import type { DocumentGeometry } from '#contracts/geometry.ts';
 import { cleanText } from '#core/extraction/text.ts';
 import { RENDER_LIMITS } from '#core/extraction/vision-limits.ts';
 import type { PageLayout } from './page-layout.ts';
-import { DEFAULT_WORKER_LIMITS, extractInWorker, PdfJsError } from './pdf-text-worker.ts';
+import {
+  DEFAULT_WORKER_LIMITS,
+  extractInWorker,
+  type PageItems,
+  PdfJsError,
+} from './pdf-text-worker.ts';
 import {
   type DecodedStream,
   decodeStream,
@@ -204,7 +210,36 @@ export interface ExtractedText {
   readonly pageCount: number;
   /** Every page's kind and text, in order. */
   readonly pages: readonly PageLayout[];
+  /** Every page's size and, for text pages, its text items over its text. */
+  readonly geometry: DocumentGeometry;
 }
+
+/** The geometry sidecar: items only on the pages read as text (after any rescue to images). */
+const documentGeometry = (
+  pageCount: number,
+  pages: readonly PageLayout[],
+  items: readonly PageItems[],
+): DocumentGeometry => {
+  const byPage = new Map(items.map((entry) => [entry.page, entry]));
+  return {
+    version: 1,
+    pageCount,
+    pages: pages.map((page) => {
+      const entry = byPage.get(page.page);
+      const text = page.kind === 'text';
+      return {
+        page: page.page,
+        kind: page.kind,
+        widthPt: page.widthPt,
+        heightPt: page.heightPt,
+        view: entry ? [...entry.view] : [0, 0, page.widthPt, page.heightPt],
+        source: text ? 'pdf-text' : 'none',
+        text: text ? page.text : '',
+        items: text && entry ? [...entry.items] : [],
+      };
+    }),
+  };
+};
 
 /**
  * Full inspection: raw checks, the decompression budget over every stream,
@@ -233,5 +268,7 @@ export const inspectPdf = async (
   if (imagePages === 0 && countChars(merged) < limits.minTextChars) {
     throw new BadDocumentError('NO_TEXT_LAYER');
   }
-  return { text: merged, pageCount: reply.kind === 'pages' ? reply.pageCount : 0, pages };
+  const pageCount = reply.kind === 'pages' ? reply.pageCount : 0;
+  const geometry = documentGeometry(pageCount, pages, reply.kind === 'pages' ? reply.geometry : []);
+  return { text: merged, pageCount, pages, geometry };
 };

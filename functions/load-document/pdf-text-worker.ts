@@ -19,9 +19,10 @@ import { pathToFileURL } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { getResolvedPDFJS } from 'unpdf';
 import { BadDocumentError } from '#contracts/errors.ts';
+import type { GeometryItem } from '#contracts/geometry.ts';
 import { cleanText } from '#core/extraction/text.ts';
 import { layoutPages, type PageLayout } from './page-layout.ts';
-import { layoutPage, type TextItemLike } from './text-layout.ts';
+import { layoutPageWithSpans, type TextItemLike } from './text-layout.ts';
 
 export interface WorkerLimits {
   /** Most pages accepted; checked in the worker before any text is extracted. */
@@ -42,8 +43,20 @@ export const DEFAULT_WORKER_LIMITS: WorkerLimits = {
 };
 
 /** What the worker sends back. pdf.js errors travel by name only: messages may quote the file. */
+/** A page's text items as boxes over its laid-out text; empty when cleaning changed the text. */
+export interface PageItems {
+  readonly page: number;
+  readonly view: readonly [number, number, number, number];
+  readonly items: readonly GeometryItem[];
+}
+
 export type WorkerReply =
-  | { readonly kind: 'pages'; readonly pages: readonly PageLayout[]; readonly pageCount: number }
+  | {
+      readonly kind: 'pages';
+      readonly pages: readonly PageLayout[];
+      readonly pageCount: number;
+      readonly geometry: readonly PageItems[];
+    }
   | { readonly kind: 'too-many-pages'; readonly pageCount: number }
   | { readonly kind: 'error'; readonly name: string };
 
@@ -72,6 +85,24 @@ interface JobReply {
 const isPoolWorker = (value: unknown): boolean =>
   typeof value === 'object' && value !== null && 'pool' in value && value.pool === POOL;
 
+const round = (value: number): number => Math.round(value * 100) / 100;
+
+/** An item's box in PDF points: left edge and baseline from its transform, its width and height. */
+const itemBox = (
+  items: readonly TextItemLike[],
+  span: { index: number; start: number; end: number },
+): GeometryItem => {
+  const item = items[span.index];
+  return {
+    start: span.start,
+    end: span.end,
+    x: round(item?.transform[4] ?? 0),
+    y: round(item?.transform[5] ?? 0),
+    width: round(Math.max(0, item?.width ?? 0)),
+    height: round(Math.max(0, item?.height ?? 0)),
+  };
+};
+
 /** Worker side: extract and reply once. */
 const runJob = async (job: Job): Promise<WorkerReply> => {
   const { getDocument, OPS } = await getResolvedPDFJS();
@@ -80,14 +111,25 @@ const runJob = async (job: Job): Promise<WorkerReply> => {
     const pdf = await loadingTask.promise;
     if (pdf.numPages > job.maxPages) return { kind: 'too-many-pages', pageCount: pdf.numPages };
     const texts: string[] = [];
+    const geometry: PageItems[] = [];
     for (let number = 1; number <= pdf.numPages; number += 1) {
-      const content = await (await pdf.getPage(number)).getTextContent();
+      const page = await pdf.getPage(number);
+      const content = await page.getTextContent();
       const items: TextItemLike[] = content.items.flatMap((item) => ('str' in item ? [item] : []));
       // Column gaps become tabs so form labels can be paired with their values.
-      texts.push(cleanText(layoutPage(items)));
+      const laid = layoutPageWithSpans(items);
+      const text = cleanText(laid.text);
+      texts.push(text);
+      const [x0 = 0, y0 = 0, x1 = 0, y1 = 0] = page.view;
+      geometry.push({
+        page: number,
+        view: [x0, y0, x1, y1],
+        // Offsets hold only while cleaning left the text as laid out (it nearly always does).
+        items: text === laid.text ? laid.spans.map((span) => itemBox(items, span)) : [],
+      });
     }
     const pages = await layoutPages(pdf, texts, OPS);
-    return { kind: 'pages', pages, pageCount: pdf.numPages };
+    return { kind: 'pages', pages, pageCount: pdf.numPages, geometry };
   } catch (error) {
     return { kind: 'error', name: error instanceof Error ? error.name : 'Error' };
   } finally {

@@ -26,12 +26,24 @@ function gapThreshold(height: number): number {
   return Math.max(MIN_GAP, GAP_FACTOR * height);
 }
 
-/** One page's text with column gaps as tabs. */
-export function layoutPage(items: readonly TextItemLike[]): string {
+/** An item's `[start, end)` in the laid-out page text; whitespace items have none. */
+export interface ItemSpan {
+  /** Index of the item in the input. */
+  readonly index: number;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** One page's text with column gaps as tabs, and where each item's text landed in it. */
+export function layoutPageWithSpans(items: readonly TextItemLike[]): {
+  text: string;
+  spans: ItemSpan[];
+} {
   let text = '';
+  const spans: ItemSpan[] = [];
   let lineHeight = 0;
   let previousEnd: number | null = null;
-  for (const item of items) {
+  for (const [index, item] of items.entries()) {
     const x = item.transform[4] ?? 0;
     const height = item.height > 0 ? item.height : lineHeight;
     if (item.height > 0) lineHeight = Math.max(lineHeight, item.height);
@@ -43,6 +55,7 @@ export function layoutPage(items: readonly TextItemLike[]): string {
       if (previousEnd !== null && x - previousEnd >= gapThreshold(lineHeight || height)) {
         text += '\t';
       }
+      spans.push({ index, start: text.length, end: text.length + item.str.length });
       text += item.str;
     }
     previousEnd = blank ? (item.str.length > 0 ? x + item.width : previousEnd) : x + item.width;
@@ -52,7 +65,12 @@ export function layoutPage(items: readonly TextItemLike[]): string {
       previousEnd = null;
     }
   }
-  return text;
+  return { text, spans };
+}
+
+/** One page's text with column gaps as tabs. */
+export function layoutPage(items: readonly TextItemLike[]): string {
+  return layoutPageWithSpans(items).text;
 }
 
 /**

@@ -20,7 +20,7 @@ import { cached, type SelectionContext, selectVariant } from './select-variant.t
 const config = {
   table: requireEnv('EXPERIMENTS_TABLE_NAME'),
   cacheTtlMs: intEnv('PROMPT_CACHE_TTL_SECONDS', 30) * 1000,
-  defaultVersion: stringEnv('DEFAULT_PROMPT_VERSION', '2.1.0'),
+  defaultVersion: stringEnv('DEFAULT_PROMPT_VERSION', '2.2.0'),
 };
 const observability = createObservability('select-variant');
 const { logger } = observability;

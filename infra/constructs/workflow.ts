@@ -172,7 +172,8 @@ export class Workflow extends Construct {
     const score = task('Score', 'score', { bundlePrompts: true }).bindDocumentsBucket(
       bucket,
       dataKey,
-      { read: [BUCKET_PREFIXES.work] },
+      // Reads the extraction, its quotes and the page geometry; writes the grounding.
+      { read: [BUCKET_PREFIXES.work], write: [BUCKET_PREFIXES.grounding] },
     );
 
     const idempotencyActions = [
@@ -189,7 +190,7 @@ export class Workflow extends Construct {
       .bindTable(tables.idempotency, IDEMPOTENCY_TABLE, dataKey, idempotencyActions)
       .bindTable(tables.ledger, LEDGER_TABLE, dataKey, ['dynamodb:GetItem', 'dynamodb:PutItem'])
       .bindDocumentsBucket(bucket, dataKey, {
-        read: [BUCKET_PREFIXES.work],
+        read: [BUCKET_PREFIXES.work, BUCKET_PREFIXES.grounding],
         write: [BUCKET_PREFIXES.results],
       });
 

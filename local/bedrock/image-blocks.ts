@@ -16,6 +16,8 @@ export interface ImageReading {
   /** Mean word confidence, 0-100. */
   readonly confidence: number;
   readonly readable: boolean;
+  /** Whether the image had two levels (a 1-bit page) and was despeckled first. */
+  readonly despeckled?: boolean | undefined;
   readonly ms: number;
 }
 
@@ -89,6 +91,8 @@ export interface OcrSummary {
   readonly engine: string;
   readonly pages: number;
   readonly unreadablePages: number;
+  /** Pages with two grey levels (1-bit) that were despeckled before OCR. */
+  readonly despeckledPages: number;
   readonly meanConfidence: number;
   readonly ms: number;
 }
@@ -97,6 +101,7 @@ export const summarise = (readings: readonly ImageReading[], engine: string): Oc
   engine,
   pages: readings.length,
   unreadablePages: readings.filter((reading) => !reading.readable).length,
+  despeckledPages: readings.filter((reading) => reading.despeckled === true).length,
   meanConfidence:
     readings.length === 0
       ? 0

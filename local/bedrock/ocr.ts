@@ -4,14 +4,17 @@
  * from node_modules; never downloaded, never cached elsewhere). One worker per
  * CPU, each reused and reading one page at a time; a page over its time budget
  * ends its worker (the next page starts a new one) and counts as unreadable,
- * as does a page whose mean word confidence is under the threshold. Known
- * character confusions are repaired (ocr-cleanup.ts) before the text is used.
+ * as does a page whose mean word confidence is under the threshold. A page
+ * image with only two grey levels (a 1-bit fax page) is despeckled first
+ * (despeckle.ts); others are read as they are. Known character confusions
+ * are repaired (ocr-cleanup.ts) before the text is used.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createWorker, OEM, type Worker } from 'tesseract.js';
+import { prepareForOcr } from './despeckle.ts';
 import { cleanOcrText } from './ocr-cleanup.ts';
 
 /** tesseract.js and the model it reads, for labels in every answer. */
@@ -31,6 +34,8 @@ export interface OcrPage {
   readonly readable: boolean;
   /** Why the page is unreadable, or null. */
   readonly problem: 'low_confidence' | 'timeout' | 'ocr_error' | null;
+  /** Whether the image had two levels and was despeckled before recognition. */
+  readonly despeckled: boolean;
   readonly ms: number;
 }
 
@@ -93,19 +98,33 @@ const giveBack = (slot: number): void => {
   else free.push(slot);
 };
 
+const unreadable = (problem: 'timeout' | 'ocr_error', despeckled: boolean) => ({
+  text: '',
+  confidence: 0,
+  readable: false,
+  problem,
+  despeckled,
+});
+
 const recognise = async (slot: number, image: Uint8Array, timeoutMs: number): Promise<OcrPage> => {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
+  let despeckled = false;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), timeoutMs);
   });
   try {
     const ocr = await workerIn(slot);
-    const result = await Promise.race([ocr.recognize(Buffer.from(image)), timeout]);
+    const prepared = await Promise.race([prepareForOcr(image), timeout]);
+    if (prepared === 'timeout') {
+      return { ...unreadable('timeout', false), ms: elapsed() };
+    }
+    despeckled = prepared.despeckled;
+    const result = await Promise.race([ocr.recognize(Buffer.from(prepared.image)), timeout]);
     if (result === 'timeout') {
       await endWorker(slot);
-      return { text: '', confidence: 0, readable: false, problem: 'timeout', ms: elapsed() };
+      return { ...unreadable('timeout', despeckled), ms: elapsed() };
     }
     const confidence = result.data.confidence;
     const readable = confidence >= MIN_OCR_CONFIDENCE;
@@ -114,11 +133,12 @@ const recognise = async (slot: number, image: Uint8Array, timeoutMs: number): Pr
       confidence,
       readable,
       problem: readable ? null : 'low_confidence',
+      despeckled,
       ms: elapsed(),
     };
   } catch {
     await endWorker(slot).catch(() => undefined);
-    return { text: '', confidence: 0, readable: false, problem: 'ocr_error', ms: elapsed() };
+    return { ...unreadable('ocr_error', despeckled), ms: elapsed() };
   } finally {
     clearTimeout(timer);
   }

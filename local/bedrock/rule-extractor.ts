@@ -16,6 +16,7 @@ import {
   type Sex,
 } from '#core/extraction/extraction.ts';
 import { normaliseSex } from '#core/extraction/value-normalisers.ts';
+import { attributeEvidence, type RuleClaim } from './rule-evidence.ts';
 import { extractAllergies } from './rules/allergies.ts';
 import { findCellValues, gridPairs, labelRowLines } from './rules/cells.ts';
 import { detectDayFirst, findDate } from './rules/dates.ts';
@@ -149,15 +150,27 @@ export interface PromptRequest {
   readonly inputSchema: unknown;
 }
 
+/** True when the tool schema has a top-level `evidence` property (versions that ask for quotes). */
+function asksForEvidence(schema: unknown): boolean {
+  const parsed = JsonSchemaNode.safeParse(schema);
+  return parsed.success && Object.hasOwn(parsed.data.properties ?? {}, 'evidence');
+}
+
 /**
  * What the local Converse endpoint answers with: the fields the version's
- * schema asks for, read from the document block of the user message.
+ * schema asks for, read from the document block of the user message, and,
+ * when the schema asks for `evidence`, the line each value was read from.
  */
-export function extractFromPrompt(request: PromptRequest): Extraction {
-  const fields = fieldsFromSchema(request.inputSchema);
-  return extractFields(documentTextFromPrompt(request.userText), {
-    fields: fields.length > 0 ? fields : undefined,
-  });
+export function extractFromPrompt(
+  request: PromptRequest,
+): Extraction | (Extraction & { evidence: RuleClaim[] }) {
+  const fields = fieldsFromSchema(request.inputSchema).filter(
+    (field) => field !== 'evidence' && !field.startsWith('evidence.'),
+  );
+  const text = documentTextFromPrompt(request.userText);
+  const extraction = extractFields(text, { fields: fields.length > 0 ? fields : undefined });
+  if (!asksForEvidence(request.inputSchema)) return extraction;
+  return { ...extraction, evidence: attributeEvidence(text, extraction) };
 }
 
 interface Found {

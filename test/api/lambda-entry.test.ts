@@ -71,6 +71,7 @@ describe('the Lambda entry', () => {
         { version: '1.1.0' },
         { version: '2.0.0' },
         { version: '2.1.0' },
+        { version: '2.2.0' },
       ],
     });
     contractOf(doc).check(

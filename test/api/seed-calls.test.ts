@@ -31,7 +31,13 @@ describe('the four seed calls', () => {
     expect(answer.status).toBe(200);
     expect(answer.contentType).toMatch(/^application\/json/);
     const body = answer.body as { versions: Array<{ version: string; status: string }> };
-    expect(body.versions.map((v) => v.version)).toEqual(['1.0.0', '1.1.0', '2.0.0', '2.1.0']);
+    expect(body.versions.map((v) => v.version)).toEqual([
+      '1.0.0',
+      '1.1.0',
+      '2.0.0',
+      '2.1.0',
+      '2.2.0',
+    ]);
     expect(body.versions.every((v) => v.status === 'released')).toBe(true);
   });
 

@@ -3,6 +3,7 @@
  * error), decompression is bounded, and the handler fetches the exact version
  * and passes on only a reference and counts.
  */
+
 import { Readable } from 'node:stream';
 import {
   GetObjectCommand,
@@ -17,6 +18,7 @@ import { sdkStreamMixin } from '@smithy/util-stream';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BadDocumentError } from '#contracts/errors.ts';
+import { DocumentGeometrySchema } from '#contracts/geometry.ts';
 import type { LedgerEntry } from '#core/ledger/lifecycle.ts';
 import { loadEvent } from '#events/index.ts';
 import {
@@ -198,8 +200,34 @@ describe('load-document handler', () => {
       byteSize: pdf.length,
       pagesUri: null,
       imagePageCount: 0,
+      geometryUri: `s3://medextract-test-documents/work/${event.documentId}/geometry.json`,
     });
     expect(JSON.stringify(output)).not.toContain(SYNTHETIC_PATIENT);
+  });
+
+  it('writes the page geometry beside the text: page size, and item boxes over the same page text', async () => {
+    const pdf = await recordPdf();
+    s3.on(GetObjectCommand).resolves({ Body: body(pdf), ContentLength: pdf.length });
+    s3.on(PutObjectCommand).resolves({});
+    await handler(event, testContext('load-document'));
+    const puts = s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input);
+    const text = String(puts.find((put) => put.Key?.endsWith('/text.txt'))?.Body);
+    const sidecar = puts.find((put) => put.Key === `work/${event.documentId}/geometry.json`);
+    expect(sidecar?.ContentType).toBe('application/json');
+    const geometry = DocumentGeometrySchema.parse(JSON.parse(String(sidecar?.Body)));
+    const [page] = geometry.pages;
+    expect(page).toMatchObject({ page: 1, kind: 'text', source: 'pdf-text' });
+    expect(page?.widthPt).toBeGreaterThan(500);
+    // The page text is what the model reads; every item's range lies inside it.
+    expect(text).toContain(page?.text.trim().split('\n')[0]);
+    const at = page?.text.indexOf(SYNTHETIC_PATIENT) ?? -1;
+    expect(at).toBeGreaterThanOrEqual(0);
+    const covering = page?.items.filter((item) => item.start <= at && item.end > at) ?? [];
+    expect(covering).toHaveLength(1);
+    expect(covering[0]?.y).toBeGreaterThan(0);
+    expect(covering[0]?.y).toBeLessThan(page?.heightPt ?? 0);
+    for (const item of page?.items ?? [])
+      expect(item.end).toBeLessThanOrEqual(page?.text.length ?? 0);
   });
 
   it('uses If-Match on the ETag when the bucket has no version id', async () => {

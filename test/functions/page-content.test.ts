@@ -24,6 +24,7 @@ const image = (page: number, bytes = 1000) => ({
   height: 1568,
   bytes,
   renderMs: 5,
+  bilevel: false,
 });
 const text = (page: number, body: string) => ({ page, kind: 'text' as const, text: body });
 const imagesFor = (manifest: PageManifest) =>

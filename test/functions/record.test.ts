@@ -142,6 +142,45 @@ describe('record-result handler', () => {
     });
   });
 
+  it('puts evidence, confidence and review beside the fields when Score grounded them', async () => {
+    // Prepare
+    const base = loadEvent('tasks/record-result') as {
+      state: { documentId: string; score: Record<string, unknown> };
+    };
+    const id = base.state.documentId;
+    const grounding = {
+      evidence: {
+        'patient.name': {
+          page: 1,
+          quote: 'Patient: Quillon Marbrey-Testcase',
+          bbox: { x: 72, y: 700, width: 180, height: 10 },
+          match: 'exact',
+        },
+      },
+      confidence: { 'patient.name': 0.92 },
+      review: { required: false, flags: [] },
+    };
+    const uri = `s3://medextract-test-documents/grounding/${id}.json`;
+    const event = {
+      ...base,
+      state: {
+        ...base.state,
+        score: {
+          ...base.state.score,
+          grounding: { uri, groundedShare: 1, reviewRequired: false, flagCount: 0 },
+        },
+      },
+    };
+    s3.on(GetObjectCommand, { Key: `grounding/${id}.json` }).resolves({
+      Body: sdkStreamMixin(Readable.from([Buffer.from(JSON.stringify(grounding))])),
+    });
+    // Act
+    await recordResult(event, testContext('record-result'));
+    // Assess
+    const put = s3.commandCalls(PutObjectCommand)[0]?.args[0].input;
+    expect(JSON.parse(String(put?.Body))).toMatchObject({ fields: FIELDS, ...grounding });
+  });
+
   it('keeps patient data out of every metric dimension and log line', async () => {
     const { lines } = await captureStdout(() =>
       recordResult(loadEvent('tasks/record-result'), testContext('record-result')),

@@ -106,7 +106,13 @@ const EXPECTED_ACTIONS: Readonly<Record<FunctionName, readonly string[]>> = {
     's3:GetObjectVersion',
     's3:PutObject',
   ],
-  score: ['kms:Decrypt', 's3:GetObject', 's3:GetObjectVersion'],
+  score: [
+    'kms:Decrypt',
+    'kms:GenerateDataKey',
+    's3:GetObject',
+    's3:GetObjectVersion',
+    's3:PutObject',
+  ],
   'record-result': [
     'dynamodb:DeleteItem',
     'dynamodb:GetItem',
@@ -307,8 +313,11 @@ describe('least privilege', () => {
     expect(prefixesOf('invoke-model', 's3:GetObject')).toEqual([objectsUnder('work/')]);
     expect(prefixesOf('invoke-model', 's3:PutObject')).toEqual([objectsUnder('work/')]);
     expect(prefixesOf('score', 's3:GetObject')).toEqual([objectsUnder('work/')]);
-    expect(prefixesOf('score', 's3:PutObject')).toEqual([]);
-    expect(prefixesOf('record-result', 's3:GetObject')).toEqual([objectsUnder('work/')]);
+    expect(prefixesOf('score', 's3:PutObject')).toEqual([objectsUnder('grounding/')]);
+    expect(prefixesOf('record-result', 's3:GetObject')).toEqual([
+      objectsUnder('work/'),
+      objectsUnder('grounding/'),
+    ]);
     expect(prefixesOf('record-result', 's3:PutObject')).toEqual([objectsUnder('results/')]);
   });
 

@@ -25,6 +25,7 @@ import { pathToFileURL } from 'node:url';
 import { Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_RENDER_OPTIONS, workerOptions } from '#functions/load-document/page-render.ts';
 import { configFor } from '#infra/config.ts';
 import {
   PAGE_RENDERER_MODULES,
@@ -81,7 +82,7 @@ const { handler } = await import(process.argv[2]);
 const data = new Uint8Array(readFileSync(process.argv[3]));
 const page = await new Promise((resolve, reject) => {
   const worker = new Worker(new URL('./render-worker.mjs', process.argv[2]), {
-    workerData: { data, pages: [1], longEdgePx: 1568, jpegQuality: 85 },
+    workerData: { data, pages: [1], options: ${JSON.stringify(workerOptions(DEFAULT_RENDER_OPTIONS))} },
     resourceLimits: { maxOldGenerationSizeMb: 256 },
   });
   let first;
@@ -96,7 +97,7 @@ const page = await new Promise((resolve, reject) => {
 console.log(JSON.stringify({
   handler: typeof handler,
   width: page.width, height: page.height, bytes: page.data.byteLength,
-  jpeg: page.data[0] === 0xff && page.data[1] === 0xd8,
+  png: page.data[0] === 0x89 && page.data[1] === 0x50, bilevel: page.bilevel,
   renderMs: page.renderMs, totalMs: Math.round(performance.now() - started),
   peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
 }));
@@ -144,8 +145,11 @@ describe('load-document bundle with the page renderer', () => {
     // Assess
     expect(result.status, result.stderr).toBe(0);
     const rendered = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}');
-    expect(rendered).toMatchObject({ handler: 'function', jpeg: true });
-    expect(Math.max(rendered.width, rendered.height)).toBe(1568);
+    // A 1-bit fax page: rendered at the scan's own pixel size as a two-level PNG.
+    expect(rendered).toMatchObject({ handler: 'function', png: true, bilevel: true });
+    expect(Math.max(rendered.width, rendered.height)).toBe(
+      Math.round((DEFAULT_SCAN_OPTIONS.dpi * 792) / 72),
+    );
     const zip = join(bundleDir, '..', 'load-document.zip');
     execFileSync('zip', ['-q', '-r', '-X', zip, '.'], { cwd: bundleDir });
     const zipBytes = statSync(zip).size;

@@ -52,11 +52,21 @@ describe('medextract process', () => {
       key: 'incoming/office note.pdf',
       status: 'SUCCEEDED',
       reason: null,
-      promptVersion: '2.1.0',
+      promptVersion: '2.2.0',
     });
     expect(results[0]?.documentId).toMatch(/^[0-9a-f]{64}$/);
     expect(results[0]?.completeness).toBeGreaterThan(0.5);
     expect(results[0]?.fields).toMatchObject({ patient: { name: 'Quillon Marbrey-Testcase' } });
+    // Evidence beside the fields: the name's quote found verbatim on page 1, with its box.
+    const evidence = results[0]?.evidence as Record<
+      string,
+      { page: number; match: string; bbox: unknown }
+    >;
+    expect(evidence['patient.name']).toMatchObject({ page: 1, match: 'exact' });
+    expect(evidence['patient.name']?.bbox).toMatchObject({ width: expect.any(Number) });
+    expect(Object.keys(results[0]?.confidence as object)).toEqual(Object.keys(evidence));
+    expect(results[0]?.review).toMatchObject({ required: expect.any(Boolean) });
+    expect(results[1]).not.toHaveProperty('evidence');
     expect(results[1]).toMatchObject({
       key: 'incoming/truncated.PDF',
       status: 'FAILED',

@@ -60,7 +60,7 @@ describe('medextract answers mistakes plainly', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr).toBe(
-      'medextract: --version 9.9.9 is not a bundled prompt version (1.0.0, 1.1.0, 2.0.0, 2.1.0)\n',
+      'medextract: --version 9.9.9 is not a bundled prompt version (1.0.0, 1.1.0, 2.0.0, 2.1.0, 2.2.0)\n',
     );
   }, 60_000);
 

@@ -264,7 +264,9 @@ describe('medextract eval usage errors', () => {
     expect(missing).toContain('--dataset: folder not found');
     expect(none).toContain('--dataset: the folder holds no <id>.pdf');
     expect(noTruth).toContain('1 of 1 PDFs have no <id>.truth.json');
-    expect(unknown).toContain('unknown prompt version 9.9.9; known: 1.0.0, 1.1.0, 2.0.0, 2.1.0');
+    expect(unknown).toContain(
+      'unknown prompt version 9.9.9; known: 1.0.0, 1.1.0, 2.0.0, 2.1.0, 2.2.0',
+    );
     expect(both).toContain('give either --version <v> or --compare <a> <b>');
   }, 120_000);
 });

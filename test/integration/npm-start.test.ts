@@ -68,9 +68,9 @@ describe('npm start', () => {
     // Assess: the HTTP API answers over the same stack, on 127.0.0.1 only
     const apiUrl = /HTTP API\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output.text)?.[1];
     expect(apiUrl).toBeDefined();
-    const metrics = await fetch(`${apiUrl}/api/metrics/prompts/v2.1.0`);
+    const metrics = await fetch(`${apiUrl}/api/metrics/prompts/v2.2.0`);
     expect(metrics.status).toBe(200);
-    expect(await metrics.json()).toMatchObject({ metrics: { version: '2.1.0', documents: 8 } });
+    expect(await metrics.json()).toMatchObject({ metrics: { version: '2.2.0', documents: 8 } });
     // Act: a dropped file
     const dropped = join(dataDir, 'dropped.pdf');
     await writeFile(dropped, await recordPdf());
@@ -107,7 +107,7 @@ describe('medextract invoke', () => {
     expect(selected.code).toBe(0);
     expect(JSON.parse(selected.stdout)).toMatchObject({
       function: 'select-variant',
-      result: { promptVersion: '2.1.0', experimentId: null, arm: null, resolvedBy: 'alias' },
+      result: { promptVersion: '2.2.0', experimentId: null, arm: null, resolvedBy: 'alias' },
     });
     const started = await invoke(['starter', '--event', 'events/sqs/s3-test-event.json'], dataDir);
     expect(JSON.parse(started.stdout)).toMatchObject({ result: { batchItemFailures: [] } });

@@ -94,7 +94,7 @@ describe('local pipeline', () => {
     await stack.settle();
     // Assess
     expect(result?.status).toBe('SUCCEEDED');
-    expect(result?.promptVersion).toBe('2.1.0');
+    expect(result?.promptVersion).toBe('2.2.0');
     const row = await stack.clients.dynamodb.send(
       new GetCommand({ TableName: stack.tables.results, Key: { documentId: result?.documentId } }),
     );
@@ -114,7 +114,7 @@ describe('local pipeline', () => {
     });
     const hour = hourOf(Date.now());
     const rollup = await stack.clients.dynamodb.send(
-      new GetCommand({ TableName: stack.tables.metrics, Key: promptVersionKey('2.1.0', hour) }),
+      new GetCommand({ TableName: stack.tables.metrics, Key: promptVersionKey('2.2.0', hour) }),
     );
     expect(rollup.Item?.documents).toBeGreaterThanOrEqual(1);
     expect(rollup.Item?.succeeded).toBeGreaterThanOrEqual(1);

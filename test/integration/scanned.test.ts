@@ -95,14 +95,16 @@ describe('scanned documents on the local stack', () => {
     const [result] = await processFiles(target, [{ path }], { timeoutMs: 150_000 });
 
     // Assess
-    expect(result).toMatchObject({ status: 'SUCCEEDED', reason: null, promptVersion: '2.1.0' });
+    expect(result).toMatchObject({ status: 'SUCCEEDED', reason: null, promptVersion: '2.2.0' });
     expect(result?.fields).toMatchObject({
       patient: { name: SYNTHETIC_PATIENT, dateOfBirth: '1971-03-14', sex: 'F' },
       encounter: { dateOfService: '2026-10-02' },
     });
     const documentId = result?.documentId ?? '';
     expect(await workObjects(documentId)).toEqual([
-      `work/${documentId}/extraction-2.1.0.json`,
+      `work/${documentId}/extraction-2.2.0.evidence.json`,
+      `work/${documentId}/extraction-2.2.0.json`,
+      `work/${documentId}/geometry.json`,
       `work/${documentId}/pages.json`,
       `work/${documentId}/pages/page-0001.jpg`,
       `work/${documentId}/text.txt`,
@@ -126,7 +128,7 @@ describe('scanned documents on the local stack', () => {
     const [result] = await processFiles(target, [{ path }], { timeoutMs: 150_000 });
 
     // Assess
-    expect(result).toMatchObject({ status: 'SUCCEEDED', promptVersion: '2.1.0' });
+    expect(result).toMatchObject({ status: 'SUCCEEDED', promptVersion: '2.2.0' });
     expect(result?.fields).toMatchObject({ patient: { name: SYNTHETIC_PATIENT } });
     expect(stack.bedrock.stats().calls).toBe(before + 1);
     const manifest = await stack.clients.s3.send(

@@ -98,6 +98,7 @@ const run = async (backlogMs: number) => {
       byteSize: 2048,
       pagesUri: null,
       imagePageCount: 0,
+      geometryUri: null,
     })),
     SelectVariant: lambda('SelectVariant', () => ({
       promptVersion: VERSION,
@@ -138,6 +139,7 @@ const run = async (backlogMs: number) => {
       requiredPresent: 8,
       requiredTotal: 8,
       costMicroUsd: 350,
+      grounding: null,
     })),
     RecordResult: lambda('RecordResult', () => ({
       resultUri: 's3://b/results/x.json',

@@ -43,6 +43,7 @@ const stubs = (failInvoke: (attempt: number) => Error | null = () => null) => {
       byteSize: 2048,
       pagesUri: null,
       imagePageCount: 0,
+      geometryUri: null,
     })),
     SelectVariant: lambda('SelectVariant', () => ({
       promptVersion: '2.0.0',
@@ -83,6 +84,7 @@ const stubs = (failInvoke: (attempt: number) => Error | null = () => null) => {
       requiredPresent: 8,
       requiredTotal: 8,
       costMicroUsd: 350,
+      grounding: null,
     })),
     RecordResult: lambda('RecordResult', () => ({
       resultUri: 's3://b/results/x.json',
@@ -251,6 +253,7 @@ describe('extract state machine, local execution', () => {
         requiredPresent: 8,
         requiredTotal: 8,
         costMicroUsd: 1,
+        grounding: null,
       };
     });
     const run = await runExtract(input, tasks);

@@ -13,14 +13,15 @@ describe('costReport', () => {
     const report = await costReport({ stage: 'prod', docs: '100000', pages: '1' });
 
     // Assess
-    expect(report.servingVersion).toBe('2.1.0');
+    expect(report.servingVersion).toBe('2.2.0');
     expect(report.bedrockByVersion.map((v) => v.version)).toEqual([
       '1.0.0',
       '1.1.0',
       '2.0.0',
       '2.1.0',
+      '2.2.0',
     ]);
-    const serving = report.bedrockByVersion.find((v) => v.version === '2.1.0');
+    const serving = report.bedrockByVersion.find((v) => v.version === '2.2.0');
     expect(report.byService.Bedrock).toBe(serving?.usdPer1000Documents);
     for (const service of SERVICES) expect(report.byService[service]).toBeGreaterThan(0);
     const sum = SERVICES.reduce((s, x) => s + report.byService[x], 0);

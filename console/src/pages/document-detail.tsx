@@ -1,12 +1,15 @@
 /**
  * Document detail: status and outcome, a failure's reason in words with what
  * to do, the state machine with the path taken, the PDF's first page beside
- * the extracted fields, completeness, cost and tokens.
+ * the extracted fields, completeness, cost and tokens, and each value's
+ * evidence (confidence, quote, box on the first page) once grounded.
  */
 import { api } from '../api.ts';
 import { AslGraph } from '../asl-graph.tsx';
+import { EvidenceTable } from '../evidence-table.tsx';
 import { PdfPreview } from '../pdf-preview.tsx';
 import { reasonText } from '../reasons.ts';
+import { boxesOnPage } from '../review-model.ts';
 import type { DocumentRecord } from '../types.ts';
 import { ms, num, pct, Show, time, usd, useApi } from '../ui.tsx';
 
@@ -75,6 +78,12 @@ export const DocumentDetailPage = ({ id }: { id: string }) => {
                 <dt>Received</dt>
                 <dd>{time(d.receivedAt)}</dd>
               </dl>
+              {d.status === 'NEEDS_REVIEW' && (
+                <p class="note" role="note">
+                  The pipeline was not sure of {d.review?.flags.length ?? 'some'} value(s).{' '}
+                  <a href={`#/review/${d.documentId}`}>Review this document</a>.
+                </p>
+              )}
               {d.reason && (
                 <div class="reason" role="note" data-testid="reason">
                   <h2>
@@ -118,13 +127,27 @@ export const DocumentDetailPage = ({ id }: { id: string }) => {
               <div class="side-by-side">
                 <div>
                   <h2>Source</h2>
-                  <PdfPreview documentId={d.documentId} />
+                  <PdfPreview
+                    documentId={d.documentId}
+                    boxes={d.evidence ? boxesOnPage(d.evidence, 1) : []}
+                  />
                 </div>
                 <div>
                   <h2>Extracted fields</h2>
                   <Fields fields={d.fields} />
                 </div>
               </div>
+              {d.evidence && d.confidence && (
+                <>
+                  <h2>Evidence</h2>
+                  <EvidenceTable
+                    fields={d.fields}
+                    evidence={d.evidence}
+                    confidence={d.confidence}
+                    flags={d.review?.flags ?? []}
+                  />
+                </>
+              )}
             </>
           );
         }}

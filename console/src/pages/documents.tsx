@@ -4,7 +4,7 @@
  * while any upload is RECEIVED or PROCESSING; PDF upload by drag and drop
  * or file input through a presigned PUT.
  */
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { api, post, query } from '../api.ts';
 import type { DocumentRecord, Upload } from '../types.ts';
 import { Empty, ms, pct, Show, shortId, time, usd, useApi } from '../ui.tsx';
@@ -46,10 +46,12 @@ export const DocumentsPage = () => {
   const [status, setStatus] = useState('');
   const [version, setVersion] = useState('');
   const [prefix, setPrefix] = useState('');
+  /** The ledger records an upload a moment after its PUT: keep polling a while after one. */
+  const uploadedAt = useRef(0);
   const filters = { status, prompt_version: version, prefix };
   const rows = useApi(() => loadRows(filters), [status, version, prefix], {
     everyMs: 2000,
-    while: (list) => list.some(busy),
+    while: (list) => list.some(busy) || Date.now() - uploadedAt.current < 15_000,
   });
   return (
     <section aria-labelledby="documents-title">
@@ -65,6 +67,7 @@ export const DocumentsPage = () => {
             headers: { 'content-type': 'application/pdf' },
           });
           if (!put.ok) throw new Error(`the storage answered ${put.status}`);
+          uploadedAt.current = Date.now();
           rows.reload();
         }}
       />

@@ -43,7 +43,7 @@ const profile: UsageProfile = {
   meanPages: 2,
   pdfBytesPerPage: 100_000,
   textCharsPerPage: 2_000,
-  outputTokensByVersion: { '1.0.0': 100, '1.1.0': 200, '2.0.0': 300, '2.1.0': 300 },
+  outputTokensByVersion: { '1.0.0': 100, '1.1.0': 200, '2.0.0': 300, '2.1.0': 300, '2.2.0': 600 },
   functions: Object.fromEntries(names.map((n) => [n, fn(100)])),
   logs: {
     'record-result': {

@@ -33,7 +33,7 @@ describe('the repository manifest', () => {
     const manifest = readManifest(familyDir());
 
     // Assess
-    expect(Object.keys(manifest.versions)).toEqual(['1.0.0', '1.1.0', '2.0.0', '2.1.0']);
+    expect(Object.keys(manifest.versions)).toEqual(['1.0.0', '1.1.0', '2.0.0', '2.1.0', '2.2.0']);
     for (const entry of Object.values(manifest.versions)) {
       expect(Object.keys(entry.files)).toEqual([
         'metadata.json',
@@ -138,14 +138,14 @@ describe('createDraft', () => {
     const dir = copyFamily();
 
     // Act
-    const created = createDraft(dir, '2.1.0', '2.2.0', '2026-01-02');
+    const created = createDraft(dir, '2.1.0', '2.1.5', '2026-01-02');
     const registry = loadPromptRegistry(dir);
-    const draft = registry.get('2.2.0');
+    const draft = registry.get('2.1.5');
 
     // Assess
-    expect(created).toBe(join(dir, 'v2.2.0'));
-    expect(registry.list().at(-1)).toEqual({ version: '2.2.0', status: 'draft' });
-    expect(draft.metadata.version).toBe('2.2.0');
+    expect(created).toBe(join(dir, 'v2.1.5'));
+    expect(registry.list()).toContainEqual({ version: '2.1.5', status: 'draft' });
+    expect(draft.metadata.version).toBe('2.1.5');
     expect(draft.metadata.created).toBe('2026-01-02');
     expect(draft.metadata.changelog[0]).toBe(
       'Draft from 2.1.0: replace this line with what changed.',
@@ -179,7 +179,13 @@ describe('releaseVersion', () => {
 
     // Act / Assess
     expect(() => releaseVersion(dir, '2.1.1')).toThrow(/describe the change in changelog\[0\]/);
-    expect(Object.keys(readManifest(dir).versions)).toEqual(['1.0.0', '1.1.0', '2.0.0', '2.1.0']);
+    expect(Object.keys(readManifest(dir).versions)).toEqual([
+      '1.0.0',
+      '1.1.0',
+      '2.0.0',
+      '2.1.0',
+      '2.2.0',
+    ]);
   });
 
   it('freezes a finished draft in the manifest', () => {
@@ -194,13 +200,20 @@ describe('releaseVersion', () => {
     const manifest = releaseVersion(dir, '2.1.1', '2026-01-03');
 
     // Assess
-    expect(Object.keys(manifest.versions)).toEqual(['1.0.0', '1.1.0', '2.0.0', '2.1.0', '2.1.1']);
+    expect(Object.keys(manifest.versions)).toEqual([
+      '1.0.0',
+      '1.1.0',
+      '2.0.0',
+      '2.1.0',
+      '2.1.1',
+      '2.2.0',
+    ]);
     expect(manifest.versions['2.1.1']).toEqual({
       released: '2026-01-03',
       files: hashFolder(join(dir, 'v2.1.1')),
     });
     expect(readManifest(dir)).toEqual(manifest);
-    expect(loadPromptRegistry(dir).list().at(-1)).toEqual({ version: '2.1.1', status: 'released' });
+    expect(loadPromptRegistry(dir).list()).toContainEqual({ version: '2.1.1', status: 'released' });
     expect(() => releaseVersion(dir, '2.1.1')).toThrow(/2\.1\.1 is already released/);
   });
 
@@ -220,7 +233,7 @@ describe('releaseVersion', () => {
 describe('formatJson', () => {
   it('reproduces the committed layout of every metadata and schema file', () => {
     // Prepare
-    const files = ['v1.0.0', 'v1.1.0', 'v2.0.0', 'v2.1.0'].flatMap((version) =>
+    const files = ['v1.0.0', 'v1.1.0', 'v2.0.0', 'v2.1.0', 'v2.2.0'].flatMap((version) =>
       ['metadata.json', 'schema.json'].map((file) =>
         readFileSync(join(familyDir(), version, file), 'utf8'),
       ),

@@ -43,6 +43,7 @@ describe('a draft version folder', () => {
       { version: '1.1.0', status: 'draft' },
       { version: '2.0.0', status: 'draft' },
       { version: '2.1.0', status: 'draft' },
+      { version: '2.2.0', status: 'draft' },
     ]);
   });
 });

@@ -37,7 +37,7 @@ function difference(a: readonly string[], b: readonly string[]): string[] {
 }
 
 describe('loadPromptRegistry on the repository prompts', () => {
-  it('lists the seed versions and 2.1.0 as released, oldest first', () => {
+  it('lists the seed versions, 2.1.0 and 2.2.0 as released, oldest first', () => {
     // Act
     const list = registry.list();
 
@@ -48,8 +48,9 @@ describe('loadPromptRegistry on the repository prompts', () => {
       { version: '1.1.0', status: 'released' },
       { version: '2.0.0', status: 'released' },
       { version: '2.1.0', status: 'released' },
+      { version: '2.2.0', status: 'released' },
     ]);
-    expect(registry.versions()).toEqual(['1.0.0', '1.1.0', '2.0.0', '2.1.0']);
+    expect(registry.versions()).toEqual(['1.0.0', '1.1.0', '2.0.0', '2.1.0', '2.2.0']);
   });
 
   it('resolves PROMPTS_ROOT to the repository prompts folder', () => {
@@ -82,6 +83,7 @@ describe('loadPromptRegistry on the repository prompts', () => {
       ['1.1.0', 'us.anthropic.claude-3-5-haiku-20241022-v1:0', 2048, 0],
       ['2.0.0', 'global.anthropic.claude-haiku-4-5-20251001-v1:0', 4096, 0],
       ['2.1.0', 'global.anthropic.claude-haiku-4-5-20251001-v1:0', 4096, 0],
+      ['2.2.0', 'global.anthropic.claude-haiku-4-5-20251001-v1:0', 8192, 0],
     ]);
   });
 
@@ -97,6 +99,7 @@ describe('loadPromptRegistry on the repository prompts', () => {
     expect(acceptsImages(v21.metadata)).toBe(true);
     expect(registry.versions().filter((v) => acceptsImages(registry.get(v).metadata))).toEqual([
       '2.1.0',
+      '2.2.0',
     ]);
     expect(v21.system).toContain('scanned image, attached as the image block that follows');
   });
@@ -239,8 +242,8 @@ describe('loadPromptRegistry on the repository prompts', () => {
       'diagnoses:2',
       'medications:1',
     ];
-    expect(required).toEqual([expected, expected, expected, expected]);
-    expect(counts).toEqual([10, 17, 20, 20]);
+    expect(required).toEqual([expected, expected, expected, expected, expected]);
+    expect(counts).toEqual([10, 17, 20, 20, 20]);
     expect(v1Diagnoses).toEqual({
       type: 'list',
       matchThreshold: 0.7,

@@ -38,7 +38,19 @@ describe('rule-based answers to rendered prompts', () => {
     // Act
     const answer = extractFromPrompt({ userText: prompt.user, inputSchema: prompt.inputSchema });
 
-    // Assess
+    // Assess: the same fields, and a quote from the document for every value it read.
+    const { evidence, ...fields } = { evidence: [], ...answer };
+    expect(fields).toEqual(extractFields(documents.APS_CLEAN));
+    expect(evidence.length).toBeGreaterThan(10);
+    for (const claim of evidence) {
+      expect(documents.APS_CLEAN).toContain(claim.quote);
+      expect(claim.page).toBeNull();
+    }
+  });
+
+  it('answers a version without evidence with the fields only', () => {
+    const prompt = renderPrompt(registry.get('2.1.0'), documents.APS_CLEAN);
+    const answer = extractFromPrompt({ userText: prompt.user, inputSchema: prompt.inputSchema });
     expect(answer).toEqual(extractFields(documents.APS_CLEAN));
   });
 });

@@ -1,0 +1,31 @@
+/**
+ * What InvokeModel keeps beside the validated fields for the grounding step,
+ * at `work/<documentId>/extraction-<version>.evidence.json`: the quotes the
+ * extractor gave (versions that ask for evidence), the paths whose value the
+ * normaliser changed, and the Converse stop reason (the only model signal
+ * Bedrock gives; it has no per-field probabilities). S3 only, never state.
+ */
+import * as z from 'zod';
+
+export const ClaimSchema = z.object({
+  path: z.string().min(1),
+  quote: z.string(),
+  page: z.number().int().positive().nullable().default(null),
+});
+export type ClaimRecord = z.infer<typeof ClaimSchema>;
+
+export const ModelEvidenceSchema = z.object({
+  version: z.literal(1),
+  /** Whether the prompt version asked for quotes. */
+  asked: z.boolean(),
+  claims: z.array(ClaimSchema),
+  /** Entries of the extractor's `evidence` that were not `{ path, quote, page }`. */
+  malformedClaims: z.number().int().nonnegative(),
+  normalisedPaths: z.array(z.string()),
+  stopReason: z.string().nullable(),
+});
+export type ModelEvidence = z.infer<typeof ModelEvidenceSchema>;
+
+/** Where the evidence of the extraction at `outputKey` lives (`….json` -> `….evidence.json`). */
+export const evidenceKeyFor = (outputKey: string): string =>
+  outputKey.replace(/\.json$/, '.evidence.json');

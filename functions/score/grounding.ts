@@ -1,0 +1,70 @@
+/**
+ * The grounding half of Score: from the validated fields, the extractor's
+ * quotes and the page geometry, every value's evidence and confidence and
+ * the document's review verdict (core/evidence), shaped as the shared
+ * `GroundingSchema`, and the summary that enters workflow state (numbers
+ * and a URI only).
+ */
+import { type Grounding, GroundingSchema } from '#contracts/evidence.ts';
+import type { DocumentGeometry } from '#contracts/geometry.ts';
+import type { ModelEvidence } from '#contracts/model-evidence.ts';
+import type { PageText } from '#core/evidence/geometry.ts';
+import { groundExtraction } from '#core/evidence/ground.ts';
+import type { PromptVersion } from '#core/prompts/types.ts';
+
+export interface GroundingRequest {
+  readonly version: PromptVersion;
+  readonly fields: unknown;
+  readonly evidence: ModelEvidence;
+  readonly geometry: DocumentGeometry;
+  readonly missingRequired: readonly string[];
+}
+
+export interface GroundingOutcome {
+  readonly grounding: Grounding;
+  readonly valueCount: number;
+  readonly groundedCount: number;
+  readonly valueSearchCount: number;
+}
+
+/** Text pages only: an image page's text was read by the model alone, so it proves nothing. */
+export const pageTexts = (geometry: DocumentGeometry): PageText[] =>
+  geometry.pages
+    .filter((page) => page.source === 'pdf-text')
+    .map((page) => ({
+      page: page.page,
+      text: page.text,
+      items: page.items.map((item) => ({
+        start: item.start,
+        end: item.end,
+        box: { x: item.x, y: item.y, width: item.width, height: item.height },
+      })),
+    }));
+
+export const groundDocument = (request: GroundingRequest): GroundingOutcome => {
+  const result = groundExtraction({
+    fields: request.fields,
+    pages: pageTexts(request.geometry),
+    claims: request.evidence.claims,
+    normalisedPaths: new Set(request.evidence.normalisedPaths),
+    stopReason: request.evidence.stopReason,
+    fieldSettings: request.version.metadata.fields,
+    missingRequired: request.missingRequired,
+  });
+  return {
+    grounding: GroundingSchema.parse({
+      evidence: result.evidence,
+      confidence: result.confidence,
+      review: result.review,
+    }),
+    valueCount: result.valueCount,
+    groundedCount: result.groundedCount,
+    valueSearchCount: result.valueSearchCount,
+  };
+};
+
+/** Share of values grounded; 1 when there are none (nothing unsupported was recorded). */
+export const groundedShare = (outcome: GroundingOutcome): number =>
+  outcome.valueCount === 0
+    ? 1
+    : Math.round((outcome.groundedCount / outcome.valueCount) * 10_000) / 10_000;
