@@ -22,7 +22,7 @@ export interface ResultGrounding {
 }
 
 /** A pipeline result with its grounding, when there is one. */
-export type GroundedResult = FileResult & { readonly grounding?: ResultGrounding | null };
+export type GroundedResult = FileResult & { readonly calibrationMaps?: ResultGrounding | null };
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -50,12 +50,12 @@ export const withGrounding = async (
   ctx: ServiceContext,
   result: FileResult,
 ): Promise<GroundedResult> => {
-  if (result.status !== 'SUCCEEDED') return { ...result, grounding: null };
+  if (result.status !== 'SUCCEEDED') return { ...result, calibrationMaps: null };
   const own = groundingOf(result);
-  if (own !== null) return { ...result, grounding: own };
+  if (own !== null) return { ...result, calibrationMaps: own };
   const row = await findDocument(ctx, result.documentId);
   const stored: unknown = row?.resultUri
     ? await readJson(ctx.clients.s3, row.resultUri).catch(() => null)
     : null;
-  return { ...result, grounding: groundingOf(stored) };
+  return { ...result, calibrationMaps: groundingOf(stored) };
 };

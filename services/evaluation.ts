@@ -100,7 +100,7 @@ export const scoreResult = (
   result: GroundedResult,
 ): EvaluatedDocument => {
   const predicted = result.status === 'SUCCEEDED' ? result.fields : null;
-  const grounding = predicted === null ? null : (result.grounding ?? groundingOf(result));
+  const grounding = predicted === null ? null : (result.calibrationMaps ?? groundingOf(result));
   return {
     id: document.id,
     type: documentTypeOf(document.id, document.truth),
