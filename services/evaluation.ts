@@ -10,6 +10,7 @@ import {
   PROMPT_FAMILY,
   runningKey,
 } from '#contracts/experiments-items.ts';
+import { labelValues } from '#core/evaluation/calibration.ts';
 import { evaluateDocument } from '#core/evaluation/index.ts';
 import {
   buildEvalRun,
@@ -22,7 +23,8 @@ import {
 import type { PromptVersion } from '#core/prompts/types.ts';
 import type { PromptCatalog, ServiceContext } from './context.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.ts';
-import { type FileResult, processFiles } from './process-documents.ts';
+import { type GroundedResult, groundingOf, withGrounding } from './evaluation-grounding.ts';
+import { processFiles } from './process-documents.ts';
 
 /** One labelled document of a dataset: a PDF and its ground truth. */
 export interface DatasetDocument {
@@ -88,22 +90,35 @@ export const checkStageResolves = async (ctx: ServiceContext, version: string): 
   }
 };
 
-/** Scores one pipeline result; a failed document is scored as predicting nothing (all FN). */
+/**
+ * Scores one pipeline result; a failed document is scored as predicting
+ * nothing (all FN) and has no calibration labels.
+ */
 export const scoreResult = (
   version: PromptVersion,
   document: DatasetDocument,
-  result: FileResult,
-): EvaluatedDocument => ({
-  id: document.id,
-  type: documentTypeOf(document.id, document.truth),
-  status: result.status,
-  reason: result.status === 'FAILED' ? (result.reason ?? 'UNKNOWN') : null,
-  evaluation: evaluateDocument(
-    version.metadata.fields,
-    document.truth,
-    result.status === 'SUCCEEDED' ? result.fields : null,
-  ),
-});
+  result: GroundedResult,
+): EvaluatedDocument => {
+  const predicted = result.status === 'SUCCEEDED' ? result.fields : null;
+  const grounding = predicted === null ? null : (result.calibrationMaps ?? groundingOf(result));
+  return {
+    id: document.id,
+    type: documentTypeOf(document.id, document.truth),
+    status: result.status,
+    reason: result.status === 'FAILED' ? (result.reason ?? 'UNKNOWN') : null,
+    evaluation: evaluateDocument(version.metadata.fields, document.truth, predicted),
+    calibration:
+      grounding === null
+        ? null
+        : labelValues({
+            fields: version.metadata.fields,
+            truth: document.truth,
+            predicted,
+            confidence: grounding.confidence,
+            evidence: grounding.evidence,
+          }),
+  };
+};
 
 /** How one version is run over the dataset. */
 export interface RunVersionOptions {
@@ -129,7 +144,7 @@ export const runVersion = async (
   options: RunVersionOptions,
 ): Promise<EvalRun> => {
   if (options.moveAlias) await setProductionAlias(ctx, version.version);
-  const results = await processFiles(
+  const processed = await processFiles(
     ctx,
     dataset.map((document) => ({ path: document.pdfPath })),
     {
@@ -141,6 +156,7 @@ export const runVersion = async (
         : {}),
     },
   );
+  const results = await Promise.all(processed.map((result) => withGrounding(ctx, result)));
   const other = results.filter(
     (result) => result.promptVersion !== null && result.promptVersion !== version.version,
   );

@@ -29,6 +29,14 @@ import { saveEvaluationReport } from '#services/evaluation-reports.ts';
 import { readDataset } from '../eval-dataset.ts';
 import { readLayouts } from '../eval-layouts.ts';
 import {
+  CALIBRATION_FIELD_HEAD,
+  calibrationFieldRows,
+  calibrationLine,
+  calibrationMarkdown,
+  RELIABILITY_HEAD,
+  reliabilityRows,
+} from '../eval-render-calibration.ts';
+import {
   FAMILY_TABLE_HEAD,
   FIELD_SPLIT_HEAD,
   familyTableRows,
@@ -108,6 +116,11 @@ const printRun = (run: EvalRun, layouts: LayoutReport | null): void => {
     printTable([...FAMILY_TABLE_HEAD], familyTableRows(layouts));
     printTable([...FIELD_SPLIT_HEAD], fieldSplitRows(layouts));
   }
+  if (run.calibration.available) {
+    printTable([...RELIABILITY_HEAD], reliabilityRows(run.calibration));
+    printTable([...CALIBRATION_FIELD_HEAD], calibrationFieldRows(run.calibration));
+  }
+  process.stdout.write(`${calibrationLine(run.calibration)}\n`);
   const failed = run.documents.filter((document) => document.status === 'FAILED');
   process.stdout.write(
     `prompt version ${run.version}: ${run.summary.documentCount} documents, ${failed.length} failed, ` +
@@ -182,10 +195,8 @@ export const runEval = async (flags: EvalFlags): Promise<number> => {
     const [run] = outcome.runs;
     // Null without sidecars: such a dataset gets exactly the report it always had.
     const layoutReport = buildLayoutReport(run, (id) => layouts.get(id) ?? null);
-    const markdown =
-      layoutReport === null
-        ? evalMarkdown(run)
-        : `${evalMarkdown(run)}\n${layoutsMarkdown(layoutReport)}`;
+    const base = `${evalMarkdown(run)}\n${calibrationMarkdown(run.calibration)}`;
+    const markdown = layoutReport === null ? base : `${base}\n${layoutsMarkdown(layoutReport)}`;
     if (flags.out) await writeFile(flags.out, markdown, 'utf-8');
     const report =
       layoutReport === null

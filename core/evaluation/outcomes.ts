@@ -57,13 +57,13 @@ export function documentCounts(document: DocumentEvaluation): OutcomeCounts {
   );
 }
 
-type Lookup = { readonly found: false } | { readonly found: true; readonly value: unknown };
+export type Lookup = { readonly found: false } | { readonly found: true; readonly value: unknown };
 
 /**
  * Value at a dotted path. A missing key anywhere on the path is "not found";
  * an explicit null parent means every child is stated as empty.
  */
-function lookup(root: unknown, path: string): Lookup {
+export function lookup(root: unknown, path: string): Lookup {
   let current: unknown = root;
   for (const key of path.split('.')) {
     if (current === null) return { found: true, value: null };

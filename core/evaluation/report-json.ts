@@ -2,6 +2,7 @@
  * The `--json` shapes of an evaluation run and of a comparison: plain data
  * the CLI prints and the HTTP API will return.
  */
+import type { CalibrationFigures, CalibrationResult } from './calibration.ts';
 import { documentCounts, type FieldSummary, type Scores, scores } from './index.ts';
 import { type Comparison, type EvalRun, failedOf } from './report.ts';
 
@@ -22,11 +23,44 @@ const fieldJson = (field: FieldSummary) => ({
   f1: field.f1,
 });
 
+const figuresJson = (figures: CalibrationFigures) => ({
+  auroc: figures.auroc,
+  ece: figures.ece,
+  groundedShare: figures.groundedShare,
+  values: figures.values,
+  correct: figures.correct,
+  bins: figures.bins.map((bin) => ({ ...bin })),
+});
+
+/**
+ * The `calibration` key: overall and per-field figures (`auroc`, `ece`,
+ * `groundedShare`, `bins`, and how many values were judged), or null when
+ * the run had no confidence to judge; `calibrationUnavailable` then says why.
+ */
+export const calibrationJson = (result: CalibrationResult) =>
+  result.available
+    ? {
+        calibration: {
+          ...figuresJson(result.summary.overall),
+          documents: result.summary.documents,
+          withoutConfidence: result.summary.withoutConfidence,
+          fields: Object.fromEntries(
+            Object.entries(result.summary.fields).map(([path, figures]) => [
+              path,
+              figuresJson(figures),
+            ]),
+          ),
+        },
+        calibrationUnavailable: null,
+      }
+    : { calibration: null, calibrationUnavailable: { ...result.unavailable } };
+
 /**
  * The `--json` shape of a single-version run. `version`, `documents`,
  * `failed`, `overall` (micro) and `fields` are the stable core; the other
- * keys add the macro and weighted scores, the per-type breakdown and one
- * entry per document (id, type, status, reason, counts, F1).
+ * keys add the macro and weighted scores, the per-type breakdown, the
+ * calibration of confidence (see calibrationJson) and one entry per document
+ * (id, type, status, reason, counts, F1).
  */
 export const evalJson = (run: EvalRun) => {
   const { summary } = run;
@@ -46,6 +80,7 @@ export const evalJson = (run: EvalRun) => {
         { documents: entry.documents, failed: entry.failed, ...scoresOf(entry) },
       ]),
     ),
+    ...calibrationJson(run.calibration),
     failedDocuments: failedOf(run).map((document) => ({
       id: document.id,
       reason: document.reason,

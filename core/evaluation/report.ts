@@ -3,6 +3,12 @@
  * run over a dataset (per field, overall, per document type, failed
  * documents) and the paired comparison of two versions on the same documents.
  */
+
+import {
+  type CalibrationResult,
+  type LabelledDocument,
+  summariseCalibration,
+} from './calibration.ts';
 import {
   addCounts,
   type BootstrapOptions,
@@ -29,6 +35,8 @@ export interface EvaluatedDocument {
   readonly reason: string | null;
   /** Outcomes per field; a failed document is scored as predicting nothing. */
   readonly evaluation: DocumentEvaluation;
+  /** Its values labelled for calibration; null or absent when the result had no confidence map. */
+  readonly calibration?: LabelledDocument | null;
 }
 
 /** Counts and scores of the documents of one type. */
@@ -44,6 +52,8 @@ export interface EvalRun {
   readonly summary: EvaluationSummary;
   /** Micro scores per document type, keyed by type, sorted by type. */
   readonly byType: { readonly [type: string]: TypeSummary };
+  /** Confidence against correctness, or why there is none. */
+  readonly calibration: CalibrationResult;
 }
 
 /** Document types by the id prefix the corpus generator gives them. */
@@ -95,6 +105,7 @@ export const buildEvalRun = (version: string, documents: readonly EvaluatedDocum
     documents,
     summary: summarise(documents.map((document) => document.evaluation)),
     byType,
+    calibration: summariseCalibration(documents.map((document) => document.calibration ?? null)),
   };
 };
 

@@ -4,7 +4,8 @@
  * or `--samples` for the fixed demo set, or layout families with
  * `--families ltr,stk` / `--split tuning|held-out` (each document then gets a
  * `<id>.layout.json` sidecar); `--scanned` writes every document as an
- * image-only scan of itself (same truth file). Prints ids, types and page
+ * image-only scan of itself (same truth file); `--seeded-errors` writes the
+ * seeded-error corpus (planted mistakes, `<id>.seeded.json` sidecars). Prints ids, types and page
  * counts only; the documents themselves stay on disk.
  */
 
@@ -22,6 +23,7 @@ import {
   generateSamples,
 } from './generate.ts';
 import { DEFAULT_SCAN_OPTIONS, scanFilesInPlace } from './scan.ts';
+import { generateSeededErrorCorpus } from './seeded-errors.ts';
 import type { CorpusDocumentType } from './truth.ts';
 
 function positiveCount(value: string): number {
@@ -75,6 +77,7 @@ const OptionsSchema = z.object({
   families: z.array(z.custom<LayoutFamily>()).optional(),
   split: z.enum(['tuning', 'held-out']).optional(),
   scanned: z.boolean().optional(),
+  seededErrors: z.boolean().optional(),
   fax: z.boolean().optional(),
   stamp: z.boolean().optional(),
   dpi: z.coerce.number().int().min(150).max(200).default(DEFAULT_SCAN_OPTIONS.dpi),
@@ -107,6 +110,10 @@ export function corpusCommand(write: (line: string) => void = console.log): Comm
       split,
     )
     .option('--scanned', 'write each document as an image-only scan (grey raster, no text layer)')
+    .option(
+      '--seeded-errors',
+      'plant known mistakes: a value changed in the truth only, and a distractor (see <id>.seeded.json)',
+    )
     .option('--fax', 'with --scanned: 1-bit fax look with speckle and a dropped line')
     .option('--stamp', 'with --scanned: a fax transmission header on every page')
     .option('--dpi <n>', 'with --scanned: raster resolution, 150-200')
@@ -130,6 +137,22 @@ export function corpusCommand(write: (line: string) => void = console.log): Comm
           );
         }
         write(`${written.length} document(s) written to ${options.out}`);
+        return;
+      }
+      if (options.seededErrors) {
+        const seeded = await generateSeededErrorCorpus({
+          outDir: options.out,
+          count: options.count,
+          seed: options.seed,
+          ...(options.types === undefined ? {} : { types: options.types }),
+        });
+        for (const entry of seeded) {
+          const kinds = entry.seeded.errors
+            .map((error) => (error.kind === 'distractor' ? error.variant : error.path))
+            .join(', ');
+          write(`${entry.id}  ${entry.documentType}  ${entry.pages} page(s)  seeded: ${kinds}`);
+        }
+        write(`${seeded.length} document(s) with seeded errors written to ${options.out}`);
         return;
       }
       const entries: CorpusEntry[] = options.samples

@@ -11,7 +11,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { drawClinicalCase } from './clinical-case.ts';
 import { composeAttendingPhysicianStatement } from './documents/attending-physician-statement.ts';
-import type { Composer } from './documents/common.ts';
+import type { Composer, Composition } from './documents/common.ts';
 import { composeDischargeSummary } from './documents/discharge-summary.ts';
 import { composeLabReport } from './documents/lab-report.ts';
 import { composeOfficeNote } from './documents/office-note.ts';
@@ -100,15 +100,19 @@ function fillerParagraphs(random: Random): string[] {
  * Generates one document in memory. Each document draws from its own
  * streams seeded by (seed, index), so adding documents never changes earlier ones.
  * Filler paragraphs are dropped one by one until the PDF fits in MAX_PAGES.
+ * `alter`, when given, rewrites the composition before it is printed (the
+ * seeded-error corpus adds its mistakes there) from its own stream.
  */
 export async function generateDocument(
   seed: string | number,
   index: number,
   documentType: CorpusDocumentType,
+  alter?: (composition: Composition, random: Random) => Composition,
 ): Promise<GeneratedDocument> {
   const stream = (purpose: string): Random => new Random(`${seed}:${index}:${purpose}`);
   const clinical = drawClinicalCase(stream('case'));
-  const composition = COMPOSERS[documentType](stream('compose'), clinical);
+  const composed = COMPOSERS[documentType](stream('compose'), clinical);
+  const composition = alter ? alter(composed, stream('alter')) : composed;
 
   const fillers = fillerParagraphs(stream('filler'));
   for (let kept = fillers.length; kept >= 0; kept -= 1) {

@@ -1,6 +1,6 @@
 /**
  * The distribution functions the experiment statistics need (normal, Student t,
- * chi-square), in one place so the numeric library can be swapped or checked
+ * chi-square) and midranks, in one place so the numeric library can be swapped or checked
  * without touching the tests that use them.
  */
 import jStat from 'jstat';
@@ -55,4 +55,9 @@ function assertOpenUnit(p: number, what: string): void {
 
 function assertPositive(x: number, what: string): void {
   if (!(x > 0)) throw new RangeError(`${what} must be positive, got ${x}`);
+}
+
+/** Ranks from 1 in ascending order; tied values share the mean of the ranks they span (midranks). */
+export function midRanks(values: readonly number[]): number[] {
+  return jStat.rank(values);
 }

@@ -1,5 +1,5 @@
 /**
- * Types for the few jstat distribution functions MedExtract uses (jstat ships
+ * Types for the few jstat distribution and ranking functions MedExtract uses (jstat ships
  * no declarations). Only `distributions.ts` imports jstat; everything else
  * goes through that wrapper.
  */
@@ -13,6 +13,8 @@ declare module 'jstat' {
       cdf(x: number, dof: number): number;
       inv(p: number, dof: number): number;
     };
+    /** Ranks from 1, ties sharing the mean of the ranks they span. */
+    rank(values: readonly number[]): number[];
     chisquare: {
       cdf(x: number, dof: number): number;
       inv(p: number, dof: number): number;
