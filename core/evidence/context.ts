@@ -14,12 +14,18 @@ const CUES: readonly { readonly cue: string; readonly pattern: RegExp }[] = [
     pattern:
       /\b(?:mother|father|sister|brother|sibling|grandmother|grandfather|aunt|uncle|parent|son|daughter|spouse|husband|wife)(?:'s)?\b/i,
   },
-  { cue: 'denial', pattern: /\b(?:denies|denied|no\s+history\s+of|negative\s+for|no\s+known)\b/i },
+  {
+    cue: 'denial',
+    pattern:
+      /\b(?:denies|denied|no\s+history\s+of|negative\s+for|no\s+known|no\s+evidence\s+of|free\s+of|absence\s+of)\b/i,
+  },
+  // A medication the patient refused is not one they take (NegEx's "declined", "refused").
+  { cue: 'declined', pattern: /\b(?:declined|refused|refuses|declines)\b/i },
   { cue: 'ruled out', pattern: /\brul(?:ed|e)\s+out\b|\br\/o\b/i },
   {
     cue: 'discontinued',
     pattern:
-      /\b(?:discontinued|stopped|d\/c'?d|no\s+longer\s+(?:taking|on)|previously\s+(?:took|on))\b/i,
+      /\b(?:discontinued|stopped|d\/c'?d|no\s+longer\s+(?:taking|on)|previously\s+(?:took|on)|trial\s+(?:ended|stopped|failed)|tapered\s+off|not\s+restarted|completed\s+(?:a\s+)?course)\b/i,
   },
   {
     cue: 'hypothetical',

@@ -72,8 +72,12 @@ beforeEach(() => {
   doc.on(PutCommand).resolves({});
   serveLedgerTable(doc, 'medextract-test-ledger', ledgerEntries);
   s3.on(PutObjectCommand).resolves({});
-  s3.on(GetObjectCommand).resolves({
-    Body: sdkStreamMixin(Readable.from([Buffer.from(JSON.stringify({ patient: {} }))])),
+  // The extraction at outputUri, and the grounding Score wrote at grounding.uri (a fresh stream per read).
+  s3.on(GetObjectCommand).callsFake((input: { Key?: string }) => {
+    const json = input.Key?.endsWith('grounding.json')
+      ? { evidence: {}, confidence: {}, review: { required: false, flags: [] } }
+      : { patient: {} };
+    return { Body: sdkStreamMixin(Readable.from([Buffer.from(JSON.stringify(json))])) };
   });
 });
 afterEach(() => {

@@ -66,6 +66,9 @@ describe('medextract process', () => {
     expect(evidence['patient.name']?.bbox).toMatchObject({ width: expect.any(Number) });
     expect(Object.keys(results[0]?.confidence as object)).toEqual(Object.keys(evidence));
     expect(results[0]?.review).toMatchObject({ required: expect.any(Boolean) });
+    // The ledger outcome follows the review verdict.
+    const review = results[0]?.review as { required: boolean };
+    expect(results[0]?.outcome).toBe(review.required ? 'NEEDS_REVIEW' : 'SUCCEEDED');
     expect(results[1]).not.toHaveProperty('evidence');
     expect(results[1]).toMatchObject({
       key: 'incoming/truncated.PDF',
@@ -79,10 +82,12 @@ describe('medextract process', () => {
       'fields',
       'file',
       'key',
+      'outcome',
       'promptVersion',
       'reason',
       'status',
     ]);
+    expect(results[1]?.outcome).toBe('FAILED');
   }, 200_000);
 
   it('exits 0 when every file succeeded', async () => {

@@ -112,6 +112,7 @@ const run = async (scenario: Scenario) => {
       byteSize: 2048,
       pagesUri: null,
       imagePageCount: 0,
+      geometryUri: null,
     })),
     SelectVariant: lambda('SelectVariant', () => ({
       promptVersion: VERSION,
@@ -151,6 +152,7 @@ const run = async (scenario: Scenario) => {
       requiredPresent: 8,
       requiredTotal: 8,
       costMicroUsd: 350,
+      grounding: null,
     })),
     RecordResult: lambda('RecordResult', () => ({
       resultUri: 's3://b/results/x.json',

@@ -171,6 +171,18 @@ describe('context, surface forms and thresholds', () => {
     expect(distractorCues(text, clean, clean + 12)).toEqual([]);
   });
 
+  it('reads refusals and ended trials as not a current medication, whatever the wording', () => {
+    const text =
+      'Medications:\nLisinopril 10 mg daily\nAtorvastatin 20 mg - declined by patient\nWarfarin: trial ended, not restarted';
+    const cuesOf = (word: string) => {
+      const at = text.indexOf(word);
+      return distractorCues(text, at, at + word.length, 'medications[0].name');
+    };
+    expect(cuesOf('Lisinopril')).toEqual([]);
+    expect(cuesOf('Atorvastatin')).toEqual(['declined']);
+    expect(cuesOf('Warfarin')).toEqual(['discontinued']);
+  });
+
   it('knows printed forms of dates and sex, and whether a quote holds its value', () => {
     expect(surfaceForms('1980-03-14')).toContain('March 14, 1980');
     expect(surfaceForms('F', 'patient.sex')).toContain('Female');
