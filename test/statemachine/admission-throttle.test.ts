@@ -21,6 +21,13 @@ import { asLambdaInvokeTask } from '#local/lambda-invoke.ts';
 import { LambdaThrottledError } from '#local/reserved-concurrency.ts';
 import { runExtract, type TaskOverride } from '#test/helpers/extract-machine.ts';
 import { setHandlerEnv } from '#test/helpers/handler-env.ts';
+import {
+  loadedDocument,
+  modelAnswer,
+  recorded,
+  scored,
+  selectedVariant,
+} from '#test/helpers/task-outputs.ts';
 
 const VERSION = '2.0.0';
 const MINUTE = 60_000;
@@ -105,21 +112,8 @@ const run = async (scenario: Scenario) => {
     return { ...answer, notBefore: new Date(now).toISOString() };
   };
   const tasks: Record<string, TaskOverride> = {
-    LoadDocument: lambda('LoadDocument', () => ({
-      textUri: 's3://b/work/x/text.txt',
-      pageCount: 2,
-      charCount: 1000,
-      byteSize: 2048,
-      pagesUri: null,
-      imagePageCount: 0,
-      geometryUri: null,
-    })),
-    SelectVariant: lambda('SelectVariant', () => ({
-      promptVersion: VERSION,
-      experimentId: null,
-      arm: null,
-      resolvedBy: 'alias',
-    })),
+    LoadDocument: lambda('LoadDocument', loadedDocument),
+    SelectVariant: lambda('SelectVariant', () => selectedVariant(VERSION)),
     AdmitModelCall: lambda('AdmitModelCall', (payload) => {
       if ((count.AdmitModelCall ?? 0) <= scenario.admitThrottles) {
         throw new LambdaThrottledError('medextract-test-admit-model-call');
@@ -136,28 +130,10 @@ const run = async (scenario: Scenario) => {
       if ((count.InvokeModel ?? 0) <= (scenario.modelThrottles ?? 0)) {
         throw new ModelThrottledError('throttled');
       }
-      return {
-        outputUri: 's3://b/work/x/extraction.json',
-        modelId,
-        servedBy: modelId,
-        inputTokens: 100,
-        outputTokens: 50,
-        usageEstimated: false,
-        modelLatencyMs: 12,
-      };
+      return modelAnswer(modelId);
     }),
-    Score: lambda('Score', () => ({
-      completeness: 0.9,
-      allRequiredPresent: true,
-      requiredPresent: 8,
-      requiredTotal: 8,
-      costMicroUsd: 350,
-      grounding: null,
-    })),
-    RecordResult: lambda('RecordResult', () => ({
-      resultUri: 's3://b/results/x.json',
-      status: 'SUCCEEDED',
-    })),
+    Score: lambda('Score', scored),
+    RecordResult: lambda('RecordResult', recorded),
     RecordFailure: lambda('RecordFailure', (payload) => {
       const { error } = (payload as { state: { error: { Error: string; Cause?: string } } }).state;
       const classified = classifyFailure(error);

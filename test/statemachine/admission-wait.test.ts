@@ -24,6 +24,13 @@ import { createObservability } from '#functions/shared/powertools.ts';
 import { asLambdaInvokeTask } from '#local/lambda-invoke.ts';
 import { runExtract, type TaskOverride } from '#test/helpers/extract-machine.ts';
 import { setHandlerEnv } from '#test/helpers/handler-env.ts';
+import {
+  loadedDocument,
+  modelAnswer,
+  recorded,
+  scored,
+  selectedVariant,
+} from '#test/helpers/task-outputs.ts';
 
 const VERSION = '2.0.0';
 const T0 = Date.UTC(2026, 0, 1);
@@ -91,21 +98,8 @@ const run = async (backlogMs: number) => {
     now: () => clock.t,
   };
   const tasks: Record<string, TaskOverride> = {
-    LoadDocument: lambda('LoadDocument', () => ({
-      textUri: 's3://b/work/x/text.txt',
-      pageCount: 2,
-      charCount: 1000,
-      byteSize: 2048,
-      pagesUri: null,
-      imagePageCount: 0,
-      geometryUri: null,
-    })),
-    SelectVariant: lambda('SelectVariant', () => ({
-      promptVersion: VERSION,
-      experimentId: null,
-      arm: null,
-      resolvedBy: 'alias',
-    })),
+    LoadDocument: lambda('LoadDocument', loadedDocument),
+    SelectVariant: lambda('SelectVariant', () => selectedVariant(VERSION)),
     AdmitModelCall: lambda('AdmitModelCall', async (payload) => {
       const input = AdmitModelCallInputSchema.parse(payload);
       started.push(input.executionStartedAt ?? '');
@@ -123,28 +117,10 @@ const run = async (backlogMs: number) => {
     }),
     InvokeModel: lambda('InvokeModel', () => {
       modelCalledAt = clock.t;
-      return {
-        outputUri: 's3://b/work/x/extraction.json',
-        modelId,
-        servedBy: modelId,
-        inputTokens: 100,
-        outputTokens: 50,
-        usageEstimated: false,
-        modelLatencyMs: 12,
-      };
+      return modelAnswer(modelId);
     }),
-    Score: lambda('Score', () => ({
-      completeness: 0.9,
-      allRequiredPresent: true,
-      requiredPresent: 8,
-      requiredTotal: 8,
-      costMicroUsd: 350,
-      grounding: null,
-    })),
-    RecordResult: lambda('RecordResult', () => ({
-      resultUri: 's3://b/results/x.json',
-      status: 'SUCCEEDED',
-    })),
+    Score: lambda('Score', scored),
+    RecordResult: lambda('RecordResult', recorded),
     RecordFailure: lambda('RecordFailure', (payload) => {
       const { error } = (payload as { state: { error: { Error: string; Cause?: string } } }).state;
       const classified = classifyFailure(error);

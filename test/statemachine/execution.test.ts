@@ -19,6 +19,7 @@ import { loadEvent } from '#events/index.ts';
 import { classifyFailure } from '#functions/record-failure/failure-reason.ts';
 import { asLambdaInvokeTask } from '#local/lambda-invoke.ts';
 import { runExtract, type TaskOverride } from '#test/helpers/extract-machine.ts';
+import { loadedDocument, modelAnswer, recorded, scored } from '#test/helpers/task-outputs.ts';
 
 const input = loadEvent('tasks/execution-input');
 
@@ -36,15 +37,7 @@ const stubs = (failInvoke: (attempt: number) => Error | null = () => null) => {
       return result(payload);
     });
   const tasks: Record<string, TaskOverride> = {
-    LoadDocument: lambda('LoadDocument', () => ({
-      textUri: 's3://b/work/x/text.txt',
-      pageCount: 2,
-      charCount: 1000,
-      byteSize: 2048,
-      pagesUri: null,
-      imagePageCount: 0,
-      geometryUri: null,
-    })),
+    LoadDocument: lambda('LoadDocument', loadedDocument),
     SelectVariant: lambda('SelectVariant', () => ({
       promptVersion: '2.0.0',
       experimentId: null,
@@ -68,28 +61,10 @@ const stubs = (failInvoke: (attempt: number) => Error | null = () => null) => {
     InvokeModel: lambda('InvokeModel', () => {
       const error = failInvoke(calls.count.InvokeModel ?? 0);
       if (error) throw error;
-      return {
-        outputUri: 's3://b/work/x/extraction-2.0.0.json',
-        modelId: 'm',
-        servedBy: 'm',
-        inputTokens: 100,
-        outputTokens: 50,
-        usageEstimated: false,
-        modelLatencyMs: 12,
-      };
+      return modelAnswer('m', 's3://b/work/x/extraction-2.0.0.json');
     }),
-    Score: lambda('Score', () => ({
-      completeness: 0.9,
-      allRequiredPresent: true,
-      requiredPresent: 8,
-      requiredTotal: 8,
-      costMicroUsd: 350,
-      grounding: null,
-    })),
-    RecordResult: lambda('RecordResult', () => ({
-      resultUri: 's3://b/results/x.json',
-      status: 'SUCCEEDED',
-    })),
+    Score: lambda('Score', scored),
+    RecordResult: lambda('RecordResult', recorded),
     RecordFailure: lambda('RecordFailure', (payload) => {
       const state = (payload as { state: { error: { Error: string; Cause?: string } } }).state;
       return classifyFailure(state.error);
