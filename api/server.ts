@@ -2,10 +2,12 @@
  * The API as a Node HTTP server on 127.0.0.1 (never another interface), over
  * a given stack's service context; `npm start` runs it on port 8000.
  */
+
 import { serve } from '@hono/node-server';
 import { folderReportStore, s3ReportStore } from '#adapters/evaluation-reports.ts';
 import type { InvocationReport } from '#contracts/invocation-reports.ts';
 import type { ServiceContext } from '#services/context.ts';
+import type { LocalConcurrency } from '#services/functions-report.ts';
 import { createApi } from './app.ts';
 import { consoleStatic } from './console-static.ts';
 
@@ -23,6 +25,8 @@ export interface ApiServerOptions {
   readonly evaluationsDir?: string;
   /** The local runtime's invocation records (`stack.invocations.list`), for `/api/functions`. */
   readonly invocations?: () => readonly InvocationReport[];
+  /** The local runtime's reserved-concurrency counts (`stack.concurrency`), for `/api/functions`. */
+  readonly concurrency?: () => Readonly<Record<string, LocalConcurrency>>;
   /** The built web console (`console/dist`), served at `/`; none without it. */
   readonly consoleDir?: string;
 }
@@ -50,6 +54,7 @@ export const startApiServer = async (
           ? s3ReportStore(ctx.clients.s3, ctx.bucket)
           : folderReportStore(options.evaluationsDir),
       ...(options.invocations ? { invocations: options.invocations } : {}),
+      ...(options.concurrency ? { concurrency: options.concurrency } : {}),
     },
     {
       allowedOrigins: origins,

@@ -175,6 +175,7 @@ const main = async () => {
       port: options.freePorts ? 0 : LOCAL_API_PORT,
       evaluationsDir: join(dataDir, 'evaluations'),
       invocations: () => stack.invocations.list(),
+      concurrency: () => stack.concurrency(),
       consoleDir: CONSOLE_DIST,
     });
   } catch (error) {

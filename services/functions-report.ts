@@ -12,7 +12,7 @@ import { ARM_LAMBDA_PRICING, recommendMemory } from '#core/functions/memory-reco
 const MIN_WINDOW_SECONDS = 60;
 
 const LOCAL_NOTE =
-  'Handlers run in one local Node process: memory used is that process (so the memory suggestions show the arithmetic, not a size to deploy), init is the module import, nothing throttles.';
+  'Handlers run in one local Node process: memory used is that process (so the memory suggestions show the arithmetic, not a size to deploy), init is the module import; throttles and peak concurrency come from the reserved-concurrency limits of the runtime.';
 const CLOUDWATCH_NOTE =
   'From CloudWatch: Lambda metrics for invocations, errors, throttles, duration and concurrency; the REPORT log lines (Logs Insights) for billed duration, memory, cold starts and init.';
 const TRUNCATED_NOTE =
@@ -52,16 +52,27 @@ export const noFunctionsAnswer = (): FunctionsAnswer =>
     null,
   );
 
-/** From the local runtime's records; the window runs from the first record to now. */
+/** What the local runtime's reserved-concurrency limiter counted for one function. */
+export interface LocalConcurrency {
+  readonly peak: number;
+  readonly throttled: number;
+}
+
+/**
+ * From the local runtime's records; the window runs from the first record to
+ * now. Throttles and peak concurrency come from its concurrency limiters.
+ */
 export const localFunctionsAnswer = (
   reports: readonly InvocationReport[],
   now: Date = new Date(),
+  concurrency: Readonly<Record<string, LocalConcurrency>> = {},
 ): FunctionsAnswer => {
   const functions = summariseInvocations(reports).map((fn) => ({
     ...fn,
     initHistogram: [...fn.initHistogram],
     series: [...fn.series],
-    peakConcurrentExecutions: null,
+    throttles: concurrency[fn.functionName]?.throttled ?? fn.throttles,
+    peakConcurrentExecutions: concurrency[fn.functionName]?.peak ?? null,
   }));
   const first = reports.reduce<string | undefined>(
     (min, r) => (min === undefined || r.startedAt < min ? r.startedAt : min),

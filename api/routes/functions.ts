@@ -42,7 +42,10 @@ export const functionRoutes = (deps: ApiDeps) => {
       responses: { 200: json(FunctionsReportSchema, 'The figures'), ...problemResponses() },
     }),
     async (c) => {
-      if (deps.invocations) return c.json(localFunctionsAnswer(deps.invocations()), 200);
+      if (deps.invocations) {
+        const answer = localFunctionsAnswer(deps.invocations(), new Date(), deps.concurrency?.());
+        return c.json(answer, 200);
+      }
       if (deps.cloudWatchFunctions) {
         const { hours } = c.req.valid('query');
         return c.json(await cloudWatchFunctionsAnswer(deps.cloudWatchFunctions, hours), 200);

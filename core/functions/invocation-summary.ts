@@ -41,7 +41,7 @@ export interface FunctionSummary {
   readonly maxMemoryUsedP99Mb: number | null;
   /** Cold starts' init durations in the shared buckets. */
   readonly initHistogram: readonly InitBucket[];
-  /** Locally nothing throttles: always 0 there. */
+  /** Throttled invocations (locally: filled in from the runtime's concurrency limiters). */
   readonly throttles: number;
   readonly series: ReadonlyArray<{
     readonly minute: string;

@@ -159,4 +159,21 @@ describe('localFunctionsAnswer', () => {
     ]);
     expect(localFunctionsAnswer([]).recommendations).toEqual([]);
   });
+
+  it("takes throttles and peak concurrency from the runtime's concurrency limiters", () => {
+    // Prepare: two functions ran; the limiter of one refused 3 invocations at its limit of 2.
+    const reports = [report({ functionName: 'score' }), report({ functionName: 'invoke-model' })];
+    const concurrency = {
+      'invoke-model': { peak: 2, throttled: 3 },
+      score: { peak: 1, throttled: 0 },
+    };
+
+    // Act
+    const answer = localFunctionsAnswer(reports, new Date('2026-12-01T10:10:00.000Z'), concurrency);
+
+    // Assess
+    const byName = Object.fromEntries(answer.functions.map((fn) => [fn.functionName, fn]));
+    expect(byName['invoke-model']).toMatchObject({ throttles: 3, peakConcurrentExecutions: 2 });
+    expect(byName.score).toMatchObject({ throttles: 0, peakConcurrentExecutions: 1 });
+  });
 });
