@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createWorker, OEM, type Worker } from 'tesseract.js';
-import type { GeometryItem } from '#contracts/geometry.ts';
+import type { DocumentGeometry, GeometryItem } from '#contracts/geometry.ts';
 import { type PositionedText, pageTextFromItems } from '#core/evidence/geometry.ts';
 
 /**
@@ -53,12 +53,12 @@ export interface PixelWord {
   readonly lineEnd: boolean;
 }
 
-const require = createRequire(import.meta.url);
+const resolver = createRequire(import.meta.url);
 
 /** The folder holding `eng.traineddata.gz` inside node_modules: a path, never a URL. */
 const languageDataDir = (): string => {
   const dir = join(
-    dirname(require.resolve('@tesseract.js-data/eng/package.json')),
+    dirname(resolver.resolve('@tesseract.js-data/eng/package.json')),
     '4.0.0_best_int',
   );
   if (!existsSync(join(dir, 'eng.traineddata.gz'))) {
@@ -175,4 +175,58 @@ export const ocrPageGeometry = async (
     await end();
   }
   return results;
+};
+
+/** A rendered page image: its page, bytes and pixel size (page-render's RenderedPage). */
+export interface RenderedImage {
+  readonly page: number;
+  readonly data: Uint8Array;
+  readonly width: number;
+  readonly height: number;
+}
+
+export interface OcrGeometryOutcome {
+  readonly geometry: DocumentGeometry;
+  /** Image pages that got OCR text. */
+  readonly ocrPageCount: number;
+  readonly ocrMs: number;
+}
+
+/** The sidecar with OCR text and word boxes on the image pages that were rendered and read. */
+export const withOcrGeometry = async (
+  geometry: DocumentGeometry,
+  rendered: readonly RenderedImage[],
+  budget = OCR_GEOMETRY_BUDGET,
+): Promise<OcrGeometryOutcome> => {
+  const started = performance.now();
+  const views = new Map(geometry.pages.map((page) => [page.page, page]));
+  const images: OcrPageImage[] = rendered.flatMap((image) => {
+    const page = views.get(image.page);
+    if (page?.kind !== 'image') return [];
+    return [
+      {
+        page: image.page,
+        data: image.data,
+        widthPx: image.width,
+        heightPx: image.height,
+        view: page.view,
+      },
+    ];
+  });
+  const read = new Map(
+    (await ocrPageGeometry(images, budget))
+      .filter((page): page is OcrPageGeometry => page !== null && page.items.length > 0)
+      .map((page) => [page.page, page]),
+  );
+  return {
+    geometry: {
+      ...geometry,
+      pages: geometry.pages.map((page) => {
+        const ocr = read.get(page.page);
+        return ocr ? { ...page, source: 'ocr', text: ocr.text, items: ocr.items } : page;
+      }),
+    },
+    ocrPageCount: read.size,
+    ocrMs: Math.round(performance.now() - started),
+  };
 };

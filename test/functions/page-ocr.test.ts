@@ -5,9 +5,16 @@
  * conversion is checked on its own against hand-computed numbers.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { ocrPageGeometry, wordsToGeometry } from '#functions/load-document/page-ocr.ts';
+import { spanBox } from '#core/evidence/geometry.ts';
+import { locateQuote } from '#core/evidence/locate.ts';
+import {
+  ocrPageGeometry,
+  withOcrGeometry,
+  wordsToGeometry,
+} from '#functions/load-document/page-ocr.ts';
 import { renderPages } from '#functions/load-document/page-render.ts';
 import { inspectPdf } from '#functions/load-document/pdf-inspection.ts';
+import { pageTexts } from '#functions/score/grounding.ts';
 import { DEFAULT_SCAN_OPTIONS, scanPdf } from '#local/corpus/scan.ts';
 import { recordPdf, SYNTHETIC_PATIENT } from '#test/helpers/pdf-fixtures.ts';
 
@@ -67,6 +74,26 @@ describe('ocrPageGeometry on a scanned record', () => {
       expect(item.height).toBeGreaterThan(4);
       expect(item.height).toBeLessThan(20);
     }
+  });
+
+  it('merges into the sidecar as an OCR page that grounding searches and boxes', async () => {
+    const scan = await scanPdf(await recordPdf(), { ...DEFAULT_SCAN_OPTIONS, seed: 'ocr-merge' });
+    const inspected = await inspectPdf(scan);
+    expect(pageTexts(inspected.geometry)).toEqual([]);
+    const rendered = await renderPages(scan, [1]);
+    const { geometry, ocrPageCount } = await withOcrGeometry(inspected.geometry, rendered);
+    expect(ocrPageCount).toBe(1);
+    expect(geometry.pages[0]).toMatchObject({ kind: 'image', source: 'ocr' });
+    const pages = pageTexts(geometry);
+    const found = locateQuote(pages, `Patient Name: ${SYNTHETIC_PATIENT}`, 1);
+    expect(found).toMatchObject({ page: 1, match: 'exact' });
+    const [page] = pages;
+    if (!found || !page) throw new Error('not found');
+    const box = spanBox(page, found.start, found.end);
+    expect(box?.x).toBeGreaterThan(60);
+    expect(box?.x).toBeLessThan(90);
+    expect(box?.width).toBeGreaterThan(150);
+    expect(box?.width).toBeLessThan(260);
   });
 
   it('gives a page over its time budget no geometry instead of failing', async () => {
