@@ -4,15 +4,16 @@
  * pages read from the text layer, the page's text exactly as it is laid out
  * for the model together with each pdf.js text item's character range in
  * that text and its box. The grounding step reads it to find quotes on their
- * page and to box them. Image pages (scans, faxes) carry no items: their
- * text is only ever read by the model, so nothing on them can be boxed or
- * verified independently.
+ * page and to box them. Image pages (scans, faxes) carry the text and word
+ * boxes OCR read from the rendered page image (`source: 'ocr'`), the
+ * document's own pixels read independently of the model; an image page OCR
+ * could not read in its time budget carries no items (`source: 'none'`).
  */
 import * as z from 'zod';
 
 const count = z.number().int().nonnegative();
 
-/** One pdf.js text item: its `[start, end)` in the page text and its box in PDF points (origin bottom-left). */
+/** One pdf.js text item or OCR word: its `[start, end)` in the page text and its box in PDF points (origin bottom-left). */
 export const GeometryItemSchema = z.object({
   start: count,
   end: count,
@@ -32,9 +33,9 @@ export const PageGeometrySchema = z.object({
   heightPt: z.number().nonnegative(),
   /** The page's view box `[x0, y0, x1, y1]` in user space (pdf.js `page.view`). */
   view: z.tuple([z.number(), z.number(), z.number(), z.number()]),
-  /** Where the items come from: the PDF text layer, or nothing (image and blank pages). */
-  source: z.enum(['pdf-text', 'none']),
-  /** The page text as laid out for the model (text pages), else ''. */
+  /** Where the items come from: the PDF text layer, OCR of the page image, or nothing. */
+  source: z.enum(['pdf-text', 'ocr', 'none']),
+  /** The page text as laid out for the model (text pages), as OCR read it (image pages), else ''. */
   text: z.string(),
   items: z.array(GeometryItemSchema),
 });

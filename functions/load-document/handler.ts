@@ -1,8 +1,8 @@
 /**
  * LoadDocument task: look the document id up in the ledger, fetch that exact
  * object version, mark it PROCESSING, inspect it, store the text under
- * `work/<documentId>/` with its page geometry (and, for scanned pages, their rendered images and a
- * page manifest) and return only URIs and counts. A version that a newer
+ * `work/<documentId>/` with its page geometry (and, for scanned pages, their rendered images,
+ * a page manifest and OCR word boxes in the geometry) and return only URIs and counts. A version that a newer
  * upload of the same key replaced before it could be read is recorded
  * SUPERSEDED (not a failure) and ends the execution through `DocumentSuperseded`.
  */
@@ -30,6 +30,7 @@ import { intEnv, requireEnv } from '#functions/shared/env.ts';
 import { ledger, requireLedgerEntry, versionsOfKey } from '#functions/shared/ledger.ts';
 import { createObservability, instrument } from '#functions/shared/powertools.ts';
 import { storePageImages } from './page-images.ts';
+import { withOcrGeometry } from './page-ocr.ts';
 import { DEFAULT_LIMITS, type DocumentLimits, inspectPdf } from './pdf-inspection.ts';
 
 const config = {
@@ -169,15 +170,6 @@ const loadDocument = async (event: unknown): Promise<LoadDocumentOutput> => {
       ContentType: 'text/plain; charset=utf-8',
     }),
   );
-  const geometryKey = `${workPrefix}${GEOMETRY_FILE}`;
-  await s3Client().send(
-    new PutObjectCommand({
-      Bucket: config.workBucket,
-      Key: geometryKey,
-      Body: JSON.stringify(geometry),
-      ContentType: 'application/json',
-    }),
-  );
   const images = await storePageImages({
     s3: s3Client(),
     bucket: config.workBucket,
@@ -186,6 +178,19 @@ const loadDocument = async (event: unknown): Promise<LoadDocumentOutput> => {
     pageCount,
     pages,
   });
+  // Image pages get OCR word boxes, bounded in time; a page not read in time has none.
+  const ocr = images
+    ? await withOcrGeometry(geometry, images.rendered)
+    : { geometry, ocrPageCount: 0, ocrMs: 0 };
+  const geometryKey = `${workPrefix}${GEOMETRY_FILE}`;
+  await s3Client().send(
+    new PutObjectCommand({
+      Bucket: config.workBucket,
+      Key: geometryKey,
+      Body: JSON.stringify(ocr.geometry),
+      ContentType: 'application/json',
+    }),
+  );
   const output: LoadDocumentOutput = {
     textUri: toS3Uri({ bucket: config.workBucket, key: textKey }),
     pageCount,
@@ -201,6 +206,8 @@ const loadDocument = async (event: unknown): Promise<LoadDocumentOutput> => {
     byteSize: output.byteSize,
     imagePageCount: output.imagePageCount,
     renderMs: images?.renderMs ?? 0,
+    ocrPageCount: ocr.ocrPageCount,
+    ocrMs: ocr.ocrMs,
   });
   return output;
 };

@@ -12,7 +12,12 @@ import {
 } from '#contracts/page-manifest.ts';
 import { bilevelPageBytes } from '#core/extraction/vision-limits.ts';
 import type { PageLayout } from './page-layout.ts';
-import { DEFAULT_RENDER_OPTIONS, type RenderOptions, renderPages } from './page-render.ts';
+import {
+  DEFAULT_RENDER_OPTIONS,
+  type RenderedPage,
+  type RenderOptions,
+  renderPages,
+} from './page-render.ts';
 
 export interface StorePageImagesInput {
   readonly s3: S3Client;
@@ -30,6 +35,8 @@ export interface StoredPageImages {
   readonly imagePageCount: number;
   /** Total render time of the image pages. */
   readonly renderMs: number;
+  /** The rendered image pages, for OCR of their word boxes. */
+  readonly rendered: readonly RenderedPage[];
 }
 
 const CONTENT_TYPES = { png: 'image/png', jpeg: 'image/jpeg' } as const;
@@ -90,5 +97,6 @@ export const storePageImages = async (
     manifestKey,
     imagePageCount: rendered.length,
     renderMs: rendered.reduce((sum, image) => sum + image.renderMs, 0),
+    rendered,
   };
 };

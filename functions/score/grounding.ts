@@ -27,10 +27,14 @@ export interface GroundingOutcome {
   readonly valueSearchCount: number;
 }
 
-/** Text pages only: an image page's text was read by the model alone, so it proves nothing. */
+/**
+ * Pages with text read independently of the model: the text layer, or OCR
+ * of an image page's own pixels. An image page without OCR text has only the
+ * model's transcription, which proves nothing, so it is left out.
+ */
 export const pageTexts = (geometry: DocumentGeometry): PageText[] =>
   geometry.pages
-    .filter((page) => page.source === 'pdf-text')
+    .filter((page) => page.source === 'pdf-text' || page.source === 'ocr')
     .map((page) => ({
       page: page.page,
       text: page.text,

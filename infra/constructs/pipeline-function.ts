@@ -69,20 +69,42 @@ export interface PipelineFunctionProps {
   readonly bundlePageRenderer?: boolean;
 }
 
-/** Packages the page renderer loads at run time, installed into the bundle rather than inlined. */
-export const PAGE_RENDERER_MODULES = ['pdfjs-dist', '@napi-rs/canvas'] as const;
+/**
+ * Packages the page renderer and the page OCR (word boxes for image pages)
+ * load at run time, installed into the bundle rather than inlined:
+ * tesseract.js starts its own worker script and WebAssembly core from its
+ * package folder, and reads the English model from @tesseract.js-data/eng.
+ */
+export const PAGE_RENDERER_MODULES = [
+  'pdfjs-dist',
+  '@napi-rs/canvas',
+  'tesseract.js',
+  '@tesseract.js-data/eng',
+] as const;
+
+/** tesseract.js-core builds for the legacy engine, which `OEM.LSTM_ONLY` never loads. */
+const OCR_UNUSED_CORE = ['', '-simd', '-relaxedsimd'].flatMap((variant) => [
+  `tesseract-core${variant}.js`,
+  `tesseract-core${variant}.wasm`,
+]);
 
 /**
  * Copies the render worker beside `index.mjs` and drops the parts of
  * pdfjs-dist the worker never loads (browser builds, viewer, types, source
- * maps): 41 MB installed, 9.7 MB trimmed (measured for 5.6.205).
+ * maps): 41 MB installed, 9.7 MB trimmed (measured for 5.6.205), and the
+ * parts of tesseract.js-core and the language data the page OCR never loads.
  */
 export const pageRendererCommands = (inputDir: string, outputDir: string): string[] => {
   const pdfjs = `${outputDir}/node_modules/pdfjs-dist`;
+  const core = `${outputDir}/node_modules/tesseract.js-core`;
   return [
     `cp "${inputDir}/functions/load-document/render-worker.mjs" "${outputDir}/"`,
     `rm -rf "${pdfjs}/build" "${pdfjs}/web" "${pdfjs}/types" "${pdfjs}/image_decoders" "${pdfjs}/legacy/web" "${pdfjs}/legacy/image_decoders"`,
     `find "${pdfjs}" -name '*.map' -delete`,
+    // OCR runs the LSTM engine only, from Node (no .wasm.js browser builds), with the best_int model.
+    `rm -f ${OCR_UNUSED_CORE.map((file) => `"${core}/${file}"`).join(' ')}`,
+    `find "${core}" -name '*.wasm.js' -delete`,
+    `rm -rf "${outputDir}/node_modules/@tesseract.js-data/eng/4.0.0"`,
   ];
 };
 
@@ -179,8 +201,13 @@ export class PipelineFunction extends Construct {
         minify: true,
         sourceMap: true,
         sourcesContent: false,
-        // The Node.js 24 runtime ships AWS SDK v3.
-        externalModules: ['@aws-sdk/*', ...(props.bundlePageRenderer ? PAGE_RENDERER_MODULES : [])],
+        // The Node.js 24 runtime ships AWS SDK v3. tesseract.js is never inlined: it finds
+        // its worker script through __dirname, which an ESM bundle does not have.
+        externalModules: [
+          '@aws-sdk/*',
+          'tesseract.js',
+          ...(props.bundlePageRenderer ? PAGE_RENDERER_MODULES : []),
+        ],
         ...(props.bundlePageRenderer
           ? {
               nodeModules: [...PAGE_RENDERER_MODULES],

@@ -23,7 +23,8 @@ export const FUNCTION_BUNDLE_OPTIONS = {
   format: 'esm',
   mainFields: ['module', 'main'],
   minify: true,
-  external: ['@aws-sdk/*'],
+  // tesseract.js ships as node_modules of the load-document bundle (PAGE_RENDERER_MODULES).
+  external: ['@aws-sdk/*', 'tesseract.js'],
   logLevel: 'error',
 } as const satisfies BuildOptions;
 

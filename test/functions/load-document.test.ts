@@ -26,6 +26,7 @@ import {
   DEFAULT_LIMITS,
   inspectPdf,
 } from '#functions/load-document/pdf-inspection.ts';
+import { DEFAULT_SCAN_OPTIONS, scanPdf } from '#local/corpus/scan.ts';
 import { setHandlerEnv } from '#test/helpers/handler-env.ts';
 import { testContext } from '#test/helpers/lambda-context.ts';
 import { receivedEntry, serveLedgerTable } from '#test/helpers/memory-ledger.ts';
@@ -229,6 +230,30 @@ describe('load-document handler', () => {
     for (const item of page?.items ?? [])
       expect(item.end).toBeLessThanOrEqual(page?.text.length ?? 0);
   });
+
+  it("writes OCR word boxes for a scanned page: its text spells the patient's name, boxed on the page", async () => {
+    const pdf = await scanPdf(await recordPdf(), { ...DEFAULT_SCAN_OPTIONS, seed: 'handler-ocr' });
+    s3.on(GetObjectCommand).resolves({ Body: body(pdf), ContentLength: pdf.length });
+    s3.on(PutObjectCommand).resolves({});
+    const output = await handler(event, testContext('load-document'));
+    expect(output.imagePageCount).toBe(1);
+    const puts = s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input);
+    const sidecar = puts.find((put) => put.Key === `work/${event.documentId}/geometry.json`);
+    const [page] = DocumentGeometrySchema.parse(JSON.parse(String(sidecar?.Body))).pages;
+    expect(page).toMatchObject({ page: 1, kind: 'image', source: 'ocr' });
+    const at = page?.text.indexOf(SYNTHETIC_PATIENT) ?? -1;
+    expect(at).toBeGreaterThanOrEqual(0);
+    const covering =
+      page?.items.filter((item) => item.end > at && item.start < at + SYNTHETIC_PATIENT.length) ??
+      [];
+    expect(covering.map((item) => page?.text.slice(item.start, item.end)).join(' ')).toBe(
+      SYNTHETIC_PATIENT,
+    );
+    for (const item of covering) {
+      expect(item.y).toBeGreaterThan((page?.heightPt ?? 0) / 2);
+      expect(item.x + item.width).toBeLessThan(page?.widthPt ?? 0);
+    }
+  }, 60_000);
 
   it('uses If-Match on the ETag when the bucket has no version id', async () => {
     const pdf = await recordPdf();

@@ -15,6 +15,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -40,6 +41,21 @@ import { recordPdf } from '#test/helpers/pdf-fixtures.ts';
 /** The canvas's prebuilt binary for this machine (the Lambda gets linux-arm64-gnu). */
 const CANVAS_BINARY = `@napi-rs/canvas-${platform()}-${arch()}-gnu`;
 
+/** `names` and every package they depend on, as npm would install them (tesseract.js has some). */
+const withDependencies = (names: readonly string[]): string[] => {
+  const seen = new Set<string>();
+  const visit = (name: string): void => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    const manifest = JSON.parse(
+      readFileSync(fromRepoRoot(`node_modules/${name}/package.json`), 'utf8'),
+    ) as { dependencies?: Record<string, string> };
+    for (const dependency of Object.keys(manifest.dependencies ?? {})) visit(dependency);
+  };
+  for (const name of names) visit(name);
+  return [...seen];
+};
+
 mkdirSync(fromRepoRoot('cdk.out'), { recursive: true });
 const outdir = mkdtempSync(fromRepoRoot('cdk.out/test-render-bundle-'));
 let bundleDir = '';
@@ -61,7 +77,7 @@ beforeAll(() => {
   if (assetDirs.length !== 1) throw new Error(`Expected one bundle, found ${assetDirs.length}`);
   bundleDir = join(outdir, assetDirs[0] ?? '');
   // What `nodeModules` installs, copied from the local install instead.
-  for (const name of [...PAGE_RENDERER_MODULES, CANVAS_BINARY]) {
+  for (const name of withDependencies([...PAGE_RENDERER_MODULES, CANVAS_BINARY])) {
     cpSync(fromRepoRoot(`node_modules/${name}`), join(bundleDir, 'node_modules', name), {
       recursive: true,
       dereference: true,
@@ -76,6 +92,7 @@ afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 const SCRIPT = `
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 const started = performance.now();
 const { handler } = await import(process.argv[2]);
@@ -94,8 +111,20 @@ const page = await new Promise((resolve, reject) => {
   worker.on('error', reject);
   worker.on('exit', (code) => reject(new Error(\`render worker exited (\${code})\`)));
 });
+// The page OCR from the bundle's own trimmed tesseract.js, core and language data.
+const tesseract = createRequire(process.argv[2])('tesseract.js');
+const ocrStarted = performance.now();
+const ocr = await tesseract.createWorker('eng', tesseract.OEM.LSTM_ONLY, {
+  langPath: new URL('./node_modules/@tesseract.js-data/eng/4.0.0_best_int', process.argv[2]).pathname,
+  gzip: true,
+  cacheMethod: 'none',
+});
+const read = await ocr.recognize(Buffer.from(page.data), {}, { blocks: true, text: true });
+await ocr.terminate();
+const words = (read.data.blocks ?? []).flatMap((b) => b.paragraphs.flatMap((p) => p.lines.flatMap((l) => l.words)));
 console.log(JSON.stringify({
   handler: typeof handler,
+  ocrText: read.data.text, ocrWords: words.length, ocrMs: Math.round(performance.now() - ocrStarted),
   width: page.width, height: page.height, bytes: page.data.byteLength,
   png: page.data[0] === 0x89 && page.data[1] === 0x50, bilevel: page.bilevel,
   renderMs: page.renderMs, totalMs: Math.round(performance.now() - started),
@@ -105,6 +134,11 @@ console.log(JSON.stringify({
 
 describe('load-document bundle with the page renderer', () => {
   it('holds the render worker, pdf.js trimmed and the canvas with its binary', () => {
+    const core = join(bundleDir, 'node_modules/tesseract.js-core');
+    expect(existsSync(join(core, 'tesseract-core-simd-lstm.wasm'))).toBe(true);
+    expect(existsSync(join(core, 'tesseract-core-simd.wasm'))).toBe(false);
+    expect(readdirSync(core).filter((file) => file.endsWith('.wasm.js'))).toEqual([]);
+    expect(existsSync(join(bundleDir, 'node_modules/@tesseract.js-data/eng/4.0.0'))).toBe(false);
     expect(existsSync(join(bundleDir, 'render-worker.mjs'))).toBe(true);
     expect(existsSync(join(bundleDir, 'node_modules/pdfjs-dist/legacy/build/pdf.mjs'))).toBe(true);
     expect(existsSync(join(bundleDir, 'node_modules/pdfjs-dist/build'))).toBe(false);
@@ -147,6 +181,8 @@ describe('load-document bundle with the page renderer', () => {
     const rendered = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}');
     // A 1-bit fax page: rendered at the scan's own pixel size as a two-level PNG.
     expect(rendered).toMatchObject({ handler: 'function', png: true, bilevel: true });
+    expect(rendered.ocrText).toContain('Patient');
+    expect(rendered.ocrWords).toBeGreaterThan(20);
     expect(Math.max(rendered.width, rendered.height)).toBe(
       Math.round((DEFAULT_SCAN_OPTIONS.dpi * 792) / 72),
     );
@@ -156,6 +192,7 @@ describe('load-document bundle with the page renderer', () => {
     expect(zipBytes).toBeGreaterThan(0);
     console.info(
       `load-document bundle: zip ${zipBytes} B (x64 canvas binary), render ${rendered.renderMs} ms, ` +
+        `OCR ${rendered.ocrMs} ms (${rendered.ocrWords} words), ` +
         `peak RSS ${rendered.peakRssMb} MB, image ${rendered.bytes} B`,
     );
   }, 90_000);

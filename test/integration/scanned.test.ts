@@ -112,8 +112,19 @@ describe('scanned documents on the local stack', () => {
     const row = await stack.clients.dynamodb.send(
       new GetCommand({ TableName: stack.tables.results, Key: { documentId } }),
     );
-    // An image page has no text geometry, so its values cannot be checked against the
-    // document (ADR 28): the extraction succeeds and waits for a person as NEEDS_REVIEW.
+    // LoadDocument's own OCR of the page boxes the values whose quotes it reads verbatim
+    // (ADR 28); it reads `(I10)` as `(110)` and `lb` as `Ib` where the stand-in's OCR repairs
+    // them, so those quotes stay ungrounded and the document waits for a person as NEEDS_REVIEW.
+    const grounding = JSON.parse(
+      (await (
+        await stack.clients.s3.send(
+          new GetObjectCommand({ Bucket: stack.bucket, Key: `grounding/${documentId}.json` }),
+        )
+      ).Body?.transformToString()) ?? '{}',
+    );
+    expect(grounding.evidence['patient.name']).toMatchObject({ page: 1, match: 'exact' });
+    expect(grounding.evidence['patient.name'].bbox.y).toBeGreaterThan(600);
+    expect(grounding.evidence['encounter.dateOfService'].match).toBe('exact');
     expect(row.Item).toMatchObject({
       status: 'NEEDS_REVIEW',
       servedBy: 'local.rule-based-extractor-v1+ocr',
