@@ -4,44 +4,18 @@
  * model, refusal past the horizon, the breaker opening on pressure and
  * closing by itself, and no admission at all when the stage turns it off.
  */
+
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SlotStore } from '#adapters/model-slots.ts';
 import { bundledPrompts } from '#adapters/prompts/bundled.ts';
 import type { AdmissionSettings } from '#contracts/model-admission.ts';
-import {
-  breakerOpen,
-  initialSlots,
-  reportPressure,
-  reserveSlot,
-  type SlotState,
-} from '#core/quota/model-slots.ts';
 import { admitModelCall, parseAdmissionSettings } from '#functions/admit-model-call/admission.ts';
 import { createObservability } from '#functions/shared/powertools.ts';
 import { setHandlerEnv } from '#test/helpers/handler-env.ts';
+import { memorySlotStore } from '#test/helpers/memory-slots.ts';
 
 const MODEL = 'us.anthropic.claude-3-5-haiku-20241022-v1:0';
 const VERSION = '1.0.0';
-
-/** The store contract over the pure slot functions (the DynamoDB store runs in the stack tests). */
-const memoryStore = (): SlotStore & { state: Map<string, SlotState> } => {
-  const state = new Map<string, SlotState>();
-  const get = (modelId: string) => state.get(modelId) ?? initialSlots();
-  return {
-    state,
-    read: async (modelId) => get(modelId),
-    reserve: async (modelId, now, cost, policy) => {
-      const before = get(modelId);
-      const reserved = reserveSlot(before, now, cost, policy);
-      state.set(modelId, reserved.state);
-      return { ...reserved, breakerOpen: breakerOpen(before, now) };
-    },
-    reportPressure: async (modelId, now, policy) => {
-      const reported = reportPressure(get(modelId), now, policy);
-      state.set(modelId, reported.state);
-      return reported.opened;
-    },
-  };
-};
 
 const settings = (enabled = true): AdmissionSettings => ({
   enabled,
@@ -79,7 +53,7 @@ const ask = (action: 'admit' | 'pressure', readmissions = 0) => ({
 
 describe('model-call admission', () => {
   it('gives slots a second apart for the version model, refusing past the horizon', async () => {
-    const store = memoryStore();
+    const store = memorySlotStore();
     const now = { t: 1_000_000 };
     const starts: Array<[boolean, number]> = [];
     for (let i = 0; i < 8; i += 1) {
@@ -100,7 +74,7 @@ describe('model-call admission', () => {
   });
 
   it('opens the breaker on sustained pressure, holds new slots past the cool-down, then resumes', async () => {
-    const store = memoryStore();
+    const store = memorySlotStore();
     const now = { t: 2_000_000 };
     const first = await admitModelCall(deps(store, now), ask('pressure', 0));
     expect(first).toMatchObject({ admitted: false, readmissions: 1, breakerOpen: false });

@@ -8,11 +8,9 @@
  * ADMISSION_WAIT_EXCEEDED.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { SlotStore } from '#adapters/model-slots.ts';
 import { bundledPrompts } from '#adapters/prompts/bundled.ts';
 import { ModelThrottledError } from '#contracts/errors.ts';
-import { type AdmissionSettings, AdmitModelCallInputSchema } from '#contracts/model-admission.ts';
-import { breakerOpen, initialSlots, reportPressure, reserveSlot } from '#core/quota/model-slots.ts';
+import { AdmitModelCallInputSchema } from '#contracts/model-admission.ts';
 import { loadEvent } from '#events/index.ts';
 import { admitModelCall } from '#functions/admit-model-call/admission.ts';
 import { classifyFailure } from '#functions/record-failure/failure-reason.ts';
@@ -21,6 +19,7 @@ import { asLambdaInvokeTask } from '#local/lambda-invoke.ts';
 import { LambdaThrottledError } from '#local/reserved-concurrency.ts';
 import { runExtract, type TaskOverride } from '#test/helpers/extract-machine.ts';
 import { setHandlerEnv } from '#test/helpers/handler-env.ts';
+import { memorySlotStore, slotPerSecond } from '#test/helpers/memory-slots.ts';
 import {
   loadedDocument,
   modelAnswer,
@@ -35,41 +34,6 @@ const MINUTE = 60_000;
 const LADDER = 7;
 
 beforeAll(() => setHandlerEnv({ POWERTOOLS_LOG_LEVEL: 'SILENT' }));
-
-const settings = (modelId: string): AdmissionSettings => ({
-  enabled: true,
-  minuteMs: MINUTE,
-  maxAdmissionWaitMinutes: 30,
-  models: {
-    [modelId]: {
-      quota: { requestsPerMinute: 60, tokensPerMinute: 100_000_000, outputTokenBurnDown: 1 },
-      expectedInputTokens: 3_000,
-      expectedOutputTokens: 600,
-      headroom: 1,
-      burstCalls: 1,
-      horizonSeconds: 600,
-      breaker: { threshold: 5, windowSeconds: 60, cooldownSeconds: 60 },
-    },
-  },
-});
-
-const memoryStore = (tat: number): SlotStore => {
-  let state = { ...initialSlots(), tat };
-  return {
-    read: async () => state,
-    reserve: async (_id, now, cost, policy) => {
-      const before = state;
-      const reserved = reserveSlot(before, now, cost, policy);
-      state = reserved.state;
-      return { ...reserved, breakerOpen: breakerOpen(before, now) };
-    },
-    reportPressure: async (_id, now, policy) => {
-      const reported = reportPressure(state, now, policy);
-      state = reported.state;
-      return reported.opened;
-    },
-  };
-};
 
 interface Scenario {
   /** AdmitModelCall invocations refused as throttled before the function runs. */
@@ -89,8 +53,8 @@ const run = async (scenario: Scenario) => {
   const now = Date.now();
   const startedAt = now - (scenario.startedMinutesAgo ?? 0) * MINUTE;
   const deps = {
-    settings: settings(modelId),
-    store: memoryStore(now + (scenario.backlogMs ?? 0)),
+    settings: slotPerSecond(modelId),
+    store: memorySlotStore({ [modelId]: now + (scenario.backlogMs ?? 0) }),
     version: (v: string) => bundledPrompts().get(v),
     observability: createObservability('admit-model-call'),
     now: () => now,

@@ -7,16 +7,8 @@
  * ADMISSION_WAIT_EXCEEDED at once, reserving nothing.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { SlotStore } from '#adapters/model-slots.ts';
 import { bundledPrompts } from '#adapters/prompts/bundled.ts';
-import { type AdmissionSettings, AdmitModelCallInputSchema } from '#contracts/model-admission.ts';
-import {
-  breakerOpen,
-  initialSlots,
-  reportPressure,
-  reserveSlot,
-  type SlotState,
-} from '#core/quota/model-slots.ts';
+import { AdmitModelCallInputSchema } from '#contracts/model-admission.ts';
 import { loadEvent } from '#events/index.ts';
 import { admitModelCall } from '#functions/admit-model-call/admission.ts';
 import { classifyFailure } from '#functions/record-failure/failure-reason.ts';
@@ -24,6 +16,7 @@ import { createObservability } from '#functions/shared/powertools.ts';
 import { asLambdaInvokeTask } from '#local/lambda-invoke.ts';
 import { runExtract, type TaskOverride } from '#test/helpers/extract-machine.ts';
 import { setHandlerEnv } from '#test/helpers/handler-env.ts';
+import { memorySlotStore, slotPerSecond } from '#test/helpers/memory-slots.ts';
 import {
   loadedDocument,
   modelAnswer,
@@ -38,48 +31,11 @@ const MINUTE = 60_000;
 
 beforeAll(() => setHandlerEnv({ POWERTOOLS_LOG_LEVEL: 'SILENT' }));
 
-/** 60 requests a minute: a slot a second; ten-minute horizon; at most 30 minutes of waiting. */
-const settings = (modelId: string): AdmissionSettings => ({
-  enabled: true,
-  minuteMs: MINUTE,
-  maxAdmissionWaitMinutes: 30,
-  models: {
-    [modelId]: {
-      quota: { requestsPerMinute: 60, tokensPerMinute: 100_000_000, outputTokenBurnDown: 1 },
-      expectedInputTokens: 3_000,
-      expectedOutputTokens: 600,
-      headroom: 1,
-      burstCalls: 1,
-      horizonSeconds: 600,
-      breaker: { threshold: 5, windowSeconds: 60, cooldownSeconds: 60 },
-    },
-  },
-});
-
-/** A backlog `aheadMs` long already reserved by other documents. */
-const storeWithBacklog = (modelId: string, aheadMs: number) => {
-  const state = new Map<string, SlotState>([[modelId, { ...initialSlots(), tat: T0 + aheadMs }]]);
-  const get = (id: string) => state.get(id) ?? initialSlots();
-  const store: SlotStore = {
-    read: async (id) => get(id),
-    reserve: async (id, now, cost, policy) => {
-      const before = get(id);
-      const reserved = reserveSlot(before, now, cost, policy);
-      state.set(id, reserved.state);
-      return { ...reserved, breakerOpen: breakerOpen(before, now) };
-    },
-    reportPressure: async (id, now, policy) => {
-      const reported = reportPressure(get(id), now, policy);
-      state.set(id, reported.state);
-      return reported.opened;
-    },
-  };
-  return { store, tat: () => get(modelId).tat };
-};
-
 const run = async (backlogMs: number) => {
   const modelId = bundledPrompts().get(VERSION).metadata.modelId;
-  const { store, tat } = storeWithBacklog(modelId, backlogMs);
+  // A backlog `backlogMs` long already reserved by other documents.
+  const store = memorySlotStore({ [modelId]: T0 + backlogMs });
+  const tat = () => store.state.get(modelId)?.tat ?? 0;
   const clock = { t: T0 };
   const count: Record<string, number> = {};
   const started: string[] = [];
@@ -91,7 +47,7 @@ const run = async (backlogMs: number) => {
       return result(payload);
     });
   const deps = {
-    settings: settings(modelId),
+    settings: slotPerSecond(modelId),
     store,
     version: (v: string) => bundledPrompts().get(v),
     observability: createObservability('admit-model-call'),
