@@ -1,6 +1,7 @@
 /**
  * The per-document EMF record carries the prompt-cache tokens Bedrock
- * reported, under the prompt version's dimension like the other token counts.
+ * reported, under the prompt version's dimension like the other token counts,
+ * and only for calls the cache served or filled.
  */
 
 import { Metrics } from '@aws-lambda-powertools/metrics';
@@ -52,11 +53,20 @@ describe('document metrics and the prompt cache', () => {
     );
   });
 
-  it('publishes no cache metrics for a document that never reached the model', async () => {
-    const record = await emf(
-      outcome({ cacheReadInputTokens: null, cacheWriteInputTokens: null, inputTokens: null }),
-    );
-    expect(metricNames(record)).not.toContain('CacheReadInputTokens');
-    expect(record).not.toHaveProperty('CacheWriteInputTokens');
+  it('publishes a zero beside a non-zero count, so a write-only call still counts as a miss', async () => {
+    const record = await emf(outcome({ cacheReadInputTokens: 0, cacheWriteInputTokens: 3_236 }));
+    expect(record.CacheReadInputTokens).toBe(0);
+    expect(record.CacheWriteInputTokens).toBe(3_236);
+  });
+
+  it('publishes no cache metrics without cache activity or before the model was reached', async () => {
+    for (const extra of [
+      { cacheReadInputTokens: 0, cacheWriteInputTokens: 0 },
+      { cacheReadInputTokens: null, cacheWriteInputTokens: null, inputTokens: null },
+    ]) {
+      const record = await emf(outcome(extra));
+      expect(metricNames(record)).not.toContain('CacheReadInputTokens');
+      expect(record).not.toHaveProperty('CacheWriteInputTokens');
+    }
   });
 });
