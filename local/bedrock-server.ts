@@ -314,8 +314,8 @@ class BedrockEmulator {
       maxTokens,
     };
     const imageTokens = images.reduce((sum, image) => sum + claudeImageTokens(image), 0);
-    // The prompt as Bedrock bills it (tools and tool-use system prompt, system, user, images);
-    // `inputTokens` leaves out what was read from or written to the prompt cache.
+    // The whole prompt as Bedrock bills it (tools and tool-use system prompt, system, user,
+    // images); the answer's `usage.inputTokens` leaves out what the prompt cache read or wrote.
     const inputTokens =
       prompt.toolTokens +
       estimateTokens(extractionRequest.system) +
