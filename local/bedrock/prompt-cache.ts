@@ -98,7 +98,10 @@ const checkpointsOf = (
   request: CacheableRequest,
   toolUseSystemPromptTokens: number,
 ): { checkpoints: Checkpoint[]; toolTokens: number } => {
-  const hash = createHash('sha256').update(modelId);
+  // The tool choice decides the tool-use system prompt, so it is part of the prefix too.
+  const hash = createHash('sha256')
+    .update(modelId)
+    .update(JSON.stringify(request.toolConfig.toolChoice ?? null));
   const checkpoints: Checkpoint[] = [];
   // The provider's tool-use system prompt is part of the tools section of the prefix.
   let tokens = toolUseSystemPromptTokens;
