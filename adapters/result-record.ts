@@ -21,6 +21,8 @@ export interface DocumentOutcome {
   readonly modelLatencyMs: number | null;
   readonly inputTokens: number | null;
   readonly outputTokens: number | null;
+  readonly cacheReadInputTokens?: number | null;
+  readonly cacheWriteInputTokens?: number | null;
   readonly costMicroUsd: number | null;
   readonly completeness: number | null;
   readonly allRequiredPresent: boolean | null;
@@ -97,6 +99,8 @@ export const documentRecords = ({
     allRequiredPresent: quality?.allRequiredPresent ?? null,
     inputTokens: model?.inputTokens ?? null,
     outputTokens: model?.outputTokens ?? null,
+    cacheReadInputTokens: model?.cacheReadInputTokens ?? null,
+    cacheWriteInputTokens: model?.cacheWriteInputTokens ?? null,
     usageEstimated: model?.usageEstimated ?? null,
     costMicroUsd: score?.costMicroUsd ?? null,
     modelLatencyMs: model?.modelLatencyMs ?? null,
@@ -121,6 +125,8 @@ export const documentRecords = ({
     modelLatencyMs: model?.modelLatencyMs ?? null,
     inputTokens: model?.inputTokens ?? null,
     outputTokens: model?.outputTokens ?? null,
+    cacheReadInputTokens: model?.cacheReadInputTokens ?? null,
+    cacheWriteInputTokens: model?.cacheWriteInputTokens ?? null,
     // Roll-ups price finished documents; a failed one's cost stays on its row.
     costMicroUsd: quality?.costMicroUsd ?? null,
     completeness: quality?.completeness ?? null,

@@ -28,6 +28,9 @@ export interface ResultRow {
   readonly allRequiredPresent: boolean | null;
   readonly inputTokens: number | null;
   readonly outputTokens: number | null;
+  /** Prompt-cache input tokens Bedrock reported (0 without a cache checkpoint). */
+  readonly cacheReadInputTokens?: number | null;
+  readonly cacheWriteInputTokens?: number | null;
   readonly usageEstimated: boolean | null;
   readonly costMicroUsd: number | null;
   readonly modelLatencyMs: number | null;

@@ -74,8 +74,12 @@ export const InvokeModelOutputSchema = z.object({
   modelId: z.string(),
   /** What actually answered: the model id on AWS, the rule-based stand-in locally. */
   servedBy: z.string(),
+  /** Input tokens neither read from nor written to the prompt cache. */
   inputTokens: count,
   outputTokens: count,
+  /** Input tokens read from and written to Bedrock's prompt cache (0 without a cache checkpoint). */
+  cacheReadInputTokens: count.default(0),
+  cacheWriteInputTokens: count.default(0),
   /** True when token counts are estimates (the local rule-based stand-in). */
   usageEstimated: z.boolean(),
   modelLatencyMs: count,
@@ -89,6 +93,8 @@ export const ScoreInputSchema = z.object({
   modelId: z.string(),
   inputTokens: count,
   outputTokens: count,
+  cacheReadInputTokens: count.default(0),
+  cacheWriteInputTokens: count.default(0),
 });
 export type ScoreInput = z.infer<typeof ScoreInputSchema>;
 

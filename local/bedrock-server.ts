@@ -6,6 +6,9 @@
  * from a seeded PRNG so fault tests are repeatable. Image blocks (scanned
  * pages) are read by an injected image reader (OCR) and their text takes the
  * image's place in the message; answers then say that OCR was used.
+ * Usage counts the prompt as Bedrock bills a forced tool call (tool
+ * definitions and the published tool-use system prompt included), and
+ * `cachePoint` blocks are accounted by `local/bedrock/prompt-cache.ts`.
  *
  * Plain HTTP/1.1: the Bedrock runtime client defaults to HTTP/2, so clients
  * must pass `requestHandler: new NodeHttpHandler()` from `@smithy/node-http-handler`.
@@ -39,8 +42,8 @@ import {
   type LocalBedrockServer,
   type LocalExtractor,
   MAX_REQUEST_BYTES,
-  THROTTLING_TYPE_SUFFIX,
 } from '#local/bedrock/converse-wire.ts';
+import { isFault, sendFault } from '#local/bedrock/fault-replies.ts';
 import {
   type DecodedImage,
   decodeImages,
@@ -50,6 +53,12 @@ import {
   summarise,
   userTextOf,
 } from '#local/bedrock/image-blocks.ts';
+import {
+  type BilledInput,
+  billedInput,
+  type InspectedPrompt,
+  LocalPromptCache,
+} from '#local/bedrock/prompt-cache.ts';
 import { LocalQuota, type QuotaSettings } from '#local/bedrock/quota.ts';
 import {
   AwsProtocolError,
@@ -97,6 +106,7 @@ class BedrockEmulator {
     private readonly imageReader?: ImageReader,
     private readonly imageReaderLabel = 'image reader',
     readonly quota = new LocalQuota({ enabled: false }),
+    private readonly cache = new LocalPromptCache(),
   ) {
     this.faults = faultsSchema.parse(faults);
     this.random = createPrng(this.faults.seed);
@@ -244,7 +254,9 @@ class BedrockEmulator {
       );
     }
     const request = parsed.data;
-    const tools = request.toolConfig.tools.map((tool) => tool.toolSpec);
+    const tools = request.toolConfig.tools.flatMap((tool) =>
+      tool.toolSpec ? [tool.toolSpec] : [],
+    );
     const forced = request.toolConfig.toolChoice?.tool?.name;
     const tool = forced === undefined ? tools[0] : tools.find((t) => t.name === forced);
     if (tool === undefined) {
@@ -257,8 +269,10 @@ class BedrockEmulator {
     }
 
     let images: DecodedImage[];
+    let prompt: InspectedPrompt;
     try {
       images = decodeImages(request.messages);
+      prompt = this.cache.inspect(modelId, request);
     } catch (error) {
       this.count(modelId, 'invalid_request');
       throw error;
@@ -281,54 +295,10 @@ class BedrockEmulator {
     await this.delay(this.faults.latencyMs);
     if (isGone(res)) return;
 
-    switch (draw) {
-      case 'throttled':
-        this.count(modelId, 'throttled');
-        sendRestJsonError(
-          res,
-          new AwsProtocolError(
-            429,
-            'ThrottlingException',
-            'Too many requests, please wait before trying again.',
-          ),
-          THROTTLING_TYPE_SUFFIX,
-        );
-        return;
-      case 'service_unavailable':
-        this.count(modelId, 'service_unavailable');
-        sendRestJsonError(
-          res,
-          new AwsProtocolError(
-            503,
-            'ServiceUnavailableException',
-            'Bedrock is unable to process your request.',
-          ),
-        );
-        return;
-      case 'internal_error':
-        this.count(modelId, 'internal_error');
-        sendRestJsonError(
-          res,
-          new AwsProtocolError(
-            500,
-            'InternalServerException',
-            'The server encountered an internal error.',
-          ),
-        );
-        return;
-      case 'model_timeout':
-        this.count(modelId, 'model_timeout');
-        sendRestJsonError(
-          res,
-          new AwsProtocolError(
-            408,
-            'ModelTimeoutException',
-            'Model has timed out in processing the request.',
-          ),
-        );
-        return;
-      default:
-        break;
+    if (isFault(draw)) {
+      this.count(modelId, draw);
+      sendFault(res, draw);
+      return;
     }
 
     const system = (request.system ?? []).flatMap((block) =>
@@ -344,16 +314,20 @@ class BedrockEmulator {
       maxTokens,
     };
     const imageTokens = images.reduce((sum, image) => sum + claudeImageTokens(image), 0);
+    // The whole prompt as Bedrock bills it (tools and tool-use system prompt, system, user,
+    // images); the answer's `usage.inputTokens` leaves out what the prompt cache read or wrote.
     const inputTokens =
+      prompt.toolTokens +
       estimateTokens(extractionRequest.system) +
       estimateTokens(extractionRequest.userText) +
       imageTokens;
+    const billed = billedInput(inputTokens, this.cache.commit(prompt));
 
     if (draw === 'malformed_text') {
       const text = 'I was unable to complete the requested form from this document.';
       this.count(modelId, 'malformed');
       this.quota.charge(modelId, inputTokens, estimateTokens(text));
-      this.reply(res, startedAt, [{ text }], 'end_turn', inputTokens, estimateTokens(text));
+      this.reply(res, startedAt, [{ text }], 'end_turn', billed, estimateTokens(text));
       return;
     }
 
@@ -382,7 +356,7 @@ class BedrockEmulator {
       this.count(modelId, 'malformed');
       const content = [{ toolUse: { toolUseId, name: tool.name, input: outputJson } }];
       this.quota.charge(modelId, inputTokens, outputTokens);
-      this.reply(res, startedAt, content, 'end_turn', inputTokens, outputTokens, ocr);
+      this.reply(res, startedAt, content, 'end_turn', billed, outputTokens, ocr);
       return;
     }
     if (outputTokens > maxTokens) {
@@ -390,13 +364,13 @@ class BedrockEmulator {
       this.count(modelId, 'max_tokens');
       const content = [{ toolUse: { toolUseId, name: tool.name, input: {} } }];
       this.quota.charge(modelId, inputTokens, maxTokens);
-      this.reply(res, startedAt, content, 'max_tokens', inputTokens, maxTokens, ocr);
+      this.reply(res, startedAt, content, 'max_tokens', billed, maxTokens, ocr);
       return;
     }
     this.count(modelId, 'success');
     const content = [{ toolUse: { toolUseId, name: tool.name, input: extraction ?? null } }];
     this.quota.charge(modelId, inputTokens, outputTokens);
-    this.reply(res, startedAt, content, 'tool_use', inputTokens, outputTokens, ocr);
+    this.reply(res, startedAt, content, 'tool_use', billed, outputTokens, ocr);
   }
 
   /** Quota refusals answer at once, as Bedrock does, without the injected latency. */
@@ -405,29 +379,12 @@ class BedrockEmulator {
     modelId: string,
     why: 'requests' | 'tokens' | 'outage',
   ): void {
-    if (why === 'outage') {
-      this.count(modelId, 'service_unavailable');
-      sendRestJsonError(
-        res,
-        new AwsProtocolError(
-          503,
-          'ServiceUnavailableException',
-          'Bedrock is unable to process your request.',
-        ),
-      );
-      return;
-    }
-    this.count(modelId, 'throttled');
-    sendRestJsonError(
+    const fault = why === 'outage' ? 'service_unavailable' : 'throttled';
+    this.count(modelId, fault);
+    sendFault(
       res,
-      new AwsProtocolError(
-        429,
-        'ThrottlingException',
-        why === 'tokens'
-          ? 'Too many tokens, please wait before trying again.'
-          : 'Too many requests, please wait before trying again.',
-      ),
-      THROTTLING_TYPE_SUFFIX,
+      fault,
+      why === 'tokens' ? 'Too many tokens, please wait before trying again.' : undefined,
     );
   }
 
@@ -436,14 +393,14 @@ class BedrockEmulator {
     startedAt: number,
     content: readonly object[],
     stopReason: 'tool_use' | 'end_turn' | 'max_tokens',
-    inputTokens: number,
+    input: BilledInput,
     outputTokens: number,
     ocr: OcrSummary | null = null,
   ): void {
     sendJson(res, 200, {
       output: { message: { role: 'assistant', content } },
       stopReason,
-      usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens },
+      usage: { ...input.usage, outputTokens, totalTokens: input.totalInputTokens + outputTokens },
       metrics: { latencyMs: Date.now() - startedAt },
       additionalModelResponseFields: {
         // Result rows keep servedBy: they say OCR read the document, not only the rules.
@@ -470,6 +427,7 @@ export const startBedrockServer = async (
     options.imageReader,
     options.imageReaderLabel,
     new LocalQuota(options.quota ?? { enabled: false }),
+    new LocalPromptCache(options.now),
   );
   const server = createServer((req, res) => {
     void emulator.handle(req, res);

@@ -103,15 +103,28 @@ const printReport = (report: CostReport, flags: CostFlags): void => {
     `Orchestration (everything but Bedrock): ${usd(report.orchestrationUsdPer1000Documents)} per 1,000 documents, ` +
       `${percent(report.orchestrationShare)} of the total; ${usd(report.monthlyUsd)} a month in all.\n\n`,
   );
-  process.stdout.write('Bedrock by prompt version (estimated tokens per document):\n');
+  process.stdout.write(
+    'Bedrock by prompt version (estimated tokens per document; a cached prefix is read by ' +
+      `${percent(report.bedrockByVersion[0]?.cacheHitRate ?? 0)} of calls and written by the rest, an assumption):\n`,
+  );
   printTable(
-    ['version', 'model', 'input tokens', 'output tokens', '$ per 1,000 documents'],
+    [
+      'version',
+      'model',
+      'input tokens',
+      'cached prefix',
+      'output tokens',
+      '$ per 1,000 documents',
+      'without cache',
+    ],
     report.bedrockByVersion.map((v) => [
       v.version,
       v.modelId,
       v.inputTokens,
+      v.cachedPrefixTokens ? v.cachedPrefixTokens : `none: ${v.cacheNote ?? 'no checkpoint'}`,
       v.outputTokens,
       usd(v.usdPer1000Documents),
+      usd(v.usdPer1000DocumentsWithoutCache),
     ]),
   );
   process.stdout.write('\nEvery line:\n');

@@ -4,6 +4,8 @@
  * prices, for a given volume and page count. Every scaling rule (pages,
  * failures, retries, batching, retention) is written here once.
  */
+
+import { type CachePlan, planPromptCache } from '#core/prompts/cache-plan.ts';
 import { renderPrompt } from '#core/prompts/render.ts';
 import { estimateToolRequestTokens } from '#core/prompts/token-estimate.ts';
 import type { PromptVersion } from '#core/prompts/types.ts';
@@ -63,7 +65,15 @@ const WCU_BYTES = 1_024;
 const MIN_TRANSITION_BYTES = 128 * 1_024;
 const RCU_BYTES = 4_096;
 
-/** Input and output tokens of one document of `pages` pages under each version. */
+const cacheNote = (plan: CachePlan): string => {
+  if (plan.reason === 'model-not-supported') return 'the model has no prompt caching on Bedrock';
+  if (plan.reason === 'below-minimum') {
+    return `stable prefix ${plan.stablePrefixTokens} tokens, below the model's ${plan.minimumTokens}-token minimum`;
+  }
+  return `checkpoints after ${plan.checkpoints.map((c) => c.field).join(' and ')}`;
+};
+
+/** Input and output tokens of one document of `pages` pages under each version, with its cacheable prefix. */
 export function bedrockUsage(
   prompts: readonly PromptVersion[],
   profile: UsageProfile,
@@ -84,11 +94,14 @@ export function bedrockUsage(
     if (outputTokens === undefined) {
       throw new CostInputError(`the usage profile has no output tokens for ${version.version}`);
     }
+    const plan = planPromptCache(rendered);
     return {
       version: version.version,
       modelId: rendered.modelId,
       inputTokens: estimate.inputTokens,
       outputTokens,
+      cachedPrefixTokens: plan.cachedPrefixTokens,
+      cacheNote: cacheNote(plan),
     };
   });
 }
@@ -209,7 +222,11 @@ export function assembleCostInput(options: AssembleOptions): CostModelInput {
   const batch = assumptions.ingestBatchSize ?? settings.ingestBatchSize;
   return {
     documentsPerMonth: options.documentsPerMonth,
-    bedrock: { versions, servingVersion: settings.servingVersion },
+    bedrock: {
+      versions,
+      servingVersion: settings.servingVersion,
+      cacheHitRate: assumptions.promptCacheHitRate,
+    },
     stepFunctions: { transitionsPerDocument },
     lambda: { architecture: settings.architecture, functions },
     sqs: {

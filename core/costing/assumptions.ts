@@ -1,8 +1,9 @@
 /**
  * What the cost model assumes where nothing local can measure it: failure
  * and retry rates, Bedrock latency billed to InvokeModel, AWS platform log
- * lines, key caching and idle polling. Each figure says where it comes from;
- * change them here (or pass overrides) and the report follows.
+ * lines, key caching, idle polling and the prompt-cache hit rate. Each
+ * figure says where it comes from; change them here (or pass overrides) and
+ * the report follows.
  */
 
 export interface CostAssumptions {
@@ -48,6 +49,18 @@ export interface CostAssumptions {
   readonly dashboards: number;
   /** Customer managed keys (data, ingest, logs, alarms). */
   readonly kmsKeys: number;
+  /**
+   * Share of model calls that read a prompt version's cached prefix (the rest
+   * write it), for versions whose prefix reaches the model's minimum. Bedrock
+   * keeps an entry 5 minutes after its last hit; at 100,000 documents a month
+   * (about 2.3 a minute on average) the entry stays warm while documents
+   * arrive. Misses: the first call after a quiet spell (nights, weekends),
+   * calls racing the first write in a burst, and each Region a `global.` or
+   * geo profile routes to keeping its own cache. 0.8 is a judgement, not a
+   * measurement: on AWS the recorded `CacheReadInputTokens` and
+   * `CacheWriteInputTokens` give the real rate.
+   */
+  readonly promptCacheHitRate: number;
 }
 
 export const DEFAULT_ASSUMPTIONS: CostAssumptions = {
@@ -66,4 +79,5 @@ export const DEFAULT_ASSUMPTIONS: CostAssumptions = {
   alarms: 25,
   dashboards: 1,
   kmsKeys: 4,
+  promptCacheHitRate: 0.8,
 };

@@ -34,8 +34,17 @@ export type Service = (typeof SERVICES)[number];
 export interface BedrockVersionUsage {
   readonly version: string;
   readonly modelId: string;
+  /** Every input token of the request, the cacheable prefix included. */
   readonly inputTokens: number;
   readonly outputTokens: number;
+  /**
+   * Tokens of the stable prefix a prompt-cache checkpoint holds; 0 or absent
+   * when no checkpoint qualifies (the model has no caching or the prefix is
+   * below its minimum).
+   */
+  readonly cachedPrefixTokens?: number;
+  /** Why the version has no prompt cache, or where its checkpoint is, for the report. */
+  readonly cacheNote?: string;
 }
 
 /** One function's share of a document. */
@@ -82,6 +91,11 @@ export interface CostModelInput {
     /** Every prompt version to report; `servingVersion` is the one the totals use. */
     readonly versions: readonly BedrockVersionUsage[];
     readonly servingVersion: string;
+    /**
+     * Share of calls that read the cached prefix (0..1); the others write it.
+     * Default 0: every call writes, the dearest case.
+     */
+    readonly cacheHitRate?: number;
   };
   readonly stepFunctions: { readonly transitionsPerDocument: number };
   readonly lambda: {
@@ -139,7 +153,10 @@ export interface CostLine {
 
 /** Bedrock cost of one prompt version. */
 export interface BedrockVersionCost extends BedrockVersionUsage {
+  /** With the prompt cache at the assumed hit rate (the same as without when nothing is cached). */
   readonly usdPer1000Documents: number;
+  readonly usdPer1000DocumentsWithoutCache: number;
+  readonly cacheHitRate: number;
 }
 
 export interface CostReport {
@@ -167,11 +184,38 @@ const SECONDS_PER_MONTH = HOURS_PER_MONTH * 3_600;
 
 const unitUsd = (price: Price): number => price.usd / price.per;
 
-/** Bedrock dollars per 1,000 documents for one version's tokens. */
+/**
+ * Bedrock dollars per 1,000 documents for one version's tokens. With a
+ * cached prefix, `cacheHitRate` of the calls read it and the rest write it;
+ * the rest of the input is billed as usual. Token counts are taken over the
+ * 1,000 documents, so fractional reads and writes per document are kept.
+ */
 export function bedrockUsdPer1000(
   usage: BedrockVersionUsage,
   bedrockPrices: PriceTable = PRICE_TABLE,
+  cacheHitRate = 0,
 ): number {
+  const prefix = usage.cachedPrefixTokens ?? 0;
+  if (prefix > 0) {
+    if (!(cacheHitRate >= 0 && cacheHitRate <= 1)) {
+      throw new CostInputError('cacheHitRate must be in [0, 1]');
+    }
+    if (prefix > usage.inputTokens) {
+      throw new CostInputError(`prompt ${usage.version}: cached prefix exceeds the input tokens`);
+    }
+    const reads = Math.round(PER * prefix * cacheHitRate);
+    const micro = costMicroUsd(
+      {
+        modelId: usage.modelId,
+        inputTokens: Math.round(PER * (usage.inputTokens - prefix)),
+        outputTokens: Math.round(PER * usage.outputTokens),
+        cacheReadInputTokens: reads,
+        cacheWriteInputTokens: Math.round(PER * prefix) - reads,
+      },
+      bedrockPrices,
+    );
+    return micro / 1_000_000;
+  }
   const micro = costMicroUsd(
     {
       modelId: usage.modelId,
@@ -182,6 +226,15 @@ export function bedrockUsdPer1000(
   );
   return (micro * PER) / 1_000_000;
 }
+
+/** The Bedrock line's word on the prompt cache. */
+const cacheItem = (v: BedrockVersionCost): string => {
+  const prefix = v.cachedPrefixTokens ?? 0;
+  if (prefix > 0) {
+    return `, prompt cache: ${prefix}-token prefix at a ${Math.round(v.cacheHitRate * 100)}% hit rate (${v.usdPer1000DocumentsWithoutCache.toFixed(2)} USD without)`;
+  }
+  return v.cacheNote ? `, no prompt cache (${v.cacheNote})` : '';
+};
 
 const checkInput = (input: CostModelInput): void => {
   if (!(Number.isFinite(input.documentsPerMonth) && input.documentsPerMonth > 0)) {
@@ -221,15 +274,21 @@ export function costPer1000Documents(
     });
   };
 
+  const cacheHitRate = input.bedrock.cacheHitRate ?? 0;
   const bedrockByVersion = input.bedrock.versions.map((v) => ({
     ...v,
-    usdPer1000Documents: bedrockUsdPer1000(v, bedrockPrices),
+    usdPer1000Documents: bedrockUsdPer1000(v, bedrockPrices, cacheHitRate),
+    usdPer1000DocumentsWithoutCache: bedrockUsdPer1000(
+      { ...v, cachedPrefixTokens: 0 },
+      bedrockPrices,
+    ),
+    cacheHitRate,
   }));
   const serving = bedrockByVersion.find((v) => v.version === input.bedrock.servingVersion);
   if (serving) {
     lines.push({
       service: 'Bedrock',
-      item: `prompt ${serving.version} on ${serving.modelId}`,
+      item: `prompt ${serving.version} on ${serving.modelId}${cacheItem(serving)}`,
       perDocument: serving.inputTokens + serving.outputTokens,
       perMonth: 0,
       unit: 'token (input and output, priced per model)',

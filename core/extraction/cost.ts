@@ -22,8 +22,13 @@ export interface ParsedModelId {
 export interface CostInput {
   /** Model id as sent to Bedrock: base id, inference-profile id, or either kind of ARN. */
   readonly modelId: string;
+  /** Input tokens neither read from nor written to the prompt cache (Bedrock's `inputTokens`). */
   readonly inputTokens: number;
   readonly outputTokens: number;
+  /** Input tokens read from the prompt cache (`cacheReadInputTokens`); default 0. */
+  readonly cacheReadInputTokens?: number;
+  /** Input tokens written to the prompt cache (`cacheWriteInputTokens`); default 0. */
+  readonly cacheWriteInputTokens?: number;
   /** Billed as Bedrock batch inference. */
   readonly batch?: boolean;
 }
@@ -97,30 +102,45 @@ export function parseModelId(id: string): ParsedModelId {
 /**
  * Cost of one model call in integer micro-dollars.
  *
- * cost = (inputTokens x inputPrice + outputTokens x outputPrice) / 1,000,000
+ * cost = (inputTokens x inputPrice + outputTokens x outputPrice
+ *         + cacheWriteInputTokens x inputPrice x cache write multiplier
+ *         + cacheReadInputTokens x inputPrice x cache read multiplier) / 1,000,000
  *        x endpoint premium (regional/geo endpoints only) x batch discount (batch only)
  *
  * Computed exactly as a fraction and rounded once, half up (x.5 micro-dollars
  * goes up), so the result is within half a micro-dollar of the true price.
  *
  * @throws UnknownModelError when the model is not in `table`.
- * @throws RangeError when a token count is negative or not a safe integer, or a
- *   table multiplier is not a whole number of basis points.
+ * @throws RangeError when a token count is negative or not a safe integer, a
+ *   table multiplier is not a whole number of basis points, or cache tokens are
+ *   reported for a model the table gives no cache prices.
  */
 export function costMicroUsd(input: CostInput, table: PriceTable = PRICE_TABLE): number {
   const inputTokens = tokenCount(input.inputTokens, 'inputTokens');
   const outputTokens = tokenCount(input.outputTokens, 'outputTokens');
+  const cacheRead = tokenCount(input.cacheReadInputTokens ?? 0, 'cacheReadInputTokens');
+  const cacheWrite = tokenCount(input.cacheWriteInputTokens ?? 0, 'cacheWriteInputTokens');
   const { baseModelId, endpoint } = parseModelId(input.modelId);
   const price = lookupPrice(table, baseModelId, input.modelId);
+  if ((cacheRead > 0n || cacheWrite > 0n) && price.promptCache === undefined) {
+    throw new RangeError(`no prompt-cache prices for ${baseModelId}`);
+  }
 
   const premium = endpoint === 'regional' ? basisPoints(price.regionalPremium) : BASIS_POINTS;
   const discount = input.batch === true ? basisPoints(price.batchDiscount) : BASIS_POINTS;
+  const inputPrice = integerPrice(price.inputMicroUsdPerMTok);
+  const cache = price.promptCache;
+  // In basis points of a token price, so cache multipliers stay exact.
   const tokenCost =
-    inputTokens * integerPrice(price.inputMicroUsdPerMTok) +
-    outputTokens * integerPrice(price.outputMicroUsdPerMTok);
+    (inputTokens * inputPrice + outputTokens * integerPrice(price.outputMicroUsdPerMTok)) *
+      BASIS_POINTS +
+    (cache === undefined
+      ? 0n
+      : cacheWrite * inputPrice * basisPoints(cache.writeMultiplier) +
+        cacheRead * inputPrice * basisPoints(cache.readMultiplier));
 
   const numerator = tokenCost * premium * discount;
-  const denominator = TOKENS_PER_MTOK * BASIS_POINTS * BASIS_POINTS;
+  const denominator = TOKENS_PER_MTOK * BASIS_POINTS * BASIS_POINTS * BASIS_POINTS;
   const rounded = (numerator + denominator / 2n) / denominator;
   if (rounded > BigInt(Number.MAX_SAFE_INTEGER)) {
     throw new RangeError('cost exceeds the safe integer range');

@@ -29,6 +29,19 @@ export interface ModelPrice {
   readonly regionalPremium: number;
   /** Multiplier for Bedrock batch inference (0.5 = half price). Whole basis points. */
   readonly batchDiscount: number;
+  /**
+   * Prompt-cache token prices as multipliers of the input price (whole basis
+   * points); absent for models without prompt caching on Bedrock, whose usage
+   * can carry no cache tokens. Which models cache, and from how many tokens:
+   * `prompt-cache.ts`.
+   */
+  readonly promptCache?: PromptCachePrice;
+}
+
+/** Cache writes and reads as multipliers of the model's input price. */
+export interface PromptCachePrice {
+  readonly writeMultiplier: number;
+  readonly readMultiplier: number;
 }
 
 /** Price table keyed by Bedrock base model id. */
@@ -40,6 +53,19 @@ const CLAUDE_45_REGIONAL_PREMIUM = 1.1;
 const NO_PREMIUM = 1;
 /** Bedrock batch inference is billed at 50% of on-demand. */
 const BATCH_DISCOUNT = 0.5;
+/**
+ * Claude prompt caching with the default 5-minute TTL: a cache write costs
+ * 1.25x the input price, a cache read 0.1x (Anthropic "Prompt caching",
+ * section Pricing, and aws.amazon.com/bedrock/pricing, Anthropic cache
+ * columns; read 2026-12-01).
+ */
+const CLAUDE_CACHE: PromptCachePrice = { writeMultiplier: 1.25, readMultiplier: 0.1 };
+/**
+ * Amazon Nova: cache reads 75% below the input price, cache writes at the
+ * input price (aws.amazon.com/bedrock/pricing, Amazon Nova cache columns;
+ * read 2026-12-01).
+ */
+const NOVA_CACHE: PromptCachePrice = { writeMultiplier: 1, readMultiplier: 0.25 };
 
 /** The prices MedExtract meters against. */
 export const PRICE_TABLE: PriceTable = {
@@ -50,6 +76,7 @@ export const PRICE_TABLE: PriceTable = {
     outputMicroUsdPerMTok: 5_000_000, // $5.00
     regionalPremium: CLAUDE_45_REGIONAL_PREMIUM,
     batchDiscount: BATCH_DISCOUNT,
+    promptCache: CLAUDE_CACHE,
   },
   'anthropic.claude-sonnet-4-5-20250929-v1:0': {
     name: 'Claude Sonnet 4.5',
@@ -57,6 +84,7 @@ export const PRICE_TABLE: PriceTable = {
     outputMicroUsdPerMTok: 15_000_000, // $15.00
     regionalPremium: CLAUDE_45_REGIONAL_PREMIUM,
     batchDiscount: BATCH_DISCOUNT,
+    promptCache: CLAUDE_CACHE,
   },
   // Sonnet 4.6 has no date or version suffix on Bedrock (Anthropic's model
   // overview lists the Bedrock id as `anthropic.claude-sonnet-4-6`).
@@ -66,6 +94,7 @@ export const PRICE_TABLE: PriceTable = {
     outputMicroUsdPerMTok: 15_000_000, // $15.00
     regionalPremium: CLAUDE_45_REGIONAL_PREMIUM,
     batchDiscount: BATCH_DISCOUNT,
+    promptCache: CLAUDE_CACHE,
   },
   'anthropic.claude-opus-4-5-20251101-v1:0': {
     name: 'Claude Opus 4.5',
@@ -73,6 +102,7 @@ export const PRICE_TABLE: PriceTable = {
     outputMicroUsdPerMTok: 25_000_000, // $25.00
     regionalPremium: CLAUDE_45_REGIONAL_PREMIUM,
     batchDiscount: BATCH_DISCOUNT,
+    promptCache: CLAUDE_CACHE,
   },
   'anthropic.claude-opus-4-6-v1': {
     name: 'Claude Opus 4.6',
@@ -80,6 +110,7 @@ export const PRICE_TABLE: PriceTable = {
     outputMicroUsdPerMTok: 25_000_000, // $25.00
     regionalPremium: CLAUDE_45_REGIONAL_PREMIUM,
     batchDiscount: BATCH_DISCOUNT,
+    promptCache: CLAUDE_CACHE,
   },
 
   // Earlier Claude models: one price on every endpoint.
@@ -89,6 +120,7 @@ export const PRICE_TABLE: PriceTable = {
     outputMicroUsdPerMTok: 15_000_000, // $15.00
     regionalPremium: NO_PREMIUM,
     batchDiscount: BATCH_DISCOUNT,
+    promptCache: CLAUDE_CACHE,
   },
   'anthropic.claude-3-7-sonnet-20250219-v1:0': {
     name: 'Claude 3.7 Sonnet',
@@ -96,6 +128,7 @@ export const PRICE_TABLE: PriceTable = {
     outputMicroUsdPerMTok: 15_000_000, // $15.00
     regionalPremium: NO_PREMIUM,
     batchDiscount: BATCH_DISCOUNT,
+    promptCache: CLAUDE_CACHE,
   },
   'anthropic.claude-3-5-sonnet-20241022-v2:0': {
     name: 'Claude 3.5 Sonnet v2',
@@ -117,6 +150,7 @@ export const PRICE_TABLE: PriceTable = {
     outputMicroUsdPerMTok: 4_000_000, // $4.00
     regionalPremium: NO_PREMIUM,
     batchDiscount: BATCH_DISCOUNT,
+    promptCache: CLAUDE_CACHE,
   },
   'anthropic.claude-3-haiku-20240307-v1:0': {
     name: 'Claude 3 Haiku',
@@ -133,6 +167,7 @@ export const PRICE_TABLE: PriceTable = {
     outputMicroUsdPerMTok: 240_000, // $0.24
     regionalPremium: NO_PREMIUM,
     batchDiscount: BATCH_DISCOUNT,
+    promptCache: NOVA_CACHE,
   },
   'amazon.nova-pro-v1:0': {
     name: 'Amazon Nova Pro',
@@ -140,5 +175,6 @@ export const PRICE_TABLE: PriceTable = {
     outputMicroUsdPerMTok: 3_200_000, // $3.20
     regionalPremium: NO_PREMIUM,
     batchDiscount: BATCH_DISCOUNT,
+    promptCache: NOVA_CACHE,
   },
 };

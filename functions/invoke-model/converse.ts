@@ -1,8 +1,9 @@
 /**
  * Bedrock Converse for one rendered prompt: the request with a single forced
- * tool whose input schema is the prompt version's JSON Schema, the reading of
- * the answer, and the mapping of Bedrock failures to the named errors the
- * state machine retries or catches.
+ * tool whose input schema is the prompt version's JSON Schema (and cache
+ * checkpoints after the stable prefix where the model's minimum allows), the
+ * reading of the answer, and the mapping of Bedrock failures to the named
+ * errors the state machine retries or catches.
  */
 import type { ConverseCommandInput, ConverseCommandOutput } from '@aws-sdk/client-bedrock-runtime';
 import {
@@ -13,33 +14,47 @@ import {
   ModelTimeoutError,
   ModelUnavailableError,
 } from '#contracts/errors.ts';
+import { planPromptCache } from '#core/prompts/cache-plan.ts';
 import type { RenderedPrompt } from '#core/prompts/types.ts';
 
-/** The document is sent as text inside the delimited block, never as a named attachment. */
-export const buildConverseRequest = (prompt: RenderedPrompt): ConverseCommandInput => ({
-  modelId: prompt.modelId,
-  system: [{ text: prompt.system }],
-  messages: [{ role: 'user', content: [{ text: prompt.user }] }],
-  inferenceConfig: { maxTokens: prompt.maxTokens, temperature: prompt.temperature },
-  toolConfig: {
-    tools: [
-      {
-        toolSpec: {
-          name: prompt.toolName,
-          description: prompt.toolDescription,
-          // The SDK's DocumentType is a JSON value; the schema is plain JSON.
-          inputSchema: { json: JSON.parse(JSON.stringify(prompt.inputSchema)) },
+const CACHE_POINT = { cachePoint: { type: 'default' } } as const;
+
+/**
+ * The document is sent as text inside the delimited block, never as a named
+ * attachment. Tools and system are the same for every document of a version,
+ * so each gets a cache checkpoint when `planPromptCache` says it qualifies.
+ */
+export const buildConverseRequest = (prompt: RenderedPrompt): ConverseCommandInput => {
+  const cached = new Set(planPromptCache(prompt).checkpoints.map((c) => c.field));
+  return {
+    modelId: prompt.modelId,
+    system: [{ text: prompt.system }, ...(cached.has('system') ? [CACHE_POINT] : [])],
+    messages: [{ role: 'user', content: [{ text: prompt.user }] }],
+    inferenceConfig: { maxTokens: prompt.maxTokens, temperature: prompt.temperature },
+    toolConfig: {
+      tools: [
+        {
+          toolSpec: {
+            name: prompt.toolName,
+            description: prompt.toolDescription,
+            // The SDK's DocumentType is a JSON value; the schema is plain JSON.
+            inputSchema: { json: JSON.parse(JSON.stringify(prompt.inputSchema)) },
+          },
         },
-      },
-    ],
-    toolChoice: { tool: { name: prompt.toolName } },
-  },
-});
+        ...(cached.has('tools') ? [CACHE_POINT] : []),
+      ],
+      toolChoice: { tool: { name: prompt.toolName } },
+    },
+  };
+};
 
 export interface ModelAnswer {
   readonly toolInput: unknown;
+  /** Input tokens neither read from nor written to the prompt cache. */
   readonly inputTokens: number;
   readonly outputTokens: number;
+  readonly cacheReadInputTokens: number;
+  readonly cacheWriteInputTokens: number;
   /** What produced the answer: the local stand-in names itself here. */
   readonly servedBy: string | null;
   readonly usageEstimated: boolean;
@@ -76,6 +91,8 @@ export const readAnswer = (response: ConverseCommandOutput, toolName: string): M
     toolInput: toolUse.input,
     inputTokens: response.usage?.inputTokens ?? 0,
     outputTokens: response.usage?.outputTokens ?? 0,
+    cacheReadInputTokens: response.usage?.cacheReadInputTokens ?? 0,
+    cacheWriteInputTokens: response.usage?.cacheWriteInputTokens ?? 0,
     servedBy,
     usageEstimated: estimated,
   };

@@ -129,6 +129,8 @@ const invokeModel = async (event: unknown): Promise<InvokeModelOutput> => {
     servedBy: answer.servedBy ?? prompt.modelId,
     inputTokens: answer.inputTokens,
     outputTokens: answer.outputTokens,
+    cacheReadInputTokens: answer.cacheReadInputTokens,
+    cacheWriteInputTokens: answer.cacheWriteInputTokens,
     usageEstimated: answer.usageEstimated,
     modelLatencyMs,
   };
@@ -136,6 +138,8 @@ const invokeModel = async (event: unknown): Promise<InvokeModelOutput> => {
     servedBy: output.servedBy,
     inputTokens: output.inputTokens,
     outputTokens: output.outputTokens,
+    cacheReadInputTokens: output.cacheReadInputTokens,
+    cacheWriteInputTokens: output.cacheWriteInputTokens,
     modelLatencyMs,
     claims: evidence.claims.length,
     malformedClaims: evidence.malformedClaims,

@@ -1,4 +1,4 @@
-/** Scoring of one extraction: completeness from the version's field weights, cost from tokens. */
+/** Scoring of one extraction: completeness from the version's field weights, cost from tokens (prompt-cache reads and writes at their own prices). */
 
 import type { ScoreOutput } from '#contracts/task-schemas.ts';
 import { scoreCompleteness } from '#core/extraction/completeness.ts';
@@ -11,6 +11,8 @@ export interface ScoreRequest {
   readonly modelId: string;
   readonly inputTokens: number;
   readonly outputTokens: number;
+  readonly cacheReadInputTokens?: number;
+  readonly cacheWriteInputTokens?: number;
 }
 
 export const scoreDocument = (request: ScoreRequest): ScoreOutput => {
@@ -24,6 +26,8 @@ export const scoreDocument = (request: ScoreRequest): ScoreOutput => {
       modelId: request.modelId,
       inputTokens: request.inputTokens,
       outputTokens: request.outputTokens,
+      cacheReadInputTokens: request.cacheReadInputTokens ?? 0,
+      cacheWriteInputTokens: request.cacheWriteInputTokens ?? 0,
     }),
     grounding: null,
   };

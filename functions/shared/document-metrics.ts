@@ -34,6 +34,14 @@ export const emitDocumentMetrics = (metrics: Metrics, doc: DocumentOutcome): voi
   if (doc.inputTokens !== null) metrics.addMetric('InputTokens', MetricUnit.Count, doc.inputTokens);
   if (doc.outputTokens !== null)
     metrics.addMetric('OutputTokens', MetricUnit.Count, doc.outputTokens);
+  // Prompt-cache tokens Bedrock reported, per prompt version like the other token counts; only
+  // for calls the cache served or filled, so versions that never cache add no custom metrics.
+  const cacheRead = doc.cacheReadInputTokens ?? 0;
+  const cacheWrite = doc.cacheWriteInputTokens ?? 0;
+  if (cacheRead + cacheWrite > 0) {
+    metrics.addMetric('CacheReadInputTokens', MetricUnit.Count, cacheRead);
+    metrics.addMetric('CacheWriteInputTokens', MetricUnit.Count, cacheWrite);
+  }
   if (doc.costMicroUsd !== null) {
     metrics.addMetric('CostUsd', MetricUnit.NoUnit, doc.costMicroUsd / 1_000_000);
     metrics.addMetadata('costMicroUsd', String(doc.costMicroUsd));

@@ -9,6 +9,7 @@ import * as z from 'zod';
 import { BEDROCK_IMAGE_LIMITS } from '#core/extraction/vision-limits.ts';
 import { AwsProtocolError } from '../aws-json-protocol.ts';
 import type { ImageReader } from './image-blocks.ts';
+import { cachePointSchema } from './prompt-cache.ts';
 import type { ModelUsage, QuotaSettings } from './quota.ts';
 
 /** What the extractor sees of one Converse request. */
@@ -79,6 +80,8 @@ export interface BedrockServerOptions {
   readonly imageReaderLabel?: string;
   /** Per-model request and token quotas; absent means unlimited capacity. */
   readonly quota?: QuotaSettings;
+  /** Clock of the prompt cache's TTL (milliseconds); default `Date.now`. */
+  readonly now?: () => number;
 }
 
 /** A running local Bedrock runtime endpoint. */
@@ -122,7 +125,9 @@ export const faultsSchema = z
 export type Faults = z.infer<typeof faultsSchema>;
 
 export const converseRequestSchema = z.looseObject({
-  system: z.array(z.looseObject({ text: z.string().optional() })).optional(),
+  system: z
+    .array(z.looseObject({ text: z.string().optional(), cachePoint: cachePointSchema.optional() }))
+    .optional(),
   messages: z
     .array(
       z.looseObject({
@@ -130,6 +135,7 @@ export const converseRequestSchema = z.looseObject({
         content: z.array(
           z.looseObject({
             text: z.string().optional(),
+            cachePoint: cachePointSchema.optional(),
             image: z
               .looseObject({
                 format: z.enum(BEDROCK_IMAGE_LIMITS.formats),
@@ -145,13 +151,17 @@ export const converseRequestSchema = z.looseObject({
     tools: z
       .array(
         z.looseObject({
-          toolSpec: z.looseObject({
-            name: z.string().min(1),
-            inputSchema: z.looseObject({ json: z.unknown() }),
-          }),
+          toolSpec: z
+            .looseObject({
+              name: z.string().min(1),
+              description: z.string().optional(),
+              inputSchema: z.looseObject({ json: z.unknown() }),
+            })
+            .optional(),
+          cachePoint: cachePointSchema.optional(),
         }),
       )
-      .min(1),
+      .refine((tools) => tools.some((tool) => tool.toolSpec !== undefined), 'no toolSpec in tools'),
     toolChoice: z.looseObject({ tool: z.looseObject({ name: z.string() }).optional() }).optional(),
   }),
   inferenceConfig: z.looseObject({ maxTokens: z.number().int().min(1).optional() }).optional(),

@@ -203,6 +203,22 @@ const cost = () => {
     bedrockUsd: round(report.byService.Bedrock, 4),
     orchestrationUsd: round(report.orchestrationUsdPer1000Documents, 4),
     orchestrationShare: round(report.orchestrationShare, 4),
+    // Prompt caching: the assumed hit rate, and per version the cached prefix and both prices.
+    promptCache: {
+      hitRateAssumed: DEFAULT_ASSUMPTIONS.promptCacheHitRate,
+      servingVersion: report.servingVersion,
+      byVersion: Object.fromEntries(
+        report.bedrockByVersion.map((v) => [
+          v.version,
+          {
+            cachedPrefixTokens: v.cachedPrefixTokens ?? 0,
+            bedrockUsd: round(v.usdPer1000Documents, 4),
+            bedrockUsdWithoutCache: round(v.usdPer1000DocumentsWithoutCache, 4),
+            note: v.cacheNote ?? null,
+          },
+        ]),
+      ),
+    },
   };
 };
 
@@ -280,6 +296,12 @@ if (JSON_OUTPUT) {
       `${result.costPer1000Docs.bedrockUsd} Bedrock`,
       `orchestration share ${result.costPer1000Docs.orchestrationShare}`,
     ],
+    ...Object.entries(result.costPer1000Docs.promptCache.byVersion).map(([version, v]) => [
+      `prompt ${version} Bedrock $ per 1,000, cache hit rate ${result.costPer1000Docs.promptCache.hitRateAssumed} assumed`,
+      String(v.bedrockUsd),
+      `${v.bedrockUsdWithoutCache} without cache`,
+      v.cachedPrefixTokens > 0 ? `${v.cachedPrefixTokens}-token prefix cached` : String(v.note),
+    ]),
   ];
   for (const line of lines) process.stdout.write(`${line.join(' | ')}\n`);
   process.stdout.write('\nfunction | bundle bytes | init ms | over hello\n');

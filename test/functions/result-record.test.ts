@@ -60,6 +60,8 @@ describe('documentRecords', () => {
       modelLatencyMs: 3120,
       inputTokens: 2450,
       outputTokens: 610,
+      cacheReadInputTokens: 0,
+      cacheWriteInputTokens: 0,
       costMicroUsd: 5500,
       completeness: 0.9231,
       allRequiredPresent: false,

@@ -36,6 +36,8 @@ export const modelAnswer = (
   servedBy: modelId,
   inputTokens: 100,
   outputTokens: 50,
+  cacheReadInputTokens: 0,
+  cacheWriteInputTokens: 0,
   usageEstimated: false,
   modelLatencyMs: 12,
 });

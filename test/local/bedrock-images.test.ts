@@ -105,7 +105,17 @@ describe('local Converse endpoint with image blocks', () => {
     );
     // Text tokens count the request's text blocks; the image counts by Claude's formula, not its OCR text.
     const sentText = '<document>\n[Page 1 of 1: scanned image]\n</document>';
-    const textTokens = Math.ceil('sys'.length / 4) + Math.ceil(sentText.length / 4);
+    // The tool definition (no description) and Haiku 4.5's 313-token forced tool-use prompt count too.
+    const toolJson = JSON.stringify({
+      name: TOOL,
+      description: '',
+      input_schema: { type: 'object' },
+    });
+    const textTokens =
+      Math.ceil('sys'.length / 4) +
+      Math.ceil(sentText.length / 4) +
+      Math.ceil(toolJson.length / 4) +
+      313;
     expect(out.usage?.inputTokens).toBe(
       textTokens + claudeImageTokens({ width: 1212, height: 1568 }),
     );

@@ -130,7 +130,18 @@ describe('local Bedrock Converse endpoint', () => {
 
     // Assess
     const toolUse = toolUseOf(out);
-    const inputTokens = Math.ceil(SYSTEM_TEXT.length / 4) + Math.ceil(USER_TEXT.length / 4);
+    // System, user and the tool definition at ceil(characters / 4), plus the 261-token
+    // tool-use system prompt Anthropic publishes for Claude 3.5 Sonnet with a forced tool.
+    const toolJson = JSON.stringify({
+      name: TOOL,
+      description: 'Record the fields',
+      input_schema: SCHEMA,
+    });
+    const inputTokens =
+      Math.ceil(SYSTEM_TEXT.length / 4) +
+      Math.ceil(USER_TEXT.length / 4) +
+      Math.ceil(toolJson.length / 4) +
+      261;
     const outputTokens = Math.ceil(JSON.stringify(EXTRACTION).length / 4);
     expect(out.stopReason).toBe('tool_use');
     expect(out.output?.message?.role).toBe('assistant');

@@ -136,6 +136,20 @@ describe('assembleCostInput', () => {
     expect(four?.outputTokens).toBe(300);
   });
 
+  it("gives each version the prompt-cache prefix its model's minimum allows, and the hit rate", () => {
+    // Act
+    const input = assemble({ pages: 1 });
+    const version = (v: string) => input.bedrock.versions.find((u) => u.version === v);
+
+    // Assess: Claude 3.5 Haiku (minimum 2,048) caches 1.1.0's tools + system;
+    // 2.0.0's prefix on Claude Haiku 4.5 is below that model's 4,096.
+    expect(version('1.1.0')?.cachedPrefixTokens).toBeGreaterThanOrEqual(2_048);
+    expect(version('1.1.0')?.cacheNote).toBe('checkpoints after system');
+    expect(version('2.0.0')?.cachedPrefixTokens).toBe(0);
+    expect(version('2.0.0')?.cacheNote).toMatch(/below the model's 4096-token minimum/);
+    expect(input.bedrock.cacheHitRate).toBe(DEFAULT_ASSUMPTIONS.promptCacheHitRate);
+  });
+
   it('moves uploads of 128 KB and more to Standard-IA, and leaves smaller ones in Standard', () => {
     // Act: 4 pages x 100,000 bytes = 400,000 bytes; 1 page = 100,000 bytes (< 131,072).
     const large = assemble({ pages: 4 }).s3;

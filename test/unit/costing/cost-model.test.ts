@@ -168,4 +168,79 @@ describe('costPer1000Documents', () => {
       costPer1000Documents({ ...input, bedrock: { ...input.bedrock, servingVersion: '9.9.9' } }),
     ).toThrow(/9\.9\.9/);
   });
+
+  it('prices a cached prefix at the hit rate: reads at 0.1x, writes at 1.25x of the input price', () => {
+    // Prepare: Claude Sonnet 4.5 on the global endpoint ($3 input, $15 output), 4,000 input
+    // tokens of which a 3,000-token prefix is cached, 800 output, 90% of calls read the prefix.
+    const cached: CostModelInput = {
+      ...input,
+      bedrock: {
+        versions: [
+          {
+            version: '3.0.0',
+            modelId: 'global.anthropic.claude-sonnet-4-5-20250929-v1:0',
+            inputTokens: 4_000,
+            outputTokens: 800,
+            cachedPrefixTokens: 3_000,
+          },
+        ],
+        servingVersion: '3.0.0',
+        cacheHitRate: 0.9,
+      },
+    };
+    // Act
+    const report = costPer1000Documents(cached);
+    // Assess, per 1,000 documents:
+    // uncached input 1,000,000 x $3 / 1e6 = 3.00
+    // cache reads 0.9 x 3,000,000 = 2,700,000 x $0.30 / 1e6 = 0.81
+    // cache writes 0.1 x 3,000,000 = 300,000 x $3.75 / 1e6 = 1.125
+    // output 800,000 x $15 / 1e6 = 12.00; total 16.935
+    // Without the cache: 4,000,000 x $3 / 1e6 + 12.00 = 24.00
+    expect(report.byService.Bedrock).toBeCloseTo(16.935, 9);
+    expect(report.bedrockByVersion[0]).toMatchObject({
+      usdPer1000DocumentsWithoutCache: 24,
+      cacheHitRate: 0.9,
+    });
+    const line = report.lines.find((l) => l.service === 'Bedrock');
+    expect(line?.item).toContain('3000-token prefix at a 90% hit rate (24.00 USD without)');
+    // At a 0% hit rate every call writes: 3.00 + 3,000,000 x $3.75 / 1e6 + 12.00 = 26.25
+    const cold = costPer1000Documents({
+      ...cached,
+      bedrock: { ...cached.bedrock, cacheHitRate: 0 },
+    });
+    expect(cold.byService.Bedrock).toBeCloseTo(26.25, 9);
+  });
+
+  it('leaves a version without a cached prefix at its uncached price, saying why', () => {
+    const report = costPer1000Documents({
+      ...input,
+      bedrock: {
+        ...input.bedrock,
+        versions: input.bedrock.versions.map((v) => ({ ...v, cacheNote: 'below the minimum' })),
+        cacheHitRate: 0.9,
+      },
+    });
+    expect(report.byService.Bedrock).toBeCloseTo(2.0, 9);
+    expect(report.lines.find((l) => l.service === 'Bedrock')?.item).toContain(
+      'no prompt cache (below the minimum)',
+    );
+  });
+
+  it('refuses a hit rate outside [0, 1] and a prefix larger than the input', () => {
+    const version = {
+      version: '3.0.0',
+      modelId: 'global.anthropic.claude-sonnet-4-5-20250929-v1:0',
+      inputTokens: 4_000,
+      outputTokens: 800,
+      cachedPrefixTokens: 3_000,
+    };
+    const bedrock = (v: typeof version, cacheHitRate: number) => ({
+      ...input,
+      bedrock: { versions: [v], servingVersion: '3.0.0', cacheHitRate },
+    });
+    expect(() => costPer1000Documents(bedrock(version, 1.5))).toThrow(CostInputError);
+    expect(() =>
+      costPer1000Documents(bedrock({ ...version, cachedPrefixTokens: 5_000 }, 0.5)),
+    ).toThrow(/exceeds/);
+  });
 });
