@@ -63,6 +63,7 @@ describe('documentRecords', () => {
       costMicroUsd: 5500,
       completeness: 0.9231,
       allRequiredPresent: false,
+      cacheHit: false,
     });
   });
 
