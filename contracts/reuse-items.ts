@@ -16,7 +16,7 @@ export const ReuseItemSchema = z.object({
   modelId: z.string(),
   servedBy: z.string(),
   usageEstimated: z.boolean(),
-  status: z.literal('SUCCEEDED'),
+  status: z.string(),
   recordedAt: z.string(),
   expiresAt: z.number().int(),
 }) satisfies z.ZodType<ReuseEntry>;

@@ -18,8 +18,8 @@ export interface ReuseEntry {
   readonly modelId: string;
   readonly servedBy: string;
   readonly usageEstimated: boolean;
-  /** Only SUCCEEDED extractions are remembered; the field says so on every read. */
-  readonly status: 'SUCCEEDED';
+  /** Only SUCCEEDED extractions are remembered; anything else read back is never reused. */
+  readonly status: string;
   readonly recordedAt: string;
   /** Epoch seconds after which the work objects may be gone (also the DynamoDB TTL). */
   readonly expiresAt: number;
