@@ -26,6 +26,8 @@ export interface DocumentOutcome {
   readonly costMicroUsd: number | null;
   readonly completeness: number | null;
   readonly allRequiredPresent: boolean | null;
+  /** The extraction of an identical earlier upload was reused: no model call (ADR 40). Absent: false. */
+  readonly cacheHit?: boolean;
 }
 
 /** Execution state at the end: a success has every step's output, a failure those it reached. */
@@ -81,6 +83,8 @@ export const documentRecords = ({
   const quality = finished ? score : undefined;
   const latencyMs = elapsedSince(execution.startTime, completedAt);
   const reason = finished ? null : ending.reason;
+  // Only a finished extraction was served by reuse; a failure after the lookup was not a hit.
+  const reusedFrom = finished ? (variant?.reuse?.reusedFrom ?? null) : null;
   const row: ResultRow = {
     documentId: state.documentId,
     status: ending.status,
@@ -112,6 +116,7 @@ export const documentRecords = ({
     executionId: execution.id,
     resultUri: finished ? ending.resultUri : null,
     ...(ending.status === 'NEEDS_REVIEW' ? { reviewFlags: ending.flagCount } : {}),
+    ...(reusedFrom ? { reusedFrom } : {}),
   };
   const metrics: DocumentOutcome = {
     documentId: state.documentId,
@@ -131,6 +136,7 @@ export const documentRecords = ({
     costMicroUsd: quality?.costMicroUsd ?? null,
     completeness: quality?.completeness ?? null,
     allRequiredPresent: quality?.allRequiredPresent ?? null,
+    cacheHit: reusedFrom !== null,
   };
   return { row, metrics };
 };

@@ -46,6 +46,8 @@ export interface ResultRow {
   /** Set when a reviewer approved the document (the row is SUCCEEDED from then on). */
   readonly reviewedBy?: string;
   readonly reviewedAt?: string;
+  /** Set when the extraction of an identical earlier upload (this document id) was reused. */
+  readonly reusedFrom?: string;
 }
 
 /** Placeholder in the by-prompt-version index for documents that failed before selection. */

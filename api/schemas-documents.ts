@@ -26,6 +26,10 @@ export const UploadSchema = z
     attempt: z.number().int(),
     executionArn: nullableText,
     supersededBy: nullableText,
+    reusedFrom: nullableText.openapi({
+      description:
+        'Set when the extraction of an identical earlier upload (this document id, same bytes and prompt version) was reused instead of calling the model',
+    }),
     review: z
       .object({
         flagCount: z.number().int().nullable(),

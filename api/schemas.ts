@@ -125,6 +125,8 @@ export const VersionMetricsSchema = z
     failed: z.number().int(),
     /** Documents the pipeline sent to review (NEEDS_REVIEW). */
     needsReview: z.number().int(),
+    /** Documents finished by reusing an identical earlier upload's extraction (no model call). */
+    cacheHits: z.number().int(),
     successRate: nullableNumber,
     reviewRate: nullableNumber,
     completenessMean: nullableNumber,

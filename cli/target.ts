@@ -77,6 +77,8 @@ const StackFileSchema = z.object({
     metrics: z.string(),
     idempotency: z.string(),
     ledger: z.string(),
+    // Stack files written before the reuse table existed name the local stage's.
+    reuse: z.string().default(tableNamesFor('local').reuse),
   }),
   queues: z.object({ ingest: z.string(), ingestDlq: z.string(), extractionDlq: z.string() }),
 });

@@ -30,6 +30,8 @@ export const LedgerItemSchema = z.object({
   reviewFlags: z.number().int().nonnegative().nullable().default(null),
   reviewedBy: z.string().nullable().default(null),
   reviewedAt: isoTime.nullable().default(null),
+  /** Added with extraction reuse (ADR 40): absent on items written before. */
+  reusedFrom: z.string().nullable().optional(),
   revision: z.number().int().positive(),
 }) satisfies z.ZodType<LedgerEntry>;
 

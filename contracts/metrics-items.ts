@@ -52,6 +52,8 @@ export interface DocumentSample {
   readonly costMicroUsd: number | null;
   readonly inputTokens: number | null;
   readonly outputTokens: number | null;
+  /** Finished by reusing an identical earlier upload's extraction, without a model call. Absent: false. */
+  readonly cacheHit?: boolean;
 }
 
 const REASON_PATTERN = /^[A-Z_]{1,40}$/;
@@ -69,6 +71,7 @@ export const sampleAdds = (sample: DocumentSample): Record<string, number> => {
   };
   // Only set when 1, so roll-ups written before review existed need no new attribute.
   if (review) adds.needsReview = 1;
+  if (sample.cacheHit === true) adds.cacheHits = 1;
   if (failed && sample.reason && REASON_PATTERN.test(sample.reason)) {
     adds[`failed_${sample.reason}`] = 1;
   }
@@ -131,6 +134,8 @@ export interface Rollup {
   readonly failed: number;
   /** Documents that ended NEEDS_REVIEW (the pipeline's outcome; a later approval does not move them). */
   readonly needsReview: number;
+  /** Documents finished with an identical earlier upload's extraction (no model call, no tokens). */
+  readonly cacheHits: number;
   readonly failedByReason: Record<string, number>;
   readonly latencySum: number;
   readonly latencyHistogram: Histogram;
@@ -147,6 +152,7 @@ export const emptyRollup = (): Rollup => ({
   succeeded: 0,
   failed: 0,
   needsReview: 0,
+  cacheHits: 0,
   failedByReason: {},
   latencySum: 0,
   latencyHistogram: {},
@@ -189,6 +195,7 @@ export const addItem = (acc: Rollup, raw: unknown): Rollup => {
     succeeded: acc.succeeded + num('succeeded'),
     failed: acc.failed + num('failed'),
     needsReview: acc.needsReview + num('needsReview'),
+    cacheHits: acc.cacheHits + num('cacheHits'),
     failedByReason,
     latencySum: acc.latencySum + num('latencySum'),
     latencyHistogram,

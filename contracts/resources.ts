@@ -99,12 +99,28 @@ export const LEDGER_TABLE: TableDefinition = {
   ],
 };
 
+/**
+ * Extractions that identical uploads may reuse (ADR 40): one item per
+ * content hash and prompt version (`reuseKey`), written once, on the first
+ * SUCCEEDED extraction, read with a consistent GetItem. TTL follows the work
+ * prefix, whose objects the items point at.
+ */
+export const REUSE_TABLE: TableDefinition = {
+  logicalId: 'ExtractionReuseTable',
+  suffix: 'extraction-reuse',
+  envVar: 'REUSE_TABLE_NAME',
+  partitionKey: S('reuseKey'),
+  globalSecondaryIndexes: [],
+  timeToLiveAttribute: 'expiresAt',
+};
+
 export const TABLES = [
   RESULTS_TABLE,
   EXPERIMENTS_TABLE,
   METRICS_TABLE,
   IDEMPOTENCY_TABLE,
   LEDGER_TABLE,
+  REUSE_TABLE,
 ] as const;
 
 export interface QueueDefinition {
@@ -184,6 +200,7 @@ export interface TableNames {
   readonly metrics: string;
   readonly idempotency: string;
   readonly ledger: string;
+  readonly reuse: string;
 }
 
 /** Every table's physical name for a stage (`medextract-<stage>-<suffix>`). */
@@ -193,4 +210,5 @@ export const tableNamesFor = (stage: string): TableNames => ({
   metrics: physicalName(stage, METRICS_TABLE.suffix),
   idempotency: physicalName(stage, IDEMPOTENCY_TABLE.suffix),
   ledger: physicalName(stage, LEDGER_TABLE.suffix),
+  reuse: physicalName(stage, REUSE_TABLE.suffix),
 });

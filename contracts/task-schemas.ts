@@ -43,10 +43,26 @@ export const LoadDocumentOutputSchema = z.object({
   imagePageCount: count.default(0),
   /** Page sizes and text item boxes (contracts/geometry.ts); null for documents loaded before it existed. */
   geometryUri: s3Uri.nullable().default(null),
+  /** sha256 of the object's bytes: identifies identical uploads, says nothing about the patient. */
+  contentSha256: sha256Hex.nullable().default(null),
 });
 export type LoadDocumentOutput = z.infer<typeof LoadDocumentOutputSchema>;
 
-export const SelectVariantInputSchema = z.object({ documentId: sha256Hex });
+export const SelectVariantInputSchema = z.object({
+  documentId: sha256Hex,
+  /** LoadDocument's content hash; null (or absent) for documents loaded before it existed. */
+  contentSha256: sha256Hex.nullable().default(null),
+});
+
+/** An earlier SUCCEEDED extraction of the same bytes under the same prompt version (ADR 40). */
+export const ReuseSchema = z.object({
+  reusedFrom: sha256Hex,
+  outputUri: s3Uri,
+  modelId: z.string(),
+  servedBy: z.string(),
+  usageEstimated: z.boolean(),
+});
+export type ReuseOutput = z.infer<typeof ReuseSchema>;
 
 export const ARMS = ['control', 'treatment'] as const;
 export type Arm = (typeof ARMS)[number];
@@ -57,6 +73,8 @@ export const SelectVariantOutputSchema = z.object({
   arm: z.enum(ARMS).nullable(),
   /** Where the version came from: an experiment arm, the alias, or the configured default. */
   resolvedBy: z.enum(['experiment', 'alias', 'default']),
+  /** Set when the model call is skipped for an earlier extraction of the same bytes. */
+  reuse: ReuseSchema.nullable().default(null),
 });
 export type SelectVariantOutput = z.infer<typeof SelectVariantOutputSchema>;
 

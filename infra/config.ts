@@ -114,6 +114,11 @@ export interface StageConfig {
     readonly incomingToInfrequentAccessDays: number;
     /** Days before `work/` artefacts expire. */
     readonly workExpirationDays: number;
+    /**
+     * Reuse the extraction of an identical earlier upload (same bytes, same
+     * prompt version) instead of calling the model again (ADR 40).
+     */
+    readonly reuseIdenticalDocuments: boolean;
     readonly noncurrentVersionExpirationDays: number;
     readonly accessLogExpirationDays: number;
   };
@@ -229,6 +234,7 @@ const sharedDocuments = {
   maxPages: 100,
   incomingToInfrequentAccessDays: 30,
   workExpirationDays: 7,
+  reuseIdenticalDocuments: true,
 } as const;
 
 /**

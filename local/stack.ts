@@ -57,6 +57,7 @@ import {
   type ConcurrencyStats,
   concurrencyLimiter,
 } from './reserved-concurrency.ts';
+import { reuseEnvironment } from './reuse-setting.ts';
 import { configureS3Notifications } from './s3-notifications.ts';
 import { ensureResources, localClientConfig, localS3ClientConfig, startS3Sqs } from './s3-sqs.ts';
 import { startStepFunctionsServer } from './sfn-server.ts';
@@ -104,6 +105,8 @@ export interface LocalStackOptions {
   readonly realTimeRetryErrors?: readonly string[];
   /** Overrides the definition's execution timeout (seconds; benches scale time). */
   readonly executionTimeoutSeconds?: number;
+  /** Reuse the extraction of identical uploads (ADR 40); default: the dev stage's setting. */
+  readonly reuseIdenticalDocuments?: boolean;
   /** Reconciler: interval between passes (ms, default 30 s) and grace period (s, default 20). */
   readonly reconcile?: { readonly intervalMs?: number; readonly graceSeconds?: number };
 }
@@ -172,6 +175,7 @@ export const handlerEnvironment = (
   [METRICS_TABLE.envVar]: LOCAL_TABLES.metrics,
   [IDEMPOTENCY_TABLE.envVar]: LOCAL_TABLES.idempotency,
   [LEDGER_TABLE.envVar]: LOCAL_TABLES.ledger,
+  ...reuseEnvironment(),
   PROMPT_CACHE_TTL_SECONDS: String(ttlSeconds),
   DEFAULT_PROMPT_VERSION,
   // fauxqs keeps no object versions: ids come from ETags, as in its notifications.
@@ -291,6 +295,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         [ADMISSION_SETTINGS_ENV]: JSON.stringify(capacity.admission),
         EXECUTION_TIMEOUT_SECONDS: String(deadlineSeconds),
       },
+      reuseEnvironment(options.reuseIdenticalDocuments),
     );
 
     // The production alias must name a version before the first document.

@@ -30,6 +30,8 @@ export interface UploadEntry {
   readonly attempt: number;
   readonly executionArn: string | null;
   readonly supersededBy: string | null;
+  /** Finished without a model call: the document id whose identical extraction was reused (ADR 40). */
+  readonly reusedFrom: string | null;
   /** Review state: set for a NEEDS_REVIEW upload and for one a reviewer approved, else null. */
   readonly review: ReviewState | null;
 }
@@ -61,6 +63,7 @@ export const toUpload = (entry: LedgerEntry): UploadEntry => ({
   attempt: entry.attempt,
   executionArn: entry.executionArn,
   supersededBy: entry.supersededBy,
+  reusedFrom: entry.reusedFrom ?? null,
   review: reviewStateOf(entry),
 });
 

@@ -17,6 +17,8 @@ export interface VersionMetrics {
   readonly failed: number;
   /** Documents the pipeline sent to review (NEEDS_REVIEW). */
   readonly needsReview: number;
+  /** Documents finished by reusing an identical earlier upload's extraction (no model call, ADR 40). */
+  readonly cacheHits: number;
   readonly successRate: number | null;
   /** needsReview / documents. */
   readonly reviewRate: number | null;
@@ -38,6 +40,7 @@ export const summarise = (version: string, r: Rollup): VersionMetrics => ({
   succeeded: r.succeeded,
   failed: r.failed,
   needsReview: r.needsReview,
+  cacheHits: r.cacheHits,
   successRate: r.documents > 0 ? r.succeeded / r.documents : null,
   reviewRate: r.documents > 0 ? r.needsReview / r.documents : null,
   completenessMean: mean(r.completeness),

@@ -48,6 +48,8 @@ const printUploads = (uploads: readonly UploadEntry[], json: boolean | undefined
     printJson(uploads);
     return;
   }
+  // The column appears only when an upload reused an identical earlier extraction.
+  const reuse = uploads.some((u) => u.reusedFrom !== null);
   printTable(
     [
       'key',
@@ -58,6 +60,7 @@ const printUploads = (uploads: readonly UploadEntry[], json: boolean | undefined
       'received',
       'completed',
       'execution',
+      ...(reuse ? ['reused from'] : []),
     ],
     uploads.map((u) => [
       u.key,
@@ -68,6 +71,7 @@ const printUploads = (uploads: readonly UploadEntry[], json: boolean | undefined
       u.receivedAt,
       u.completedAt,
       u.executionArn,
+      ...(reuse ? [u.reusedFrom] : []),
     ]),
   );
 };

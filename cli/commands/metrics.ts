@@ -99,6 +99,11 @@ export const registerMetrics = (program: Command): void => {
           fixed(m.latencyMs?.p99 ?? null, 0),
         ]),
       );
+      if (all.cacheHits > 0) {
+        process.stdout.write(
+          `Identical uploads that reused an earlier extraction (no model call): ${all.cacheHits}\n`,
+        );
+      }
       const failures = Object.entries(all.failedByReason);
       if (failures.length > 0) {
         process.stdout.write(

@@ -65,6 +65,8 @@ export interface LedgerEntry extends LedgerObject {
   /** Who approved a reviewed document (NEEDS_REVIEW -> SUCCEEDED); null before. */
   readonly reviewedBy?: string | null;
   readonly reviewedAt?: string | null;
+  /** For an outcome reached without a model call: the document whose identical extraction was reused (ADR 40). */
+  readonly reusedFrom?: string | null;
   /** Bumped on every write; the adapter conditions each write on it. */
   readonly revision: number;
 }
@@ -89,6 +91,8 @@ export type LedgerEvent =
       readonly kind: 'succeeded';
       readonly attempt: number;
       readonly promptVersion: string;
+      /** Set when the extraction of an identical earlier upload was reused. */
+      readonly reusedFrom?: string | null;
     })
   | (EventBase & {
       /** The extraction finished but needs a person: the attempt's terminal outcome. */
@@ -96,6 +100,7 @@ export type LedgerEvent =
       readonly attempt: number;
       readonly promptVersion: string;
       readonly flagCount: number;
+      readonly reusedFrom?: string | null;
     })
   | (EventBase & {
       /** A reviewer approved the document: NEEDS_REVIEW becomes SUCCEEDED. */
@@ -227,13 +232,19 @@ const next = (
         executionArn: event.executionArn,
       };
     case 'succeeded':
-      return { ...base, completedAt: event.at, promptVersion: event.promptVersion };
+      return {
+        ...base,
+        completedAt: event.at,
+        promptVersion: event.promptVersion,
+        ...(event.reusedFrom ? { reusedFrom: event.reusedFrom } : {}),
+      };
     case 'needs_review':
       return {
         ...base,
         completedAt: event.at,
         promptVersion: event.promptVersion,
         reviewFlags: event.flagCount,
+        ...(event.reusedFrom ? { reusedFrom: event.reusedFrom } : {}),
       };
     case 'review_approved':
       // completedAt stays the extraction's; the approval has its own time.

@@ -32,6 +32,8 @@ const DocumentEmfSchema = z.object({
   Failed: z.union([z.literal(0), z.literal(1)]),
   /** Records written before review existed have none. */
   NeedsReview: z.union([z.literal(0), z.literal(1)]).optional(),
+  /** Records written before extraction reuse existed have none. */
+  ExtractionCacheHit: z.union([z.literal(0), z.literal(1)]).optional(),
   LatencyMs: z.number().finite().nonnegative(),
   Completeness: z.number().min(0).max(1).optional(),
   AllRequiredPresent: z.union([z.literal(0), z.literal(1)]).optional(),
@@ -120,6 +122,7 @@ export const parseLogEvents = (data: z.infer<typeof LogsDataSchema>): ParsedBatc
       sample: {
         succeeded: emf.Succeeded === 1,
         needsReview: emf.NeedsReview === 1,
+        ...(emf.ExtractionCacheHit === 1 ? { cacheHit: true } : {}),
         reason: blankToNull(emf.reason),
         latencyMs: emf.LatencyMs,
         completeness: emf.Completeness ?? null,

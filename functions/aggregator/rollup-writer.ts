@@ -116,6 +116,7 @@ const CountedSchema = z.object({
   sample: z.object({
     succeeded: z.boolean(),
     needsReview: z.boolean().optional(),
+    cacheHit: z.boolean().optional(),
     reason: z.string().nullable(),
     latencyMs: z.number(),
     completeness: z.number().nullable(),

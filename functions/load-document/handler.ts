@@ -6,6 +6,7 @@
  * upload of the same key replaced before it could be read is recorded
  * SUPERSEDED (not a failure) and ends the execution through `DocumentSuperseded`.
  */
+import { createHash } from 'node:crypto';
 import {
   GetObjectCommand,
   HeadObjectCommand,
@@ -199,6 +200,8 @@ const loadDocument = async (event: unknown): Promise<LoadDocumentOutput> => {
     pagesUri: images ? toS3Uri({ bucket: config.workBucket, key: images.manifestKey }) : null,
     imagePageCount: images?.imagePageCount ?? 0,
     geometryUri: toS3Uri({ bucket: config.workBucket, key: geometryKey }),
+    // Identical uploads share it, so an earlier extraction of these bytes can be reused (ADR 40).
+    contentSha256: createHash('sha256').update(bytes).digest('hex'),
   };
   logger.info('Document loaded', {
     pageCount,

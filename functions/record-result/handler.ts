@@ -1,7 +1,8 @@
 /**
  * RecordResult task: the full result JSON to `results/<documentId>.json`, the
  * row, the document's EMF metrics and its ledger outcome, once per execution:
- * SUCCEEDED, or NEEDS_REVIEW when the grounding step said a person must look.
+ * SUCCEEDED, or NEEDS_REVIEW when the grounding step said a person must look;
+ * a SUCCEEDED extraction is then remembered for identical later uploads.
  * The object key comes from the ledger, never from state.
  */
 import { makeIdempotent } from '@aws-lambda-powertools/idempotency';
@@ -16,13 +17,16 @@ import { dynamoDocumentClient } from '#functions/shared/clients/dynamodb.ts';
 import { s3Client } from '#functions/shared/clients/s3.ts';
 import { emitDocumentMetrics } from '#functions/shared/document-metrics.ts';
 import { requireEnv } from '#functions/shared/env.ts';
+import { readReuseSettings } from '#functions/shared/extraction-reuse.ts';
 import { recordingIdempotency } from '#functions/shared/idempotency.ts';
 import { ledger, requireLedgerEntry } from '#functions/shared/ledger.ts';
 import { createObservability, instrument } from '#functions/shared/powertools.ts';
+import { rememberIfReusable } from './remember-extraction.ts';
 
 const config = {
   table: requireEnv(RESULTS_TABLE.envVar),
   bucket: requireEnv('DOCUMENTS_BUCKET'),
+  reuse: readReuseSettings(),
 };
 const observability = createObservability('record-result');
 const { logger, metrics } = observability;
@@ -56,6 +60,7 @@ const recordResult = async (event: unknown): Promise<RecordResultOutput> => {
   const resultUri = toS3Uri(location);
   const grounding = state.score.grounding;
   const status = grounding?.reviewRequired ? 'NEEDS_REVIEW' : 'SUCCEEDED';
+  const reusedFrom = state.variant.reuse?.reusedFrom ?? null;
   await writeJson(s3Client(), location, {
     documentId: state.documentId,
     status,
@@ -67,6 +72,7 @@ const recordResult = async (event: unknown): Promise<RecordResultOutput> => {
     pages: state.document.pageCount,
     fields,
     ...(grounded ?? {}),
+    ...(reusedFrom ? { reusedFrom } : {}),
     completedAt: completedAt.toISOString(),
   });
 
@@ -86,15 +92,29 @@ const recordResult = async (event: unknown): Promise<RecordResultOutput> => {
     at: records.row.completedAt,
     attempt: state.attempt,
     promptVersion: state.variant.promptVersion,
+    ...(reusedFrom ? { reusedFrom } : {}),
   };
-  await ledger().record(
+  const written = await ledger().record(
     state.documentId,
     status === 'NEEDS_REVIEW'
       ? { kind: 'needs_review', ...outcome, flagCount: grounding?.flagCount ?? 0 }
       : { kind: 'succeeded', ...outcome },
   );
+  const remembered = await rememberIfReusable(dynamoDocumentClient(), config.reuse, {
+    state,
+    status,
+    ledgerStatus: written.entry?.status,
+    at: completedAt,
+  }).catch((error: unknown) => {
+    logger.warn('Extraction not remembered for reuse', {
+      error: error instanceof Error ? error.name : 'unknown',
+    });
+    return 'not-remembered' as const;
+  });
   logger.info('Result recorded', {
     status,
+    ...(reusedFrom ? { reusedFrom } : {}),
+    remembered,
     completeness: state.score.completeness,
     latencyMs: records.row.latencyMs,
     ...(grounding ? { reviewFlags: grounding.flagCount } : {}),

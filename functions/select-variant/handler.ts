@@ -1,7 +1,8 @@
 /**
  * SelectVariant task: reads the production alias and the running-experiment
  * pointer (one BatchGet, cached for a short TTL) and returns the exact prompt
- * version for this document.
+ * version for this document, with the earlier extraction of the same bytes
+ * under that version when one may be reused.
  */
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import {
@@ -14,13 +15,16 @@ import {
 import { SelectVariantInputSchema, type SelectVariantOutput } from '#contracts/task-schemas.ts';
 import { dynamoDocumentClient } from '#functions/shared/clients/dynamodb.ts';
 import { intEnv, requireEnv, stringEnv } from '#functions/shared/env.ts';
+import { readReuseSettings } from '#functions/shared/extraction-reuse.ts';
 import { createObservability, instrument } from '#functions/shared/powertools.ts';
+import { earlierExtraction } from './earlier-extraction.ts';
 import { cached, type SelectionContext, selectVariant } from './select-variant.ts';
 
 const config = {
   table: requireEnv('EXPERIMENTS_TABLE_NAME'),
   cacheTtlMs: intEnv('PROMPT_CACHE_TTL_SECONDS', 30) * 1000,
   defaultVersion: stringEnv('DEFAULT_PROMPT_VERSION', '2.2.0'),
+  reuse: readReuseSettings(),
 };
 const observability = createObservability('select-variant');
 const { logger } = observability;
@@ -52,9 +56,18 @@ const pointers = cached(readPointers, config.cacheTtlMs);
 export const handler = instrument(
   observability,
   async (event: unknown): Promise<SelectVariantOutput> => {
-    const { documentId } = SelectVariantInputSchema.parse(event);
+    const { documentId, contentSha256 } = SelectVariantInputSchema.parse(event);
     const selection = selectVariant(documentId, await pointers());
-    logger.info('Prompt version selected', { documentId, ...selection });
-    return selection;
+    const reuse = await earlierExtraction(dynamoDocumentClient(), config.reuse, {
+      documentId,
+      contentSha256,
+      promptVersion: selection.promptVersion,
+    });
+    logger.info('Prompt version selected', {
+      documentId,
+      ...selection,
+      ...(reuse ? { reusedFrom: reuse.reusedFrom } : {}),
+    });
+    return { ...selection, reuse };
   },
 );

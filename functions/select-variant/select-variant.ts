@@ -14,7 +14,10 @@ export interface SelectionContext {
   readonly defaultVersion: string;
 }
 
-export const selectVariant = (documentId: string, ctx: SelectionContext): SelectVariantOutput => {
+/** The version choice alone; whether an earlier extraction is reused is decided after it. */
+export type VariantSelection = Omit<SelectVariantOutput, 'reuse'>;
+
+export const selectVariant = (documentId: string, ctx: SelectionContext): VariantSelection => {
   const fallback = ctx.alias
     ? { promptVersion: ctx.alias.version, resolvedBy: 'alias' as const }
     : { promptVersion: ctx.defaultVersion, resolvedBy: 'default' as const };

@@ -27,6 +27,9 @@ export const emitDocumentMetrics = (metrics: Metrics, doc: DocumentOutcome): voi
   metrics.addMetric('Succeeded', MetricUnit.Count, doc.outcome === 'Succeeded' ? 1 : 0);
   metrics.addMetric('Failed', MetricUnit.Count, doc.outcome === 'Failed' ? 1 : 0);
   metrics.addMetric('NeedsReview', MetricUnit.Count, doc.outcome === 'NeedsReview' ? 1 : 0);
+  if (doc.outcome !== 'Failed') {
+    metrics.addMetric('ExtractionCacheHit', MetricUnit.Count, doc.cacheHit ? 1 : 0);
+  }
   metrics.addMetric('LatencyMs', MetricUnit.Milliseconds, doc.latencyMs);
   if (doc.modelLatencyMs !== null) {
     metrics.addMetric('ModelLatencyMs', MetricUnit.Milliseconds, doc.modelLatencyMs);

@@ -18,6 +18,7 @@ import {
   METRICS_TABLE,
   physicalName,
   RESULTS_TABLE,
+  REUSE_TABLE,
   type TableDefinition,
 } from '#contracts/resources.ts';
 import type { StageConfig, TableBilling } from '../config.ts';
@@ -33,7 +34,7 @@ const attribute = (key: KeyDefinition): dynamodb.Attribute => ({
   type: key.type === 'S' ? dynamodb.AttributeType.STRING : dynamodb.AttributeType.NUMBER,
 });
 
-/** The five tables and the backup plan of the stage. */
+/** The six tables and the backup plan of the stage. */
 export class Storage extends Construct {
   readonly results: dynamodb.Table;
   readonly experiments: dynamodb.Table;
@@ -41,6 +42,8 @@ export class Storage extends Construct {
   readonly idempotency: dynamodb.Table;
   /** One entry per uploaded object version: what happened to every file. */
   readonly ledger: dynamodb.Table;
+  /** Extractions identical uploads may reuse, by content hash and prompt version (ADR 40). */
+  readonly reuse: dynamodb.Table;
   readonly backupPlan: backup.BackupPlan;
 
   constructor(scope: Construct, id: string, props: StorageProps) {
@@ -54,6 +57,7 @@ export class Storage extends Construct {
     this.metrics = table(METRICS_TABLE);
     this.idempotency = table(IDEMPOTENCY_TABLE);
     this.ledger = table(LEDGER_TABLE);
+    this.reuse = table(REUSE_TABLE);
 
     const vault = new backup.BackupVault(this, 'BackupVault', {
       backupVaultName: physicalName(config.stage, 'backups'),
@@ -96,6 +100,10 @@ export class Storage extends Construct {
     notBackedUp(
       this.idempotency,
       'Short-lived idempotency locks that expire through TTL within hours; a restored copy would be stale by definition, and point-in-time recovery covers accidental deletion.',
+    );
+    notBackedUp(
+      this.reuse,
+      'Pointers to work-prefix objects that expire within 7 days (TTL); a restored entry would point at deleted objects, losing one only means an identical upload calls the model again, and point-in-time recovery covers accidental deletion.',
     );
   }
 }

@@ -26,7 +26,9 @@ import {
   METRICS_TABLE,
   physicalName,
   RESULTS_TABLE,
+  REUSE_TABLE,
 } from '#contracts/resources.ts';
+import { REUSE_SETTING_ENV, WORK_EXPIRATION_ENV } from '#contracts/reuse-items.ts';
 import {
   EXTRACT_ASL_PATH,
   type ExtractPlaceholder,
@@ -67,6 +69,7 @@ export interface WorkflowProps {
     readonly ledger: dynamodb.ITable;
     /** Also holds each model's admission slot record. */
     readonly metrics: dynamodb.ITable;
+    readonly reuse: dynamodb.ITable;
   };
 }
 
@@ -124,16 +127,25 @@ export class Workflow extends Construct {
       // The key by document id, other versions of the key (byKey), PROCESSING / SUPERSEDED.
       .bindTable(tables.ledger, LEDGER_TABLE, dataKey, ledgerActions);
 
+    // Identical uploads reuse an earlier extraction unless the stage opted out (ADR 40).
+    const reuseOn = config.documents.reuseIdenticalDocuments;
+    const reuseEnvironment = {
+      [REUSE_SETTING_ENV]: String(reuseOn),
+      [WORK_EXPIRATION_ENV]: String(config.documents.workExpirationDays),
+    };
     const selectVariant = task('SelectVariant', 'select-variant', {
       environment: {
         PROMPT_CACHE_TTL_SECONDS: String(config.prompts.cacheTtlSeconds),
         DEFAULT_PROMPT_VERSION: config.prompts.defaultVersion,
+        ...reuseEnvironment,
       },
     }).bindTable(tables.experiments, EXPERIMENTS_TABLE, dataKey, [
       'dynamodb:GetItem',
       'dynamodb:BatchGetItem',
       'dynamodb:Query',
     ]);
+    // The lookup is one consistent GetItem by content hash and prompt version.
+    if (reuseOn) selectVariant.bindTable(tables.reuse, REUSE_TABLE, dataKey, ['dynamodb:GetItem']);
 
     // Admission can never run more model calls at once than invoke-model may.
     validateModelCapacity(
@@ -182,7 +194,7 @@ export class Workflow extends Construct {
       'dynamodb:UpdateItem',
       'dynamodb:DeleteItem',
     ] as const;
-    const recordResult = task('RecordResult', 'record-result')
+    const recordResult = task('RecordResult', 'record-result', { environment: reuseEnvironment })
       .bindTable(tables.results, RESULTS_TABLE, dataKey, [
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
@@ -193,6 +205,8 @@ export class Workflow extends Construct {
         read: [BUCKET_PREFIXES.work, BUCKET_PREFIXES.grounding],
         write: [BUCKET_PREFIXES.results],
       });
+    // The first SUCCEEDED extraction of some bytes is remembered with a conditional put.
+    if (reuseOn) recordResult.bindTable(tables.reuse, REUSE_TABLE, dataKey, ['dynamodb:PutItem']);
 
     const recordFailure = task('RecordFailure', 'record-failure')
       .bindTable(tables.results, RESULTS_TABLE, dataKey, [

@@ -57,7 +57,8 @@ beforeAll(async () => {
   pdfBytes = await recordPdf();
   const results = await s.process([
     { name: 'aps-one.pdf', bytes: pdfBytes },
-    { name: 'aps-two.pdf', bytes: await recordPdf() },
+    // Other bytes: identical ones would reuse aps-one's extraction (ADR 40), whichever ends first.
+    { name: 'aps-two.pdf', bytes: await recordPdf('Second Example-Case') },
     { name: 'junk.pdf', bytes: notPdf() },
   ]);
   for (const r of results) ids[r.file.replace(/^.*\//, '')] = r.documentId;
@@ -169,6 +170,7 @@ describe('GET /api/documents/{id} and /by-key', () => {
     expect(record.path?.states.map((v) => v.name)).toEqual([
       'LoadDocument',
       'SelectVariant',
+      'ReuseOrInvoke',
       'PrepareAdmission',
       'AdmitModelCall',
       'WaitForModelSlot',

@@ -37,6 +37,7 @@ const unreachable: ServiceContext = {
     metrics: 'none',
     idempotency: 'none',
     ledger: 'none',
+    reuse: 'none',
   },
   queues: { ingest: 'none', ingestDlq: 'none', extractionDlq: 'none' },
   clients: {

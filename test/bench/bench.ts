@@ -151,7 +151,8 @@ const pipeline = async (paths: readonly string[]) => {
   const dataDir = await mkdtemp(join(tmpdir(), 'medextract-bench-'));
   const ports = { s3sqs: 0, dynamodb: 0, stepfunctions: 0, bedrock: 0 };
   try {
-    let stack = await startLocalStack({ dataDir, ports });
+    // Each batch re-sends the first documents of the last: with reuse on they would skip the model.
+    let stack = await startLocalStack({ dataDir, ports, reuseIdenticalDocuments: false });
     const coldStartSeconds = stack.startupMs / 1_000;
     progress(`cold stack start ${coldStartSeconds.toFixed(1)} s`);
     const seconds: Record<string, number> = {};

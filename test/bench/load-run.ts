@@ -218,6 +218,8 @@ export const runLoad = async (options: LoadRunOptions): Promise<LoadRunResult> =
     ...(options.design === 'baseline'
       ? { definitionText: readFileSync(BASELINE_ASL, 'utf-8') }
       : {}),
+    // Every upload is the same PDF: each must call the model to load admission (ADR 40).
+    reuseIdenticalDocuments: false,
     // Passes only when the run asks for one (after aborts); grace 0 so aborted entries qualify.
     reconcile: { intervalMs: 24 * 3_600_000, graceSeconds: 0 },
   });

@@ -4,6 +4,7 @@
  * and passes on only a reference and counts.
  */
 
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import {
   GetObjectCommand,
@@ -202,6 +203,7 @@ describe('load-document handler', () => {
       pagesUri: null,
       imagePageCount: 0,
       geometryUri: `s3://medextract-test-documents/work/${event.documentId}/geometry.json`,
+      contentSha256: createHash('sha256').update(pdf).digest('hex'),
     });
     expect(JSON.stringify(output)).not.toContain(SYNTHETIC_PATIENT);
   });

@@ -65,6 +65,7 @@ describe('documentRecords', () => {
       costMicroUsd: 5500,
       completeness: 0.9231,
       allRequiredPresent: false,
+      cacheHit: false,
     });
   });
 

@@ -18,6 +18,7 @@ export const loadedDocument = (): LoadDocumentOutput => ({
   pagesUri: null,
   imagePageCount: 0,
   geometryUri: null,
+  contentSha256: null,
 });
 
 export const selectedVariant = (promptVersion: string): SelectVariantOutput => ({
@@ -25,6 +26,7 @@ export const selectedVariant = (promptVersion: string): SelectVariantOutput => (
   experimentId: null,
   arm: null,
   resolvedBy: 'alias',
+  reuse: null,
 });
 
 export const modelAnswer = (

@@ -26,6 +26,8 @@ interface State {
   Catch?: { ErrorEquals: string[]; Next: string }[];
   Next?: string;
   End?: boolean;
+  Choices?: { Next: string }[];
+  Default?: string;
 }
 
 const asl = definition() as {
@@ -89,7 +91,12 @@ describe('extract.asl.json', () => {
 
   it('follows the designed flow and sends every failure through RecordFailure', () => {
     expect(states.LoadDocument?.Next).toBe('SelectVariant');
-    expect(states.SelectVariant?.Next).toBe('PrepareAdmission');
+    expect(states.SelectVariant?.Next).toBe('ReuseOrInvoke');
+    // No reuse goes on to the model call; a complete reuse skips admission and the model.
+    expect(states.ReuseOrInvoke?.Choices?.[0]?.Next).toBe('PrepareAdmission');
+    expect(states.ReuseOrInvoke?.Choices?.[1]?.Next).toBe('ReuseEarlierExtraction');
+    expect(states.ReuseOrInvoke?.Default).toBe('PrepareAdmission');
+    expect(states.ReuseEarlierExtraction?.Next).toBe('Score');
     expect(states.PrepareAdmission?.Next).toBe('AdmitModelCall');
     expect(states.AdmitModelCall?.Next).toBe('WaitForModelSlot');
     expect(states.WaitForModelSlot?.Next).toBe('ModelSlotReady');

@@ -43,6 +43,7 @@ const stubs = (failInvoke: (attempt: number) => Error | null = () => null) => {
       experimentId: null,
       arm: null,
       resolvedBy: 'alias',
+      reuse: null,
     })),
     AdmitModelCall: lambda('AdmitModelCall', (payload) => ({
       admitted: true,

@@ -13,7 +13,12 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { BatchGetCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { sdkStreamMixin } from '@smithy/util-stream';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -90,6 +95,8 @@ beforeEach(() => {
   doc.on(PutCommand).resolves({});
   ledger.clear();
   serveLedgerTable(doc, 'medextract-test-ledger', ledger);
+  // Nothing remembered yet: the model is called (ADR 40).
+  doc.on(GetCommand, { TableName: 'medextract-test-extraction-reuse' }).resolves({});
   ddb.on(PutItemCommand).resolves({});
   ddb.on(UpdateItemCommand).resolves({});
   ddb.on(GetItemCommand).resolves({});

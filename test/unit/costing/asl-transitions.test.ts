@@ -16,6 +16,7 @@ describe('countTransitions on statemachines/extract.asl.json', () => {
     expect(counts.successPath).toEqual([
       'LoadDocument',
       'SelectVariant',
+      'ReuseOrInvoke',
       'PrepareAdmission',
       'AdmitModelCall',
       'WaitForModelSlot',
@@ -24,7 +25,7 @@ describe('countTransitions on statemachines/extract.asl.json', () => {
       'Score',
       'RecordResult',
     ]);
-    expect(counts.successTransitions).toBe(9);
+    expect(counts.successTransitions).toBe(10);
   });
 
   it('counts each catch path to the Fail state', () => {
@@ -37,10 +38,10 @@ describe('countTransitions on statemachines/extract.asl.json', () => {
     expect(byState).toEqual({
       LoadDocument: 4,
       SelectVariant: 5,
-      AdmitModelCall: 7,
-      InvokeModel: 10,
-      Score: 11,
-      RecordResult: 12,
+      AdmitModelCall: 8,
+      InvokeModel: 11,
+      Score: 12,
+      RecordResult: 13,
     });
   });
 
