@@ -43,6 +43,9 @@ export default defineConfig({
           exclude: needsOwnProcess,
           pool: 'threads',
           isolate: false,
+          // The first test of a file may synthesise a whole CDK stage (CPU
+          // work of 10-40 s on a busy 2-core machine); no test here measures speed.
+          testTimeout: 90_000,
         },
       },
       {

@@ -76,6 +76,8 @@ describe('extract state machine, reuse of an identical document', () => {
       modelId: reuse.modelId,
       inputTokens: 0,
       outputTokens: 0,
+      cacheReadInputTokens: 0,
+      cacheWriteInputTokens: 0,
     });
     const [recordInput] = (payloads.RecordResult ?? []) as { state: Record<string, unknown> }[];
     const recordState = recordInput?.state ?? {};
@@ -85,6 +87,8 @@ describe('extract state machine, reuse of an identical document', () => {
       servedBy: reuse.servedBy,
       inputTokens: 0,
       outputTokens: 0,
+      cacheReadInputTokens: 0,
+      cacheWriteInputTokens: 0,
       usageEstimated: false,
       modelLatencyMs: 0,
     });
