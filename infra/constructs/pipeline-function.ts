@@ -17,6 +17,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { FunctionName } from '#contracts/functions.ts';
 import { physicalName, type TableDefinition } from '#contracts/resources.ts';
+import { REQUIRE_BANNER } from '../bundle-banner.ts';
 import {
   type BedrockModelAccess,
   metricsNamespace,
@@ -132,9 +133,6 @@ export interface BucketAccess {
   readonly write?: readonly string[];
 }
 
-const BANNER =
-  "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
-
 /** A pipeline Lambda function with its own role, encrypted log group and bundle. */
 export class PipelineFunction extends Construct {
   readonly name: FunctionName;
@@ -220,7 +218,7 @@ export class PipelineFunction extends Construct {
             }
           : {}),
         // Some CommonJS dependencies call require(); ESM output needs one in scope.
-        banner: BANNER,
+        banner: REQUIRE_BANNER,
         forceDockerBundling: false,
         commandHooks: {
           beforeBundling: () => [],

@@ -1,5 +1,6 @@
 /**
- * `npm run bench [-- --json] [--quick] [--rounds n]`: one run that measures each
+ * `npm run bench [-- --json] [--quick] [--rounds n] [--only init] [--node path]`:
+ * one run that measures each
  * performance figure next to its baseline and the ratio: the local pipeline's
  * time per extra document against the bare in-process work, each function
  * bundle's cold init against a one-client hello-world bundle, local stack
@@ -36,6 +37,14 @@ const QUICK = process.argv.includes('--quick');
 const roundsFlag = process.argv.indexOf('--rounds');
 const ROUNDS = roundsFlag >= 0 ? Number(process.argv[roundsFlag + 1]) : 5;
 const BATCHES = QUICK ? [5, 10, 30] : [10, 100, 300];
+const flagValue = (name: string): string | undefined => {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? process.argv[at + 1] : undefined;
+};
+/** `--only init`: the bundles' cold init alone, without the stack, pipeline or cost. */
+const ONLY_INIT = flagValue('--only') === 'init';
+/** `--node path`: the Node binary that imports the bundles (the Lambda runtime is Node 24). */
+const INIT_NODE = flagValue('--node') ?? process.execPath;
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const SEED = 'bench';
 
@@ -93,7 +102,7 @@ const bareMsPerDocument = async (paths: readonly string[]): Promise<number> => {
 /** Milliseconds to import a bundle in a fresh Node process (module load = Lambda init work). */
 const initMs = (bundle: BuiltBundle, env: NodeJS.ProcessEnv): number => {
   const code = `const t=performance.now();await import(${JSON.stringify(pathToFileURL(bundle.file).href)});process.stdout.write(String(performance.now()-t));`;
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', code], {
+  const out = execFileSync(INIT_NODE, ['--input-type=module', '-e', code], {
     env,
     encoding: 'utf-8',
   });
@@ -124,6 +133,8 @@ const coldInit = async () => {
       'medextract-bench-documents',
       30,
     ),
+    // The drift job is scheduled on AWS only, so the local stack sets none of its variables.
+    DRIFT_PROMPT_VERSIONS: '2.0.0',
     NODE_OPTIONS: '',
   };
   const helloRuns: number[] = [];
@@ -207,6 +218,39 @@ const cost = () => {
 };
 
 const loadBefore = loadavg()[0] ?? 0;
+if (ONLY_INIT) {
+  progress('cold init of each bundle');
+  const init = await coldInit();
+  const result = {
+    measuredAt: new Date().toISOString(),
+    machine: {
+      cpus: cpus().length,
+      loadAverageBefore: round(loadBefore, 2),
+      loadAverageAfter: round(loadavg()[0] ?? 0, 2),
+    },
+    node: execFileSync(INIT_NODE, ['--version'], { encoding: 'utf-8' }).trim(),
+    coldInitOverHello: init.worst[1].overHello,
+    coldInitWorstFunction: init.worst[0],
+    helloInitMs: init.helloMs,
+    helloBundleBytes: init.helloBytes,
+    functions: init.perFunction,
+    rounds: ROUNDS,
+  };
+  if (JSON_OUTPUT) process.stdout.write(`${JSON.stringify(result)}\n`);
+  else {
+    process.stdout.write(
+      `cold init on ${result.node}, worst ${result.coldInitWorstFunction}: ${result.coldInitOverHello}x of ${result.helloInitMs} ms hello-world\n`,
+    );
+    process.stdout.write('function | bundle bytes | init ms | over hello\n');
+    for (const [name, f] of Object.entries(result.functions)) {
+      process.stdout.write(`${name} | ${f.bytes} | ${f.initMs} | ${f.overHello}\n`);
+    }
+    process.stdout.write(
+      `machine: ${result.machine.cpus} cpus, load ${result.machine.loadAverageBefore} -> ${result.machine.loadAverageAfter}\n`,
+    );
+  }
+  process.exit(0);
+}
 const largest = Math.max(...BATCHES);
 progress(`preparing ${largest} documents`);
 const paths = await corpus(largest);

@@ -7,6 +7,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type BuildOptions, build } from 'esbuild';
 import { FUNCTION_NAMES } from '#contracts/functions.ts';
+import { REQUIRE_BANNER } from '#infra/bundle-banner.ts';
 import { functionEntry } from '#infra/repo-paths.ts';
 
 export interface BuiltBundle {
@@ -25,6 +26,7 @@ export const FUNCTION_BUNDLE_OPTIONS = {
   minify: true,
   // tesseract.js ships as node_modules of the load-document bundle (PAGE_RENDERER_MODULES).
   external: ['@aws-sdk/*', 'tesseract.js'],
+  banner: { js: REQUIRE_BANNER },
   logLevel: 'error',
 } as const satisfies BuildOptions;
 
