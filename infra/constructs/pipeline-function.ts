@@ -25,6 +25,7 @@ import {
   type StageConfig,
 } from '../config.ts';
 import { functionEntry, LOCK_FILE, REPO_ROOT } from '../repo-paths.ts';
+import { workerBundleCommands } from '../worker-bundles.ts';
 
 /** Latest Node.js runtime aws-cdk-lib knows; cdk-nag's L1 rule holds us to it. */
 export const FUNCTION_RUNTIME = lambda.Runtime.NODEJS_24_X;
@@ -224,6 +225,7 @@ export class PipelineFunction extends Construct {
           beforeBundling: () => [],
           beforeInstall: () => [],
           afterBundling: (inputDir: string, outputDir: string) => [
+            ...workerBundleCommands(name, inputDir, outputDir),
             ...(props.bundlePrompts ? [`cp -R "${inputDir}/prompts" "${outputDir}/prompts"`] : []),
             ...(props.bundlePageRenderer ? pageRendererCommands(inputDir, outputDir) : []),
           ],
