@@ -99,14 +99,22 @@ const bareMsPerDocument = async (paths: readonly string[]): Promise<number> => {
   return (performance.now() - started) / paths.length;
 };
 
-/** Milliseconds to import a bundle in a fresh Node process (module load = Lambda init work). */
-const initMs = (bundle: BuiltBundle, env: NodeJS.ProcessEnv): number => {
-  const code = `const t=performance.now();await import(${JSON.stringify(pathToFileURL(bundle.file).href)});process.stdout.write(String(performance.now()-t));`;
+interface InitSample {
+  /** Wall milliseconds of the import. */
+  readonly ms: number;
+  /** CPU milliseconds (user + system) the process spent on it: less sensitive to a busy machine. */
+  readonly cpuMs: number;
+}
+
+/** Time to import a bundle in a fresh Node process (module load = Lambda init work). */
+const initSample = (bundle: BuiltBundle, env: NodeJS.ProcessEnv): InitSample => {
+  const code = `const c=process.cpuUsage();const t=performance.now();await import(${JSON.stringify(pathToFileURL(bundle.file).href)});const w=performance.now()-t;const u=process.cpuUsage(c);process.stdout.write(w+' '+(u.user+u.system)/1000);`;
   const out = execFileSync(INIT_NODE, ['--input-type=module', '-e', code], {
     env,
     encoding: 'utf-8',
   });
-  return Number(out.trim().split('\n').at(-1));
+  const [ms, cpuMs] = (out.trim().split('\n').at(-1) ?? '').split(' ').map(Number);
+  return { ms: ms ?? Number.NaN, cpuMs: cpuMs ?? Number.NaN };
 };
 
 const coldInit = async () => {
@@ -137,19 +145,28 @@ const coldInit = async () => {
     DRIFT_PROMPT_VERSIONS: '2.0.0',
     NODE_OPTIONS: '',
   };
-  const helloRuns: number[] = [];
-  const runs = new Map<string, number[]>(functions.map((f) => [f.name, []]));
+  const helloRuns: InitSample[] = [];
+  const runs = new Map<string, InitSample[]>(functions.map((f) => [f.name, []]));
   for (let round = 0; round < ROUNDS; round += 1) {
     for (const fn of functions) {
-      helloRuns.push(initMs(hello, env));
-      runs.get(fn.name)?.push(initMs(fn, env));
+      helloRuns.push(initSample(hello, env));
+      runs.get(fn.name)?.push(initSample(fn, env));
     }
   }
-  const helloMs = median(helloRuns);
+  const helloMs = median(helloRuns.map((s) => s.ms));
+  const helloCpuMs = median(helloRuns.map((s) => s.cpuMs));
   const perFunction = Object.fromEntries(
     functions.map((f) => {
-      const ms = median(runs.get(f.name) ?? []);
-      const entry = { bytes: f.bytes, initMs: round(ms, 1), overHello: round(ms / helloMs, 2) };
+      const samples = runs.get(f.name) ?? [];
+      const ms = median(samples.map((s) => s.ms));
+      const cpuMs = median(samples.map((s) => s.cpuMs));
+      const entry = {
+        bytes: f.bytes,
+        initMs: round(ms, 1),
+        overHello: round(ms / helloMs, 2),
+        initCpuMs: round(cpuMs, 1),
+        cpuOverHello: round(cpuMs / helloCpuMs, 2),
+      };
       // Worker bundles load when the worker starts (on the first document), not at init.
       return [f.name, Object.keys(f.workers).length > 0 ? { ...entry, workers: f.workers } : entry];
     }),
@@ -157,7 +174,17 @@ const coldInit = async () => {
   const worst = Object.entries(perFunction).reduce((a, b) =>
     b[1].overHello > a[1].overHello ? b : a,
   );
-  return { helloMs: round(helloMs, 1), helloBytes: hello.bytes, perFunction, worst };
+  const worstCpu = Object.entries(perFunction).reduce((a, b) =>
+    b[1].cpuOverHello > a[1].cpuOverHello ? b : a,
+  );
+  return {
+    helloMs: round(helloMs, 1),
+    helloCpuMs: round(helloCpuMs, 1),
+    helloBytes: hello.bytes,
+    perFunction,
+    worst,
+    worstCpu,
+  };
 };
 
 const pipeline = async (paths: readonly string[]) => {
@@ -234,6 +261,9 @@ if (ONLY_INIT) {
     coldInitOverHello: init.worst[1].overHello,
     coldInitWorstFunction: init.worst[0],
     helloInitMs: init.helloMs,
+    coldInitCpuOverHello: init.worstCpu[1].cpuOverHello,
+    coldInitCpuWorstFunction: init.worstCpu[0],
+    helloInitCpuMs: init.helloCpuMs,
     helloBundleBytes: init.helloBytes,
     functions: init.perFunction,
     rounds: ROUNDS,
@@ -241,11 +271,15 @@ if (ONLY_INIT) {
   if (JSON_OUTPUT) process.stdout.write(`${JSON.stringify(result)}\n`);
   else {
     process.stdout.write(
-      `cold init on ${result.node}, worst ${result.coldInitWorstFunction}: ${result.coldInitOverHello}x of ${result.helloInitMs} ms hello-world\n`,
+      `cold init on ${result.node}, worst ${result.coldInitWorstFunction}: ${result.coldInitOverHello}x of ${result.helloInitMs} ms hello-world; CPU: worst ${result.coldInitCpuWorstFunction} ${result.coldInitCpuOverHello}x of ${result.helloInitCpuMs} ms\n`,
     );
-    process.stdout.write('function | bundle bytes | init ms | over hello\n');
+    process.stdout.write(
+      'function | bundle bytes | init ms | over hello | init CPU ms | over hello\n',
+    );
     for (const [name, f] of Object.entries(result.functions)) {
-      process.stdout.write(`${name} | ${f.bytes} | ${f.initMs} | ${f.overHello}\n`);
+      process.stdout.write(
+        `${name} | ${f.bytes} | ${f.initMs} | ${f.overHello} | ${f.initCpuMs} | ${f.cpuOverHello}\n`,
+      );
     }
     process.stdout.write(
       `machine: ${result.machine.cpus} cpus, load ${result.machine.loadAverageBefore} -> ${result.machine.loadAverageAfter}\n`,
@@ -284,6 +318,9 @@ const result = {
   coldInitOverHello: init.worst[1].overHello,
   coldInitWorstFunction: init.worst[0],
   helloInitMs: init.helloMs,
+  coldInitCpuOverHello: init.worstCpu[1].cpuOverHello,
+  coldInitCpuWorstFunction: init.worstCpu[0],
+  helloInitCpuMs: init.helloCpuMs,
   helloBundleBytes: init.helloBytes,
   functions: init.perFunction,
   stackStartSeconds: round(run.warmStartSeconds, 2),
@@ -328,9 +365,13 @@ if (JSON_OUTPUT) {
     ],
   ];
   for (const line of lines) process.stdout.write(`${line.join(' | ')}\n`);
-  process.stdout.write('\nfunction | bundle bytes | init ms | over hello\n');
+  process.stdout.write(
+    '\nfunction | bundle bytes | init ms | over hello | init CPU ms | over hello\n',
+  );
   for (const [name, f] of Object.entries(result.functions)) {
-    process.stdout.write(`${name} | ${f.bytes} | ${f.initMs} | ${f.overHello}\n`);
+    process.stdout.write(
+      `${name} | ${f.bytes} | ${f.initMs} | ${f.overHello} | ${f.initCpuMs} | ${f.cpuOverHello}\n`,
+    );
   }
   process.stdout.write(
     `machine: ${result.machine.cpus} cpus, load ${result.machine.loadAverageBefore} -> ${result.machine.loadAverageAfter}\n`,
