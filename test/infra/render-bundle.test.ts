@@ -173,7 +173,9 @@ describe('load-document bundle with the page renderer', () => {
     expect(reply.text.length).toBeGreaterThan(100);
     // pdf.js's API (GlobalWorkerOptions) is in the worker's bundle only.
     expect(main).not.toContain('GlobalWorkerOptions');
-    expect(readFileSync(join(bundleDir, PDF_TEXT_JOB.file), 'utf8')).toContain('GlobalWorkerOptions');
+    expect(readFileSync(join(bundleDir, PDF_TEXT_JOB.file), 'utf8')).toContain(
+      'GlobalWorkerOptions',
+    );
   }, 90_000);
 
   it('holds the render worker, pdf.js trimmed and the canvas with its binary', () => {
