@@ -13,16 +13,23 @@ export type ValidationResult =
   | { readonly ok: true; readonly value: Extraction }
   | { readonly ok: false; readonly errors: string[] };
 
-// One Ajv instance: compiled validators are cached per schema object below,
-// and Ajv keeps its own cache keyed by schema content.
-const ajv = new Ajv({
-  allErrors: true,
-  // Schemas use `"type": ["string", "null"]` for values a document may not state.
-  allowUnionTypes: true,
-  strict: true,
-});
-// `format: "date"` means a real calendar date, the same rule the normaliser applies.
-ajv.addFormat('date', { type: 'string', validate: isIsoCalendarDate });
+// One Ajv instance, created with the first schema compiled (not when a function
+// loads): compiled validators are cached per schema object below, and Ajv keeps
+// its own cache keyed by schema content.
+let instance: Ajv | undefined;
+const ajv = (): Ajv => {
+  if (!instance) {
+    instance = new Ajv({
+      allErrors: true,
+      // Schemas use `"type": ["string", "null"]` for values a document may not state.
+      allowUnionTypes: true,
+      strict: true,
+    });
+    // `format: "date"` means a real calendar date, the same rule the normaliser applies.
+    instance.addFormat('date', { type: 'string', validate: isIsoCalendarDate });
+  }
+  return instance;
+};
 
 const compiled = new WeakMap<object, ValidateFunction<unknown>>();
 
@@ -34,7 +41,7 @@ const compiled = new WeakMap<object, ValidateFunction<unknown>>();
 export function compileSchema(schema: Record<string, unknown>): ValidateFunction<unknown> {
   const cached = compiled.get(schema);
   if (cached) return cached;
-  const validate = ajv.compile<unknown>(schema);
+  const validate = ajv().compile<unknown>(schema);
   compiled.set(schema, validate);
   return validate;
 }

@@ -11,7 +11,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { createWorker, OEM, type Worker } from 'tesseract.js';
+import type { Worker } from 'tesseract.js';
 import type { DocumentGeometry, GeometryItem } from '#contracts/geometry.ts';
 import { type PositionedText, pageTextFromItems } from '#core/evidence/geometry.ts';
 
@@ -107,13 +107,16 @@ const pixelWords = (result: Recognised): PixelWord[] => {
   return words;
 };
 
-const startWorker = (): Promise<Worker> =>
-  createWorker('eng', OEM.LSTM_ONLY, {
+const startWorker = async (): Promise<Worker> => {
+  // Loaded with the first page that needs OCR: most documents have a text layer.
+  const { createWorker, OEM } = await import('tesseract.js');
+  return createWorker('eng', OEM.LSTM_ONLY, {
     langPath: languageDataDir(),
     gzip: true,
     // Read from node_modules on every start; nothing is cached or written.
     cacheMethod: 'none',
   });
+};
 
 /**
  * Recognises `images` one after another. The result has one entry per

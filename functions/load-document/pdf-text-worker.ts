@@ -5,24 +5,23 @@
  * it is DECOMPRESSION_LIMIT (the content expands past what we allow), past
  * the deadline TOO_LARGE (more work than one document may take).
  *
- * The same module is the worker's entry: started as a worker with the pool
- * marker in `workerData`, it extracts one job at a time and replies. Workers
- * are kept for the next document (starting one costs far more than the text
- * extraction of a typical record); a worker that breaks a cap is terminated
- * and never reused. From source (tests, the local runtime) the worker loads
- * this file through tsx; in a function bundle it loads the bundle itself.
+ * This is the parent side; pdf-text-job.ts is the worker's entry, the only
+ * module that loads pdf.js, so the function's own bundle never parses it at
+ * init. Workers are kept for the next document (starting one costs far more
+ * than the text extraction of a typical record); a worker that breaks a cap
+ * is terminated and never reused. From source (tests, the local runtime) the
+ * worker loads pdf-text-job.ts through tsx; in a function bundle it loads
+ * its own bundle beside `index.mjs` (contracts/worker-bundles.ts).
  */
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { getResolvedPDFJS } from 'unpdf';
+import { Worker } from 'node:worker_threads';
 import { BadDocumentError } from '#contracts/errors.ts';
 import type { GeometryItem } from '#contracts/geometry.ts';
-import { cleanText } from '#core/extraction/text.ts';
-import { layoutPages, type PageLayout } from './page-layout.ts';
-import { layoutPageWithSpans, type TextItemLike } from './text-layout.ts';
+import { PDF_TEXT_JOB } from '#contracts/worker-bundles.ts';
+import type { PageLayout } from './page-layout.ts';
 
 export interface WorkerLimits {
   /** Most pages accepted; checked in the worker before any text is extracted. */
@@ -71,91 +70,35 @@ export class PdfJsError extends Error {
 const POOL = 'medextract:pdf-text';
 const WATCH_INTERVAL_MS = 20;
 
-interface Job {
+export interface Job {
   readonly id: number;
   readonly data: Uint8Array;
   readonly maxPages: number;
 }
 
-interface JobReply {
+export interface JobReply {
   readonly id: number;
   readonly reply: WorkerReply;
 }
 
-const isPoolWorker = (value: unknown): boolean =>
+export const isPoolWorker = (value: unknown): boolean =>
   typeof value === 'object' && value !== null && 'pool' in value && value.pool === POOL;
 
-const round = (value: number): number => Math.round(value * 100) / 100;
-
-/** An item's box in PDF points: left edge and baseline from its transform, its width and height. */
-const itemBox = (
-  items: readonly TextItemLike[],
-  span: { index: number; start: number; end: number },
-): GeometryItem => {
-  const item = items[span.index];
-  return {
-    start: span.start,
-    end: span.end,
-    x: round(item?.transform[4] ?? 0),
-    y: round(item?.transform[5] ?? 0),
-    width: round(Math.max(0, item?.width ?? 0)),
-    height: round(Math.max(0, item?.height ?? 0)),
-  };
-};
-
-/** Worker side: extract and reply once. */
-const runJob = async (job: Job): Promise<WorkerReply> => {
-  const { getDocument, OPS } = await getResolvedPDFJS();
-  const loadingTask = getDocument({ data: job.data, verbosity: 0, stopAtErrors: false });
-  try {
-    const pdf = await loadingTask.promise;
-    if (pdf.numPages > job.maxPages) return { kind: 'too-many-pages', pageCount: pdf.numPages };
-    const texts: string[] = [];
-    const geometry: PageItems[] = [];
-    for (let number = 1; number <= pdf.numPages; number += 1) {
-      const page = await pdf.getPage(number);
-      const content = await page.getTextContent();
-      const items: TextItemLike[] = content.items.flatMap((item) => ('str' in item ? [item] : []));
-      // Column gaps become tabs so form labels can be paired with their values.
-      const laid = layoutPageWithSpans(items);
-      const text = cleanText(laid.text);
-      texts.push(text);
-      const [x0 = 0, y0 = 0, x1 = 0, y1 = 0] = page.view;
-      geometry.push({
-        page: number,
-        view: [x0, y0, x1, y1],
-        // Offsets hold only while cleaning left the text as laid out (it nearly always does).
-        items: text === laid.text ? laid.spans.map((span) => itemBox(items, span)) : [],
-      });
-    }
-    const pages = await layoutPages(pdf, texts, OPS);
-    return { kind: 'pages', pages, pageCount: pdf.numPages, geometry };
-  } catch (error) {
-    return { kind: 'error', name: error instanceof Error ? error.name : 'Error' };
-  } finally {
-    await loadingTask.destroy();
-  }
-};
-
-if (!isMainThread && isPoolWorker(workerData)) {
-  const port = parentPort;
-  // One job at a time: the parent sends the next only after this reply.
-  port?.on('message', (job: Job) => {
-    void runJob(job).then((reply) => port.postMessage({ id: job.id, reply } satisfies JobReply));
-  });
-}
-
 /**
- * How to start the worker: a bundle starts itself; from source the worker
- * first registers tsx (resolved from this package) so it can load TypeScript.
+ * How to start the worker: a bundle starts the job bundle beside it; from
+ * source the worker first registers tsx (resolved from this package) so it
+ * can load TypeScript.
  */
 const workerEntry = (): { readonly entry: string | URL; readonly eval: boolean } => {
   const self = new URL(import.meta.url);
-  if (!self.pathname.endsWith('.ts')) return { entry: self, eval: false };
+  if (!self.pathname.endsWith('.ts')) {
+    return { entry: new URL(`./${PDF_TEXT_JOB.file}`, self), eval: false };
+  }
+  const job = new URL('./pdf-text-job.ts', self);
   // The ESM build of tsx's API (`tsx/esm/api` under the import condition).
   const tsxRoot = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
   const tsx = pathToFileURL(join(tsxRoot, 'dist', 'esm', 'api', 'index.mjs')).href;
-  const bootstrap = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(self.href)}); });`;
+  const bootstrap = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(job.href)}); });`;
   return { entry: bootstrap, eval: true };
 };
 

@@ -5,7 +5,14 @@
  * several times slower, so tests and the local runtime never load it at all.
  */
 import type { Tracer } from '@aws-lambda-powertools/tracer';
+import type { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { MiddlewareObj } from '@middy/core';
+
+/** What tracer-cjs.cjs exports: the same classes as the ES build, from the CommonJS one. */
+interface TracerModules {
+  readonly Tracer: typeof Tracer;
+  readonly captureLambdaHandler: typeof captureLambdaHandler;
+}
 
 /** The Tracer's own enablement rules, checked before its module is loaded. */
 export const tracingWanted = (env: NodeJS.ProcessEnv = process.env): boolean => {
@@ -25,10 +32,9 @@ interface Tracing {
 
 const loadTracing = async (): Promise<Tracing | null> => {
   if (!tracingWanted()) return null;
-  const [{ Tracer }, { captureLambdaHandler }] = await Promise.all([
-    import('@aws-lambda-powertools/tracer'),
-    import('@aws-lambda-powertools/tracer/middleware'),
-  ]);
+  // The CommonJS builds (tracer-cjs.cjs), so no bundle imports node:http at init.
+  const { Tracer, captureLambdaHandler } = (await import('./tracer-cjs.cjs'))
+    .default as TracerModules;
   const tracer = new Tracer({ serviceName: 'medextract' });
   // Responses are references, but a trace is no place for task output.
   return { tracer, middleware: captureLambdaHandler(tracer, { captureResponse: false }) };

@@ -17,6 +17,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { FunctionName } from '#contracts/functions.ts';
 import { physicalName, type TableDefinition } from '#contracts/resources.ts';
+import { REQUIRE_BANNER } from '../bundle-banner.ts';
 import {
   type BedrockModelAccess,
   metricsNamespace,
@@ -24,6 +25,7 @@ import {
   type StageConfig,
 } from '../config.ts';
 import { functionEntry, LOCK_FILE, REPO_ROOT } from '../repo-paths.ts';
+import { workerBundleCommands } from '../worker-bundles.ts';
 
 /** Latest Node.js runtime aws-cdk-lib knows; cdk-nag's L1 rule holds us to it. */
 export const FUNCTION_RUNTIME = lambda.Runtime.NODEJS_24_X;
@@ -132,9 +134,6 @@ export interface BucketAccess {
   readonly write?: readonly string[];
 }
 
-const BANNER =
-  "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
-
 /** A pipeline Lambda function with its own role, encrypted log group and bundle. */
 export class PipelineFunction extends Construct {
   readonly name: FunctionName;
@@ -220,12 +219,13 @@ export class PipelineFunction extends Construct {
             }
           : {}),
         // Some CommonJS dependencies call require(); ESM output needs one in scope.
-        banner: BANNER,
+        banner: REQUIRE_BANNER,
         forceDockerBundling: false,
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
           afterBundling: (inputDir: string, outputDir: string) => [
+            ...workerBundleCommands(name, inputDir, outputDir),
             ...(props.bundlePrompts ? [`cp -R "${inputDir}/prompts" "${outputDir}/prompts"`] : []),
             ...(props.bundlePageRenderer ? pageRendererCommands(inputDir, outputDir) : []),
           ],

@@ -1,5 +1,6 @@
 /**
- * `npm run bench [-- --json] [--quick] [--rounds n]`: one run that measures each
+ * `npm run bench [-- --json] [--quick] [--rounds n] [--only init] [--node path]`:
+ * one run that measures each
  * performance figure next to its baseline and the ratio: the local pipeline's
  * time per extra document against the bare in-process work, each function
  * bundle's cold init against a one-client hello-world bundle, local stack
@@ -36,6 +37,14 @@ const QUICK = process.argv.includes('--quick');
 const roundsFlag = process.argv.indexOf('--rounds');
 const ROUNDS = roundsFlag >= 0 ? Number(process.argv[roundsFlag + 1]) : 5;
 const BATCHES = QUICK ? [5, 10, 30] : [10, 100, 300];
+const flagValue = (name: string): string | undefined => {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? process.argv[at + 1] : undefined;
+};
+/** `--only init`: the bundles' cold init alone, without the stack, pipeline or cost. */
+const ONLY_INIT = flagValue('--only') === 'init';
+/** `--node path`: the Node binary that imports the bundles (the Lambda runtime is Node 24). */
+const INIT_NODE = flagValue('--node') ?? process.execPath;
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const SEED = 'bench';
 
@@ -90,14 +99,22 @@ const bareMsPerDocument = async (paths: readonly string[]): Promise<number> => {
   return (performance.now() - started) / paths.length;
 };
 
-/** Milliseconds to import a bundle in a fresh Node process (module load = Lambda init work). */
-const initMs = (bundle: BuiltBundle, env: NodeJS.ProcessEnv): number => {
-  const code = `const t=performance.now();await import(${JSON.stringify(pathToFileURL(bundle.file).href)});process.stdout.write(String(performance.now()-t));`;
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', code], {
+interface InitSample {
+  /** Wall milliseconds of the import. */
+  readonly ms: number;
+  /** CPU milliseconds (user + system) the process spent on it: less sensitive to a busy machine. */
+  readonly cpuMs: number;
+}
+
+/** Time to import a bundle in a fresh Node process (module load = Lambda init work). */
+const initSample = (bundle: BuiltBundle, env: NodeJS.ProcessEnv): InitSample => {
+  const code = `const c=process.cpuUsage();const t=performance.now();await import(${JSON.stringify(pathToFileURL(bundle.file).href)});const w=performance.now()-t;const u=process.cpuUsage(c);process.stdout.write(w+' '+(u.user+u.system)/1000);`;
+  const out = execFileSync(INIT_NODE, ['--input-type=module', '-e', code], {
     env,
     encoding: 'utf-8',
   });
-  return Number(out.trim().split('\n').at(-1));
+  const [ms, cpuMs] = (out.trim().split('\n').at(-1) ?? '').split(' ').map(Number);
+  return { ms: ms ?? Number.NaN, cpuMs: cpuMs ?? Number.NaN };
 };
 
 const coldInit = async () => {
@@ -124,27 +141,50 @@ const coldInit = async () => {
       'medextract-bench-documents',
       30,
     ),
+    // The drift job is scheduled on AWS only, so the local stack sets none of its variables.
+    DRIFT_PROMPT_VERSIONS: '2.0.0',
     NODE_OPTIONS: '',
   };
-  const helloRuns: number[] = [];
-  const runs = new Map<string, number[]>(functions.map((f) => [f.name, []]));
+  const helloRuns: InitSample[] = [];
+  const runs = new Map<string, InitSample[]>(functions.map((f) => [f.name, []]));
   for (let round = 0; round < ROUNDS; round += 1) {
     for (const fn of functions) {
-      helloRuns.push(initMs(hello, env));
-      runs.get(fn.name)?.push(initMs(fn, env));
+      helloRuns.push(initSample(hello, env));
+      runs.get(fn.name)?.push(initSample(fn, env));
     }
   }
-  const helloMs = median(helloRuns);
+  const helloMs = median(helloRuns.map((s) => s.ms));
+  const helloCpuMs = median(helloRuns.map((s) => s.cpuMs));
   const perFunction = Object.fromEntries(
     functions.map((f) => {
-      const ms = median(runs.get(f.name) ?? []);
-      return [f.name, { bytes: f.bytes, initMs: round(ms, 1), overHello: round(ms / helloMs, 2) }];
+      const samples = runs.get(f.name) ?? [];
+      const ms = median(samples.map((s) => s.ms));
+      const cpuMs = median(samples.map((s) => s.cpuMs));
+      const entry = {
+        bytes: f.bytes,
+        initMs: round(ms, 1),
+        overHello: round(ms / helloMs, 2),
+        initCpuMs: round(cpuMs, 1),
+        cpuOverHello: round(cpuMs / helloCpuMs, 2),
+      };
+      // Worker bundles load when the worker starts (on the first document), not at init.
+      return [f.name, Object.keys(f.workers).length > 0 ? { ...entry, workers: f.workers } : entry];
     }),
   );
   const worst = Object.entries(perFunction).reduce((a, b) =>
     b[1].overHello > a[1].overHello ? b : a,
   );
-  return { helloMs: round(helloMs, 1), helloBytes: hello.bytes, perFunction, worst };
+  const worstCpu = Object.entries(perFunction).reduce((a, b) =>
+    b[1].cpuOverHello > a[1].cpuOverHello ? b : a,
+  );
+  return {
+    helloMs: round(helloMs, 1),
+    helloCpuMs: round(helloCpuMs, 1),
+    helloBytes: hello.bytes,
+    perFunction,
+    worst,
+    worstCpu,
+  };
 };
 
 const pipeline = async (paths: readonly string[]) => {
@@ -224,6 +264,46 @@ const cost = () => {
 };
 
 const loadBefore = loadavg()[0] ?? 0;
+if (ONLY_INIT) {
+  progress('cold init of each bundle');
+  const init = await coldInit();
+  const result = {
+    measuredAt: new Date().toISOString(),
+    machine: {
+      cpus: cpus().length,
+      loadAverageBefore: round(loadBefore, 2),
+      loadAverageAfter: round(loadavg()[0] ?? 0, 2),
+    },
+    node: execFileSync(INIT_NODE, ['--version'], { encoding: 'utf-8' }).trim(),
+    coldInitOverHello: init.worst[1].overHello,
+    coldInitWorstFunction: init.worst[0],
+    helloInitMs: init.helloMs,
+    coldInitCpuOverHello: init.worstCpu[1].cpuOverHello,
+    coldInitCpuWorstFunction: init.worstCpu[0],
+    helloInitCpuMs: init.helloCpuMs,
+    helloBundleBytes: init.helloBytes,
+    functions: init.perFunction,
+    rounds: ROUNDS,
+  };
+  if (JSON_OUTPUT) process.stdout.write(`${JSON.stringify(result)}\n`);
+  else {
+    process.stdout.write(
+      `cold init on ${result.node}, worst ${result.coldInitWorstFunction}: ${result.coldInitOverHello}x of ${result.helloInitMs} ms hello-world; CPU: worst ${result.coldInitCpuWorstFunction} ${result.coldInitCpuOverHello}x of ${result.helloInitCpuMs} ms\n`,
+    );
+    process.stdout.write(
+      'function | bundle bytes | init ms | over hello | init CPU ms | over hello\n',
+    );
+    for (const [name, f] of Object.entries(result.functions)) {
+      process.stdout.write(
+        `${name} | ${f.bytes} | ${f.initMs} | ${f.overHello} | ${f.initCpuMs} | ${f.cpuOverHello}\n`,
+      );
+    }
+    process.stdout.write(
+      `machine: ${result.machine.cpus} cpus, load ${result.machine.loadAverageBefore} -> ${result.machine.loadAverageAfter}\n`,
+    );
+  }
+  process.exit(0);
+}
 const largest = Math.max(...BATCHES);
 progress(`preparing ${largest} documents`);
 const paths = await corpus(largest);
@@ -255,6 +335,9 @@ const result = {
   coldInitOverHello: init.worst[1].overHello,
   coldInitWorstFunction: init.worst[0],
   helloInitMs: init.helloMs,
+  coldInitCpuOverHello: init.worstCpu[1].cpuOverHello,
+  coldInitCpuWorstFunction: init.worstCpu[0],
+  helloInitCpuMs: init.helloCpuMs,
   helloBundleBytes: init.helloBytes,
   functions: init.perFunction,
   stackStartSeconds: round(run.warmStartSeconds, 2),
@@ -305,9 +388,13 @@ if (JSON_OUTPUT) {
     ]),
   ];
   for (const line of lines) process.stdout.write(`${line.join(' | ')}\n`);
-  process.stdout.write('\nfunction | bundle bytes | init ms | over hello\n');
+  process.stdout.write(
+    '\nfunction | bundle bytes | init ms | over hello | init CPU ms | over hello\n',
+  );
   for (const [name, f] of Object.entries(result.functions)) {
-    process.stdout.write(`${name} | ${f.bytes} | ${f.initMs} | ${f.overHello}\n`);
+    process.stdout.write(
+      `${name} | ${f.bytes} | ${f.initMs} | ${f.overHello} | ${f.initCpuMs} | ${f.cpuOverHello}\n`,
+    );
   }
   process.stdout.write(
     `machine: ${result.machine.cpus} cpus, load ${result.machine.loadAverageBefore} -> ${result.machine.loadAverageAfter}\n`,

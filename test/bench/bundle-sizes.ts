@@ -1,13 +1,15 @@
 /**
  * Bundles every function the way the CDK app does (esbuild, ESM, minified,
  * AWS SDK external) in memory and reports each bundle's bytes and the bytes
- * each npm package contributes: `npm run bench:bundles [-- --json]`. The
+ * each npm package contributes, and the worker bundles beside them:
+ * `npm run bench:bundles [-- --json]`. The
  * bundling test imports `measureBundles` to hold the sizes to a budget.
  */
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { FUNCTION_NAMES, type FunctionName } from '#contracts/functions.ts';
-import { functionEntry } from '#infra/repo-paths.ts';
+import { WORKER_BUNDLES } from '#contracts/worker-bundles.ts';
+import { fromRepoRoot, functionEntry } from '#infra/repo-paths.ts';
 import { FUNCTION_BUNDLE_OPTIONS } from './bundles.ts';
 
 export interface BundleSize {
@@ -19,9 +21,10 @@ export interface BundleSize {
 const packageOf = (input: string): string | null =>
   /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? null;
 
-export const measureBundle = async (name: FunctionName): Promise<BundleSize> => {
+/** One function's bundle, or with `entry` one of its worker bundles. */
+export const measureBundle = async (name: FunctionName, entry?: string): Promise<BundleSize> => {
   const result = await build({
-    entryPoints: [functionEntry(name)],
+    entryPoints: [entry ? fromRepoRoot(entry) : functionEntry(name)],
     outfile: `${name}/index.mjs`,
     write: false,
     metafile: true,
@@ -45,12 +48,24 @@ export const measureBundles = async (): Promise<Record<FunctionName, BundleSize>
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const sizes = await measureBundles();
+  const workers: Record<string, number> = {};
+  for (const [name, list] of Object.entries(WORKER_BUNDLES)) {
+    for (const worker of list ?? []) {
+      workers[`${name}/${worker.file}`] = (
+        await measureBundle(name as FunctionName, worker.entry)
+      ).bytes;
+    }
+  }
   if (process.argv.includes('--json')) {
     console.log(
-      JSON.stringify(Object.fromEntries(Object.entries(sizes).map(([n, s]) => [n, s.bytes]))),
+      JSON.stringify({
+        ...Object.fromEntries(Object.entries(sizes).map(([n, s]) => [n, s.bytes])),
+        ...workers,
+      }),
     );
   } else {
     for (const [name, { bytes }] of Object.entries(sizes))
       console.log(`${name.padEnd(16)} ${bytes}`);
+    for (const [file, bytes] of Object.entries(workers)) console.log(`${file} ${bytes} (worker)`);
   }
 }

@@ -6,13 +6,17 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type BuildOptions, build } from 'esbuild';
-import { FUNCTION_NAMES } from '#contracts/functions.ts';
-import { functionEntry } from '#infra/repo-paths.ts';
+import { FUNCTION_NAMES, type FunctionName } from '#contracts/functions.ts';
+import { WORKER_BUNDLES } from '#contracts/worker-bundles.ts';
+import { REQUIRE_BANNER } from '#infra/bundle-banner.ts';
+import { fromRepoRoot, functionEntry } from '#infra/repo-paths.ts';
 
 export interface BuiltBundle {
   readonly name: string;
   readonly file: string;
   readonly bytes: number;
+  /** Worker bundles beside `index.mjs` (contracts/worker-bundles.ts): file name and bytes. */
+  readonly workers: Readonly<Record<string, number>>;
 }
 
 /** The CDK app's esbuild settings for a function bundle. */
@@ -25,10 +29,11 @@ export const FUNCTION_BUNDLE_OPTIONS = {
   minify: true,
   // tesseract.js ships as node_modules of the load-document bundle (PAGE_RENDERER_MODULES).
   external: ['@aws-sdk/*', 'tesseract.js'],
+  banner: { js: REQUIRE_BANNER },
   logLevel: 'error',
 } as const satisfies BuildOptions;
 
-/** Bundles one entry point to `<outdir>/<name>/index.mjs`. */
+/** Bundles one entry point to `<outdir>/<name>/index.mjs`, and its workers beside it. */
 export const buildBundle = async (
   name: string,
   entry: string,
@@ -36,7 +41,17 @@ export const buildBundle = async (
 ): Promise<BuiltBundle> => {
   const file = join(outdir, name, 'index.mjs');
   await build({ ...FUNCTION_BUNDLE_OPTIONS, entryPoints: [entry], outfile: file });
-  return { name, file, bytes: statSync(file).size };
+  const workers: Record<string, number> = {};
+  for (const worker of WORKER_BUNDLES[name as FunctionName] ?? []) {
+    const workerFile = join(outdir, name, worker.file);
+    await build({
+      ...FUNCTION_BUNDLE_OPTIONS,
+      entryPoints: [fromRepoRoot(worker.entry)],
+      outfile: workerFile,
+    });
+    workers[worker.file] = statSync(workerFile).size;
+  }
+  return { name, file, bytes: statSync(file).size, workers };
 };
 
 /** Every function of the app, bundled under `outdir`. */

@@ -26,6 +26,7 @@ import { pathToFileURL } from 'node:url';
 import { Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PDF_TEXT_JOB } from '#contracts/worker-bundles.ts';
 import { DEFAULT_RENDER_OPTIONS, workerOptions } from '#functions/load-document/page-render.ts';
 import { configFor } from '#infra/config.ts';
 import {
@@ -132,7 +133,51 @@ console.log(JSON.stringify({
 }));
 `;
 
+/** The pdf.js text worker's own bundle, started as pdf-text-worker.ts starts it: one job, one reply. */
+const TEXT_SCRIPT = `
+import { readFileSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+const data = new Uint8Array(readFileSync(process.argv[3]));
+const worker = new Worker(new URL('./${PDF_TEXT_JOB.file}', process.argv[2]), {
+  workerData: { pool: 'medextract:pdf-text' },
+});
+const reply = await new Promise((resolve, reject) => {
+  worker.on('message', (m) => resolve(m.reply));
+  worker.on('error', reject);
+  worker.postMessage({ id: 1, data, maxPages: 100 }, [data.buffer]);
+});
+await worker.terminate();
+console.log(JSON.stringify({ kind: reply.kind, pageCount: reply.pageCount, text: reply.pages?.[0]?.text ?? '' }));
+`;
+
 describe('load-document bundle with the page renderer', () => {
+  it('extracts text with the pdf.js worker bundled beside index.mjs, and index.mjs holds no pdf.js', async () => {
+    // Prepare
+    const record = join(bundleDir, '..', `${Date.now()}-record.pdf`);
+    writeFileSync(record, await recordPdf());
+    const script = join(bundleDir, '..', `${Date.now()}-text.mjs`);
+    writeFileSync(script, TEXT_SCRIPT);
+    const main = readFileSync(join(bundleDir, 'index.mjs'), 'utf8');
+
+    // Act
+    const result = spawnSync(
+      process.execPath,
+      [script, pathToFileURL(join(bundleDir, 'index.mjs')).href, record],
+      { cwd: bundleDir, encoding: 'utf8', timeout: 60_000 },
+    );
+
+    // Assess
+    expect(result.status, result.stderr).toBe(0);
+    const reply = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}');
+    expect(reply).toMatchObject({ kind: 'pages', pageCount: 1 });
+    expect(reply.text.length).toBeGreaterThan(100);
+    // pdf.js's API (GlobalWorkerOptions) is in the worker's bundle only.
+    expect(main).not.toContain('GlobalWorkerOptions');
+    expect(readFileSync(join(bundleDir, PDF_TEXT_JOB.file), 'utf8')).toContain(
+      'GlobalWorkerOptions',
+    );
+  }, 90_000);
+
   it('holds the render worker, pdf.js trimmed and the canvas with its binary', () => {
     const core = join(bundleDir, 'node_modules/tesseract.js-core');
     expect(existsSync(join(core, 'tesseract-core-simd-lstm.wasm'))).toBe(true);
@@ -140,6 +185,7 @@ describe('load-document bundle with the page renderer', () => {
     expect(readdirSync(core).filter((file) => file.endsWith('.wasm.js'))).toEqual([]);
     expect(existsSync(join(bundleDir, 'node_modules/@tesseract.js-data/eng/4.0.0'))).toBe(false);
     expect(existsSync(join(bundleDir, 'render-worker.mjs'))).toBe(true);
+    expect(existsSync(join(bundleDir, PDF_TEXT_JOB.file))).toBe(true);
     expect(existsSync(join(bundleDir, 'node_modules/pdfjs-dist/legacy/build/pdf.mjs'))).toBe(true);
     expect(existsSync(join(bundleDir, 'node_modules/pdfjs-dist/build'))).toBe(false);
     expect(existsSync(join(bundleDir, 'node_modules/pdfjs-dist/standard_fonts'))).toBe(true);
