@@ -9,6 +9,7 @@
 // previous file synthesised; everything that sets `process.env` before an
 // import, starts emulators or child processes keeps a fresh process per file.
 import { defineConfig } from 'vitest/config';
+import { LongestFirstSequencer } from './test/helpers/sequencer.ts';
 
 /** Folders whose files touch no environment, emulator or child process. */
 const SHARED_MODULE_FOLDERS = ['unit', 'statemachine', 'architecture', 'infra'];
@@ -32,6 +33,8 @@ export default defineConfig({
     // integration time is spent waiting on emulators, so a second file runs
     // while the first waits.
     maxWorkers: 2,
+    // The longest files first, whatever their project (test/helpers/sequencer.ts).
+    sequence: { sequencer: LongestFirstSequencer },
     reporters: process.env.CI ? ['default', 'json'] : ['default'],
     outputFile: { json: '.ci/report.json' },
     projects: [

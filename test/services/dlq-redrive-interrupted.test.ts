@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { tableNamesFor } from '#contracts/resources.ts';
 import type { ServiceContext } from '#services/context.ts';
 import { redriveExtraction } from '#services/dlq-redrive.ts';
@@ -25,6 +25,12 @@ const sqs = mockClient(SQSClient);
 afterEach(() => {
   sfn.reset();
   sqs.reset();
+});
+// The mocks replace `send` on every SFN and SQS client of the worker, and the
+// files of this project share their worker: put the real one back for them.
+afterAll(() => {
+  sfn.restore();
+  sqs.restore();
 });
 
 const ID = 'd'.repeat(64);
