@@ -7,19 +7,8 @@
  * flag, missing file, no running local stack).
  */
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, type Command as CommandType } from 'commander';
 import { ServiceError, serviceErrorCode } from '#services/errors.ts';
-import { registerAlerts } from './commands/alerts.ts';
-import { registerDlq } from './commands/dlq.ts';
-import { registerDocuments } from './commands/documents.ts';
-import { registerEval } from './commands/eval.ts';
-import { registerExperiments } from './commands/experiments.ts';
-import { registerInvoke } from './commands/invoke.ts';
-import { registerLogs } from './commands/logs.ts';
-import { registerMetrics } from './commands/metrics.ts';
-import { registerProcess } from './commands/process.ts';
-import { registerPrompts } from './commands/prompts.ts';
-import { registerReviews } from './commands/reviews.ts';
 import { UsageError } from './output.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -56,18 +45,38 @@ const program = new Command()
   .showHelpAfterError()
   .exitOverride();
 
-registerProcess(program);
-registerInvoke(program);
-registerPrompts(program);
-registerExperiments(program);
-registerMetrics(program);
-registerDocuments(program);
-registerReviews(program);
-registerDlq(program);
-registerAlerts(program);
-registerLogs(program);
-registerEval(program);
-(await import('./commands/cost.ts')).registerCost(program);
+/**
+ * Command groups in help order, each loaded only when asked for: a command
+ * imports its group's services (SDK clients, pdf.js, the evaluation) and
+ * nothing else, so `medextract documents list` does not pay for `eval`.
+ */
+const COMMAND_GROUPS: Readonly<Record<string, () => Promise<(program: CommandType) => void>>> = {
+  process: async () => (await import('./commands/process.ts')).registerProcess,
+  invoke: async () => (await import('./commands/invoke.ts')).registerInvoke,
+  prompts: async () => (await import('./commands/prompts.ts')).registerPrompts,
+  experiments: async () => (await import('./commands/experiments.ts')).registerExperiments,
+  metrics: async () => (await import('./commands/metrics.ts')).registerMetrics,
+  documents: async () => (await import('./commands/documents.ts')).registerDocuments,
+  reviews: async () => (await import('./commands/reviews.ts')).registerReviews,
+  dlq: async () => (await import('./commands/dlq.ts')).registerDlq,
+  alerts: async () => (await import('./commands/alerts.ts')).registerAlerts,
+  logs: async () => (await import('./commands/logs.ts')).registerLogs,
+  eval: async () => (await import('./commands/eval.ts')).registerEval,
+  cost: async () => (await import('./commands/cost.ts')).registerCost,
+};
+
+/** The command named on the line (root options take no value), or null for help, version or a typo. */
+const requestedGroup = (args: readonly string[]): string | null => {
+  const first = args.find((arg) => !arg.startsWith('-'));
+  return first !== undefined && Object.hasOwn(COMMAND_GROUPS, first) ? first : null;
+};
+
+const requested = requestedGroup(process.argv.slice(2));
+// Help, `--version` and unknown commands register every group, so the listing and suggestions are whole.
+for (const name of requested === null ? Object.keys(COMMAND_GROUPS) : [requested]) {
+  const register = await COMMAND_GROUPS[name]?.();
+  register?.(program);
+}
 
 try {
   await program.parseAsync(process.argv);
