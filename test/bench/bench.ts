@@ -12,8 +12,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { bundledPrompts } from '#adapters/prompts/bundled.ts';
 import { targetOfStack } from '#cli/target.ts';
+import { aliasKey, PROMPT_FAMILY } from '#contracts/experiments-items.ts';
 import { countTransitions } from '#core/costing/asl-transitions.ts';
 import { assembleCostInput } from '#core/costing/assemble.ts';
 import { DEFAULT_ASSUMPTIONS } from '#core/costing/assumptions.ts';
@@ -27,6 +29,7 @@ import { costSettingsFor } from '#infra/cost-settings.ts';
 import { extractFromPrompt } from '#local/bedrock/rule-extractor.ts';
 import { CORPUS_DOCUMENT_TYPES, generateDocument } from '#local/corpus/generate.ts';
 import { handlerEnvironment, startLocalStack } from '#local/stack.ts';
+import { UNLIMITED_CAPACITY } from '#local/stack-capacity.ts';
 import { processFiles } from '#services/process-documents.ts';
 import { type BuiltBundle, buildBundle, buildFunctionBundles } from './bundles.ts';
 
@@ -35,9 +38,13 @@ const JSON_OUTPUT = process.argv.includes('--json');
 const QUICK = process.argv.includes('--quick');
 const roundsFlag = process.argv.indexOf('--rounds');
 const ROUNDS = roundsFlag >= 0 ? Number(process.argv[roundsFlag + 1]) : 5;
+/** `--pipeline-only`: the pipeline, bare work and stack start, without the bundles' cold init. */
+const PIPELINE_ONLY = process.argv.includes('--pipeline-only');
 const BATCHES = QUICK ? [5, 10, 30] : [10, 100, 300];
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const SEED = 'bench';
+/** The prompt version both sides run: the bare loop and the stack's production alias. */
+const BENCH_PROMPT_VERSION = '2.0.0';
 
 const progress = (step: string): void => {
   if (!JSON_OUTPUT) process.stderr.write(`[bench] ${step}\n`);
@@ -70,7 +77,7 @@ const corpus = async (count: number): Promise<string[]> => {
 
 /** Read, pdf.js, render, rule extractor, validate, score: the work with no AWS around it. */
 const bareMsPerDocument = async (paths: readonly string[]): Promise<number> => {
-  const version = bundledPrompts().get('2.0.0');
+  const version = bundledPrompts().get(BENCH_PROMPT_VERSION);
   const started = performance.now();
   for (const path of paths) {
     const bytes = await readFile(path);
@@ -128,35 +135,66 @@ const coldInit = async () => {
   };
   const helloRuns: number[] = [];
   const runs = new Map<string, number[]>(functions.map((f) => [f.name, []]));
+  // A bundle that does not import is reported as failed, not timed, and the run goes on.
+  const failed = new Set<string>();
   for (let round = 0; round < ROUNDS; round += 1) {
     for (const fn of functions) {
+      if (failed.has(fn.name)) continue;
       helloRuns.push(initMs(hello, env));
-      runs.get(fn.name)?.push(initMs(fn, env));
+      try {
+        runs.get(fn.name)?.push(initMs(fn, env));
+      } catch {
+        failed.add(fn.name);
+        progress(`${fn.name}: the bundle failed to import`);
+      }
     }
   }
   const helloMs = median(helloRuns);
   const perFunction = Object.fromEntries(
-    functions.map((f) => {
-      const ms = median(runs.get(f.name) ?? []);
-      return [f.name, { bytes: f.bytes, initMs: round(ms, 1), overHello: round(ms / helloMs, 2) }];
-    }),
+    functions
+      .filter((f) => !failed.has(f.name))
+      .map((f) => {
+        const ms = median(runs.get(f.name) ?? []);
+        return [
+          f.name,
+          { bytes: f.bytes, initMs: round(ms, 1), overHello: round(ms / helloMs, 2) },
+        ];
+      }),
   );
   const worst = Object.entries(perFunction).reduce((a, b) =>
     b[1].overHello > a[1].overHello ? b : a,
   );
-  return { helloMs: round(helloMs, 1), helloBytes: hello.bytes, perFunction, worst };
+  return {
+    helloMs: round(helloMs, 1),
+    helloBytes: hello.bytes,
+    perFunction,
+    worst,
+    failedToImport: [...failed],
+  };
 };
 
 const pipeline = async (paths: readonly string[]) => {
   const dataDir = await mkdtemp(join(tmpdir(), 'medextract-bench-'));
   const ports = { s3sqs: 0, dynamodb: 0, stepfunctions: 0, bedrock: 0 };
   try {
-    let stack = await startLocalStack({ dataDir, ports });
+    // The pipeline around the model: the dev stage's Bedrock quota and admission
+    // waits would measure the quota (npm run bench:load does), not the pipeline.
+    let stack = await startLocalStack({ dataDir, ports, capacity: UNLIMITED_CAPACITY });
     const coldStartSeconds = stack.startupMs / 1_000;
     progress(`cold stack start ${coldStartSeconds.toFixed(1)} s`);
     const seconds: Record<string, number> = {};
     try {
       const target = targetOfStack(stack);
+      await stack.clients.dynamodb.send(
+        new PutCommand({
+          TableName: stack.tables.experiments,
+          Item: {
+            ...aliasKey(PROMPT_FAMILY),
+            version: BENCH_PROMPT_VERSION,
+            updatedAt: new Date().toISOString(),
+          },
+        }),
+      );
       for (const count of BATCHES) {
         const inputs = paths.slice(0, count).map((path) => ({ path }));
         const started = performance.now();
@@ -166,12 +204,14 @@ const pipeline = async (paths: readonly string[]) => {
         seconds[count] = (performance.now() - started) / 1_000;
         const failed = results.filter((r) => r.status !== 'SUCCEEDED').length;
         if (failed > 0) throw new Error(`${failed} of ${count} bench documents failed`);
+        const other = results.filter((r) => r.promptVersion !== BENCH_PROMPT_VERSION).length;
+        if (other > 0) throw new Error(`${other} documents ran another prompt version`);
         progress(`${count} documents in ${seconds[count]?.toFixed(1)} s`);
       }
     } finally {
       await stack.stop();
     }
-    stack = await startLocalStack({ dataDir, ports });
+    stack = await startLocalStack({ dataDir, ports, capacity: UNLIMITED_CAPACITY });
     const warmStartSeconds = stack.startupMs / 1_000;
     progress(`warm stack start ${warmStartSeconds.toFixed(1)} s`);
     await stack.stop();
@@ -217,8 +257,8 @@ progress(`bare work ${bareBefore.toFixed(1)} ms per document`);
 const run = await pipeline(paths);
 const bareAfter = await bareMsPerDocument(bareSet);
 progress(`bare work again ${bareAfter.toFixed(1)} ms per document`);
-progress('cold init of each bundle');
-const init = await coldInit();
+progress(PIPELINE_ONLY ? 'cold init skipped (--pipeline-only)' : 'cold init of each bundle');
+const init = PIPELINE_ONLY ? null : await coldInit();
 
 const [small, middle, large] = BATCHES.map((n) => run.seconds[n] ?? Number.NaN);
 const bareMs = median([bareBefore, bareAfter]);
@@ -235,11 +275,12 @@ const result = {
   pipelineOverBare: round(extraDocumentMs / bareMs, 2),
   pipelineMsPerExtraDocument: round(extraDocumentMs, 1),
   bareMsPerDocument: round(bareMs, 1),
-  coldInitOverHello: init.worst[1].overHello,
-  coldInitWorstFunction: init.worst[0],
-  helloInitMs: init.helloMs,
-  helloBundleBytes: init.helloBytes,
-  functions: init.perFunction,
+  coldInitOverHello: init?.worst[1].overHello ?? null,
+  coldInitWorstFunction: init?.worst[0] ?? null,
+  helloInitMs: init?.helloMs ?? null,
+  helloBundleBytes: init?.helloBytes ?? null,
+  functions: init?.perFunction ?? {},
+  functionsFailedToImport: init?.failedToImport ?? [],
   stackStartSeconds: round(run.warmStartSeconds, 2),
   coldStackStartSeconds: round(run.coldStartSeconds, 2),
   documentsPerSecond: Object.fromEntries(
@@ -262,7 +303,9 @@ if (JSON_OUTPUT) {
     ],
     [
       `cold init, worst function (${result.coldInitWorstFunction}), ms`,
-      String(result.functions[result.coldInitWorstFunction]?.initMs),
+      String(
+        result.coldInitWorstFunction && result.functions[result.coldInitWorstFunction]?.initMs,
+      ),
       `${result.helloInitMs} hello-world`,
       String(result.coldInitOverHello),
     ],
