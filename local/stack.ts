@@ -305,22 +305,25 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
 
     // The production alias must name a version before the first document.
     const experimentsTable = LOCAL_TABLES.experiments;
-    await dynamodb
-      .send(
-        new PutCommand({
-          TableName: experimentsTable,
-          Item: {
-            ...aliasKey(PROMPT_FAMILY, PRODUCTION_ALIAS),
-            version: DEFAULT_PROMPT_VERSION,
-            updatedAt: new Date().toISOString(),
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      )
-      .catch((error: unknown) => {
-        if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException'))
-          throw error;
-      });
+    const aliasItem = {
+      ...aliasKey(PROMPT_FAMILY, PRODUCTION_ALIAS),
+      version: DEFAULT_PROMPT_VERSION,
+    };
+    await proofs.once({ table: experimentsTable, ...aliasItem }, () =>
+      dynamodb
+        .send(
+          new PutCommand({
+            TableName: experimentsTable,
+            Item: { ...aliasItem, updatedAt: new Date().toISOString() },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        )
+        .catch((error: unknown) => {
+          if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException'))
+            throw error;
+        })
+        .then(() => undefined),
+    );
 
     const runIn =
       (name: string) =>
@@ -381,6 +384,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       substitutePlaceholders(definitionText, values),
       capacity.executionTimeoutSeconds,
     );
+    // The queue URL carries a per-start port; the schema check's answer does not depend on it.
+    const proofText = runText.replaceAll(dlqUrl, 'ExtractionDlqUrl');
     const sfn = await startStepFunctionsServer({
       port: sfnPort,
       region: LOCAL_REGION,
@@ -390,7 +395,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         {
           name: STATE_MACHINE_NAME,
           definition: JSON.parse(runText),
-          validatedBefore: proofs.aslValidated(runText),
+          validatedBefore: proofs.aslValidated(proofText),
           ...(options.realTimeRetryErrors
             ? { realTimeRetryErrors: options.realTimeRetryErrors }
             : {}),
@@ -405,7 +410,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       ],
     });
     stoppers.push(() => sfn.stop());
-    proofs.rememberAslValidated(runText);
+    proofs.rememberAslValidated(proofText);
 
     const aggregator = load('aggregator');
     unsubscribe = logs.onEmf(

@@ -1,7 +1,7 @@
 /**
  * Start-up checks whose answer a warm data folder already holds: a marker per
  * question (the state machine definition passed the ASL schema check; every
- * table exists with its TTL set), keyed by a hash of what was checked, so a
+ * table exists with its TTL set; the default alias was created), keyed by a hash of what was checked, so a
  * changed definition or table set is checked again.
  */
 import { createHash } from 'node:crypto';
@@ -14,8 +14,14 @@ import { createTableInput, ensureTables } from './dynamodb.ts';
 const hashOf = (value: unknown): string =>
   createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 24);
 
-const markerPath = (dataDir: string, kind: string, value: unknown): string =>
-  join(dataDir, 'startup', `${kind}-${hashOf(value)}.ok`);
+/**
+ * Answers about DynamoDB's data live in its own folder, so wiping the tables
+ * wipes them too; the definition's answer depends on no data.
+ */
+const markerPath = (dataDir: string, kind: 'asl' | 'tables' | 'once', value: unknown): string =>
+  kind === 'asl'
+    ? join(dataDir, 'startup', `${kind}-${hashOf(value)}.ok`)
+    : join(dataDir, 'dynamodb', 'medextract-startup', `${kind}-${hashOf(value)}.ok`);
 
 const writeMarker = (path: string): void => {
   mkdirSync(join(path, '..'), { recursive: true });
@@ -34,6 +40,11 @@ export interface StartupProofs {
    * listed (one ListTables request instead of two per table).
    */
   ensureTables(client: DynamoDBClient, stage: string): Promise<void>;
+  /**
+   * Runs a write that only ever creates (a conditional put of a default)
+   * unless an earlier start ran it for the same `key`; records it when it succeeds.
+   */
+  once(key: unknown, run: () => Promise<void>): Promise<void>;
 }
 
 export const startupProofs = (dataDir: string | undefined): StartupProofs => ({
@@ -50,6 +61,12 @@ export const startupProofs = (dataDir: string | undefined): StartupProofs => ({
       if (inputs.every((input) => names.has(input.TableName))) return;
     }
     await ensureTables(client, stage);
+    if (marker) writeMarker(marker);
+  },
+  once: async (key, run) => {
+    const marker = dataDir ? markerPath(dataDir, 'once', key) : undefined;
+    if (marker && existsSync(marker)) return;
+    await run();
     if (marker) writeMarker(marker);
   },
 });
