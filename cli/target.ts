@@ -24,6 +24,7 @@ import {
 } from '#contracts/resources.ts';
 // Types only: the emulator itself is loaded on demand, so AWS targets never load it.
 import type { LocalStack, LocalStackOptions } from '#local/stack.ts';
+import type { ExecutionEndEvents } from '#services/context.ts';
 import { type TargetFlags, UsageError } from './output.ts';
 import { resolveStage } from './stage.ts';
 
@@ -51,6 +52,8 @@ export interface Target extends TargetNames {
   };
   /** The in-process stack, when this command started one. */
   readonly stack: LocalStack | null;
+  /** The in-process stack's word that an execution ended (no polling needed). */
+  readonly executionEvents?: ExecutionEndEvents;
   close(): Promise<void>;
 }
 
@@ -137,6 +140,7 @@ export const targetOfStack = (stack: LocalStack): Target => ({
   queues: stack.queues,
   clients: stack.clients,
   stack,
+  executionEvents: stack,
   close: () => stack.stop(),
 });
 

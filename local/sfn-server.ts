@@ -36,6 +36,11 @@ export interface StepFunctionsServer {
   /** Resolves once no execution is running, no task handler is in flight and records are written. */
   waitForIdle(): Promise<void>;
   /**
+   * In-process only: calls `listener` with the ARN of each execution that
+   * ends, once its final record is written. Returns the unsubscribe.
+   */
+  onExecutionEnded(listener: (executionArn: string) => void): () => void;
+  /**
    * Stops accepting requests, aborts running executions (ABORTED, cause
    * `local runtime stopped`), waits for in-flight task handlers and pending
    * writes, then closes the port.
@@ -67,6 +72,7 @@ export const startStepFunctionsServer = async (
     endpoint: `http://127.0.0.1:${port}`,
     stateMachineArn: (name) => executions.stateMachineArn(name),
     waitForIdle: () => executions.waitForIdle(),
+    onExecutionEnded: (listener) => executions.onEnded((record) => listener(record.executionArn)),
     stop: () => executions.stopAll(() => closeServer(server)),
   };
 };

@@ -46,9 +46,10 @@ import {
   type LocalBedrockServer,
   startBedrockServer,
 } from './bedrock-server.ts';
-import { ensureTables, startDynamoDbLocal } from './dynamodb.ts';
+import { startDynamoDbLocal } from './dynamodb.ts';
 import { createInvocationRecorder, type InvocationRecorder } from './invocation-recorder.ts';
 import { asLambdaInvokeTask, type LambdaHandler, lambdaContext } from './lambda-invoke.ts';
+import { lazyHandlers } from './lazy-handlers.ts';
 import { installLogCapture, type LogCapture } from './log-capture.ts';
 import { freePort } from './ports.ts';
 import { startReconcileLoop } from './reconcile-loop.ts';
@@ -63,6 +64,7 @@ import { ensureResources, localClientConfig, localS3ClientConfig, startS3Sqs } f
 import { startStepFunctionsServer } from './sfn-server.ts';
 import { startSqsEventSource } from './sqs-event-source.ts';
 import { type LocalCapacity, localCapacity } from './stack-capacity.ts';
+import { startupProofs } from './startup-proofs.ts';
 
 export const LOCAL_STAGE = 'local';
 export const LOCAL_REGION = 'us-east-1';
@@ -138,10 +140,17 @@ export interface LocalStack {
   readonly invocations: InvocationRecorder;
   /** Milliseconds from the call to a ready stack. */
   readonly startupMs: number;
+  /**
+   * Resolves with the milliseconds from the call until every handler module
+   * was imported (they load in the background after start, or on first use).
+   */
+  handlersLoaded(): Promise<number>;
   /** Resolves when notifications, the ingest queue, executions and metrics have settled. */
   settle(): Promise<void>;
   /** Runs one reconciliation pass now and resolves when it ends. */
   reconcile(): Promise<void>;
+  /** Calls `listener` with the ARN of each execution that ends (its record written). */
+  onExecutionEnded(listener: (executionArn: string) => void): () => void;
   stop(): Promise<void>;
 }
 
@@ -270,7 +279,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const dynamodb = DynamoDBDocumentClient.from(rawDynamo, {
       marshallOptions: { removeUndefinedValues: true },
     });
-    await ensureTables(rawDynamo, LOCAL_STAGE);
+    const proofs = startupProofs(dataDir);
+    await proofs.ensureTables(rawDynamo, LOCAL_STAGE);
     const resources = await ensureResources({ s3, sqs }, LOCAL_STAGE);
     const queueUrl = (logicalId: string): string => {
       const url = resources.queueUrls[logicalId];
@@ -300,28 +310,32 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
 
     // The production alias must name a version before the first document.
     const experimentsTable = LOCAL_TABLES.experiments;
-    await dynamodb
-      .send(
-        new PutCommand({
-          TableName: experimentsTable,
-          Item: {
-            ...aliasKey(PROMPT_FAMILY, PRODUCTION_ALIAS),
-            version: DEFAULT_PROMPT_VERSION,
-            updatedAt: new Date().toISOString(),
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      )
-      .catch((error: unknown) => {
-        if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException'))
-          throw error;
-      });
+    const aliasItem = {
+      ...aliasKey(PROMPT_FAMILY, PRODUCTION_ALIAS),
+      version: DEFAULT_PROMPT_VERSION,
+    };
+    await proofs.once({ table: experimentsTable, ...aliasItem }, () =>
+      dynamodb
+        .send(
+          new PutCommand({
+            TableName: experimentsTable,
+            Item: { ...aliasItem, updatedAt: new Date().toISOString() },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        )
+        .catch((error: unknown) => {
+          if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException'))
+            throw error;
+        })
+        .then(() => undefined),
+    );
 
     const runIn =
       (name: string) =>
       <T>(run: () => Promise<T>) =>
         invocations.record(name, () => logs.runAsFunction(name, run));
-    const load = (name: string) => invocations.timeInit(name, () => importHandler(name));
+    const handlers = lazyHandlers(invocations, importHandler);
+    const load = (name: string): LambdaHandler => handlers.handler(name);
     // One limiter per function: the states a function serves share its reserved concurrency.
     const limiters = new Map<string, ConcurrencyLimiter>(
       [...new Set<string>(Object.values(TASK_FUNCTIONS))].map((fn) => [
@@ -334,7 +348,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     for (const [state, fn] of Object.entries(TASK_FUNCTIONS) as Array<[TaskState, string]>) {
       if (!definitionText.includes(`"${state}"`)) continue;
       const limiter = limiters.get(fn);
-      const handler = await load(fn);
+      const handler = load(fn);
       taskHandlers[state] = asLambdaInvokeTask(fn, handler, <T>(run: () => Promise<T>) =>
         limiter ? limiter.run(() => runIn(fn)(run)) : runIn(fn)(run),
       );
@@ -371,6 +385,12 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       await logs.flush();
       unsubscribe();
     });
+    const runText = withExecutionTimeout(
+      substitutePlaceholders(definitionText, values),
+      capacity.executionTimeoutSeconds,
+    );
+    // The queue URL carries a per-start port; the schema check's answer does not depend on it.
+    const proofText = runText.replaceAll(dlqUrl, 'ExtractionDlqUrl');
     const sfn = await startStepFunctionsServer({
       port: sfnPort,
       region: LOCAL_REGION,
@@ -379,12 +399,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       stateMachines: [
         {
           name: STATE_MACHINE_NAME,
-          definition: JSON.parse(
-            withExecutionTimeout(
-              substitutePlaceholders(definitionText, values),
-              capacity.executionTimeoutSeconds,
-            ),
-          ),
+          definition: JSON.parse(runText),
+          validatedBefore: proofs.aslValidated(proofText),
           ...(options.realTimeRetryErrors
             ? { realTimeRetryErrors: options.realTimeRetryErrors }
             : {}),
@@ -399,8 +415,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       ],
     });
     stoppers.push(() => sfn.stop());
+    proofs.rememberAslValidated(proofText);
 
-    const aggregator = await load('aggregator');
+    const aggregator = load('aggregator');
     unsubscribe = logs.onEmf(
       async (event) => {
         await runIn('aggregator')(() => aggregator(event, lambdaContext('aggregator')));
@@ -416,7 +433,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     });
     stoppers.push(() => notifications.stop());
 
-    const starter = await load('starter');
+    const starter = load('starter');
     const eventSource = startSqsEventSource({
       sqs,
       queueUrl: queueUrl(INGEST_QUEUE.logicalId),
@@ -430,7 +447,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
 
     // Started last, so it is stopped first: no pass runs against a stopping stack.
     process.env.RECONCILE_GRACE_SECONDS = String(options.reconcile?.graceSeconds ?? 20);
-    const reconciler = await load('reconciler');
+    const reconciler = load('reconciler');
     const reconcileLoop = startReconcileLoop({
       run: () => runIn('reconciler')(() => reconciler({}, lambdaContext('reconciler'))),
       intervalMs: options.reconcile?.intervalMs ?? 30_000,
@@ -442,6 +459,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     stoppers.push(() => reconcileLoop.stop());
 
     const sfnClient = new SFNClient({ ...localClientConfig(endpoints.stepfunctions) });
+    const startupMs = Date.now() - started;
+    const handlersLoaded = handlers.preload().then(() => Date.now() - started);
     return {
       endpoints,
       bucket: resources.bucket,
@@ -457,7 +476,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       concurrency: () =>
         Object.fromEntries([...limiters].map(([fn, limiter]) => [fn, limiter.stats()])),
       invocations,
-      startupMs: Date.now() - started,
+      startupMs,
+      handlersLoaded: () => handlersLoaded,
       settle: async () => {
         await s3sqs.settled();
         await notifications.drain();
@@ -466,6 +486,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         await logs.flush();
       },
       reconcile: () => reconcileLoop.runNow(),
+      onExecutionEnded: (listener) => sfn.onExecutionEnded(listener),
       stop: stopAll,
     };
   } catch (error) {

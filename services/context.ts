@@ -36,6 +36,15 @@ export interface ServiceClients {
   readonly lambda?: LambdaClient;
 }
 
+/**
+ * Word that an execution has ended, from a Step Functions runtime in this
+ * process (the local stack). Deployed stages have none: callers poll.
+ */
+export interface ExecutionEndEvents {
+  /** Calls `listener` with each ended execution's ARN; returns the unsubscribe. */
+  onExecutionEnded(listener: (executionArn: string) => void): () => void;
+}
+
 /** One stack (local or a deployed stage) as the use cases see it. */
 export interface ServiceContext {
   readonly stage: string;
@@ -44,6 +53,8 @@ export interface ServiceContext {
   readonly tables: TableNames;
   readonly queues: QueueUrls;
   readonly clients: ServiceClients;
+  /** Present when the stack runs in this process; waiting then needs no polling. */
+  readonly executionEvents?: ExecutionEndEvents;
 }
 
 /** The experiments repository over the context's experiments table. */

@@ -13,13 +13,13 @@ import {
   ExecutionDoesNotExist,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import type { Grounding } from '#contracts/evidence.ts';
+import { readJson } from '#adapters/s3-json.ts';
+import { type Grounding, GroundingSchema } from '#contracts/evidence.ts';
 import { executionArnFor, executionNameFor } from '#contracts/executions.ts';
 import { BUCKET_PREFIXES } from '#contracts/resources.ts';
 import { documentIdFor } from '#core/extraction/document-id.ts';
 import type { ServiceContext } from './context.ts';
-import { findDocument, readResultFields } from './documents.ts';
-import { readResultGrounding } from './result-grounding.ts';
+import { findDocument } from './documents.ts';
 
 export interface ProcessInput {
   readonly path: string;
@@ -122,20 +122,23 @@ const describe = async (ctx: ServiceContext, executionArn: string): Promise<Ende
   }
 };
 
+/** The result JSON, read once for its fields and its grounding. */
+const readResultJson = (ctx: ServiceContext, resultUri: string): Promise<unknown> =>
+  readJson(ctx.clients.s3, resultUri).catch(() => null);
+
 const readResult = async (
   ctx: ServiceContext,
   uploaded: Uploaded,
   ended: NonNullable<Ended>,
 ): Promise<FileResult> => {
   const row = await findDocument(ctx, uploaded.documentId);
-  const fields =
+  const result =
     ended.status === 'SUCCEEDED' && row?.resultUri
-      ? await readResultFields(ctx, row.resultUri)
+      ? await readResultJson(ctx, row.resultUri)
       : null;
-  const grounding =
-    ended.status === 'SUCCEEDED' && row?.resultUri
-      ? await readResultGrounding(ctx, row.resultUri)
-      : null;
+  const fields = result && typeof result === 'object' && 'fields' in result ? result.fields : null;
+  const parsedGrounding = result === null ? null : GroundingSchema.safeParse(result);
+  const grounding = parsedGrounding?.success ? parsedGrounding.data : null;
   return {
     file: uploaded.file,
     key: uploaded.key,
@@ -158,7 +161,30 @@ const readResult = async (
   };
 };
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Requests in flight at once for uploads and for reading ended executions. */
+const REQUEST_CONCURRENCY = 8;
+/**
+ * With word of ended executions, every pending execution is still described
+ * this often: a safety net, never the way results normally arrive.
+ */
+const SWEEP_MS = 5_000;
+
+/** `fn` over `items` with at most `limit` calls at once; results in input order. */
+const mapBounded = async <T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> => {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let index = next++; index < items.length; index = next++) {
+      out[index] = await fn(items[index] as T, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+};
 
 /** Uploads every file, waits for every execution (bounded), and returns one result per file, in order. */
 export const processFiles = async (
@@ -184,54 +210,112 @@ export const processFiles = async (
   }
   const deadline = Date.now() + (options.timeoutMs ?? 10 * 60_000);
   const pollMs = options.pollMs ?? 250;
-  const uploaded: Uploaded[] = [];
-  for (const input of inputs) uploaded.push(await upload(ctx, input, options.keyPrefix ?? ''));
-
-  const results = new Map<number, FileResult>();
-  const record = (index: number, result: FileResult) => {
-    results.set(index, result);
-    options.onProgress?.(results.size, uploaded.length, result);
-  };
-  while (results.size < uploaded.length) {
-    for (const [index, item] of uploaded.entries()) {
-      if (results.has(index)) continue;
-      const ended = await describe(ctx, item.executionArn);
-      if (ended) record(index, await readResult(ctx, item, ended));
-    }
-    if (results.size === uploaded.length) break;
-    if (Date.now() > deadline) {
-      for (const [index, item] of uploaded.entries()) {
-        if (results.has(index)) continue;
-        await ctx.clients.sfn
-          .send(
-            new StopExecutionCommand({
-              executionArn: item.executionArn,
-              error: 'TIMEOUT',
-              cause: 'medextract gave up waiting',
-            }),
-          )
-          .catch(() => undefined);
-        record(index, {
-          file: item.file,
-          key: item.key,
-          documentId: item.documentId,
-          status: 'FAILED',
-          outcome: 'FAILED',
-          reason: 'TIMEOUT',
-          promptVersion: null,
-          completeness: null,
-          costMicroUsd: null,
-          fields: null,
-          executionArn: item.executionArn,
-        });
-      }
-      break;
-    }
-    await sleep(pollMs);
-  }
-  return uploaded.map((_, index) => {
-    const result = results.get(index);
-    if (!result) throw new Error('internal: missing result');
-    return result;
+  // Subscribed before the first upload, so no end is missed; ARNs are known after upload.
+  const endedArns = new Set<string>();
+  let wake: (() => void) | undefined;
+  const unsubscribe = ctx.executionEvents?.onExecutionEnded((executionArn) => {
+    endedArns.add(executionArn);
+    wake?.();
   });
+  try {
+    const uploaded = await mapBounded(inputs, REQUEST_CONCURRENCY, (input) =>
+      upload(ctx, input, options.keyPrefix ?? ''),
+    );
+    const results = new Map<number, FileResult>();
+    const record = (index: number, result: FileResult) => {
+      results.set(index, result);
+      options.onProgress?.(results.size, uploaded.length, result);
+    };
+    const check = async (indexes: readonly number[]) => {
+      await mapBounded(indexes, REQUEST_CONCURRENCY, async (index) => {
+        const item = uploaded[index];
+        if (!item || results.has(index)) return;
+        const ended = await describe(ctx, item.executionArn);
+        if (ended) record(index, await readResult(ctx, item, ended));
+      });
+    };
+    const pending = () => uploaded.map((_, index) => index).filter((i) => !results.has(i));
+    // Once each: an execution of the same bytes may have ended before this run.
+    await check(pending());
+    let lastSweep = Date.now();
+    while (results.size < uploaded.length) {
+      if (Date.now() > deadline) {
+        await stopPending(ctx, uploaded, pending(), record);
+        break;
+      }
+      if (!ctx.executionEvents) {
+        await sleepOrWake(pollMs, () => undefined);
+        await check(pending());
+        continue;
+      }
+      const signalled = pending().filter((i) => endedArns.has(uploaded[i]?.executionArn ?? ''));
+      if (signalled.length > 0) {
+        for (const i of signalled) endedArns.delete(uploaded[i]?.executionArn ?? '');
+        await check(signalled);
+        continue;
+      }
+      const untilSweep = SWEEP_MS - (Date.now() - lastSweep);
+      if (untilSweep <= 0) {
+        lastSweep = Date.now();
+        await check(pending());
+        continue;
+      }
+      await sleepOrWake(Math.min(untilSweep, Math.max(0, deadline - Date.now()) + 1), (w) => {
+        wake = w;
+      });
+      wake = undefined;
+    }
+    return uploaded.map((_, index) => {
+      const result = results.get(index);
+      if (!result) throw new Error('internal: missing result');
+      return result;
+    });
+  } finally {
+    unsubscribe?.();
+  }
+};
+
+/** Waits `ms`, or less when the function handed to `register` is called. */
+const sleepOrWake = (ms: number, register: (wake: () => void) => void): Promise<void> =>
+  new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    register(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+
+/** Stops the executions still running at the deadline and reports them TIMEOUT. */
+const stopPending = async (
+  ctx: ServiceContext,
+  uploaded: readonly Uploaded[],
+  indexes: readonly number[],
+  record: (index: number, result: FileResult) => void,
+): Promise<void> => {
+  for (const index of indexes) {
+    const item = uploaded[index];
+    if (!item) continue;
+    await ctx.clients.sfn
+      .send(
+        new StopExecutionCommand({
+          executionArn: item.executionArn,
+          error: 'TIMEOUT',
+          cause: 'medextract gave up waiting',
+        }),
+      )
+      .catch(() => undefined);
+    record(index, {
+      file: item.file,
+      key: item.key,
+      documentId: item.documentId,
+      status: 'FAILED',
+      outcome: 'FAILED',
+      reason: 'TIMEOUT',
+      promptVersion: null,
+      completeness: null,
+      costMicroUsd: null,
+      fields: null,
+      executionArn: item.executionArn,
+    });
+  }
 };

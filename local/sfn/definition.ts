@@ -32,6 +32,11 @@ export interface LocalStateMachineConfig {
   readonly realTimeRetryErrors?: readonly string[];
   /** Overrides the definition's top-level `TimeoutSeconds` (fractions allowed). */
   readonly executionTimeoutSeconds?: number;
+  /**
+   * This exact definition passed the library's ASL schema check before (the
+   * caller keeps the proof, e.g. on disk): skip that check, keep every other.
+   */
+  readonly validatedBefore?: boolean;
 }
 
 const STATE_TYPES = [
@@ -200,7 +205,10 @@ export const prepareMachine = (
 
   let runner: StateMachine;
   try {
-    runner = new StateMachine(runDefinition);
+    runner = new StateMachine(
+      runDefinition,
+      config.validatedBefore ? { validationOptions: { noValidate: true } } : undefined,
+    );
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     throw new Error(`ASL_INVALID: ${name}: ${detail}`);

@@ -91,6 +91,7 @@ export class LocalExecutions {
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly store: ExecutionStore;
   private nextSeq = 1;
+  private readonly endedListeners = new Set<(record: ExecutionRecord) => void>();
   private persistError: unknown;
   private stopping: Promise<void> | undefined;
 
@@ -204,6 +205,15 @@ export class LocalExecutions {
       this.running.delete(pending);
     }
     return entry.record;
+  }
+
+  /**
+   * Calls `listener` with each execution's final record once it is on disk
+   * (so a DescribeExecution after the call sees the end). Returns the unsubscribe.
+   */
+  onEnded(listener: (record: ExecutionRecord) => void): () => void {
+    this.endedListeners.add(listener);
+    return () => this.endedListeners.delete(listener);
   }
 
   /** Asks a running execution to stop and resolves once it has been recorded. */
@@ -350,6 +360,13 @@ export class LocalExecutions {
     }
     await this.store.saveRecord(record);
     await this.store.saveHistory(record.executionArn, recorder.events);
+    for (const listener of this.endedListeners) {
+      try {
+        listener(record);
+      } catch {
+        // A listener's failure is its own; the execution has ended either way.
+      }
+    }
   }
 
   private failureOf(

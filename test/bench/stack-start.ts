@@ -2,10 +2,11 @@
  * Local stack start-up, cold (an empty data folder) and warm (the folder the
  * previous start left), `rounds` times: `npm run bench:start [-- --rounds n]
  * [--json]`. Each figure is `startLocalStack`'s `startupMs`, the same figure
- * `npm run bench` reports as `coldStackStartSeconds` / `stackStartSeconds`.
+ * `npm run bench` reports as `coldStackStartSeconds` / `stackStartSeconds`,
+ * and, for the warm start, when the background import of every handler ended.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLocalStack } from '#local/stack.ts';
@@ -24,6 +25,8 @@ const median = (xs: readonly number[]): number => {
 
 const cold: number[] = [];
 const warm: number[] = [];
+/** Until every handler module was imported (they load in the background after start). */
+const warmHandlers: number[] = [];
 for (let round = 0; round < rounds; round += 1) {
   const dataDir = mkdtempSync(join(tmpdir(), 'medextract-start-'));
   try {
@@ -32,6 +35,7 @@ for (let round = 0; round < rounds; round += 1) {
     await stack.stop();
     stack = await startLocalStack({ dataDir, ports });
     warm.push(stack.startupMs);
+    warmHandlers.push(await stack.handlersLoaded());
     await stack.stop();
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
@@ -41,12 +45,19 @@ const result = {
   rounds,
   coldStackStartSeconds: median(cold) / 1_000,
   stackStartSeconds: median(warm) / 1_000,
+  warmHandlersLoadedSeconds: median(warmHandlers) / 1_000,
   coldMs: cold,
   warmMs: warm,
+  warmHandlersLoadedMs: warmHandlers,
+  loadAverage: loadavg()[0],
 };
 if (values.json) console.log(JSON.stringify(result));
 else {
   console.log(`cold  median ${result.coldStackStartSeconds} s  (${cold.join(', ')} ms)`);
   console.log(`warm  median ${result.stackStartSeconds} s  (${warm.join(', ')} ms)`);
+  console.log(
+    `warm, handlers imported: median ${result.warmHandlersLoadedSeconds} s (${warmHandlers.join(', ')} ms)`,
+  );
+  console.log(`load average ${result.loadAverage?.toFixed(2)}`);
 }
 process.exit(0);

@@ -1,0 +1,104 @@
+/**
+ * The local Step Functions endpoint's in-process word that an execution
+ * ended: it comes once per execution, after the final record is written (a
+ * DescribeExecution in the listener sees the end), for success, failure and
+ * stop alike, and not after unsubscribing.
+ */
+import {
+  DescribeExecutionCommand,
+  StartExecutionCommand,
+  StopExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  cleanUp,
+  gate,
+  gates,
+  lambdaResult,
+  NamedError,
+  neverCalled,
+  start,
+} from './sfn-harness.ts';
+
+afterEach(cleanUp);
+
+describe('local Step Functions endpoint: ended-execution events', () => {
+  it('tells each end once, after DescribeExecution already shows it', async () => {
+    // Prepare
+    const held = gate();
+    gates.push(held);
+    const { server, sfn, arn } = await start({
+      InvokeModel: async (input) => {
+        const { documentId } = (input as { Payload: { documentId: string } }).Payload;
+        if (documentId === 'held') await held.opened;
+        if (documentId === 'bad') throw new NamedError('ModelRefused', 'no');
+        return lambdaResult({ documentId });
+      },
+      SendToDlq: async () => ({ MessageId: 'm-1', MD5OfMessageBody: '' }),
+    });
+    const seen: Array<{ executionArn: string; status: string | undefined }> = [];
+    const described: Promise<unknown>[] = [];
+    const unsubscribe = server.onExecutionEnded((executionArn) => {
+      described.push(
+        sfn
+          .send(new DescribeExecutionCommand({ executionArn }))
+          .then((d) => seen.push({ executionArn, status: d.status })),
+      );
+    });
+    const startRun = async (name: string) =>
+      (
+        await sfn.send(
+          new StartExecutionCommand({
+            stateMachineArn: arn,
+            name,
+            input: JSON.stringify({ documentId: name }),
+          }),
+        )
+      ).executionArn ?? '';
+
+    // Act
+    const good = await startRun('good');
+    const bad = await startRun('bad');
+    const stopped = await startRun('held');
+    await sfn.send(new StopExecutionCommand({ executionArn: stopped, error: 'E', cause: 'c' }));
+    held.open();
+    await server.waitForIdle();
+    await Promise.all(described);
+    unsubscribe();
+    const late = await startRun('late');
+    await server.waitForIdle();
+    await Promise.all(described);
+
+    // Assess
+    expect(new Map(seen.map((s) => [s.executionArn, s.status]))).toEqual(
+      new Map([
+        [good, 'SUCCEEDED'],
+        [bad, 'FAILED'],
+        [stopped, 'ABORTED'],
+      ]),
+    );
+    expect(seen).toHaveLength(3);
+    expect(seen.map((s) => s.executionArn)).not.toContain(late);
+  });
+
+  it('keeps ending executions when a listener throws', async () => {
+    // Prepare
+    const { server, sfn, arn } = await start({
+      InvokeModel: async () => lambdaResult({ ok: true }),
+      SendToDlq: neverCalled,
+    });
+    server.onExecutionEnded(() => {
+      throw new Error('listener failed');
+    });
+
+    // Act
+    const { executionArn } = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: arn, name: 'one', input: '{}' }),
+    );
+    await server.waitForIdle();
+    const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+
+    // Assess
+    expect(described.status).toBe('SUCCEEDED');
+  });
+});
