@@ -56,7 +56,7 @@ export interface ConfidenceFactors {
 
 export const CONFIDENCE_WEIGHTS = {
   base: {
-    quote: { exact: 0.92, fuzzy: 0.8, ungrounded: 0.1 },
+    quote: { exact: 0.94, fuzzy: 0.8, ungrounded: 0.1 },
     value: { exact: 0.7, fuzzy: 0.6, ungrounded: 0.1 },
   },
   containment: { printed: 1, converted: 0.95, judged: 0.9, absent: 0.6 },
