@@ -5,7 +5,7 @@
  *   base (how the evidence was found)  x  containment  x  normalisation
  *   x  context  x  plausibility  x  ambiguity  x  corroboration  x  model signal
  *
- * base: quote found verbatim 0.92, folded 0.8; the value's own text found
+ * base: quote found verbatim 0.94, folded 0.8; the value's own text found
  * without a quote 0.7 verbatim, 0.6 folded; nothing found 0.1.
  * Containment: the quote prints the value 1; it prints the measurement in
  * another unit that converts to it 0.9; it does not print the value and the
