@@ -41,6 +41,7 @@ const DUMP = argValue('--dump');
 const version = bundledPrompts().get('2.2.0');
 const all: (LabelledValue & { id: string; value: unknown; quote: string; seeded: string })[] = [];
 let reviewed = 0;
+const groundingMs: [string, number][] = [];
 const documents = readDataset(dataset);
 for (const document of documents) {
   const pdf = readFileSync(document.pdfPath);
@@ -51,6 +52,7 @@ for (const document of documents) {
   const validated = validateExtraction(version.schema, split.fields);
   if (!validated.ok) throw new Error(`${document.id}: invalid answer`);
   const fields = validated.value;
+  const groundingStarted = performance.now();
   const outcome = groundDocument({
     version,
     fields,
@@ -70,6 +72,7 @@ for (const document of documents) {
     missingRequired: scoreCompleteness(version.metadata.fields, fields).missing,
   });
   const { grounding } = outcome;
+  groundingMs.push([document.id, performance.now() - groundingStarted]);
   if (grounding.review.required) reviewed += 1;
   let seeded = '';
   try {
@@ -108,6 +111,10 @@ for (const bin of overall.bins.filter((bin) => bin.count > 0)) {
     `  bin ${bin.lower.toFixed(1)}-${bin.upper.toFixed(1)}: ${bin.count} values, mean ${round(bin.meanConfidence)}, accuracy ${round(bin.accuracy)}`,
   );
 }
+const slowest = [...groundingMs].sort((a, b) => b[1] - a[1]).slice(0, 3);
+console.info(
+  `  grounding time per document: slowest ${slowest.map(([id, ms]) => `${id} ${Math.round(ms)} ms`).join(', ')}`,
+);
 const fields = [...new Set(all.map((value) => value.field))].sort();
 for (const field of fields) {
   const own = all.filter((value) => value.field === field);
