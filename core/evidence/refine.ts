@@ -64,7 +64,8 @@ export const refinedFactors = (input: RefineInput): Record<string, ConfidenceFac
         ? locateQuote([page], evidence.quote, page.page)
         : null;
     const own = {
-      match: span === null ? ('ungrounded' as const) : (evidence?.match ?? 'ungrounded'),
+      // The grounding step's verdict stands, even where its span cannot be found again here.
+      match: evidence?.match ?? ('ungrounded' as const),
       origin: quoted.has(path) ? ('quote' as const) : ('value' as const),
       normalised: input.normalisedPaths?.has(path) ?? false,
       stopReason: input.stopReason ?? null,
@@ -72,7 +73,15 @@ export const refinedFactors = (input: RefineInput): Record<string, ConfidenceFac
     };
     factors[path] =
       span === null || page === undefined
-        ? { ...own, containsValue: false, cues: [] }
+        ? {
+            ...own,
+            containsValue:
+              evidence !== undefined && quoteContainsValue(evidence.quote, value, path),
+            ...(evidence && evidence.match !== 'ungrounded'
+              ? { containment: containmentOf(evidence.quote, value, path) }
+              : {}),
+            cues: [],
+          }
         : {
             ...own,
             containsValue: quoteContainsValue(span.text, value, path),

@@ -195,6 +195,26 @@ describe('containment', () => {
   });
 });
 
+describe('the grounding verdict', () => {
+  it('keeps a value grounded when its span cannot be found again (another matcher found it)', () => {
+    const fields = { patient: { name: 'Jane Doe' } };
+    const input = {
+      fields,
+      pages: pagesOf('Patient: J4ne Doe'),
+      evidence: {
+        'patient.name': {
+          page: 1,
+          quote: 'Patient: Jane Doe',
+          bbox: null,
+          match: 'fuzzy' as const,
+        },
+      },
+      claims: [claim('patient.name', 'Patient: Jane Doe')],
+    };
+    expect(refinedConfidence(input)['patient.name']).toBe(CONFIDENCE_WEIGHTS.base.quote.fuzzy);
+  });
+});
+
 describe('plausibility', () => {
   it('lowers a measurement no person can have, whatever its quote says', () => {
     const fields = (weightKg: number) => ({ vitals: { weightKg } });
