@@ -105,6 +105,7 @@ export const scoreResult = (
     id: document.id,
     type: documentTypeOf(document.id, document.truth),
     status: result.status,
+    outcome: result.outcome,
     reason: result.status === 'FAILED' ? (result.reason ?? 'UNKNOWN') : null,
     evaluation: evaluateDocument(version.metadata.fields, document.truth, predicted),
     calibration:

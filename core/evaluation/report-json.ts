@@ -56,11 +56,26 @@ export const calibrationJson = (result: CalibrationResult) =>
     : { calibration: null, calibrationUnavailable: { ...result.unavailable } };
 
 /**
+ * How many documents the pipeline sent to review (ledger outcome
+ * NEEDS_REVIEW) of those whose outcome is known; a null share when none is.
+ */
+const reviewJson = (run: EvalRun) => {
+  const known = run.documents.filter((document) => document.outcome !== undefined);
+  const needsReview = known.filter((document) => document.outcome === 'NEEDS_REVIEW').length;
+  return {
+    documents: known.length,
+    needsReview,
+    share: known.length === 0 ? null : needsReview / known.length,
+  };
+};
+
+/**
  * The `--json` shape of a single-version run. `version`, `documents`,
  * `failed`, `overall` (micro) and `fields` are the stable core; the other
  * keys add the macro and weighted scores, the per-type breakdown, the
- * calibration of confidence (see calibrationJson) and one entry per document
- * (id, type, status, reason, counts, F1).
+ * calibration of confidence (see calibrationJson), the share of documents
+ * sent to review (`review`) and one entry per document (id, type, status,
+ * ledger outcome, reason, counts, F1).
  */
 export const evalJson = (run: EvalRun) => {
   const { summary } = run;
@@ -81,6 +96,7 @@ export const evalJson = (run: EvalRun) => {
       ]),
     ),
     ...calibrationJson(run.calibration),
+    review: reviewJson(run),
     failedDocuments: failedOf(run).map((document) => ({
       id: document.id,
       reason: document.reason,
@@ -91,6 +107,7 @@ export const evalJson = (run: EvalRun) => {
         id: document.id,
         type: document.type,
         status: document.status,
+        outcome: document.outcome ?? null,
         reason: document.reason,
         ...counts,
         f1: scores(counts).f1,

@@ -31,6 +31,8 @@ export interface EvaluatedDocument {
   /** Document type used for the per-type breakdown (see documentTypeOf). */
   readonly type: string;
   readonly status: 'SUCCEEDED' | 'FAILED';
+  /** The ledger outcome: as `status`, or NEEDS_REVIEW for a succeeded extraction sent to review; absent when unknown. */
+  readonly outcome?: 'SUCCEEDED' | 'NEEDS_REVIEW' | 'FAILED';
   /** Reason code when FAILED, else null. */
   readonly reason: string | null;
   /** Outcomes per field; a failed document is scored as predicting nothing. */

@@ -1,10 +1,11 @@
 /**
- * Distractor cues around a quote: words on the quote's line, or just before
- * it, that say the text is about someone else (a relative's history) or is
- * not a current fact about the patient (denied, ruled out, discontinued). A
- * value read from such a line may be right (a denied allergy is still a
- * line about allergies) but is more often a misreading, so it lowers
- * confidence; it never removes the value.
+ * Distractor cues around a quote: words on the quote's line, just before
+ * it, or in the heading of the section it sits in, that say the text is
+ * about someone else (a relative's history, a prior physician) or is not a
+ * current fact about the patient (denied, ruled out, discontinued). A value
+ * read from such a line may be right (a denied allergy is still a line
+ * about allergies) but is more often a misreading, so it lowers confidence;
+ * it never removes the value.
  */
 
 const CUES: readonly { readonly cue: string; readonly pattern: RegExp }[] = [
@@ -27,11 +28,29 @@ const CUES: readonly { readonly cue: string; readonly pattern: RegExp }[] = [
     pattern:
       /\b(?:discontinued|stopped|d\/c'?d|no\s+longer\s+(?:taking|on)|previously\s+(?:took|on)|trial\s+(?:ended|stopped|failed)|tapered\s+off|not\s+restarted|completed\s+(?:a\s+)?course)\b/i,
   },
+  // Someone or something from another time: the physician before, the regimen before.
+  {
+    cue: 'prior',
+    pattern:
+      /\b(?:prior|previous|former|past|old)\s+(?:physician|provider|doctor|pcp|attending|medications?|meds|regimen|prescriptions?)\b/i,
+  },
   {
     cue: 'hypothetical',
     pattern: /\b(?:consider|possible|suspected|rule\s+out|screen(?:ing)?\s+for)\b/i,
   },
 ];
+
+/**
+ * Cues that a section's heading passes to everything under it: whose it is
+ * and when. A `Screening` or `Review of systems` heading says nothing about
+ * each line below it, so the other cues count on the quote's own lines only.
+ */
+const SECTION_CUES: ReadonlySet<string> = new Set([
+  'family history',
+  'relative',
+  'discontinued',
+  'prior',
+]);
 
 /** Fields for which a cue is the content, not a distractor: `denies tobacco` is a tobacco answer. */
 const IGNORED_CUES: readonly (readonly [string, readonly string[]])[] = [
@@ -39,8 +58,37 @@ const IGNORED_CUES: readonly (readonly [string, readonly string[]])[] = [
 ];
 
 /**
- * The cues in the quote's context: its own line, and the line before it when
- * that line is a heading (`Family history:`) the quote's line sits under.
+ * A section heading: a short line of words alone (`FAMILY HISTORY`,
+ * `Discontinued Medications`, `Family history:`), no tab-separated cells,
+ * no digits, no sentence inside it.
+ */
+const isHeading = (line: string): boolean => {
+  const text = line.trim();
+  return (
+    text.length >= 3 &&
+    text.length <= 48 &&
+    !/[\t\d]/.test(line) &&
+    /^[A-Z][A-Za-z'&/ -]*:?$/.test(text) &&
+    text.split(/\s+/).length <= 5
+  );
+};
+
+/** The heading of the section the line starting at `lineStart` sits in, or ''. */
+export const sectionHeading = (pageText: string, lineStart: number): string => {
+  for (let end = lineStart - 1; end > 0; ) {
+    const start = pageText.lastIndexOf('\n', end - 1) + 1;
+    const line = pageText.slice(start, end);
+    if (isHeading(line)) return line.trim();
+    end = start - 1;
+  }
+  return '';
+};
+
+/**
+ * The cues in the quote's context: its own line, the line before it when
+ * that line is a heading (`Family history:`) the quote's line sits under,
+ * and the heading of the section it sits in (`FAMILY HISTORY` several lines
+ * up).
  */
 export const distractorCues = (
   pageText: string,
@@ -55,8 +103,11 @@ export const distractorCues = (
   const previous = pageText.slice(previousStart, Math.max(previousStart, lineStart - 1));
   const heading = /:\s*$/.test(previous) ? previous : '';
   const window = `${heading}\n${pageText.slice(lineStart, lineEnd)}`;
+  const section = sectionHeading(pageText, lineStart);
   const ignored = IGNORED_CUES.find(([prefix]) => path.startsWith(prefix))?.[1] ?? [];
-  return CUES.filter(({ cue, pattern }) => !ignored.includes(cue) && pattern.test(window)).map(
-    ({ cue }) => cue,
-  );
+  return CUES.filter(
+    ({ cue, pattern }) =>
+      !ignored.includes(cue) &&
+      (pattern.test(window) || (SECTION_CUES.has(cue) && pattern.test(section))),
+  ).map(({ cue }) => cue);
 };

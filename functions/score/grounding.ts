@@ -10,6 +10,8 @@ import type { DocumentGeometry } from '#contracts/geometry.ts';
 import type { ModelEvidence } from '#contracts/model-evidence.ts';
 import type { PageText } from '#core/evidence/geometry.ts';
 import { groundExtraction } from '#core/evidence/ground.ts';
+import { refinedConfidence } from '#core/evidence/refine.ts';
+import { assessReview } from '#core/evidence/review.ts';
 import type { PromptVersion } from '#core/prompts/types.ts';
 
 export interface GroundingRequest {
@@ -46,20 +48,40 @@ export const pageTexts = (geometry: DocumentGeometry): PageText[] =>
     }));
 
 export const groundDocument = (request: GroundingRequest): GroundingOutcome => {
+  const pages = pageTexts(request.geometry);
+  const normalisedPaths = new Set(request.evidence.normalisedPaths);
   const result = groundExtraction({
     fields: request.fields,
-    pages: pageTexts(request.geometry),
+    pages,
     claims: request.evidence.claims,
-    normalisedPaths: new Set(request.evidence.normalisedPaths),
+    normalisedPaths,
     stopReason: request.evidence.stopReason,
     fieldSettings: request.version.metadata.fields,
     missingRequired: request.missingRequired,
   });
+  // Every factor, with those that need the whole document (refine.ts), and the verdict from them.
+  const confidence = refinedConfidence({
+    fields: request.fields,
+    pages,
+    evidence: result.evidence,
+    claims: request.evidence.claims,
+    normalisedPaths,
+    stopReason: request.evidence.stopReason,
+  });
+  const review = assessReview({
+    fields: request.version.metadata.fields,
+    missingRequired: request.missingRequired,
+    values: Object.entries(confidence).map(([path, value]) => ({
+      path,
+      grounded: result.evidence[path]?.match !== 'ungrounded',
+      confidence: value,
+    })),
+  });
   return {
     grounding: GroundingSchema.parse({
       evidence: result.evidence,
-      confidence: result.confidence,
-      review: result.review,
+      confidence,
+      review,
     }),
     valueCount: result.valueCount,
     groundedCount: result.groundedCount,

@@ -159,6 +159,7 @@ describe('evalJson', () => {
       id: 'off-0003',
       type: 'office_note',
       status: 'FAILED',
+      outcome: null,
       reason: 'INVALID_PDF',
       tp: 0,
       fa: 0,
@@ -167,6 +168,27 @@ describe('evalJson', () => {
       tn: 0,
       f1: 0,
     });
+    expect(json.review).toEqual({ documents: 0, needsReview: 0, share: null });
+  });
+
+  it('counts the documents sent to review among those whose ledger outcome is known', () => {
+    // Prepare
+    const [first, second, third] = threeDocuments();
+    if (!first || !second || !third) throw new Error('three documents expected');
+    const run = buildEvalRun('2.0.0', [
+      { ...first, outcome: 'NEEDS_REVIEW' },
+      { ...second, outcome: 'SUCCEEDED' },
+      { ...third, outcome: 'FAILED' },
+    ]);
+    // Act
+    const json = evalJson(run);
+    // Assess
+    expect(json.review).toEqual({ documents: 3, needsReview: 1, share: 1 / 3 });
+    expect(json.documentResults.map((document) => document.outcome)).toEqual([
+      'NEEDS_REVIEW',
+      'SUCCEEDED',
+      'FAILED',
+    ]);
   });
 });
 
