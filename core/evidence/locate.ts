@@ -2,12 +2,16 @@
  * Finds a quote in a document's page texts: verbatim first (`exact`), then
  * after folding whitespace, case, line-end hyphenation, ligatures and
  * typographic punctuation (`fuzzy`), never by edit distance, so a quote that
- * differs in content (another drug, another digit) is not found. A match
+ * differs in content (another drug, another digit) is not found. On pages
+ * whose text came from OCR, and only there, a last pass also folds OCR's
+ * character confusions (`I10` read `110`, `lb` read `Ib`; ocr-fold.ts), and
+ * such a match is `fuzzy` too. A match
  * must start and end on word boundaries where the quote starts or ends with
  * a letter or digit, so `M` is not found inside `Mary`.
  */
 import { type FoldedText, fold, foldText } from './fold.ts';
 import type { PageText } from './geometry.ts';
+import { ocrFold, ocrFoldText } from './ocr-fold.ts';
 
 export interface QuoteMatch {
   readonly page: number;
@@ -38,12 +42,16 @@ const exactIn = (page: PageText, quote: string): QuoteMatch | null => {
   return null;
 };
 
-const fuzzyIn = (page: PageText, folded: FoldedText, needle: string): QuoteMatch | null => {
+const fuzzyIn = (
+  page: PageText,
+  folded: FoldedText & { readonly originEnd?: readonly number[] },
+  needle: string,
+): QuoteMatch | null => {
   for (let at = folded.text.indexOf(needle); at >= 0; at = folded.text.indexOf(needle, at + 1)) {
     const last = at + needle.length - 1;
     if (!onBoundaries(folded.text, at, last + 1, needle)) continue;
     const start = folded.origin[at] ?? 0;
-    const end = (folded.origin[last] ?? start) + 1;
+    const end = folded.originEnd?.[last] ?? (folded.origin[last] ?? start) + 1;
     return { page: page.page, start, end, text: page.text.slice(start, end), match: 'fuzzy' };
   }
   return null;
@@ -75,6 +83,13 @@ export const locateQuote = (
   for (const page of tried) {
     const fuzzy = fuzzyIn(page, foldText(page.text), needle);
     if (fuzzy) return fuzzy;
+  }
+  const ocrPages = tried.filter((page) => page.source === 'ocr');
+  if (ocrPages.length === 0) return null;
+  const ocrNeedle = ocrFold(trimmed);
+  for (const page of ocrPages) {
+    const confused = fuzzyIn(page, ocrFoldText(page.text), ocrNeedle);
+    if (confused) return confused;
   }
   return null;
 };

@@ -196,7 +196,7 @@ export interface OcrGeometryOutcome {
 export const withOcrGeometry = async (
   geometry: DocumentGeometry,
   rendered: readonly RenderedImage[],
-  budget = OCR_GEOMETRY_BUDGET,
+  budget: { readonly pageMs: number; readonly documentMs: number } = OCR_GEOMETRY_BUDGET,
 ): Promise<OcrGeometryOutcome> => {
   const started = performance.now();
   const views = new Map(geometry.pages.map((page) => [page.page, page]));
