@@ -42,16 +42,29 @@ const exactIn = (page: PageText, quote: string): QuoteMatch | null => {
   return null;
 };
 
-const fuzzyIn = (
-  page: PageText,
-  folded: FoldedText & { readonly originEnd?: readonly number[] },
-  needle: string,
-): QuoteMatch | null => {
+const fuzzyIn = (page: PageText, folded: FoldedText, needle: string): QuoteMatch | null => {
   for (let at = folded.text.indexOf(needle); at >= 0; at = folded.text.indexOf(needle, at + 1)) {
     const last = at + needle.length - 1;
     if (!onBoundaries(folded.text, at, last + 1, needle)) continue;
     const start = folded.origin[at] ?? 0;
-    const end = folded.originEnd?.[last] ?? (folded.origin[last] ?? start) + 1;
+    const end = (folded.origin[last] ?? start) + 1;
+    return { page: page.page, start, end, text: page.text.slice(start, end), match: 'fuzzy' };
+  }
+  return null;
+};
+
+/**
+ * Across OCR's confusions (ocr-fold.ts). The folded text has no spaces, so
+ * the match's word boundaries are checked in the page's own text.
+ */
+const ocrIn = (page: PageText, quote: string): QuoteMatch | null => {
+  const needle = ocrFold(quote);
+  if (needle.length === 0) return null;
+  const folded = ocrFoldText(page.text);
+  for (let at = folded.text.indexOf(needle); at >= 0; at = folded.text.indexOf(needle, at + 1)) {
+    const start = folded.origin[at] ?? 0;
+    const end = folded.originEnd[at + needle.length - 1] ?? start + 1;
+    if (!onBoundaries(page.text, start, end, quote)) continue;
     return { page: page.page, start, end, text: page.text.slice(start, end), match: 'fuzzy' };
   }
   return null;
@@ -84,11 +97,8 @@ export const locateQuote = (
     const fuzzy = fuzzyIn(page, foldText(page.text), needle);
     if (fuzzy) return fuzzy;
   }
-  const ocrPages = tried.filter((page) => page.source === 'ocr');
-  if (ocrPages.length === 0) return null;
-  const ocrNeedle = ocrFold(trimmed);
-  for (const page of ocrPages) {
-    const confused = fuzzyIn(page, ocrFoldText(page.text), ocrNeedle);
+  for (const page of tried.filter((candidate) => candidate.source === 'ocr')) {
+    const confused = ocrIn(page, trimmed);
     if (confused) return confused;
   }
   return null;

@@ -1,13 +1,16 @@
 /**
  * A second folding for text that came from OCR of a page image, applied on
  * top of `foldText`: characters an OCR engine confuses in print fall into one
- * class each, so two readings of the same pixels that differ only in such
- * confusions fold to the same text. The classes (after case folding):
+ * class each, and spaces (which OCR inserts or drops between glyphs, `[]`
+ * read `[ ]`) are left out, so two readings of the same pixels that differ
+ * only in such confusions fold to the same text. The classes (after case
+ * folding):
  *
  * | class | members |
  * |---|---|
  * | `0` | `0`, `o` (so `O`) |
- * | `1` | `1`, `l`, `i` (so `I`), `\|`, `!` |
+ * | `1` | `1`, `l`, `i` (so `I`), `\|`, `!`, and the closing brackets `]`, `)`, `}` (vertical strokes) |
+ * | `(` | `(`, `[`, `{` |
  * | `5` | `5`, `s` (so `S`), `$` |
  * | `8` | `8`, `b` (so `B`) |
  * | `2` | `2`, `z` (so `Z`) |
@@ -16,21 +19,33 @@
  * | `.` | `.`, `,` |
  * | `:` | `:`, `;` |
  * | `'` | `'`, `` ` ``, `\u00B4` |
+ * | `-` | `-`, `_`, `~`, `\u2022` (a list bullet) |
  *
- * Nothing else is folded: no edit distance, no dropped or inserted letters,
- * so another drug name or another number outside these classes still
- * differs. Used only where the page's own text source is OCR; text-layer
- * pages keep the strict folding. Every character keeps the index of the
- * original character it came from, as in `foldText`.
+ * Nothing else is folded: no edit distance, no dropped or inserted letters
+ * or digits, so another drug name or another number outside these classes
+ * still differs. Used only where the page's own text source is OCR;
+ * text-layer pages keep the strict folding. Every character keeps the index
+ * of the original character it came from, as in `foldText`; a match's word
+ * boundaries are checked in the original text (locate.ts), since the folded
+ * text has no spaces.
  */
 import { type FoldedText, foldText } from './fold.ts';
 
 const CLASS_OF: Readonly<Record<string, string>> = {
+  ' ': '',
   o: '0',
   l: '1',
   i: '1',
   '|': '1',
   '!': '1',
+  ']': '1',
+  ')': '1',
+  '}': '1',
+  '[': '(',
+  '{': '(',
+  _: '-',
+  '~': '-',
+  '\u2022': '-',
   s: '5',
   $: '5',
   b: '8',
@@ -66,7 +81,9 @@ export const ocrFoldFolded = (folded: FoldedText): OcrFoldedText => {
       continue;
     }
     const char = source[index] ?? '';
-    text += CLASS_OF[char] ?? char;
+    const mapped = CLASS_OF[char] ?? char;
+    if (mapped.length === 0) continue;
+    text += mapped;
     origin.push(first);
     originEnd.push(first + 1);
   }

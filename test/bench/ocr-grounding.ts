@@ -29,10 +29,25 @@ if (files.length === 0) throw new Error('usage: npx tsx test/bench/ocr-grounding
 const version = bundledPrompts().get('2.2.0');
 // Budgets raised: this measures matching, not deadlines.
 const slow = { ...DEFAULT_RENDER_OPTIONS, pageTimeoutMs: 120_000, documentTimeoutMs: 600_000 };
+/** The OCR line sharing the most words with the quote, to show beside it. */
+const nearestLine = (lines: readonly string[], quote: string): string => {
+  const words = new Set(quote.toLowerCase().split(/\s+/));
+  let best = '(no line)';
+  let bestShared = 0;
+  for (const line of lines) {
+    const shared = line
+      .toLowerCase()
+      .split(/\s+/)
+      .filter((word) => words.has(word)).length;
+    if (shared > bestShared) [best, bestShared] = [line, shared];
+  }
+  return best;
+};
+
 let values = 0;
 let grounded = 0;
 let fuzzy = 0;
-for (const file of files) {
+const groundFile = async (file: string): Promise<void> => {
   const bytes = new Uint8Array(await readFile(file));
   const inspected = await inspectPdf(bytes);
   const imagePages = inspected.pages.filter((p) => p.kind === 'image').map((p) => p.page);
@@ -85,14 +100,20 @@ for (const file of files) {
       continue;
     }
     const quote = evidence?.quote ?? '';
-    const head = quote.slice(0, 6).toLowerCase();
-    const near = lines.find((line) => line.toLowerCase().includes(head)) ?? '(no line)';
+    const near = nearestLine(lines, quote);
     misses.push(`  ${path}: ${JSON.stringify(quote)}\n    ocr: ${JSON.stringify(near.trim())}`);
   }
   console.log(
     `${file}: ${outcome.groundedCount}/${outcome.valueCount} grounded, review ${outcome.grounding.review.required}`,
   );
   if (misses.length > 0) console.log(misses.join('\n'));
+};
+for (const file of files) {
+  try {
+    await groundFile(file);
+  } catch (error) {
+    console.log(`${file}: not read (${error instanceof Error ? error.message : String(error)})`);
+  }
 }
 await stopOcr();
 console.log(JSON.stringify({ documents: files.length, values, grounded, fuzzy }));

@@ -41,10 +41,12 @@ const OCR_LINES = [
 
 describe('ocrFold', () => {
   it('folds each documented confusion class to one character', () => {
-    expect(ocrFold('(I10) (110) (l10) (|10)')).toBe('(110) (110) (110) (110)');
+    expect(ocrFold('(I10) (110) (l10) (|10)')).toBe('(1101(1101(1101(1101');
+    expect(ocrFold('[ ] Current')).toBe(ocrFold('[ | Current'));
+    expect(ocrFold('_ Cholecalciferol')).toBe(ocrFold('- Cholecalciferol'));
     expect(ocrFold('182 lb')).toBe(ocrFold('182 Ib'));
     expect(ocrFold('5OO mg')).toBe(ocrFold('500 mg'));
-    expect(ocrFold('S/5 B/8 Z/2')).toBe('5/5 8/8 2/2');
+    expect(ocrFold('S/5 B/8 Z/2')).toBe('5/58/82/2');
     expect(ocrFold('Metformin')).toBe(ocrFold('Metforrnin'));
     expect(ocrFold('E11,9;')).toBe(ocrFold('E11.9:'));
   });
@@ -78,6 +80,15 @@ describe('locateQuote on OCR text', () => {
     expect(locateQuote([ocrPage], 'Metformin 500 mg twice daily')?.text).toBe(
       'Metformin 5OO mg twice daily',
     );
+  });
+
+  it('checks word boundaries in the page text, though the folded text has no spaces', () => {
+    expect(locateQuote([ocrPage], 'HR 76')).toMatchObject({ match: 'exact' });
+    expect(locateQuote([pageOf(['Born 1976'], 'ocr')], '76')).toBeNull();
+    expect(locateQuote([pageOf(['Tobacco use: [ ] Current'], 'ocr')], '[] Current')).toMatchObject({
+      match: 'fuzzy',
+      text: '[ ] Current',
+    });
   });
 
   it('keeps exact matches exact', () => {
