@@ -18,6 +18,11 @@ export interface ImageReading {
   readonly readable: boolean;
   /** Whether the image had two levels (a 1-bit page) and was despeckled first. */
   readonly despeckled?: boolean | undefined;
+  /**
+   * Why an unreadable page was not read: `timeout` means the reader ran out
+   * of time (a local resource limit, not the page's legibility).
+   */
+  readonly problem?: string | null | undefined;
   readonly ms: number;
 }
 
