@@ -5,9 +5,8 @@
  * throttling, 5xx, model timeouts, malformed output and max_tokens truncation
  * from a seeded PRNG so fault tests are repeatable. Image blocks (scanned
  * pages) are read by an injected image reader (OCR) and their text takes the
- * image's place in the message; answers then say that OCR was used. A page
- * the reader could not finish in its time budget makes the call a model
- * timeout (408), never an answer with that page's text left out.
+ * image's place in the message; answers then say that OCR was used, and a
+ * page out of OCR time makes the call a model timeout (image-blocks.ts).
  *
  * Plain HTTP/1.1: the Bedrock runtime client defaults to HTTP/2, so clients
  * must pass `requestHandler: new NodeHttpHandler()` from `@smithy/node-http-handler`.
@@ -49,6 +48,8 @@ import {
   type ImageReader,
   type ImageReading,
   type OcrSummary,
+  ocrTimeoutError,
+  pageTimedOut,
   summarise,
   userTextOf,
 } from '#local/bedrock/image-blocks.ts';
@@ -361,39 +362,22 @@ class BedrockEmulator {
 
     let extraction: unknown;
     let ocr: OcrSummary | null = null;
-    let pageTimedOut = false;
     try {
       let read = extractionRequest;
       if (images.length > 0 && this.imageReader) {
         const readings = new Map<DecodedImage['block'], ImageReading>();
         for (const image of images) readings.set(image.block, await this.imageReader(image.bytes));
-        if ([...readings.values()].some((reading) => reading.problem === 'timeout')) {
-          // A page OCR could not finish in its budget: a model never answers with a page
-          // skipped, so neither does the stand-in; the pipeline sees a model timeout.
-          pageTimedOut = true;
-        } else {
-          read = { ...read, userText: userTextOf(request.messages, readings) };
-          ocr = summarise([...readings.values()], this.imageReaderLabel);
-        }
+        if (pageTimedOut(readings.values())) throw ocrTimeoutError();
+        read = { ...read, userText: userTextOf(request.messages, readings) };
+        ocr = summarise([...readings.values()], this.imageReaderLabel);
       }
-      if (!pageTimedOut) extraction = await this.extractor(read);
-    } catch {
-      this.count(modelId, 'extractor_error');
+      extraction = await this.extractor(read);
+    } catch (error) {
+      this.count(modelId, error instanceof AwsProtocolError ? 'model_timeout' : 'extractor_error');
+      if (error instanceof AwsProtocolError) throw error;
       throw new AwsProtocolError(500, 'InternalServerException', 'the local extractor failed');
     }
     if (isGone(res)) return;
-    if (pageTimedOut) {
-      this.count(modelId, 'model_timeout');
-      sendRestJsonError(
-        res,
-        new AwsProtocolError(
-          408,
-          'ModelTimeoutException',
-          'Model has timed out in processing the request (the local OCR did not read a page in time).',
-        ),
-      );
-      return;
-    }
     const outputJson = JSON.stringify(extraction ?? null);
     const outputTokens = estimateTokens(outputJson);
     const toolUseId = `tooluse_local_${++this.toolUseCounter}`;
