@@ -5,7 +5,8 @@
  * throttling, 5xx, model timeouts, malformed output and max_tokens truncation
  * from a seeded PRNG so fault tests are repeatable. Image blocks (scanned
  * pages) are read by an injected image reader (OCR) and their text takes the
- * image's place in the message; answers then say that OCR was used.
+ * image's place in the message; answers then say that OCR was used, and a
+ * page out of OCR time makes the call a model timeout (image-blocks.ts).
  * Usage counts the prompt as Bedrock bills a forced tool call (tool
  * definitions and the published tool-use system prompt included), and
  * `cachePoint` blocks are accounted by `local/bedrock/prompt-cache.ts`.
@@ -50,6 +51,8 @@ import {
   type ImageReader,
   type ImageReading,
   type OcrSummary,
+  ocrTimeoutError,
+  pageTimedOut,
   summarise,
   userTextOf,
 } from '#local/bedrock/image-blocks.ts';
@@ -338,12 +341,14 @@ class BedrockEmulator {
       if (images.length > 0 && this.imageReader) {
         const readings = new Map<DecodedImage['block'], ImageReading>();
         for (const image of images) readings.set(image.block, await this.imageReader(image.bytes));
+        if (pageTimedOut(readings.values())) throw ocrTimeoutError();
         read = { ...read, userText: userTextOf(request.messages, readings) };
         ocr = summarise([...readings.values()], this.imageReaderLabel);
       }
       extraction = await this.extractor(read);
-    } catch {
-      this.count(modelId, 'extractor_error');
+    } catch (error) {
+      this.count(modelId, error instanceof AwsProtocolError ? 'model_timeout' : 'extractor_error');
+      if (error instanceof AwsProtocolError) throw error;
       throw new AwsProtocolError(500, 'InternalServerException', 'the local extractor failed');
     }
     if (isGone(res)) return;

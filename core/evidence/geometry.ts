@@ -29,6 +29,11 @@ export interface PageText {
   readonly text: string;
   /** Items with their `[start, end)` range in `text`; empty when the page has no geometry. */
   readonly items: readonly { readonly start: number; readonly end: number; readonly box: Box }[];
+  /**
+   * Where the text came from: the PDF text layer (the default) or OCR of the
+   * page image, where quotes are also matched across OCR confusions (ocr-fold.ts).
+   */
+  readonly source?: 'pdf-text' | 'ocr';
 }
 
 /**

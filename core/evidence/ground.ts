@@ -3,14 +3,17 @@
  * the evidence (page, verbatim quote, box, match kind), a confidence and,
  * over the whole document, the review verdict. Quotes come from the
  * extractor (`claims`); a value without one is searched for by its own
- * printed forms, which is weaker evidence and scores lower. Pages read as
- * images have no text here: a value only they show is ungrounded, because a
- * quote checked against the model's own transcription proves nothing.
+ * printed forms, which is weaker evidence and scores lower. Image pages are
+ * searched in LoadDocument's own OCR of their pixels, across OCR's character
+ * confusions (a `fuzzy` match); an image page without that text has none
+ * here, and a value only it shows is ungrounded, because a quote checked
+ * against the model's own transcription proves nothing.
  */
 import { confidenceOf, type EvidenceOrigin } from './confidence.ts';
 import { distractorCues } from './context.ts';
 import { type Box, type PageText, spanBox } from './geometry.ts';
 import { locateQuote, type QuoteMatch } from './locate.ts';
+import { ocrFold } from './ocr-fold.ts';
 import { type LeafValue, leafValues } from './paths.ts';
 import { assessReview, type FieldThresholds, type ReviewAssessment } from './review.ts';
 import { quoteContainsValue, surfaceForms } from './surface.ts';
@@ -107,7 +110,10 @@ export const groundExtraction = (input: GroundingInput): GroundingResult => {
     confidence[path] = confidenceOf({
       match: found?.match ?? 'ungrounded',
       origin,
-      containsValue: found ? quoteContainsValue(found.text, value, path) : false,
+      containsValue: found
+        ? quoteContainsValue(found.text, value, path) ||
+          (page?.source === 'ocr' && quoteContainsValue(found.text, value, path, ocrFold))
+        : false,
       normalised: input.normalisedPaths?.has(path) ?? false,
       cues: found && page ? distractorCues(page.text, found.start, found.end, path) : [],
       stopReason: input.stopReason ?? null,

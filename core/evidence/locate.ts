@@ -2,12 +2,16 @@
  * Finds a quote in a document's page texts: verbatim first (`exact`), then
  * after folding whitespace, case, line-end hyphenation, ligatures and
  * typographic punctuation (`fuzzy`), never by edit distance, so a quote that
- * differs in content (another drug, another digit) is not found. A match
+ * differs in content (another drug, another digit) is not found. On pages
+ * whose text came from OCR, and only there, a last pass also folds OCR's
+ * character confusions (`I10` read `110`, `lb` read `Ib`; ocr-fold.ts), and
+ * such a match is `fuzzy` too. A match
  * must start and end on word boundaries where the quote starts or ends with
  * a letter or digit, so `M` is not found inside `Mary`.
  */
 import { type FoldedText, fold, foldText } from './fold.ts';
 import type { PageText } from './geometry.ts';
+import { ocrFold, ocrFoldText } from './ocr-fold.ts';
 
 export interface QuoteMatch {
   readonly page: number;
@@ -49,6 +53,23 @@ const fuzzyIn = (page: PageText, folded: FoldedText, needle: string): QuoteMatch
   return null;
 };
 
+/**
+ * Across OCR's confusions (ocr-fold.ts). The folded text has no spaces, so
+ * the match's word boundaries are checked in the page's own text.
+ */
+const ocrIn = (page: PageText, quote: string): QuoteMatch | null => {
+  const needle = ocrFold(quote);
+  if (needle.length === 0) return null;
+  const folded = ocrFoldText(page.text);
+  for (let at = folded.text.indexOf(needle); at >= 0; at = folded.text.indexOf(needle, at + 1)) {
+    const start = folded.origin[at] ?? 0;
+    const end = folded.originEnd[at + needle.length - 1] ?? start + 1;
+    if (!onBoundaries(page.text, start, end, quote)) continue;
+    return { page: page.page, start, end, text: page.text.slice(start, end), match: 'fuzzy' };
+  }
+  return null;
+};
+
 /** Pages to try: the stated page first, then the rest in order. */
 const ordered = (pages: readonly PageText[], statedPage: number | null): PageText[] => {
   const stated = pages.filter((page) => page.page === statedPage);
@@ -75,6 +96,10 @@ export const locateQuote = (
   for (const page of tried) {
     const fuzzy = fuzzyIn(page, foldText(page.text), needle);
     if (fuzzy) return fuzzy;
+  }
+  for (const page of tried.filter((candidate) => candidate.source === 'ocr')) {
+    const confused = ocrIn(page, trimmed);
+    if (confused) return confused;
   }
   return null;
 };

@@ -106,15 +106,20 @@ const containsWord = (haystack: string, needle: string): boolean => {
   return false;
 };
 
-/** True when a printed form of `value` occurs in `quote` (folded, on word boundaries). */
+/**
+ * True when a printed form of `value` occurs in `quote` (folded, on word
+ * boundaries). `folding` is `fold` unless the quote is OCR text, where
+ * `ocrFold` lets `(110)` hold `I10`.
+ */
 export const quoteContainsValue = (
   quote: string,
   value: string | number | boolean,
   path = '',
+  folding: (text: string) => string = fold,
 ): boolean => {
-  const haystack = fold(quote);
+  const haystack = folding(quote);
   return surfaceForms(value, path).some((form) => {
-    const needle = fold(form);
+    const needle = folding(form);
     return needle.length > 0 && containsWord(haystack, needle);
   });
 };

@@ -45,9 +45,18 @@ export const RENDER_LIMITS = {
   minShortEdgePx: 200,
   /** Image pages per document: one Converse request holds them all. */
   maxImagePages: BEDROCK_IMAGE_LIMITS.maxImagesPerRequest,
-  /** Wall-clock budget for rendering and encoding one page. */
+  /** Wall-clock budget for rendering and encoding one page, counted from the worker being ready. */
   pageTimeoutMs: 15_000,
-  /** Budget for all pages of one document, inside LoadDocument's 90 s Lambda timeout. */
+  /**
+   * Budget for the render worker's start (the isolate, pdf.js and the canvas
+   * module loaded), before the first page's budget starts: about 1 s alone,
+   * 7 s on a loaded 2-core machine (ADR 35).
+   */
+  workerStartTimeoutMs: 15_000,
+  /**
+   * Budget for the worker's start and all pages of one document together,
+   * inside LoadDocument's 90 s Lambda timeout.
+   */
   documentTimeoutMs: 60_000,
   /** V8 heap cap of the render worker (canvas pixels are bounded by the page size cap). */
   workerHeapMb: 256,

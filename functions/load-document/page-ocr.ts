@@ -4,7 +4,8 @@
  * node_modules, never downloaded) and turns its words into the geometry
  * sidecar's shape — the page text and each word's character range and box in
  * PDF points, converted from image pixels with the page's view box and the
- * image's pixel size. One worker per call, reused across its pages; a page
+ * image's pixel size. A 1-bit fax page is despeckled first, as the local
+ * stand-in's OCR does. One worker per call, reused across its pages; a page
  * over its time budget or one the engine cannot read simply gets no
  * geometry (null), never a document failure.
  */
@@ -14,6 +15,7 @@ import { dirname, join } from 'node:path';
 import type { Worker } from 'tesseract.js';
 import type { DocumentGeometry, GeometryItem } from '#contracts/geometry.ts';
 import { type PositionedText, pageTextFromItems } from '#core/evidence/geometry.ts';
+import { despeckleBilevelPng } from './bilevel-png.ts';
 
 /**
  * Wall-clock budgets: one page's recognition, and all of a document's pages
@@ -186,6 +188,8 @@ export interface RenderedImage {
   readonly data: Uint8Array;
   readonly width: number;
   readonly height: number;
+  /** A 1-bit page's two-level PNG: despeckled before OCR (bilevel-png.ts). */
+  readonly bilevel?: boolean;
 }
 
 export interface OcrGeometryOutcome {
@@ -199,7 +203,7 @@ export interface OcrGeometryOutcome {
 export const withOcrGeometry = async (
   geometry: DocumentGeometry,
   rendered: readonly RenderedImage[],
-  budget = OCR_GEOMETRY_BUDGET,
+  budget: { readonly pageMs: number; readonly documentMs: number } = OCR_GEOMETRY_BUDGET,
 ): Promise<OcrGeometryOutcome> => {
   const started = performance.now();
   const views = new Map(geometry.pages.map((page) => [page.page, page]));
@@ -209,7 +213,7 @@ export const withOcrGeometry = async (
     return [
       {
         page: image.page,
-        data: image.data,
+        data: image.bilevel ? (despeckleBilevelPng(image.data)?.png ?? image.data) : image.data,
         widthPx: image.width,
         heightPx: image.height,
         view: page.view,

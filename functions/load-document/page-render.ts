@@ -4,8 +4,9 @@
  * memory ends as BadDocumentError RENDER_LIMIT, and the worker is terminated.
  * Each rendered image is checked against the Bedrock image-block limits.
  * At most one worker per CPU runs at a time in a process (one on Lambda;
- * the local runtime runs many documents in one process), and the budgets
- * start when a document's worker starts. The heap cap never goes below
+ * the local runtime runs many documents in one process). The worker's start
+ * has its own bound; the per-page budget starts when the worker reports
+ * ready, and the document budget covers the start and every page. The heap cap never goes below
  * RENDER_LIMITS.minWorkerHeapMb, under which Node 24 aborts the process.
  * 1-bit pages are rendered at their own pixel size (BILEVEL_RENDER), capped
  * at Bedrock's edge and byte limits whatever the options say.
@@ -22,7 +23,11 @@ import {
 
 export interface RenderOptions {
   readonly longEdgePx: number;
+  /** Per page, counted from the worker being ready. */
   readonly pageTimeoutMs: number;
+  /** The worker's start, until it reports ready; default RENDER_LIMITS.workerStartTimeoutMs. */
+  readonly workerStartTimeoutMs?: number;
+  /** The worker's start and every page together. */
   readonly documentTimeoutMs: number;
   readonly workerHeapMb: number;
   readonly jpegQuality: number;
@@ -37,6 +42,7 @@ export interface RenderOptions {
 export const DEFAULT_RENDER_OPTIONS: RenderOptions = {
   longEdgePx: RENDER_LIMITS.targetLongEdgePx,
   pageTimeoutMs: RENDER_LIMITS.pageTimeoutMs,
+  workerStartTimeoutMs: RENDER_LIMITS.workerStartTimeoutMs,
   documentTimeoutMs: RENDER_LIMITS.documentTimeoutMs,
   workerHeapMb: RENDER_LIMITS.workerHeapMb,
   jpegQuality: 85,
@@ -81,6 +87,7 @@ type WorkerMessage =
       data: Uint8Array;
       renderMs: number;
     }
+  | { type: 'ready' }
   | { type: 'done' }
   | { type: 'error'; name: string };
 
@@ -168,10 +175,20 @@ const renderInWorker = (
         options.pageTimeoutMs,
       );
     };
-    arm();
+    // The first page's budget starts when the worker is ready; its start has its own bound.
+    const startMs = options.workerStartTimeoutMs ?? RENDER_LIMITS.workerStartTimeoutMs;
+    deadline = setTimeout(
+      () =>
+        finish(
+          new BadDocumentError('RENDER_LIMIT', `the renderer took over ${startMs} ms to start`),
+        ),
+      startMs,
+    );
     worker.on('message', (message: unknown) => {
       if (!isWorkerMessage(message)) return;
-      if (message.type === 'page') {
+      if (message.type === 'ready') {
+        arm();
+      } else if (message.type === 'page') {
         const problem = imageBlockProblem({
           width: message.width,
           height: message.height,

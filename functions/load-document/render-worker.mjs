@@ -166,6 +166,9 @@ const bilevelLongEdge = (page, scan, options) => {
 const render = async () => {
   const { data, pages, options } = workerData;
   const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  // The canvas module pdf.js draws with, loaded before the first page's budget starts.
+  await import('@napi-rs/canvas');
+  parentPort?.postMessage({ type: 'ready' });
   const standardFontDataUrl = `${join(dirname(require.resolve('pdfjs-dist/package.json')), 'standard_fonts')}/`;
   const pdf = await pdfjs.getDocument({
     data,

@@ -39,6 +39,8 @@ export const pageTexts = (geometry: DocumentGeometry): PageText[] =>
     .filter((page) => page.source === 'pdf-text' || page.source === 'ocr')
     .map((page) => ({
       page: page.page,
+      // OCR pages are also matched across OCR's character confusions (core/evidence/ocr-fold.ts).
+      source: page.source === 'ocr' ? ('ocr' as const) : ('pdf-text' as const),
       text: page.text,
       items: page.items.map((item) => ({
         start: item.start,

@@ -6,9 +6,9 @@
  * scan's JPEG) passes through unchanged.
  */
 import { createCanvas, loadImage } from '@napi-rs/canvas';
+import { clearSpecks, MAX_SPECK_PIXELS } from '#core/extraction/specks.ts';
 
-/** Dark 8-connected components of at most this many pixels are fax speckle. */
-export const MAX_SPECK_PIXELS = 2;
+export { MAX_SPECK_PIXELS };
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -26,7 +26,8 @@ export const isTwoLevel = (rgba: Uint8ClampedArray | Uint8Array): boolean => {
 
 /**
  * Whitens, in place, every black 8-connected component of two-level RGBA
- * data that has at most `maxPixels` pixels. Returns how many it whitened.
+ * data that has at most `maxPixels` pixels (core/extraction/specks.ts).
+ * Returns how many it whitened.
  */
 export const removeSpecks = (
   rgba: Uint8ClampedArray | Uint8Array,
@@ -36,46 +37,13 @@ export const removeSpecks = (
 ): number => {
   const size = width * height;
   if (rgba.length !== size * 4) throw new RangeError('pixel data does not match the size');
-  const seen = new Uint8Array(size);
-  const stack = new Int32Array(size);
-  const component = new Int32Array(maxPixels + 1);
-  let removed = 0;
-  for (let start = 0; start < size; start += 1) {
-    if (seen[start] === 1 || rgba[start * 4] !== 0) continue;
-    let top = 0;
-    let count = 0;
-    stack[top++] = start;
-    seen[start] = 1;
-    while (top > 0) {
-      const at = stack[--top] as number;
-      if (count <= maxPixels) component[count] = at;
-      count += 1;
-      const x = at % width;
-      const y = (at - x) / width;
-      for (let dy = -1; dy <= 1; dy += 1) {
-        const ny = y + dy;
-        if (ny < 0 || ny >= height) continue;
-        for (let dx = -1; dx <= 1; dx += 1) {
-          const nx = x + dx;
-          if (nx < 0 || nx >= width) continue;
-          const next = ny * width + nx;
-          if (seen[next] === 0 && rgba[next * 4] === 0) {
-            seen[next] = 1;
-            stack[top++] = next;
-          }
-        }
-      }
-    }
-    if (count > maxPixels) continue;
-    for (let k = 0; k < count; k += 1) {
-      const at = (component[k] as number) * 4;
-      rgba[at] = 255;
-      rgba[at + 1] = 255;
-      rgba[at + 2] = 255;
-    }
-    removed += 1;
-  }
-  return removed;
+  const dark = new Uint8Array(size);
+  for (let at = 0; at < size; at += 1) dark[at] = rgba[at * 4] === 0 ? 1 : 0;
+  return clearSpecks(dark, width, height, maxPixels, (at) => {
+    rgba[at * 4] = 255;
+    rgba[at * 4 + 1] = 255;
+    rgba[at * 4 + 2] = 255;
+  });
 };
 
 export interface PreparedImage {

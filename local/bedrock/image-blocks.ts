@@ -2,7 +2,8 @@
  * Image blocks of a Converse request as the local stand-in handles them:
  * decoded and checked against Bedrock's limits, read by an injected image
  * reader (OCR), their text put in their place in the user text, and a
- * summary of the reading for the answer (no text: that is patient data).
+ * summary of the reading for the answer (no text: that is patient data);
+ * a page out of OCR time makes the call a model timeout.
  */
 
 import { BEDROCK_IMAGE_LIMITS, imageBlockProblem } from '#core/extraction/vision-limits.ts';
@@ -18,6 +19,11 @@ export interface ImageReading {
   readonly readable: boolean;
   /** Whether the image had two levels (a 1-bit page) and was despeckled first. */
   readonly despeckled?: boolean | undefined;
+  /**
+   * Why an unreadable page was not read: `timeout` means the reader ran out
+   * of time (a local resource limit, not the page's legibility).
+   */
+  readonly problem?: string | null | undefined;
   readonly ms: number;
 }
 
@@ -85,6 +91,22 @@ export const userTextOf = (
       }),
     )
     .join('\n');
+
+/** Whether a page ran out of OCR time (a local resource limit, not the page's legibility). */
+export const pageTimedOut = (readings: Iterable<ImageReading>): boolean =>
+  [...readings].some((reading) => reading.problem === 'timeout');
+
+/**
+ * The answer to a call with a page out of OCR time: Bedrock's model timeout
+ * (408), which the pipeline retries once, never an answer with that page's
+ * text left out, since a model never skips a page.
+ */
+export const ocrTimeoutError = (): AwsProtocolError =>
+  new AwsProtocolError(
+    408,
+    'ModelTimeoutException',
+    'Model has timed out in processing the request (the local OCR did not read a page in time).',
+  );
 
 /** What an answer says about the OCR behind it. No text: that would be patient data. */
 export interface OcrSummary {

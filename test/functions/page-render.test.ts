@@ -54,6 +54,22 @@ describe('renderPages', () => {
     expect(reason).toBe('RENDER_LIMIT');
   });
 
+  it("bounds the worker's start on its own, before the first page's budget starts", async () => {
+    const pdf = await imageOnlyPdf();
+    const slowStart = await renderPages(pdf, [1], {
+      ...DEFAULT_RENDER_OPTIONS,
+      workerStartTimeoutMs: 1,
+    }).catch((caught: unknown) => caught);
+    expect(slowStart).toMatchObject({ reason: 'RENDER_LIMIT' });
+    expect(String(slowStart)).toContain('took over 1 ms to start');
+    // The page's own budget, armed once the worker is ready, reports apart from the start's.
+    const slowPage = await renderPages(pdf, [1], {
+      ...DEFAULT_RENDER_OPTIONS,
+      pageTimeoutMs: 1,
+    }).catch((caught: unknown) => caught);
+    expect(String(slowPage)).toContain('a page took over 1 ms');
+  });
+
   it('ends a worker over its heap cap as RENDER_LIMIT', async () => {
     // At the floor the isolate starts and runs out while loading pdf.js.
     const pdf = await imageOnlyPdf();

@@ -1,8 +1,9 @@
 /**
  * The local Converse endpoint with image blocks, through the real SDK: each
  * image is read by the injected reader and its text takes the image's place,
- * usage counts Claude's image tokens, the answer says OCR was used, and
- * Bedrock's image limits are enforced as Bedrock enforces them.
+ * usage counts Claude's image tokens, the answer says OCR was used, a page
+ * out of OCR time makes a model timeout, and Bedrock's image limits are
+ * enforced as Bedrock enforces them.
  */
 import {
   BedrockRuntimeClient,
@@ -143,6 +144,23 @@ describe('local Converse endpoint with image blocks', () => {
     expect(out.additionalModelResponseFields).toMatchObject({
       ocr: { pages: 1, unreadablePages: 1, meanConfidence: 12 },
     });
+  });
+
+  it('answers a model timeout, not an answer without the page, when a page ran out of OCR time', async () => {
+    const { bedrock, seen } = await start(async () => ({
+      text: '',
+      confidence: 0,
+      readable: false,
+      problem: 'timeout',
+      ms: 60_000,
+    }));
+    expect(
+      await errorName(bedrock, [
+        { text: 'a' },
+        { image: { format: 'png', source: { bytes: png(300, 300) } } },
+      ]),
+    ).toMatch(/^ModelTimeoutException: .*did not read a page in time/);
+    expect(seen).toHaveLength(0);
   });
 
   it('refuses images without an image reader, past 20 images, under 200 px and when undecodable', async () => {
