@@ -200,9 +200,11 @@ describe.skipIf(!hasChromium)('web console in Chromium', () => {
     await confirm();
     await page.locator('[data-testid=exp-status]', { hasText: 'Running' }).waitFor();
     const docs = await Promise.all(
+      // Sixteen different records: identical bytes would reuse the first
+      // extraction (ADR 40) and this trial is about model calls and their metrics.
       Array.from({ length: 16 }, async (_, i) => ({
         name: `trial-${i}.pdf`,
-        bytes: await recordPdf(),
+        bytes: await recordPdf(`Trial Marbrey-Case${String.fromCharCode(65 + i)}`),
       })),
     );
     await s.process(docs);

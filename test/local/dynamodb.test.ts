@@ -77,7 +77,7 @@ describe('DynamoDB Local in memory', () => {
 
     // Assess
     expect(first.created).toEqual(
-      ['results', 'experiments', 'metrics', 'idempotency', 'ledger'].map((s) =>
+      ['results', 'experiments', 'metrics', 'idempotency', 'ledger', 'extraction-reuse'].map((s) =>
         physicalName(stage, s),
       ),
     );
@@ -137,7 +137,7 @@ describe('DynamoDB Local in memory', () => {
 
     // Assess
     expect(second.created).toEqual([]);
-    expect(second.existing).toHaveLength(5);
+    expect(second.existing).toHaveLength(6);
     expect(scan.Table?.ItemCount).toBe(1);
   });
 

@@ -103,9 +103,10 @@ describe('assembleCostInput', () => {
     // Act
     const input = assemble();
 
-    // Assess: 0.9 x 9 (five tasks, the admission's Pass, Task, Wait and Choice)
-    // + 0.1 x 4 (LoadDocument, RecordFailure, SendToDLQ, Failed) + 0.5 = 9
-    expect(input.stepFunctions.transitionsPerDocument).toBeCloseTo(9, 12);
+    // Assess: 0.9 x 10 (five tasks, the reuse Choice, the admission's Pass,
+    // Task, Wait and Choice) + 0.1 x 4 (LoadDocument, RecordFailure, SendToDLQ,
+    // Failed) + 0.5 = 9.9
+    expect(input.stepFunctions.transitionsPerDocument).toBeCloseTo(9.9, 12);
     const calls = (name: string) => input.lambda.functions[name]?.invocationsPerDocument;
     expect(calls('load-document')).toBeCloseTo(1, 12);
     expect(calls('score')).toBeCloseTo(0.9, 12);
