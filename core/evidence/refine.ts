@@ -8,6 +8,7 @@
  * The formula is `confidenceOf`'s (confidence.ts); the review verdict is
  * then drawn from these confidences.
  */
+
 import { competingValues } from './ambiguity.ts';
 import { type ConfidenceFactors, type Containment, confidenceOf } from './confidence.ts';
 import { distractorCues } from './context.ts';
@@ -16,6 +17,7 @@ import type { Claim, ValueEvidence } from './ground.ts';
 import { locateQuote } from './locate.ts';
 import { convertsTo, isImplausible, printsNumber } from './measurements.ts';
 import { documentLines, otherMentions } from './mentions.ts';
+import { ocrFold } from './ocr-fold.ts';
 import { type LeafValue, leafValues, specKey } from './paths.ts';
 import { quoteContainsValue } from './surface.ts';
 
@@ -43,9 +45,21 @@ export interface RefineInput {
   readonly stopReason?: string | null;
 }
 
-export const containmentOf = (quote: string, value: LeafValue, path: string): Containment => {
+/**
+ * OCR reads a unit's `l` as `I`, `1` or `|` (`182 Ib`): on OCR text the unit
+ * words are read through those confusions; digits are left as they are.
+ */
+const ocrUnits = (quote: string): string => quote.replace(/(\d\s*)[I1|](bs?)\b/g, '$1l$2');
+
+/** How the quote holds the value; on OCR text (`ocr`), a unit read through OCR's confusions (ADR 35). */
+export const containmentOf = (
+  quote: string,
+  value: LeafValue,
+  path: string,
+  ocr = false,
+): Containment => {
   if (quoteContainsValue(quote, value, path) || printsNumber(quote, value)) return 'printed';
-  if (convertsTo(quote, value, path)) return 'converted';
+  if (convertsTo(ocr ? ocrUnits(quote) : quote, value, path)) return 'converted';
   return JUDGED_FIELDS.has(specKey(path)) ? 'judged' : 'absent';
 };
 
@@ -78,14 +92,18 @@ export const refinedFactors = (input: RefineInput): Record<string, ConfidenceFac
             containsValue:
               evidence !== undefined && quoteContainsValue(evidence.quote, value, path),
             ...(evidence && evidence.match !== 'ungrounded'
-              ? { containment: containmentOf(evidence.quote, value, path) }
+              ? {
+                  containment: containmentOf(evidence.quote, value, path, page?.source === 'ocr'),
+                }
               : {}),
             cues: [],
           }
         : {
             ...own,
-            containsValue: quoteContainsValue(span.text, value, path),
-            containment: containmentOf(span.text, value, path),
+            containsValue:
+              quoteContainsValue(span.text, value, path) ||
+              (page.source === 'ocr' && quoteContainsValue(span.text, value, path, ocrFold)),
+            containment: containmentOf(span.text, value, path, page.source === 'ocr'),
             cues: distractorCues(page.text, span.start, span.end, path),
             competing: competingValues(lines, input.fields, path, value, span),
             // A judged category (a risk factor's kind) recurs in any text about it: no corroboration.

@@ -105,6 +105,7 @@ const page = await new Promise((resolve, reject) => {
   });
   let first;
   worker.on('message', (m) => {
+    if (m.type === 'ready') return;
     if (m.type === 'page') first = m;
     else if (m.type === 'done') { void worker.terminate(); resolve(first); }
     else reject(new Error(m.name));

@@ -186,6 +186,7 @@ describe('medextract eval --version', () => {
       id: BROKEN_ID,
       type: 'discharge_summary',
       status: 'FAILED',
+      outcome: 'FAILED',
       reason: 'INVALID_PDF',
       tp: 0,
       fa: 0,
