@@ -9,6 +9,7 @@
  * then drawn from these confidences.
  */
 
+import { cleanOcrText } from '#core/extraction/ocr-repair.ts';
 import { competingValues } from './ambiguity.ts';
 import { type ConfidenceFactors, type Containment, confidenceOf } from './confidence.ts';
 import { distractorCues } from './context.ts';
@@ -46,20 +47,19 @@ export interface RefineInput {
 }
 
 /**
- * OCR reads a unit's `l` as `I`, `1` or `|` (`182 Ib`): on OCR text the unit
- * words are read through those confusions; digits are left as they are.
+ * How the quote holds the value; on OCR text (`ocr`) after the contextual
+ * OCR repairs (`(110)` is the code `(I10)`, `182 Ib` is `182 lb`), the same
+ * the stand-in applies before reading (ADR 35).
  */
-const ocrUnits = (quote: string): string => quote.replace(/(\d\s*)[I1|](bs?)\b/g, '$1l$2');
-
-/** How the quote holds the value; on OCR text (`ocr`), a unit read through OCR's confusions (ADR 35). */
 export const containmentOf = (
   quote: string,
   value: LeafValue,
   path: string,
   ocr = false,
 ): Containment => {
-  if (quoteContainsValue(quote, value, path) || printsNumber(quote, value)) return 'printed';
-  if (convertsTo(ocr ? ocrUnits(quote) : quote, value, path)) return 'converted';
+  const text = ocr ? cleanOcrText(quote) : quote;
+  if (quoteContainsValue(text, value, path) || printsNumber(text, value)) return 'printed';
+  if (convertsTo(text, value, path)) return 'converted';
   return JUDGED_FIELDS.has(specKey(path)) ? 'judged' : 'absent';
 };
 

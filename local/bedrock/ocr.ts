@@ -7,15 +7,15 @@
  * as does a page whose mean word confidence is under the threshold. A page
  * image with only two grey levels (a 1-bit fax page) is despeckled first
  * (despeckle.ts); others are read as they are. Known character confusions
- * are repaired (ocr-cleanup.ts) before the text is used.
+ * are repaired (core/extraction/ocr-repair.ts) before the text is used.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createWorker, OEM, type Worker } from 'tesseract.js';
+import { cleanOcrText } from '#core/extraction/ocr-repair.ts';
 import { prepareForOcr } from './despeckle.ts';
-import { cleanOcrText } from './ocr-cleanup.ts';
 
 /** tesseract.js and the model it reads, for labels in every answer. */
 export const OCR_ENGINE = 'tesseract.js 7.0.0, eng 4.0.0_best_int (LSTM)';

@@ -11,10 +11,10 @@ import { join } from 'node:path';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { createWorker, OEM, type PSM } from 'tesseract.js';
 import { type DocumentEvaluation, evaluateDocument, summarise } from '#core/evaluation/index.ts';
+import { cleanOcrText } from '#core/extraction/ocr-repair.ts';
 import { DEFAULT_RENDER_OPTIONS, renderPages } from '#functions/load-document/page-render.ts';
 import { inspectPdf } from '#functions/load-document/pdf-inspection.ts';
 import { languageDataDir, MIN_OCR_CONFIDENCE } from '#local/bedrock/ocr.ts';
-import { cleanOcrText } from '#local/bedrock/ocr-cleanup.ts';
 import { extractFields, fieldsFromSchema } from '#local/bedrock/rule-extractor.ts';
 
 const [dir, prefix = ''] = process.argv.slice(2);

@@ -1,6 +1,7 @@
 /**
  * Scanned documents through the whole local stack: an image-only scan
- * succeeds with its fields (read by the stand-in's OCR), a mixed document
+ * succeeds with its fields (read by the stand-in's OCR) when LoadDocument's
+ * OCR confirms them and goes to review when a value was misread, a mixed document
  * sends its text page as text and its scanned page as an image, a scan with
  * nothing legible fails SCAN_UNREADABLE, and a version without image input
  * fails PROMPT_NO_IMAGE_INPUT before any model call. OCR costs seconds per
@@ -129,24 +130,46 @@ describe('scanned documents on the local stack', () => {
     expect(evidence.filter((value) => value.match === 'ungrounded')).toEqual([]);
     expect(evidence.some((value) => value.match === 'fuzzy')).toBe(true);
     for (const value of evidence) expect(value.bbox).not.toBeNull();
-    // Two values LoadDocument's OCR cannot confirm go to review: its reading
-    // lost the apostrophe of `5'7"` (`Ht 57"`), and `(110)` for `(I10)` holds
-    // the code only across OCR confusions, which the containment grading
-    // (ADR 34) does not read yet. Nothing is ungrounded.
+    // OCR read `Ht 5'7"` as `Ht 57"`, so the extraction says 144.8 cm (57 in)
+    // where the record says 170.2: that wrong value is the one review catches.
+    // `(110)` for `(I10)` and `Ib` for `lb` are read through the contextual
+    // OCR repairs and confirmed.
+    expect(result?.fields).toMatchObject({ vitals: { heightCm: 144.8, weightKg: 82.6 } });
     expect(grounding.review.required).toBe(true);
     expect(
       grounding.review.flags.map((flag: { path: string; reason: string }) => [
         flag.path,
         flag.reason,
       ]),
-    ).toEqual([
-      ['diagnoses[0].icd10', 'LOW_CONFIDENCE'],
-      ['vitals.heightCm', 'LOW_CONFIDENCE'],
-    ]);
+    ).toEqual([['vitals.heightCm', 'LOW_CONFIDENCE']]);
     expect(result?.outcome).toBe('NEEDS_REVIEW');
     expect(row.Item).toMatchObject({
       servedBy: 'local.rule-based-extractor-v1+ocr',
       usageEstimated: true,
+    });
+  });
+
+  it("ends SUCCEEDED when OCR confirms every value: the generator's default scan of the record", async () => {
+    // Prepare
+    const path = await write(
+      'default-scan.pdf',
+      await scanPdf(await recordPdf(), DEFAULT_SCAN_OPTIONS),
+    );
+
+    // Act
+    const [result] = await processFiles(target, [{ path }], { timeoutMs: 150_000 });
+
+    // Assess
+    expect(result).toMatchObject({
+      status: 'SUCCEEDED',
+      outcome: 'SUCCEEDED',
+      promptVersion: '2.2.0',
+    });
+    expect(result?.fields).toMatchObject({
+      patient: { name: SYNTHETIC_PATIENT, dateOfBirth: '1971-03-14', sex: 'F' },
+      encounter: { dateOfService: '2026-10-02' },
+      vitals: { heightCm: 170.2, weightKg: 82.6 },
+      diagnoses: [{ icd10: 'I10' }, { icd10: 'E11.9' }],
     });
   });
 

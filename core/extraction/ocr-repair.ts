@@ -1,7 +1,8 @@
 /**
  * Repairs the character confusions tesseract makes on scanned medical pages,
- * where the context says which character was meant, before the rules run on
- * OCR text: list bullets read as `_` or `~`, `lb` read as `Ib` after a
+ * where the context says which character was meant: the local stand-in runs
+ * it before its rules read OCR text, and grounding before it grades whether
+ * an OCR quote holds its value (core/evidence/refine.ts). The repairs: list bullets read as `_` or `~`, `lb` read as `Ib` after a
  * number, and ICD-10 codes (which always start with a letter) read with a
  * digit first (`148.91` for `I48.91`). Nothing else is changed; text that
  * came from a text layer never passes through here.

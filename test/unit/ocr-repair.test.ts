@@ -3,7 +3,7 @@
  * after a number, and ICD-10 codes read with a digit for their first letter.
  */
 import { describe, expect, it } from 'vitest';
-import { cleanOcrText } from '#local/bedrock/ocr-cleanup.ts';
+import { cleanOcrText } from '#core/extraction/ocr-repair.ts';
 
 describe('cleanOcrText', () => {
   it('repairs bullets, pounds and the first letter of parenthesised ICD-10 codes', () => {
