@@ -47,14 +47,9 @@ export const reuseExpiry = (recordedAt: Date, workExpirationDays: number): numbe
   return Math.floor(recordedAt.getTime() / 1000) + usableDays * 86_400;
 };
 
-export interface RememberInput {
-  readonly contentSha256: string;
-  readonly promptVersion: string;
-  readonly documentId: string;
-  readonly outputUri: string;
-  readonly modelId: string;
-  readonly servedBy: string;
-  readonly usageEstimated: boolean;
+/** What RecordResult knows when it remembers an extraction: the entry's own fields, and when. */
+export interface RememberInput
+  extends Omit<ReuseEntry, 'reuseKey' | 'status' | 'recordedAt' | 'expiresAt'> {
   readonly recordedAt: Date;
   readonly workExpirationDays: number;
 }
