@@ -10,6 +10,13 @@ export interface ReconcileLoop {
   stop(): Promise<void>;
 }
 
+/** A failed pass's error name and code (e.g. `Error (ECONNREFUSED)`); never its message, which may name a key. */
+export const passError = (error: unknown): string => {
+  const code = (error as { code?: unknown } | null)?.code;
+  const name = error instanceof Error ? error.name : 'Error';
+  return typeof code === 'string' ? `${name} (${code})` : name;
+};
+
 export const startReconcileLoop = (options: {
   readonly run: () => Promise<unknown>;
   readonly intervalMs: number;

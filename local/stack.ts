@@ -52,7 +52,7 @@ import { asLambdaInvokeTask, type LambdaHandler, lambdaContext } from './lambda-
 import { lazyHandlers } from './lazy-handlers.ts';
 import { installLogCapture, type LogCapture } from './log-capture.ts';
 import { freePort } from './ports.ts';
-import { startReconcileLoop } from './reconcile-loop.ts';
+import { passError, startReconcileLoop } from './reconcile-loop.ts';
 import {
   type ConcurrencyLimiter,
   type ConcurrencyStats,
@@ -451,10 +451,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const reconcileLoop = startReconcileLoop({
       run: () => runIn('reconciler')(() => reconciler({}, lambdaContext('reconciler'))),
       intervalMs: options.reconcile?.intervalMs ?? 30_000,
-      onError: (error) =>
-        process.stderr.write(
-          `reconciler pass failed: ${error instanceof Error ? error.name : 'Error'}\n`,
-        ),
+      onError: (error) => process.stderr.write(`reconciler pass failed: ${passError(error)}\n`),
     });
     stoppers.push(() => reconcileLoop.stop());
 

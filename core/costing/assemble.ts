@@ -196,6 +196,13 @@ export function assembleCostInput(options: AssembleOptions): CostModelInput {
       standardDays: horizonDays,
       infrequentAccessDays: 0,
     },
+    // Evidence, confidence and review per document, kept beside its result.
+    {
+      prefix: 'grounding/',
+      bytesPerDocument: bytes('grounding/'),
+      standardDays: horizonDays,
+      infrequentAccessDays: 0,
+    },
   ];
 
   const tables: TableUsage[] = settings.tables.map((table) => {

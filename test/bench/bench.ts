@@ -29,6 +29,7 @@ import { scoreDocument } from '#functions/score/score.ts';
 import { costSettingsFor } from '#infra/cost-settings.ts';
 import { extractFromPrompt } from '#local/bedrock/rule-extractor.ts';
 import { CORPUS_DOCUMENT_TYPES, generateDocument } from '#local/corpus/generate.ts';
+import { freePort } from '#local/ports.ts';
 import { handlerEnvironment, startLocalStack } from '#local/stack.ts';
 import { UNLIMITED_CAPACITY } from '#local/stack-capacity.ts';
 import { processFiles } from '#services/process-documents.ts';
@@ -116,9 +117,11 @@ interface InitSample {
 /** Time to import a bundle in a fresh Node process (module load = Lambda init work). */
 const initSample = (bundle: BuiltBundle, env: NodeJS.ProcessEnv): InitSample => {
   const code = `const c=process.cpuUsage();const t=performance.now();await import(${JSON.stringify(pathToFileURL(bundle.file).href)});const w=performance.now()-t;const u=process.cpuUsage(c);process.stdout.write(w+' '+(u.user+u.system)/1000);`;
+  // stderr is kept for the failure report rather than echoed into the run's output.
   const out = execFileSync(INIT_NODE, ['--input-type=module', '-e', code], {
     env,
     encoding: 'utf-8',
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   const [ms, cpuMs] = (out.trim().split('\n').at(-1) ?? '').split(' ').map(Number);
   return { ms: ms ?? Number.NaN, cpuMs: cpuMs ?? Number.NaN };
@@ -154,16 +157,29 @@ const coldInit = async () => {
   };
   const helloRuns: InitSample[] = [];
   const runs = new Map<string, InitSample[]>(functions.map((f) => [f.name, []]));
+  // A bundle that does not import is reported with the error's first line, not timed.
+  const failedToImport: Record<string, string> = {};
   for (let round = 0; round < ROUNDS; round += 1) {
     for (const fn of functions) {
+      if (failedToImport[fn.name] !== undefined) continue;
       helloRuns.push(initSample(hello, env));
-      runs.get(fn.name)?.push(initSample(fn, env));
+      try {
+        runs.get(fn.name)?.push(initSample(fn, env));
+      } catch (error) {
+        const stderr = (error as { stderr?: unknown }).stderr;
+        const text = typeof stderr === 'string' && stderr.trim() ? stderr : String(error);
+        failedToImport[fn.name] =
+          text.split('\n').find((line) => /Error/.test(line)) ?? text.split('\n')[0] ?? '';
+        runs.delete(fn.name);
+      }
     }
   }
+  const timed = functions.filter((f) => runs.has(f.name));
+  if (timed.length === 0) throw new Error('no function bundle imported');
   const helloMs = median(helloRuns.map((s) => s.ms));
   const helloCpuMs = median(helloRuns.map((s) => s.cpuMs));
   const perFunction = Object.fromEntries(
-    functions.map((f) => {
+    timed.map((f) => {
       const samples = runs.get(f.name) ?? [];
       const ms = median(samples.map((s) => s.ms));
       const cpuMs = median(samples.map((s) => s.cpuMs));
@@ -189,6 +205,7 @@ const coldInit = async () => {
     helloCpuMs: round(helloCpuMs, 1),
     helloBytes: hello.bytes,
     perFunction,
+    failedToImport,
     worst,
     worstCpu,
   };
@@ -196,7 +213,16 @@ const coldInit = async () => {
 
 const pipeline = async (paths: readonly string[]) => {
   const dataDir = await mkdtemp(join(tmpdir(), 'medextract-bench-'));
-  const ports = { s3sqs: 0, dynamodb: 0, stepfunctions: 0, bedrock: 0 };
+  // The warm start reuses the cold start's ports, as `npm start` does: the
+  // handler modules and their SDK clients are loaded once per process and keep
+  // the endpoints of the stack that first ran them, so a restart on new ports
+  // would leave them calling the stopped one.
+  const ports = {
+    s3sqs: await freePort(),
+    dynamodb: await freePort(),
+    stepfunctions: await freePort(),
+    bedrock: await freePort(),
+  };
   try {
     // Each batch re-sends the first documents of the last: with reuse on they would skip the model.
     // The pipeline around the model: the dev stage's Bedrock quota and admission
@@ -314,6 +340,7 @@ if (ONLY_INIT) {
     helloInitCpuMs: init.helloCpuMs,
     helloBundleBytes: init.helloBytes,
     functions: init.perFunction,
+    functionsFailedToImport: init.failedToImport,
     rounds: ROUNDS,
   };
   if (JSON_OUTPUT) process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -328,6 +355,9 @@ if (ONLY_INIT) {
       process.stdout.write(
         `${name} | ${f.bytes} | ${f.initMs} | ${f.overHello} | ${f.initCpuMs} | ${f.cpuOverHello}\n`,
       );
+    }
+    for (const [name, reason] of Object.entries(result.functionsFailedToImport)) {
+      process.stdout.write(`${name} | did not import: ${reason}\n`);
     }
     process.stdout.write(
       `machine: ${result.machine.cpus} cpus, load ${result.machine.loadAverageBefore} -> ${result.machine.loadAverageAfter}\n`,
@@ -371,6 +401,7 @@ const result = {
   helloInitCpuMs: init?.helloCpuMs ?? null,
   helloBundleBytes: init?.helloBytes ?? null,
   functions: init?.perFunction ?? {},
+  functionsFailedToImport: init?.failedToImport ?? {},
   stackStartSeconds: round(run.warmStartSeconds, 2),
   coldStackStartSeconds: round(run.coldStartSeconds, 2),
   documentsPerSecond: Object.fromEntries(
@@ -428,6 +459,9 @@ if (JSON_OUTPUT) {
     process.stdout.write(
       `${name} | ${f.bytes} | ${f.initMs} | ${f.overHello} | ${f.initCpuMs} | ${f.cpuOverHello}\n`,
     );
+  }
+  for (const [name, reason] of Object.entries(result.functionsFailedToImport)) {
+    process.stdout.write(`${name} | did not import: ${reason}\n`);
   }
   process.stdout.write(
     `machine: ${result.machine.cpus} cpus, load ${result.machine.loadAverageBefore} -> ${result.machine.loadAverageAfter}\n`,

@@ -4,8 +4,10 @@
  * the pipeline sends (by service, operation, table and S3 prefix), reads task
  * durations from execution history, log lines and EMF bytes from the captured
  * logs, item sizes from the tables, and output tokens per prompt version from
- * the rule-based extractor (not a language model). Writes
- * `core/costing/measured-profile.ts`: `npm run bench:profile [-- --docs n] [--print]`.
+ * the rule-based extractor (not a language model). Every document has its own
+ * bytes, so the profile is the model-call (miss) path; `--hits n` identical
+ * copies are measured after it as the reuse path and reported on stderr. Writes
+ * `core/costing/measured-profile.ts`: `npm run bench:profile [-- --docs n] [--hits n] [--print]`.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -13,16 +15,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import {
-  DescribeExecutionCommand,
-  ExecutionDoesNotExist,
-  GetExecutionHistoryCommand,
-  type HistoryEvent,
-  type SFNClient,
-} from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { bundledPrompts } from '#adapters/prompts/bundled.ts';
 import { FUNCTION_NAMES } from '#contracts/functions.ts';
+import { physicalName, TABLES } from '#contracts/resources.ts';
 import type { UsageProfile } from '#core/costing/usage-profile.ts';
 import { documentIdFor } from '#core/extraction/document-id.ts';
 import { estimateTokens, renderPrompt } from '#core/prompts/render.ts';
@@ -30,8 +27,16 @@ import { inspectPdf } from '#functions/load-document/pdf-inspection.ts';
 import { extractFromPrompt } from '#local/bedrock/rule-extractor.ts';
 import { CORPUS_DOCUMENT_TYPES, generateDocument } from '#local/corpus/generate.ts';
 import { lambdaContext } from '#local/lambda-invoke.ts';
-import { importHandler, startLocalStack, TASK_FUNCTIONS } from '#local/stack.ts';
+import {
+  importHandler,
+  LOCAL_STAGE,
+  type LocalStack,
+  startLocalStack,
+  TASK_FUNCTIONS,
+} from '#local/stack.ts';
+import type { LocalCapacity } from '#local/stack-capacity.ts';
 import { subscriptionEvent } from '#test/helpers/logs-subscription.ts';
+import { admissionSummary, executionHistory, measureReuseHits } from './profile-reuse-hits.ts';
 import { type Counted, type CountedService, countRequests } from './request-counter.ts';
 
 const argValue = (flag: string): string | undefined => {
@@ -75,22 +80,53 @@ const progress = (step: string): void => {
 };
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-/** Polls until the execution has ended (it may not exist yet while the notification travels). */
-const waitForEnd = async (sfn: SFNClient, executionArn: string): Promise<void> => {
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    const status = await sfn
-      .send(new DescribeExecutionCommand({ executionArn }))
-      .then((e) => e.status)
-      .catch((error: unknown) => {
-        if (error instanceof ExecutionDoesNotExist) return 'NOT_STARTED';
-        throw error;
-      });
-    if (status !== 'RUNNING' && status !== 'NOT_STARTED') return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error('an execution did not end within 120 s');
+/**
+ * Capacity of the measured run: the prod stage's quota and admission, which
+ * a one-document-at-a-time run never reaches, so admission runs (its slot
+ * reservation is counted) and admits every document at once, as on AWS below
+ * the quota. The dev quota paces 2.2.0's calls to about one per 6 s and its
+ * stand-in throttles them, so its waits, readmissions and breaker cool-downs
+ * would be priced as if every document met a saturated quota.
+ */
+const PROFILE_CAPACITY: LocalCapacity = { stage: 'prod' };
+/** Identical-bytes copies of remembered documents, measured apart as the reuse (hit) path. */
+const REUSE_HITS = Number(argValue('--hits') ?? 5);
+/** Longest a single document may take before the run gives up on it. */
+const DOCUMENT_DEADLINE_MS = 180_000;
+
+/** Resolves when each execution has ended (its record written), from the stack's own events. */
+const executionWaiter = (stack: LocalStack) => {
+  const ended = new Set<string>();
+  const waiting = new Map<string, () => void>();
+  const unsubscribe = stack.onExecutionEnded((arn) => {
+    ended.add(arn);
+    waiting.get(arn)?.();
+  });
+  const waitFor = (arn: string, label: string): Promise<void> =>
+    ended.has(arn)
+      ? Promise.resolve()
+      : new Promise((resolve, reject) => {
+          const timer = setTimeout(() => {
+            waiting.delete(arn);
+            reject(new Error(`${label} did not end within ${DOCUMENT_DEADLINE_MS / 1000} s`));
+          }, DOCUMENT_DEADLINE_MS);
+          waiting.set(arn, () => {
+            clearTimeout(timer);
+            waiting.delete(arn);
+            resolve();
+          });
+        });
+  return { waitFor, stop: unsubscribe };
 };
+
+interface Uploaded {
+  readonly key: string;
+  readonly documentId: string;
+  readonly pdf: Uint8Array;
+  readonly versionId?: string;
+  readonly etag?: string;
+  readonly arn: string;
+}
 
 const dir = await mkdtemp(join(tmpdir(), 'medextract-profile-'));
 try {
@@ -124,6 +160,7 @@ try {
     dataDir: dir,
     ports: { s3sqs: 0, dynamodb: 0, stepfunctions: 0, bedrock: 0 },
     promptCacheTtlSeconds: PROMPT_CACHE_TTL_SECONDS,
+    capacity: PROFILE_CAPACITY,
   });
   progress(`stack ready in ${stack.startupMs} ms`);
   const ports = new Map<string, CountedService>([
@@ -132,37 +169,30 @@ try {
     [new URL(stack.endpoints.stepfunctions).port, 'StepFunctions'],
     [new URL(stack.endpoints.bedrock).port, 'Bedrock'],
   ]);
+  const executions = executionWaiter(stack);
+  /** Uploads one document and resolves when its execution has ended. */
+  const uploadAndWait = async (key: string, pdf: Uint8Array): Promise<Uploaded> => {
+    const upload = { Bucket: stack.bucket, Key: key, Body: pdf, ContentType: 'application/pdf' };
+    const put = await stack.clients.s3.send(new PutObjectCommand(upload));
+    const version = {
+      ...(put.VersionId ? { versionId: put.VersionId } : {}),
+      ...(put.ETag ? { etag: put.ETag } : {}),
+    };
+    const documentId = documentIdFor({ bucket: stack.bucket, key, ...version });
+    const arn = `${stack.stateMachineArn.replace(':stateMachine:', ':execution:')}:${documentId}`;
+    // One document at a time, so task durations are not inflated by the others.
+    await executions.waitFor(arn, `the execution of ${key}`);
+    return { key, documentId, pdf, ...version, arn };
+  };
   const counter = countRequests(ports);
 
   const started = Date.now();
   counter.start();
-  const uploaded: Array<{ key: string; versionId?: string; etag?: string; arn: string }> = [];
+  const uploaded: Uploaded[] = [];
   try {
     for (const [index, document] of documents.entries()) {
       const key = `incoming/profile/${String(index + 1).padStart(4, '0')}.pdf`;
-      const put = await stack.clients.s3.send(
-        new PutObjectCommand({
-          Bucket: stack.bucket,
-          Key: key,
-          Body: document.pdf,
-          ContentType: 'application/pdf',
-        }),
-      );
-      const id = documentIdFor({
-        bucket: stack.bucket,
-        key,
-        ...(put.VersionId ? { versionId: put.VersionId } : {}),
-        ...(put.ETag ? { etag: put.ETag } : {}),
-      });
-      const arn = `${stack.stateMachineArn.replace(':stateMachine:', ':execution:')}:${id}`;
-      uploaded.push({
-        key,
-        ...(put.VersionId ? { versionId: put.VersionId } : {}),
-        ...(put.ETag ? { etag: put.ETag } : {}),
-        arn,
-      });
-      // One document at a time, so task durations are not inflated by the others.
-      await waitForEnd(stack.clients.sfn, arn);
+      uploaded.push(await uploadAndWait(key, document.pdf));
     }
     progress('uploaded');
     await stack.settle();
@@ -182,20 +212,11 @@ try {
   const historyEvents: number[] = [];
   let succeeded = 0;
   for (const item of uploaded) {
-    progress(`history of ${item.key}`);
     const execution = await stack.clients.sfn.send(
       new DescribeExecutionCommand({ executionArn: item.arn }),
     );
     if (execution.status === 'SUCCEEDED') succeeded += 1;
-    const events: HistoryEvent[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await stack.clients.sfn.send(
-        new GetExecutionHistoryCommand({ executionArn: item.arn, nextToken }),
-      );
-      events.push(...(page.events ?? []));
-      nextToken = page.nextToken;
-    } while (nextToken);
+    const events = await executionHistory(stack.clients.sfn, item.arn);
     historyEvents.push(events.length);
     let state = '';
     let scheduledAt = 0;
@@ -214,6 +235,13 @@ try {
   }
 
   progress('history read');
+  const admitLog = await readFile(join(dir, 'logs', 'admit-model-call.log'), 'utf-8');
+  const admission = admissionSummary(admitLog);
+  if (admission.decisions < DOCS || admission.deferred > 0 || admission.breakerOpened > 0) {
+    throw new Error(
+      `admission met the quota (${JSON.stringify(admission)}): the profile would price waits and readmissions`,
+    );
+  }
   // 4. Starter and aggregator, timed in process after the counted run. The
   // starter meets ExecutionAlreadyExists, which costs the same one round trip.
   const starter = await importHandler('starter');
@@ -303,7 +331,9 @@ try {
   }
 
   const dynamodb: UsageProfile['dynamodb'] = {};
-  for (const [suffix, table] of Object.entries(stack.tables)) {
+  // Keyed by table suffix, as the stage's cost settings look tables up.
+  for (const { suffix } of TABLES) {
+    const table = physicalName(LOCAL_STAGE, suffix);
     const items: unknown[] = [];
     let start: Record<string, unknown> | undefined;
     do {
@@ -402,6 +432,27 @@ try {
     historyEventsPerDocument: round(mean(historyEvents), 1),
     emfMetricsPerVersion: emfMetrics.size,
   };
+  // 6. The reuse (hit) path, after every figure above was taken from the logs and tables.
+  progress(`reuse: ${REUSE_HITS} identical copies`);
+  const reuseHit =
+    REUSE_HITS > 0
+      ? await measureReuseHits(
+          {
+            sfn: stack.clients.sfn,
+            dynamodb: stack.clients.dynamodb,
+            reuseTable: stack.tables.reuse,
+            upload: uploadAndWait,
+            count: () => {
+              const hits = countRequests(ports);
+              hits.start();
+              return () => hits.stop();
+            },
+          },
+          uploaded,
+          REUSE_HITS,
+        )
+      : null;
+  executions.stop();
   await stack.stop();
 
   const summary = {
@@ -413,6 +464,10 @@ try {
       ]),
     ),
     unattributedDynamoRequests: unattributed.length,
+    admission,
+    // The profile prices every document as a miss (distinct bytes, hit rate 0);
+    // a hit's own traffic, measured on identical copies, for docs/cost.md.
+    reuseHit,
   };
   process.stderr.write(`${JSON.stringify(summary, null, 2)}\n`);
   const text = `${[

@@ -56,7 +56,7 @@ const profile: UsageProfile = {
   s3: {
     putRequestsPerDocument: 4,
     getRequestsPerDocument: 4,
-    bytesPerDocumentByPrefix: { 'work/': 4_000, 'results/': 3_000 },
+    bytesPerDocumentByPrefix: { 'work/': 4_000, 'results/': 3_000, 'grounding/': 5_000 },
   },
   sqs: { sendRequestsPerDocument: 1 },
   dynamodb: {
@@ -161,6 +161,19 @@ describe('assembleCostInput', () => {
     expect(large.objects[0]).toMatchObject({ prefix: 'incoming/', standardDays: 30 });
     expect(small.lifecycleTransitionsPerDocument).toBe(0);
     expect(small.objects[0]?.infrequentAccessDays).toBe(0);
+  });
+
+  it('keeps results and their grounding for the horizon, and work for its expiry', () => {
+    // Act
+    const objects = assemble({ pages: 4 }).s3.objects;
+    const of = (prefix: string) => objects.find((o) => o.prefix === prefix);
+
+    // Assess: 12 months of 365 / 12 days = 365 days; work/ measured at 2 pages
+    // (4,000 bytes) is 8,000 at 4 and expires after the stage's days.
+    expect(of('results/')).toMatchObject({ bytesPerDocument: 3_000, standardDays: 365 });
+    expect(of('grounding/')).toMatchObject({ bytesPerDocument: 5_000, standardDays: 365 });
+    expect(of('grounding/')?.infrequentAccessDays).toBe(0);
+    expect(of('work/')).toMatchObject({ bytesPerDocument: 8_000, standardDays: 7 });
   });
 
   it('prices table writes in 1 KB units and log bytes with platform and workflow records', () => {
