@@ -30,7 +30,7 @@ describe('stage model capacity', () => {
 
   it('refuses a quota that would admit more concurrent calls than the reservation allows', () => {
     expect(() => validateModelCapacity('prod', STAGE_CAPACITY.prod, 10)).toThrow(
-      /MODEL_CAPACITY_INVALID: prod: admission allows 29 concurrent model calls/,
+      /MODEL_CAPACITY_INVALID: prod: admission allows 15 concurrent model calls/,
     );
   });
 
@@ -60,10 +60,10 @@ describe('stage model capacity', () => {
   });
 
   it('derives the admitted rate from the binding quota at the headroom', () => {
-    // prod Haiku 4.5: 3,000 + 5 x 600 = 6,000 tokens; min(200, 1,000,000 / 6,000) x 0.9 = 150.
+    // prod Haiku 4.5: 7,500 + 5 x 2,200 = 18,500 tokens; min(200, 1,000,000 / 18,500) x 0.9 = 48.65.
     const model = STAGE_CAPACITY.prod[HAIKU_4_5];
     if (model === undefined) throw new Error('prod has no Haiku 4.5 capacity');
-    expect(admittedCallsPerMinute(model)).toBeCloseTo(150, 9);
+    expect(admittedCallsPerMinute(model)).toBeCloseTo((1_000_000 / 18_500) * 0.9, 9);
   });
 
   it('passes the quotas and policy to the function as valid admission settings', () => {
