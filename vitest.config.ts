@@ -68,6 +68,9 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: [...sharedModuleTests, ...sharedDynamoDbTests],
           pool: 'forks',
+          // The CLI tests spawn a bundle of the CLI built once per run instead of
+          // loading every module through tsx per subprocess (test/helpers/cli-bundle.ts).
+          globalSetup: ['test/helpers/cli-bundle-setup.ts'],
         },
       },
       {
