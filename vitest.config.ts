@@ -16,6 +16,21 @@ const SHARED_MODULE_FOLDERS = ['unit', 'statemachine', 'architecture', 'infra'];
 const sharedModuleTests = SHARED_MODULE_FOLDERS.map((folder) => `test/${folder}/**/*.test.ts`);
 /** CDK's local bundling hands `process.stderr` to a child process, which a worker thread cannot. */
 const needsOwnProcess = ['test/infra/bundling.test.ts', 'test/infra/render-bundle.test.ts'];
+/**
+ * Handler-part and emulator tests that set no `process.env`, mock nothing,
+ * patch no stream and start no stack or child process: one forked process
+ * per worker runs them in turn and keeps its module cache (pdf.js, the SDK,
+ * the OCR engine), instead of a fresh process importing them for each file.
+ */
+const sharedProcessTests = [
+  ...['bilevel-png', 'geometry-real-pdfs', 'grounding-corpus', 'page-content', 'page-ocr']
+    .concat(['page-render', 'pdf-limits', 'result-record', 'text-layout'])
+    .map((name) => `test/functions/${name}.test.ts`),
+  ...['despeckle', 'ocr', 'reserved-concurrency', 's3-notifications', 's3-sqs', 'sqs-event-source']
+    .concat(['sfn-durable-start', 'sfn-ended-events', 'sfn-history', 'sfn-persistence'])
+    .concat(['sfn-server', 'startup-proofs'])
+    .map((name) => `test/local/${name}.test.ts`),
+];
 /** Use-case tests: each creates its own stage's tables on one DynamoDB Local for the run. */
 const sharedDynamoDbTests = ['test/services/**/*.test.ts'];
 
@@ -66,11 +81,20 @@ export default defineConfig({
         test: {
           name: 'isolated',
           include: ['test/**/*.test.ts'],
-          exclude: [...sharedModuleTests, ...sharedDynamoDbTests],
+          exclude: [...sharedModuleTests, ...sharedDynamoDbTests, ...sharedProcessTests],
           pool: 'forks',
           // The CLI tests spawn a bundle of the CLI built once per run instead of
           // loading every module through tsx per subprocess (test/helpers/cli-bundle.ts).
           globalSetup: ['test/helpers/cli-bundle-setup.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'shared-process',
+          include: sharedProcessTests,
+          pool: 'forks',
+          isolate: false,
         },
       },
       {
