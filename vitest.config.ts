@@ -8,6 +8,9 @@
 // worker instead of once per file, and an infra file reuses the stage a
 // previous file synthesised; everything that sets `process.env` before an
 // import, starts emulators or child processes keeps a fresh process per file.
+// Handler-part and emulator files that need neither share a forked process
+// per worker, and the CLI tests spawn a bundle of the CLI built once per run
+// (docs/adr/0043-test-suite-cli-bundle-and-shared-process.md).
 import { defineConfig } from 'vitest/config';
 import { LongestFirstSequencer } from './test/helpers/sequencer.ts';
 
