@@ -8,6 +8,9 @@
 // worker instead of once per file, and an infra file reuses the stage a
 // previous file synthesised; everything that sets `process.env` before an
 // import, starts emulators or child processes keeps a fresh process per file.
+// Handler-part and emulator files that need neither share a forked process
+// per worker, and the CLI tests spawn a bundle of the CLI built once per run
+// (docs/adr/0043-test-suite-cli-bundle-and-shared-process.md).
 import { defineConfig } from 'vitest/config';
 import { LongestFirstSequencer } from './test/helpers/sequencer.ts';
 
@@ -16,6 +19,21 @@ const SHARED_MODULE_FOLDERS = ['unit', 'statemachine', 'architecture', 'infra'];
 const sharedModuleTests = SHARED_MODULE_FOLDERS.map((folder) => `test/${folder}/**/*.test.ts`);
 /** CDK's local bundling hands `process.stderr` to a child process, which a worker thread cannot. */
 const needsOwnProcess = ['test/infra/bundling.test.ts', 'test/infra/render-bundle.test.ts'];
+/**
+ * Handler-part and emulator tests that set no `process.env`, mock nothing,
+ * patch no stream and start no stack or child process: one forked process
+ * per worker runs them in turn and keeps its module cache (pdf.js, the SDK,
+ * the OCR engine), instead of a fresh process importing them for each file.
+ */
+const sharedProcessTests = [
+  ...['bilevel-png', 'geometry-real-pdfs', 'grounding-corpus', 'page-content', 'page-ocr']
+    .concat(['page-render', 'pdf-limits', 'result-record', 'text-layout'])
+    .map((name) => `test/functions/${name}.test.ts`),
+  ...['despeckle', 'ocr', 'reserved-concurrency', 's3-notifications', 's3-sqs', 'sqs-event-source']
+    .concat(['sfn-durable-start', 'sfn-ended-events', 'sfn-history', 'sfn-persistence'])
+    .concat(['sfn-server', 'startup-proofs'])
+    .map((name) => `test/local/${name}.test.ts`),
+];
 /** Use-case tests: each creates its own stage's tables on one DynamoDB Local for the run. */
 const sharedDynamoDbTests = ['test/services/**/*.test.ts'];
 
@@ -66,8 +84,20 @@ export default defineConfig({
         test: {
           name: 'isolated',
           include: ['test/**/*.test.ts'],
-          exclude: [...sharedModuleTests, ...sharedDynamoDbTests],
+          exclude: [...sharedModuleTests, ...sharedDynamoDbTests, ...sharedProcessTests],
           pool: 'forks',
+          // The CLI tests spawn a bundle of the CLI built once per run instead of
+          // loading every module through tsx per subprocess (test/helpers/cli-bundle.ts).
+          globalSetup: ['test/helpers/cli-bundle-setup.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'shared-process',
+          include: sharedProcessTests,
+          pool: 'forks',
+          isolate: false,
         },
       },
       {

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEvent } from '#events/index.ts';
+import { medextractScript } from '#test/helpers/cli-bundle.ts';
 import { type RunningStack, startRunningStack } from '#test/helpers/running-stack.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
@@ -29,7 +30,7 @@ const medextract = (args: string[], data: string = dataDir): Promise<Run> =>
   new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['bin/medextract.mjs', ...args],
+      [medextractScript(), ...args],
       { cwd: repo, timeout: 150_000, env: { ...process.env, MEDEXTRACT_DATA_DIR: data } },
       (error, stdout, stderr) => {
         const code = error && typeof error.code === 'number' ? error.code : error ? -1 : 0;

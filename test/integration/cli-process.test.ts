@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { medextractScript } from '#test/helpers/cli-bundle.ts';
 import { recordPdf, truncatedPdf } from '#test/helpers/pdf-fixtures.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
@@ -18,7 +19,7 @@ const medextract = (args: string[]): Promise<{ code: number; stdout: string; std
   new Promise((resolve) => {
     execFile(
       'node',
-      ['bin/medextract.mjs', ...args],
+      [medextractScript(), ...args],
       { cwd: repo, timeout: 180_000, env: { ...process.env, MEDEXTRACT_DATA_DIR: dataDir } },
       (error, stdout, stderr) => {
         const code = error && typeof error.code === 'number' ? error.code : error ? 1 : 0;

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { medextractScript } from '#test/helpers/cli-bundle.ts';
 import { recordPdf, truncatedPdf } from '#test/helpers/pdf-fixtures.ts';
 import { type RunningStack, startRunningStack } from '#test/helpers/running-stack.ts';
 
@@ -23,7 +24,7 @@ const medextract = (args: string[]): Promise<{ code: number; stdout: string; std
   new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['bin/medextract.mjs', ...args],
+      [medextractScript(), ...args],
       { cwd: repo, timeout: 120_000, env: { ...process.env, MEDEXTRACT_DATA_DIR: dataDir } },
       (error, stdout, stderr) => {
         const code = error && typeof error.code === 'number' ? error.code : error ? -1 : 0;

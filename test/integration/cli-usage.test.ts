@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { MEDEXTRACT_BIN, medextractScript } from '#test/helpers/cli-bundle.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -24,11 +25,19 @@ interface Run {
 let dataDir: string;
 let dir: string;
 
-const medextract = (args: string[], env: Record<string, string> = {}): Promise<Run> =>
+/**
+ * Runs the CLI as a subprocess: the run's bundle of it (test/helpers/cli-bundle.ts)
+ * unless `script` says otherwise, such as `bin/medextract.mjs` as users run it.
+ */
+const medextract = (
+  args: string[],
+  env: Record<string, string> = {},
+  script: string = medextractScript(),
+): Promise<Run> =>
   new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['bin/medextract.mjs', ...args],
+      [script, ...args],
       { cwd: repo, timeout: 60_000, env: { ...process.env, MEDEXTRACT_DATA_DIR: dataDir, ...env } },
       (error, stdout, stderr) => {
         const code = error && typeof error.code === 'number' ? error.code : error ? -1 : 0;
@@ -48,8 +57,8 @@ beforeAll(async () => {
 });
 
 describe('medextract answers mistakes plainly', () => {
-  it('prints its version from package.json', async () => {
-    const run = await medextract(['--version']);
+  it('prints its version from package.json, run as users run it (bin/medextract.mjs)', async () => {
+    const run = await medextract(['--version'], {}, MEDEXTRACT_BIN);
     const { version } = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf-8'));
     expect(run.code).toBe(0);
     expect(run.stdout.trim()).toBe(version);
@@ -62,6 +71,18 @@ describe('medextract answers mistakes plainly', () => {
     expect(run.stderr).toBe(
       'medextract: --version 9.9.9 is not a bundled prompt version (1.0.0, 1.1.0, 2.0.0, 2.1.0, 2.2.0)\n',
     );
+  }, 60_000);
+
+  it('answers --help from bin/medextract.mjs exactly as from the bundle the other tests run', async () => {
+    const [bin, bundle] = await Promise.all([
+      medextract(['--help'], {}, MEDEXTRACT_BIN),
+      medextract(['--help']),
+    ]);
+    expect(bin.code).toBe(0);
+    expect(bundle.code).toBe(0);
+    expect(bundle.stdout).toContain('Usage: medextract');
+    expect(bundle.stdout).toBe(bin.stdout);
+    expect(bundle.stderr).toBe(bin.stderr);
   }, 60_000);
 
   it('documents the exit codes in --help', async () => {

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { generateSeededErrorCorpus } from '#local/corpus/seeded-errors.ts';
+import { medextractScript } from '#test/helpers/cli-bundle.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const COUNT = 8;
@@ -52,7 +53,7 @@ const run = (args: string[]): Promise<{ code: number; stdout: string; stderr: st
   new Promise((resolve) => {
     execFile(
       'node',
-      ['bin/medextract.mjs', ...args],
+      [medextractScript(), ...args],
       { cwd: repo, timeout: 300_000, maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) => {
         const code = error && typeof error.code === 'number' ? error.code : error ? 1 : 0;

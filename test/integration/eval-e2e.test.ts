@@ -4,10 +4,11 @@
  * starter, state machine, rule-based Bedrock stand-in, result row) and is
  * scored against its truth files.
  *
- * Each run is a subprocess (`node bin/medextract.mjs eval ...`), not an
- * in-process call: the handlers create their SDK clients and read their
- * configuration once per process, so a second local stack in the same
- * process would talk to the first one's endpoints. A subprocess per run is
+ * Each run is a subprocess (`medextract eval ...`, the run's bundle of the
+ * CLI from test/helpers/cli-bundle.ts), not an in-process call: the
+ * handlers create their SDK clients and read their configuration once per
+ * process, so a second local stack in the same process would talk to the
+ * first one's endpoints. A subprocess per run is
  * also what a user gets, exit code and stdout included.
  *
  * Measured on the shared development machine (rule-based extractor, seed
@@ -23,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { familyDir, loadPromptRegistry } from '#adapters/prompts/registry.ts';
 import { generateCorpus } from '#local/corpus/generate.ts';
+import { medextractScript } from '#test/helpers/cli-bundle.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -41,7 +43,7 @@ const medextract = (args: string[]): Promise<Run> =>
   new Promise((resolve) => {
     execFile(
       'node',
-      ['bin/medextract.mjs', ...args],
+      [medextractScript(), ...args],
       { cwd: repo, timeout: 240_000, maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) => {
         const code = error && typeof error.code === 'number' ? error.code : error ? 1 : 0;

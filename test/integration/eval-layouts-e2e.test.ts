@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { familyNamed, type LayoutFamily } from '#local/corpus/families.ts';
 import { generateFamilyCorpus } from '#local/corpus/family-corpus.ts';
+import { medextractScript } from '#test/helpers/cli-bundle.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const TUNING = 'narrative-letter';
@@ -29,7 +30,7 @@ const medextract = (args: string[]): Promise<Run> =>
   new Promise((resolve) => {
     execFile(
       'node',
-      ['bin/medextract.mjs', ...args],
+      [medextractScript(), ...args],
       { cwd: repo, timeout: 240_000, maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) => {
         const code = error && typeof error.code === 'number' ? error.code : error ? 1 : 0;

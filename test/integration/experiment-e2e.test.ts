@@ -20,6 +20,7 @@ import { generateCorpus } from '#local/corpus/generate.ts';
 import { type LocalStack, startLocalStack } from '#local/stack.ts';
 import { analyzeFromRollups } from '#services/experiment-analysis.ts';
 import { type FileResult, processFiles } from '#services/process-documents.ts';
+import { medextractScript } from '#test/helpers/cli-bundle.ts';
 
 vi.setConfig({ testTimeout: 240_000, hookTimeout: 180_000 });
 
@@ -51,10 +52,10 @@ interface CliRun {
   readonly stderr: string;
 }
 
-/** Runs `medextract` (bin/medextract.mjs) against this file's stack through its stack file. */
+/** Runs `medextract` (the run's bundle of the CLI, test/helpers/cli-bundle.ts) against this file's stack through its stack file. */
 const cli = (args: string[]): Promise<CliRun> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/medextract.mjs', ...args], {
+    const child = spawn(process.execPath, [medextractScript(), ...args], {
       cwd: REPO_ROOT,
       env: { ...process.env, MEDEXTRACT_DATA_DIR: workDir },
       stdio: ['ignore', 'pipe', 'pipe'],

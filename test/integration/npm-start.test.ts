@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { medextractScript } from '#test/helpers/cli-bundle.ts';
 import { recordPdf } from '#test/helpers/pdf-fixtures.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
@@ -100,7 +101,7 @@ describe('medextract invoke', () => {
       execFile(
         'node',
         // No `npm start` runs on these data folders: each call starts its own stack.
-        ['bin/medextract.mjs', 'invoke', ...args, '--ephemeral'],
+        [medextractScript(), 'invoke', ...args, '--ephemeral'],
         { cwd: repo, env: { ...process.env, MEDEXTRACT_DATA_DIR: dataDir }, timeout: 120_000 },
         (error, stdout) =>
           resolve({ code: error && typeof error.code === 'number' ? error.code : 0, stdout }),
