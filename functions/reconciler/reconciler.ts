@@ -9,12 +9,12 @@
  */
 
 import type { S3Client } from '@aws-sdk/client-s3';
+import * as z from 'zod';
 import {
   DescribeExecutionCommand,
   ExecutionDoesNotExist,
   type SFNClient,
-} from '@aws-sdk/client-sfn';
-import * as z from 'zod';
+} from '#adapters/aws-sdk/client-sfn.cjs';
 import { listIncoming } from '#adapters/incoming-listing.ts';
 import type { LedgerRepository } from '#adapters/ledger.ts';
 import { type DocumentOutcome, elapsedSince } from '#adapters/result-record.ts';
