@@ -2,7 +2,9 @@
  * Every function bundle, built with the CDK app's esbuild settings, loads the
  * AWS SDK through `require` and never with an ES import (ADR 42): on Node 20
  * an ES import of a CommonJS SDK package costs about as much CPU again as
- * loading it. Also proves the check reports an ES import when there is one.
+ * loading it. The bench's hello-world baseline loads its client the same way,
+ * so the cold-init ratio compares like with like. Also proves the check
+ * reports an ES import when there is one.
  */
 import { type BuildOptions, build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
@@ -49,6 +51,17 @@ describe('the AWS SDK in function bundles', () => {
     },
     60_000,
   );
+
+  it("the bench's hello-world baseline requires its S3 client and imports no SDK", async () => {
+    // Act
+    const { imported, required } = await sdkImports({
+      entryPoints: [fromRepoRoot('test/bench/hello-handler.ts')],
+    });
+
+    // Assess
+    expect(imported).toEqual([]);
+    expect(required).toEqual(['@aws-sdk/client-s3']);
+  });
 
   it('reports a bundle that imports the SDK with an ES import', async () => {
     // Prepare
