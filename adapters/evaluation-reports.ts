@@ -11,7 +11,7 @@ import {
   NoSuchKey,
   PutObjectCommand,
   type S3Client,
-} from '@aws-sdk/client-s3';
+} from '#adapters/aws-sdk/client-s3.cjs';
 
 /** The S3 prefix of the reports in a stage's documents bucket. */
 export const EVALUATION_REPORTS_PREFIX = 'reports/evaluations/';

@@ -3,7 +3,7 @@
  * execution data (no state inputs or outputs), as the events the state-path
  * folding in `core/workflow/state-path.ts` reads.
  */
-import { GetExecutionHistoryCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { GetExecutionHistoryCommand, type SFNClient } from '#adapters/aws-sdk/client-sfn.cjs';
 import type { ExecutionHistoryEvent } from '#core/workflow/state-path.ts';
 
 /** Pages read at most (1,000 events each): an extract execution has well under a hundred. */

@@ -4,8 +4,12 @@
  * extraction of those bytes wins (two identical uploads racing both call the
  * model; the second put is refused and nothing is overwritten).
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '#adapters/aws-sdk/client-dynamodb.cjs';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+} from '#adapters/aws-sdk/lib-dynamodb.cjs';
 import { ReuseItemSchema } from '#contracts/reuse-items.ts';
 import {
   type Reuse,

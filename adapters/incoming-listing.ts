@@ -7,7 +7,11 @@
  * schedule, S3 Inventory (a daily or weekly manifest) is the source to read
  * instead (see docs/architecture.md).
  */
-import { ListObjectsV2Command, ListObjectVersionsCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  ListObjectsV2Command,
+  ListObjectVersionsCommand,
+  type S3Client,
+} from '#adapters/aws-sdk/client-s3.cjs';
 import type { ListedObject } from '#core/ledger/reconcile.ts';
 
 export interface ListingOptions {

@@ -3,7 +3,7 @@
  * byKey, byReceivedAt), the other filters applied by DynamoDB, resumable from
  * the LastEvaluatedKey it returns. The unpaged listings stay in `ledger.ts`.
  */
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand } from '#adapters/aws-sdk/lib-dynamodb.cjs';
 import { LedgerItemSchema } from '#contracts/ledger-items.ts';
 import type { CursorIndex } from '#core/ledger/cursor.ts';
 import type { LedgerEntry, LedgerStatus } from '#core/ledger/lifecycle.ts';

@@ -5,14 +5,14 @@
  * steps, reconciler) cannot lose or reorder each other's updates; and lists
  * entries by status, key prefix or upload time.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '#adapters/aws-sdk/client-dynamodb.cjs';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
   type QueryCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+} from '#adapters/aws-sdk/lib-dynamodb.cjs';
 import { LedgerItemSchema, ledgerKey } from '#contracts/ledger-items.ts';
 import {
   applyLedgerEvent,

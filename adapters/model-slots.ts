@@ -8,8 +8,13 @@
  * `tat` past the cool-down. The arithmetic is core/quota/model-slots.ts's;
  * nothing in the record refers to a document.
  */
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+
 import * as z from 'zod';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  UpdateCommand,
+} from '#adapters/aws-sdk/lib-dynamodb.cjs';
 import { admissionKey } from '#contracts/model-admission.ts';
 import {
   type AdmissionPolicy,

@@ -5,7 +5,7 @@
  */
 
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '#adapters/aws-sdk/lib-dynamodb.cjs';
 
 export type ResultStatus = 'SUCCEEDED' | 'NEEDS_REVIEW' | 'FAILED';
 

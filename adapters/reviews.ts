@@ -6,14 +6,15 @@
  * experiments' audit style). Every item is put once under a condition that
  * it does not exist: nothing is overwritten, a lost race is an error.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+
+import * as z from 'zod';
+import { TransactionCanceledException } from '#adapters/aws-sdk/client-dynamodb.cjs';
 import {
   type DynamoDBDocumentClient,
   QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+} from '#adapters/aws-sdk/lib-dynamodb.cjs';
 import { type RecordedDecision, RecordedDecisionSchema } from '#contracts/review-api.ts';
 import { auditSortKey } from './experiments/items.ts';
 

@@ -4,7 +4,7 @@
  * hours, each item folded into an hourly roll-up as the metrics table
  * defines it.
  */
-import { QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type QueryCommandOutput } from '#adapters/aws-sdk/lib-dynamodb.cjs';
 import {
   addItem,
   allDocumentsKey,

@@ -3,7 +3,7 @@
  * CLI do it: UTF-8, `application/json`, parsed to `unknown` for the caller
  * to validate.
  */
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '#adapters/aws-sdk/client-s3.cjs';
 import { parseS3Uri, type S3Location } from '#contracts/s3-uri.ts';
 
 /** Reads an object and parses it as JSON; the caller validates the shape. */

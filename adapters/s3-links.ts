@@ -3,8 +3,9 @@
  * one key, signed with the caller's credentials (on AWS the API function's
  * role), so a client moves the bytes straight to or from S3.
  */
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '#adapters/aws-sdk/client-s3.cjs';
 
 export interface SignedLink {
   readonly url: string;

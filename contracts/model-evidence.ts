@@ -7,23 +7,28 @@
  */
 import * as z from 'zod';
 
-export const ClaimSchema = z.object({
-  path: z.string().min(1),
-  quote: z.string(),
-  page: z.number().int().positive().nullable().default(null),
-});
+// Built on first parse (z.lazy), so a function's cold init builds none of these (ADR 42).
+export const ClaimSchema = z.lazy(() =>
+  z.object({
+    path: z.string().min(1),
+    quote: z.string(),
+    page: z.number().int().positive().nullable().default(null),
+  }),
+);
 export type ClaimRecord = z.infer<typeof ClaimSchema>;
 
-export const ModelEvidenceSchema = z.object({
-  version: z.literal(1),
-  /** Whether the prompt version asked for quotes. */
-  asked: z.boolean(),
-  claims: z.array(ClaimSchema),
-  /** Entries of the extractor's `evidence` that were not `{ path, quote, page }`. */
-  malformedClaims: z.number().int().nonnegative(),
-  normalisedPaths: z.array(z.string()),
-  stopReason: z.string().nullable(),
-});
+export const ModelEvidenceSchema = z.lazy(() =>
+  z.object({
+    version: z.literal(1),
+    /** Whether the prompt version asked for quotes. */
+    asked: z.boolean(),
+    claims: z.array(ClaimSchema),
+    /** Entries of the extractor's `evidence` that were not `{ path, quote, page }`. */
+    malformedClaims: z.number().int().nonnegative(),
+    normalisedPaths: z.array(z.string()),
+    stopReason: z.string().nullable(),
+  }),
+);
 export type ModelEvidence = z.infer<typeof ModelEvidenceSchema>;
 
 /** Where the evidence of the extraction at `outputKey` lives (`….json` -> `….evidence.json`). */

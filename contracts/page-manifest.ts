@@ -9,37 +9,44 @@ import * as z from 'zod';
 
 const count = z.number().int().nonnegative();
 
-export const TextPageSchema = z.object({
-  page: count,
-  kind: z.literal('text'),
-  text: z.string(),
-});
+// Built on first parse (z.lazy), so a function's cold init builds none of these (ADR 42).
+export const TextPageSchema = z.lazy(() =>
+  z.object({
+    page: count,
+    kind: z.literal('text'),
+    text: z.string(),
+  }),
+);
 
-export const ImagePageSchema = z.object({
-  page: count,
-  kind: z.literal('image'),
-  /** Key in the documents bucket, under `work/<documentId>/pages/`. */
-  key: z.string().min(1),
-  format: z.enum(['png', 'jpeg']),
-  width: count,
-  height: count,
-  bytes: count,
-  renderMs: count,
-  /**
-   * The page's scan is 1-bit (a fax) and was rendered at its own pixel size,
-   * kept to two levels, as PNG; false: rendered at the fixed long edge.
-   * Absent in manifests written before the field existed.
-   */
-  bilevel: z.boolean().default(false),
-});
+export const ImagePageSchema = z.lazy(() =>
+  z.object({
+    page: count,
+    kind: z.literal('image'),
+    /** Key in the documents bucket, under `work/<documentId>/pages/`. */
+    key: z.string().min(1),
+    format: z.enum(['png', 'jpeg']),
+    width: count,
+    height: count,
+    bytes: count,
+    renderMs: count,
+    /**
+     * The page's scan is 1-bit (a fax) and was rendered at its own pixel size,
+     * kept to two levels, as PNG; false: rendered at the fixed long edge.
+     * Absent in manifests written before the field existed.
+     */
+    bilevel: z.boolean().default(false),
+  }),
+);
 export type ImagePage = z.infer<typeof ImagePageSchema>;
 
-export const PageManifestSchema = z.object({
-  version: z.literal(1),
-  pageCount: count,
-  /** Text and image pages in page order; blank pages are left out. */
-  pages: z.array(z.discriminatedUnion('kind', [TextPageSchema, ImagePageSchema])),
-});
+export const PageManifestSchema = z.lazy(() =>
+  z.object({
+    version: z.literal(1),
+    pageCount: count,
+    /** Text and image pages in page order; blank pages are left out. */
+    pages: z.array(z.discriminatedUnion('kind', [TextPageSchema, ImagePageSchema])),
+  }),
+);
 export type PageManifest = z.infer<typeof PageManifestSchema>;
 export type ManifestPage = PageManifest['pages'][number];
 

@@ -7,19 +7,22 @@ import type { ReuseEntry } from '#core/reuse/identical-documents.ts';
 
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
 
-export const ReuseItemSchema = z.object({
-  reuseKey: z.string().min(1),
-  contentSha256: sha256Hex,
-  promptVersion: z.string().regex(/^\d+\.\d+\.\d+$/),
-  documentId: sha256Hex,
-  outputUri: z.string().regex(/^s3:\/\/[^/]+\/.+$/),
-  modelId: z.string(),
-  servedBy: z.string(),
-  usageEstimated: z.boolean(),
-  status: z.string(),
-  recordedAt: z.string(),
-  expiresAt: z.number().int(),
-}) satisfies z.ZodType<ReuseEntry>;
+// Built on first parse (z.lazy), so a function's cold init builds none of these (ADR 42).
+export const ReuseItemSchema = z.lazy(() =>
+  z.object({
+    reuseKey: z.string().min(1),
+    contentSha256: sha256Hex,
+    promptVersion: z.string().regex(/^\d+\.\d+\.\d+$/),
+    documentId: sha256Hex,
+    outputUri: z.string().regex(/^s3:\/\/[^/]+\/.+$/),
+    modelId: z.string(),
+    servedBy: z.string(),
+    usageEstimated: z.boolean(),
+    status: z.string(),
+    recordedAt: z.string(),
+    expiresAt: z.number().int(),
+  }),
+) satisfies z.ZodType<ReuseEntry>;
 
 /** Environment variable naming whether a stage reuses identical documents ('true' or 'false'). */
 export const REUSE_SETTING_ENV = 'REUSE_IDENTICAL_DOCUMENTS';

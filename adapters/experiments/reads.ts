@@ -8,7 +8,7 @@ import {
   GetCommand,
   QueryCommand,
   type QueryCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+} from '#adapters/aws-sdk/lib-dynamodb.cjs';
 import {
   aliasKey,
   type RunningItem,

@@ -3,12 +3,12 @@
  * transaction with its audit entry and side items (running pointer, alias
  * move), every put conditioned on the state it was computed from.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException } from '#adapters/aws-sdk/client-dynamodb.cjs';
 import {
   type DynamoDBDocumentClient,
   TransactWriteCommand,
   type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+} from '#adapters/aws-sdk/lib-dynamodb.cjs';
 import {
   aliasKey,
   PRODUCTION_ALIAS,

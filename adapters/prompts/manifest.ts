@@ -18,19 +18,24 @@ export const MANIFEST_FILE = 'manifest.json';
 /** First changelog line of a fresh draft; a version cannot be released while it is still there. */
 export const DRAFT_CHANGELOG_PREFIX = 'Draft from ';
 
-const ReleasedVersionSchema = z
-  .object({
-    released: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-    /** Path relative to the version folder (posix separators) -> sha256 hex. */
-    files: z.record(z.string().min(1), z.string().regex(/^[0-9a-f]{64}$/)),
-  })
-  .strict();
+// Built on first parse (z.lazy), so a function's cold init builds none of these (ADR 42).
+const ReleasedVersionSchema = z.lazy(() =>
+  z
+    .object({
+      released: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+      /** Path relative to the version folder (posix separators) -> sha256 hex. */
+      files: z.record(z.string().min(1), z.string().regex(/^[0-9a-f]{64}$/)),
+    })
+    .strict(),
+);
 
-export const ManifestSchema = z
-  .object({
-    versions: z.record(z.string().regex(SEMVER_PATTERN), ReleasedVersionSchema),
-  })
-  .strict();
+export const ManifestSchema = z.lazy(() =>
+  z
+    .object({
+      versions: z.record(z.string().regex(SEMVER_PATTERN), ReleasedVersionSchema),
+    })
+    .strict(),
+);
 export type Manifest = z.infer<typeof ManifestSchema>;
 
 /** A released version whose folder no longer matches its manifest entry. */

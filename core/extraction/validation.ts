@@ -3,7 +3,8 @@
  * Error strings name JSON-pointer paths and schema keywords only: values may be
  * patient data and must never reach a log line, an error or a metric.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
+import { loadAjv } from './ajv-on-first-use.cjs';
 import type { Extraction } from './extraction.ts';
 import { normaliseExtraction } from './normalise.ts';
 import { isIsoCalendarDate } from './value-normalisers.ts';
@@ -14,12 +15,13 @@ export type ValidationResult =
   | { readonly ok: false; readonly errors: string[] };
 
 // One Ajv instance, created with the first schema compiled (not when a function
-// loads): compiled validators are cached per schema object below, and Ajv keeps
-// its own cache keyed by schema content.
+// loads, and Ajv's code is only loaded then too): compiled validators are cached
+// per schema object below, and Ajv keeps its own cache keyed by schema content.
 let instance: Ajv | undefined;
 const ajv = (): Ajv => {
   if (!instance) {
-    instance = new Ajv({
+    const { Ajv: AjvClass } = loadAjv();
+    instance = new AjvClass({
       allErrors: true,
       // Schemas use `"type": ["string", "null"]` for values a document may not state.
       allowUnionTypes: true,

@@ -19,6 +19,7 @@ export type Comparator =
       readonly item: Comparator | { readonly [property: string]: Comparator };
     };
 
+// Built on first parse (z.lazy), so a function's cold init builds none of these (ADR 42).
 export const ComparatorSchema: z.ZodType<Comparator> = z.lazy(() =>
   z.union([
     z.object({ type: z.literal('exact') }).strict(),
@@ -42,54 +43,58 @@ export const ComparatorSchema: z.ZodType<Comparator> = z.lazy(() =>
 );
 
 /** Per-field settings, keyed by dotted path (`patient.name`, `diagnoses`). */
-export const FieldSpecSchema = z
-  .object({
-    /** Counts towards completeness and the all-required-present flag. */
-    required: z.boolean(),
-    /** Weight in the completeness score and the weighted evaluation score. */
-    weight: z.number().positive(),
-    comparator: ComparatorSchema,
-    /**
-     * Values of this field (or, for a section, of every field under it) with
-     * a confidence below this go to review (LOW_CONFIDENCE). Omitted: the
-     * default in core/evidence/review.ts.
-     */
-    reviewThreshold: z.number().min(0).max(1).optional(),
-  })
-  .strict();
+export const FieldSpecSchema = z.lazy(() =>
+  z
+    .object({
+      /** Counts towards completeness and the all-required-present flag. */
+      required: z.boolean(),
+      /** Weight in the completeness score and the weighted evaluation score. */
+      weight: z.number().positive(),
+      comparator: ComparatorSchema,
+      /**
+       * Values of this field (or, for a section, of every field under it) with
+       * a confidence below this go to review (LOW_CONFIDENCE). Omitted: the
+       * default in core/evidence/review.ts.
+       */
+      reviewThreshold: z.number().min(0).max(1).optional(),
+    })
+    .strict(),
+);
 export type FieldSpec = z.infer<typeof FieldSpecSchema>;
 
-export const MetadataSchema = z
-  .object({
-    version: z.string().regex(/^\d+\.\d+\.\d+$/),
-    family: z.string().min(1),
-    created: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-    /** What changed against the previous version, newest first. */
-    changelog: z.array(z.string().min(1)).min(1),
-    /** Bedrock model id or inference profile id. */
-    modelId: z.string().min(1),
-    inference: z
-      .object({
-        maxTokens: z.number().int().positive(),
-        temperature: z.number().min(0).max(1),
-      })
-      .strict(),
-    fields: z.record(z.string(), FieldSpecSchema),
-    /**
-     * What the version accepts besides text. `images: true` means the prompt
-     * and model read page images (scans, faxes); a version without it is never
-     * sent a document with image pages (it fails PROMPT_NO_IMAGE_INPUT).
-     */
-    input: z.object({ images: z.boolean() }).strict().optional(),
-    /**
-     * What the version asks for besides the fields. `evidence: true` adds a
-     * top-level `evidence` array of `{ path, quote, page }` to the tool input
-     * schema (never to `schema.json`): InvokeModel splits it off before the
-     * fields are validated, and the grounding step checks every quote.
-     */
-    output: z.object({ evidence: z.boolean() }).strict().optional(),
-  })
-  .strict();
+export const MetadataSchema = z.lazy(() =>
+  z
+    .object({
+      version: z.string().regex(/^\d+\.\d+\.\d+$/),
+      family: z.string().min(1),
+      created: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+      /** What changed against the previous version, newest first. */
+      changelog: z.array(z.string().min(1)).min(1),
+      /** Bedrock model id or inference profile id. */
+      modelId: z.string().min(1),
+      inference: z
+        .object({
+          maxTokens: z.number().int().positive(),
+          temperature: z.number().min(0).max(1),
+        })
+        .strict(),
+      fields: z.record(z.string(), FieldSpecSchema),
+      /**
+       * What the version accepts besides text. `images: true` means the prompt
+       * and model read page images (scans, faxes); a version without it is never
+       * sent a document with image pages (it fails PROMPT_NO_IMAGE_INPUT).
+       */
+      input: z.object({ images: z.boolean() }).strict().optional(),
+      /**
+       * What the version asks for besides the fields. `evidence: true` adds a
+       * top-level `evidence` array of `{ path, quote, page }` to the tool input
+       * schema (never to `schema.json`): InvokeModel splits it off before the
+       * fields are validated, and the grounding step checks every quote.
+       */
+      output: z.object({ evidence: z.boolean() }).strict().optional(),
+    })
+    .strict(),
+);
 
 /** Whether a prompt version asks the model for a verbatim quote per value. */
 export const asksForEvidence = (metadata: PromptMetadata): boolean =>

@@ -11,9 +11,10 @@
  * that meets an already-counted event or document falls back to one
  * transaction per record.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+
 import * as z from 'zod';
+import { TransactionCanceledException } from '#adapters/aws-sdk/client-dynamodb.cjs';
+import { GetCommand, TransactWriteCommand } from '#adapters/aws-sdk/lib-dynamodb.cjs';
 import {
   addsUpdate,
   allDocumentsKey,

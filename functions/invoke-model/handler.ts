@@ -8,8 +8,8 @@
  * The state gets a reference, token counts and latency, never the fields.
  * Admission before the call is the admit-model-call function's.
  */
-import { ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
-import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { ConverseCommand } from '#adapters/aws-sdk/client-bedrock-runtime.cjs';
+import { GetObjectCommand } from '#adapters/aws-sdk/client-s3.cjs';
 import { bundledPrompts } from '#adapters/prompts/bundled.ts';
 import { renderPrompt } from '#adapters/prompts/registry.ts';
 import { writeJson } from '#adapters/s3-json.ts';

@@ -13,7 +13,7 @@ import {
   type HeadObjectCommandOutput,
   PutObjectCommand,
   S3ServiceException,
-} from '@aws-sdk/client-s3';
+} from '#adapters/aws-sdk/client-s3.cjs';
 import { BadDocumentError } from '#contracts/errors.ts';
 import { GEOMETRY_FILE } from '#contracts/geometry.ts';
 import { BUCKET_PREFIXES } from '#contracts/resources.ts';

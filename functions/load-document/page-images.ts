@@ -4,7 +4,7 @@
  * image page and the page manifest `work/<documentId>/pages.json`.
  * Text-only documents store nothing here. The S3 client is injected.
  */
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, type S3Client } from '#adapters/aws-sdk/client-s3.cjs';
 import {
   type ManifestPage,
   PAGE_MANIFEST_FILE,

@@ -9,12 +9,12 @@
  */
 
 import type { S3Client } from '@aws-sdk/client-s3';
+import * as z from 'zod';
 import {
   DescribeExecutionCommand,
   ExecutionDoesNotExist,
   type SFNClient,
-} from '@aws-sdk/client-sfn';
-import * as z from 'zod';
+} from '#adapters/aws-sdk/client-sfn.cjs';
 import { listIncoming } from '#adapters/incoming-listing.ts';
 import type { LedgerRepository } from '#adapters/ledger.ts';
 import { type DocumentOutcome, elapsedSince } from '#adapters/result-record.ts';
@@ -101,17 +101,20 @@ const PromptVersionOf = (output: string | undefined): string | null => {
   return null;
 };
 
+// Built on first parse (z.lazy), so the reconciler's cold init does not build it (ADR 42).
 /**
  * The review flags of a SUCCEEDED execution whose result was NEEDS_REVIEW
  * (`result.status` as RecordResult returned it, the count from
  * `score.grounding`), else null.
  */
-const ReviewOutputSchema = z.object({
-  result: z.object({ status: z.literal('NEEDS_REVIEW') }),
-  score: z.object({
-    grounding: z.object({ flagCount: z.number().int().nonnegative() }).nullable().optional(),
+const ReviewOutputSchema = z.lazy(() =>
+  z.object({
+    result: z.object({ status: z.literal('NEEDS_REVIEW') }),
+    score: z.object({
+      grounding: z.object({ flagCount: z.number().int().nonnegative() }).nullable().optional(),
+    }),
   }),
-});
+);
 
 const reviewFlagsOf = (output: string | undefined): number | null => {
   try {

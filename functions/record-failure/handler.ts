@@ -4,7 +4,6 @@
  * the state machine then sends the document to the extraction DLQ and ends
  * FAILED. The object key comes from the ledger, never from state.
  */
-import { makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { documentRecords } from '#adapters/result-record.ts';
 import { putResultRow } from '#adapters/results-table.ts';
 import { RESULTS_TABLE } from '#contracts/resources.ts';
@@ -12,7 +11,7 @@ import { RecordFailureInputSchema, type RecordFailureOutput } from '#contracts/t
 import { dynamoDocumentClient } from '#functions/shared/clients/dynamodb.ts';
 import { emitDocumentMetrics } from '#functions/shared/document-metrics.ts';
 import { requireEnv } from '#functions/shared/env.ts';
-import { recordingIdempotency } from '#functions/shared/idempotency.ts';
+import { makeIdempotent, recordingIdempotency } from '#functions/shared/idempotency.ts';
 import { ledger } from '#functions/shared/ledger.ts';
 import { createObservability, instrument } from '#functions/shared/powertools.ts';
 import { classifyFailure } from './failure-reason.ts';

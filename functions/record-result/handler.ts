@@ -5,7 +5,6 @@
  * a SUCCEEDED extraction is then remembered for identical later uploads.
  * The object key comes from the ledger, never from state.
  */
-import { makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { documentRecords } from '#adapters/result-record.ts';
 import { putResultRow } from '#adapters/results-table.ts';
 import { readJson, writeJson } from '#adapters/s3-json.ts';
@@ -18,7 +17,7 @@ import { s3Client } from '#functions/shared/clients/s3.ts';
 import { emitDocumentMetrics } from '#functions/shared/document-metrics.ts';
 import { requireEnv } from '#functions/shared/env.ts';
 import { readReuseSettings } from '#functions/shared/extraction-reuse.ts';
-import { recordingIdempotency } from '#functions/shared/idempotency.ts';
+import { makeIdempotent, recordingIdempotency } from '#functions/shared/idempotency.ts';
 import { ledger, requireLedgerEntry } from '#functions/shared/ledger.ts';
 import { createObservability, instrument } from '#functions/shared/powertools.ts';
 import { rememberIfReusable } from './remember-extraction.ts';

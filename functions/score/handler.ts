@@ -5,7 +5,7 @@
  * document: written to `grounding/<documentId>.json`, summarised in state by
  * its URI and counts.
  */
-import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand } from '#adapters/aws-sdk/client-s3.cjs';
 import { bundledPrompts } from '#adapters/prompts/bundled.ts';
 import { readJson, writeJson } from '#adapters/s3-json.ts';
 import { DocumentGeometrySchema, GEOMETRY_FILE } from '#contracts/geometry.ts';

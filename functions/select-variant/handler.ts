@@ -4,7 +4,7 @@
  * version for this document, with the earlier extraction of the same bytes
  * under that version when one may be reused.
  */
-import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand } from '#adapters/aws-sdk/lib-dynamodb.cjs';
 import {
   AliasItemSchema,
   aliasKey,

@@ -6,7 +6,11 @@
  * and times only. A duplicate meets `ExecutionAlreadyExists` (or a finished
  * ledger entry) and counts as done.
  */
-import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  ExecutionAlreadyExists,
+  type SFNClient,
+  StartExecutionCommand,
+} from '#adapters/aws-sdk/client-sfn.cjs';
 import type { LedgerRepository } from '#adapters/ledger.ts';
 import type { NotifiedUpload } from '#contracts/ingest-message.ts';
 import type { ExecutionInput } from '#contracts/task-schemas.ts';

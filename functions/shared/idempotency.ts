@@ -3,10 +3,12 @@
  * in the same execution returns the stored reference instead of writing and
  * emitting metrics twice. Stored responses hold references only, never fields.
  */
-import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+
 import { dynamoClient } from './clients/dynamodb.ts';
 import { requireEnv } from './env.ts';
+import { DynamoDBPersistenceLayer, IdempotencyConfig } from './idempotency-cjs.cjs';
+
+export { makeIdempotent } from './idempotency-cjs.cjs';
 
 const SEVEN_DAYS = 7 * 24 * 3600;
 

@@ -1,8 +1,9 @@
 /**
  * The cold-init baseline: a hello-world handler with one AWS SDK client created
- * at module scope, bundled like the functions and timed next to them.
+ * at module scope, bundled like the functions (test/bench/bundles.ts) and loading
+ * the SDK the way they do, through `require` (ADR 42), timed next to them.
  */
-import { S3Client } from '@aws-sdk/client-s3';
+import { S3Client } from '#adapters/aws-sdk/client-s3.cjs';
 
 const s3 = new S3Client({});
 

@@ -6,7 +6,7 @@
  * off). One module per service, so a function loads only the SDK it uses.
  */
 import { createRequire } from 'node:module';
-import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { BedrockRuntimeClient } from '#adapters/aws-sdk/client-bedrock-runtime.cjs';
 import { once } from '../once.ts';
 import { traceClient } from '../tracing.ts';
 

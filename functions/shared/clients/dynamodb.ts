@@ -6,8 +6,8 @@
  * X-Ray once, so every call is a trace subsegment (a no-op where tracing is
  * off). One module per service, so a function loads only the SDK it uses.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient } from '#adapters/aws-sdk/client-dynamodb.cjs';
+import { DynamoDBDocumentClient } from '#adapters/aws-sdk/lib-dynamodb.cjs';
 import { once } from '../once.ts';
 import { traceClient } from '../tracing.ts';
 

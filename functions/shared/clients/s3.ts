@@ -5,7 +5,7 @@
  * X-Ray once, so every call is a trace subsegment (a no-op where tracing is
  * off). One module per service, so a function loads only the SDK it uses.
  */
-import { S3Client } from '@aws-sdk/client-s3';
+import { S3Client } from '#adapters/aws-sdk/client-s3.cjs';
 import { once } from '../once.ts';
 import { traceClient } from '../tracing.ts';
 

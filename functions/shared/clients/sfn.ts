@@ -6,7 +6,7 @@
  * X-Ray once, so every call is a trace subsegment (a no-op where tracing is
  * off). One module per service, so a function loads only the SDK it uses.
  */
-import { SFNClient } from '@aws-sdk/client-sfn';
+import { SFNClient } from '#adapters/aws-sdk/client-sfn.cjs';
 import { once } from '../once.ts';
 import { traceClient } from '../tracing.ts';
 
