@@ -357,7 +357,7 @@ export const startS3Sqs = async (options: S3SqsOptions = {}): Promise<S3Sqs> => 
           if (snapshotFolder) {
             await writeSnapshot(endpoint, snapshotFolder);
             // The snapshot now holds everything the journal did.
-            journal?.clear();
+            await journal?.clear();
           }
         } finally {
           await app.close();
