@@ -16,9 +16,14 @@ import {
 const fileKey = (executionArn: string): string =>
   createHash('sha256').update(executionArn).digest('hex').slice(0, 40);
 
-/** Execution records and final histories as JSON files, written atomically and in order. */
+/**
+ * Execution records and final histories as JSON files, each written
+ * atomically; writes of one file happen in the order they were asked for,
+ * writes of different files run side by side.
+ */
 export class ExecutionStore {
-  private chain: Promise<void> = Promise.resolve();
+  /** The last queued write of each file, until it settles. */
+  private readonly chains = new Map<string, Promise<void>>();
 
   constructor(private readonly dir: string | undefined) {}
 
@@ -60,20 +65,25 @@ export class ExecutionStore {
   }
 
   /** Resolves when every write queued so far has finished (failed writes reject their own promise). */
-  flush(): Promise<void> {
-    return this.chain;
+  async flush(): Promise<void> {
+    while (this.chains.size > 0) await Promise.all([...this.chains.values()]);
   }
 
   private write(file: string, value: unknown): Promise<void> {
     const dir = this.dir;
     if (dir === undefined) return Promise.resolve();
-    const run = this.chain.then(async () => {
+    const text = JSON.stringify(value);
+    const run = (this.chains.get(file) ?? Promise.resolve()).then(async () => {
       const path = join(dir, file);
       const temporary = `${path}.${process.pid}.tmp`;
-      await writeFile(temporary, JSON.stringify(value));
+      await writeFile(temporary, text);
       await rename(temporary, path);
     });
-    this.chain = run.catch(() => undefined);
+    const settled = run.catch(() => undefined);
+    this.chains.set(file, settled);
+    void settled.then(() => {
+      if (this.chains.get(file) === settled) this.chains.delete(file);
+    });
     return run;
   }
 }
