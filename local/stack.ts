@@ -442,6 +442,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       handler: (event, context) => runIn('starter')(() => starter(event, context)),
       batchSize: 10,
       waitTimeSeconds: 1,
+      maximumConcurrency: capacity.ingestConcurrency,
     });
     stoppers.push(() => eventSource.stop());
 
