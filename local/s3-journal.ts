@@ -154,7 +154,14 @@ export const openS3Journal = (folder: string): S3Journal => {
   // Appending after a torn record would hide every later one from the parser.
   if (existed) truncateSync(logPath, parsed.validBytes);
   const legacy = legacyEntries(folder);
-  let sequence = [...legacy, ...parsed.requests].reduce((max, e) => Math.max(max, Number(e.id)), 0);
+  // Voided ids count too: an id is never given twice.
+  const legacyIds = readdirSync(folder)
+    .map((name) => /^(\d{12})\.json$/.exec(name)?.[1])
+    .filter((id): id is string => id !== undefined);
+  let sequence = [...legacyIds, ...parsed.requests.map((e) => e.id), ...parsed.voided].reduce(
+    (max, id) => Math.max(max, Number(id)),
+    0,
+  );
   let log: GroupCommitFile | undefined;
   const opened = (): GroupCommitFile => {
     log ??= openGroupCommitFile(logPath, { created: !existsSync(logPath) });

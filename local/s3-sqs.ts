@@ -6,14 +6,21 @@
  * defines.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   CreateBucketCommand,
   GetObjectCommand,
   ListBucketsCommand,
   ListObjectsV2Command,
-  PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
 import {
@@ -116,6 +123,8 @@ const snapshotSchema = z.object({
 });
 type Snapshot = z.infer<typeof snapshotSchema>;
 
+type FauxqsApp = ReturnType<typeof buildApp>;
+
 const s3ParamsSchema = z.object({ bucket: z.string(), '*': z.string().optional() });
 const queryWithUploadId = z.object({ uploadId: z.string().min(1) }).loose();
 const queryWithPart = z.object({ partNumber: z.string().min(1) }).loose();
@@ -177,35 +186,57 @@ const snapshotClient = (endpoint: string) => {
   return client;
 };
 
-const restoreSnapshot = async (endpoint: string, folder: string): Promise<number> => {
+/**
+ * Restores the snapshot through fauxqs's own routes in process (no socket,
+ * no request signing), so a start on a folder with a long history stays short.
+ */
+const restoreSnapshot = async (app: FauxqsApp, folder: string): Promise<number> => {
   const snapshot = readSnapshot(folder);
   if (!snapshot) return 0;
-  const s3 = snapshotClient(endpoint);
-  try {
-    for (const bucket of snapshot.buckets)
-      await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    for (const object of snapshot.objects) {
-      await s3.send(
-        new PutObjectCommand({
-          Bucket: object.bucket,
-          Key: object.key,
-          Body: readFileSync(join(folder, 'objects', object.file)),
-          ContentType: object.contentType,
-          Metadata: object.metadata,
-        }),
-      );
+  const put = async (url: string, headers: Record<string, string>, payload?: Buffer) => {
+    const response = await app.inject({
+      method: 'PUT',
+      url,
+      headers: { ...headers, [REPLAY_HEADER]: '1' },
+      ...(payload ? { payload } : {}),
+    });
+    if (response.statusCode >= 300) {
+      throw new Error(`S3_SNAPSHOT_RESTORE_FAILED: status ${response.statusCode}`);
     }
-    return snapshot.objects.length;
-  } finally {
-    s3.destroy();
+  };
+  for (const bucket of snapshot.buckets) await put(`/${encodeURIComponent(bucket)}`, {});
+  for (const object of snapshot.objects) {
+    const metadata = Object.fromEntries(
+      Object.entries(object.metadata).map(([name, value]) => [`x-amz-meta-${name}`, value]),
+    );
+    await put(
+      objectPath(object.bucket, object.key),
+      { 'content-type': object.contentType ?? 'application/octet-stream', ...metadata },
+      readFileSync(join(folder, 'objects', object.file)),
+    );
   }
+  return snapshot.objects.length;
 };
 
-/** Writes every bucket and object to `<folder>.tmp`, then swaps it in. */
-const writeSnapshot = async (endpoint: string, folder: string): Promise<void> => {
+/** `bucket\0key` of an object, as the snapshot's unchanged-object check keys them. */
+const objectId = (bucket: string, key: string): string => `${bucket}\0${key}`;
+
+/**
+ * Writes every bucket and object to `<folder>.tmp`, then swaps it in. An
+ * object the previous snapshot holds and that no request wrote since
+ * (`written`) keeps its file (linked, not read through S3 again).
+ */
+const writeSnapshot = async (
+  endpoint: string,
+  folder: string,
+  written: ReadonlySet<string>,
+): Promise<void> => {
   const staging = `${folder}.tmp`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(join(staging, 'objects'), { recursive: true });
+  const previous = new Map(
+    (readSnapshot(folder)?.objects ?? []).map((o) => [objectId(o.bucket, o.key), o]),
+  );
   const s3 = snapshotClient(endpoint);
   const snapshot: Snapshot = { version: 1, buckets: [], objects: [] };
   try {
@@ -220,8 +251,14 @@ const writeSnapshot = async (endpoint: string, folder: string): Promise<void> =>
         );
         for (const { Key: key } of page.Contents ?? []) {
           if (key === undefined) continue;
-          const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
           const file = snapshotFile(bucket, key);
+          const kept = previous.get(objectId(bucket, key));
+          if (kept && !written.has(objectId(bucket, key))) {
+            linkSync(join(folder, 'objects', kept.file), join(staging, 'objects', file));
+            snapshot.objects.push(kept);
+            continue;
+          }
+          const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
           writeFileSync(
             join(staging, 'objects', file),
             (await object.Body?.transformToByteArray()) ?? new Uint8Array(),
@@ -305,7 +342,14 @@ export const startS3Sqs = async (options: S3SqsOptions = {}): Promise<S3Sqs> => 
 
   // onResponse, not onSend: fauxqs's async handlers call reply.send() and
   // resolve undefined, so an onSend hook that awaits makes Fastify send twice.
+  /** Objects written (put, copied, assembled, replayed) since the snapshot was restored. */
+  const written = new Set<string>();
   app.addHook('onResponse', (request, reply, done) => {
+    const params = s3ParamsSchema.safeParse(request.params);
+    const key = params.success ? params.data['*'] : undefined;
+    if (params.success && key && request.method !== 'GET' && request.method !== 'HEAD') {
+      written.add(objectId(params.data.bucket, key));
+    }
     track(
       observe(request, reply).catch((error: unknown) => {
         process.stderr.write(
@@ -327,7 +371,9 @@ export const startS3Sqs = async (options: S3SqsOptions = {}): Promise<S3Sqs> => 
   let restoredObjects = 0;
   let replayedWrites = 0;
   try {
-    if (snapshotFolder) restoredObjects = await restoreSnapshot(endpoint, snapshotFolder);
+    if (snapshotFolder) restoredObjects = await restoreSnapshot(app, snapshotFolder);
+    // What the snapshot holds is unchanged; the journal's writes are not.
+    written.clear();
     if (journal) replayedWrites = await replayJournal(app, journal);
   } catch (error) {
     await app.close();
@@ -355,7 +401,7 @@ export const startS3Sqs = async (options: S3SqsOptions = {}): Promise<S3Sqs> => 
         listeners.clear();
         try {
           if (snapshotFolder) {
-            await writeSnapshot(endpoint, snapshotFolder);
+            await writeSnapshot(endpoint, snapshotFolder, written);
             // The snapshot now holds everything the journal did.
             await journal?.clear();
           }
