@@ -5,24 +5,9 @@
  * a kill), and creation of the documents bucket and the queues the CDK app
  * defines.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import {
-  existsSync,
-  linkSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import {
-  CreateBucketCommand,
-  GetObjectCommand,
-  ListBucketsCommand,
-  ListObjectsV2Command,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import {
   CreateQueueCommand,
   GetQueueAttributesCommand,
@@ -32,8 +17,10 @@ import {
 import { buildApp } from 'fauxqs';
 import * as z from 'zod';
 import { physicalName, QUEUES, type QueueDefinition } from '#contracts/resources.ts';
+import { fauxqsStores } from './fauxqs-stores.ts';
 import { allowConsoleCors } from './s3-cors.ts';
-import { journalWrites, openS3Journal, REPLAY_HEADER, replayJournal } from './s3-journal.ts';
+import { journalWrites, openS3Journal, replayJournal } from './s3-journal.ts';
+import { objectId, objectPath, restoreSnapshot, writeSnapshot } from './s3-snapshot.ts';
 
 /** Account id fauxqs uses in every ARN and queue URL. */
 export const LOCAL_ACCOUNT_ID = '000000000000';
@@ -108,22 +95,6 @@ export interface S3Sqs {
   stop(): Promise<void>;
 }
 
-const snapshotSchema = z.object({
-  version: z.literal(1),
-  buckets: z.array(z.string()),
-  objects: z.array(
-    z.object({
-      bucket: z.string(),
-      key: z.string(),
-      file: z.string(),
-      contentType: z.string().optional(),
-      metadata: z.record(z.string(), z.string()),
-    }),
-  ),
-});
-type Snapshot = z.infer<typeof snapshotSchema>;
-
-type FauxqsApp = ReturnType<typeof buildApp>;
 
 const s3ParamsSchema = z.object({ bucket: z.string(), '*': z.string().optional() });
 const queryWithUploadId = z.object({ uploadId: z.string().min(1) }).loose();
@@ -151,137 +122,6 @@ const createdKind = (request: RequestView, statusCode: number): ObjectCreatedKin
 
 const headerText = (value: unknown): string => (typeof value === 'string' ? value : '');
 
-/** Path of a stored object in fauxqs's path-style routes, each key segment encoded. */
-const objectPath = (bucket: string, key: string): string =>
-  `/${encodeURIComponent(bucket)}/${key.split('/').map(encodeURIComponent).join('/')}`;
-
-const snapshotFile = (bucket: string, key: string): string =>
-  createHash('sha256').update(bucket).update('\0').update(key).digest('hex');
-
-const readSnapshot = (folder: string): Snapshot | undefined => {
-  const manifest = join(folder, 'manifest.json');
-  if (!existsSync(manifest)) return undefined;
-  return snapshotSchema.parse(JSON.parse(readFileSync(manifest, 'utf8')));
-};
-
-/** Client for snapshot work; its requests carry the replay header, so restoring is not journaled again. */
-const snapshotClient = (endpoint: string) => {
-  const client = new S3Client({
-    ...localS3ClientConfig(endpoint),
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
-  client.middlewareStack.add(
-    (next) => (args) => {
-      const { request } = args;
-      if (typeof request === 'object' && request !== null && 'headers' in request) {
-        const { headers } = request;
-        if (typeof headers === 'object' && headers !== null)
-          Reflect.set(headers, REPLAY_HEADER, '1');
-      }
-      return next(args);
-    },
-    { step: 'build', name: 'markSnapshotRequests' },
-  );
-  return client;
-};
-
-/**
- * Restores the snapshot through fauxqs's own routes in process (no socket,
- * no request signing), so a start on a folder with a long history stays short.
- */
-const restoreSnapshot = async (app: FauxqsApp, folder: string): Promise<number> => {
-  const snapshot = readSnapshot(folder);
-  if (!snapshot) return 0;
-  const put = async (url: string, headers: Record<string, string>, payload?: Buffer) => {
-    const response = await app.inject({
-      method: 'PUT',
-      url,
-      headers: { ...headers, [REPLAY_HEADER]: '1' },
-      ...(payload ? { payload } : {}),
-    });
-    if (response.statusCode >= 300) {
-      throw new Error(`S3_SNAPSHOT_RESTORE_FAILED: status ${response.statusCode}`);
-    }
-  };
-  for (const bucket of snapshot.buckets) await put(`/${encodeURIComponent(bucket)}`, {});
-  for (const object of snapshot.objects) {
-    const metadata = Object.fromEntries(
-      Object.entries(object.metadata).map(([name, value]) => [`x-amz-meta-${name}`, value]),
-    );
-    await put(
-      objectPath(object.bucket, object.key),
-      { 'content-type': object.contentType ?? 'application/octet-stream', ...metadata },
-      readFileSync(join(folder, 'objects', object.file)),
-    );
-  }
-  return snapshot.objects.length;
-};
-
-/** `bucket\0key` of an object, as the snapshot's unchanged-object check keys them. */
-const objectId = (bucket: string, key: string): string => `${bucket}\0${key}`;
-
-/**
- * Writes every bucket and object to `<folder>.tmp`, then swaps it in. An
- * object the previous snapshot holds and that no request wrote since
- * (`written`) keeps its file (linked, not read through S3 again).
- */
-const writeSnapshot = async (
-  endpoint: string,
-  folder: string,
-  written: ReadonlySet<string>,
-): Promise<void> => {
-  const staging = `${folder}.tmp`;
-  rmSync(staging, { recursive: true, force: true });
-  mkdirSync(join(staging, 'objects'), { recursive: true });
-  const previous = new Map(
-    (readSnapshot(folder)?.objects ?? []).map((o) => [objectId(o.bucket, o.key), o]),
-  );
-  const s3 = snapshotClient(endpoint);
-  const snapshot: Snapshot = { version: 1, buckets: [], objects: [] };
-  try {
-    const buckets = await s3.send(new ListBucketsCommand({}));
-    for (const { Name: bucket } of buckets.Buckets ?? []) {
-      if (!bucket) continue;
-      snapshot.buckets.push(bucket);
-      let token: string | undefined;
-      do {
-        const page = await s3.send(
-          new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }),
-        );
-        for (const { Key: key } of page.Contents ?? []) {
-          if (key === undefined) continue;
-          const file = snapshotFile(bucket, key);
-          const kept = previous.get(objectId(bucket, key));
-          if (kept && !written.has(objectId(bucket, key))) {
-            linkSync(join(folder, 'objects', kept.file), join(staging, 'objects', file));
-            snapshot.objects.push(kept);
-            continue;
-          }
-          const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-          writeFileSync(
-            join(staging, 'objects', file),
-            (await object.Body?.transformToByteArray()) ?? new Uint8Array(),
-          );
-          snapshot.objects.push({
-            bucket,
-            key,
-            file,
-            contentType: object.ContentType,
-            metadata: object.Metadata ?? {},
-          });
-        }
-        token = page.IsTruncated ? page.NextContinuationToken : undefined;
-      } while (token);
-    }
-  } finally {
-    s3.destroy();
-  }
-  writeFileSync(join(staging, 'manifest.json'), JSON.stringify(snapshot));
-  rmSync(folder, { recursive: true, force: true });
-  renameSync(staging, folder);
-};
-
 /**
  * Starts fauxqs (S3 + SQS on one endpoint) on 127.0.0.1. fauxqs's own
  * `startFauxqs` binds 0.0.0.0, so the app is built and bound here.
@@ -291,7 +131,8 @@ const writeSnapshot = async (
  * HEAD (`app.inject`, no socket) reads the stored size and ETag.
  */
 export const startS3Sqs = async (options: S3SqsOptions = {}): Promise<S3Sqs> => {
-  const app = buildApp({ logger: false });
+  const fauxqs = await fauxqsStores();
+  const app = buildApp({ logger: false, ...(fauxqs ? { stores: fauxqs.stores } : {}) });
   allowConsoleCors(app);
   const listeners = new Set<ObjectCreatedListener>();
   const pending = new Set<Promise<void>>();
@@ -371,7 +212,7 @@ export const startS3Sqs = async (options: S3SqsOptions = {}): Promise<S3Sqs> => 
   let restoredObjects = 0;
   let replayedWrites = 0;
   try {
-    if (snapshotFolder) restoredObjects = await restoreSnapshot(app, snapshotFolder);
+    if (snapshotFolder) restoredObjects = await restoreSnapshot(app, fauxqs?.s3, snapshotFolder);
     // What the snapshot holds is unchanged; the journal's writes are not.
     written.clear();
     if (journal) replayedWrites = await replayJournal(app, journal);

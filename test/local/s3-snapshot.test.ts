@@ -15,6 +15,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { fauxqsStores } from '#local/fauxqs-stores.ts';
 import { localS3ClientConfig, type S3Sqs, startS3Sqs } from '#local/s3-sqs.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'medextract-s3-snapshot-'));
@@ -92,4 +93,13 @@ describe('local S3 snapshot', () => {
     });
     expect(third.added.text).toBe('two');
   }, 60_000);
+
+  it("restores straight into fauxqs's store with this fauxqs build", async () => {
+    // Act
+    const stores = await fauxqsStores();
+
+    // Assess: without them a start falls back to one in-process request per object.
+    expect(stores).toBeDefined();
+    expect(typeof stores?.s3.putObject).toBe('function');
+  });
 });
