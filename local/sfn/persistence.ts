@@ -16,6 +16,35 @@ import {
 const fileKey = (executionArn: string): string =>
   createHash('sha256').update(executionArn).digest('hex').slice(0, 40);
 
+const readRecords = async (dir: string): Promise<ExecutionRecord[]> => {
+  await mkdir(dir, { recursive: true });
+  const files = (await readdir(dir)).filter((file) => file.endsWith('.record.json'));
+  return Promise.all(
+    files.map(async (file) => {
+      const path = join(dir, file);
+      const parsed = executionRecordSchema.safeParse(JSON.parse(await readFile(path, 'utf8')));
+      if (!parsed.success) throw new Error(`EXECUTION_STORE_CORRUPT: ${path}`);
+      return parsed.data;
+    }),
+  );
+};
+
+/** Records being read ahead of the store that loads them, by folder. */
+const prefetched = new Map<string, Promise<ExecutionRecord[]>>();
+
+/**
+ * Starts reading the records in `dir` for the store that will load them
+ * next, so a start overlaps the reading with other work. Nothing may write
+ * there in between (the runtime is not started yet).
+ */
+export const prefetchExecutionRecords = (dir: string): void => {
+  // A fresh read each time: one left by a start that failed may be stale.
+  const reading = readRecords(dir);
+  // Its failure is reported to the store's load, not as an unhandled rejection.
+  reading.catch(() => undefined);
+  prefetched.set(dir, reading);
+};
+
 /**
  * Execution records and final histories as JSON files, each written
  * atomically; writes of one file happen in the order they were asked for,
@@ -30,16 +59,9 @@ export class ExecutionStore {
   async loadRecords(): Promise<ExecutionRecord[]> {
     const dir = this.dir;
     if (dir === undefined) return [];
-    await mkdir(dir, { recursive: true });
-    const files = (await readdir(dir)).filter((file) => file.endsWith('.record.json'));
-    return Promise.all(
-      files.map(async (file) => {
-        const path = join(dir, file);
-        const parsed = executionRecordSchema.safeParse(JSON.parse(await readFile(path, 'utf8')));
-        if (!parsed.success) throw new Error(`EXECUTION_STORE_CORRUPT: ${path}`);
-        return parsed.data;
-      }),
-    );
+    const early = prefetched.get(dir);
+    prefetched.delete(dir);
+    return early ?? readRecords(dir);
   }
 
   async loadHistory(executionArn: string): Promise<HistoryEvent[] | undefined> {
