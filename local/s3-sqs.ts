@@ -95,7 +95,6 @@ export interface S3Sqs {
   stop(): Promise<void>;
 }
 
-
 const s3ParamsSchema = z.object({ bucket: z.string(), '*': z.string().optional() });
 const queryWithUploadId = z.object({ uploadId: z.string().min(1) }).loose();
 const queryWithPart = z.object({ partNumber: z.string().min(1) }).loose();
