@@ -1,7 +1,7 @@
 /**
  * A durable hand-off for EMF log events in the local runtime, as CloudWatch
- * Logs is on AWS: each event is appended to a journal file (and fsynced)
- * before any subscriber sees it, and acknowledged once the subscribers have
+ * Logs is on AWS: each event is appended to a journal file (fdatasynced in
+ * groups, off the event loop) before any subscriber sees it, and acknowledged once the subscribers have
  * taken it. Events not acknowledged when the process stopped, however it
  * stopped, are handed back at the next start with their original ids, so the
  * aggregator's per-event deduplication counts each of them once.
@@ -18,6 +18,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod';
+import { openGroupCommitFile } from './group-commit-file.ts';
 
 const journaledSchema = z.object({
   functionName: z.string().min(1),
@@ -31,11 +32,13 @@ export type JournaledEvent = z.infer<typeof journaledSchema>;
 export interface EmfJournal {
   /** Events written but not acknowledged before this journal was opened, oldest first. */
   readonly pending: readonly JournaledEvent[];
-  /** Appends one event and fsyncs it; returns once it is on disk. */
-  append(event: JournaledEvent): void;
+  /** Appends one event; resolves once it is on disk (writes of the same tick share one sync). */
+  append(event: JournaledEvent): Promise<void>;
+  /** Resolves once every event appended so far is on disk. */
+  sync(): Promise<void>;
   /** Marks events as delivered; a lost acknowledgement only means a redelivery. */
   acknowledge(ids: readonly string[]): void;
-  close(): void;
+  close(): Promise<void>;
 }
 
 const EVENTS = 'events.ndjson';
@@ -85,25 +88,23 @@ export const openEmfJournal = (folder: string): EmfJournal => {
   renameSync(compacted, eventsPath);
   writeDurably(acksPath, '');
 
-  const eventsFd = openSync(eventsPath, 'a');
+  const events = openGroupCommitFile(eventsPath);
   const acksFd = openSync(acksPath, 'a');
   let open = true;
   return {
     pending,
-    append: (event) => {
-      writeSync(eventsFd, `${JSON.stringify(event)}\n`);
-      fsyncSync(eventsFd);
-    },
+    append: (event) => events.append(`${JSON.stringify(event)}\n`),
+    sync: () => events.sync(),
     acknowledge: (ids) => {
       if (!open || ids.length === 0) return;
       writeSync(acksFd, ids.map((id) => `${id}\n`).join(''));
     },
-    close: () => {
+    close: async () => {
       if (!open) return;
       open = false;
       fsyncSync(acksFd);
-      closeSync(eventsFd);
       closeSync(acksFd);
+      await events.close();
     },
   };
 };

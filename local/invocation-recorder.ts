@@ -58,7 +58,7 @@ export const createInvocationRecorder = (dataDir?: string): InvocationRecorder =
           durationMs,
           billedDurationMs: Math.max(1, Math.ceil(durationMs)),
           memorySizeMb: memorySizeOf(functionName),
-          maxMemoryUsedMb: Math.round(process.memoryUsage().rss / 1024 / 1024),
+          maxMemoryUsedMb: Math.round(process.memoryUsage.rss() / 1024 / 1024),
           initDurationMs: coldStart ? Math.round(initDurationMs * 100) / 100 : null,
           coldStart,
           error,

@@ -199,11 +199,13 @@ export const installLogCapture = (options: LogCaptureOptions = {}): LogCapture =
     const event = encodeLogsSubscriptionEvent(payload);
     const works: Promise<void>[] = [];
     const isJournaled = journaled.has(batch.functionName);
+    // A journaled event reaches no listener before it is on disk.
+    const durable = isJournaled && journal ? journal.sync() : Promise.resolve();
     for (const [listener, filter] of listeners) {
       if (filter.functionNames && !filter.functionNames.includes(batch.functionName)) continue;
       // Outside any invocation, so a listener's own output is not attributed
       // to the function whose lines it receives.
-      works.push(storage.exit(() => Promise.resolve().then(() => listener(event))));
+      works.push(storage.exit(() => durable.then(() => listener(event))));
     }
     if (works.length === 0 && isJournaled) {
       // Nobody listens yet: kept for the first listener, as a subscription's backlog.
@@ -240,7 +242,9 @@ export const installLogCapture = (options: LogCaptureOptions = {}): LogCapture =
     const batch = batches.get(functionName) ?? { functionName, events: [] };
     batches.set(functionName, batch);
     const event = { id: nextId(timestamp), timestamp, message: line };
-    if (journaled.has(functionName)) journal?.append({ functionName, ...event });
+    // Written in groups off the event loop; the invocation ends only once they are on disk.
+    if (journaled.has(functionName))
+      void journal?.append({ functionName, ...event }).catch(onError);
     batch.events.push(event);
     if (batch.events.length >= batchSize) {
       batches.delete(functionName);
@@ -303,6 +307,8 @@ export const installLogCapture = (options: LogCaptureOptions = {}): LogCapture =
           invocation.partial[stream] = '';
           if (rest !== '') handleLine(functionName, rest);
         }
+        // An invocation ends only once its EMF events are on disk.
+        if (journal && journaled.has(functionName)) await journal.sync();
       }
     },
     onEmf: (listener, subscription = {}) => {
@@ -322,7 +328,7 @@ export const installLogCapture = (options: LogCaptureOptions = {}): LogCapture =
     flush,
     restore: async () => {
       await flush();
-      journal?.close();
+      await journal?.close();
       for (const undo of unpatch) undo();
       if (installed === capture) installed = undefined;
     },

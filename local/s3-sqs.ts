@@ -5,17 +5,9 @@
  * a kill), and creation of the documents bucket and the queues the CDK app
  * defines.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import {
-  CreateBucketCommand,
-  GetObjectCommand,
-  ListBucketsCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import {
   CreateQueueCommand,
   GetQueueAttributesCommand,
@@ -25,8 +17,10 @@ import {
 import { buildApp } from 'fauxqs';
 import * as z from 'zod';
 import { physicalName, QUEUES, type QueueDefinition } from '#contracts/resources.ts';
+import { fauxqsStores } from './fauxqs-stores.ts';
 import { allowConsoleCors } from './s3-cors.ts';
-import { journalWrites, openS3Journal, REPLAY_HEADER, replayJournal } from './s3-journal.ts';
+import { journalWrites, openS3Journal, replayJournal } from './s3-journal.ts';
+import { objectId, objectPath, restoreSnapshot, writeSnapshot } from './s3-snapshot.ts';
 
 /** Account id fauxqs uses in every ARN and queue URL. */
 export const LOCAL_ACCOUNT_ID = '000000000000';
@@ -101,21 +95,6 @@ export interface S3Sqs {
   stop(): Promise<void>;
 }
 
-const snapshotSchema = z.object({
-  version: z.literal(1),
-  buckets: z.array(z.string()),
-  objects: z.array(
-    z.object({
-      bucket: z.string(),
-      key: z.string(),
-      file: z.string(),
-      contentType: z.string().optional(),
-      metadata: z.record(z.string(), z.string()),
-    }),
-  ),
-});
-type Snapshot = z.infer<typeof snapshotSchema>;
-
 const s3ParamsSchema = z.object({ bucket: z.string(), '*': z.string().optional() });
 const queryWithUploadId = z.object({ uploadId: z.string().min(1) }).loose();
 const queryWithPart = z.object({ partNumber: z.string().min(1) }).loose();
@@ -142,109 +121,6 @@ const createdKind = (request: RequestView, statusCode: number): ObjectCreatedKin
 
 const headerText = (value: unknown): string => (typeof value === 'string' ? value : '');
 
-/** Path of a stored object in fauxqs's path-style routes, each key segment encoded. */
-const objectPath = (bucket: string, key: string): string =>
-  `/${encodeURIComponent(bucket)}/${key.split('/').map(encodeURIComponent).join('/')}`;
-
-const snapshotFile = (bucket: string, key: string): string =>
-  createHash('sha256').update(bucket).update('\0').update(key).digest('hex');
-
-const readSnapshot = (folder: string): Snapshot | undefined => {
-  const manifest = join(folder, 'manifest.json');
-  if (!existsSync(manifest)) return undefined;
-  return snapshotSchema.parse(JSON.parse(readFileSync(manifest, 'utf8')));
-};
-
-/** Client for snapshot work; its requests carry the replay header, so restoring is not journaled again. */
-const snapshotClient = (endpoint: string) => {
-  const client = new S3Client({
-    ...localS3ClientConfig(endpoint),
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
-  client.middlewareStack.add(
-    (next) => (args) => {
-      const { request } = args;
-      if (typeof request === 'object' && request !== null && 'headers' in request) {
-        const { headers } = request;
-        if (typeof headers === 'object' && headers !== null)
-          Reflect.set(headers, REPLAY_HEADER, '1');
-      }
-      return next(args);
-    },
-    { step: 'build', name: 'markSnapshotRequests' },
-  );
-  return client;
-};
-
-const restoreSnapshot = async (endpoint: string, folder: string): Promise<number> => {
-  const snapshot = readSnapshot(folder);
-  if (!snapshot) return 0;
-  const s3 = snapshotClient(endpoint);
-  try {
-    for (const bucket of snapshot.buckets)
-      await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    for (const object of snapshot.objects) {
-      await s3.send(
-        new PutObjectCommand({
-          Bucket: object.bucket,
-          Key: object.key,
-          Body: readFileSync(join(folder, 'objects', object.file)),
-          ContentType: object.contentType,
-          Metadata: object.metadata,
-        }),
-      );
-    }
-    return snapshot.objects.length;
-  } finally {
-    s3.destroy();
-  }
-};
-
-/** Writes every bucket and object to `<folder>.tmp`, then swaps it in. */
-const writeSnapshot = async (endpoint: string, folder: string): Promise<void> => {
-  const staging = `${folder}.tmp`;
-  rmSync(staging, { recursive: true, force: true });
-  mkdirSync(join(staging, 'objects'), { recursive: true });
-  const s3 = snapshotClient(endpoint);
-  const snapshot: Snapshot = { version: 1, buckets: [], objects: [] };
-  try {
-    const buckets = await s3.send(new ListBucketsCommand({}));
-    for (const { Name: bucket } of buckets.Buckets ?? []) {
-      if (!bucket) continue;
-      snapshot.buckets.push(bucket);
-      let token: string | undefined;
-      do {
-        const page = await s3.send(
-          new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }),
-        );
-        for (const { Key: key } of page.Contents ?? []) {
-          if (key === undefined) continue;
-          const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-          const file = snapshotFile(bucket, key);
-          writeFileSync(
-            join(staging, 'objects', file),
-            (await object.Body?.transformToByteArray()) ?? new Uint8Array(),
-          );
-          snapshot.objects.push({
-            bucket,
-            key,
-            file,
-            contentType: object.ContentType,
-            metadata: object.Metadata ?? {},
-          });
-        }
-        token = page.IsTruncated ? page.NextContinuationToken : undefined;
-      } while (token);
-    }
-  } finally {
-    s3.destroy();
-  }
-  writeFileSync(join(staging, 'manifest.json'), JSON.stringify(snapshot));
-  rmSync(folder, { recursive: true, force: true });
-  renameSync(staging, folder);
-};
-
 /**
  * Starts fauxqs (S3 + SQS on one endpoint) on 127.0.0.1. fauxqs's own
  * `startFauxqs` binds 0.0.0.0, so the app is built and bound here.
@@ -254,7 +130,8 @@ const writeSnapshot = async (endpoint: string, folder: string): Promise<void> =>
  * HEAD (`app.inject`, no socket) reads the stored size and ETag.
  */
 export const startS3Sqs = async (options: S3SqsOptions = {}): Promise<S3Sqs> => {
-  const app = buildApp({ logger: false });
+  const fauxqs = await fauxqsStores();
+  const app = buildApp({ logger: false, ...(fauxqs ? { stores: fauxqs.stores } : {}) });
   allowConsoleCors(app);
   const listeners = new Set<ObjectCreatedListener>();
   const pending = new Set<Promise<void>>();
@@ -305,7 +182,14 @@ export const startS3Sqs = async (options: S3SqsOptions = {}): Promise<S3Sqs> => 
 
   // onResponse, not onSend: fauxqs's async handlers call reply.send() and
   // resolve undefined, so an onSend hook that awaits makes Fastify send twice.
+  /** Objects written (put, copied, assembled, replayed) since the snapshot was restored. */
+  const written = new Set<string>();
   app.addHook('onResponse', (request, reply, done) => {
+    const params = s3ParamsSchema.safeParse(request.params);
+    const key = params.success ? params.data['*'] : undefined;
+    if (params.success && key && request.method !== 'GET' && request.method !== 'HEAD') {
+      written.add(objectId(params.data.bucket, key));
+    }
     track(
       observe(request, reply).catch((error: unknown) => {
         process.stderr.write(
@@ -327,7 +211,9 @@ export const startS3Sqs = async (options: S3SqsOptions = {}): Promise<S3Sqs> => 
   let restoredObjects = 0;
   let replayedWrites = 0;
   try {
-    if (snapshotFolder) restoredObjects = await restoreSnapshot(endpoint, snapshotFolder);
+    if (snapshotFolder) restoredObjects = await restoreSnapshot(app, fauxqs?.s3, snapshotFolder);
+    // What the snapshot holds is unchanged; the journal's writes are not.
+    written.clear();
     if (journal) replayedWrites = await replayJournal(app, journal);
   } catch (error) {
     await app.close();
@@ -355,9 +241,9 @@ export const startS3Sqs = async (options: S3SqsOptions = {}): Promise<S3Sqs> => 
         listeners.clear();
         try {
           if (snapshotFolder) {
-            await writeSnapshot(endpoint, snapshotFolder);
+            await writeSnapshot(endpoint, snapshotFolder, written);
             // The snapshot now holds everything the journal did.
-            journal?.clear();
+            await journal?.clear();
           }
         } finally {
           await app.close();

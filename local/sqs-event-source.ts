@@ -54,6 +54,11 @@ export interface SqsEventSourceOptions {
   readonly timeoutSeconds?: number;
   /** Receives poll, handler and delete errors (names only reach the default sink). */
   readonly onError?: (error: unknown) => void;
+  /**
+   * Batches handled at once, each by its own poller: the mapping's maximum
+   * concurrency (AWS allows 2-1000; Lambda starts five pollers without one); default 1.
+   */
+  readonly maximumConcurrency?: number;
 }
 
 export interface SqsEventSource {
@@ -190,7 +195,8 @@ const pause = (ms: number, signal: AbortSignal) =>
 const isAbort = (error: unknown) => error instanceof Error && error.name === 'AbortError';
 
 /**
- * Starts polling `queueUrl` and invoking `handler`, one batch at a time.
+ * Starts polling `queueUrl` and invoking `handler`, one batch per poller
+ * at a time (`maximumConcurrency` pollers).
  * Deletes the messages of a successful batch except those named in
  * `batchItemFailures`; a thrown error, a timeout or an invalid response
  * deletes nothing, so the queue's maxReceiveCount moves repeat failures to
@@ -210,12 +216,18 @@ export const startSqsEventSource = (options: SqsEventSourceOptions): SqsEventSou
   if (waitTimeSeconds < 0 || waitTimeSeconds > 20) {
     throw new RangeError('waitTimeSeconds must be from 0 to 20');
   }
+  const pollers = options.maximumConcurrency ?? 1;
+  if (!Number.isInteger(pollers) || pollers < 1 || pollers > 1000) {
+    throw new RangeError('maximumConcurrency must be an integer from 1 to 1000');
+  }
 
   const abort = new AbortController();
   let stopped = false;
   /** Waiters for idle(), each with the poll counter at the time it was registered. */
   const idleWaiters: { readonly afterPoll: number; readonly resolve: () => void }[] = [];
   let pollsStarted = 0;
+  /** Pollers holding received messages (invoking or deleting): the queue is not idle while any does. */
+  let handling = 0;
 
   const receive = async (max: number, wait: number): Promise<Message[]> => {
     const out = await options.sqs.send(
@@ -315,24 +327,30 @@ export const startSqsEventSource = (options: SqsEventSourceOptions): SqsEventSou
         continue;
       }
       if (messages.length === 0) {
-        settleIdleWaiters(pollNumber);
+        if (handling === 0) settleIdleWaiters(pollNumber);
         continue;
       }
-      const outcome = await invoke(messages);
-      if (outcome.kind === 'failure') {
-        if (outcome.reason === 'INVALID_RESPONSE') onError(new Error('INVALID_BATCH_RESPONSE'));
-        continue;
-      }
+      handling += 1;
       try {
-        await deleteSucceeded(messages, outcome.failedIds);
-      } catch (error) {
-        onError(error);
+        const outcome = await invoke(messages);
+        if (outcome.kind === 'failure') {
+          if (outcome.reason === 'INVALID_RESPONSE') onError(new Error('INVALID_BATCH_RESPONSE'));
+          continue;
+        }
+        try {
+          await deleteSucceeded(messages, outcome.failedIds);
+        } catch (error) {
+          onError(error);
+        }
+      } finally {
+        handling -= 1;
       }
     }
-    for (const waiter of idleWaiters.splice(0)) waiter.resolve();
   };
 
-  const running = loop();
+  const running = Promise.all(Array.from({ length: pollers }, () => loop())).then(() => {
+    for (const waiter of idleWaiters.splice(0)) waiter.resolve();
+  });
 
   return {
     stop: async () => {

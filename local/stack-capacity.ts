@@ -17,6 +17,9 @@ import {
 } from '#infra/model-capacity.ts';
 import type { QuotaSettings } from '#local/bedrock/quota.ts';
 
+/** Batches Lambda's SQS poller starts with when the event source sets no maximum concurrency. */
+const LAMBDA_INITIAL_SQS_POLLERS = 5;
+
 export interface LocalCapacity {
   /** Stage whose numbers apply (default dev). */
   readonly stage?: Stage;
@@ -47,6 +50,12 @@ export interface ResolvedCapacity {
   /** The execution deadline and the reconciler's threshold: work time plus the (scaled) wait. */
   readonly executionTimeoutSeconds: number;
   reservedConcurrency(functionName: string): number;
+  /**
+   * Starter batches at once from the ingest queue: the stage's event source
+   * maximum concurrency, or Lambda's five initial pollers when reserved
+   * concurrency is unlimited (no maximum configured).
+   */
+  readonly ingestConcurrency: number;
 }
 
 /** The default when a stack is given no capacity: the stage's, or unlimited under the test knob. */
@@ -72,6 +81,8 @@ export const localCapacity = (capacity: LocalCapacity = defaultCapacity()): Reso
       maxAdmissionWaitMinutes,
     }),
     executionTimeoutSeconds: executionTimeoutSeconds(maxAdmissionWaitMinutes, minuteMs),
+    ingestConcurrency:
+      reserved === 'unlimited' ? LAMBDA_INITIAL_SQS_POLLERS : config.ingest.maximumConcurrency,
     reservedConcurrency: (functionName) => {
       if (reserved === 'unlimited') return Number.POSITIVE_INFINITY;
       const configured =

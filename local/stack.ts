@@ -61,6 +61,7 @@ import {
 import { reuseEnvironment } from './reuse-setting.ts';
 import { configureS3Notifications } from './s3-notifications.ts';
 import { ensureResources, localClientConfig, localS3ClientConfig, startS3Sqs } from './s3-sqs.ts';
+import { prefetchExecutionRecords } from './sfn/persistence.ts';
 import { startStepFunctionsServer } from './sfn-server.ts';
 import { startSqsEventSource } from './sqs-event-source.ts';
 import { type LocalCapacity, localCapacity } from './stack-capacity.ts';
@@ -228,6 +229,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   const ports = { ...DEFAULT_PORTS, ...options.ports };
   const dataDir = options.dataDir;
   if (dataDir) await mkdir(dataDir, { recursive: true });
+  // Read while DynamoDB Local's JVM starts: the runtime restores them once it is up.
+  if (dataDir) prefetchExecutionRecords(`${dataDir}/stepfunctions`);
   const stoppers: Array<() => Promise<void>> = [];
   const stopAll = async () => {
     for (const stop of stoppers.reverse()) await stop().catch(() => undefined);
@@ -442,6 +445,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       handler: (event, context) => runIn('starter')(() => starter(event, context)),
       batchSize: 10,
       waitTimeSeconds: 1,
+      maximumConcurrency: capacity.ingestConcurrency,
     });
     stoppers.push(() => eventSource.stop());
 

@@ -16,25 +16,52 @@ import {
 const fileKey = (executionArn: string): string =>
   createHash('sha256').update(executionArn).digest('hex').slice(0, 40);
 
-/** Execution records and final histories as JSON files, written atomically and in order. */
+const readRecords = async (dir: string): Promise<ExecutionRecord[]> => {
+  await mkdir(dir, { recursive: true });
+  const files = (await readdir(dir)).filter((file) => file.endsWith('.record.json'));
+  return Promise.all(
+    files.map(async (file) => {
+      const path = join(dir, file);
+      const parsed = executionRecordSchema.safeParse(JSON.parse(await readFile(path, 'utf8')));
+      if (!parsed.success) throw new Error(`EXECUTION_STORE_CORRUPT: ${path}`);
+      return parsed.data;
+    }),
+  );
+};
+
+/** Records being read ahead of the store that loads them, by folder. */
+const prefetched = new Map<string, Promise<ExecutionRecord[]>>();
+
+/**
+ * Starts reading the records in `dir` for the store that will load them
+ * next, so a start overlaps the reading with other work. Nothing may write
+ * there in between (the runtime is not started yet).
+ */
+export const prefetchExecutionRecords = (dir: string): void => {
+  // A fresh read each time: one left by a start that failed may be stale.
+  const reading = readRecords(dir);
+  // Its failure is reported to the store's load, not as an unhandled rejection.
+  reading.catch(() => undefined);
+  prefetched.set(dir, reading);
+};
+
+/**
+ * Execution records and final histories as JSON files, each written
+ * atomically; writes of one file happen in the order they were asked for,
+ * writes of different files run side by side.
+ */
 export class ExecutionStore {
-  private chain: Promise<void> = Promise.resolve();
+  /** The last queued write of each file, until it settles. */
+  private readonly chains = new Map<string, Promise<void>>();
 
   constructor(private readonly dir: string | undefined) {}
 
   async loadRecords(): Promise<ExecutionRecord[]> {
     const dir = this.dir;
     if (dir === undefined) return [];
-    await mkdir(dir, { recursive: true });
-    const files = (await readdir(dir)).filter((file) => file.endsWith('.record.json'));
-    return Promise.all(
-      files.map(async (file) => {
-        const path = join(dir, file);
-        const parsed = executionRecordSchema.safeParse(JSON.parse(await readFile(path, 'utf8')));
-        if (!parsed.success) throw new Error(`EXECUTION_STORE_CORRUPT: ${path}`);
-        return parsed.data;
-      }),
-    );
+    const early = prefetched.get(dir);
+    prefetched.delete(dir);
+    return early ?? readRecords(dir);
   }
 
   async loadHistory(executionArn: string): Promise<HistoryEvent[] | undefined> {
@@ -60,20 +87,25 @@ export class ExecutionStore {
   }
 
   /** Resolves when every write queued so far has finished (failed writes reject their own promise). */
-  flush(): Promise<void> {
-    return this.chain;
+  async flush(): Promise<void> {
+    while (this.chains.size > 0) await Promise.all([...this.chains.values()]);
   }
 
   private write(file: string, value: unknown): Promise<void> {
     const dir = this.dir;
     if (dir === undefined) return Promise.resolve();
-    const run = this.chain.then(async () => {
+    const text = JSON.stringify(value);
+    const run = (this.chains.get(file) ?? Promise.resolve()).then(async () => {
       const path = join(dir, file);
       const temporary = `${path}.${process.pid}.tmp`;
-      await writeFile(temporary, JSON.stringify(value));
+      await writeFile(temporary, text);
       await rename(temporary, path);
     });
-    this.chain = run.catch(() => undefined);
+    const settled = run.catch(() => undefined);
+    this.chains.set(file, settled);
+    void settled.then(() => {
+      if (this.chains.get(file) === settled) this.chains.delete(file);
+    });
     return run;
   }
 }

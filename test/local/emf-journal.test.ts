@@ -26,15 +26,17 @@ const emf = (n: number) =>
   `${JSON.stringify({ _aws: { Timestamp: 1, CloudWatchMetrics: [{}] }, Documents: 1, n })}\n`;
 
 describe('EMF journal', () => {
-  it('keeps unacknowledged events in order across reopening and skips a torn line', () => {
+  it('keeps unacknowledged events in order across reopening and skips a torn line', async () => {
     // Prepare
     const dir = freshDir();
     const journal = openEmfJournal(dir);
-    for (const id of ['1', '2', '3']) {
-      journal.append({ functionName: 'record-result', id, timestamp: 5, message: `m${id}` });
-    }
+    await Promise.all(
+      ['1', '2', '3'].map((id) =>
+        journal.append({ functionName: 'record-result', id, timestamp: 5, message: `m${id}` }),
+      ),
+    );
     journal.acknowledge(['2']);
-    journal.close();
+    await journal.close();
     appendFileSync(join(dir, 'events.ndjson'), '{"functionName":"record-res');
 
     // Act
@@ -50,8 +52,8 @@ describe('EMF journal', () => {
       message: 'm3',
     });
     expect(again.pending.map((e) => e.id)).toEqual(['1', '3']);
-    reopened.close();
-    again.close();
+    await reopened.close();
+    await again.close();
   });
 
   it('redelivers, with the same ids, events a SIGKILLed process never saw acknowledged', async () => {

@@ -132,6 +132,50 @@ describe('SQS event source', () => {
     expect(await depth(queue.url)).toBe(0);
   });
 
+  it('handles up to maximumConcurrency batches at once and is idle only when all are done', async () => {
+    // Prepare: each batch holds its handler until three batches run side by side.
+    const queue = await createQueue();
+    for (let i = 0; i < 3; i += 1) await send(queue.url, `m${i}`);
+    let running = 0;
+    let peak = 0;
+    const release: Array<() => void> = [];
+    const handled: string[] = [];
+    const source = startSqsEventSource({
+      sqs,
+      queueUrl: queue.url,
+      queueArn: queue.arn,
+      batchSize: 1,
+      maximumConcurrency: 3,
+      handler: async (event) => {
+        running += 1;
+        peak = Math.max(peak, running);
+        if (running === 3) for (const go of release.splice(0)) go();
+        else await new Promise<void>((resolve) => release.push(resolve));
+        handled.push(...event.Records.map((r) => r.body));
+        running -= 1;
+      },
+    });
+
+    // Act
+    await source.idle();
+    const handledAtIdle = handled.length;
+    await source.stop();
+
+    // Assess
+    expect(peak).toBe(3);
+    expect(handledAtIdle).toBe(3);
+    expect(await depth(queue.url)).toBe(0);
+    expect(() =>
+      startSqsEventSource({
+        sqs,
+        queueUrl: queue.url,
+        queueArn: queue.arn,
+        maximumConcurrency: 0,
+        handler: async () => undefined,
+      }),
+    ).toThrow(RangeError);
+  });
+
   it('keeps only the failed item, which reaches the DLQ after maxReceiveCount', async () => {
     // Prepare
     const queue = await createQueue();
