@@ -47,6 +47,8 @@ export interface ResolvedCapacity {
   /** The execution deadline and the reconciler's threshold: work time plus the (scaled) wait. */
   readonly executionTimeoutSeconds: number;
   reservedConcurrency(functionName: string): number;
+  /** The function's Lambda timeout, which its invocations' context counts down from. */
+  functionTimeoutMs(functionName: string): number;
 }
 
 /** The default when a stack is given no capacity: the stage's, or unlimited under the test knob. */
@@ -81,5 +83,8 @@ export const localCapacity = (capacity: LocalCapacity = defaultCapacity()): Reso
         ]?.reservedConcurrency;
       return configured ?? Number.POSITIVE_INFINITY;
     },
+    functionTimeoutMs: (functionName) =>
+      ((config.functions as Readonly<Record<string, { timeoutSeconds: number }>>)[functionName]
+        ?.timeoutSeconds ?? 60) * 1000,
   };
 };

@@ -55,7 +55,8 @@ export const RENDER_LIMITS = {
   workerStartTimeoutMs: 15_000,
   /**
    * Budget for the worker's start and all pages of one document together,
-   * inside LoadDocument's 90 s Lambda timeout.
+   * inside LoadDocument's 180 s Lambda timeout (OCR of the pages
+   * gets what is left, ADR 41).
    */
   documentTimeoutMs: 60_000,
   /** V8 heap cap of the render worker (canvas pixels are bounded by the page size cap). */
