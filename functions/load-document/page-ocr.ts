@@ -5,10 +5,9 @@
  * sidecar's shape — the page text and each word's character range and box in
  * PDF points, converted from image pixels with the page's view box and the
  * image's pixel size. A 1-bit fax page is despeckled first, as the local
- * stand-in's OCR does. One engine per document, reused across its pages, and
- * at most one per CPU reading at a time in a process (one on Lambda; the
- * local runtime runs many documents in one process, where more engines than
- * CPUs only make every page late). The engine's start has its own bound and
+ * stand-in's OCR does. One engine per document, reused across its pages,
+ * holding one of the process's CPU slots, which rendering shares
+ * (cpu-slots.ts). The engine's start has its own bound and
  * is not charged to the first page; the document's pages share a deadline
  * the caller sizes from the invocation's remaining time (ADR 41). A page over
  * its budget or one the engine cannot read gets no geometry and a reason
@@ -16,12 +15,12 @@
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Worker } from 'tesseract.js';
 import type { DocumentGeometry, GeometryItem } from '#contracts/geometry.ts';
 import { type PositionedText, pageTextFromItems } from '#core/evidence/geometry.ts';
 import { despeckleBilevelPng } from './bilevel-png.ts';
+import { acquireCpuSlot, releaseCpuSlot } from './cpu-slots.ts';
 
 /**
  * Wall-clock budgets. `pageMs`: one page's recognition, from the moment the
@@ -186,40 +185,6 @@ export const tesseractEngine: OcrEngineFactory = async () => {
   };
 };
 
-/** Engines reading at once in this process: one per CPU, first come first served. */
-const MAX_ENGINES = Math.max(1, availableParallelism());
-let reading = 0;
-const queued: Array<() => void> = [];
-
-/** Waits for an engine slot until `deadline`; false when the deadline came first. */
-const acquireSlot = async (deadline: number): Promise<boolean> => {
-  if (reading < MAX_ENGINES) {
-    reading += 1;
-    return true;
-  }
-  let timer: NodeJS.Timeout | undefined;
-  let granted: (() => void) | undefined;
-  const got = await new Promise<boolean>((resolve) => {
-    granted = () => resolve(true);
-    queued.push(granted);
-    timer = setTimeout(() => resolve(false), Math.max(0, deadline - performance.now()));
-  });
-  clearTimeout(timer);
-  if (!got) {
-    const at = granted ? queued.indexOf(granted) : -1;
-    // Still queued: leave. Handed the slot at the same instant: give it on.
-    if (at >= 0) queued.splice(at, 1);
-    else releaseSlot();
-  }
-  return got;
-};
-
-const releaseSlot = (): void => {
-  const next = queued.shift();
-  if (next) next();
-  else reading -= 1;
-};
-
 const TIMEOUT = Symbol('timeout');
 
 /** `work` or TIMEOUT after `ms`, whichever settles first; the timer never outlives the race. */
@@ -251,7 +216,7 @@ export const ocrPageGeometry = async (
   const deadline = began + budget.documentMs;
   const missAll = (reason: OcrMissReason, from = 0, extra: { errorName?: string } = {}) =>
     images.slice(from).map((image) => ({ page: image.page, reason, ms: 0, ...extra }));
-  if (!(await acquireSlot(deadline))) return missAll('OCR_BUDGET_SPENT');
+  if (!(await acquireCpuSlot(deadline))) return missAll('OCR_BUDGET_SPENT');
   const results: OcrPageResult[] = [];
   let engine: OcrEngine | null = null;
   let starting: Promise<OcrEngine> | null = null;
@@ -325,7 +290,7 @@ export const ocrPageGeometry = async (
     }
   } finally {
     await end();
-    releaseSlot();
+    releaseCpuSlot();
   }
   return results;
 };

@@ -6,8 +6,9 @@
  * engine per CPU reads at a time in a process, and the handler's budget ends
  * before the invocation does.
  */
-import { availableParallelism } from 'node:os';
+
 import { describe, expect, it } from 'vitest';
+import { CPU_SLOTS } from '#functions/load-document/cpu-slots.ts';
 import {
   isOcrMiss,
   OCR_GEOMETRY_BUDGET,
@@ -160,7 +161,7 @@ describe('LoadDocument OCR time budget', () => {
   it('reads with at most one engine per CPU across concurrent documents, first come first served', async () => {
     // Prepare: more documents at once than CPUs, as the local runtime runs them in one process.
     const { factory, log } = scripted({ startMs: 20 });
-    const documents = availableParallelism() + 2;
+    const documents = CPU_SLOTS + 2;
 
     // Act
     const finished: number[] = [];
@@ -177,17 +178,17 @@ describe('LoadDocument OCR time budget', () => {
     );
 
     // Assess
-    expect(log.peakReading).toBeLessThanOrEqual(availableParallelism());
+    expect(log.peakReading).toBeLessThanOrEqual(CPU_SLOTS);
     expect(log.starts).toBe(documents);
-    expect(finished.slice(0, availableParallelism()).sort()).toEqual(
-      Array.from({ length: availableParallelism() }, (_, index) => index),
+    expect(finished.slice(0, CPU_SLOTS).sort()).toEqual(
+      Array.from({ length: CPU_SLOTS }, (_, index) => index),
     );
   });
 
   it('gives up waiting for an engine at the document deadline', async () => {
     // Prepare: every engine slot held by a slow document.
     const { factory } = scripted({ startMs: 10 });
-    const holders = Array.from({ length: availableParallelism() }, () =>
+    const holders = Array.from({ length: CPU_SLOTS }, () =>
       ocrPageGeometry(pages(50), { pageMs: 2_000, documentMs: 5_000 }, factory),
     );
 
