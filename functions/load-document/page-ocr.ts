@@ -237,10 +237,9 @@ export const ocrPageGeometry = async (
       }
       if (engine === null) {
         starting = startEngine();
-        const startBudget = Math.min(
-          budget.startMs ?? OCR_GEOMETRY_BUDGET.startMs,
-          deadline - performance.now(),
-        );
+        const startMs = budget.startMs ?? OCR_GEOMETRY_BUDGET.startMs;
+        const left = deadline - performance.now();
+        const startBudget = Math.min(startMs, left);
         let started: OcrEngine | typeof TIMEOUT;
         try {
           started = await within(starting, startBudget);
@@ -251,7 +250,10 @@ export const ocrPageGeometry = async (
         }
         if (started === TIMEOUT) {
           await end();
-          results.push(...missAll('OCR_START_TIMEOUT', index));
+          // Cut short by the document's deadline rather than over its own bound.
+          results.push(
+            ...missAll(left < startMs ? 'OCR_BUDGET_SPENT' : 'OCR_START_TIMEOUT', index),
+          );
           break;
         }
         engine = started;

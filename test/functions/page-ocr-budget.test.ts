@@ -141,6 +141,27 @@ describe('LoadDocument OCR time budget', () => {
     expect(outcome(results)[1]).toBe('read');
   });
 
+  it('tells an engine slow to start from a start cut short by the deadline', async () => {
+    // Prepare
+    const { factory } = scripted({ startMs: 400 });
+
+    // Act
+    const slow = await ocrPageGeometry(
+      pages(5),
+      { pageMs: 1_000, documentMs: 5_000, startMs: 100 },
+      factory,
+    );
+    const cut = await ocrPageGeometry(
+      pages(5),
+      { pageMs: 1_000, documentMs: 100, startMs: 1_000 },
+      factory,
+    );
+
+    // Assess
+    expect(outcome(slow)).toEqual(['OCR_START_TIMEOUT']);
+    expect(outcome(cut)).toEqual(['OCR_BUDGET_SPENT']);
+  });
+
   it('reports a failed start as OCR_ENGINE_ERROR for every page', async () => {
     // Act
     const results = await ocrPageGeometry(
