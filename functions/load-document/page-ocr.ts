@@ -6,8 +6,8 @@
  * PDF points, converted from image pixels with the page's view box and the
  * image's pixel size. A 1-bit fax page is despeckled first, as the local
  * stand-in's OCR does. One engine per document, reused across its pages,
- * holding one of the process's OCR turns and CPU slots, which rendering
- * shares (cpu-slots.ts). The engine's start has its own bound and
+ * holding one of the process's CPU slots, which rendering shares
+ * (cpu-slots.ts). The engine's start has its own bound and
  * is not charged to the first page; the document's pages share a deadline
  * the caller sizes from the invocation's remaining time (ADR 41). A page over
  * its budget or one the engine cannot read gets no geometry and a reason
@@ -20,7 +20,7 @@ import type { Worker } from 'tesseract.js';
 import type { DocumentGeometry, GeometryItem } from '#contracts/geometry.ts';
 import { type PositionedText, pageTextFromItems } from '#core/evidence/geometry.ts';
 import { despeckleBilevelPng } from './bilevel-png.ts';
-import { acquireOcrSlot, releaseOcrSlot } from './cpu-slots.ts';
+import { acquireCpuSlot, releaseCpuSlot } from './cpu-slots.ts';
 
 /**
  * Wall-clock budgets. `pageMs`: one page's recognition, from the moment the
@@ -216,7 +216,7 @@ export const ocrPageGeometry = async (
   const deadline = began + budget.documentMs;
   const missAll = (reason: OcrMissReason, from = 0, extra: { errorName?: string } = {}) =>
     images.slice(from).map((image) => ({ page: image.page, reason, ms: 0, ...extra }));
-  if (!(await acquireOcrSlot(deadline))) return missAll('OCR_BUDGET_SPENT');
+  if (!(await acquireCpuSlot(deadline))) return missAll('OCR_BUDGET_SPENT');
   const results: OcrPageResult[] = [];
   let engine: OcrEngine | null = null;
   let starting: Promise<OcrEngine> | null = null;
@@ -292,7 +292,7 @@ export const ocrPageGeometry = async (
     }
   } finally {
     await end();
-    releaseOcrSlot();
+    releaseCpuSlot();
   }
   return results;
 };

@@ -1,18 +1,10 @@
 /**
  * LoadDocument's rendering and OCR share the process's CPU slots (one per
- * CPU): a render waits while every slot is held and starts, with its full
- * budget, once one frees; OCR engines never take the last CPU when there is
- * more than one; a slot wait with a deadline gives up at it.
+ * CPU): a render waits while OCR holds every slot and starts, with its full
+ * budget, once one frees; a slot wait with a deadline gives up at it.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  acquireCpuSlot,
-  acquireOcrSlot,
-  CPU_SLOTS,
-  OCR_SLOTS,
-  releaseCpuSlot,
-  releaseOcrSlot,
-} from '#functions/load-document/cpu-slots.ts';
+import { acquireCpuSlot, CPU_SLOTS, releaseCpuSlot } from '#functions/load-document/cpu-slots.ts';
 import { renderPages } from '#functions/load-document/page-render.ts';
 import { imageOnlyPdf } from '#test/helpers/pdf-fixtures.ts';
 
@@ -51,21 +43,5 @@ describe('LoadDocument CPU slots', () => {
     // Assess: the abandoned wait took no slot with it.
     expect(late).toBe(false);
     expect(after).toBe(true);
-  });
-
-  it('keeps a CPU for rendering while OCR engines hold all their turns', async () => {
-    // Prepare
-    for (let turn = 0; turn < OCR_SLOTS; turn += 1) expect(await acquireOcrSlot()).toBe(true);
-
-    // Act
-    const anotherEngine = await acquireOcrSlot(performance.now() + 50);
-    const render = await acquireCpuSlot(performance.now() + 50);
-    if (render) releaseCpuSlot();
-    for (let turn = 0; turn < OCR_SLOTS; turn += 1) releaseOcrSlot();
-
-    // Assess
-    expect(OCR_SLOTS).toBe(Math.max(1, CPU_SLOTS - 1));
-    expect(anotherEngine).toBe(false);
-    expect(render).toBe(CPU_SLOTS > 1);
   });
 });

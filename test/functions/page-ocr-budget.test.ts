@@ -8,7 +8,7 @@
  */
 
 import { describe, expect, it } from 'vitest';
-import { OCR_SLOTS } from '#functions/load-document/cpu-slots.ts';
+import { CPU_SLOTS } from '#functions/load-document/cpu-slots.ts';
 import {
   isOcrMiss,
   OCR_GEOMETRY_BUDGET,
@@ -179,10 +179,10 @@ describe('LoadDocument OCR time budget', () => {
     ]);
   });
 
-  it('reads with at most one engine per CPU but one across concurrent documents, first come first served', async () => {
+  it('reads with at most one engine per CPU across concurrent documents, first come first served', async () => {
     // Prepare: more documents at once than CPUs, as the local runtime runs them in one process.
     const { factory, log } = scripted({ startMs: 20 });
-    const documents = OCR_SLOTS + 2;
+    const documents = CPU_SLOTS + 2;
 
     // Act
     const finished: number[] = [];
@@ -199,17 +199,17 @@ describe('LoadDocument OCR time budget', () => {
     );
 
     // Assess
-    expect(log.peakReading).toBeLessThanOrEqual(OCR_SLOTS);
+    expect(log.peakReading).toBeLessThanOrEqual(CPU_SLOTS);
     expect(log.starts).toBe(documents);
-    expect(finished.slice(0, OCR_SLOTS).sort()).toEqual(
-      Array.from({ length: OCR_SLOTS }, (_, index) => index),
+    expect(finished.slice(0, CPU_SLOTS).sort()).toEqual(
+      Array.from({ length: CPU_SLOTS }, (_, index) => index),
     );
   });
 
   it('gives up waiting for an engine at the document deadline', async () => {
     // Prepare: every engine slot held by a slow document.
     const { factory } = scripted({ startMs: 10 });
-    const holders = Array.from({ length: OCR_SLOTS }, () =>
+    const holders = Array.from({ length: CPU_SLOTS }, () =>
       ocrPageGeometry(pages(50), { pageMs: 2_000, documentMs: 5_000 }, factory),
     );
 
