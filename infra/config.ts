@@ -192,7 +192,8 @@ const functionSettings = (
   },
   'load-document': {
     memoryMb: 1024,
-    timeoutSeconds: 90,
+    // Rendering (60 s at most) and OCR of a scan's image pages within the rest (ADR 41).
+    timeoutSeconds: 180,
     reservedConcurrency: concurrency['load-document'],
   },
   'select-variant': {

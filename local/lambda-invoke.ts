@@ -46,13 +46,15 @@ export const asLambdaInvokeTask =
     functionName: string,
     handler: LambdaHandler,
     wrap: <T>(run: () => Promise<T>) => Promise<T> = (run) => run(),
+    /** The function's timeout: what the handler's `getRemainingTimeInMillis` counts down from. */
+    timeoutMs?: number,
   ) =>
   async (parameters: unknown): Promise<LambdaInvokeResult> => {
     const payload =
       parameters && typeof parameters === 'object' && 'Payload' in parameters
         ? parameters.Payload
         : parameters;
-    const result = await wrap(() => handler(payload, lambdaContext(functionName)));
+    const result = await wrap(() => handler(payload, lambdaContext(functionName, timeoutMs)));
     // Lambda serialises the result: drop undefined and class instances as JSON would.
     return { Payload: JSON.parse(JSON.stringify(result ?? null)), StatusCode: 200 };
   };

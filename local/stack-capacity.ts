@@ -56,6 +56,8 @@ export interface ResolvedCapacity {
    * concurrency is unlimited (no maximum configured).
    */
   readonly ingestConcurrency: number;
+  /** The function's Lambda timeout, which its invocations' context counts down from. */
+  functionTimeoutMs(functionName: string): number;
 }
 
 /** The default when a stack is given no capacity: the stage's, or unlimited under the test knob. */
@@ -92,5 +94,8 @@ export const localCapacity = (capacity: LocalCapacity = defaultCapacity()): Reso
         ]?.reservedConcurrency;
       return configured ?? Number.POSITIVE_INFINITY;
     },
+    functionTimeoutMs: (functionName) =>
+      ((config.functions as Readonly<Record<string, { timeoutSeconds: number }>>)[functionName]
+        ?.timeoutSeconds ?? 60) * 1000,
   };
 };

@@ -352,8 +352,12 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       if (!definitionText.includes(`"${state}"`)) continue;
       const limiter = limiters.get(fn);
       const handler = load(fn);
-      taskHandlers[state] = asLambdaInvokeTask(fn, handler, <T>(run: () => Promise<T>) =>
-        limiter ? limiter.run(() => runIn(fn)(run)) : runIn(fn)(run),
+      taskHandlers[state] = asLambdaInvokeTask(
+        fn,
+        handler,
+        <T>(run: () => Promise<T>) =>
+          limiter ? limiter.run(() => runIn(fn)(run)) : runIn(fn)(run),
+        capacity.functionTimeoutMs(fn),
       );
     }
     const dlqUrl = queueUrl(EXTRACTION_DLQ.logicalId);

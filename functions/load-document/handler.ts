@@ -14,6 +14,7 @@ import {
   PutObjectCommand,
   S3ServiceException,
 } from '#adapters/aws-sdk/client-s3.cjs';
+import type { Context } from 'aws-lambda';
 import { BadDocumentError } from '#contracts/errors.ts';
 import { GEOMETRY_FILE } from '#contracts/geometry.ts';
 import { BUCKET_PREFIXES } from '#contracts/resources.ts';
@@ -31,7 +32,7 @@ import { intEnv, requireEnv } from '#functions/shared/env.ts';
 import { ledger, requireLedgerEntry, versionsOfKey } from '#functions/shared/ledger.ts';
 import { createObservability, instrument } from '#functions/shared/powertools.ts';
 import { storePageImages } from './page-images.ts';
-import { withOcrGeometry } from './page-ocr.ts';
+import { ocrBudgetFor, withOcrGeometry } from './page-ocr.ts';
 import { DEFAULT_LIMITS, type DocumentLimits, inspectPdf } from './pdf-inspection.ts';
 
 const config = {
@@ -138,7 +139,7 @@ const supersededOrGone = async (entry: LedgerEntry, gone: unknown): Promise<neve
   throw new DocumentSupersededError('a newer version of this object replaced it');
 };
 
-const loadDocument = async (event: unknown): Promise<LoadDocumentOutput> => {
+const loadDocument = async (event: unknown, context: Context): Promise<LoadDocumentOutput> => {
   const input: LoadDocumentInput = LoadDocumentInputSchema.parse(event);
   logger.appendKeys({ documentId: input.documentId });
   const entry = await requireLedgerEntry(ledger(), input.documentId);
@@ -179,10 +180,15 @@ const loadDocument = async (event: unknown): Promise<LoadDocumentOutput> => {
     pageCount,
     pages,
   });
-  // Image pages get OCR word boxes, bounded in time; a page not read in time has none.
+  // Image pages get OCR word boxes within what is left of the invocation (ADR 41);
+  // a page not read in time has none, and the log line says why.
   const ocr = images
-    ? await withOcrGeometry(geometry, images.rendered)
-    : { geometry, ocrPageCount: 0, ocrMs: 0 };
+    ? await withOcrGeometry(
+        geometry,
+        images.rendered,
+        ocrBudgetFor(context.getRemainingTimeInMillis()),
+      )
+    : { geometry, ocrPageCount: 0, ocrMs: 0, misses: {}, errorNames: [], pageMs: [] };
   const geometryKey = `${workPrefix}${GEOMETRY_FILE}`;
   await s3Client().send(
     new PutObjectCommand({
@@ -211,6 +217,10 @@ const loadDocument = async (event: unknown): Promise<LoadDocumentOutput> => {
     renderMs: images?.renderMs ?? 0,
     ocrPageCount: ocr.ocrPageCount,
     ocrMs: ocr.ocrMs,
+    ocrPageMs: ocr.pageMs,
+    // Reason codes and error names only: never text, never a key.
+    ocrMisses: ocr.misses,
+    ocrErrorNames: ocr.errorNames,
   });
   return output;
 };

@@ -5,9 +5,13 @@
  * sidecar's shape — the page text and each word's character range and box in
  * PDF points, converted from image pixels with the page's view box and the
  * image's pixel size. A 1-bit fax page is despeckled first, as the local
- * stand-in's OCR does. One worker per call, reused across its pages; a page
- * over its time budget or one the engine cannot read simply gets no
- * geometry (null), never a document failure.
+ * stand-in's OCR does. One engine per document, reused across its pages,
+ * holding one of the process's CPU slots, which rendering shares
+ * (cpu-slots.ts). The engine's start has its own bound and
+ * is not charged to the first page; the document's pages share a deadline
+ * the caller sizes from the invocation's remaining time (ADR 41). A page over
+ * its budget or one the engine cannot read gets no geometry and a reason
+ * code, never a document failure.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -16,13 +20,45 @@ import type { Worker } from 'tesseract.js';
 import type { DocumentGeometry, GeometryItem } from '#contracts/geometry.ts';
 import { type PositionedText, pageTextFromItems } from '#core/evidence/geometry.ts';
 import { despeckleBilevelPng } from './bilevel-png.ts';
+import { acquireCpuSlot, releaseCpuSlot } from './cpu-slots.ts';
 
 /**
- * Wall-clock budgets: one page's recognition, and all of a document's pages
- * together (after rendering's own 60 s, inside LoadDocument's 90 s timeout).
- * Pages past the document budget get no geometry.
+ * Wall-clock budgets. `pageMs`: one page's recognition, from the moment the
+ * engine starts reading it (a dense letter page takes about 5 s on one free
+ * core, 20 s on a 2-core machine at load 8). `startMs`: the engine's start
+ * (the wasm module and the model loaded). `documentMs`: every page of a
+ * document together, including the wait for an engine and its start; the
+ * handler lowers it to the invocation's remaining time less `reserveMs`, kept
+ * for writing the sidecar and returning. Pages past it get no geometry.
  */
-export const OCR_GEOMETRY_BUDGET = { pageMs: 15_000, documentMs: 20_000 } as const;
+export const OCR_GEOMETRY_BUDGET = {
+  pageMs: 45_000,
+  startMs: 20_000,
+  documentMs: 150_000,
+  reserveMs: 10_000,
+} as const;
+
+export interface OcrBudget {
+  readonly pageMs: number;
+  readonly documentMs: number;
+  /** Default OCR_GEOMETRY_BUDGET.startMs. */
+  readonly startMs?: number;
+}
+
+/** Why an image page got no OCR geometry: logged as counts, never with the page's text. */
+export const OCR_MISS_REASONS = [
+  /** The document's deadline passed before the page's turn. */
+  'OCR_BUDGET_SPENT',
+  /** The page's recognition ran past `pageMs`; the engine was ended. */
+  'OCR_PAGE_TIMEOUT',
+  /** The engine did not start within `startMs`. */
+  'OCR_START_TIMEOUT',
+  /** The engine failed to start or threw on the page. */
+  'OCR_ENGINE_ERROR',
+  /** The engine read the page and found no words. */
+  'OCR_NO_WORDS',
+] as const;
+export type OcrMissReason = (typeof OCR_MISS_REASONS)[number];
 
 export interface OcrPageImage {
   /** 1-based. */
@@ -44,6 +80,19 @@ export interface OcrPageGeometry {
   readonly ms: number;
 }
 
+/** An image page the engine gave no words for, and why. */
+export interface OcrPageMiss {
+  readonly page: number;
+  readonly reason: OcrMissReason;
+  /** The error's name when the engine threw (never its message). */
+  readonly errorName?: string;
+  readonly ms: number;
+}
+
+export type OcrPageResult = OcrPageGeometry | OcrPageMiss;
+
+export const isOcrMiss = (result: OcrPageResult): result is OcrPageMiss => 'reason' in result;
+
 /** A word's box in image pixels (origin top-left), as tesseract reports it. */
 export interface PixelWord {
   readonly text: string;
@@ -54,6 +103,13 @@ export interface PixelWord {
   /** The last word of its line. */
   readonly lineEnd: boolean;
 }
+
+/** What ocrPageGeometry needs of an OCR engine: tesseract.js in production, a fake in tests. */
+export interface OcrEngine {
+  recognize(image: Uint8Array): Promise<{ words: PixelWord[]; confidence: number }>;
+  terminate(): Promise<void>;
+}
+export type OcrEngineFactory = () => Promise<OcrEngine>;
 
 const resolver = createRequire(import.meta.url);
 
@@ -109,75 +165,134 @@ const pixelWords = (result: Recognised): PixelWord[] => {
   return words;
 };
 
-const startWorker = async (): Promise<Worker> => {
-  // Loaded with the first page that needs OCR: most documents have a text layer.
+/** tesseract.js, loaded with the first page that needs OCR: most documents have a text layer. */
+export const tesseractEngine: OcrEngineFactory = async () => {
   const { createWorker, OEM } = await import('tesseract.js');
-  return createWorker('eng', OEM.LSTM_ONLY, {
+  const worker = await createWorker('eng', OEM.LSTM_ONLY, {
     langPath: languageDataDir(),
     gzip: true,
     // Read from node_modules on every start; nothing is cached or written.
     cacheMethod: 'none',
   });
+  return {
+    recognize: async (image) => {
+      const result = await worker.recognize(Buffer.from(image), {}, { blocks: true, text: true });
+      return { words: pixelWords(result), confidence: result.data.confidence };
+    },
+    terminate: async () => {
+      await worker.terminate();
+    },
+  };
 };
 
+const TIMEOUT = Symbol('timeout');
+
+/** `work` or TIMEOUT after `ms`, whichever settles first; the timer never outlives the race. */
+const within = async <T>(work: Promise<T>, ms: number): Promise<T | typeof TIMEOUT> => {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<typeof TIMEOUT>((resolve) => {
+    timer = setTimeout(() => resolve(TIMEOUT), Math.max(0, ms));
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+};
+
+const errorName = (error: unknown): string => (error instanceof Error ? error.name : typeof error);
+
 /**
- * Recognises `images` one after another. The result has one entry per
- * image: its geometry, or null when the page timed out or could not be read.
+ * Recognises `images` one after another on one engine. The result has one
+ * entry per image, in order: its geometry, or why it has none.
  */
 export const ocrPageGeometry = async (
   images: readonly OcrPageImage[],
-  budget: { readonly pageMs: number; readonly documentMs: number } = OCR_GEOMETRY_BUDGET,
-): Promise<Array<OcrPageGeometry | null>> => {
-  const results: Array<OcrPageGeometry | null> = [];
-  const deadline = performance.now() + budget.documentMs;
-  let worker: Promise<Worker> | null = null;
+  budget: OcrBudget = OCR_GEOMETRY_BUDGET,
+  startEngine: OcrEngineFactory = tesseractEngine,
+): Promise<OcrPageResult[]> => {
+  if (images.length === 0) return [];
+  const began = performance.now();
+  const deadline = began + budget.documentMs;
+  const missAll = (reason: OcrMissReason, from = 0, extra: { errorName?: string } = {}) =>
+    images.slice(from).map((image) => ({ page: image.page, reason, ms: 0, ...extra }));
+  if (!(await acquireCpuSlot(deadline))) return missAll('OCR_BUDGET_SPENT');
+  const results: OcrPageResult[] = [];
+  let engine: OcrEngine | null = null;
+  let starting: Promise<OcrEngine> | null = null;
   const end = async (): Promise<void> => {
-    const running = worker;
-    worker = null;
-    if (running) await (await running).terminate().catch(() => undefined);
+    const running = engine;
+    const pending = starting;
+    engine = null;
+    starting = null;
+    // An engine still starting is ended once it has started, without waiting for it.
+    if (pending) void pending.then((late) => late.terminate()).catch(() => undefined);
+    await running?.terminate().catch(() => undefined);
   };
   try {
-    for (const image of images) {
-      const started = performance.now();
-      const timeoutMs = Math.min(budget.pageMs, deadline - started);
-      if (timeoutMs <= 0) {
-        results.push(null);
-        continue;
+    for (const [index, image] of images.entries()) {
+      if (deadline - performance.now() <= 0) {
+        results.push(...missAll('OCR_BUDGET_SPENT', index));
+        break;
       }
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), timeoutMs);
-      });
-      try {
-        worker ??= startWorker();
-        const ocr = await Promise.race([worker, timeout]);
-        const result =
-          ocr === 'timeout'
-            ? 'timeout'
-            : await Promise.race([
-                ocr.recognize(Buffer.from(image.data), {}, { blocks: true, text: true }),
-                timeout,
-              ]);
-        if (result === 'timeout') {
+      if (engine === null) {
+        starting = startEngine();
+        const startMs = budget.startMs ?? OCR_GEOMETRY_BUDGET.startMs;
+        const left = deadline - performance.now();
+        const startBudget = Math.min(startMs, left);
+        let started: OcrEngine | typeof TIMEOUT;
+        try {
+          started = await within(starting, startBudget);
+        } catch (error) {
+          starting = null;
+          results.push(...missAll('OCR_ENGINE_ERROR', index, { errorName: errorName(error) }));
+          break;
+        }
+        if (started === TIMEOUT) {
           await end();
-          results.push(null);
+          // Cut short by the document's deadline rather than over its own bound.
+          results.push(
+            ...missAll(left < startMs ? 'OCR_BUDGET_SPENT' : 'OCR_START_TIMEOUT', index),
+          );
+          break;
+        }
+        engine = started;
+        starting = null;
+      }
+      const pageStarted = performance.now();
+      const timeoutMs = Math.min(budget.pageMs, deadline - pageStarted);
+      if (timeoutMs <= 0) {
+        results.push(...missAll('OCR_BUDGET_SPENT', index));
+        break;
+      }
+      const ms = () => Math.round(performance.now() - pageStarted);
+      try {
+        const read = await within(engine.recognize(image.data), timeoutMs);
+        if (read === TIMEOUT) {
+          // The engine cannot be interrupted: end it; the next page starts a new one.
+          await end();
+          results.push({ page: image.page, reason: 'OCR_PAGE_TIMEOUT', ms: ms() });
           continue;
         }
+        const geometry = wordsToGeometry(read.words, image);
+        results.push(
+          geometry.items.length === 0
+            ? { page: image.page, reason: 'OCR_NO_WORDS', ms: ms() }
+            : { page: image.page, ...geometry, confidence: read.confidence, ms: ms() },
+        );
+      } catch (error) {
+        await end();
         results.push({
           page: image.page,
-          ...wordsToGeometry(pixelWords(result), image),
-          confidence: result.data.confidence,
-          ms: Math.round(performance.now() - started),
+          reason: 'OCR_ENGINE_ERROR',
+          errorName: errorName(error),
+          ms: ms(),
         });
-      } catch {
-        await end();
-        results.push(null);
-      } finally {
-        clearTimeout(timer);
       }
     }
   } finally {
     await end();
+    releaseCpuSlot();
   }
   return results;
 };
@@ -197,13 +312,20 @@ export interface OcrGeometryOutcome {
   /** Image pages that got OCR text. */
   readonly ocrPageCount: number;
   readonly ocrMs: number;
+  /** Image pages without OCR text, counted by reason (for the log line). */
+  readonly misses: Partial<Record<OcrMissReason, number>>;
+  /** Error names behind OCR_ENGINE_ERROR, if any. */
+  readonly errorNames: readonly string[];
+  /** Recognition time of each page that was read. */
+  readonly pageMs: readonly number[];
 }
 
 /** The sidecar with OCR text and word boxes on the image pages that were rendered and read. */
 export const withOcrGeometry = async (
   geometry: DocumentGeometry,
   rendered: readonly RenderedImage[],
-  budget: { readonly pageMs: number; readonly documentMs: number } = OCR_GEOMETRY_BUDGET,
+  budget: OcrBudget = OCR_GEOMETRY_BUDGET,
+  startEngine: OcrEngineFactory = tesseractEngine,
 ): Promise<OcrGeometryOutcome> => {
   const started = performance.now();
   const views = new Map(geometry.pages.map((page) => [page.page, page]));
@@ -220,11 +342,19 @@ export const withOcrGeometry = async (
       },
     ];
   });
+  const results = await ocrPageGeometry(images, budget, startEngine);
   const read = new Map(
-    (await ocrPageGeometry(images, budget))
-      .filter((page): page is OcrPageGeometry => page !== null && page.items.length > 0)
+    results
+      .filter((page): page is OcrPageGeometry => !isOcrMiss(page))
       .map((page) => [page.page, page]),
   );
+  const misses: Partial<Record<OcrMissReason, number>> = {};
+  const errorNames = new Set<string>();
+  for (const result of results) {
+    if (!isOcrMiss(result)) continue;
+    misses[result.reason] = (misses[result.reason] ?? 0) + 1;
+    if (result.errorName) errorNames.add(result.errorName);
+  }
   return {
     geometry: {
       ...geometry,
@@ -235,5 +365,21 @@ export const withOcrGeometry = async (
     },
     ocrPageCount: read.size,
     ocrMs: Math.round(performance.now() - started),
+    misses,
+    errorNames: [...errorNames],
+    pageMs: [...read.values()].map((page) => page.ms),
   };
 };
+
+/**
+ * The OCR budget of an invocation with `remainingMs` left: the default,
+ * lowered so the pages end `reserveMs` before the function's deadline.
+ */
+export const ocrBudgetFor = (remainingMs: number): OcrBudget => ({
+  pageMs: OCR_GEOMETRY_BUDGET.pageMs,
+  startMs: OCR_GEOMETRY_BUDGET.startMs,
+  documentMs: Math.max(
+    0,
+    Math.min(OCR_GEOMETRY_BUDGET.documentMs, remainingMs - OCR_GEOMETRY_BUDGET.reserveMs),
+  ),
+});

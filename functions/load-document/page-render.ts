@@ -3,15 +3,15 @@
  * per-page deadline: a page that takes too long or a worker that runs out of
  * memory ends as BadDocumentError RENDER_LIMIT, and the worker is terminated.
  * Each rendered image is checked against the Bedrock image-block limits.
- * At most one worker per CPU runs at a time in a process (one on Lambda;
- * the local runtime runs many documents in one process). The worker's start
+ * A render holds one of the process's CPU slots, which OCR shares
+ * (cpu-slots.ts: one on Lambda; the local runtime runs many documents in one
+ * process). The worker's start
  * has its own bound; the per-page budget starts when the worker reports
  * ready, and the document budget covers the start and every page. The heap cap never goes below
  * RENDER_LIMITS.minWorkerHeapMb, under which Node 24 aborts the process.
  * 1-bit pages are rendered at their own pixel size (BILEVEL_RENDER), capped
  * at Bedrock's edge and byte limits whatever the options say.
  */
-import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { BadDocumentError } from '#contracts/errors.ts';
 import {
@@ -20,6 +20,7 @@ import {
   imageBlockProblem,
   RENDER_LIMITS,
 } from '#core/extraction/vision-limits.ts';
+import { acquireCpuSlot, releaseCpuSlot } from './cpu-slots.ts';
 
 export interface RenderOptions {
   readonly longEdgePx: number;
@@ -94,24 +95,6 @@ type WorkerMessage =
 const isWorkerMessage = (value: unknown): value is WorkerMessage =>
   typeof value === 'object' && value !== null && 'type' in value;
 
-const MAX_WORKERS = Math.max(1, availableParallelism());
-let running = 0;
-const waiting: Array<() => void> = [];
-
-const acquire = async (): Promise<void> => {
-  if (running < MAX_WORKERS) {
-    running += 1;
-    return;
-  }
-  await new Promise<void>((resolve) => waiting.push(resolve));
-};
-
-const release = (): void => {
-  const next = waiting.shift();
-  if (next) next();
-  else running -= 1;
-};
-
 /** Renders `pages` (1-based) of `bytes`, in order. */
 export const renderPages = async (
   bytes: Uint8Array,
@@ -119,11 +102,12 @@ export const renderPages = async (
   options: RenderOptions = DEFAULT_RENDER_OPTIONS,
 ): Promise<RenderedPage[]> => {
   if (pages.length === 0) return [];
-  await acquire();
+  // One of the process's CPU slots, shared with OCR; the budgets start once it is held.
+  await acquireCpuSlot();
   try {
     return await renderInWorker(bytes, pages, options);
   } finally {
-    release();
+    releaseCpuSlot();
   }
 };
 

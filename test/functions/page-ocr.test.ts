@@ -8,6 +8,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { spanBox } from '#core/evidence/geometry.ts';
 import { locateQuote } from '#core/evidence/locate.ts';
 import {
+  isOcrMiss,
   ocrPageGeometry,
   withOcrGeometry,
   wordsToGeometry,
@@ -51,8 +52,7 @@ describe('ocrPageGeometry on a scanned record', () => {
     const [ocr] = await ocrPageGeometry([
       { page: 1, data: image.data, widthPx: image.width, heightPx: image.height, view: page.view },
     ]);
-    expect(ocr).not.toBeNull();
-    if (!ocr) return;
+    if (!ocr || isOcrMiss(ocr)) throw new Error(`page not read: ${JSON.stringify(ocr)}`);
     const at = ocr.text.indexOf(SYNTHETIC_PATIENT);
     expect(at, ocr.text).toBeGreaterThan(0);
     const covering = ocr.items.filter(
@@ -96,7 +96,7 @@ describe('ocrPageGeometry on a scanned record', () => {
     expect(box?.width).toBeLessThan(260);
   });
 
-  it('gives a page over its time budget no geometry instead of failing', async () => {
+  it('gives pages past the time budget no geometry and a reason, instead of failing', async () => {
     const scan = await scanPdf(await recordPdf(), { ...DEFAULT_SCAN_OPTIONS, seed: 'ocr-budget' });
     const [image] = await renderPages(scan, [1]);
     if (!image) throw new Error('no render');
@@ -108,6 +108,9 @@ describe('ocrPageGeometry on a scanned record', () => {
       ],
       { pageMs: 50, documentMs: 60 },
     );
-    expect(results).toEqual([null, null]);
+    expect(results.map((result) => (isOcrMiss(result) ? result.reason : 'read'))).toEqual([
+      expect.stringMatching(/^OCR_(PAGE_TIMEOUT|BUDGET_SPENT)$/),
+      'OCR_BUDGET_SPENT',
+    ]);
   });
 });
