@@ -6,6 +6,10 @@
  * anything unexpected yields `undefined` (the caller then restores through
  * requests, as before).
  */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { buildApp } from 'fauxqs';
 
 type Stores = NonNullable<NonNullable<Parameters<typeof buildApp>[0]>['stores']>;
@@ -37,10 +41,21 @@ const loadClass = async (entry: string, path: string, name: string) => {
   return isConstructor(value) ? value : undefined;
 };
 
+/**
+ * The URL of fauxqs's entry (`dist/app.js`), found from this module's own
+ * URL: fauxqs exports only an ES entry, which `require.resolve` refuses.
+ */
+const fauxqsEntry = (): string | undefined => {
+  const folders = createRequire(import.meta.url).resolve.paths('fauxqs') ?? [];
+  const entry = folders.map((folder) => join(folder, 'fauxqs', 'dist', 'app.js')).find(existsSync);
+  return entry === undefined ? undefined : pathToFileURL(entry).href;
+};
+
 /** New, empty fauxqs stores, or `undefined` when this fauxqs build does not have them. */
 export const fauxqsStores = async (): Promise<FauxqsStores | undefined> => {
   try {
-    const entry = import.meta.resolve('fauxqs');
+    const entry = fauxqsEntry();
+    if (entry === undefined) return undefined;
     const [S3Store, SqsStore, SnsStore] = await Promise.all([
       loadClass(entry, './s3/s3Store.js', 'S3Store'),
       loadClass(entry, './sqs/sqsStore.js', 'SqsStore'),
