@@ -15,6 +15,7 @@ import {
   type Job,
   type JobReply,
   type PageItems,
+  type WorkerReady,
   type WorkerReply,
 } from './pdf-text-worker.ts';
 import { layoutPageWithSpans, type TextItemLike } from './text-layout.ts';
@@ -77,4 +78,10 @@ if (!isMainThread && isPoolWorker(workerData)) {
   port?.on('message', (job: Job) => {
     void runJob(job).then((reply) => port.postMessage({ id: job.id, reply } satisfies JobReply));
   });
+  // Ready once pdf.js is loaded: the parent starts a document's deadline then.
+  // A job that arrived first waits on the same load inside runJob.
+  void getResolvedPDFJS().then(
+    () => port?.postMessage({ type: 'ready' } satisfies WorkerReady),
+    () => port?.postMessage({ type: 'ready' } satisfies WorkerReady),
+  );
 }

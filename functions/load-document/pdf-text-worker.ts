@@ -30,8 +30,24 @@ export interface WorkerLimits {
   readonly heapMb: number;
   /** Most growth of the process's resident memory while the worker runs, in MiB. */
   readonly rssGrowthMb: number;
-  /** Wall-clock limit for one document, in milliseconds. */
+  /** Wall-clock limit for one document, in milliseconds, counted from its worker being ready. */
   readonly deadlineMs: number;
+}
+
+/**
+ * How long a new worker may take to load pdf.js and report ready. Its start
+ * is not the document's work: on a busy machine (the local runtime runs
+ * every task in one process) loading pdf.js can take longer than a whole
+ * typical extraction, and a document must not fail TOO_LARGE for it.
+ */
+export const WORKER_START_TIMEOUT_MS = 120_000;
+
+/** Raised when a new worker does not report ready in time: the machine, not the document. */
+export class PdfWorkerStartError extends Error {
+  constructor() {
+    super('pdf.js worker did not start in time');
+    this.name = 'PdfWorkerStartError';
+  }
 }
 
 export const DEFAULT_WORKER_LIMITS: WorkerLimits = {
@@ -80,6 +96,14 @@ export interface JobReply {
   readonly id: number;
   readonly reply: WorkerReply;
 }
+
+/** Sent once by a new worker when pdf.js is loaded and it takes jobs. */
+export interface WorkerReady {
+  readonly type: 'ready';
+}
+
+const isReady = (message: unknown): message is WorkerReady =>
+  typeof message === 'object' && message !== null && Reflect.get(message, 'type') === 'ready';
 
 export const isPoolWorker = (value: unknown): boolean =>
   typeof value === 'object' && value !== null && 'pool' in value && value.pool === POOL;
@@ -159,10 +183,12 @@ const startWorker = (heapMb: number): Worker => {
   });
 };
 
-const takeWorker = (heapMb: number): Worker => {
-  const worker = idle.get(heapMb)?.pop() ?? startWorker(heapMb);
+/** A pooled worker (ready) or a new one (`fresh`: it reports ready once pdf.js is loaded). */
+const takeWorker = (heapMb: number): { worker: Worker; fresh: boolean } => {
+  const pooled = idle.get(heapMb)?.pop();
+  const worker = pooled ?? startWorker(heapMb);
   worker.ref();
-  return worker;
+  return { worker, fresh: pooled === undefined };
 };
 
 /** Keeps a healthy worker for the next job; idle workers never hold the process open. */
@@ -194,12 +220,18 @@ const runInWorker = (bytes: Uint8Array, limits: WorkerLimits): Promise<WorkerRun
     // A copy the worker may own: the caller keeps its bytes.
     const data = new Uint8Array(bytes);
     const job: Job = { id: nextJobId++, data, maxPages: limits.maxPages };
-    const worker = takeWorker(limits.heapMb);
+    const { worker, fresh } = takeWorker(limits.heapMb);
     const baseline = process.memoryUsage.rss();
     let peak = baseline;
     let settled = false;
     activeWorkers += 1;
-    const onMessage = (message: JobReply) => {
+    const onMessage = (message: JobReply | WorkerReady) => {
+      if (isReady(message)) {
+        // The document's deadline starts now; the start had its own bound.
+        clearTimeout(deadline);
+        deadline = startDeadline();
+        return;
+      }
       if (message.id !== job.id) return;
       finish(() => resolve({ reply: message.reply, peakRssBytes: peak }), true);
     };
@@ -243,10 +275,17 @@ const runInWorker = (bytes: Uint8Array, limits: WorkerLimits): Promise<WorkerRun
         );
       }
     }, WATCH_INTERVAL_MS);
-    const deadline = setTimeout(
-      () => finish(() => reject(new BadDocumentError('TOO_LARGE', 'deadline')), false),
-      limits.deadlineMs,
-    );
+    const startDeadline = (): NodeJS.Timeout =>
+      setTimeout(
+        () => finish(() => reject(new BadDocumentError('TOO_LARGE', 'deadline')), false),
+        limits.deadlineMs,
+      );
+    let deadline = fresh
+      ? setTimeout(
+          () => finish(() => reject(new PdfWorkerStartError()), false),
+          WORKER_START_TIMEOUT_MS,
+        )
+      : startDeadline();
     worker.on('message', onMessage);
     worker.once('error', onError);
     worker.once('exit', onExit);

@@ -142,13 +142,17 @@ const data = new Uint8Array(readFileSync(process.argv[3]));
 const worker = new Worker(new URL('./${PDF_TEXT_JOB.file}', process.argv[2]), {
   workerData: { pool: 'medextract:pdf-text' },
 });
+let ready = false;
 const reply = await new Promise((resolve, reject) => {
-  worker.on('message', (m) => resolve(m.reply));
+  worker.on('message', (m) => {
+    if (m.type === 'ready') ready = true;
+    else if (m.id === 1) resolve(m.reply);
+  });
   worker.on('error', reject);
   worker.postMessage({ id: 1, data, maxPages: 100 }, [data.buffer]);
 });
 await worker.terminate();
-console.log(JSON.stringify({ kind: reply.kind, pageCount: reply.pageCount, text: reply.pages?.[0]?.text ?? '' }));
+console.log(JSON.stringify({ ready, kind: reply.kind, pageCount: reply.pageCount, text: reply.pages?.[0]?.text ?? '' }));
 `;
 
 describe('load-document bundle with the page renderer', () => {
@@ -170,7 +174,8 @@ describe('load-document bundle with the page renderer', () => {
     // Assess
     expect(result.status, result.stderr).toBe(0);
     const reply = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}');
-    expect(reply).toMatchObject({ kind: 'pages', pageCount: 1 });
+    // The worker said it was ready (pdf.js loaded) before it replied.
+    expect(reply).toMatchObject({ ready: true, kind: 'pages', pageCount: 1 });
     expect(reply.text.length).toBeGreaterThan(100);
     // pdf.js's API (GlobalWorkerOptions) is in the worker's bundle only.
     expect(main).not.toContain('GlobalWorkerOptions');
