@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 import type { TestProject } from 'vitest/node';
+import { REQUIRE_BANNER } from '#infra/bundle-banner.ts';
 import './cli-bundle.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -62,6 +63,8 @@ export const buildCliBundle = async (root: string = REPO_ROOT): Promise<CliBundl
     platform: 'node',
     target: 'node20',
     packages: 'external',
+    // The SDK shims (adapters/aws-sdk/*.cjs, ADR 42) require their package, as in the function bundles.
+    banner: { js: REQUIRE_BANNER },
     outdir,
     plugins: [sourceUrlPlugin],
     logLevel: 'error',
