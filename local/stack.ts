@@ -228,9 +228,11 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   const started = Date.now();
   const ports = { ...DEFAULT_PORTS, ...options.ports };
   const dataDir = options.dataDir;
-  if (dataDir) await mkdir(dataDir, { recursive: true });
-  // Read while DynamoDB Local's JVM starts: the runtime restores them once it is up.
-  if (dataDir) prefetchExecutionRecords(`${dataDir}/stepfunctions`);
+  if (dataDir) {
+    await mkdir(dataDir, { recursive: true });
+    // Read while DynamoDB Local's JVM starts: the runtime restores them once it is up.
+    prefetchExecutionRecords(`${dataDir}/stepfunctions`);
+  }
   const stoppers: Array<() => Promise<void>> = [];
   const stopAll = async () => {
     for (const stop of stoppers.reverse()) await stop().catch(() => undefined);
@@ -352,13 +354,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       if (!definitionText.includes(`"${state}"`)) continue;
       const limiter = limiters.get(fn);
       const handler = load(fn);
-      taskHandlers[state] = asLambdaInvokeTask(
-        fn,
-        handler,
-        <T>(run: () => Promise<T>) =>
-          limiter ? limiter.run(() => runIn(fn)(run)) : runIn(fn)(run),
-        capacity.functionTimeoutMs(fn),
-      );
+      const run = <T>(task: () => Promise<T>) =>
+        limiter ? limiter.run(() => runIn(fn)(task)) : runIn(fn)(task);
+      taskHandlers[state] = asLambdaInvokeTask(fn, handler, run, capacity.functionTimeoutMs(fn));
     }
     const dlqUrl = queueUrl(EXTRACTION_DLQ.logicalId);
     taskHandlers.SendToDLQ = async (parameters: unknown) => {
