@@ -75,9 +75,15 @@ describe('npm start', () => {
     // Assess: the HTTP API answers over the same stack, on 127.0.0.1 only
     const apiUrl = /HTTP API\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output.text)?.[1];
     expect(apiUrl).toBeDefined();
-    const metrics = await fetch(`${apiUrl}/api/metrics/prompts/v2.2.0`);
-    expect(metrics.status).toBe(200);
-    expect(await metrics.json()).toMatchObject({ metrics: { version: '2.2.0', documents: 8 } });
+    // Roll-ups follow the log delivery, as on AWS: every sample is counted once it arrives.
+    const rolledUp = async () => {
+      const metrics = await fetch(`${apiUrl}/api/metrics/prompts/v2.2.0`);
+      expect(metrics.status).toBe(200);
+      return metrics.json();
+    };
+    await expect
+      .poll(rolledUp, { timeout: 30_000, interval: 500 })
+      .toMatchObject({ metrics: { version: '2.2.0', documents: 8 } });
     // Act: a dropped file
     const dropped = join(dataDir, 'dropped.pdf');
     await writeFile(dropped, await recordPdf());
