@@ -82,14 +82,7 @@ export function bedrockUsage(
   const documentText = 'x'.repeat(Math.round(profile.textCharsPerPage * pages));
   return prompts.map((version) => {
     const rendered = renderPrompt(version, documentText);
-    const estimate = estimateToolRequestTokens({
-      modelId: rendered.modelId,
-      system: rendered.system,
-      user: rendered.user,
-      toolName: rendered.toolName,
-      toolDescription: rendered.toolDescription,
-      inputSchema: rendered.inputSchema,
-    });
+    const estimate = estimateToolRequestTokens(rendered);
     const outputTokens = profile.outputTokensByVersion[version.version];
     if (outputTokens === undefined) {
       throw new CostInputError(`the usage profile has no output tokens for ${version.version}`);

@@ -39,16 +39,8 @@ describe('expected tokens per model call', () => {
       const outputs: number[] = [];
       for (const text of texts) {
         const rendered = renderPrompt(prompt, text);
-        inputs.push(
-          estimateToolRequestTokens({
-            modelId: rendered.modelId,
-            system: rendered.system,
-            user: rendered.user,
-            toolName: rendered.toolName,
-            toolDescription: rendered.toolDescription,
-            inputSchema: rendered.inputSchema,
-          }).inputTokens,
-        );
+        // The rendered prompt carries exactly what the request estimate reads.
+        inputs.push(estimateToolRequestTokens(rendered).inputTokens);
         const answer = extractFromPrompt({
           userText: rendered.user,
           inputSchema: rendered.inputSchema,
