@@ -320,6 +320,39 @@ const cost = () => {
   };
 };
 
+/** The per-function table and the machine line, the same in the init-only and the whole run's text. */
+const printFunctionsAndMachine = (result: {
+  readonly functions: Readonly<
+    Record<
+      string,
+      {
+        bytes: number;
+        initMs: number;
+        overHello: number;
+        initCpuMs: number;
+        cpuOverHello: number;
+      }
+    >
+  >;
+  readonly functionsFailedToImport: Readonly<Record<string, string>>;
+  readonly machine: { cpus: number; loadAverageBefore: number; loadAverageAfter: number };
+}): void => {
+  process.stdout.write(
+    'function | bundle bytes | init ms | over hello | init CPU ms | over hello\n',
+  );
+  for (const [name, f] of Object.entries(result.functions)) {
+    process.stdout.write(
+      `${name} | ${f.bytes} | ${f.initMs} | ${f.overHello} | ${f.initCpuMs} | ${f.cpuOverHello}\n`,
+    );
+  }
+  for (const [name, reason] of Object.entries(result.functionsFailedToImport)) {
+    process.stdout.write(`${name} | did not import: ${reason}\n`);
+  }
+  process.stdout.write(
+    `machine: ${result.machine.cpus} cpus, load ${result.machine.loadAverageBefore} -> ${result.machine.loadAverageAfter}\n`,
+  );
+};
+
 const loadBefore = loadavg()[0] ?? 0;
 if (ONLY_INIT) {
   progress('cold init of each bundle');
@@ -348,20 +381,7 @@ if (ONLY_INIT) {
     process.stdout.write(
       `cold init on ${result.node}, worst ${result.coldInitWorstFunction}: ${result.coldInitOverHello}x of ${result.helloInitMs} ms hello-world; CPU: worst ${result.coldInitCpuWorstFunction} ${result.coldInitCpuOverHello}x of ${result.helloInitCpuMs} ms\n`,
     );
-    process.stdout.write(
-      'function | bundle bytes | init ms | over hello | init CPU ms | over hello\n',
-    );
-    for (const [name, f] of Object.entries(result.functions)) {
-      process.stdout.write(
-        `${name} | ${f.bytes} | ${f.initMs} | ${f.overHello} | ${f.initCpuMs} | ${f.cpuOverHello}\n`,
-      );
-    }
-    for (const [name, reason] of Object.entries(result.functionsFailedToImport)) {
-      process.stdout.write(`${name} | did not import: ${reason}\n`);
-    }
-    process.stdout.write(
-      `machine: ${result.machine.cpus} cpus, load ${result.machine.loadAverageBefore} -> ${result.machine.loadAverageAfter}\n`,
-    );
+    printFunctionsAndMachine(result);
   }
   process.exit(0);
 }
@@ -452,18 +472,6 @@ if (JSON_OUTPUT) {
     ]),
   ];
   for (const line of lines) process.stdout.write(`${line.join(' | ')}\n`);
-  process.stdout.write(
-    '\nfunction | bundle bytes | init ms | over hello | init CPU ms | over hello\n',
-  );
-  for (const [name, f] of Object.entries(result.functions)) {
-    process.stdout.write(
-      `${name} | ${f.bytes} | ${f.initMs} | ${f.overHello} | ${f.initCpuMs} | ${f.cpuOverHello}\n`,
-    );
-  }
-  for (const [name, reason] of Object.entries(result.functionsFailedToImport)) {
-    process.stdout.write(`${name} | did not import: ${reason}\n`);
-  }
-  process.stdout.write(
-    `machine: ${result.machine.cpus} cpus, load ${result.machine.loadAverageBefore} -> ${result.machine.loadAverageAfter}\n`,
-  );
+  process.stdout.write('\n');
+  printFunctionsAndMachine(result);
 }
