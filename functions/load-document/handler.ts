@@ -7,6 +7,7 @@
  * SUPERSEDED (not a failure) and ends the execution through `DocumentSuperseded`.
  */
 import { createHash } from 'node:crypto';
+import type { Context } from 'aws-lambda';
 import {
   GetObjectCommand,
   HeadObjectCommand,
@@ -14,7 +15,6 @@ import {
   PutObjectCommand,
   S3ServiceException,
 } from '#adapters/aws-sdk/client-s3.cjs';
-import type { Context } from 'aws-lambda';
 import { BadDocumentError } from '#contracts/errors.ts';
 import { GEOMETRY_FILE } from '#contracts/geometry.ts';
 import { BUCKET_PREFIXES } from '#contracts/resources.ts';
