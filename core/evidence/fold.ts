@@ -57,6 +57,12 @@ export const foldText = (text: string): FoldedText => {
       }
       pendingSpace = -1;
     }
+    if (char.charCodeAt(0) < 0x80) {
+      // ASCII is its own NFKC form and lower-cases to one ASCII character.
+      out += char.toLowerCase();
+      origin.push(index);
+      continue;
+    }
     const mapped = TYPOGRAPHIC[char] ?? char;
     for (const piece of mapped.normalize('NFKC').toLowerCase()) {
       out += piece;

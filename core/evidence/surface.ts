@@ -106,20 +106,30 @@ const containsWord = (haystack: string, needle: string): boolean => {
   return false;
 };
 
+/** The folded printed forms of `value` that `quoteContainsValue` looks for, none empty. */
+export const foldedForms = (
+  value: string | number | boolean,
+  path = '',
+  folding: (text: string) => string = fold,
+): string[] =>
+  surfaceForms(value, path).flatMap((form) => {
+    const needle = folding(form);
+    return needle.length > 0 ? [needle] : [];
+  });
+
+/** True when one of `needles` (folded forms) occurs in the folded `haystack` on word boundaries. */
+export const holdsFoldedForm = (haystack: string, needles: readonly string[]): boolean =>
+  needles.some((needle) => containsWord(haystack, needle));
+
 /**
  * True when a printed form of `value` occurs in `quote` (folded, on word
  * boundaries). `folding` is `fold` unless the quote is OCR text, where
- * `ocrFold` lets `(110)` hold `I10`.
+ * `ocrFold` lets `(110)` hold `I10`. A caller testing many lines against
+ * many values folds each once and uses `foldedForms` with `holdsFoldedForm`.
  */
 export const quoteContainsValue = (
   quote: string,
   value: string | number | boolean,
   path = '',
   folding: (text: string) => string = fold,
-): boolean => {
-  const haystack = folding(quote);
-  return surfaceForms(value, path).some((form) => {
-    const needle = folding(form);
-    return needle.length > 0 && containsWord(haystack, needle);
-  });
-};
+): boolean => holdsFoldedForm(folding(quote), foldedForms(value, path, folding));

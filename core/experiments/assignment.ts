@@ -69,11 +69,23 @@ export type AllocationPreset = keyof typeof ALLOCATION_PRESETS;
 /**
  * 32-bit FNV-1a over the string's UTF-8 bytes, as an unsigned integer.
  * UTF-8 (not UTF-16 code units) keeps the hash identical to byte-oriented
- * implementations in other languages; for ASCII ids both agree.
+ * implementations in other languages; for ASCII ids both agree, so an ASCII
+ * string is hashed from its char codes without encoding it first.
  */
 export function fnv1a32(str: string): number {
   let hash = FNV_OFFSET_BASIS;
-  for (const byte of utf8.encode(str)) {
+  for (let i = 0; i < str.length; i += 1) {
+    const code = str.charCodeAt(i);
+    if (code > 0x7f) return fnv1a32Bytes(utf8.encode(str));
+    hash ^= code;
+    hash = Math.imul(hash, FNV_PRIME);
+  }
+  return hash >>> 0;
+}
+
+function fnv1a32Bytes(bytes: Uint8Array): number {
+  let hash = FNV_OFFSET_BASIS;
+  for (const byte of bytes) {
     hash ^= byte;
     hash = Math.imul(hash, FNV_PRIME);
   }

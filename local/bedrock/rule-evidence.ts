@@ -10,7 +10,7 @@
  */
 import { fold } from '#core/evidence/fold.ts';
 import { leafValues, specKey } from '#core/evidence/paths.ts';
-import { quoteContainsValue } from '#core/evidence/surface.ts';
+import { foldedForms, holdsFoldedForm } from '#core/evidence/surface.ts';
 
 export interface RuleClaim {
   readonly path: string;
@@ -59,11 +59,32 @@ const ROW_ANCHORS: Readonly<Record<string, readonly string[]>> = {
   riskFactors: ['evidence', 'factor'],
 };
 
-const lineHolds = (line: string, value: string | number | boolean, path: string): boolean =>
-  typeof value !== 'boolean' && quoteContainsValue(line, value, path);
+/** Whether a line holds a value's printed form (booleans are never printed as such). */
+type LineHolds = (line: string, value: string | number | boolean, path: string) => boolean;
+
+/**
+ * `quoteContainsValue` over the document's lines, with each line and each
+ * value's printed forms folded once: every value is tested against every
+ * line, several times over.
+ */
+const lineMatcher = (lines: readonly string[]): LineHolds => {
+  const foldedLines = new Map(lines.map((line) => [line, fold(line)]));
+  const forms = new Map<string, string[]>();
+  return (line, value, path) => {
+    if (typeof value === 'boolean') return false;
+    const key = `${typeof value}\u0000${value}\u0000${path}`;
+    let needles = forms.get(key);
+    if (needles === undefined) {
+      needles = foldedForms(value, path);
+      forms.set(key, needles);
+    }
+    return holdsFoldedForm(foldedLines.get(line) ?? fold(line), needles);
+  };
+};
 
 /** The first line holding the value, preferring one with the field's label words. */
 const lineFor = (
+  lineHolds: LineHolds,
   lines: readonly string[],
   path: string,
   value: string | number | boolean,
@@ -89,7 +110,12 @@ const lineFor = (
 };
 
 /** The row a list item was read from: the line holding its anchor value. */
-const rowFor = (lines: readonly string[], fields: unknown, path: string): string | null => {
+const rowFor = (
+  lineHolds: LineHolds,
+  lines: readonly string[],
+  fields: unknown,
+  path: string,
+): string | null => {
   const match = /^(\w+)\[(\d+)\]/.exec(path);
   const section = match?.[1] ?? '';
   const anchors = ROW_ANCHORS[section];
@@ -116,13 +142,14 @@ export function attributeEvidence(documentText: string, fields: unknown): RuleCl
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => fold(line).length > 0);
+  const lineHolds = lineMatcher(lines);
   const claims: RuleClaim[] = [];
   for (const { path, value } of leafValues(fields)) {
-    const row = rowFor(lines, fields, path);
+    const row = rowFor(lineHolds, lines, fields, path);
     const line =
-      row !== null && (lineHolds(row, value, path) || !lineFor(lines, path, value))
+      row !== null && (lineHolds(row, value, path) || !lineFor(lineHolds, lines, path, value))
         ? row
-        : lineFor(lines, path, value);
+        : lineFor(lineHolds, lines, path, value);
     if (line !== null) claims.push({ path, quote: line, page: null });
   }
   return claims;

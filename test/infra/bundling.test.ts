@@ -22,7 +22,9 @@ const outdir = mkdtempSync(fromRepoRoot('cdk.out/test-bundling-'));
 let bundleDir = '';
 
 beforeAll(() => {
-  const app = createApp({ outdir });
+  // aws-cdk-lib's built-in CloudFormation validation only warns and never touches the
+  // assets (test/infra/synth.ts); its engine would cost about 10 s of CPU to start.
+  const app = createApp({ outdir, builtinCloudFormationValidation: false });
   const stack = new Stack(app, 'BundlingTest', { env: { region: 'us-east-1' } });
   new PipelineFunction(stack, 'Score', {
     name: 'score',

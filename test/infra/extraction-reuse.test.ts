@@ -10,16 +10,16 @@ import { addPipeline, createApp } from '#infra/medextract-app.ts';
 import {
   arnOf,
   logicalId,
-  NO_BUNDLING,
   resourceById,
   type Synthesised,
   statementsOf,
   synthStage,
+  TEST_APP_PROPS,
 } from './synth.ts';
 
 const optedOut = (): Synthesised => {
   const dev = configFor('dev');
-  const app = createApp({ context: NO_BUNDLING });
+  const app = createApp(TEST_APP_PROPS);
   const stack = addPipeline(app, {
     ...dev,
     documents: { ...dev.documents, reuseIdenticalDocuments: false },

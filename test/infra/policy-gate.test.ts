@@ -1,7 +1,10 @@
 /**
  * The policy gate: cdk-nag AwsSolutions, HIPAA.Security and Serverless on every
  * stage, zero unacknowledged findings, and acknowledgements that are each
- * needed, scoped to one resource and justified.
+ * needed, scoped to one resource and justified. The apps skip esbuild and
+ * aws-cdk-lib's built-in CloudFormation validation, which only warns
+ * (test/infra/synth.ts); the tests that only read the acknowledgements share
+ * one build of prod.
  */
 import { Stack, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -10,7 +13,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { configFor, STAGES } from '#infra/config.ts';
 import { addPipeline, createApp } from '#infra/medextract-app.ts';
 import { addPolicyGate, listAcknowledgements, nagPacks } from '#infra/policy-gate.ts';
-import { buildStage, NO_BUNDLING } from './synth.ts';
+import { buildStage, TEST_APP_PROPS } from './synth.ts';
 
 interface Finding {
   readonly rule: string;
@@ -29,6 +32,13 @@ const findingsOf = (scope: IConstruct): Finding[] =>
     ),
   );
 
+/** prod built once for the tests that only read its acknowledgements and tree. */
+let prod: ReturnType<typeof buildStage> | undefined;
+const prodStage = (): ReturnType<typeof buildStage> => {
+  prod ??= buildStage('prod');
+  return prod;
+};
+
 describe('policy gate', () => {
   it.each(STAGES)('leaves no unacknowledged finding in %s', (stage) => {
     // Prepare
@@ -43,7 +53,7 @@ describe('policy gate', () => {
 
   it('passes a real synthesis of prod with the packs registered as validation plugins', () => {
     // Prepare
-    const app = createApp({ context: NO_BUNDLING });
+    const app = createApp(TEST_APP_PROPS);
     addPipeline(app, configFor('prod'));
     addPolicyGate(app);
 
@@ -54,12 +64,12 @@ describe('policy gate', () => {
     expect(assembly.getStackByName('MedExtract-prod').templateFile).toBe(
       'MedExtract-prod.template.json',
     );
-    // The first real synthesis with the packs as plugins takes 25-35 s on a busy 2-core machine.
+    // A real synthesis with the packs as plugins takes 10-20 s on a busy 2-core machine.
   }, 120_000);
 
   it('fails synthesis when a resource brings an unacknowledged finding', () => {
     // Prepare
-    const app = createApp({ context: NO_BUNDLING });
+    const app = createApp(TEST_APP_PROPS);
     const stack = addPipeline(app, configFor('dev'));
     new s3.Bucket(stack, 'UnreviewedBucket');
     addPolicyGate(app);
@@ -76,7 +86,7 @@ describe('policy gate', () => {
     const acknowledge = vi
       .spyOn(Validations.prototype, 'acknowledge')
       .mockImplementation(() => undefined);
-    const bare = createApp({ context: NO_BUNDLING });
+    const bare = createApp(TEST_APP_PROPS);
     try {
       addPipeline(bare, configFor('prod'));
     } finally {
@@ -85,7 +95,7 @@ describe('policy gate', () => {
     const raw = findingsOf(bare);
 
     // Act
-    const acknowledgements = listAcknowledgements(buildStage('prod').app);
+    const acknowledgements = listAcknowledgements(prodStage().app);
     const unused = acknowledgements.filter(
       (ack) =>
         !raw.some(
@@ -103,7 +113,7 @@ describe('policy gate', () => {
 
   it('scopes every acknowledgement to a resource below the stack and gives a reason', () => {
     // Prepare
-    const { app, stack } = buildStage('prod');
+    const { app, stack } = prodStage();
 
     // Act
     const acknowledgements = listAcknowledgements(app);
@@ -120,7 +130,7 @@ describe('policy gate', () => {
 
   it('acknowledges IAM wildcards finding by finding, never the whole rule', () => {
     // Prepare
-    const { app } = buildStage('prod');
+    const { app } = prodStage();
 
     // Act
     const wildcardAcks = listAcknowledgements(app).filter((ack) =>

@@ -62,7 +62,9 @@ const outdir = mkdtempSync(fromRepoRoot('cdk.out/test-render-bundle-'));
 let bundleDir = '';
 
 beforeAll(() => {
-  const app = createApp({ outdir });
+  // aws-cdk-lib's built-in CloudFormation validation only warns and never touches the
+  // assets (test/infra/synth.ts); its engine would cost about 10 s of CPU to start.
+  const app = createApp({ outdir, builtinCloudFormationValidation: false });
   const stack = new Stack(app, 'RenderBundleTest', { env: { region: 'us-east-1' } });
   // Without bundlePageRenderer, which would `npm install` the arm64 packages from the registry.
   new PipelineFunction(stack, 'LoadDocument', {

@@ -1,6 +1,7 @@
 /**
  * Test helper: synthesises one stage without bundling (esbuild is skipped
- * through the `aws:cdk:bundling-stacks` context), once per test file, and
+ * through the `aws:cdk:bundling-stacks` context) or the built-in
+ * CloudFormation validation, once per test file, and
  * offers small lookups over the template by construct rather than by counts.
  */
 import { type App, CfnElement } from 'aws-cdk-lib';
@@ -15,6 +16,20 @@ import type { PipelineStack } from '#infra/stacks/pipeline-stack.ts';
 /** Context that skips esbuild for every stack. */
 export const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
 
+/**
+ * Props of a test app: no esbuild, and no built-in CloudFormation validation.
+ * That validation (aws-cdk-lib's wasm engine, on by default in `app.synth()`
+ * and `Template.fromStack`) turns every error it finds into a warning unless
+ * `@aws-cdk/core:validateAgainstDefaultRules` is set, which this app does not
+ * set (and may not edit the templates), so it decides nothing a test asserts; it costs about 10 s
+ * of CPU to start and several seconds per stage. The policy gate's packs are
+ * registered validation plugins and still run where a test adds them.
+ */
+export const TEST_APP_PROPS = {
+  context: NO_BUNDLING,
+  builtinCloudFormationValidation: false,
+} as const;
+
 export interface Synthesised {
   readonly app: App;
   readonly stack: PipelineStack;
@@ -25,7 +40,7 @@ const cache = new Map<Stage, Synthesised>();
 
 /** The stage's app and stack, built but not synthesised (enough for cdk-nag's validateScope). */
 export const buildStage = (stage: Stage): { app: App; stack: PipelineStack } => {
-  const app = createApp({ context: NO_BUNDLING });
+  const app = createApp(TEST_APP_PROPS);
   return { app, stack: addPipeline(app, configFor(stage)) };
 };
 
@@ -33,7 +48,7 @@ export const buildStage = (stage: Stage): { app: App; stack: PipelineStack } => 
 export const synthStage = (stage: Stage): Synthesised => {
   const cached = cache.get(stage);
   if (cached) return cached;
-  const app = createApp({ context: NO_BUNDLING });
+  const app = createApp(TEST_APP_PROPS);
   const stack = addPipeline(app, configFor(stage));
   const synthesised = { app, stack, template: Template.fromStack(stack) };
   cache.set(stage, synthesised);

@@ -44,56 +44,74 @@ export const NORMAL_TRAFFIC: TrafficProfile = {
   failureShares: { NOT_PDF: 0.01, NO_TEXT_LAYER: 0.02 },
 };
 
-const EMPTY: Moments = { n: 0, sum: 0, sumSq: 0 };
-const add = (m: Moments, x: number): Moments => ({
-  n: m.n + 1,
-  sum: m.sum + x,
-  sumSq: m.sumSq + x * x,
-});
+/** Running sums for one signal; turned into `Moments` once the hour is drawn. */
+interface Sums {
+  n: number;
+  sum: number;
+  sumSq: number;
+}
+const emptySums = (): Sums => ({ n: 0, sum: 0, sumSq: 0 });
+const add = (m: Sums, x: number): void => {
+  m.n += 1;
+  m.sum += x;
+  m.sumSq += x * x;
+};
 
-/** One hour of documents drawn from `profile`. */
+/**
+ * One hour of documents drawn from `profile`. The sums are kept in place
+ * (no object per document): the drift tests draw millions of documents.
+ */
 export const hourOf = (profile: TrafficProfile, random: () => number): HourlyRollup => {
-  let hour = {
-    documents: 0,
-    succeeded: 0,
-    failed: 0,
-    failedByReason: {} as Record<string, number>,
-    completeness: EMPTY,
-    inputTokens: EMPTY,
-    outputTokens: EMPTY,
-    allRequiredN: 0,
-    allRequiredPresent: 0,
-  };
+  const reasons = Object.entries(profile.failureShares);
+  const failedByReason: Record<string, number> = {};
+  const completeness = emptySums();
+  const inputTokens = emptySums();
+  const outputTokens = emptySums();
+  let documents = 0;
+  let succeeded = 0;
+  let failed = 0;
+  let allRequiredN = 0;
+  let allRequiredPresent = 0;
   for (let i = 0; i < profile.documentsPerHour; i += 1) {
-    hour = { ...hour, documents: hour.documents + 1 };
+    documents += 1;
     let r = random();
-    const reason = Object.entries(profile.failureShares).find(([, share]) => {
+    const reason = reasons.find(([, share]) => {
       r -= share;
       return r < 0;
     })?.[0];
     if (reason) {
-      hour.failed += 1;
-      hour.failedByReason[reason] = (hour.failedByReason[reason] ?? 0) + 1;
+      failed += 1;
+      failedByReason[reason] = (failedByReason[reason] ?? 0) + 1;
       continue;
     }
-    hour.succeeded += 1;
-    const completeness = Math.min(
-      1,
-      Math.max(0, profile.completenessMean + profile.completenessSd * normal(random)),
+    succeeded += 1;
+    add(
+      completeness,
+      Math.min(1, Math.max(0, profile.completenessMean + profile.completenessSd * normal(random))),
     );
-    hour.completeness = add(hour.completeness, completeness);
-    hour.inputTokens = add(
-      hour.inputTokens,
+    add(
+      inputTokens,
       Math.max(1, Math.round(profile.inputTokensMean * (1 + 0.25 * normal(random)))),
     );
-    hour.outputTokens = add(
-      hour.outputTokens,
+    add(
+      outputTokens,
       Math.max(1, Math.round(profile.outputTokensMean * (1 + 0.3 * normal(random)))),
     );
-    hour.allRequiredN += 1;
-    if (random() < profile.requiredFillRate) hour.allRequiredPresent += 1;
+    allRequiredN += 1;
+    if (random() < profile.requiredFillRate) allRequiredPresent += 1;
   }
-  return hour;
+  const moments = (m: Sums): Moments => ({ n: m.n, sum: m.sum, sumSq: m.sumSq });
+  return {
+    documents,
+    succeeded,
+    failed,
+    failedByReason,
+    completeness: moments(completeness),
+    inputTokens: moments(inputTokens),
+    outputTokens: moments(outputTokens),
+    allRequiredN,
+    allRequiredPresent,
+  };
 };
 
 /**
