@@ -4,11 +4,11 @@
  * emitting metrics twice. Stored responses hold references only, never fields.
  */
 
+import { DynamoDBPersistenceLayer, IdempotencyConfig } from '#functions/shared/idempotency-cjs.cjs';
 import { dynamoClient } from './clients/dynamodb.ts';
 import { requireEnv } from './env.ts';
-import { DynamoDBPersistenceLayer, IdempotencyConfig } from './idempotency-cjs.cjs';
 
-export { makeIdempotent } from './idempotency-cjs.cjs';
+export { makeIdempotent } from '#functions/shared/idempotency-cjs.cjs';
 
 const SEVEN_DAYS = 7 * 24 * 3600;
 

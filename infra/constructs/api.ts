@@ -30,7 +30,7 @@ import {
 } from '#contracts/resources.ts';
 import type { StageConfig } from '../config.ts';
 import { fromRepoRoot, LOCK_FILE, REPO_ROOT } from '../repo-paths.ts';
-import { FUNCTION_RUNTIME } from './pipeline-function.ts';
+import { FUNCTION_RUNTIME, sharedBundling } from './pipeline-function.ts';
 
 export interface ApiProps {
   readonly config: StageConfig;
@@ -126,14 +126,7 @@ export class Api extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: {
-        format: nodejs.OutputFormat.ESM,
-        mainFields: ['module', 'main'],
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        externalModules: ['@aws-sdk/*'],
-        banner:
-          "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+        ...sharedBundling(),
         forceDockerBundling: false,
         commandHooks: {
           beforeBundling: () => [],

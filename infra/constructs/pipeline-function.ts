@@ -17,7 +17,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { FunctionName } from '#contracts/functions.ts';
 import { physicalName, type TableDefinition } from '#contracts/resources.ts';
-import { REQUIRE_BANNER } from '../bundle-banner.ts';
+import { BUNDLE_SETTINGS } from '../bundle-settings.ts';
 import {
   type BedrockModelAccess,
   metricsNamespace,
@@ -29,6 +29,26 @@ import { workerBundleCommands } from '../worker-bundles.ts';
 
 /** Latest Node.js runtime aws-cdk-lib knows; cdk-nag's L1 rule holds us to it. */
 export const FUNCTION_RUNTIME = lambda.Runtime.NODEJS_24_X;
+
+/**
+ * NodejsFunction's esbuild options from the shared bundle settings
+ * (infra/bundle-settings.ts), with a source map without sources: the AWS SDK
+ * is bundled from its ES build (ADR 45), `extraExternal` joins tesseract.js
+ * as a package the bundle leaves out.
+ */
+export const sharedBundling = (extraExternal: readonly string[] = []) => ({
+  format: nodejs.OutputFormat.ESM,
+  target: BUNDLE_SETTINGS.target,
+  mainFields: [...BUNDLE_SETTINGS.mainFields],
+  minify: BUNDLE_SETTINGS.minify,
+  sourceMap: true,
+  sourcesContent: false,
+  bundleAwsSDK: true,
+  externalModules: [...BUNDLE_SETTINGS.external, ...extraExternal],
+  esbuildArgs: { '--conditions': BUNDLE_SETTINGS.conditions.join(',') },
+  // Some CommonJS dependencies call require(); ESM output needs one in scope.
+  banner: BUNDLE_SETTINGS.banner,
+});
 
 /** How the function is invoked, which decides where its failures go. */
 export type Invocation =
@@ -195,18 +215,7 @@ export class PipelineFunction extends Construct {
         ...props.environment,
       },
       bundling: {
-        format: nodejs.OutputFormat.ESM,
-        mainFields: ['module', 'main'],
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        // The Node.js 24 runtime ships AWS SDK v3. tesseract.js is never inlined: it finds
-        // its worker script through __dirname, which an ESM bundle does not have.
-        externalModules: [
-          '@aws-sdk/*',
-          'tesseract.js',
-          ...(props.bundlePageRenderer ? PAGE_RENDERER_MODULES : []),
-        ],
+        ...sharedBundling(props.bundlePageRenderer ? PAGE_RENDERER_MODULES : []),
         ...(props.bundlePageRenderer
           ? {
               nodeModules: [...PAGE_RENDERER_MODULES],
@@ -218,8 +227,6 @@ export class PipelineFunction extends Construct {
               },
             }
           : {}),
-        // Some CommonJS dependencies call require(); ESM output needs one in scope.
-        banner: REQUIRE_BANNER,
         forceDockerBundling: false,
         commandHooks: {
           beforeBundling: () => [],

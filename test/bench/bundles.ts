@@ -1,14 +1,15 @@
 /**
- * Builds function bundles the way the CDK app does (esbuild, ESM, minified,
- * AWS SDK external, as the Lambda runtime provides it) and reports their
- * bytes; shared by `npm run bench:bundles` and `npm run bench`.
+ * Builds function bundles the way the CDK app does (the shared esbuild settings
+ * of infra/bundle-settings.ts: ESM, minified, the AWS SDK bundled from its ES
+ * build) and reports their bytes; shared by `npm run bench:bundles` and
+ * `npm run bench`.
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type BuildOptions, build } from 'esbuild';
 import { FUNCTION_NAMES, type FunctionName } from '#contracts/functions.ts';
 import { WORKER_BUNDLES } from '#contracts/worker-bundles.ts';
-import { REQUIRE_BANNER } from '#infra/bundle-banner.ts';
+import { BUNDLE_SETTINGS } from '#infra/bundle-settings.ts';
 import { fromRepoRoot, functionEntry } from '#infra/repo-paths.ts';
 
 export interface BuiltBundle {
@@ -19,19 +20,16 @@ export interface BuiltBundle {
   readonly workers: Readonly<Record<string, number>>;
 }
 
-/** The CDK app's esbuild settings for a function bundle. */
+/** The CDK app's esbuild settings for a function bundle (infra/bundle-settings.ts). */
 export const FUNCTION_BUNDLE_OPTIONS = {
+  ...BUNDLE_SETTINGS,
+  mainFields: [...BUNDLE_SETTINGS.mainFields],
+  conditions: [...BUNDLE_SETTINGS.conditions],
+  external: [...BUNDLE_SETTINGS.external],
   bundle: true,
-  platform: 'node',
-  target: 'node24',
-  format: 'esm',
-  mainFields: ['module', 'main'],
-  minify: true,
-  // tesseract.js ships as node_modules of the load-document bundle (PAGE_RENDERER_MODULES).
-  external: ['@aws-sdk/*', 'tesseract.js'],
-  banner: { js: REQUIRE_BANNER },
+  banner: { js: BUNDLE_SETTINGS.banner },
   logLevel: 'error',
-} as const satisfies BuildOptions;
+} satisfies BuildOptions;
 
 /** Bundles one entry point to `<outdir>/<name>/index.mjs`, and its workers beside it. */
 export const buildBundle = async (

@@ -1,10 +1,11 @@
 /**
- * Every function bundle, built with the CDK app's esbuild settings, loads the
- * AWS SDK through `require` and never with an ES import (ADR 42): on Node 20
- * an ES import of a CommonJS SDK package costs about as much CPU again as
- * loading it. The bench's hello-world baseline loads its client the same way,
- * so the cold-init ratio compares like with like. Also proves the check
- * reports an ES import when there is one.
+ * Every function bundle, built with the shared bundle settings
+ * (infra/bundle-settings.ts), carries the AWS SDK inside it from the SDK's ES
+ * build, where esbuild can tree-shake it, and loads none of it from the
+ * runtime, neither by `import` nor by `require` (ADR 45, amending ADR 42). The
+ * bench's hello-world baseline is built the same way. Also proves the check
+ * reports a bundle that leaves the SDK external or bundles its CommonJS build.
+ * (The file keeps its name from ADR 42's rule, which it replaces.)
  */
 import { type BuildOptions, build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
@@ -12,15 +13,22 @@ import { FUNCTION_NAMES } from '#contracts/functions.ts';
 import { fromRepoRoot, functionEntry } from '#infra/repo-paths.ts';
 import { FUNCTION_BUNDLE_OPTIONS } from '#test/bench/bundles.ts';
 
-interface SdkImports {
-  /** SDK packages the bundle loads with an ES `import`. */
-  readonly imported: string[];
-  /** SDK packages the bundle loads with `require`. */
-  readonly required: string[];
+interface SdkInBundle {
+  /** `@aws-sdk/*` packages the bundle leaves to the runtime (by import or require). */
+  readonly external: string[];
+  /** `@aws-sdk/*` packages bundled from their ES build (`dist-es`). */
+  readonly esBuild: string[];
+  /** `@aws-sdk/*` packages bundled from their CommonJS build (`dist-cjs`), which cannot be tree-shaken. */
+  readonly cjsBuild: string[];
+  /** The CommonJS shims of `adapters/aws-sdk/` (ADR 42) bundled in place of the SDK's ES build. */
+  readonly shims: string[];
 }
 
-/** The external `@aws-sdk/*` packages of one bundle, by how the bundle loads them. */
-const sdkImports = async (options: BuildOptions): Promise<SdkImports> => {
+const sdkPackage = (path: string): string | undefined =>
+  /node_modules\/(@aws-sdk\/[^/]+)\//.exec(path)?.[1];
+
+/** How one bundle gets its `@aws-sdk/*` packages, from esbuild's metafile. */
+const sdkInBundle = async (options: BuildOptions): Promise<SdkInBundle> => {
   const result = await build({
     ...FUNCTION_BUNDLE_OPTIONS,
     ...options,
@@ -30,40 +38,50 @@ const sdkImports = async (options: BuildOptions): Promise<SdkImports> => {
   });
   const output = Object.values(result.metafile.outputs).find((out) => out.entryPoint);
   if (!output) throw new Error('esbuild produced no entry output');
-  const sdk = output.imports.filter(
-    (entry) => entry.external && entry.path.startsWith('@aws-sdk/'),
-  );
-  const unique = (kind: string): string[] =>
-    [...new Set(sdk.filter((entry) => entry.kind === kind).map((entry) => entry.path))].sort();
-  return { imported: unique('import-statement'), required: unique('require-call') };
+  const unique = (names: (string | undefined)[]): string[] =>
+    [...new Set(names.filter((name): name is string => name !== undefined))].sort();
+  const inputs = Object.keys(output.inputs);
+  return {
+    external: unique(
+      output.imports
+        .filter((entry) => entry.external && entry.path.startsWith('@aws-sdk/'))
+        .map((entry) => entry.path),
+    ),
+    esBuild: unique(inputs.filter((path) => path.includes('/dist-es/')).map(sdkPackage)),
+    cjsBuild: unique(inputs.filter((path) => path.includes('/dist-cjs/')).map(sdkPackage)),
+    shims: unique(inputs.map((path) => /adapters\/aws-sdk\/([\w-]+)\.cjs$/.exec(path)?.[1])),
+  };
 };
 
 describe('the AWS SDK in function bundles', () => {
   it.each(FUNCTION_NAMES)(
-    '%s requires the SDK and imports none of it',
+    '%s bundles the SDK from its ES build and loads none from the runtime',
     async (name) => {
       // Act
-      const { imported, required } = await sdkImports({ entryPoints: [functionEntry(name)] });
+      const sdk = await sdkInBundle({ entryPoints: [functionEntry(name)] });
 
       // Assess
-      expect(imported).toEqual([]);
-      expect(required.length).toBeGreaterThan(0);
+      expect(sdk.external).toEqual([]);
+      expect(sdk.cjsBuild).toEqual([]);
+      expect(sdk.shims).toEqual([]);
+      expect(sdk.esBuild).toContain('@aws-sdk/core');
     },
     60_000,
   );
 
-  it("the bench's hello-world baseline requires its S3 client and imports no SDK", async () => {
+  it("the bench's hello-world baseline bundles its S3 client the same way", async () => {
     // Act
-    const { imported, required } = await sdkImports({
-      entryPoints: [fromRepoRoot('test/bench/hello-handler.ts')],
-    });
+    const sdk = await sdkInBundle({ entryPoints: [fromRepoRoot('test/bench/hello-handler.ts')] });
 
     // Assess
-    expect(imported).toEqual([]);
-    expect(required).toEqual(['@aws-sdk/client-s3']);
+    expect(sdk.external).toEqual([]);
+    expect(sdk.cjsBuild).toEqual([]);
+    expect(sdk.shims).toEqual([]);
+    expect(sdk.esBuild).toContain('@aws-sdk/client-s3');
+    expect(sdk.esBuild).not.toContain('@aws-sdk/client-dynamodb');
   });
 
-  it('reports a bundle that imports the SDK with an ES import', async () => {
+  it('reports a bundle that leaves the SDK to the runtime', async () => {
     // Prepare
     const stdin = {
       contents: "import { S3Client } from '@aws-sdk/client-s3'; export const client = S3Client;",
@@ -72,10 +90,27 @@ describe('the AWS SDK in function bundles', () => {
     };
 
     // Act
-    const { imported, required } = await sdkImports({ stdin });
+    const sdk = await sdkInBundle({ stdin, external: ['@aws-sdk/*'] });
 
     // Assess
-    expect(imported).toEqual(['@aws-sdk/client-s3']);
-    expect(required).toEqual([]);
+    expect(sdk.external).toEqual(['@aws-sdk/client-s3']);
+    expect(sdk.esBuild).toEqual([]);
+  });
+
+  it('reports a bundle built without the bundle condition: the CommonJS shim and SDK builds', async () => {
+    // Prepare
+    const stdin = {
+      contents:
+        "import { S3Client } from '#adapters/aws-sdk/client-s3.cjs'; export const client = S3Client;",
+      loader: 'ts' as const,
+      resolveDir: fromRepoRoot('functions/score'),
+    };
+
+    // Act
+    const sdk = await sdkInBundle({ stdin, conditions: [] });
+
+    // Assess
+    expect(sdk.shims).toEqual(['client-s3']);
+    expect(sdk.cjsBuild).toContain('@aws-sdk/core');
   });
 });

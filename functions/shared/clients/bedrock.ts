@@ -5,23 +5,12 @@
  * X-Ray once, so every call is a trace subsegment (a no-op where tracing is
  * off). One module per service, so a function loads only the SDK it uses.
  */
-import { createRequire } from 'node:module';
 import { BedrockRuntimeClient } from '#adapters/aws-sdk/client-bedrock-runtime.cjs';
+// Smithy's HTTP/1.1 handler: the function bundle carries the same ES build the
+// client's own default handler comes from (ADR 45), so there is one copy.
+import { NodeHttpHandler } from '#adapters/aws-sdk/node-http-handler.cjs';
 import { once } from '../once.ts';
 import { traceClient } from '../tracing.ts';
-
-/**
- * Smithy's HTTP/1.1 handler, resolved beside the Bedrock client the runtime
- * provides: the module that client has already loaded, not a second copy in
- * the bundle (whose ES build would import node:https at init, which costs
- * more than the rest of the handler's start).
- */
-const besideSdk = createRequire(
-  createRequire(import.meta.url).resolve('@aws-sdk/client-bedrock-runtime'),
-);
-const { NodeHttpHandler } = besideSdk(
-  '@smithy/node-http-handler',
-) as typeof import('@smithy/node-http-handler');
 
 /**
  * Converse over HTTP/1.1 with one attempt: throttling and 5xx are retried by

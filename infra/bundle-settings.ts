@@ -1,0 +1,43 @@
+/**
+ * The esbuild settings every Lambda bundle is built with, defined once: the
+ * CDK constructs (through NodejsFunction's options), the worker bundles
+ * (through the esbuild command line) and the bench's bundles (through the
+ * esbuild API, the hello-world baseline included) all derive theirs from here.
+ * The AWS SDK is bundled, resolved to its ES build and tree-shaken (ADR 45).
+ */
+import { REQUIRE_BANNER } from './bundle-banner.ts';
+
+/**
+ * The package.json `imports` condition under which `#adapters/aws-sdk/<package>.cjs`
+ * resolves to the SDK package itself (its ES build) instead of the CommonJS shim
+ * the local runtime and the tests load through tsx (ADR 45).
+ */
+export const BUNDLE_CONDITION = 'lambda-bundle';
+
+/** esbuild settings shared by every function and worker bundle. */
+export const BUNDLE_SETTINGS = {
+  platform: 'node',
+  target: 'node24',
+  format: 'esm',
+  mainFields: ['module', 'main'],
+  // Naming any condition drops esbuild's default `module` one, which is what picks the
+  // ES build of @aws-sdk/core, @smithy/core and others from their `exports` maps.
+  conditions: [BUNDLE_CONDITION, 'module'],
+  minify: true,
+  // tesseract.js finds its worker script through __dirname, which an ES bundle lacks:
+  // it ships as node_modules of the load-document bundle instead (PAGE_RENDERER_MODULES).
+  external: ['tesseract.js'],
+  banner: REQUIRE_BANNER,
+} as const;
+
+/** The same settings as esbuild command-line flags (worker bundles built after bundling). */
+export const bundleSettingsFlags = (): string[] => [
+  `--platform=${BUNDLE_SETTINGS.platform}`,
+  `--target=${BUNDLE_SETTINGS.target}`,
+  `--format=${BUNDLE_SETTINGS.format}`,
+  `--main-fields=${BUNDLE_SETTINGS.mainFields.join(',')}`,
+  `--conditions=${BUNDLE_SETTINGS.conditions.join(',')}`,
+  ...(BUNDLE_SETTINGS.minify ? ['--minify'] : []),
+  ...BUNDLE_SETTINGS.external.map((name) => `--external:${name}`),
+  `"--banner:js=${BUNDLE_SETTINGS.banner}"`,
+];
