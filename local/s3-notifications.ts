@@ -109,6 +109,11 @@ export interface S3NotificationsOptions {
   readonly source: Pick<S3Sqs, 'onObjectCreated' | 'settled'>;
   /** Client for the destination queue (pointed at the local endpoint). */
   readonly sqs: SQSClient;
+  /**
+   * Delivers a message body to the queue instead of `sqs` (the stack hands in
+   * fauxqs's in-process route: S3 delivers inside AWS, not through a client).
+   */
+  readonly deliver?: (queueUrl: string, body: string) => Promise<unknown>;
   readonly bucket: string;
   readonly queueUrl: string;
   /** Key prefix filter, case-sensitive; default `incoming/`. */
@@ -152,28 +157,33 @@ export const configureS3Notifications = async (
   const pending = new Set<Promise<void>>();
   let sent = 0;
 
-  const send = (body: unknown) =>
-    options.sqs.send(
-      new SendMessageCommand({ QueueUrl: options.queueUrl, MessageBody: JSON.stringify(body) }),
-    );
+  const send = (body: unknown): Promise<unknown> =>
+    options.deliver
+      ? options.deliver(options.queueUrl, JSON.stringify(body))
+      : options.sqs.send(
+          new SendMessageCommand({ QueueUrl: options.queueUrl, MessageBody: JSON.stringify(body) }),
+        );
 
   await send(buildS3TestEvent(options.bucket));
 
-  const unsubscribe = options.source.onObjectCreated((event) => {
-    if (event.bucket !== options.bucket) return;
-    if (!event.key.startsWith(prefix)) return;
-    if (suffixes.length > 0 && !suffixes.some((suffix) => event.key.endsWith(suffix))) return;
-    const record = buildS3NotificationRecord(event, nextSequencer(), configurationId);
-    const work = send({ Records: [record] }).then(
-      () => {
-        sent += 1;
-      },
-      (error: unknown) => onError(error),
-    );
-    pending.add(work);
-    void work.finally(() => pending.delete(work));
-    return work;
-  });
+  const unsubscribe = options.source.onObjectCreated(
+    (event) => {
+      if (event.bucket !== options.bucket) return;
+      if (!event.key.startsWith(prefix)) return;
+      if (suffixes.length > 0 && !suffixes.some((suffix) => event.key.endsWith(suffix))) return;
+      const record = buildS3NotificationRecord(event, nextSequencer(), configurationId);
+      const work = send({ Records: [record] }).then(
+        () => {
+          sent += 1;
+        },
+        (error: unknown) => onError(error),
+      );
+      pending.add(work);
+      void work.finally(() => pending.delete(work));
+      return work;
+    },
+    { bucket: options.bucket, prefix },
+  );
 
   const drain = async () => {
     await options.source.settled();

@@ -433,6 +433,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const notifications = await configureS3Notifications({
       source: s3sqs,
       sqs,
+      deliver: (url, body) => s3sqs.sendMessageInProcess(url, body),
       bucket: resources.bucket,
       queueUrl: queueUrl(INGEST_QUEUE.logicalId),
     });
