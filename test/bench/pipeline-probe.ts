@@ -42,6 +42,9 @@ const childCpuSeconds = (pid: string | undefined): number => {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 };
 
+/** CPU seconds of this process's main thread (the event loop), from /proc. */
+const mainThreadCpuSeconds = (): number => childCpuSeconds(`${process.pid}/task/${process.pid}`);
+
 const dataDir = await mkdtemp(join(tmpdir(), 'medextract-probe-'));
 const ports = { s3sqs: 0, dynamodb: 0, stepfunctions: 0, bedrock: 0 };
 const stack = await startLocalStack({
@@ -96,6 +99,7 @@ try {
     await session.post('Profiler.start');
   }
   const cpuBefore = process.cpuUsage();
+  const mainBefore = mainThreadCpuSeconds();
   const started = performance.now();
   counter.start();
   const results = await processFiles(
@@ -106,6 +110,7 @@ try {
   const counted = counter.stop();
   const wallMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
+  const mainCpu = mainThreadCpuSeconds() - mainBefore;
   clearInterval(sampler);
   delay.disable();
   if (session && PROFILE) {
@@ -118,7 +123,7 @@ try {
     `${COUNT} documents: ${(wallMs / COUNT).toFixed(1)} ms each, ${results.filter((r) => r.status !== 'SUCCEEDED').length} not SUCCEEDED`,
   );
   print(
-    `CPU: this process ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s, DynamoDB Local ${(childCpuSeconds(jvm) - jvmBefore).toFixed(1)} s, over ${(wallMs / 1000).toFixed(1)} s wall`,
+    `CPU: this process ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (main thread ${mainCpu.toFixed(1)} s), DynamoDB Local ${(childCpuSeconds(jvm) - jvmBefore).toFixed(1)} s, over ${(wallMs / 1000).toFixed(1)} s wall`,
   );
   print(
     `event loop delay: mean ${(delay.mean / 1e6).toFixed(1)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms; task handlers at once: peak ${peakRunning}`,
