@@ -105,15 +105,16 @@ export const buildS3TestEvent = (bucket: string, time: Date = new Date()): S3Tes
 });
 
 export interface S3NotificationsOptions {
-  /** The local S3 whose object creation is observed. */
-  readonly source: Pick<S3Sqs, 'onObjectCreated' | 'settled'>;
+  /**
+   * The local S3 whose object creation is observed. When it is the local
+   * S3 + SQS itself (`sendMessageInProcess`),
+   * messages go through its route in process, as S3 delivers inside AWS
+   * with no client of ours signing a request; else through `sqs`.
+   */
+  readonly source: Pick<S3Sqs, 'onObjectCreated' | 'settled'> &
+    Partial<Pick<S3Sqs, 'sendMessageInProcess'>>;
   /** Client for the destination queue (pointed at the local endpoint). */
   readonly sqs: SQSClient;
-  /**
-   * Delivers a message body to the queue instead of `sqs` (the stack hands in
-   * fauxqs's in-process route: S3 delivers inside AWS, not through a client).
-   */
-  readonly deliver?: (queueUrl: string, body: string) => Promise<unknown>;
   readonly bucket: string;
   readonly queueUrl: string;
   /** Key prefix filter, case-sensitive; default `incoming/`. */
@@ -157,9 +158,10 @@ export const configureS3Notifications = async (
   const pending = new Set<Promise<void>>();
   let sent = 0;
 
+  const inProcess = options.source.sendMessageInProcess;
   const send = (body: unknown): Promise<unknown> =>
-    options.deliver
-      ? options.deliver(options.queueUrl, JSON.stringify(body))
+    inProcess
+      ? inProcess(options.queueUrl, JSON.stringify(body))
       : options.sqs.send(
           new SendMessageCommand({ QueueUrl: options.queueUrl, MessageBody: JSON.stringify(body) }),
         );
