@@ -110,7 +110,8 @@ const emfShape = z.object({
 
 /** True for a line that is an EMF document (JSON with `_aws.CloudWatchMetrics`). */
 export const isEmfLine = (line: string): boolean => {
-  if (!line.startsWith('{')) return false;
+  // Every structured log line is JSON; only EMF documents carry the `_aws` key.
+  if (!line.startsWith('{') || !line.includes('"_aws"')) return false;
   try {
     return emfShape.safeParse(JSON.parse(line)).success;
   } catch {

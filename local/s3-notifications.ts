@@ -105,8 +105,14 @@ export const buildS3TestEvent = (bucket: string, time: Date = new Date()): S3Tes
 });
 
 export interface S3NotificationsOptions {
-  /** The local S3 whose object creation is observed. */
-  readonly source: Pick<S3Sqs, 'onObjectCreated' | 'settled'>;
+  /**
+   * The local S3 whose object creation is observed. When it is the local
+   * S3 + SQS itself (`sendMessageInProcess`),
+   * messages go through its route in process, as S3 delivers inside AWS
+   * with no client of ours signing a request; else through `sqs`.
+   */
+  readonly source: Pick<S3Sqs, 'onObjectCreated' | 'settled'> &
+    Partial<Pick<S3Sqs, 'sendMessageInProcess'>>;
   /** Client for the destination queue (pointed at the local endpoint). */
   readonly sqs: SQSClient;
   readonly bucket: string;
@@ -152,28 +158,34 @@ export const configureS3Notifications = async (
   const pending = new Set<Promise<void>>();
   let sent = 0;
 
-  const send = (body: unknown) =>
-    options.sqs.send(
-      new SendMessageCommand({ QueueUrl: options.queueUrl, MessageBody: JSON.stringify(body) }),
-    );
+  const inProcess = options.source.sendMessageInProcess;
+  const send = (body: unknown): Promise<unknown> =>
+    inProcess
+      ? inProcess(options.queueUrl, JSON.stringify(body))
+      : options.sqs.send(
+          new SendMessageCommand({ QueueUrl: options.queueUrl, MessageBody: JSON.stringify(body) }),
+        );
 
   await send(buildS3TestEvent(options.bucket));
 
-  const unsubscribe = options.source.onObjectCreated((event) => {
-    if (event.bucket !== options.bucket) return;
-    if (!event.key.startsWith(prefix)) return;
-    if (suffixes.length > 0 && !suffixes.some((suffix) => event.key.endsWith(suffix))) return;
-    const record = buildS3NotificationRecord(event, nextSequencer(), configurationId);
-    const work = send({ Records: [record] }).then(
-      () => {
-        sent += 1;
-      },
-      (error: unknown) => onError(error),
-    );
-    pending.add(work);
-    void work.finally(() => pending.delete(work));
-    return work;
-  });
+  const unsubscribe = options.source.onObjectCreated(
+    (event) => {
+      if (event.bucket !== options.bucket) return;
+      if (!event.key.startsWith(prefix)) return;
+      if (suffixes.length > 0 && !suffixes.some((suffix) => event.key.endsWith(suffix))) return;
+      const record = buildS3NotificationRecord(event, nextSequencer(), configurationId);
+      const work = send({ Records: [record] }).then(
+        () => {
+          sent += 1;
+        },
+        (error: unknown) => onError(error),
+      );
+      pending.add(work);
+      void work.finally(() => pending.delete(work));
+      return work;
+    },
+    { bucket: options.bucket, prefix },
+  );
 
   const drain = async () => {
     await options.source.settled();

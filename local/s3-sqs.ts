@@ -66,6 +66,12 @@ export interface ObjectCreatedEvent {
 /** Receives object-created events; a returned promise is awaited by `stop()`. */
 export type ObjectCreatedListener = (event: ObjectCreatedEvent) => void | Promise<void>;
 
+/** Which objects a listener wants; an object no listener wants is not looked up at all. */
+export interface ObjectCreatedFilter {
+  readonly bucket?: string;
+  readonly prefix?: string;
+}
+
 export interface S3SqsOptions {
   /** Fixed port; default: a free port chosen by the OS. */
   readonly port?: number;
@@ -88,7 +94,13 @@ export interface S3Sqs {
   /** Journaled writes replayed at start (those acknowledged after the last snapshot). */
   readonly replayedWrites: number;
   /** Subscribes to object creation (PutObject, CopyObject, CompleteMultipartUpload). */
-  onObjectCreated(listener: ObjectCreatedListener): () => void;
+  onObjectCreated(listener: ObjectCreatedListener, filter?: ObjectCreatedFilter): () => void;
+  /**
+   * Sends one SQS message through fauxqs's own route in process (no socket,
+   * no signing): how AWS services deliver to SQS inside AWS, where no client
+   * of ours signs a request. Resolves with the message id.
+   */
+  sendMessageInProcess(queueUrl: string, body: string): Promise<string>;
   /** Resolves when every object-created observation and listener call so far has finished. */
   settled(): Promise<void>;
   /** Waits for listener work, writes the snapshot (with `dataDir`), closes the server. */
@@ -97,6 +109,7 @@ export interface S3Sqs {
 
 const s3ParamsSchema = z.object({ bucket: z.string(), '*': z.string().optional() });
 const queryWithUploadId = z.object({ uploadId: z.string().min(1) }).loose();
+const sentMessageSchema = z.object({ MessageId: z.string().min(1) }).loose();
 const queryWithPart = z.object({ partNumber: z.string().min(1) }).loose();
 
 /** The parts of a Fastify request that identify an S3 action. */
@@ -133,7 +146,13 @@ export const startS3Sqs = async (options: S3SqsOptions = {}): Promise<S3Sqs> => 
   const fauxqs = await fauxqsStores();
   const app = buildApp({ logger: false, ...(fauxqs ? { stores: fauxqs.stores } : {}) });
   allowConsoleCors(app);
-  const listeners = new Set<ObjectCreatedListener>();
+  const listeners = new Map<ObjectCreatedListener, ObjectCreatedFilter>();
+  const wanted = (bucket: string, key: string) =>
+    [...listeners].filter(
+      ([, filter]) =>
+        (filter.bucket === undefined || filter.bucket === bucket) &&
+        (filter.prefix === undefined || key.startsWith(filter.prefix)),
+    );
   const pending = new Set<Promise<void>>();
 
   const track = (work: Promise<void>) => {
@@ -150,6 +169,8 @@ export const startS3Sqs = async (options: S3SqsOptions = {}): Promise<S3Sqs> => 
     const params = s3ParamsSchema.parse(request.params);
     const key = params['*'];
     if (!key) return;
+    const receivers = wanted(params.bucket, key);
+    if (receivers.length === 0) return;
     const head = await app.inject({ method: 'HEAD', url: objectPath(params.bucket, key) });
     if (head.statusCode !== 200) return;
     const event: ObjectCreatedEvent = {
@@ -165,7 +186,7 @@ export const startS3Sqs = async (options: S3SqsOptions = {}): Promise<S3Sqs> => 
       hostId: headerText(reply.getHeader('x-amz-id-2')) || 'local',
       sourceIp: request.ip,
     };
-    for (const listener of listeners) {
+    for (const [listener] of receivers) {
       // Listener work (an SQS send) runs after the response, as S3 delivers
       // notifications asynchronously; stop() waits for it.
       track(
@@ -230,9 +251,25 @@ export const startS3Sqs = async (options: S3SqsOptions = {}): Promise<S3Sqs> => 
     port,
     restoredObjects,
     replayedWrites,
-    onObjectCreated: (listener) => {
-      listeners.add(listener);
+    onObjectCreated: (listener, filter = {}) => {
+      listeners.set(listener, filter);
       return () => listeners.delete(listener);
+    },
+    sendMessageInProcess: async (queueUrl, body) => {
+      const response = await app.inject({
+        method: 'POST',
+        url: '/',
+        headers: {
+          'content-type': 'application/x-amz-json-1.0',
+          'x-amz-target': 'AmazonSQS.SendMessage',
+        },
+        payload: JSON.stringify({ QueueUrl: queueUrl, MessageBody: body }),
+      });
+      const sent = sentMessageSchema.safeParse(response.json());
+      if (response.statusCode !== 200 || !sent.success) {
+        throw new Error(`SQS_SEND_FAILED: status ${response.statusCode}`);
+      }
+      return sent.data.MessageId;
     },
     settled,
     stop: () => {

@@ -33,8 +33,12 @@ import {
   DEFAULT_MAX_ADMISSION_WAIT_MINUTES,
   executionTimeoutSeconds,
 } from '#infra/model-capacity.ts';
+import {
+  extractOnWorker,
+  RULE_BASED_MODEL_ID,
+  stopExtractorWorker,
+} from '#local/bedrock/extractor-pool.ts';
 import { OCR_ENGINE, ocrPage, stopOcr } from '#local/bedrock/ocr.ts';
-import { extractFromPrompt, RULE_BASED_MODEL_ID } from '#local/bedrock/rule-extractor.ts';
 import {
   EXTRACT_ASL_PATH,
   type ExtractPlaceholder,
@@ -268,15 +272,12 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       quota: capacity.quota,
       ...(ports.bedrock ? { port: ports.bedrock } : {}),
       servedModelId: RULE_BASED_MODEL_ID,
-      extractor: (request) => extractFromPrompt(request),
+      extractor: extractOnWorker,
       imageReader: ocrPage,
       imageReaderLabel: OCR_ENGINE,
       ...(options.faults ? { faults: options.faults } : {}),
     });
-    stoppers.push(
-      () => stopOcr(),
-      () => bedrock.stop(),
-    );
+    stoppers.push(stopOcr, stopExtractorWorker, () => bedrock.stop());
 
     const s3 = new S3Client(localS3ClientConfig(s3sqs.endpoint));
     const sqs = new SQSClient(localClientConfig(s3sqs.endpoint));

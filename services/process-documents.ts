@@ -165,9 +165,16 @@ const readResult = async (
 const REQUEST_CONCURRENCY = 8;
 /**
  * With word of ended executions, every pending execution is still described
- * this often: a safety net, never the way results normally arrive.
+ * once this long has passed with no word and no sweep: a safety net for a
+ * lost word, never the way results normally arrive. While words keep coming
+ * the sweep waits, and after a sweep that found nothing the next one waits
+ * twice as long (up to {@link MAX_SWEEP_MS}), so a busy batch does not
+ * describe every pending file every few seconds (that was most of its Step
+ * Functions requests). A sweep that finds an ended execution nobody told
+ * about resets the wait.
  */
 const SWEEP_MS = 5_000;
+const MAX_SWEEP_MS = 60_000;
 
 /** `fn` over `items` with at most `limit` calls at once; results in input order. */
 const mapBounded = async <T, R>(
@@ -213,8 +220,10 @@ export const processFiles = async (
   // Subscribed before the first upload, so no end is missed; ARNs are known after upload.
   const endedArns = new Set<string>();
   let wake: (() => void) | undefined;
+  let lastWord = Date.now();
   const unsubscribe = ctx.executionEvents?.onExecutionEnded((executionArn) => {
     endedArns.add(executionArn);
+    lastWord = Date.now();
     wake?.();
   });
   try {
@@ -226,18 +235,24 @@ export const processFiles = async (
       results.set(index, result);
       options.onProgress?.(results.size, uploaded.length, result);
     };
-    const check = async (indexes: readonly number[]) => {
+    /** Describes the executions at `indexes`; resolves with how many had ended. */
+    const check = async (indexes: readonly number[]): Promise<number> => {
+      let found = 0;
       await mapBounded(indexes, REQUEST_CONCURRENCY, async (index) => {
         const item = uploaded[index];
         if (!item || results.has(index)) return;
         const ended = await describe(ctx, item.executionArn);
-        if (ended) record(index, await readResult(ctx, item, ended));
+        if (!ended) return;
+        found += 1;
+        record(index, await readResult(ctx, item, ended));
       });
+      return found;
     };
     const pending = () => uploaded.map((_, index) => index).filter((i) => !results.has(i));
     // Once each: an execution of the same bytes may have ended before this run.
     await check(pending());
     let lastSweep = Date.now();
+    let sweepMs = SWEEP_MS;
     while (results.size < uploaded.length) {
       if (Date.now() > deadline) {
         await stopPending(ctx, uploaded, pending(), record);
@@ -254,10 +269,11 @@ export const processFiles = async (
         await check(signalled);
         continue;
       }
-      const untilSweep = SWEEP_MS - (Date.now() - lastSweep);
+      const untilSweep = sweepMs - (Date.now() - Math.max(lastSweep, lastWord));
       if (untilSweep <= 0) {
         lastSweep = Date.now();
-        await check(pending());
+        const unannounced = (await check(pending())) > 0;
+        sweepMs = unannounced ? SWEEP_MS : Math.min(sweepMs * 2, MAX_SWEEP_MS);
         continue;
       }
       await sleepOrWake(Math.min(untilSweep, Math.max(0, deadline - Date.now()) + 1), (w) => {

@@ -4,11 +4,14 @@
  * `npm run bench` into `.data/bench/corpus`): wall time per document, CPU
  * of this process and of DynamoDB Local's JVM, the event loop's delay, SDK
  * requests per document by service, operation and table, handlers running
- * at once, and each function's invocation times.
+ * at once, and each function's invocation times. `--profile <file>` writes
+ * a CPU profile of this process for the measured batch alone (start-up and
+ * warm-up left out), for Chrome DevTools or a script.
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -22,6 +25,8 @@ import { processFiles } from '#services/process-documents.ts';
 import { type CountedService, countRequests } from './request-counter.ts';
 
 const COUNT = Number(process.argv[2] ?? 100);
+const profileAt = process.argv.indexOf('--profile');
+const PROFILE = profileAt >= 0 ? process.argv[profileAt + 1] : undefined;
 const corpusDir = fileURLToPath(new URL('../../.data/bench/corpus', import.meta.url));
 const paths = readdirSync(corpusDir)
   .sort()
@@ -36,6 +41,9 @@ const childCpuSeconds = (pid: string | undefined): number => {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
   return (Number(fields[11]) + Number(fields[12])) / 100;
 };
+
+/** CPU seconds of this process's main thread (the event loop), from /proc. */
+const mainThreadCpuSeconds = (): number => childCpuSeconds(`${process.pid}/task/${process.pid}`);
 
 const dataDir = await mkdtemp(join(tmpdir(), 'medextract-probe-'));
 const ports = { s3sqs: 0, dynamodb: 0, stepfunctions: 0, bedrock: 0 };
@@ -84,7 +92,14 @@ try {
     const running = Object.values(stack.concurrency()).reduce((sum, s) => sum + s.running, 0);
     peakRunning = Math.max(peakRunning, running);
   }, 50);
+  const session = PROFILE ? new Session() : undefined;
+  if (session) {
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+  }
   const cpuBefore = process.cpuUsage();
+  const mainBefore = mainThreadCpuSeconds();
   const started = performance.now();
   counter.start();
   const results = await processFiles(
@@ -95,14 +110,20 @@ try {
   const counted = counter.stop();
   const wallMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
+  const mainCpu = mainThreadCpuSeconds() - mainBefore;
   clearInterval(sampler);
   delay.disable();
+  if (session && PROFILE) {
+    const { profile } = await session.post('Profiler.stop');
+    await writeFile(PROFILE, JSON.stringify(profile));
+    session.disconnect();
+  }
 
   print(
     `${COUNT} documents: ${(wallMs / COUNT).toFixed(1)} ms each, ${results.filter((r) => r.status !== 'SUCCEEDED').length} not SUCCEEDED`,
   );
   print(
-    `CPU: this process ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s, DynamoDB Local ${(childCpuSeconds(jvm) - jvmBefore).toFixed(1)} s, over ${(wallMs / 1000).toFixed(1)} s wall`,
+    `CPU: this process ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (main thread ${mainCpu.toFixed(1)} s), DynamoDB Local ${(childCpuSeconds(jvm) - jvmBefore).toFixed(1)} s, over ${(wallMs / 1000).toFixed(1)} s wall`,
   );
   print(
     `event loop delay: mean ${(delay.mean / 1e6).toFixed(1)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms; task handlers at once: peak ${peakRunning}`,

@@ -1,0 +1,124 @@
+/**
+ * `processFiles`'s wait on an in-process runtime: results arrive on the
+ * runtime's word of ended executions, and the safety sweep of every pending
+ * execution runs only after a quiet spell, so a lost word still ends in a
+ * result while a batch whose words keep coming is described twice per file.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServiceContext } from '#services/context.ts';
+import { processFiles } from '#services/process-documents.ts';
+
+const STATE_MACHINE = 'arn:aws:states:us-east-1:000000000000:stateMachine:medextract-test-extract';
+
+/**
+ * A fake stack: the n-th execution described for the first time (the check
+ * after upload goes in input order) ends `endAfterMs[n]` after the batch
+ * starts, with a word to listeners when `announce`.
+ */
+const fakeContext = (endAfterMs: readonly number[], announce: boolean) => {
+  const started = Date.now();
+  const ends = new Map<string, number>();
+  const listeners = new Set<(arn: string) => void>();
+  let describes = 0;
+  let uploads = 0;
+  const endOf = (arn: string): number => {
+    const known = ends.get(arn);
+    if (known !== undefined) return known;
+    const at = started + (endAfterMs[ends.size] ?? 0);
+    ends.set(arn, at);
+    if (announce) {
+      setTimeout(
+        () => {
+          for (const listener of listeners) listener(arn);
+        },
+        Math.max(0, at - Date.now()),
+      );
+    }
+    return at;
+  };
+  const s3 = {
+    send: async (command: unknown) => {
+      if (!(command instanceof PutObjectCommand)) return {};
+      uploads += 1;
+      return { ETag: `"${String(uploads).padStart(32, '0')}"` };
+    },
+  };
+  const sfn = {
+    send: async (command: unknown) => {
+      if (!(command instanceof DescribeExecutionCommand)) return {};
+      describes += 1;
+      const endsAt = endOf(command.input.executionArn ?? '');
+      return { status: Date.now() >= endsAt ? 'SUCCEEDED' : 'RUNNING' };
+    },
+  };
+  const dynamodb = { send: async () => ({}) };
+  const ctx = {
+    stage: 'test',
+    bucket: 'medextract-test-documents',
+    stateMachineArn: STATE_MACHINE,
+    tables: { results: 'medextract-test-results' },
+    clients: { s3, sfn, dynamodb },
+    executionEvents: {
+      onExecutionEnded: (listener: (arn: string) => void) => {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+    },
+  } as unknown as ServiceContext;
+  return { ctx, describes: () => describes };
+};
+
+describe('processFiles waiting on an in-process runtime', () => {
+  let dir: string;
+  const paths: string[] = [];
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'medextract-sweep-'));
+    for (let i = 0; i < 6; i += 1) {
+      const path = join(dir, `doc-${i}.pdf`);
+      await writeFile(path, `%PDF-1.4 synthetic ${i}`);
+      paths.push(path);
+    }
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('describes each file twice while words keep coming, with no sweep', async () => {
+    // Prepare: one execution ends every 1.2 s, past the 5 s sweep interval in all.
+    const fake = fakeContext(
+      paths.map((_, i) => 1_200 * (i + 1)),
+      true,
+    );
+
+    // Act
+    const results = await processFiles(
+      fake.ctx,
+      paths.map((path) => ({ path })),
+      { keyPrefix: 'sweep/' },
+    );
+
+    // Assess
+    expect(results.map((r) => r.status)).toEqual(paths.map(() => 'SUCCEEDED'));
+    expect(fake.describes()).toBe(paths.length * 2);
+  }, 20_000);
+
+  it('still ends a file whose word was lost, through the sweep after a quiet spell', async () => {
+    // Prepare: the execution ends after 1 s and nobody says so.
+    const fake = fakeContext([1_000], false);
+
+    // Act
+    const started = Date.now();
+    const [result] = await processFiles(fake.ctx, [{ path: paths[0] ?? '' }], {
+      keyPrefix: 'lost/',
+    });
+
+    // Assess: found by the first sweep, 5 s after the check that followed the upload.
+    expect(result?.status).toBe('SUCCEEDED');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(4_900);
+    expect(fake.describes()).toBe(2);
+  }, 20_000);
+});
