@@ -88,7 +88,9 @@ export default defineConfig({
           pool: 'forks',
           // The CLI tests spawn a bundle of the CLI built once per run instead of
           // loading every module through tsx per subprocess (test/helpers/cli-bundle.ts).
-          globalSetup: ['test/helpers/cli-bundle-setup.ts'],
+          // Stacks and table tests use the run's one DynamoDB Local, each file under a
+          // stage of its own (docs/adr/0048-one-dynamodb-local-per-test-run.md).
+          globalSetup: ['test/helpers/cli-bundle-setup.ts', 'test/helpers/shared-dynamodb.ts'],
         },
       },
       {

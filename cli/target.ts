@@ -133,7 +133,7 @@ const documentClient = (client: DynamoDBClient) =>
 /** A target over a stack running in this process. */
 export const targetOfStack = (stack: LocalStack): Target => ({
   kind: 'local',
-  stage: 'local',
+  stage: stack.stage,
   bucket: stack.bucket,
   stateMachineArn: stack.stateMachineArn,
   tables: stack.tables,

@@ -1,6 +1,6 @@
 /**
  * The extraction-reuse variables of the local handlers (ADR 40), as the CDK
- * app sets them on AWS: the table, the stage's switch (the dev stage's
+ * app sets them on AWS: the stage's table, the stage's switch (the dev stage's
  * `reuseIdenticalDocuments` unless the stack is started with its own) and
  * how long the work prefix keeps objects.
  */
@@ -10,8 +10,9 @@ import { configFor } from '#infra/config.ts';
 
 export const reuseEnvironment = (
   enabled: boolean = configFor('dev').documents.reuseIdenticalDocuments,
+  stage = 'local',
 ): Record<string, string> => ({
-  [REUSE_TABLE.envVar]: tableNamesFor('local').reuse,
+  [REUSE_TABLE.envVar]: tableNamesFor(stage).reuse,
   [REUSE_SETTING_ENV]: String(enabled),
   [WORK_EXPIRATION_ENV]: String(configFor('dev').documents.workExpirationDays),
 });

@@ -17,15 +17,10 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { aliasKey, PRODUCTION_ALIAS, PROMPT_FAMILY } from '#contracts/experiments-items.ts';
 import { ADMISSION_SETTINGS_ENV } from '#contracts/model-admission.ts';
 import {
-  EXPERIMENTS_TABLE,
   EXTRACTION_DLQ,
-  IDEMPOTENCY_TABLE,
   INGEST_DLQ,
   INGEST_QUEUE,
-  LEDGER_TABLE,
-  METRICS_TABLE,
   physicalName,
-  RESULTS_TABLE,
   type TableNames,
   tableNamesFor,
 } from '#contracts/resources.ts';
@@ -69,6 +64,7 @@ import { prefetchExecutionRecords } from './sfn/persistence.ts';
 import { startStepFunctionsServer } from './sfn-server.ts';
 import { startSqsEventSource } from './sqs-event-source.ts';
 import { type LocalCapacity, localCapacity } from './stack-capacity.ts';
+import { type SharedDynamoDb, stageNames, tableEnvironment } from './stack-stage.ts';
 import { startupProofs } from './startup-proofs.ts';
 
 export const LOCAL_STAGE = 'local';
@@ -116,6 +112,8 @@ export interface LocalStackOptions {
   readonly reuseIdenticalDocuments?: boolean;
   /** Reconciler: interval between passes (ms, default 30 s) and grace period (s, default 20). */
   readonly reconcile?: { readonly intervalMs?: number; readonly graceSeconds?: number };
+  /** A running DynamoDB Local and this stack's stage on it (stack-stage.ts); default: own JVM. */
+  readonly sharedDynamoDb?: SharedDynamoDb;
 }
 
 export interface LocalEndpoints {
@@ -127,6 +125,7 @@ export interface LocalEndpoints {
 }
 
 export interface LocalStack {
+  readonly stage: string;
   readonly endpoints: LocalEndpoints;
   readonly bucket: string;
   readonly stateMachineArn: string;
@@ -166,6 +165,7 @@ export const handlerEnvironment = (
   endpoints: LocalEndpoints,
   bucket: string,
   ttlSeconds: number,
+  stage = LOCAL_STAGE,
 ) => ({
   AWS_REGION: LOCAL_REGION,
   AWS_DEFAULT_REGION: LOCAL_REGION,
@@ -177,19 +177,15 @@ export const handlerEnvironment = (
   AWS_ENDPOINT_URL_SFN: endpoints.stepfunctions,
   AWS_ENDPOINT_URL_BEDROCK_RUNTIME: endpoints.bedrock,
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  AWS_LAMBDA_FUNCTION_NAME: `medextract-${LOCAL_STAGE}`,
-  STAGE: LOCAL_STAGE,
+  AWS_LAMBDA_FUNCTION_NAME: `medextract-${stage}`,
+  STAGE: stage,
   POWERTOOLS_SERVICE_NAME: 'medextract',
-  POWERTOOLS_METRICS_NAMESPACE: `MedExtract/${LOCAL_STAGE}`,
+  POWERTOOLS_METRICS_NAMESPACE: `MedExtract/${stage}`,
   POWERTOOLS_LOG_LEVEL: 'INFO',
-  STATE_MACHINE_ARN: `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${STATE_MACHINE_NAME}`,
+  STATE_MACHINE_ARN: `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${physicalName(stage, 'extract')}`,
   DOCUMENTS_BUCKET: bucket,
-  [RESULTS_TABLE.envVar]: LOCAL_TABLES.results,
-  [EXPERIMENTS_TABLE.envVar]: LOCAL_TABLES.experiments,
-  [METRICS_TABLE.envVar]: LOCAL_TABLES.metrics,
-  [IDEMPOTENCY_TABLE.envVar]: LOCAL_TABLES.idempotency,
-  [LEDGER_TABLE.envVar]: LOCAL_TABLES.ledger,
-  ...reuseEnvironment(),
+  ...reuseEnvironment(undefined, stage),
+  ...tableEnvironment(tableNamesFor(stage)),
   PROMPT_CACHE_TTL_SECONDS: String(ttlSeconds),
   DEFAULT_PROMPT_VERSION,
   // fauxqs keeps no object versions: ids come from ETags, as in its notifications.
@@ -217,8 +213,8 @@ type TaskState = keyof typeof TASK_FUNCTIONS;
  */
 const EMF_FUNCTIONS = ['record-result', 'record-failure', 'reconciler'] as const;
 
-const functionArn = (name: string): string =>
-  `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${physicalName(LOCAL_STAGE, name)}`;
+const functionArn = (stage: string, name: string): string =>
+  `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${physicalName(stage, name)}`;
 
 export const importHandler = async (name: string): Promise<LambdaHandler> => {
   const module: { handler: LambdaHandler } = await import(`../functions/${name}/handler.ts`);
@@ -232,6 +228,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   const started = Date.now();
   const ports = { ...DEFAULT_PORTS, ...options.ports };
   const dataDir = options.dataDir;
+  const { stage, tables, machineName } = stageNames(options.sharedDynamoDb?.stage ?? LOCAL_STAGE);
   if (dataDir) {
     await mkdir(dataDir, { recursive: true });
     // Read while DynamoDB Local's JVM starts: the runtime restores them once it is up.
@@ -251,11 +248,14 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     stoppers.push(() => logs.restore());
     const invocations = createInvocationRecorder(dataDir);
 
+    const shared = options.sharedDynamoDb;
     const [dynamo, s3sqs] = await Promise.all([
-      startDynamoDbLocal({
-        ...(ports.dynamodb ? { port: ports.dynamodb } : {}),
-        ...(dataDir ? { dataDir: `${dataDir}/dynamodb` } : {}),
-      }),
+      shared
+        ? { endpoint: shared.endpoint, stop: async () => undefined }
+        : startDynamoDbLocal({
+            ...(ports.dynamodb ? { port: ports.dynamodb } : {}),
+            ...(dataDir ? { dataDir: `${dataDir}/dynamodb` } : {}),
+          }),
       startS3Sqs({
         ...(ports.s3sqs ? { port: ports.s3sqs } : {}),
         ...(dataDir ? { dataDir: `${dataDir}/s3` } : {}),
@@ -286,8 +286,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       marshallOptions: { removeUndefinedValues: true },
     });
     const proofs = startupProofs(dataDir);
-    await proofs.ensureTables(rawDynamo, LOCAL_STAGE);
-    const resources = await ensureResources({ s3, sqs }, LOCAL_STAGE);
+    await proofs.ensureTables(rawDynamo, stage);
+    const resources = await ensureResources({ s3, sqs }, stage);
     const queueUrl = (logicalId: string): string => {
       const url = resources.queueUrls[logicalId];
       if (!url) throw new Error(`Queue ${logicalId} was not created`);
@@ -306,16 +306,16 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     };
     Object.assign(
       process.env,
-      handlerEnvironment(endpoints, resources.bucket, options.promptCacheTtlSeconds ?? 1),
+      handlerEnvironment(endpoints, resources.bucket, options.promptCacheTtlSeconds ?? 1, stage),
       {
         [ADMISSION_SETTINGS_ENV]: JSON.stringify(capacity.admission),
         EXECUTION_TIMEOUT_SECONDS: String(deadlineSeconds),
       },
-      reuseEnvironment(options.reuseIdenticalDocuments),
+      reuseEnvironment(options.reuseIdenticalDocuments, stage),
     );
 
     // The production alias must name a version before the first document.
-    const experimentsTable = LOCAL_TABLES.experiments;
+    const experimentsTable = tables.experiments;
     const aliasItem = {
       ...aliasKey(PROMPT_FAMILY, PRODUCTION_ALIAS),
       version: DEFAULT_PROMPT_VERSION,
@@ -375,13 +375,13 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     };
 
     const values: Record<ExtractPlaceholder, string> = {
-      LoadDocumentFunctionArn: functionArn('load-document'),
-      SelectVariantFunctionArn: functionArn('select-variant'),
-      AdmitModelCallFunctionArn: functionArn('admit-model-call'),
-      InvokeModelFunctionArn: functionArn('invoke-model'),
-      ScoreFunctionArn: functionArn('score'),
-      RecordResultFunctionArn: functionArn('record-result'),
-      RecordFailureFunctionArn: functionArn('record-failure'),
+      LoadDocumentFunctionArn: functionArn(stage, 'load-document'),
+      SelectVariantFunctionArn: functionArn(stage, 'select-variant'),
+      AdmitModelCallFunctionArn: functionArn(stage, 'admit-model-call'),
+      InvokeModelFunctionArn: functionArn(stage, 'invoke-model'),
+      ScoreFunctionArn: functionArn(stage, 'score'),
+      RecordResultFunctionArn: functionArn(stage, 'record-result'),
+      RecordFailureFunctionArn: functionArn(stage, 'record-failure'),
       ExtractionDlqUrl: dlqUrl,
     };
     // Stopped after Step Functions (stoppers run in reverse): metrics of the last
@@ -404,7 +404,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       ...(dataDir ? { dataDir: `${dataDir}/stepfunctions` } : {}),
       stateMachines: [
         {
-          name: STATE_MACHINE_NAME,
+          name: machineName,
           definition: JSON.parse(runText),
           validatedBefore: proofs.aslValidated(proofText),
           ...(options.realTimeRetryErrors
@@ -468,8 +468,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     return {
       endpoints,
       bucket: resources.bucket,
-      stateMachineArn: sfn.stateMachineArn(STATE_MACHINE_NAME),
-      tables: LOCAL_TABLES,
+      stage,
+      stateMachineArn: sfn.stateMachineArn(machineName),
+      tables,
       queues: {
         ingest: queueUrl(INGEST_QUEUE.logicalId),
         ingestDlq: queueUrl(INGEST_DLQ.logicalId),

@@ -10,22 +10,22 @@ import { type LedgerRepository, ledgerRepository } from '#adapters/ledger.ts';
 import { LEDGER_TABLE, physicalName } from '#contracts/resources.ts';
 import { documentIdFor } from '#core/extraction/document-id.ts';
 import type { LedgerEvent } from '#core/ledger/lifecycle.ts';
-import { type DynamoDbLocal, ensureTables, startDynamoDbLocal } from '#local/dynamodb.ts';
+import { ensureTables } from '#local/dynamodb.ts';
+import { sharedDynamoDb } from '#test/helpers/run-dynamodb.ts';
 
-const STAGE = `ledger${Date.now().toString(36)}`;
+// The run's DynamoDB Local, under a stage of this file's own.
+const { endpoint, stage: STAGE } = sharedDynamoDb('ledger');
 const TABLE = physicalName(STAGE, LEDGER_TABLE.suffix);
 const BUCKET = 'medextract-test-documents';
 const ARN = 'arn:aws:states:us-east-1:000000000000:execution:medextract-test-extract:x';
 
-let ddb: DynamoDbLocal;
 let raw: DynamoDBClient;
 let doc: DynamoDBDocumentClient;
 let ledger: LedgerRepository;
 
 beforeAll(async () => {
-  ddb = await startDynamoDbLocal();
   raw = new DynamoDBClient({
-    endpoint: ddb.endpoint,
+    endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
@@ -36,7 +36,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   raw?.destroy();
-  await ddb?.stop();
 });
 
 const upload = (key: string, version: string, at: string) => {

@@ -7,7 +7,7 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   addItem,
   emptyRollup,
@@ -18,30 +18,29 @@ import {
 import { METRICS_TABLE, physicalName } from '#contracts/resources.ts';
 import { bucketIndex } from '#core/metrics/histogram.ts';
 import { type DocumentOutcome, emitDocumentMetrics } from '#functions/shared/document-metrics.ts';
-import { type DynamoDbLocal, ensureTables, startDynamoDbLocal } from '#local/dynamodb.ts';
+import { ensureTables } from '#local/dynamodb.ts';
 import { captureStdout, setHandlerEnv } from '#test/helpers/handler-env.ts';
 import { testContext } from '#test/helpers/lambda-context.ts';
 import { subscriptionEvent, type TestLogEvent } from '#test/helpers/logs-subscription.ts';
+import { sharedDynamoDb } from '#test/helpers/run-dynamodb.ts';
 
-const STAGE = 'aggtest';
+// The run's DynamoDB Local, under a stage of this file's own.
+const { endpoint, stage: STAGE } = sharedDynamoDb('aggtest');
 const table = physicalName(STAGE, METRICS_TABLE.suffix);
-let ddb: DynamoDbLocal;
 let client: DynamoDBDocumentClient;
 let handler: typeof import('#functions/aggregator/handler.ts')['handler'];
 
 beforeAll(async () => {
-  ddb = await startDynamoDbLocal();
   const raw = new DynamoDBClient({
-    endpoint: ddb.endpoint,
+    endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
   });
   await ensureTables(raw, STAGE);
   client = DynamoDBDocumentClient.from(raw);
-  setHandlerEnv({ METRICS_TABLE_NAME: table, AWS_ENDPOINT_URL_DYNAMODB: ddb.endpoint });
+  setHandlerEnv({ METRICS_TABLE_NAME: table, AWS_ENDPOINT_URL_DYNAMODB: endpoint });
   ({ handler } = await import('#functions/aggregator/handler.ts'));
 }, 60_000);
-afterAll(async () => ddb?.stop());
 
 let seq = 0;
 const docId = (n: number) => n.toString(16).padStart(64, '0');

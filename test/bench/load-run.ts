@@ -26,6 +26,7 @@ import {
   type StageModelCapacity,
 } from '#infra/model-capacity.ts';
 import { type LocalStack, startLocalStack } from '#local/stack.ts';
+import type { SharedDynamoDb } from '#local/stack-stage.ts';
 import { recordPdf } from '#test/helpers/pdf-fixtures.ts';
 
 export type Design = 'admission' | 'baseline';
@@ -43,6 +44,8 @@ export interface LoadRunOptions {
   readonly abort?: { readonly executions: number; readonly afterMs: number };
   /** Give up waiting for outcomes after this long. */
   readonly timeoutMs: number;
+  /** Tables on this running DynamoDB Local under their own stage instead of a JVM of the run's own. */
+  readonly sharedDynamoDb?: SharedDynamoDb;
 }
 
 export interface Percentiles {
@@ -222,6 +225,7 @@ export const runLoad = async (options: LoadRunOptions): Promise<LoadRunResult> =
     reuseIdenticalDocuments: false,
     // Passes only when the run asks for one (after aborts); grace 0 so aborted entries qualify.
     reconcile: { intervalMs: 24 * 3_600_000, graceSeconds: 0 },
+    ...(options.sharedDynamoDb ? { sharedDynamoDb: options.sharedDynamoDb } : {}),
   });
   try {
     const pdf = await recordPdf();

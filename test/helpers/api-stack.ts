@@ -12,6 +12,7 @@ import { type LocalStack, startLocalStack } from '#local/stack.ts';
 import { setProductionAlias } from '#services/evaluation.ts';
 import { type FileResult, processFiles } from '#services/process-documents.ts';
 import { contractOf, type OpenApiDocument } from './openapi-contract.ts';
+import { sharedDynamoDb } from './run-dynamodb.ts';
 
 export interface ApiAnswer {
   readonly status: number;
@@ -43,6 +44,8 @@ export const startApiStack = async (options: Partial<ApiServerOptions> = {}): Pr
     ports: { s3sqs: 0, dynamodb: 0, stepfunctions: 0, bedrock: 0 },
     retryIntervalScale: 0.001,
     promptCacheTtlSeconds: 0,
+    // The run's DynamoDB Local, under a stage of this stack's own (docs/adr/0048).
+    sharedDynamoDb: sharedDynamoDb('api'),
   });
   const target = targetOfStack(stack);
   // The original product's demo calls read 2.0.0's metrics: serve that version here.

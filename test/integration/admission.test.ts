@@ -11,6 +11,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { HAIKU_4_5, type ModelCapacity } from '#infra/model-capacity.ts';
 import { runLoad } from '#test/bench/load-run.ts';
+import { sharedDynamoDb } from '#test/helpers/run-dynamodb.ts';
 
 vi.setConfig({ testTimeout: 180_000 });
 
@@ -47,6 +48,7 @@ describe('admission control, small scale', () => {
       },
       abort: { executions: 5, afterMs: 2_000 },
       timeoutMs: 120_000,
+      sharedDynamoDb: sharedDynamoDb('admission'),
     });
     process.stdout.write(`admission small-scale: ${JSON.stringify(result)}\n`);
     expect(result.aborted).toBe(5);

@@ -28,14 +28,15 @@ import {
   InvalidTransitionError,
   PromotionRefusedError,
 } from '#core/experiments/lifecycle.ts';
-import { type DynamoDbLocal, ensureTables, startDynamoDbLocal } from '#local/dynamodb.ts';
+import { ensureTables } from '#local/dynamodb.ts';
+import { sharedDynamoDb } from '#test/helpers/run-dynamodb.ts';
 
-const STAGE = `repo${Date.now().toString(36)}`;
+// The run's DynamoDB Local, under a stage of this file's own.
+const { endpoint, stage: STAGE } = sharedDynamoDb('repo');
 const TABLE = physicalName(STAGE, EXPERIMENTS_TABLE.suffix);
 const KNOWN = ['1.0.0', '1.1.0', '2.0.0'];
 const actor = 'alice';
 
-let ddb: DynamoDbLocal;
 let raw: DynamoDBClient;
 let doc: DynamoDBDocumentClient;
 let repo: ExperimentsRepository;
@@ -83,9 +84,8 @@ const auditCount = async (id: string) =>
   ).Count;
 
 beforeAll(async () => {
-  ddb = await startDynamoDbLocal();
   raw = new DynamoDBClient({
-    endpoint: ddb.endpoint,
+    endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
@@ -100,7 +100,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   raw?.destroy();
-  await ddb?.stop();
 });
 
 describe('create / get / list', () => {

@@ -18,6 +18,7 @@ import { UNLIMITED_CAPACITY } from '#local/stack-capacity.ts';
 import { getUploads } from '#services/document-ledger.ts';
 import { processFiles } from '#services/process-documents.ts';
 import { recordPdf } from '#test/helpers/pdf-fixtures.ts';
+import { sharedDynamoDb } from '#test/helpers/run-dynamodb.ts';
 
 // Whole-stack test on a shared 2-core machine: generous bounds, no timing assertions.
 vi.setConfig({ testTimeout: 180_000 });
@@ -32,6 +33,7 @@ beforeAll(async () => {
     retryIntervalScale: 0.001,
     promptCacheTtlSeconds: 0,
     capacity: UNLIMITED_CAPACITY,
+    sharedDynamoDb: sharedDynamoDb('reuse'),
   });
   target = targetOfStack(stack);
   dir = await mkdtemp(join(tmpdir(), 'medextract-reuse-'));

@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isTerminal, type LedgerEntry } from '#core/ledger/lifecycle.ts';
 import { type LocalStack, startLocalStack } from '#local/stack.ts';
 import { encryptedPdf, recordPdf } from '#test/helpers/pdf-fixtures.ts';
+import { sharedDynamoDb } from '#test/helpers/run-dynamodb.ts';
 
 const CANARY = 'Marbrey-Testcase, Quillon';
 let stack: LocalStack;
@@ -29,6 +30,8 @@ beforeAll(async () => {
     ports: { s3sqs: 0, dynamodb: 0, stepfunctions: 0, bedrock: 0 },
     retryIntervalScale: 0.001,
     reconcile: { intervalMs: 1_000, graceSeconds: 1 },
+    // Tables on the run's DynamoDB Local; the files this test reads are Step Functions' and logs'.
+    sharedDynamoDb: sharedDynamoDb('ledger'),
   });
 }, 120_000);
 afterAll(() => stack?.stop());

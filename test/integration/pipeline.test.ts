@@ -35,6 +35,7 @@ import {
   recordPdf,
   truncatedPdf,
 } from '#test/helpers/pdf-fixtures.ts';
+import { sharedDynamoDb } from '#test/helpers/run-dynamodb.ts';
 
 // Whole-stack tests on a shared 2-core machine: generous bounds, no timing assertions.
 vi.setConfig({ testTimeout: 120_000 });
@@ -51,6 +52,7 @@ beforeAll(async () => {
     ports: { s3sqs: 0, dynamodb: 0, stepfunctions: 0, bedrock: 0 },
     retryIntervalScale: 0.001,
     promptCacheTtlSeconds: 0,
+    sharedDynamoDb: sharedDynamoDb('pipeline'),
   });
   target = targetOfStack(stack);
   dir = await mkdtemp(join(tmpdir(), 'medextract-it-'));
