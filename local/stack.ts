@@ -248,10 +248,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     stoppers.push(() => logs.restore());
     const invocations = createInvocationRecorder(dataDir);
 
-    const shared = options.sharedDynamoDb;
     const [dynamo, s3sqs] = await Promise.all([
-      shared
-        ? { endpoint: shared.endpoint, stop: async () => undefined }
+      options.sharedDynamoDb
+        ? { endpoint: options.sharedDynamoDb.endpoint, stop: async () => undefined }
         : startDynamoDbLocal({
             ...(ports.dynamodb ? { port: ports.dynamodb } : {}),
             ...(dataDir ? { dataDir: `${dataDir}/dynamodb` } : {}),
