@@ -37,13 +37,15 @@ const sourceUrlPlugin: esbuild.Plugin = {
 };
 
 /**
- * CommonJS packages the CLI imports (the AWS SDK, commander, cli-table3): an ES
+ * CommonJS packages the CLI imports (the AWS SDK, aws-cdk-lib, commander,
+ * cli-table3, jstat, tesseract.js, the canvas): an ES
  * `import` of one makes Node 20 detect its format and scan its source for export
  * names (the cjs-module-lexer) before running it, about as much CPU again as
  * loading it (ADR 42). Each becomes a one-line CommonJS module in the bundle, so
  * the bundle `require`s the package instead: same module, same classes.
  */
-const REQUIRED_PACKAGES = /^(@aws-sdk\/[^/]+|commander|cli-table3)$/;
+const REQUIRED_PACKAGES =
+  /^(@aws-sdk\/[^/]+|@smithy\/[^/]+|aws-cdk-lib(\/[^/]+)?|commander|cli-table3|jstat|tesseract\.js|@napi-rs\/canvas)$/;
 
 const packagesThroughRequirePlugin: esbuild.Plugin = {
   name: 'commonjs-packages-through-require',
