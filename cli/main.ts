@@ -71,9 +71,23 @@ const requestedGroup = (args: readonly string[]): string | null => {
   return first !== undefined && Object.hasOwn(COMMAND_GROUPS, first) ? first : null;
 };
 
-const requested = requestedGroup(process.argv.slice(2));
-// Help, `--version` and unknown commands register every group, so the listing and suggestions are whole.
-for (const name of requested === null ? Object.keys(COMMAND_GROUPS) : [requested]) {
+/** `medextract --version` (or `-V`) before any command: commander prints the version and needs no group. */
+const versionOnly = (args: readonly string[]): boolean => {
+  const command = args.findIndex((arg) => !arg.startsWith('-'));
+  const leading = command === -1 ? args : args.slice(0, command);
+  const asks = (flags: readonly string[]) => leading.some((arg) => flags.includes(arg));
+  return asks(['-V', '--version']) && !asks(['-h', '--help']);
+};
+
+const args = process.argv.slice(2);
+const requested = requestedGroup(args);
+// Help and unknown commands register every group, so the listing and suggestions are whole.
+const groups = versionOnly(args)
+  ? []
+  : requested === null
+    ? Object.keys(COMMAND_GROUPS)
+    : [requested];
+for (const name of groups) {
   const register = await COMMAND_GROUPS[name]?.();
   register?.(program);
 }

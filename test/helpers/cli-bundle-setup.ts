@@ -36,6 +36,32 @@ const sourceUrlPlugin: esbuild.Plugin = {
   },
 };
 
+/**
+ * CommonJS packages the CLI imports (the AWS SDK, aws-cdk-lib, commander,
+ * cli-table3, jstat, tesseract.js, the canvas): an ES
+ * `import` of one makes Node 20 detect its format and scan its source for export
+ * names (the cjs-module-lexer) before running it, about as much CPU again as
+ * loading it (ADR 42). Each becomes a one-line CommonJS module in the bundle, so
+ * the bundle `require`s the package instead: same module, same classes.
+ */
+const REQUIRED_PACKAGES =
+  /^(@aws-sdk\/[^/]+|@smithy\/[^/]+|aws-cdk-lib(\/[^/]+)?|commander|cli-table3|jstat|tesseract\.js|@napi-rs\/canvas)$/;
+
+const packagesThroughRequirePlugin: esbuild.Plugin = {
+  name: 'commonjs-packages-through-require',
+  setup(build) {
+    build.onResolve({ filter: REQUIRED_PACKAGES }, (args) =>
+      args.kind === 'require-call'
+        ? { path: args.path, external: true }
+        : { path: args.path, namespace: 'require-package' },
+    );
+    build.onLoad({ filter: /.*/, namespace: 'require-package' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
+  },
+};
+
 export interface CliBundle {
   /** Absolute path of the entry script. */
   readonly entry: string;
@@ -63,10 +89,10 @@ export const buildCliBundle = async (root: string = REPO_ROOT): Promise<CliBundl
     platform: 'node',
     target: 'node20',
     packages: 'external',
-    // The SDK shims (adapters/aws-sdk/*.cjs, ADR 42) require their package, as in the function bundles.
+    // The SDK shims (adapters/aws-sdk/*.cjs, ADR 42) and the plugin above require their package.
     banner: { js: REQUIRE_BANNER },
     outdir,
-    plugins: [sourceUrlPlugin],
+    plugins: [packagesThroughRequirePlugin, sourceUrlPlugin],
     logLevel: 'error',
   });
   await context.rebuild();

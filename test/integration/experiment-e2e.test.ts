@@ -25,13 +25,16 @@ import { medextractScript } from '#test/helpers/cli-bundle.ts';
 vi.setConfig({ testTimeout: 240_000, hookTimeout: 180_000 });
 
 /**
- * Documents during the experiment: about 40 per arm, so the arms usually pass
- * the plan's 30 per arm (`--min-docs`) and the sample ratio check's minimum
- * and the analysis decides on real figures, as it did with 200 and 50; the
- * test accepts any verdict but unhealthy either way. Each document costs.
+ * Documents during the experiment: about 20 per arm under the 50/50 split, so
+ * both arms pass the plan's 12 per arm (`--min-docs`) and the sample ratio
+ * check's 8 per arm and the analysis decides on real figures. With the arm
+ * drawn by hash, the chance that an arm stays under 12 of 40 (the analysis
+ * then says keep-running) is 0.6%, under 8 (the split check has too little
+ * traffic) 0.004%; 80 documents against 30 per arm left 1.8% to keep-running.
+ * The test accepts any verdict but unhealthy either way. Each document costs.
  */
-const EXPERIMENT_DOCUMENTS = 80;
-const MIN_DOCS_PER_ARM = 30;
+const EXPERIMENT_DOCUMENTS = 40;
+const MIN_DOCS_PER_ARM = 12;
 const AFTER_DOCUMENTS = 8;
 const CONTROL = '1.1.0';
 const TREATMENT = '2.0.0';
