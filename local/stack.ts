@@ -65,7 +65,7 @@ import { startStepFunctionsServer } from './sfn-server.ts';
 import { startSqsEventSource } from './sqs-event-source.ts';
 import { type LocalCapacity, localCapacity } from './stack-capacity.ts';
 import { type SharedDynamoDb, stageNames, tableEnvironment } from './stack-stage.ts';
-import { startupProofs } from './startup-proofs.ts';
+import { aslProofText, startupProofs } from './startup-proofs.ts';
 
 export const LOCAL_STAGE = 'local';
 export const LOCAL_REGION = 'us-east-1';
@@ -394,8 +394,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       substitutePlaceholders(definitionText, values),
       capacity.executionTimeoutSeconds,
     );
-    // The queue URL carries a per-start port; the schema check's answer does not depend on it.
-    const proofText = runText.replaceAll(dlqUrl, 'ExtractionDlqUrl');
+    const proofText = aslProofText(runText, dlqUrl, stage);
     const sfn = await startStepFunctionsServer({
       port: sfnPort,
       region: LOCAL_REGION,

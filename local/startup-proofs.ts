@@ -2,11 +2,16 @@
  * Start-up checks whose answer a warm data folder already holds: a marker per
  * question (the state machine definition passed the ASL schema check; every
  * table exists with its TTL set; the default alias was created), keyed by a hash of what was checked, so a
- * changed definition or table set is checked again.
+ * changed definition or table set is checked again. The ASL answer depends on
+ * no data, only on the definition and the validator, so it is also kept once
+ * per checkout (`node_modules/.cache/medextract/`, keyed by the definition and
+ * the Step Functions runtime's version): a stack without a data folder, or on
+ * a fresh one, skips a check this checkout already passed (ADR 46).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { TABLES } from '#contracts/resources.ts';
 import { createTableInput, ensureTables } from './dynamodb.ts';
@@ -22,6 +27,45 @@ const markerPath = (dataDir: string, kind: 'asl' | 'tables' | 'once', value: unk
   kind === 'asl'
     ? join(dataDir, 'startup', `${kind}-${hashOf(value)}.ok`)
     : join(dataDir, 'dynamodb', 'medextract-startup', `${kind}-${hashOf(value)}.ok`);
+
+/** The checkout's cache of definitions the runtime's validator accepted (not patient data: the ASL only). */
+const CHECKOUT_CACHE = fileURLToPath(
+  new URL('../node_modules/.cache/medextract/', import.meta.url),
+);
+
+/** The Step Functions runtime (and its ASL validator) whose verdict a cached marker records. */
+const runtimeVersion = (() => {
+  let cached: string | undefined;
+  return (): string => {
+    if (cached === undefined) {
+      const manifest = new URL(
+        '../node_modules/aws-local-stepfunctions/package.json',
+        import.meta.url,
+      );
+      try {
+        cached = String(
+          (JSON.parse(readFileSync(manifest, 'utf-8')) as { version?: unknown }).version,
+        );
+      } catch {
+        cached = 'unknown';
+      }
+    }
+    return cached;
+  };
+})();
+
+const checkoutMarker = (definitionText: string): string =>
+  join(CHECKOUT_CACHE, `asl-${hashOf([runtimeVersion(), definitionText])}.ok`);
+
+/**
+ * The definition as the ASL check sees it: the queue URL carries a per-start
+ * port and every resource name the stage, and the check's answer depends on
+ * neither (a stage is a valid name part before it gets here).
+ */
+export const aslProofText = (runText: string, dlqUrl: string, stage: string): string =>
+  runText
+    .replaceAll(dlqUrl, 'ExtractionDlqUrl')
+    .replaceAll(`medextract-${stage}-`, 'medextract-local-');
 
 const writeMarker = (path: string): void => {
   mkdirSync(join(path, '..'), { recursive: true });
@@ -48,9 +92,16 @@ export interface StartupProofs {
 }
 
 export const startupProofs = (dataDir: string | undefined): StartupProofs => ({
-  aslValidated: (text) => dataDir !== undefined && existsSync(markerPath(dataDir, 'asl', text)),
+  aslValidated: (text) =>
+    (dataDir !== undefined && existsSync(markerPath(dataDir, 'asl', text))) ||
+    existsSync(checkoutMarker(text)),
   rememberAslValidated: (text) => {
     if (dataDir) writeMarker(markerPath(dataDir, 'asl', text));
+    try {
+      writeMarker(checkoutMarker(text));
+    } catch {
+      // A read-only checkout only checks again at the next start.
+    }
   },
   ensureTables: async (client, stage) => {
     const inputs = TABLES.map((table) => createTableInput(stage, table));

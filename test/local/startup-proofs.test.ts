@@ -1,8 +1,10 @@
 /**
  * Start-up proofs: a check is skipped only when the data folder recorded the
- * same answer before (same definition, same tables), a failed step records
- * nothing, and without a data folder every check runs.
+ * same answer before (same definition, same tables), or, for the ASL check,
+ * when this checkout's cache did (same definition as the validator sees it);
+ * a failed step records nothing, and without a data folder the table checks run.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +12,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TABLES } from '#contracts/resources.ts';
 import { createTableInput } from '#local/dynamodb.ts';
-import { startupProofs } from '#local/startup-proofs.ts';
+import { aslProofText, startupProofs } from '#local/startup-proofs.ts';
 
 const dirs: string[] = [];
 const folder = () => {
@@ -45,18 +47,62 @@ const fakeDynamo = (tables: Set<string>) => {
 
 describe('start-up proofs', () => {
   it('skips the ASL schema check only for a definition that passed it before', () => {
-    // Prepare
+    // Prepare: definitions no earlier run has seen (the checkout's cache outlives a run).
+    const a = JSON.stringify({ StartAt: 'A', Comment: randomUUID() });
+    const b = JSON.stringify({ StartAt: 'B', Comment: randomUUID() });
     const proofs = startupProofs(folder());
 
     // Act
-    const before = proofs.aslValidated('{"StartAt":"A"}');
-    proofs.rememberAslValidated('{"StartAt":"A"}');
+    const before = proofs.aslValidated(a);
+    const beforeWithoutFolder = startupProofs(undefined).aslValidated(a);
+    proofs.rememberAslValidated(a);
+
+    // Assess: the answer is kept in the data folder and once per checkout, for this text only.
+    expect(before).toBe(false);
+    expect(beforeWithoutFolder).toBe(false);
+    expect(proofs.aslValidated(a)).toBe(true);
+    expect(proofs.aslValidated(b)).toBe(false);
+    expect(startupProofs(undefined).aslValidated(a)).toBe(true);
+    expect(startupProofs(folder()).aslValidated(a)).toBe(true);
+    expect(startupProofs(undefined).aslValidated(b)).toBe(false);
+  });
+
+  it('checks a definition as the validator sees it: the same for every stage and queue port', () => {
+    // Prepare
+    const text = (stage: string, port: number) =>
+      JSON.stringify({
+        StartAt: 'Load',
+        States: {
+          Load: {
+            Type: 'Task',
+            Resource: `arn:aws:lambda:us-east-1:0:function:medextract-${stage}-load-document`,
+            End: true,
+          },
+        },
+        Comment: `http://127.0.0.1:${port}/000000000000/medextract-${stage}-extraction-dlq`,
+      });
+
+    // Act
+    const one = aslProofText(
+      text('t1abc', 4001),
+      'http://127.0.0.1:4001/000000000000/medextract-t1abc-extraction-dlq',
+      't1abc',
+    );
+    const other = aslProofText(
+      text('local', 4999),
+      'http://127.0.0.1:4999/000000000000/medextract-local-extraction-dlq',
+      'local',
+    );
+    const changed = aslProofText(
+      text('t1abc', 4001).replace('"End":true', '"End":false'),
+      'x',
+      't1abc',
+    );
 
     // Assess
-    expect(before).toBe(false);
-    expect(proofs.aslValidated('{"StartAt":"A"}')).toBe(true);
-    expect(proofs.aslValidated('{"StartAt":"B"}')).toBe(false);
-    expect(startupProofs(undefined).aslValidated('{"StartAt":"A"}')).toBe(false);
+    expect(one).toBe(other);
+    expect(one).not.toContain('t1abc');
+    expect(changed).not.toBe(one);
   });
 
   it('runs a create-once step once per key, and again after a failure', async () => {
