@@ -119,17 +119,21 @@ function findLaxObject(node: unknown, pointer: string): string | null {
   return null;
 }
 
-function parseSchema(dir: string): Record<string, unknown> {
+function parseSchema(dir: string, released: boolean): Record<string, unknown> {
   const label = `${basename(dir)}/schema.json`;
   const schema = parseJson(dir, 'schema.json');
   if (!isRecord(schema) || schema.type !== 'object') {
     throw new PromptFolderError(label, 'the root must be a JSON Schema with "type": "object"');
   }
-  try {
-    compileSchema(schema);
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new PromptFolderError(label, `does not compile with ajv: ${message}`);
+  // A released version's bytes are the ones that compiled when it was released
+  // (the manifest's hashes say so): it compiles when first used, not at every load.
+  if (!released) {
+    try {
+      compileSchema(schema);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      throw new PromptFolderError(label, `does not compile with ajv: ${message}`);
+    }
   }
   const lax = findLaxObject(schema, '#');
   if (lax !== null) throw new PromptFolderError(label, `object is not strict at ${lax}`);
@@ -203,9 +207,14 @@ function checkListItems(
 
 /**
  * Loads and validates the version folder `dir` (named `v<semver>`).
- * Throws PromptFolderError naming the file and the problem.
+ * Throws PromptFolderError naming the file and the problem. `released`: the
+ * caller verified the folder's files against the release manifest, so its
+ * schema is not compiled again here (it was when the version was released).
  */
-export function loadPromptVersion(dir: string): PromptVersion {
+export function loadPromptVersion(
+  dir: string,
+  { released = false }: { readonly released?: boolean } = {},
+): PromptVersion {
   const folder = basename(dir);
   const match = /^v(.*)$/.exec(folder);
   const folderVersion = match?.[1] ?? '';
@@ -221,7 +230,7 @@ export function loadPromptVersion(dir: string): PromptVersion {
       `key version: ${metadata.version} does not match folder ${versionFolder(folderVersion)}`,
     );
   }
-  const schema = parseSchema(dir);
+  const schema = parseSchema(dir, released);
   const system = readText(dir, 'system.md');
   const userTemplate = readText(dir, 'user.md');
   checkTemplate(dir, userTemplate, system);

@@ -76,7 +76,9 @@ export function loadPromptRegistry(familyDir: string): PromptRegistry {
   const loaded = new Map<string, PromptVersion>();
   for (const entry of readdirSync(familyDir, { withFileTypes: true })) {
     if (!entry.isDirectory() || !entry.name.startsWith('v')) continue;
-    const version = loadPromptVersion(join(familyDir, entry.name));
+    // verifyManifest above checked a released folder's files against their hashes.
+    const released = Object.hasOwn(manifest.versions, entry.name.slice(1));
+    const version = loadPromptVersion(join(familyDir, entry.name), { released });
     loaded.set(version.version, version);
   }
   const ordered = [...loaded.keys()].sort(compareSemver);

@@ -1,13 +1,15 @@
 /**
  * The registry refuses malformed version folders with an error naming the
- * file and the problem, and lists an unreleased folder as a draft.
+ * file and the problem, and lists an unreleased folder as a draft; a released
+ * version's schema, checked by its hash, compiles when first used.
  */
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { loadPromptVersion } from '#adapters/prompts/prompt-folder.ts';
-import { loadPromptRegistry, PromptFolderError } from '#adapters/prompts/registry.ts';
+import { familyDir, loadPromptRegistry, PromptFolderError } from '#adapters/prompts/registry.ts';
+import { compileSchema } from '#core/extraction/validation.ts';
 import { copyFamily, editFile, editJson } from './temp-family.ts';
 
 /** Narrows a JSON value to an object, failing the test when it is not one. */
@@ -243,5 +245,37 @@ describe('malformed folders', () => {
     // Act / Assess
     expect(loadPromptRegistry(dir).versions()).toEqual(['1.0.0']);
     expectFolderError(() => loadPromptVersion(join(bad, 'v1.0')), 'v1.0', /^folder name is not v/);
+  });
+});
+
+describe('released versions and the schema compile', () => {
+  it('compiles every released schema of the shipped family (they compile on first use, not at load)', () => {
+    // Prepare
+    const registry = loadPromptRegistry(familyDir());
+    const released = registry.list().filter((entry) => entry.status === 'released');
+
+    // Act
+    const compiled = released.map(
+      ({ version }) => typeof compileSchema(registry.get(version).schema),
+    );
+
+    // Assess
+    expect(released.length).toBeGreaterThan(0);
+    expect(compiled).toEqual(released.map(() => 'function'));
+  });
+
+  it('refuses a released schema edited into one that does not compile, by its hash', () => {
+    // Prepare
+    const dir = copyFamily();
+    editJson(dir, 'v1.0.0/schema.json', (schema) => {
+      schema.properties = { ...record(schema.properties), patient: { type: 'strnig' } };
+    });
+
+    // Act / Assess: the edit is caught before the loader would skip its compile.
+    expectFolderError(
+      () => loadPromptRegistry(dir),
+      'v1.0.0/schema.json',
+      /^released file changed/,
+    );
   });
 });
