@@ -1,7 +1,8 @@
 /**
  * fauxqs as S3 + SQS against the real SDK clients: bucket and queues as the
  * CDK app defines them, byte-exact streamed objects, conditional GET, the
- * object-created signal and the on-disk S3 snapshot.
+ * object-created signal (with a listener's bucket and prefix filter), an SQS
+ * message sent through fauxqs's own route, and the on-disk S3 snapshot.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,6 +22,7 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import {
+  CreateQueueCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
@@ -218,6 +220,66 @@ describe('fauxqs S3 + SQS', () => {
     expect(events[0]?.eTag).toBe(put.ETag?.replaceAll('"', ''));
     expect(events[0]?.sourceIp).toBe('127.0.0.1');
     expect(events[0]?.requestId).toMatch(/^[0-9A-F]{16}$/);
+  });
+
+  describe('in process', () => {
+    it('signals only the objects a listener filters for', async () => {
+      // Prepare
+      const bucket = uniqueStage('flt');
+      const other = uniqueStage('oth');
+      await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+      await s3.send(new CreateBucketCommand({ Bucket: other }));
+      const filtered: ObjectCreatedEvent[] = [];
+      const all: ObjectCreatedEvent[] = [];
+      const offFiltered = server.onObjectCreated((event) => void filtered.push(event), {
+        bucket,
+        prefix: 'incoming/',
+      });
+      const offAll = server.onObjectCreated((event) => void all.push(event));
+
+      // Act
+      for (const [b, key] of [
+        [bucket, 'incoming/a.pdf'],
+        [bucket, 'work/a.json'],
+        [other, 'incoming/b.pdf'],
+      ] as const) {
+        await s3.send(new PutObjectCommand({ Bucket: b, Key: key, Body: 'x' }));
+      }
+      await server.settled();
+      offFiltered();
+      offAll();
+
+      // Assess
+      expect(filtered.map((e) => [e.bucket, e.key])).toEqual([[bucket, 'incoming/a.pdf']]);
+      expect(all.map((e) => e.key)).toEqual(['incoming/a.pdf', 'work/a.json', 'incoming/b.pdf']);
+    });
+
+    it('sends a message in process that an SDK client receives unchanged', async () => {
+      // Prepare
+      const created = await sqs.send(new CreateQueueCommand({ QueueName: uniqueStage('q') }));
+      const queueUrl = created.QueueUrl ?? '';
+      const body = JSON.stringify({ Records: [{ eventName: 'ObjectCreated:Put' }] });
+
+      // Act
+      const messageId = await server.sendMessageInProcess(queueUrl, body);
+      const received = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: queueUrl,
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: 1,
+        }),
+      );
+
+      // Assess
+      expect(received.Messages?.map((m) => [m.MessageId, m.Body])).toEqual([[messageId, body]]);
+    });
+
+    it('rejects a send to a queue that does not exist', async () => {
+      // Act / Assess
+      await expect(
+        server.sendMessageInProcess(`${server.endpoint}/000000000000/${uniqueStage('none')}`, 'x'),
+      ).rejects.toThrow(/SQS_SEND_FAILED/);
+    });
   });
 });
 
