@@ -47,8 +47,9 @@ class LambdaFunctionError extends Error {
   }
 }
 
-const lambdaShaped =
-  (override: TaskOverride): TaskOverride =>
+/** A task handler whose failures reach the state machine as Lambda reports them. */
+export const lambdaShaped =
+  <I, O>(override: (input: I) => Promise<O> | O): ((input: I) => Promise<O>) =>
   async (input) => {
     try {
       return await override(input);

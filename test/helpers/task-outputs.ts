@@ -29,6 +29,15 @@ export const selectedVariant = (promptVersion: string): SelectVariantOutput => (
   reuse: null,
 });
 
+/** AdmitModelCall's answer when a slot is free now; `payload` is the state's input (its readmission count). */
+export const admittedNow = (payload?: unknown) => ({
+  admitted: true,
+  notBefore: new Date(0).toISOString(),
+  modelId: 'm',
+  readmissions: (payload as { readmissions?: number } | undefined)?.readmissions ?? 0,
+  breakerOpen: false,
+});
+
 export const modelAnswer = (
   modelId: string,
   outputUri = 's3://b/work/x/extraction.json',

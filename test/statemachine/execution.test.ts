@@ -19,7 +19,14 @@ import { loadEvent } from '#events/index.ts';
 import { classifyFailure } from '#functions/record-failure/failure-reason.ts';
 import { asLambdaInvokeTask } from '#local/lambda-invoke.ts';
 import { runExtract, type TaskOverride } from '#test/helpers/extract-machine.ts';
-import { loadedDocument, modelAnswer, recorded, scored } from '#test/helpers/task-outputs.ts';
+import {
+  admittedNow,
+  loadedDocument,
+  modelAnswer,
+  recorded,
+  scored,
+  selectedVariant,
+} from '#test/helpers/task-outputs.ts';
 
 const input = loadEvent('tasks/execution-input');
 
@@ -38,20 +45,8 @@ const stubs = (failInvoke: (attempt: number) => Error | null = () => null) => {
     });
   const tasks: Record<string, TaskOverride> = {
     LoadDocument: lambda('LoadDocument', loadedDocument),
-    SelectVariant: lambda('SelectVariant', () => ({
-      promptVersion: '2.0.0',
-      experimentId: null,
-      arm: null,
-      resolvedBy: 'alias',
-      reuse: null,
-    })),
-    AdmitModelCall: lambda('AdmitModelCall', (payload) => ({
-      admitted: true,
-      notBefore: new Date(0).toISOString(),
-      modelId: 'm',
-      readmissions: (payload as { readmissions: number }).readmissions,
-      breakerOpen: false,
-    })),
+    SelectVariant: lambda('SelectVariant', () => selectedVariant('2.0.0')),
+    AdmitModelCall: lambda('AdmitModelCall', admittedNow),
     ReportModelPressure: lambda('ReportModelPressure', (payload) => ({
       admitted: false,
       notBefore: new Date(0).toISOString(),

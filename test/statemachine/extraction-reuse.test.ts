@@ -10,6 +10,7 @@ import { loadEvent } from '#events/index.ts';
 import { asLambdaInvokeTask } from '#local/lambda-invoke.ts';
 import { runExtract, type TaskOverride } from '#test/helpers/extract-machine.ts';
 import {
+  admittedNow,
   loadedDocument,
   modelAnswer,
   recorded,
@@ -43,13 +44,7 @@ const stubs = (answer: unknown) => {
   const tasks: Record<string, TaskOverride> = {
     LoadDocument: lambda('LoadDocument', () => ({ ...loadedDocument(), contentSha256: HASH })),
     SelectVariant: lambda('SelectVariant', () => ({ ...selectedVariant('2.0.0'), reuse: answer })),
-    AdmitModelCall: lambda('AdmitModelCall', () => ({
-      admitted: true,
-      notBefore: new Date(0).toISOString(),
-      modelId: 'm',
-      readmissions: 0,
-      breakerOpen: false,
-    })),
+    AdmitModelCall: lambda('AdmitModelCall', () => admittedNow()),
     InvokeModel: lambda('InvokeModel', () => modelAnswer('m')),
     Score: lambda('Score', () => ({ ...scored(), costMicroUsd: 0 })),
     RecordResult: lambda('RecordResult', recorded),

@@ -14,9 +14,16 @@ import { classifyFailure } from '#functions/record-failure/failure-reason.ts';
 import { asLambdaInvokeTask } from '#local/lambda-invoke.ts';
 import { concurrencyLimiter } from '#local/reserved-concurrency.ts';
 import { prepareMachine, type TaskHandler } from '#local/sfn/definition.ts';
-import { definition } from '#test/helpers/extract-machine.ts';
+import { definition, lambdaShaped } from '#test/helpers/extract-machine.ts';
 import { setHandlerEnv } from '#test/helpers/handler-env.ts';
-import { loadedDocument, modelAnswer, recorded, scored } from '#test/helpers/task-outputs.ts';
+import {
+  admittedNow,
+  loadedDocument,
+  modelAnswer,
+  recorded,
+  scored,
+  selectedVariant,
+} from '#test/helpers/task-outputs.ts';
 
 /** Real seconds to test seconds: a 0.4 s hold stands for an 80 s scan. */
 const SCALE = 0.005;
@@ -25,22 +32,6 @@ const RESERVED = 2;
 const BURST = 8;
 
 beforeAll(() => setHandlerEnv({ POWERTOOLS_LOG_LEVEL: 'SILENT' }));
-
-/** What Lambda puts in a task failure's Cause, as the Step Functions integration reports it. */
-const lambdaShaped =
-  (handler: TaskHandler): TaskHandler =>
-  async (input) => {
-    try {
-      return await handler(input);
-    } catch (error) {
-      const failure = error instanceof Error ? error : new Error(String(error));
-      const shaped = new Error(
-        JSON.stringify({ errorType: failure.name, errorMessage: failure.message, trace: [] }),
-      );
-      shaped.name = failure.name;
-      throw shaped;
-    }
-  };
 
 type Definition = ReturnType<typeof definition>;
 
@@ -73,20 +64,8 @@ const burst = async (asl: Definition) => {
         (run) => limiter.run(run),
       ),
     ),
-    SelectVariant: lambda('SelectVariant', () => ({
-      promptVersion: '2.0.0',
-      experimentId: null,
-      arm: null,
-      resolvedBy: 'alias',
-      reuse: null,
-    })),
-    AdmitModelCall: lambda('AdmitModelCall', (payload) => ({
-      admitted: true,
-      notBefore: new Date(0).toISOString(),
-      modelId: 'm',
-      readmissions: (payload as { readmissions: number }).readmissions,
-      breakerOpen: false,
-    })),
+    SelectVariant: lambda('SelectVariant', () => selectedVariant('2.0.0')),
+    AdmitModelCall: lambda('AdmitModelCall', admittedNow),
     ReportModelPressure: lambda('ReportModelPressure', () => {
       throw new Error('not expected');
     }),
