@@ -25,7 +25,7 @@ import { createPrng } from '#local/bedrock/converse-wire.ts';
 import { generateCorpus } from '#local/corpus/generate.ts';
 import { buildS3NotificationRecord } from '#local/s3-notifications.ts';
 import { type LocalStack, startLocalStack } from '#local/stack.ts';
-import { processFiles } from '#services/process-documents.ts';
+import { type FileResult, processFiles } from '#services/process-documents.ts';
 import {
   blankPdf,
   emptyFile,
@@ -124,39 +124,66 @@ describe('local pipeline', () => {
     expect(rollup.Item?.succeeded).toBeGreaterThanOrEqual(1);
   });
 
-  it.each([
-    ['empty', emptyFile, 'EMPTY'],
-    ['not a PDF', async () => notPdf(), 'NOT_PDF'],
-    ['encrypted', encryptedPdf, 'ENCRYPTED'],
-    ['truncated', truncatedPdf, 'INVALID_PDF'],
-    ['too many pages', () => manyPagesPdf(101), 'TOO_MANY_PAGES'],
-    ['blank', blankPdf, 'NO_TEXT_LAYER'],
-  ])(
-    'rejects %s with its reason, one DLQ message and no model call',
-    async (label, make, reason) => {
-      // Prepare
+  describe('bad documents', () => {
+    const BAD: Array<[string, () => Promise<Buffer> | Buffer, string]> = [
+      ['empty', emptyFile, 'EMPTY'],
+      ['not a PDF', notPdf, 'NOT_PDF'],
+      ['encrypted', encryptedPdf, 'ENCRYPTED'],
+      ['truncated', truncatedPdf, 'INVALID_PDF'],
+      ['too many pages', () => manyPagesPdf(101), 'TOO_MANY_PAGES'],
+      ['blank', blankPdf, 'NO_TEXT_LAYER'],
+    ];
+    // All six in one batch: each test reads its own document's outcome and DLQ message,
+    // and no model call during the whole batch means none for any one of them.
+    let results: FileResult[] = [];
+    let dlq: Array<Record<string, unknown>> = [];
+    let modelCalls = 0;
+    beforeAll(async () => {
       await dlqMessages();
       const callsBefore = stack.bedrock.stats().calls;
-      const path = await write(`bad-${label.replace(/ /g, '-')}.pdf`, Buffer.from(await make()));
-      // Act
-      const [result] = await processFiles(target, [{ path }], { timeoutMs: 60_000 });
-      await stack.settle();
-      // Assess
-      expect(result?.status).toBe('FAILED');
-      expect(result?.reason).toBe(reason);
-      expect(stack.bedrock.stats().calls).toBe(callsBefore);
-      const dlq = await dlqMessages();
-      expect(dlq).toHaveLength(1);
-      expect(dlq[0]).toMatchObject({ documentId: result?.documentId, reason, recorded: true });
-      const all = await stack.clients.dynamodb.send(
-        new GetCommand({
-          TableName: stack.tables.metrics,
-          Key: allDocumentsKey(hourOf(Date.now())),
-        }),
+      const paths = await Promise.all(
+        BAD.map(async ([label, make]) =>
+          write(`bad-${label.replace(/ /g, '-')}.pdf`, Buffer.from(await make())),
+        ),
       );
-      expect(all.Item?.[`failed_${reason}`]).toBeGreaterThanOrEqual(1);
-    },
-  );
+      results = await processFiles(
+        target,
+        paths.map((path) => ({ path })),
+        { timeoutMs: 60_000 },
+      );
+      await stack.settle();
+      modelCalls = stack.bedrock.stats().calls - callsBefore;
+      dlq = await dlqMessages();
+    });
+
+    it.each(BAD.map(([label, , reason], index) => [label, reason, index] as const))(
+      'rejects %s with its reason, one DLQ message and no model call',
+      async (_label, reason, index) => {
+        const result = results[index];
+        expect(result?.status).toBe('FAILED');
+        expect(result?.reason).toBe(reason);
+        expect(modelCalls).toBe(0);
+        const messages = dlq.filter((m) => m.documentId === result?.documentId);
+        expect(messages).toHaveLength(1);
+        expect(messages[0]).toMatchObject({
+          documentId: result?.documentId,
+          reason,
+          recorded: true,
+        });
+        const all = await stack.clients.dynamodb.send(
+          new GetCommand({
+            TableName: stack.tables.metrics,
+            Key: allDocumentsKey(hourOf(Date.now())),
+          }),
+        );
+        expect(all.Item?.[`failed_${reason}`]).toBeGreaterThanOrEqual(1);
+      },
+    );
+
+    it('dead-letters each bad document once, and nothing else', () => {
+      expect(dlq).toHaveLength(BAD.length);
+    });
+  });
 
   it('starts exactly one execution when the same S3 event arrives three times', async () => {
     // Prepare: the object's own notification plus the same event sent again twice.
