@@ -38,7 +38,10 @@ const pageErrors: string[] = [];
 
 /** axe-core's serious and critical violations on the page as it is now. */
 const seriousViolations = async (): Promise<string[]> => {
-  await page.addScriptTag({ content: AXE_SOURCE });
+  // Once per document: the console navigates by hash, so axe stays loaded between pages.
+  if (!(await page.evaluate(() => 'axe' in globalThis))) {
+    await page.addScriptTag({ content: AXE_SOURCE });
+  }
   const ids = await page.evaluate(async () => {
     const axe = (
       globalThis as unknown as {
