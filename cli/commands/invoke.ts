@@ -86,8 +86,9 @@ const invokeLocally = async (
   const use = fixture ? FIXTURE_USES[fixture] : null;
   // The drift function's versions come from the CDK app on AWS; locally, the bundled ones.
   if (fn === 'drift') process.env.DRIFT_PROMPT_VERSIONS ??= bundledPrompts().versions().join(',');
-  // The emulator and the handler load only now: the one way the CLI reaches a function.
-  const { handlerEnvironment, importHandler } = await import('#local/stack.ts');
+  // The handler loads only now: the one way the CLI reaches a function. The
+  // emulators load only for a private stack (`openTarget` starts it).
+  const { handlerEnvironment, importHandler } = await import('#local/handler-environment.ts');
   const { lambdaContext } = await import('#local/lambda-invoke.ts');
   const target: Target = await openTarget({ local: ephemeral ? 'ephemeral' : 'running' });
   try {
