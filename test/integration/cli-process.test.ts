@@ -6,15 +6,15 @@
  * Its private stack keeps its tables on the DynamoDB Local that
  * MEDEXTRACT_DYNAMODB_ENDPOINT names (the run's shared one; for the folder
  * run, through a proxy that records every call), under a stage of its own
- * whose tables are gone when the command ends.
+ * whose tables are gone when the command ends, also when it is interrupted.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { stageTableNames } from '#cli/ephemeral-dynamodb.ts';
 import { medextractScript } from '#test/helpers/cli-bundle.ts';
 import { recordPdf, truncatedPdf } from '#test/helpers/pdf-fixtures.ts';
@@ -60,6 +60,33 @@ let folderRun: Promise<Run> | undefined;
 const processFolder = (): Promise<Run> => {
   folderRun ??= medextract(['process', dir, '--json'], proxy.endpoint);
   return folderRun;
+};
+
+/** The stage whose tables the subprocess created through `through`. */
+const stageOf = (through: RecordingProxy): string => {
+  const created = through.calls.find((call) => call.operation === 'CreateTable');
+  return /^medextract-(eph-[0-9a-f]{8})-/.exec(created?.tables[0] ?? '')?.[1] ?? '';
+};
+
+/** Each table that still exists on the shared DynamoDB Local, null for one that does not. */
+const tablesLeft = async (names: readonly string[]): Promise<Array<string | null>> => {
+  const client = new DynamoDBClient({
+    endpoint: inject('sharedDynamoDbEndpoint'),
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  try {
+    return await Promise.all(
+      names.map((name) =>
+        client.send(new DescribeTableCommand({ TableName: name })).then(
+          () => name,
+          (error: Error) => (error.name === 'ResourceNotFoundException' ? null : error.message),
+        ),
+      ),
+    );
+  } finally {
+    client.destroy();
+  }
 };
 
 beforeAll(async () => {
@@ -129,23 +156,10 @@ describe('medextract process', () => {
   it("keeps its private stack's tables under a stage of its own and deletes them when it ends", async () => {
     // Act
     const { code } = await processFolder();
-    const client = new DynamoDBClient({
-      endpoint: inject('sharedDynamoDbEndpoint'),
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
     const created = proxy.calls.filter((call) => call.operation === 'CreateTable');
-    const stage = /^medextract-(eph-[0-9a-f]{8})-/.exec(created[0]?.tables[0] ?? '')?.[1] ?? '';
+    const stage = stageOf(proxy);
     const names = stageTableNames(stage);
-    const left = await Promise.all(
-      names.map((name) =>
-        client.send(new DescribeTableCommand({ TableName: name })).then(
-          () => name,
-          (error: Error) => (error.name === 'ResourceNotFoundException' ? null : error.message),
-        ),
-      ),
-    );
-    client.destroy();
+    const left = await tablesLeft(names);
 
     // Assess
     expect(code).toBe(1);
@@ -162,6 +176,53 @@ describe('medextract process', () => {
     expect(deletes.map((call) => call.operation)).toEqual(names.map(() => 'DeleteTable'));
     expect(deletes.flatMap((call) => call.tables).sort()).toEqual([...names].sort());
     expect(left).toEqual(names.map(() => null));
+  }, 200_000);
+
+  it('deletes its tables and exits 130 when interrupted (Ctrl-C) while it works', async () => {
+    // Prepare
+    const interrupted = await startRecordingProxy(inject('sharedDynamoDbEndpoint'));
+    const child = spawn(
+      process.execPath,
+      [medextractScript(), 'process', join(dir, 'office note.pdf')],
+      {
+        cwd: repo,
+        env: {
+          ...process.env,
+          MEDEXTRACT_DATA_DIR: dataDir,
+          MEDEXTRACT_DYNAMODB_ENDPOINT: interrupted.endpoint,
+        },
+        stdio: 'ignore',
+      },
+    );
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    // The stack is up and working once the upload's ledger entry is written.
+    await vi.waitUntil(
+      () =>
+        interrupted.calls.some(
+          (call) =>
+            /^(PutItem|UpdateItem|TransactWriteItems)$/.test(call.operation) &&
+            call.tables.some((table) => table.endsWith('-ledger')),
+        ),
+      { timeout: 150_000, interval: 20 },
+    );
+    const signalledAt = interrupted.calls.length;
+
+    // Act
+    child.kill('SIGINT');
+    const code = await exited;
+    await interrupted.close();
+
+    // Assess
+    const stage = stageOf(interrupted);
+    const names = stageTableNames(stage);
+    expect(stage).toMatch(/^eph-[0-9a-f]{8}$/);
+    expect(code).toBe(130);
+    const deleted = interrupted.calls
+      .slice(signalledAt)
+      .filter((call) => call.operation === 'DeleteTable')
+      .flatMap((call) => call.tables);
+    expect(deleted.sort()).toEqual([...names].sort());
+    expect(await tablesLeft(names)).toEqual(names.map(() => null));
   }, 200_000);
 
   it('exits 0 when every file succeeded', async () => {
