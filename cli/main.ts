@@ -8,7 +8,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, type Command as CommandType } from 'commander';
-import { ServiceError, serviceErrorCode } from '#services/errors.ts';
 import { UsageError } from './output.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -100,17 +99,22 @@ try {
   } else if (error instanceof UsageError) {
     process.stderr.write(`medextract: ${error.message}\n`);
     process.exitCode = 2;
-  } else if (error instanceof ServiceError) {
-    // A request the use case rejected: the work could not be done (exit 1).
-    const flag = error.code === 'INVALID_INPUT' && error.field ? `--${error.field} ` : '';
-    process.stderr.write(`medextract: ${flag}${error.message}\n`);
-    process.exitCode = 1;
-  } else if (serviceErrorCode(error) !== null && error instanceof Error) {
-    process.stderr.write(`medextract: ${error.message}\n`);
-    process.exitCode = 1;
   } else {
-    // Unexpected: the message only; the class name means nothing to a user.
-    process.stderr.write(`medextract: ${error instanceof Error ? error.message : String(error)}\n`);
+    // Loaded only now: the use cases' errors import the experiment modules, the
+    // statistics and the DynamoDB client, which a usage error or `--help` never
+    // needs. A command that threw one has loaded the module already.
+    const { ServiceError } = await import('#services/errors.ts');
+    if (error instanceof ServiceError) {
+      // A request the use case rejected: the work could not be done (exit 1).
+      const flag = error.code === 'INVALID_INPUT' && error.field ? `--${error.field} ` : '';
+      process.stderr.write(`medextract: ${flag}${error.message}\n`);
+    } else {
+      // A domain error the use cases classify, or an unexpected one: the message
+      // only; a class name means nothing to a user.
+      process.stderr.write(
+        `medextract: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
+    }
     process.exitCode = 1;
   }
 }

@@ -25,6 +25,7 @@ import {
 // Types only: the emulator itself is loaded on demand, so AWS targets never load it.
 import type { LocalStack, LocalStackOptions } from '#local/stack.ts';
 import type { ExecutionEndEvents } from '#services/context.ts';
+import { checkReachable, deleteStageTables, runningDynamoDb } from './ephemeral-dynamodb.ts';
 import { type TargetFlags, UsageError } from './output.ts';
 import { resolveStage } from './stage.ts';
 
@@ -65,6 +66,8 @@ const stackFile = (dataDir: string) => `${dataDir}/stack.json`;
 
 const StackFileSchema = z.object({
   pid: z.number().int(),
+  // A stack on a shared DynamoDB Local runs a stage of its own; `npm start` runs `local`.
+  stage: z.string().default('local'),
   endpoints: z.object({
     s3: z.string(),
     sqs: z.string(),
@@ -91,6 +94,7 @@ export type StackFile = z.infer<typeof StackFileSchema>;
 export const writeStackFile = (dataDir: string, stack: LocalStack): void => {
   const content: StackFile = {
     pid: process.pid,
+    stage: stack.stage,
     endpoints: stack.endpoints,
     bucket: stack.bucket,
     stateMachineArn: stack.stateMachineArn,
@@ -173,8 +177,53 @@ const startLocal = async (options: LocalStackOptions): Promise<LocalStack> => {
   return startLocalStack(options);
 };
 
-const startEphemeral = async (options: OpenOptions): Promise<Target> =>
-  targetOfStack(await startLocal({ ports: FREE_PORTS, ...options.stackOptions }));
+/**
+ * A private stack: on a JVM of its own, or, when MEDEXTRACT_DYNAMODB_ENDPOINT
+ * names a running DynamoDB Local, under a fresh stage there whose tables are
+ * deleted when the command ends (also on Ctrl-C or SIGTERM), so its data is
+ * gone either way.
+ */
+const startEphemeral = async (options: OpenOptions): Promise<Target> => {
+  const dynamo = runningDynamoDb();
+  if (!dynamo)
+    return targetOfStack(await startLocal({ ports: FREE_PORTS, ...options.stackOptions }));
+  await checkReachable(dynamo.endpoint);
+  const dropTables = () => deleteStageTables(dynamo.endpoint, dynamo.stage);
+  const onSignal = (signal: NodeJS.Signals) => {
+    void dropTables()
+      .catch(() => undefined)
+      .finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const forget = () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+  let stack: LocalStack;
+  try {
+    stack = await startLocal({
+      ports: FREE_PORTS,
+      ...options.stackOptions,
+      sharedDynamoDb: dynamo,
+    });
+  } catch (error) {
+    await dropTables().catch(() => undefined);
+    forget();
+    throw error;
+  }
+  return {
+    ...targetOfStack(stack),
+    close: async () => {
+      try {
+        await stack.stop();
+      } finally {
+        await dropTables();
+        forget();
+      }
+    },
+  };
+};
 
 export const openTarget = async (options: OpenOptions = {}): Promise<Target> => {
   if (options.stage && options.stage !== 'local') {
@@ -189,7 +238,7 @@ export const openTarget = async (options: OpenOptions = {}): Promise<Target> => 
     const dynamo = new DynamoDBClient(localConfig(running.endpoints.dynamodb));
     return {
       kind: 'local',
-      stage: 'local',
+      stage: running.stage,
       bucket: running.bucket,
       stateMachineArn: running.stateMachineArn,
       tables: running.tables,

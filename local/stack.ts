@@ -25,10 +25,6 @@ import {
   tableNamesFor,
 } from '#contracts/resources.ts';
 import {
-  DEFAULT_MAX_ADMISSION_WAIT_MINUTES,
-  executionTimeoutSeconds,
-} from '#infra/model-capacity.ts';
-import {
   extractOnWorker,
   RULE_BASED_MODEL_ID,
   stopExtractorWorker,
@@ -46,6 +42,14 @@ import {
   startBedrockServer,
 } from './bedrock-server.ts';
 import { startDynamoDbLocal } from './dynamodb.ts';
+import {
+  DEFAULT_PROMPT_VERSION,
+  handlerEnvironment,
+  importHandler,
+  LOCAL_ACCOUNT,
+  LOCAL_REGION,
+  LOCAL_STAGE,
+} from './handler-environment.ts';
 import { createInvocationRecorder, type InvocationRecorder } from './invocation-recorder.ts';
 import { asLambdaInvokeTask, type LambdaHandler, lambdaContext } from './lambda-invoke.ts';
 import { lazyHandlers } from './lazy-handlers.ts';
@@ -64,15 +68,19 @@ import { prefetchExecutionRecords } from './sfn/persistence.ts';
 import { startStepFunctionsServer } from './sfn-server.ts';
 import { startSqsEventSource } from './sqs-event-source.ts';
 import { type LocalCapacity, localCapacity } from './stack-capacity.ts';
-import { type SharedDynamoDb, stageNames, tableEnvironment } from './stack-stage.ts';
+import { type SharedDynamoDb, stageNames } from './stack-stage.ts';
 import { aslProofText, startupProofs } from './startup-proofs.ts';
 
-export const LOCAL_STAGE = 'local';
-export const LOCAL_REGION = 'us-east-1';
-export const LOCAL_ACCOUNT = '000000000000';
+export {
+  DEFAULT_PROMPT_VERSION,
+  handlerEnvironment,
+  importHandler,
+  LOCAL_ACCOUNT,
+  LOCAL_REGION,
+  LOCAL_STAGE,
+} from './handler-environment.ts';
+
 export const STATE_MACHINE_NAME = physicalName(LOCAL_STAGE, 'extract');
-/** 2.1.0 reads page images too (ADR 22), so scanned documents succeed on a fresh stack. */
-export const DEFAULT_PROMPT_VERSION = '2.2.0';
 /** Physical table names of the local stage. */
 export const LOCAL_TABLES: TableNames = tableNamesFor(LOCAL_STAGE);
 
@@ -158,42 +166,6 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
-
-/** Variables every in-process handler reads, exactly as the CDK app sets them on AWS. */
-export const handlerEnvironment = (
-  endpoints: LocalEndpoints,
-  bucket: string,
-  ttlSeconds: number,
-  stage = LOCAL_STAGE,
-) => ({
-  AWS_REGION: LOCAL_REGION,
-  AWS_DEFAULT_REGION: LOCAL_REGION,
-  AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-  AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-  AWS_ENDPOINT_URL_S3: endpoints.s3,
-  AWS_ENDPOINT_URL_SQS: endpoints.sqs,
-  AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
-  AWS_ENDPOINT_URL_SFN: endpoints.stepfunctions,
-  AWS_ENDPOINT_URL_BEDROCK_RUNTIME: endpoints.bedrock,
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  AWS_LAMBDA_FUNCTION_NAME: `medextract-${stage}`,
-  STAGE: stage,
-  POWERTOOLS_SERVICE_NAME: 'medextract',
-  POWERTOOLS_METRICS_NAMESPACE: `MedExtract/${stage}`,
-  POWERTOOLS_LOG_LEVEL: 'INFO',
-  STATE_MACHINE_ARN: `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${physicalName(stage, 'extract')}`,
-  DOCUMENTS_BUCKET: bucket,
-  ...reuseEnvironment(undefined, stage),
-  ...tableEnvironment(tableNamesFor(stage)),
-  PROMPT_CACHE_TTL_SECONDS: String(ttlSeconds),
-  DEFAULT_PROMPT_VERSION,
-  // fauxqs keeps no object versions: ids come from ETags, as in its notifications.
-  DOCUMENTS_VERSIONED: 'false',
-  // The stage's deadline; a running stack sets its own (capacity, scaled time).
-  EXECUTION_TIMEOUT_SECONDS: String(executionTimeoutSeconds(DEFAULT_MAX_ADMISSION_WAIT_MINUTES)),
-});
-
 /** Task states of the extract machine and the function each one invokes. */
 export const TASK_FUNCTIONS = {
   LoadDocument: 'load-document',
@@ -215,11 +187,6 @@ const EMF_FUNCTIONS = ['record-result', 'record-failure', 'reconciler'] as const
 
 const functionArn = (stage: string, name: string): string =>
   `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${physicalName(stage, name)}`;
-
-export const importHandler = async (name: string): Promise<LambdaHandler> => {
-  const module: { handler: LambdaHandler } = await import(`../functions/${name}/handler.ts`);
-  return module.handler;
-};
 
 const aslText = (): string =>
   readFileSync(fileURLToPath(new URL(`../${EXTRACT_ASL_PATH}`, import.meta.url)), 'utf-8');

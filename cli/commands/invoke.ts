@@ -86,8 +86,9 @@ const invokeLocally = async (
   const use = fixture ? FIXTURE_USES[fixture] : null;
   // The drift function's versions come from the CDK app on AWS; locally, the bundled ones.
   if (fn === 'drift') process.env.DRIFT_PROMPT_VERSIONS ??= bundledPrompts().versions().join(',');
-  // The emulator and the handler load only now: the one way the CLI reaches a function.
-  const { handlerEnvironment, importHandler, LOCAL_STAGE } = await import('#local/stack.ts');
+  // The handler loads only now: the one way the CLI reaches a function. The
+  // emulators load only for a private stack (`openTarget` starts it).
+  const { handlerEnvironment, importHandler } = await import('#local/handler-environment.ts');
   const { lambdaContext } = await import('#local/lambda-invoke.ts');
   const target: Target = await openTarget({ local: ephemeral ? 'ephemeral' : 'running' });
   try {
@@ -95,7 +96,10 @@ const invokeLocally = async (
       // Using the running `npm start` stack: point this process's handlers at it.
       const running = readRunningStack();
       if (!running) throw new UsageError('the local stack stopped');
-      Object.assign(process.env, handlerEnvironment(running.endpoints, running.bucket, 1));
+      Object.assign(
+        process.env,
+        handlerEnvironment(running.endpoints, running.bucket, 1, running.stage),
+      );
     }
     const run = async (name: FunctionName, input: unknown): Promise<unknown> => {
       const handler = await importHandler(name);
@@ -112,9 +116,9 @@ const invokeLocally = async (
     }
     try {
       const result = await run(fn, event);
-      printJson({ function: fn, stage: LOCAL_STAGE, result: result ?? null });
+      printJson({ function: fn, stage: target.stage, result: result ?? null });
     } catch (error) {
-      printJson({ function: fn, stage: LOCAL_STAGE, error: errorJson(error) });
+      printJson({ function: fn, stage: target.stage, error: errorJson(error) });
       if (use?.needs) process.stderr.write(`medextract: ${fixture} needs ${use.needs}\n`);
       process.exitCode = 1;
     }

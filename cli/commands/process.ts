@@ -10,7 +10,7 @@
  */
 import type { Command } from 'commander';
 import { formatUsd } from '#core/extraction/cost.ts';
-import { type FileResult, processFiles } from '#services/process-documents.ts';
+import type { FileResult } from '#services/process-documents.ts';
 import {
   printJson,
   printTable,
@@ -20,7 +20,6 @@ import {
 } from '../output.ts';
 import { expandPdfArguments } from '../process-inputs.ts';
 import { progressReporter } from '../progress.ts';
-import { withTarget } from '../target.ts';
 
 interface ProcessFlags extends TargetFlags {
   readonly timeout: string;
@@ -74,6 +73,12 @@ export const registerProcess = (program: Command): void => {
         throw new UsageError('--timeout must be a positive number of seconds');
       }
       const paths = expandPdfArguments(files);
+      // The pipeline client and the SDK load only once the arguments are good:
+      // a refused argument costs no more than `--version`.
+      const [{ processFiles }, { withTarget }] = await Promise.all([
+        import('#services/process-documents.ts'),
+        import('../target.ts'),
+      ]);
       const progress = progressReporter(process.stderr, 'process', 'documents done');
       await withTarget(
         flags,

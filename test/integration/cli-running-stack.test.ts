@@ -3,7 +3,9 @@
  * finds `npm start`): `process` uses it instead of starting its own, so a
  * failed document then shows in `dlq list` and `documents get`; `alerts`
  * analyses its roll-ups; `logs` shows its function logs; `dlq --queue
- * aggregator` says plainly that the local stack has no such queue.
+ * aggregator` says plainly that the local stack has no such queue. The
+ * stack keeps its tables on the run's shared DynamoDB Local under a stage of
+ * its own, which its stack file names.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
@@ -13,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { medextractScript } from '#test/helpers/cli-bundle.ts';
 import { recordPdf, truncatedPdf } from '#test/helpers/pdf-fixtures.ts';
+import { sharedDynamoDb } from '#test/helpers/run-dynamodb.ts';
 import { type RunningStack, startRunningStack } from '#test/helpers/running-stack.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
@@ -37,7 +40,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'medextract-running-docs-'));
   await writeFile(join(dir, 'record.pdf'), await recordPdf());
   await writeFile(join(dir, 'broken.pdf'), await truncatedPdf());
-  running = await startRunningStack('medextract-running-');
+  running = await startRunningStack('medextract-running-', sharedDynamoDb('cli-running'));
   ({ dataDir } = running);
 }, 120_000);
 

@@ -2,8 +2,9 @@
  * `medextract` answering mistakes plainly, as a user runs it (a subprocess):
  * non-PDF arguments refused before any stack starts, commands that need
  * `npm start` saying so instead of starting one, `--version`, `--stage`
- * checked, exit codes in `--help`. No local stack is started by any of
- * these: the data folder a stack would fill stays empty.
+ * checked, exit codes in `--help`, a DynamoDB endpoint for private stacks
+ * that is not on loopback or does not answer. No local stack is started by
+ * any of these: the data folder a stack would fill stays empty.
  */
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -183,6 +184,25 @@ describe('medextract answers mistakes plainly', () => {
     expect(one.stdout.trim()).toBe(line('2026-11-27T15:00:01.000Z', 'scored'));
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain('--function must be one of starter,');
+  }, 60_000);
+
+  it('refuses a MEDEXTRACT_DYNAMODB_ENDPOINT off loopback or not answering, and starts no stack', async () => {
+    const pdf = join(repo, 'events', 'documents', 'aps-0001.pdf');
+    const [remote, silent] = await Promise.all([
+      medextract(['process', pdf], { MEDEXTRACT_DYNAMODB_ENDPOINT: 'http://192.0.2.1:8000' }),
+      // Port 9 (discard) refuses at once on loopback.
+      medextract(['process', pdf], { MEDEXTRACT_DYNAMODB_ENDPOINT: 'http://127.0.0.1:9' }),
+    ]);
+    expect(remote.code).toBe(2);
+    expect(remote.stderr).toBe(
+      'medextract: MEDEXTRACT_DYNAMODB_ENDPOINT must be http://127.0.0.1:<port>, a DynamoDB Local on this machine\n',
+    );
+    expect(silent.code).toBe(2);
+    expect(silent.stderr).toContain(
+      'medextract: MEDEXTRACT_DYNAMODB_ENDPOINT: no DynamoDB answers at http://127.0.0.1:9',
+    );
+    for (const run of [remote, silent]) expect(run.stdout).toBe('');
+    expect(readdirSync(dataDir)).toEqual([]);
   }, 60_000);
 
   it('refuses an unknown stage and names the known ones', async () => {

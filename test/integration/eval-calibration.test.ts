@@ -4,14 +4,15 @@
  * asks for evidence (2.2.0, whose values are grounded): the report carries
  * calibration overall and per field, with a ten-bin reliability table of
  * which at least three bins are populated, and the planted mistakes count as
- * wrong values.
+ * wrong values. The private stack keeps its tables on the run's shared
+ * DynamoDB Local (MEDEXTRACT_DYNAMODB_ENDPOINT) under a stage of its own.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import * as z from 'zod';
 import { generateSeededErrorCorpus } from '#local/corpus/seeded-errors.ts';
 import { medextractScript } from '#test/helpers/cli-bundle.ts';
@@ -54,7 +55,12 @@ const run = (args: string[]): Promise<{ code: number; stdout: string; stderr: st
     execFile(
       'node',
       [medextractScript(), ...args],
-      { cwd: repo, timeout: 300_000, maxBuffer: 16 * 1024 * 1024 },
+      {
+        cwd: repo,
+        env: { ...process.env, MEDEXTRACT_DYNAMODB_ENDPOINT: inject('sharedDynamoDbEndpoint') },
+        timeout: 300_000,
+        maxBuffer: 16 * 1024 * 1024,
+      },
       (error, stdout, stderr) => {
         const code = error && typeof error.code === 'number' ? error.code : error ? 1 : 0;
         resolve({ code, stdout, stderr });

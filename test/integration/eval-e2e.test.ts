@@ -9,7 +9,10 @@
  * handlers create their SDK clients and read their configuration once per
  * process, so a second local stack in the same process would talk to the
  * first one's endpoints. A subprocess per run is
- * also what a user gets, exit code and stdout included.
+ * also what a user gets, exit code and stdout included. Each run's private
+ * stack keeps its tables on the run's shared DynamoDB Local
+ * (MEDEXTRACT_DYNAMODB_ENDPOINT) under a stage of its own instead of
+ * starting a JVM (cli-process.test.ts proves the tables go when it ends).
  *
  * Measured on the shared development machine (rule-based extractor, seed
  * `eval-e2e`): 24 documents take about 14 s including the stack start, with
@@ -21,7 +24,7 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { familyDir, loadPromptRegistry } from '#adapters/prompts/registry.ts';
 import { generateCorpus } from '#local/corpus/generate.ts';
 import { medextractScript } from '#test/helpers/cli-bundle.ts';
@@ -44,7 +47,12 @@ const medextract = (args: string[]): Promise<Run> =>
     execFile(
       'node',
       [medextractScript(), ...args],
-      { cwd: repo, timeout: 240_000, maxBuffer: 16 * 1024 * 1024 },
+      {
+        cwd: repo,
+        env: { ...process.env, MEDEXTRACT_DYNAMODB_ENDPOINT: inject('sharedDynamoDbEndpoint') },
+        timeout: 240_000,
+        maxBuffer: 16 * 1024 * 1024,
+      },
       (error, stdout, stderr) => {
         const code = error && typeof error.code === 'number' ? error.code : error ? 1 : 0;
         resolve({ code, stdout, stderr });

@@ -4,14 +4,15 @@
  * sidecar, go through the real local pipeline (rule-based Bedrock stand-in),
  * and the report shows the two splits side by side in the terminal, the
  * Markdown report and the `layouts` key of `--json`. A subprocess per run,
- * for the reasons given in eval-e2e.test.ts.
+ * for the reasons given in eval-e2e.test.ts, its private stack's tables on
+ * the run's shared DynamoDB Local (MEDEXTRACT_DYNAMODB_ENDPOINT).
  */
 import { execFile } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { familyNamed, type LayoutFamily } from '#local/corpus/families.ts';
 import { generateFamilyCorpus } from '#local/corpus/family-corpus.ts';
 import { medextractScript } from '#test/helpers/cli-bundle.ts';
@@ -31,7 +32,12 @@ const medextract = (args: string[]): Promise<Run> =>
     execFile(
       'node',
       [medextractScript(), ...args],
-      { cwd: repo, timeout: 240_000, maxBuffer: 16 * 1024 * 1024 },
+      {
+        cwd: repo,
+        env: { ...process.env, MEDEXTRACT_DYNAMODB_ENDPOINT: inject('sharedDynamoDbEndpoint') },
+        timeout: 240_000,
+        maxBuffer: 16 * 1024 * 1024,
+      },
       (error, stdout, stderr) => {
         const code = error && typeof error.code === 'number' ? error.code : error ? 1 : 0;
         resolve({ code, stdout, stderr });

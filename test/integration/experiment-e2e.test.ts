@@ -3,7 +3,9 @@
  * experiment against 2.0.0 driven through the `medextract` CLI, synthetic
  * documents through the real pipeline, then the split, the roll-ups, the
  * analysis, completion, promotion, the alias move, traffic after promotion
- * and the audit trail.
+ * and the audit trail. The stack keeps its tables on the run's shared
+ * DynamoDB Local under a stage of its own, which its stack file names to the
+ * CLI.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -21,6 +23,7 @@ import { type LocalStack, startLocalStack } from '#local/stack.ts';
 import { analyzeFromRollups } from '#services/experiment-analysis.ts';
 import { type FileResult, processFiles } from '#services/process-documents.ts';
 import { medextractScript } from '#test/helpers/cli-bundle.ts';
+import { sharedDynamoDb } from '#test/helpers/run-dynamodb.ts';
 
 vi.setConfig({ testTimeout: 240_000, hookTimeout: 180_000 });
 
@@ -108,11 +111,12 @@ beforeAll(async () => {
       ports: { s3sqs: 0, dynamodb: 0, stepfunctions: 0, bedrock: 0 },
       retryIntervalScale: 0.001,
       promptCacheTtlSeconds: 0,
+      sharedDynamoDb: sharedDynamoDb('experiment-e2e'),
     }),
   );
   target = {
     kind: 'local',
-    stage: 'local',
+    stage: stack.stage,
     bucket: stack.bucket,
     stateMachineArn: stack.stateMachineArn,
     tables: stack.tables,
