@@ -103,9 +103,15 @@ try {
   });
   bundled = result.outputFiles[0].contents;
 } catch (error) {
-  const errors = error?.errors ?? [];
-  const reasons = errors.map((e) => `${e.location?.file ?? ''} ${e.text}`.trim());
-  process.stderr.write(`npm start failed: the sources do not build:\n${reasons.join('\n')}\n`);
+  const errors = error?.errors ?? [
+    { text: error instanceof Error ? error.message : String(error) },
+  ];
+  const reasons = errors.map((e) =>
+    e.location ? `${e.location.file}:${e.location.line}: ${e.text}` : e.text,
+  );
+  process.stderr.write(
+    `npm start failed: cli/start.ts could not be bundled:\n${reasons.join('\n')}\n`,
+  );
   process.exit(2);
 } finally {
   // The build service is not needed again unless the web console is rebuilt (which starts it anew).
