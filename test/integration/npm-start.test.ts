@@ -1,7 +1,10 @@
 /**
  * `npm start` and `medextract invoke` as a user runs them: subprocesses with
  * their own data folder. npm start processes the samples, then picks up a PDF
- * dropped into the inbox and shuts down cleanly on SIGINT.
+ * dropped into the inbox, serves `medextract invoke` on its stack (found
+ * through the data folder's stack.json, as the CLI finds it for a user) and
+ * shuts down cleanly on SIGINT. `medextract invoke --ephemeral` starts a
+ * private stack of its own and reports a handler error as JSON.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { copyFile, mkdtemp, writeFile } from 'node:fs/promises';
@@ -44,8 +47,20 @@ const waitFor = (child: ChildProcess, output: { text: string }, pattern: RegExp,
     check();
   });
 
+/** `medextract invoke ...` on the data folder's stack (`--ephemeral` in `args`: a private one). */
+const invoke = (args: string[], dataDir: string) =>
+  new Promise<{ code: number; stdout: string }>((resolve) => {
+    execFile(
+      'node',
+      [medextractScript(), 'invoke', ...args],
+      { cwd: repo, env: { ...process.env, MEDEXTRACT_DATA_DIR: dataDir }, timeout: 120_000 },
+      (error, stdout) =>
+        resolve({ code: error && typeof error.code === 'number' ? error.code : 0, stdout }),
+    );
+  });
+
 describe('npm start', () => {
-  it('processes the samples, then a PDF dropped into the inbox, and stops on Ctrl-C', async () => {
+  it('processes the samples, then a PDF dropped into the inbox, serves medextract invoke, and stops on Ctrl-C', async () => {
     // Prepare
     const dataDir = await mkdtemp(join(tmpdir(), 'medextract-start-'));
     const inbox = join(dataDir, 'inbox');
@@ -89,6 +104,18 @@ describe('npm start', () => {
     await writeFile(dropped, await recordPdf());
     await copyFile(dropped, join(inbox, 'from-inbox.pdf'));
     await waitFor(child, output, /from-inbox\.pdf\s+│ SUCCEEDED/, 60_000);
+    // Act: one handler with a fixture event, then one with an event file, on npm start's stack
+    const selected = await invoke(['select-variant', '--event', 'tasks/select-variant'], dataDir);
+    const started = await invoke(['starter', '--event', 'events/sqs/s3-test-event.json'], dataDir);
+    // Assess
+    expect(selected.code).toBe(0);
+    expect(JSON.parse(selected.stdout)).toMatchObject({
+      function: 'select-variant',
+      stage: 'local',
+      result: { promptVersion: '2.2.0', experimentId: null, arm: null, resolvedBy: 'alias' },
+    });
+    expect(started.code).toBe(0);
+    expect(JSON.parse(started.stdout)).toMatchObject({ result: { batchItemFailures: [] } });
     // Act: Ctrl-C, to the whole foreground process group as a terminal sends it
     const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
       child.on('exit', (code, signal) => resolve({ code, signal })),
@@ -101,31 +128,7 @@ describe('npm start', () => {
   }, 240_000);
 });
 
-describe('medextract invoke', () => {
-  const invoke = (args: string[], dataDir: string) =>
-    new Promise<{ code: number; stdout: string }>((resolve) => {
-      execFile(
-        'node',
-        // No `npm start` runs on these data folders: each call starts its own stack.
-        [medextractScript(), 'invoke', ...args, '--ephemeral'],
-        { cwd: repo, env: { ...process.env, MEDEXTRACT_DATA_DIR: dataDir }, timeout: 120_000 },
-        (error, stdout) =>
-          resolve({ code: error && typeof error.code === 'number' ? error.code : 0, stdout }),
-      );
-    });
-
-  it('runs one handler with a fixture event against the local stack', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'medextract-invoke-'));
-    const selected = await invoke(['select-variant', '--event', 'tasks/select-variant'], dataDir);
-    expect(selected.code).toBe(0);
-    expect(JSON.parse(selected.stdout)).toMatchObject({
-      function: 'select-variant',
-      result: { promptVersion: '2.2.0', experimentId: null, arm: null, resolvedBy: 'alias' },
-    });
-    const started = await invoke(['starter', '--event', 'events/sqs/s3-test-event.json'], dataDir);
-    expect(JSON.parse(started.stdout)).toMatchObject({ result: { batchItemFailures: [] } });
-  }, 150_000);
-
+describe('medextract invoke --ephemeral', () => {
   it('reports a handler error as JSON with exit code 1', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'medextract-invoke-'));
     // An event of our own (not a fixture, so nothing is put in place for it)
@@ -140,7 +143,11 @@ describe('medextract invoke', () => {
         attempt: 0,
       }),
     );
-    const { code, stdout } = await invoke(['load-document', '--event', event], dataDir);
+    // No `npm start` runs on this data folder: the call starts its own stack.
+    const { code, stdout } = await invoke(
+      ['load-document', '--event', event, '--ephemeral'],
+      dataDir,
+    );
     expect(code).toBe(1);
     expect(JSON.parse(stdout)).toMatchObject({
       function: 'load-document',
