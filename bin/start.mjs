@@ -20,54 +20,17 @@
  *   its bare imports find node_modules), one per process, and deleted once
  *   loaded; leftovers of a process killed while loading go at the next start.
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, stop } from 'esbuild';
+import { packagesThroughRequire, sourceImportMetaUrl } from './source-bundle.mjs';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ENTRY = join(REPO_ROOT, 'cli', 'start.ts');
 const OUT_DIR = join(REPO_ROOT, '.data', 'start');
 /** A leftover this old belongs to a process that did not live to delete it. */
 const LEFTOVER_MS = 10 * 60_000;
-
-/** CommonJS packages the start path imports: loaded with `require` (see the header). */
-const REQUIRED_PACKAGES =
-  /^(@aws-sdk\/[^/]+|@smithy\/[^/]+|aws-cdk-lib(\/[^/]+)?|commander|cli-table3|cli-progress|jstat|tesseract\.js|@napi-rs\/canvas|ajv|esbuild)$/;
-
-const packagesThroughRequire = {
-  name: 'commonjs-packages-through-require',
-  setup(bundler) {
-    bundler.onResolve({ filter: REQUIRED_PACKAGES }, (args) =>
-      args.kind === 'require-call'
-        ? { path: args.path, external: true }
-        : { path: args.path, namespace: 'require-package' },
-    );
-    bundler.onLoad({ filter: /.*/, namespace: 'require-package' }, (args) => ({
-      contents: `module.exports = require(${JSON.stringify(args.path)});`,
-      loader: 'js',
-    }));
-  },
-};
-
-const sourceImportMetaUrl = {
-  name: 'source-import-meta-url',
-  setup(bundler) {
-    bundler.onLoad({ filter: /\.(ts|mjs|js|cjs)$/ }, (args) => {
-      if (args.path.includes('/node_modules/')) return undefined;
-      const text = readFileSync(args.path, 'utf8');
-      const pinned = text.replaceAll(
-        'import.meta.url',
-        JSON.stringify(pathToFileURL(args.path).href),
-      );
-      if (pinned.includes('import.meta')) {
-        return { errors: [{ text: `${args.path}: only import.meta.url can be bundled` }] };
-      }
-      const loader = args.path.endsWith('.ts') ? 'ts' : 'js';
-      return { contents: pinned, loader };
-    });
-  },
-};
 
 const removeLeftovers = () => {
   for (const name of readdirSync(OUT_DIR)) {
