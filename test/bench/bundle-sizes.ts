@@ -3,14 +3,16 @@
  * AWS SDK external) in memory and reports each bundle's bytes and the bytes
  * each npm package contributes, and the worker bundles beside them:
  * `npm run bench:bundles [-- --json]`. The
- * bundling test imports `measureBundles` to hold the sizes to a budget.
+ * bundling test imports `measureBundles` to hold the sizes to a budget; the
+ * functions are built in one esbuild call (function-outputs.ts).
  */
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, type Metafile } from 'esbuild';
 import { FUNCTION_NAMES, type FunctionName } from '#contracts/functions.ts';
 import { WORKER_BUNDLES } from '#contracts/worker-bundles.ts';
 import { fromRepoRoot, functionEntry } from '#infra/repo-paths.ts';
 import { FUNCTION_BUNDLE_OPTIONS } from './bundles.ts';
+import { functionOutputs } from './function-outputs.ts';
 
 export interface BundleSize {
   readonly bytes: number;
@@ -20,6 +22,16 @@ export interface BundleSize {
 
 const packageOf = (input: string): string | null =>
   /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? null;
+
+/** Bytes per npm package of one bundle's metafile output. */
+const sizeOf = (output: Metafile['outputs'][string]): BundleSize => {
+  const packages: Record<string, number> = {};
+  for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+    const pkg = packageOf(input);
+    if (pkg) packages[pkg] = (packages[pkg] ?? 0) + bytesInOutput;
+  }
+  return { bytes: output.bytes, packages };
+};
 
 /** One function's bundle, or with `entry` one of its worker bundles. */
 export const measureBundle = async (name: FunctionName, entry?: string): Promise<BundleSize> => {
@@ -32,18 +44,19 @@ export const measureBundle = async (name: FunctionName, entry?: string): Promise
   });
   const output = Object.values(result.metafile.outputs).find((out) => out.entryPoint);
   if (!output) throw new Error(`No bundle output for ${name}`);
-  const packages: Record<string, number> = {};
-  for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
-    const pkg = packageOf(input);
-    if (pkg) packages[pkg] = (packages[pkg] ?? 0) + bytesInOutput;
-  }
-  return { bytes: output.bytes, packages };
+  return sizeOf(output);
 };
 
+/** Every function's bundle, all built in one esbuild call (function-outputs.ts). */
 export const measureBundles = async (): Promise<Record<FunctionName, BundleSize>> => {
-  const entries = [];
-  for (const name of FUNCTION_NAMES) entries.push([name, await measureBundle(name)] as const);
-  return Object.fromEntries(entries) as Record<FunctionName, BundleSize>;
+  const outputs = await functionOutputs();
+  const sizes: Partial<Record<FunctionName, BundleSize>> = {};
+  for (const name of FUNCTION_NAMES) {
+    const built = outputs.get(name);
+    if (!built) throw new Error(`No bundle output for ${name}`);
+    sizes[name] = sizeOf(built.output);
+  }
+  return sizes as Record<FunctionName, BundleSize>;
 };
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -3,8 +3,8 @@
  * stage, zero unacknowledged findings, and acknowledgements that are each
  * needed, scoped to one resource and justified. The apps skip esbuild and
  * aws-cdk-lib's built-in CloudFormation validation, which only warns
- * (test/infra/synth.ts); the tests that only read the acknowledgements share
- * one build of prod.
+ * (test/infra/synth.ts); the checks that only read a stage's tree use its
+ * build cached per worker (`buildStage`), which the template tests share.
  */
 import { Stack, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -31,13 +31,6 @@ const findingsOf = (scope: IConstruct): Finding[] =>
       ),
     ),
   );
-
-/** prod built once for the tests that only read its acknowledgements and tree. */
-let prod: ReturnType<typeof buildStage> | undefined;
-const prodStage = (): ReturnType<typeof buildStage> => {
-  prod ??= buildStage('prod');
-  return prod;
-};
 
 describe('policy gate', () => {
   it.each(STAGES)('leaves no unacknowledged finding in %s', (stage) => {
@@ -95,7 +88,7 @@ describe('policy gate', () => {
     const raw = findingsOf(bare);
 
     // Act
-    const acknowledgements = listAcknowledgements(prodStage().app);
+    const acknowledgements = listAcknowledgements(buildStage('prod').app);
     const unused = acknowledgements.filter(
       (ack) =>
         !raw.some(
@@ -113,7 +106,7 @@ describe('policy gate', () => {
 
   it('scopes every acknowledgement to a resource below the stack and gives a reason', () => {
     // Prepare
-    const { app, stack } = prodStage();
+    const { app, stack } = buildStage('prod');
 
     // Act
     const acknowledgements = listAcknowledgements(app);
@@ -130,7 +123,7 @@ describe('policy gate', () => {
 
   it('acknowledges IAM wildcards finding by finding, never the whole rule', () => {
     // Prepare
-    const { app } = prodStage();
+    const { app } = buildStage('prod');
 
     // Act
     const wildcardAcks = listAcknowledgements(app).filter((ack) =>

@@ -5,13 +5,17 @@
  * runtime, neither by `import` nor by `require` (ADR 45, amending ADR 42). The
  * bench's hello-world baseline is built the same way. Also proves the check
  * reports a bundle that leaves the SDK external or bundles its CommonJS build.
+ * The functions are built in one esbuild call (test/bench/function-outputs.ts),
+ * whose outputs are each function's own build byte for byte: the first test
+ * checks that against one function built alone.
  * (The file keeps its name from ADR 42's rule, which it replaces.)
  */
-import { type BuildOptions, build } from 'esbuild';
+import { type BuildOptions, build, type Metafile } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { FUNCTION_NAMES } from '#contracts/functions.ts';
 import { fromRepoRoot, functionEntry } from '#infra/repo-paths.ts';
 import { FUNCTION_BUNDLE_OPTIONS } from '#test/bench/bundles.ts';
+import { type FunctionOutput, functionOutputs } from '#test/bench/function-outputs.ts';
 
 interface SdkInBundle {
   /** `@aws-sdk/*` packages the bundle leaves to the runtime (by import or require). */
@@ -27,17 +31,8 @@ interface SdkInBundle {
 const sdkPackage = (path: string): string | undefined =>
   /node_modules\/(@aws-sdk\/[^/]+)\//.exec(path)?.[1];
 
-/** How one bundle gets its `@aws-sdk/*` packages, from esbuild's metafile. */
-const sdkInBundle = async (options: BuildOptions): Promise<SdkInBundle> => {
-  const result = await build({
-    ...FUNCTION_BUNDLE_OPTIONS,
-    ...options,
-    outfile: 'out/index.mjs',
-    write: false,
-    metafile: true,
-  });
-  const output = Object.values(result.metafile.outputs).find((out) => out.entryPoint);
-  if (!output) throw new Error('esbuild produced no entry output');
+/** How one bundle's metafile output gets its `@aws-sdk/*` packages. */
+const sdkOf = (output: Metafile['outputs'][string]): SdkInBundle => {
   const unique = (names: (string | undefined)[]): string[] =>
     [...new Set(names.filter((name): name is string => name !== undefined))].sort();
   const inputs = Object.keys(output.inputs);
@@ -53,12 +48,50 @@ const sdkInBundle = async (options: BuildOptions): Promise<SdkInBundle> => {
   };
 };
 
+/** One bundle built on its own, with its code. */
+const buildAlone = async (options: BuildOptions): Promise<FunctionOutput> => {
+  const result = await build({
+    ...FUNCTION_BUNDLE_OPTIONS,
+    ...options,
+    outfile: 'out/index.mjs',
+    write: false,
+    metafile: true,
+  });
+  const output = Object.values(result.metafile.outputs).find((out) => out.entryPoint);
+  const code = result.outputFiles.find((file) => file.path.endsWith('index.mjs'))?.text;
+  if (!output || code === undefined) throw new Error('esbuild produced no entry output');
+  return { output, code };
+};
+
+/** How one bundle built on its own gets its `@aws-sdk/*` packages, from esbuild's metafile. */
+const sdkInBundle = async (options: BuildOptions): Promise<SdkInBundle> =>
+  sdkOf((await buildAlone(options)).output);
+
+/** Every function's bundle, from one esbuild call shared by the tests below. */
+let allFunctions: Promise<Map<string, FunctionOutput>> | undefined;
+const functionBundle = async (name: string): Promise<FunctionOutput> => {
+  allFunctions ??= functionOutputs();
+  const built = (await allFunctions).get(name);
+  if (!built) throw new Error(`no bundle for ${name}`);
+  return built;
+};
+
 describe('the AWS SDK in function bundles', () => {
+  it('the functions built in one call are each byte for byte the function built alone', async () => {
+    // Act
+    const together = await functionBundle('score');
+    const alone = await buildAlone({ entryPoints: [functionEntry('score')] });
+
+    // Assess
+    expect(together.code).toBe(alone.code);
+    expect(Object.keys(together.output.inputs)).toEqual(Object.keys(alone.output.inputs));
+  }, 60_000);
+
   it.each(FUNCTION_NAMES)(
     '%s bundles the SDK from its ES build and loads none from the runtime',
     async (name) => {
       // Act
-      const sdk = await sdkInBundle({ entryPoints: [functionEntry(name)] });
+      const sdk = sdkOf((await functionBundle(name)).output);
 
       // Assess
       expect(sdk.external).toEqual([]);

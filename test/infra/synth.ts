@@ -1,7 +1,8 @@
 /**
  * Test helper: synthesises one stage without bundling (esbuild is skipped
  * through the `aws:cdk:bundling-stacks` context) or the built-in
- * CloudFormation validation, once per test file, and
+ * CloudFormation validation, once per worker (the shared-modules project keeps
+ * its module cache across files), and
  * offers small lookups over the template by construct rather than by counts.
  */
 import { type App, CfnElement } from 'aws-cdk-lib';
@@ -36,20 +37,28 @@ export interface Synthesised {
   readonly template: Template;
 }
 
+const built = new Map<Stage, { app: App; stack: PipelineStack }>();
 const cache = new Map<Stage, Synthesised>();
 
-/** The stage's app and stack, built but not synthesised (enough for cdk-nag's validateScope). */
+/**
+ * The stage's app and stack (enough for cdk-nag's validateScope, which only
+ * reads the tree), cached per worker: the policy gate's read-only checks and
+ * the template tests share one build of each stage, synthesised or not.
+ */
 export const buildStage = (stage: Stage): { app: App; stack: PipelineStack } => {
+  const cached = built.get(stage);
+  if (cached) return cached;
   const app = createApp(TEST_APP_PROPS);
-  return { app, stack: addPipeline(app, configFor(stage)) };
+  const entry = { app, stack: addPipeline(app, configFor(stage)) };
+  built.set(stage, entry);
+  return entry;
 };
 
-/** The stage's app, stack and template (no policy gate, no bundling), cached per file. */
+/** The stage's app, stack and template (no policy gate, no bundling), cached per worker. */
 export const synthStage = (stage: Stage): Synthesised => {
   const cached = cache.get(stage);
   if (cached) return cached;
-  const app = createApp(TEST_APP_PROPS);
-  const stack = addPipeline(app, configFor(stage));
+  const { app, stack } = buildStage(stage);
   const synthesised = { app, stack, template: Template.fromStack(stack) };
   cache.set(stage, synthesised);
   return synthesised;

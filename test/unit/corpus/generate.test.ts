@@ -31,10 +31,20 @@ function flatten(text: string): string {
   return text.replace(/\s+/g, ' ').replace(/- /g, '-');
 }
 
-async function pdfPages(path: string): Promise<string[]> {
+/** Each page's text, read once per file: two checks below read the same 24 PDFs. */
+const pageTexts = new Map<string, Promise<string[]>>();
+async function readPages(path: string): Promise<string[]> {
   const pdf = await getDocumentProxy(new Uint8Array(await readFile(path)));
   const { text } = await extractText(pdf, { mergePages: false });
   return text;
+}
+function pdfPages(path: string): Promise<string[]> {
+  let pages = pageTexts.get(path);
+  if (pages === undefined) {
+    pages = readPages(path);
+    pageTexts.set(path, pages);
+  }
+  return pages;
 }
 
 let root = '';
