@@ -7,8 +7,13 @@
  * later ones) cost about as much CPU as two warm pages, so a document read on
  * a warm engine skips both. An idle engine does not keep the process alive
  * and is ended after `idleMs`; an engine that faulted, timed out or whose
- * thread exited is ended and never handed out again.
+ * thread exited is ended and never handed out again. The engine reads the
+ * same bytes the same way whatever it read before, so the pool also
+ * remembers its last readings by the image's hash: a page image read once is
+ * not read again in this process (the local stand-in's OCR asks for the very
+ * JPEG LoadDocument read).
  */
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -127,6 +132,8 @@ export interface OcrEnginePoolOptions {
   readonly idleMs: number;
   /** Idle engines kept at most; one more given back is ended. */
   readonly maxIdle: number;
+  /** Readings remembered by image hash, the oldest forgotten first. Default 0: none. */
+  readonly readings?: number;
 }
 
 export interface OcrEnginePoolStats {
@@ -137,6 +144,8 @@ export interface OcrEnginePoolStats {
   /** Engines ended because they faulted or timed out. */
   readonly discarded: number;
   readonly idle: number;
+  /** Pages answered from a remembered reading of the same bytes. */
+  readonly recalled: number;
 }
 
 export interface OcrEnginePool {
@@ -148,6 +157,10 @@ export interface OcrEnginePool {
   discard(engine: OcrEngine): Promise<void>;
   /** Ends every idle engine now; engines in use are ended when given back. */
   stop(): Promise<void>;
+  /** What an engine read on these exact bytes, when it is remembered. */
+  recall(image: Uint8Array): OcrReading | undefined;
+  /** Remembers what an engine read on `image`. */
+  remember(image: Uint8Array, reading: OcrReading): void;
   stats(): OcrEnginePoolStats;
 }
 
@@ -167,6 +180,10 @@ export const createOcrEnginePool = (
   let starts = 0;
   let warmTakes = 0;
   let discarded = 0;
+  let recalled = 0;
+  const remembered = new Map<string, OcrReading>();
+  const hashOf = (image: Uint8Array): string =>
+    createHash('sha256').update(image).digest('base64url');
   const end = (engine: OcrEngine): Promise<void> => engine.terminate().catch(() => undefined);
   const leave = (entry: Idle): void => {
     clearTimeout(entry.timer);
@@ -226,7 +243,26 @@ export const createOcrEnginePool = (
       for (const entry of ending) leave(entry);
       await Promise.all(ending.map((entry) => end(entry.engine)));
     },
-    stats: () => ({ starts, warmTakes, discarded, idle: idle.length }),
+    recall: (image) => {
+      if (!options.readings) return undefined;
+      const key = hashOf(image);
+      const reading = remembered.get(key);
+      if (reading === undefined) return undefined;
+      // The most recent last: forgotten last.
+      remembered.delete(key);
+      remembered.set(key, reading);
+      recalled += 1;
+      return reading;
+    },
+    remember: (image, reading) => {
+      if (!options.readings) return;
+      remembered.set(hashOf(image), reading);
+      for (const key of remembered.keys()) {
+        if (remembered.size <= options.readings) break;
+        remembered.delete(key);
+      }
+    },
+    stats: () => ({ starts, warmTakes, discarded, idle: idle.length, recalled }),
   };
 };
 
@@ -237,8 +273,12 @@ export const createOcrEnginePool = (
  */
 export const OCR_ENGINE_IDLE_MS = 120_000;
 
+/** Readings remembered: a few documents' pages (a dense page's words take tens of kB). */
+export const OCR_READINGS_REMEMBERED = 32;
+
 /** The process's tesseract.js engines, shared by every document it reads: at most one idle per CPU. */
 export const warmOcrEngines: OcrEnginePool = createOcrEnginePool(tesseractEngine, {
   idleMs: OCR_ENGINE_IDLE_MS,
   maxIdle: CPU_SLOTS,
+  readings: OCR_READINGS_REMEMBERED,
 });

@@ -12,7 +12,8 @@
  * the caller sizes from the invocation's remaining time (ADR 41). A page over
  * its budget or one the engine cannot read gets no geometry and a reason
  * code, never a document failure; the engine that timed out or threw is
- * ended, never given back.
+ * ended, never given back. A page whose exact bytes were read before in
+ * this process takes that reading (page-ocr-engines.ts).
  */
 import type { DocumentGeometry, GeometryItem } from '#contracts/geometry.ts';
 import { type PositionedText, pageTextFromItems } from '#core/evidence/geometry.ts';
@@ -23,6 +24,7 @@ import {
   type OcrEngine,
   type OcrEngineFactory,
   type OcrEnginePool,
+  type OcrReading,
   type PixelWord,
   warmOcrEngines,
 } from './page-ocr-engines.ts';
@@ -141,6 +143,13 @@ const within = async <T>(work: Promise<T>, ms: number): Promise<T | typeof TIMEO
 
 const errorName = (error: unknown): string => (error instanceof Error ? error.name : typeof error);
 
+const pageResult = (image: OcrPageImage, read: OcrReading, ms: number): OcrPageResult => {
+  const geometry = wordsToGeometry(read.words, image);
+  return geometry.items.length === 0
+    ? { page: image.page, reason: 'OCR_NO_WORDS', ms }
+    : { page: image.page, ...geometry, confidence: read.confidence, ms };
+};
+
 /** A bare factory gets a pool of its own that keeps nothing: every document starts its engine. */
 const poolOf = (engines: OcrEnginePool | OcrEngineFactory): OcrEnginePool =>
   typeof engines === 'function' ? createOcrEnginePool(engines, { idleMs: 0, maxIdle: 0 }) : engines;
@@ -182,6 +191,12 @@ export const ocrPageGeometry = async (
         results.push(...missAll('OCR_BUDGET_SPENT', index));
         break;
       }
+      // These very bytes were read before in this process: the engine would read them the same.
+      const known = pool.recall(image.data);
+      if (known) {
+        results.push(pageResult(image, known, 0));
+        continue;
+      }
       if (engine === null) {
         starting = pool.take().engine;
         const startMs = budget.startMs ?? OCR_GEOMETRY_BUDGET.startMs;
@@ -221,12 +236,8 @@ export const ocrPageGeometry = async (
           results.push({ page: image.page, reason: 'OCR_PAGE_TIMEOUT', ms: ms() });
           continue;
         }
-        const geometry = wordsToGeometry(read.words, image);
-        results.push(
-          geometry.items.length === 0
-            ? { page: image.page, reason: 'OCR_NO_WORDS', ms: ms() }
-            : { page: image.page, ...geometry, confidence: read.confidence, ms: ms() },
-        );
+        pool.remember(image.data, read);
+        results.push(pageResult(image, read, ms()));
       } catch (error) {
         await end();
         results.push({

@@ -1,15 +1,17 @@
 /**
  * OCR for the local Bedrock stand-in: reads page images with tesseract.js and
  * the English model shipped in the @tesseract.js-data/eng npm package (read
- * from node_modules; never downloaded, never cached elsewhere). At most one
+ * from node_modules; never downloaded, never written elsewhere). At most one
  * page per CPU at a time, each on an engine taken from the process's warm
  * engines, which LoadDocument's OCR shares (page-ocr-engines.ts), and given
- * back after; a page over its time budget ends its engine and counts as
- * unreadable, as does a page whose mean word confidence is under the
- * threshold. A page image with only two grey levels (a 1-bit fax page) is
- * despeckled first (despeckle.ts); others are read as they are. Known
- * character confusions are repaired (core/extraction/ocr-repair.ts) before
- * the text is used.
+ * back after. A page image LoadDocument has already read in this process
+ * (the same bytes: a scan's JPEG) is answered with that reading, which the
+ * engine would repeat exactly. A page over its time budget ends its engine
+ * and counts as unreadable, as does a page whose mean word confidence is
+ * under the threshold. A page image with only two grey levels (a 1-bit fax
+ * page) is despeckled first (despeckle.ts); others are read as they are.
+ * Known character confusions are repaired (core/extraction/ocr-repair.ts)
+ * before the text is used.
  */
 import { availableParallelism } from 'node:os';
 import { cleanOcrText } from '#core/extraction/ocr-repair.ts';
@@ -80,18 +82,24 @@ const recognise = async (image: Uint8Array, timeoutMs: number): Promise<OcrPage>
   });
   let engine: OcrEngine | undefined;
   try {
-    engine = await warmOcrEngines.take().engine;
     const prepared = await Promise.race([prepareForOcr(image), timeout]);
     if (prepared === 'timeout') {
       return { ...unreadable('timeout', false), ms: elapsed() };
     }
     despeckled = prepared.despeckled;
-    const result = await Promise.race([engine.recognize(prepared.image), timeout]);
-    if (result === 'timeout') {
-      const late = engine;
-      engine = undefined;
-      await warmOcrEngines.discard(late);
-      return { ...unreadable('timeout', despeckled), ms: elapsed() };
+    // LoadDocument read these very bytes (the page's JPEG) moments ago: the same reading.
+    let result = warmOcrEngines.recall(prepared.image) ?? null;
+    if (result === null) {
+      engine = await warmOcrEngines.take().engine;
+      const read = await Promise.race([engine.recognize(prepared.image), timeout]);
+      if (read === 'timeout') {
+        const late = engine;
+        engine = undefined;
+        await warmOcrEngines.discard(late);
+        return { ...unreadable('timeout', despeckled), ms: elapsed() };
+      }
+      warmOcrEngines.remember(prepared.image, read);
+      result = read;
     }
     const confidence = result.confidence;
     const readable = confidence >= MIN_OCR_CONFIDENCE;

@@ -4,7 +4,8 @@
  * whose thread exited is ended and never handed out again, and the next
  * document gets a new one; an idle engine lets go of the process and is ended
  * after its idle time; no more engines are kept than allowed; stop ends the
- * idle ones and those in use once given back. Then the real tesseract.js
+ * idle ones and those in use once given back; a page image read before is
+ * answered from its reading. Then the real tesseract.js
  * engine in a child process: a document read, the engine left idle and
  * warm, and the process still ends by itself.
  */
@@ -111,7 +112,7 @@ describe('warm OCR engines', () => {
     ]);
     expect(engines).toHaveLength(1);
     expect(engines[0]).toMatchObject({ pagesRead: 6, terminated: false, held: false });
-    expect(pool.stats()).toEqual({ starts: 1, warmTakes: 2, discarded: 0, idle: 1 });
+    expect(pool.stats()).toEqual({ starts: 1, warmTakes: 2, discarded: 0, idle: 1, recalled: 0 });
     await pool.stop();
     expect(engines[0]?.terminated).toBe(true);
     expect(pool.stats().idle).toBe(0);
@@ -207,6 +208,29 @@ describe('warm OCR engines', () => {
     expect(engines.filter((engine) => !engine.terminated)).toHaveLength(1);
     await pool.stop();
     expect(engines.every((engine) => engine.terminated)).toBe(true);
+  });
+
+  it('answers a page it read before, byte for byte, from the reading; forgets the oldest first', async () => {
+    // Prepare: readings of two distinct page images remembered at most.
+    const { factory, engines } = scripted();
+    const pool = createOcrEnginePool(factory, { idleMs: 60_000, maxIdle: 2, readings: 2 });
+    await ocrPageGeometry(pages(1, 2), budget, pool);
+
+    // Act
+    const again = await ocrPageGeometry(pages(2, 1), budget, pool);
+    await ocrPageGeometry(pages(3), budget, pool);
+    const forgotten = await ocrPageGeometry(pages(2), budget, pool);
+
+    // Assess: the second document read nothing; after a third image, the oldest (2) is read anew.
+    expect(again.map((page) => [page.page, isOcrMiss(page) ? page.reason : page.text])).toEqual([
+      [1, 'word\n'],
+      [2, 'word\n'],
+    ]);
+    expect(forgotten.map((page) => page.ms)).not.toEqual([0]);
+    expect(engines).toHaveLength(1);
+    expect(engines[0]?.pagesRead).toBe(4);
+    expect(pool.stats()).toMatchObject({ recalled: 2 });
+    await pool.stop();
   });
 
   it('ends an engine given back after stop instead of keeping it', async () => {
