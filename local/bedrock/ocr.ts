@@ -1,10 +1,12 @@
 /**
  * OCR for the local Bedrock stand-in: reads page images with tesseract.js and
  * the English model shipped in the @tesseract.js-data/eng npm package (read
- * from node_modules; never downloaded, never written elsewhere). At most one
- * page per CPU at a time, each on an engine taken from the process's warm
- * engines, which LoadDocument's OCR shares (page-ocr-engines.ts), and given
- * back after. A page image LoadDocument has already read in this process
+ * from node_modules; never downloaded, never written elsewhere). A page is
+ * read holding one of the process's CPU slots, which LoadDocument's
+ * rendering and OCR take too (cpu-slots.ts), so the process never reads or
+ * renders on more threads than it has CPUs; it is read on an engine taken
+ * from the process's warm engines, which LoadDocument's OCR shares
+ * (page-ocr-engines.ts), and given back after. A page image LoadDocument has already read in this process
  * (the same bytes: a scan's JPEG) is answered with that reading, which the
  * engine would repeat exactly. A page over its time budget ends its engine
  * and counts as unreadable, as does a page whose mean word confidence is
@@ -13,8 +15,8 @@
  * Known character confusions are repaired (core/extraction/ocr-repair.ts)
  * before the text is used.
  */
-import { availableParallelism } from 'node:os';
 import { cleanOcrText } from '#core/extraction/ocr-repair.ts';
+import { acquireCpuSlot, releaseCpuSlot } from '#functions/load-document/cpu-slots.ts';
 import { type OcrEngine, warmOcrEngines } from '#functions/load-document/page-ocr-engines.ts';
 import { prepareForOcr } from './despeckle.ts';
 
@@ -42,27 +44,8 @@ export interface OcrPage {
   readonly ms: number;
 }
 
-/** Pages read at once; more than one per CPU only adds waiting. */
-const READERS = Math.max(1, availableParallelism());
-let reading = 0;
-const waiting: Array<() => void> = [];
-
 /** Ends every idle engine of the process (tests, stack shutdown); engines in use end when done. */
 export const stopOcr = (): Promise<void> => warmOcrEngines.stop();
-
-const takeTurn = (): Promise<void> => {
-  if (reading < READERS) {
-    reading += 1;
-    return Promise.resolve();
-  }
-  return new Promise((resolve) => waiting.push(resolve));
-};
-
-const endTurn = (): void => {
-  const next = waiting.shift();
-  if (next) next();
-  else reading -= 1;
-};
 
 const unreadable = (problem: 'timeout' | 'ocr_error', despeckled: boolean) => ({
   text: '',
@@ -122,15 +105,15 @@ const recognise = async (image: Uint8Array, timeoutMs: number): Promise<OcrPage>
   }
 };
 
-/** Reads one page image on an engine of its own while it reads. */
+/** Reads one page image on an engine of its own while it reads, holding one of the process's CPU slots. */
 export const ocrPage = async (
   image: Uint8Array,
   timeoutMs = OCR_PAGE_TIMEOUT_MS,
 ): Promise<OcrPage> => {
-  await takeTurn();
+  await acquireCpuSlot();
   try {
     return await recognise(image, timeoutMs);
   } finally {
-    endTurn();
+    releaseCpuSlot();
   }
 };
