@@ -1,26 +1,36 @@
 /**
  * Word boxes for image pages: reads each rendered page image with tesseract.js
- * (English model from the @tesseract.js-data/eng npm package, read from
- * node_modules, never downloaded) and turns its words into the geometry
- * sidecar's shape — the page text and each word's character range and box in
- * PDF points, converted from image pixels with the page's view box and the
- * image's pixel size. A 1-bit fax page is despeckled first, as the local
- * stand-in's OCR does. One engine per document, reused across its pages,
- * holding one of the process's CPU slots, which rendering shares
- * (cpu-slots.ts). The engine's start has its own bound and
+ * and turns its words into the geometry sidecar's shape — the page text and
+ * each word's character range and box in PDF points, converted from image
+ * pixels with the page's view box and the image's pixel size. A 1-bit fax
+ * page is despeckled first, as the local stand-in's OCR does. A document's
+ * pages are read one after another on one engine, taken warm from the
+ * process's engines when one is idle (page-ocr-engines.ts) and given back
+ * afterwards, while the document holds one of the process's CPU slots, which
+ * rendering shares (cpu-slots.ts). A new engine's start has its own bound and
  * is not charged to the first page; the document's pages share a deadline
  * the caller sizes from the invocation's remaining time (ADR 41). A page over
  * its budget or one the engine cannot read gets no geometry and a reason
- * code, never a document failure.
+ * code, never a document failure; the engine that timed out or threw is
+ * ended, never given back. A page whose exact bytes were read before in
+ * this process takes that reading (page-ocr-engines.ts).
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import type { Worker } from 'tesseract.js';
 import type { DocumentGeometry, GeometryItem } from '#contracts/geometry.ts';
 import { type PositionedText, pageTextFromItems } from '#core/evidence/geometry.ts';
 import { despeckleBilevelPng } from './bilevel-png.ts';
 import { acquireCpuSlot, releaseCpuSlot } from './cpu-slots.ts';
+import {
+  createOcrEnginePool,
+  type OcrEngine,
+  type OcrEngineFactory,
+  type OcrEnginePool,
+  type OcrReading,
+  type PixelWord,
+  warmOcrEngines,
+} from './page-ocr-engines.ts';
+
+export type { OcrEngine, OcrEngineFactory, PixelWord } from './page-ocr-engines.ts';
+export { tesseractEngine } from './page-ocr-engines.ts';
 
 /**
  * Wall-clock budgets. `pageMs`: one page's recognition, from the moment the
@@ -93,38 +103,6 @@ export type OcrPageResult = OcrPageGeometry | OcrPageMiss;
 
 export const isOcrMiss = (result: OcrPageResult): result is OcrPageMiss => 'reason' in result;
 
-/** A word's box in image pixels (origin top-left), as tesseract reports it. */
-export interface PixelWord {
-  readonly text: string;
-  readonly x0: number;
-  readonly y0: number;
-  readonly x1: number;
-  readonly y1: number;
-  /** The last word of its line. */
-  readonly lineEnd: boolean;
-}
-
-/** What ocrPageGeometry needs of an OCR engine: tesseract.js in production, a fake in tests. */
-export interface OcrEngine {
-  recognize(image: Uint8Array): Promise<{ words: PixelWord[]; confidence: number }>;
-  terminate(): Promise<void>;
-}
-export type OcrEngineFactory = () => Promise<OcrEngine>;
-
-const resolver = createRequire(import.meta.url);
-
-/** The folder holding `eng.traineddata.gz` inside node_modules: a path, never a URL. */
-const languageDataDir = (): string => {
-  const dir = join(
-    dirname(resolver.resolve('@tesseract.js-data/eng/package.json')),
-    '4.0.0_best_int',
-  );
-  if (!existsSync(join(dir, 'eng.traineddata.gz'))) {
-    throw new Error('OCR language data missing from node_modules');
-  }
-  return dir;
-};
-
 /** Words in image pixels to the page text and items in PDF points (origin bottom-left). */
 export const wordsToGeometry = (
   words: readonly PixelWord[],
@@ -148,43 +126,6 @@ export const wordsToGeometry = (
   };
 };
 
-type Recognised = Awaited<ReturnType<Worker['recognize']>>;
-
-const pixelWords = (result: Recognised): PixelWord[] => {
-  const words: PixelWord[] = [];
-  for (const block of result.data.blocks ?? []) {
-    for (const paragraph of block.paragraphs) {
-      for (const line of paragraph.lines) {
-        const kept = line.words.filter((word) => word.text.trim().length > 0);
-        kept.forEach((word, index) => {
-          words.push({ text: word.text.trim(), ...word.bbox, lineEnd: index === kept.length - 1 });
-        });
-      }
-    }
-  }
-  return words;
-};
-
-/** tesseract.js, loaded with the first page that needs OCR: most documents have a text layer. */
-export const tesseractEngine: OcrEngineFactory = async () => {
-  const { createWorker, OEM } = await import('tesseract.js');
-  const worker = await createWorker('eng', OEM.LSTM_ONLY, {
-    langPath: languageDataDir(),
-    gzip: true,
-    // Read from node_modules on every start; nothing is cached or written.
-    cacheMethod: 'none',
-  });
-  return {
-    recognize: async (image) => {
-      const result = await worker.recognize(Buffer.from(image), {}, { blocks: true, text: true });
-      return { words: pixelWords(result), confidence: result.data.confidence };
-    },
-    terminate: async () => {
-      await worker.terminate();
-    },
-  };
-};
-
 const TIMEOUT = Symbol('timeout');
 
 /** `work` or TIMEOUT after `ms`, whichever settles first; the timer never outlives the race. */
@@ -202,16 +143,30 @@ const within = async <T>(work: Promise<T>, ms: number): Promise<T | typeof TIMEO
 
 const errorName = (error: unknown): string => (error instanceof Error ? error.name : typeof error);
 
+const pageResult = (image: OcrPageImage, read: OcrReading, ms: number): OcrPageResult => {
+  const geometry = wordsToGeometry(read.words, image);
+  return geometry.items.length === 0
+    ? { page: image.page, reason: 'OCR_NO_WORDS', ms }
+    : { page: image.page, ...geometry, confidence: read.confidence, ms };
+};
+
+/** A bare factory gets a pool of its own that keeps nothing: every document starts its engine. */
+const poolOf = (engines: OcrEnginePool | OcrEngineFactory): OcrEnginePool =>
+  typeof engines === 'function' ? createOcrEnginePool(engines, { idleMs: 0, maxIdle: 0 }) : engines;
+
 /**
- * Recognises `images` one after another on one engine. The result has one
- * entry per image, in order: its geometry, or why it has none.
+ * Recognises `images` one after another on one engine, taken from `engines`
+ * (the process's warm tesseract.js engines unless told otherwise) and given
+ * back when every page was read without fault. The result has one entry per
+ * image, in order: its geometry, or why it has none.
  */
 export const ocrPageGeometry = async (
   images: readonly OcrPageImage[],
   budget: OcrBudget = OCR_GEOMETRY_BUDGET,
-  startEngine: OcrEngineFactory = tesseractEngine,
+  engines: OcrEnginePool | OcrEngineFactory = warmOcrEngines,
 ): Promise<OcrPageResult[]> => {
   if (images.length === 0) return [];
+  const pool = poolOf(engines);
   const began = performance.now();
   const deadline = began + budget.documentMs;
   const missAll = (reason: OcrMissReason, from = 0, extra: { errorName?: string } = {}) =>
@@ -220,14 +175,15 @@ export const ocrPageGeometry = async (
   const results: OcrPageResult[] = [];
   let engine: OcrEngine | null = null;
   let starting: Promise<OcrEngine> | null = null;
+  /** Ends the engine after a fault or a timeout: it is never given back. */
   const end = async (): Promise<void> => {
     const running = engine;
     const pending = starting;
     engine = null;
     starting = null;
     // An engine still starting is ended once it has started, without waiting for it.
-    if (pending) void pending.then((late) => late.terminate()).catch(() => undefined);
-    await running?.terminate().catch(() => undefined);
+    if (pending) void pending.then((late) => pool.discard(late)).catch(() => undefined);
+    if (running) await pool.discard(running);
   };
   try {
     for (const [index, image] of images.entries()) {
@@ -235,8 +191,14 @@ export const ocrPageGeometry = async (
         results.push(...missAll('OCR_BUDGET_SPENT', index));
         break;
       }
+      // These very bytes were read before in this process: the engine would read them the same.
+      const known = pool.recall(image.data);
+      if (known) {
+        results.push(pageResult(image, known, 0));
+        continue;
+      }
       if (engine === null) {
-        starting = startEngine();
+        starting = pool.take().engine;
         const startMs = budget.startMs ?? OCR_GEOMETRY_BUDGET.startMs;
         const left = deadline - performance.now();
         const startBudget = Math.min(startMs, left);
@@ -269,17 +231,13 @@ export const ocrPageGeometry = async (
       try {
         const read = await within(engine.recognize(image.data), timeoutMs);
         if (read === TIMEOUT) {
-          // The engine cannot be interrupted: end it; the next page starts a new one.
+          // The engine cannot be interrupted: end it; the next page takes another.
           await end();
           results.push({ page: image.page, reason: 'OCR_PAGE_TIMEOUT', ms: ms() });
           continue;
         }
-        const geometry = wordsToGeometry(read.words, image);
-        results.push(
-          geometry.items.length === 0
-            ? { page: image.page, reason: 'OCR_NO_WORDS', ms: ms() }
-            : { page: image.page, ...geometry, confidence: read.confidence, ms: ms() },
-        );
+        pool.remember(image.data, read);
+        results.push(pageResult(image, read, ms()));
       } catch (error) {
         await end();
         results.push({
@@ -291,7 +249,8 @@ export const ocrPageGeometry = async (
       }
     }
   } finally {
-    await end();
+    if (engine) pool.keep(engine);
+    engine = null;
     releaseCpuSlot();
   }
   return results;
@@ -325,7 +284,7 @@ export const withOcrGeometry = async (
   geometry: DocumentGeometry,
   rendered: readonly RenderedImage[],
   budget: OcrBudget = OCR_GEOMETRY_BUDGET,
-  startEngine: OcrEngineFactory = tesseractEngine,
+  engines: OcrEnginePool | OcrEngineFactory = warmOcrEngines,
 ): Promise<OcrGeometryOutcome> => {
   const started = performance.now();
   const views = new Map(geometry.pages.map((page) => [page.page, page]));
@@ -342,7 +301,7 @@ export const withOcrGeometry = async (
       },
     ];
   });
-  const results = await ocrPageGeometry(images, budget, startEngine);
+  const results = await ocrPageGeometry(images, budget, engines);
   const read = new Map(
     results
       .filter((page): page is OcrPageGeometry => !isOcrMiss(page))

@@ -116,7 +116,12 @@ describe('ocrPageGeometry on a scanned record', () => {
       rendered: [image],
     } = await scanned();
     if (!image) throw new Error('no render');
-    const page = { page: 1, data: image.data, widthPx: image.width, heightPx: image.height };
+    // The same picture under other bytes (a JPEG comment after the start marker), so the
+    // engine reads it instead of answering from the reading of the page remembered above.
+    const comment = [0xff, 0xfe, 0x00, 0x04, 0x6f, 0x63];
+    expect([...image.data.subarray(0, 2)]).toEqual([0xff, 0xd8]);
+    const data = Uint8Array.from([0xff, 0xd8, ...comment, ...image.data.subarray(2)]);
+    const page = { page: 1, data, widthPx: image.width, heightPx: image.height };
     const results = await ocrPageGeometry(
       [
         { ...page, view: [0, 0, 612, 792] },

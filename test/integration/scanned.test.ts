@@ -18,9 +18,10 @@ import { type Target, targetOfStack } from '#cli/target.ts';
 import { aliasKey, PRODUCTION_ALIAS, PROMPT_FAMILY } from '#contracts/experiments-items.ts';
 import { EXPERIMENTS_TABLE, physicalName } from '#contracts/resources.ts';
 import { DEFAULT_SCAN_OPTIONS, scanPages, scanPdf } from '#local/corpus/scan.ts';
-import { LOCAL_STAGE, type LocalStack, startLocalStack } from '#local/stack.ts';
+import { type LocalStack, startLocalStack } from '#local/stack.ts';
 import { processFiles } from '#services/process-documents.ts';
 import { imageOnlyPdf, recordPdf, SYNTHETIC_PATIENT } from '#test/helpers/pdf-fixtures.ts';
+import { sharedDynamoDb } from '#test/helpers/run-dynamodb.ts';
 import { reportAbsentCorpus, sharedCorpus } from '#test/helpers/shared-corpus.ts';
 
 vi.setConfig({ testTimeout: 180_000 });
@@ -34,6 +35,7 @@ beforeAll(async () => {
     ports: { s3sqs: 0, dynamodb: 0, stepfunctions: 0, bedrock: 0 },
     retryIntervalScale: 0.001,
     promptCacheTtlSeconds: 0,
+    sharedDynamoDb: sharedDynamoDb('scanned'),
   });
   target = targetOfStack(stack);
   dir = await mkdtemp(join(tmpdir(), 'medextract-scan-it-'));
@@ -235,7 +237,7 @@ describe('scanned documents on the local stack', () => {
     // Prepare
     await stack.clients.dynamodb.send(
       new PutCommand({
-        TableName: physicalName(LOCAL_STAGE, EXPERIMENTS_TABLE.suffix),
+        TableName: physicalName(stack.stage, EXPERIMENTS_TABLE.suffix),
         Item: {
           ...aliasKey(PROMPT_FAMILY, PRODUCTION_ALIAS),
           version: '2.0.0',

@@ -1,10 +1,14 @@
 /**
  * The stand-in's OCR: English data comes from node_modules (a path, never a
  * URL, so nothing is downloaded), a rendered synthetic page is read with high
- * confidence, and a page of noise is unreadable. One shared worker.
+ * confidence, and a page of noise is unreadable; the page's reading serves
+ * LoadDocument's OCR of the same bytes, on the engines both share, without
+ * a second recognition.
  */
 import { createCanvas } from '@napi-rs/canvas';
 import { afterAll, describe, expect, it } from 'vitest';
+import { isOcrMiss, ocrPageGeometry } from '#functions/load-document/page-ocr.ts';
+import { warmOcrEngines } from '#functions/load-document/page-ocr-engines.ts';
 import { renderPages } from '#functions/load-document/page-render.ts';
 import { languageDataDir, MIN_OCR_CONFIDENCE, ocrPage, stopOcr } from '#local/bedrock/ocr.ts';
 import { Random } from '#local/corpus/random.ts';
@@ -32,9 +36,11 @@ describe('ocrPage', () => {
     expect(dir).not.toMatch(/^[a-z]+:\/\//);
   });
 
+  let page: Awaited<ReturnType<typeof renderPages>>[number] | undefined;
+
   it('reads a rendered page of a synthetic record', async () => {
     // Prepare
-    const [page] = await renderPages(await recordPdf(), [1]);
+    [page] = await renderPages(await recordPdf(), [1]);
 
     // Act
     const result = await ocrPage(page?.data ?? new Uint8Array());
@@ -45,6 +51,33 @@ describe('ocrPage', () => {
     expect(result.text).toContain(SYNTHETIC_PATIENT);
     expect(result.text).toMatch(/Essential hypertension/);
   }, 60_000);
+
+  it("answers LoadDocument's OCR of the same page bytes from the stand-in's reading", async () => {
+    // Prepare
+    if (!page) throw new Error('the record page was not rendered');
+    const before = warmOcrEngines.stats();
+
+    // Act
+    const [geometry] = await ocrPageGeometry([
+      {
+        page: 1,
+        data: page.data,
+        widthPx: page.width,
+        heightPx: page.height,
+        view: [0, 0, 612, 792],
+      },
+    ]);
+
+    // Assess: the same words, with boxes, and no engine started or taken for them.
+    if (!geometry || isOcrMiss(geometry)) throw new Error(`not read: ${JSON.stringify(geometry)}`);
+    expect(geometry.text).toContain(SYNTHETIC_PATIENT);
+    expect(geometry.items.length).toBeGreaterThan(20);
+    expect(warmOcrEngines.stats()).toMatchObject({
+      recalled: before.recalled + 1,
+      starts: before.starts,
+      warmTakes: before.warmTakes,
+    });
+  });
 
   it('finds a page of noise unreadable and returns no text for it', async () => {
     const result = await ocrPage(noise());
