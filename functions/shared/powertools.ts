@@ -12,6 +12,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { traceHandler } from './tracing.ts';
+import './zod-messages.ts';
 
 /** The only EMF dimension names MedExtract emits (no free text, no PHI). */
 export const METRIC_DIMENSIONS = [
