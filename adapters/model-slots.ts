@@ -9,7 +9,7 @@
  * nothing in the record refers to a document.
  */
 
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -27,12 +27,12 @@ import {
 } from '#core/quota/model-slots.ts';
 
 const StoredSlotsSchema = z.object({
-  tat: z.number().default(0),
-  openUntil: z.number().default(0),
-  pressure: z.number().default(0),
-  pressureSince: z.number().default(0),
-  opened: z.number().default(0),
-  revision: z.number().int().default(0),
+  tat: z._default(z.number(), 0),
+  openUntil: z._default(z.number(), 0),
+  pressure: z._default(z.number(), 0),
+  pressureSince: z._default(z.number(), 0),
+  opened: z._default(z.number(), 0),
+  revision: z._default(z.int(), 0),
 });
 
 export type SlotReservation = Reservation & { readonly breakerOpen: boolean };

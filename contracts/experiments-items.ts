@@ -3,12 +3,12 @@
  * the `production` alias and the running-experiment pointer (one per prompt
  * family, holding a snapshot of the allocation so selection needs one read).
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 export const PROMPT_FAMILY = 'medical-record';
 export const PRODUCTION_ALIAS = 'production';
 
-const semver = z.string().regex(/^\d+\.\d+\.\d+$/);
+const semver = z.string().check(z.regex(/^\d+\.\d+\.\d+$/));
 
 export const aliasKey = (family: string, alias: string = PRODUCTION_ALIAS) => ({
   pk: `ALIAS#${family}#${alias}`,
@@ -24,11 +24,11 @@ export const AliasItemSchema = z.object({
 export type AliasItem = z.infer<typeof AliasItemSchema>;
 
 export const RunningItemSchema = z.object({
-  experimentId: z.string().min(1),
-  seed: z.string().min(1),
+  experimentId: z.string().check(z.minLength(1)),
+  seed: z.string().check(z.minLength(1)),
   control: semver,
   treatment: semver,
   weights: z.tuple([z.number(), z.number()]),
-  coverage: z.number().min(0).max(1),
+  coverage: z.number().check(z.gte(0), z.lte(1)),
 });
 export type RunningItem = z.infer<typeof RunningItemSchema>;

@@ -9,9 +9,9 @@
  * document's own pixels read independently of the model; an image page OCR
  * could not read in its time budget carries no items (`source: 'none'`).
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
-const count = z.number().int().nonnegative();
+const count = z.int().check(z.nonnegative());
 
 // Built on first parse (z.lazy), so a function's cold init builds none of these (ADR 42).
 /** One pdf.js text item or OCR word: its `[start, end)` in the page text and its box in PDF points (origin bottom-left). */
@@ -22,8 +22,8 @@ export const GeometryItemSchema = z.lazy(() =>
     /** Left edge and baseline, from the item's transform (e, f). */
     x: z.number(),
     y: z.number(),
-    width: z.number().nonnegative(),
-    height: z.number().nonnegative(),
+    width: z.number().check(z.nonnegative()),
+    height: z.number().check(z.nonnegative()),
   }),
 );
 export type GeometryItem = z.infer<typeof GeometryItemSchema>;
@@ -33,8 +33,8 @@ export const PageGeometrySchema = z.lazy(() =>
     /** 1-based. */
     page: count,
     kind: z.enum(['text', 'image', 'blank']),
-    widthPt: z.number().nonnegative(),
-    heightPt: z.number().nonnegative(),
+    widthPt: z.number().check(z.nonnegative()),
+    heightPt: z.number().check(z.nonnegative()),
     /** The page's view box `[x0, y0, x1, y1]` in user space (pdf.js `page.view`). */
     view: z.tuple([z.number(), z.number(), z.number(), z.number()]),
     /** Where the items come from: the PDF text layer, OCR of the page image, or nothing. */

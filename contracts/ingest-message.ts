@@ -3,7 +3,7 @@
  * read as extract-execution inputs. The starter starts executions from it and
  * the DLQ listing names the documents in it, so both read it from here.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { documentIdFor } from '#core/extraction/document-id.ts';
 import { classifyEventKey, type KeyClassification } from '#core/ledger/key-classification.ts';
 import type { LedgerObject } from '#core/ledger/lifecycle.ts';
@@ -11,18 +11,18 @@ import type { LedgerObject } from '#core/ledger/lifecycle.ts';
 const S3TestEventSchema = z.object({ Event: z.literal('s3:TestEvent') });
 
 const S3RecordSchema = z.object({
-  eventVersion: z.string().regex(/^2\.\d+$/),
+  eventVersion: z.string().check(z.regex(/^2\.\d+$/)),
   eventSource: z.literal('aws:s3'),
   eventName: z.string(),
   eventTime: z.string(),
   s3: z.object({
-    bucket: z.object({ name: z.string().min(1) }),
+    bucket: z.object({ name: z.string().check(z.minLength(1)) }),
     object: z.object({
-      key: z.string().min(1),
-      size: z.number().int().nonnegative().optional(),
-      eTag: z.string().optional(),
-      versionId: z.string().optional(),
-      sequencer: z.string().optional(),
+      key: z.string().check(z.minLength(1)),
+      size: z.optional(z.int().check(z.nonnegative())),
+      eTag: z.optional(z.string()),
+      versionId: z.optional(z.string()),
+      sequencer: z.optional(z.string()),
     }),
   }),
 });

@@ -4,7 +4,7 @@
  * (`failed_<REASON>`, `lat_<bucket>`) let one UpdateExpression add to any of
  * them without first creating a map.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { bucketIndex, type Histogram } from '#core/metrics/histogram.ts';
 
 export const promptVersionKey = (version: string, hour: string) => ({

@@ -5,14 +5,14 @@
  * normaliser changed, and the Converse stop reason (the only model signal
  * Bedrock gives; it has no per-field probabilities). S3 only, never state.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 // Built on first parse (z.lazy), so a function's cold init builds none of these (ADR 42).
 export const ClaimSchema = z.lazy(() =>
   z.object({
-    path: z.string().min(1),
+    path: z.string().check(z.minLength(1)),
     quote: z.string(),
-    page: z.number().int().positive().nullable().default(null),
+    page: z._default(z.nullable(z.int().check(z.positive())), null),
   }),
 );
 export type ClaimRecord = z.infer<typeof ClaimSchema>;
@@ -24,9 +24,9 @@ export const ModelEvidenceSchema = z.lazy(() =>
     asked: z.boolean(),
     claims: z.array(ClaimSchema),
     /** Entries of the extractor's `evidence` that were not `{ path, quote, page }`. */
-    malformedClaims: z.number().int().nonnegative(),
+    malformedClaims: z.int().check(z.nonnegative()),
     normalisedPaths: z.array(z.string()),
-    stopReason: z.string().nullable(),
+    stopReason: z.nullable(z.string()),
   }),
 );
 export type ModelEvidence = z.infer<typeof ModelEvidenceSchema>;

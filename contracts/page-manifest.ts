@@ -5,9 +5,9 @@
  * to build the Converse content in page order. It lives in S3 beside the
  * text, never in workflow state.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
-const count = z.number().int().nonnegative();
+const count = z.int().check(z.nonnegative());
 
 // Built on first parse (z.lazy), so a function's cold init builds none of these (ADR 42).
 export const TextPageSchema = z.lazy(() =>
@@ -23,7 +23,7 @@ export const ImagePageSchema = z.lazy(() =>
     page: count,
     kind: z.literal('image'),
     /** Key in the documents bucket, under `work/<documentId>/pages/`. */
-    key: z.string().min(1),
+    key: z.string().check(z.minLength(1)),
     format: z.enum(['png', 'jpeg']),
     width: count,
     height: count,
@@ -34,7 +34,7 @@ export const ImagePageSchema = z.lazy(() =>
      * kept to two levels, as PNG; false: rendered at the fixed long edge.
      * Absent in manifests written before the field existed.
      */
-    bilevel: z.boolean().default(false),
+    bilevel: z._default(z.boolean(), false),
   }),
 );
 export type ImagePage = z.infer<typeof ImagePageSchema>;

@@ -2,13 +2,16 @@
  * Contracts between the starter and the state machine's tasks, parsed with zod
  * at every handler boundary. Every field is an id, an S3 location, a number or
  * a version string: document text and patient data never travel in state.
+ * Written with `zod/mini`, the same schemas at a fraction of classic zod's
+ * init cost in the function bundles (ADR 56).
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
-const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
-const s3Uri = z.string().regex(/^s3:\/\/[^/]+\/.+$/);
-const semver = z.string().regex(/^\d+\.\d+\.\d+$/);
-const count = z.number().int().nonnegative();
+const sha256Hex = z.string().check(z.regex(/^[0-9a-f]{64}$/));
+const s3Uri = z.string().check(z.regex(/^s3:\/\/[^/]+\/.+$/));
+const semver = z.string().check(z.regex(/^\d+\.\d+\.\d+$/));
+const count = z.int().check(z.nonnegative());
+const nullByDefault = <T extends z.ZodMiniType>(schema: T) => z._default(z.nullable(schema), null);
 
 // Built on first parse (z.lazy), so a function's cold init builds none of these (ADR 42).
 /**
@@ -16,7 +19,7 @@ const count = z.number().int().nonnegative();
  * The object key (file names are patient data in practice) lives in the
  * encrypted ledger; LoadDocument looks it up there by document id.
  */
-export const ExecutionInputSchema = z.lazy(() =>
+const executionInput = () =>
   z.object({
     documentId: sha256Hex,
     /** When the upload was received (the S3 event time). */
@@ -24,15 +27,15 @@ export const ExecutionInputSchema = z.lazy(() =>
     /** 0 for the first execution of a document, n for its nth redrive. */
     attempt: count,
     /** Set by the reconciler on a rerun: attempts in a row before this one that were interrupted. */
-    interruptedAttempts: count.optional(),
-  }),
-);
+    interruptedAttempts: z.optional(count),
+  });
+export const ExecutionInputSchema = z.lazy(executionInput);
 export type ExecutionInput = z.infer<typeof ExecutionInputSchema>;
 
 export const LoadDocumentInputSchema = z.lazy(() =>
   z.object({
     documentId: sha256Hex,
-    executionId: z.string().min(1),
+    executionId: z.string().check(z.minLength(1)),
     attempt: count,
   }),
 );
@@ -45,12 +48,12 @@ export const LoadDocumentOutputSchema = z.lazy(() =>
     charCount: count,
     byteSize: count,
     /** Page manifest when some pages are sent as images (scans, faxes); null for text-only documents. */
-    pagesUri: s3Uri.nullable().default(null),
-    imagePageCount: count.default(0),
+    pagesUri: nullByDefault(s3Uri),
+    imagePageCount: z._default(count, 0),
     /** Page sizes and text item boxes (contracts/geometry.ts); null for documents loaded before it existed. */
-    geometryUri: s3Uri.nullable().default(null),
+    geometryUri: nullByDefault(s3Uri),
     /** sha256 of the object's bytes: identifies identical uploads, says nothing about the patient. */
-    contentSha256: sha256Hex.nullable().default(null),
+    contentSha256: nullByDefault(sha256Hex),
   }),
 );
 export type LoadDocumentOutput = z.infer<typeof LoadDocumentOutputSchema>;
@@ -59,7 +62,7 @@ export const SelectVariantInputSchema = z.lazy(() =>
   z.object({
     documentId: sha256Hex,
     /** LoadDocument's content hash; null (or absent) for documents loaded before it existed. */
-    contentSha256: sha256Hex.nullable().default(null),
+    contentSha256: nullByDefault(sha256Hex),
   }),
 );
 
@@ -81,12 +84,12 @@ export type Arm = (typeof ARMS)[number];
 export const SelectVariantOutputSchema = z.lazy(() =>
   z.object({
     promptVersion: semver,
-    experimentId: z.string().nullable(),
-    arm: z.enum(ARMS).nullable(),
+    experimentId: z.nullable(z.string()),
+    arm: z.nullable(z.enum(ARMS)),
     /** Where the version came from: an experiment arm, the alias, or the configured default. */
     resolvedBy: z.enum(['experiment', 'alias', 'default']),
     /** Set when the model call is skipped for an earlier extraction of the same bytes. */
-    reuse: ReuseSchema.nullable().default(null),
+    reuse: nullByDefault(ReuseSchema),
   }),
 );
 export type SelectVariantOutput = z.infer<typeof SelectVariantOutputSchema>;
@@ -96,7 +99,7 @@ export const InvokeModelInputSchema = z.lazy(() =>
     documentId: sha256Hex,
     textUri: s3Uri,
     /** LoadDocument's page manifest; null when every page is text. */
-    pagesUri: s3Uri.nullable().default(null),
+    pagesUri: nullByDefault(s3Uri),
     promptVersion: semver,
   }),
 );
@@ -112,8 +115,8 @@ export const InvokeModelOutputSchema = z.lazy(() =>
     inputTokens: count,
     outputTokens: count,
     /** Input tokens read from and written to Bedrock's prompt cache (0 without a cache checkpoint). */
-    cacheReadInputTokens: count.default(0),
-    cacheWriteInputTokens: count.default(0),
+    cacheReadInputTokens: z._default(count, 0),
+    cacheWriteInputTokens: z._default(count, 0),
     /** True when token counts are estimates (the local rule-based stand-in). */
     usageEstimated: z.boolean(),
     modelLatencyMs: count,
@@ -129,15 +132,15 @@ export const ScoreInputSchema = z.lazy(() =>
     modelId: z.string(),
     inputTokens: count,
     outputTokens: count,
-    cacheReadInputTokens: count.default(0),
-    cacheWriteInputTokens: count.default(0),
+    cacheReadInputTokens: z._default(count, 0),
+    cacheWriteInputTokens: z._default(count, 0),
   }),
 );
 export type ScoreInput = z.infer<typeof ScoreInputSchema>;
 
 export const ScoreOutputSchema = z.lazy(() =>
   z.object({
-    completeness: z.number().min(0).max(1),
+    completeness: z.number().check(z.gte(0), z.lte(1)),
     allRequiredPresent: z.boolean(),
     requiredPresent: count,
     requiredTotal: count,
@@ -147,16 +150,15 @@ export const ScoreOutputSchema = z.lazy(() =>
      * in the JSON at `uri`, shaped as `GroundingSchema` in contracts/evidence.ts);
      * null for outputs scored before grounding existed.
      */
-    grounding: z
-      .object({
+    grounding: nullByDefault(
+      z.object({
         uri: s3Uri,
         /** Share of non-null leaf values whose quote was found in the document. */
-        groundedShare: z.number().min(0).max(1),
+        groundedShare: z.number().check(z.gte(0), z.lte(1)),
         reviewRequired: z.boolean(),
         flagCount: count,
-      })
-      .nullable()
-      .default(null),
+      }),
+    ),
   }),
 );
 export type ScoreOutput = z.infer<typeof ScoreOutputSchema>;
@@ -167,7 +169,7 @@ const ExecutionContextSchema = z.lazy(() => z.object({ id: z.string(), startTime
 export const RecordResultInputSchema = z.lazy(() =>
   z.object({
     execution: ExecutionContextSchema,
-    state: ExecutionInputSchema.unwrap().extend({
+    state: z.extend(executionInput(), {
       document: LoadDocumentOutputSchema,
       variant: SelectVariantOutputSchema,
       model: InvokeModelOutputSchema,
@@ -181,12 +183,12 @@ export type RecordResultInput = z.infer<typeof RecordResultInputSchema>;
 export const RecordFailureInputSchema = z.lazy(() =>
   z.object({
     execution: ExecutionContextSchema,
-    state: ExecutionInputSchema.unwrap().extend({
-      document: LoadDocumentOutputSchema.optional(),
-      variant: SelectVariantOutputSchema.optional(),
-      model: InvokeModelOutputSchema.optional(),
-      score: ScoreOutputSchema.optional(),
-      error: z.object({ Error: z.string(), Cause: z.string().optional() }),
+    state: z.extend(executionInput(), {
+      document: z.optional(LoadDocumentOutputSchema),
+      variant: z.optional(SelectVariantOutputSchema),
+      model: z.optional(InvokeModelOutputSchema),
+      score: z.optional(ScoreOutputSchema),
+      error: z.object({ Error: z.string(), Cause: z.optional(z.string()) }),
     }),
   }),
 );

@@ -78,7 +78,8 @@ export const AliasAuditSchema = z.object({
   experimentId: z.string().nullable(),
 });
 
-export const StoredAliasSchema = AliasItemSchema.extend({
+export const StoredAliasSchema = z.object({
+  ...AliasItemSchema.shape,
   auditSeq: z.number().int().nonnegative().optional(),
 });
 

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { compareSemver, isSemver, SEMVER_PATTERN, versionFolder } from '#core/prompts/semver.ts';
 import { MetadataSchema } from '#core/prompts/types.ts';
 import { loadPromptVersion, PromptFolderError } from './prompt-folder.ts';
@@ -20,21 +20,17 @@ export const DRAFT_CHANGELOG_PREFIX = 'Draft from ';
 
 // Built on first parse (z.lazy), so a function's cold init builds none of these (ADR 42).
 const ReleasedVersionSchema = z.lazy(() =>
-  z
-    .object({
-      released: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-      /** Path relative to the version folder (posix separators) -> sha256 hex. */
-      files: z.record(z.string().min(1), z.string().regex(/^[0-9a-f]{64}$/)),
-    })
-    .strict(),
+  z.strictObject({
+    released: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/)),
+    /** Path relative to the version folder (posix separators) -> sha256 hex. */
+    files: z.record(z.string().check(z.minLength(1)), z.string().check(z.regex(/^[0-9a-f]{64}$/))),
+  }),
 );
 
 export const ManifestSchema = z.lazy(() =>
-  z
-    .object({
-      versions: z.record(z.string().regex(SEMVER_PATTERN), ReleasedVersionSchema),
-    })
-    .strict(),
+  z.strictObject({
+    versions: z.record(z.string().check(z.regex(SEMVER_PATTERN)), ReleasedVersionSchema),
+  }),
 );
 export type Manifest = z.infer<typeof ManifestSchema>;
 

@@ -6,7 +6,7 @@
  * (hash, re-hash the decimal string, 10,000 buckets), written from its spec.
  */
 
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /** Number of buckets in [0,1): assignment resolution is 1e-4. */
 const BUCKETS = 10_000;
@@ -48,13 +48,18 @@ export class InvalidAllocationError extends Error {
 /** zod schema for an allocation read from configuration or storage. */
 export const AllocationSchema = z
   .object({
-    weights: z.array(z.number().min(0)).min(1),
-    coverage: z.number().min(0).max(1),
+    weights: z.array(z.number().check(z.gte(0))).check(z.minLength(1)),
+    coverage: z.number().check(z.gte(0), z.lte(1)),
   })
-  .refine((a) => Math.abs(a.weights.reduce((sum, w) => sum + w, 0) - 1) <= WEIGHT_SUM_TOLERANCE, {
-    message: 'weights must sum to 1',
-    path: ['weights'],
-  });
+  .check(
+    z.refine(
+      (a) => Math.abs(a.weights.reduce((sum, w) => sum + w, 0) - 1) <= WEIGHT_SUM_TOLERANCE,
+      {
+        message: 'weights must sum to 1',
+        path: ['weights'],
+      },
+    ),
+  );
 
 /** The allocations offered by the experiment tooling; all enrol every document. */
 export const ALLOCATION_PRESETS = {

@@ -10,7 +10,7 @@
  * 1 ms .. 1 h range needs ln(3.6e6)/ln(1.04) ≈ 386 buckets, far below the
  * DynamoDB item limit, and real traffic fills only a few dozen of them.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /** Growth factor between bucket boundaries. */
 export const HISTOGRAM_BASE = 1.04;
@@ -32,8 +32,8 @@ export interface LatencyPercentiles {
 
 /** Parses a histogram read from storage: integer bucket keys, non-negative integer counts. */
 export const HistogramSchema = z.record(
-  z.string().regex(/^(0|[1-9]\d*)$/, 'bucket index must be a non-negative integer'),
-  z.number().int().nonnegative(),
+  z.string().check(z.regex(/^(0|[1-9]\d*)$/, 'bucket index must be a non-negative integer')),
+  z.int().check(z.nonnegative()),
 );
 
 /**

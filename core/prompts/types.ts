@@ -1,9 +1,13 @@
 /**
  * Shapes of a prompt version as stored in `prompts/<family>/v<semver>/`.
  * The zod schemas here are the contract for `metadata.json`; a folder that does
- * not match gets an error naming the file and the problem.
+ * not match gets an error naming the file and the problem. Written with
+ * `zod/mini`, as the function bundles parse them (ADR 56).
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+
+/** A number in [0, 1]. */
+const share = () => z.number().check(z.gte(0), z.lte(1));
 
 /** How one field is compared with ground truth during evaluation. */
 export type Comparator =
@@ -20,80 +24,72 @@ export type Comparator =
     };
 
 // Built on first parse (z.lazy), so a function's cold init builds none of these (ADR 42).
-export const ComparatorSchema: z.ZodType<Comparator> = z.lazy(() =>
+export const ComparatorSchema: z.ZodMiniType<Comparator> = z.lazy(() =>
   z.union([
-    z.object({ type: z.literal('exact') }).strict(),
-    z
-      .object({
-        type: z.literal('numeric'),
-        tolerance: z.number().nonnegative(),
-        relative: z.boolean().optional(),
-      })
-      .strict(),
-    z.object({ type: z.literal('date') }).strict(),
-    z.object({ type: z.literal('fuzzy'), threshold: z.number().min(0).max(1) }).strict(),
-    z
-      .object({
-        type: z.literal('list'),
-        matchThreshold: z.number().min(0).max(1),
-        item: z.union([ComparatorSchema, z.record(z.string(), ComparatorSchema)]),
-      })
-      .strict(),
+    z.strictObject({ type: z.literal('exact') }),
+    z.strictObject({
+      type: z.literal('numeric'),
+      tolerance: z.number().check(z.nonnegative()),
+      relative: z.optional(z.boolean()),
+    }),
+    z.strictObject({ type: z.literal('date') }),
+    z.strictObject({ type: z.literal('fuzzy'), threshold: share() }),
+    z.strictObject({
+      type: z.literal('list'),
+      matchThreshold: share(),
+      item: z.union([ComparatorSchema, z.record(z.string(), ComparatorSchema)]),
+    }),
   ]),
 );
 
 /** Per-field settings, keyed by dotted path (`patient.name`, `diagnoses`). */
 export const FieldSpecSchema = z.lazy(() =>
-  z
-    .object({
-      /** Counts towards completeness and the all-required-present flag. */
-      required: z.boolean(),
-      /** Weight in the completeness score and the weighted evaluation score. */
-      weight: z.number().positive(),
-      comparator: ComparatorSchema,
-      /**
-       * Values of this field (or, for a section, of every field under it) with
-       * a confidence below this go to review (LOW_CONFIDENCE). Omitted: the
-       * default in core/evidence/review.ts.
-       */
-      reviewThreshold: z.number().min(0).max(1).optional(),
-    })
-    .strict(),
+  z.strictObject({
+    /** Counts towards completeness and the all-required-present flag. */
+    required: z.boolean(),
+    /** Weight in the completeness score and the weighted evaluation score. */
+    weight: z.number().check(z.positive()),
+    comparator: ComparatorSchema,
+    /**
+     * Values of this field (or, for a section, of every field under it) with
+     * a confidence below this go to review (LOW_CONFIDENCE). Omitted: the
+     * default in core/evidence/review.ts.
+     */
+    reviewThreshold: z.optional(share()),
+  }),
 );
 export type FieldSpec = z.infer<typeof FieldSpecSchema>;
 
+const nonEmpty = () => z.string().check(z.minLength(1));
+
 export const MetadataSchema = z.lazy(() =>
-  z
-    .object({
-      version: z.string().regex(/^\d+\.\d+\.\d+$/),
-      family: z.string().min(1),
-      created: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-      /** What changed against the previous version, newest first. */
-      changelog: z.array(z.string().min(1)).min(1),
-      /** Bedrock model id or inference profile id. */
-      modelId: z.string().min(1),
-      inference: z
-        .object({
-          maxTokens: z.number().int().positive(),
-          temperature: z.number().min(0).max(1),
-        })
-        .strict(),
-      fields: z.record(z.string(), FieldSpecSchema),
-      /**
-       * What the version accepts besides text. `images: true` means the prompt
-       * and model read page images (scans, faxes); a version without it is never
-       * sent a document with image pages (it fails PROMPT_NO_IMAGE_INPUT).
-       */
-      input: z.object({ images: z.boolean() }).strict().optional(),
-      /**
-       * What the version asks for besides the fields. `evidence: true` adds a
-       * top-level `evidence` array of `{ path, quote, page }` to the tool input
-       * schema (never to `schema.json`): InvokeModel splits it off before the
-       * fields are validated, and the grounding step checks every quote.
-       */
-      output: z.object({ evidence: z.boolean() }).strict().optional(),
-    })
-    .strict(),
+  z.strictObject({
+    version: z.string().check(z.regex(/^\d+\.\d+\.\d+$/)),
+    family: nonEmpty(),
+    created: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/)),
+    /** What changed against the previous version, newest first. */
+    changelog: z.array(nonEmpty()).check(z.minLength(1)),
+    /** Bedrock model id or inference profile id. */
+    modelId: nonEmpty(),
+    inference: z.strictObject({
+      maxTokens: z.int().check(z.positive()),
+      temperature: share(),
+    }),
+    fields: z.record(z.string(), FieldSpecSchema),
+    /**
+     * What the version accepts besides text. `images: true` means the prompt
+     * and model read page images (scans, faxes); a version without it is never
+     * sent a document with image pages (it fails PROMPT_NO_IMAGE_INPUT).
+     */
+    input: z.optional(z.strictObject({ images: z.boolean() })),
+    /**
+     * What the version asks for besides the fields. `evidence: true` adds a
+     * top-level `evidence` array of `{ path, quote, page }` to the tool input
+     * schema (never to `schema.json`): InvokeModel splits it off before the
+     * fields are validated, and the grounding step checks every quote.
+     */
+    output: z.optional(z.strictObject({ evidence: z.boolean() })),
+  }),
 );
 
 /** Whether a prompt version asks the model for a verbatim quote per value. */

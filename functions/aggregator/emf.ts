@@ -8,48 +8,50 @@
  * drops the log event ids the roll-ups deduplicate on.
  */
 import { gunzipSync } from 'node:zlib';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { DocumentSample } from '#contracts/metrics-items.ts';
 
-const SubscriptionEventSchema = z.object({ awslogs: z.object({ data: z.string().min(1) }) });
+const SubscriptionEventSchema = z.object({
+  awslogs: z.object({ data: z.string().check(z.minLength(1)) }),
+});
 
 const LogsDataSchema = z.object({
   messageType: z.enum(['DATA_MESSAGE', 'CONTROL_MESSAGE']),
   logGroup: z.string(),
   logStream: z.string(),
   logEvents: z.array(
-    z.object({ id: z.string().min(1), timestamp: z.number(), message: z.string() }),
+    z.object({ id: z.string().check(z.minLength(1)), timestamp: z.number(), message: z.string() }),
   ),
 });
 
-const optionalNumber = z.number().finite().nonnegative().optional();
+const optionalNumber = z.optional(z.number().check(z.nonnegative()));
 
 /** The per-document EMF record written by RecordResult / RecordFailure. */
 const DocumentEmfSchema = z.object({
-  _aws: z.object({ Timestamp: z.number(), CloudWatchMetrics: z.array(z.unknown()).min(1) }),
+  _aws: z.object({
+    Timestamp: z.number(),
+    CloudWatchMetrics: z.array(z.unknown()).check(z.minLength(1)),
+  }),
   Documents: z.literal(1),
   Succeeded: z.union([z.literal(0), z.literal(1)]),
   Failed: z.union([z.literal(0), z.literal(1)]),
   /** Records written before review existed have none. */
-  NeedsReview: z.union([z.literal(0), z.literal(1)]).optional(),
+  NeedsReview: z.optional(z.union([z.literal(0), z.literal(1)])),
   /** Records written before extraction reuse existed have none. */
-  ExtractionCacheHit: z.union([z.literal(0), z.literal(1)]).optional(),
-  LatencyMs: z.number().finite().nonnegative(),
-  Completeness: z.number().min(0).max(1).optional(),
-  AllRequiredPresent: z.union([z.literal(0), z.literal(1)]).optional(),
+  ExtractionCacheHit: z.optional(z.union([z.literal(0), z.literal(1)])),
+  LatencyMs: z.number().check(z.nonnegative()),
+  Completeness: z.optional(z.number().check(z.gte(0), z.lte(1))),
+  AllRequiredPresent: z.optional(z.union([z.literal(0), z.literal(1)])),
   InputTokens: optionalNumber,
   OutputTokens: optionalNumber,
-  costMicroUsd: z.string().regex(/^\d+$/).optional(),
-  documentId: z.string().regex(/^[0-9a-f]{64}$/),
+  costMicroUsd: z.optional(z.string().check(z.regex(/^\d+$/))),
+  documentId: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
   promptVersion: z.string(),
   experimentId: z.string(),
   arm: z.string(),
   reason: z.string(),
   /** Execution attempt (0 first); records before attempts were written count as 0. */
-  attempt: z
-    .string()
-    .regex(/^\d{1,6}$/)
-    .optional(),
+  attempt: z.optional(z.string().check(z.regex(/^\d{1,6}$/))),
 });
 
 export interface ParsedRecord {

@@ -12,7 +12,7 @@
  * transaction per record.
  */
 
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { TransactionCanceledException } from '#adapters/aws-sdk/client-dynamodb.cjs';
 import { GetCommand, TransactWriteCommand } from '#adapters/aws-sdk/lib-dynamodb.cjs';
 import {
@@ -109,22 +109,22 @@ const documentMarkerPut = (
 });
 
 const CountedSchema = z.object({
-  attempt: z.number().int().nonnegative(),
+  attempt: z.int().check(z.nonnegative()),
   hour: z.string(),
-  promptVersion: z.string().nullable(),
-  experimentId: z.string().nullable(),
-  arm: z.string().nullable(),
+  promptVersion: z.nullable(z.string()),
+  experimentId: z.nullable(z.string()),
+  arm: z.nullable(z.string()),
   sample: z.object({
     succeeded: z.boolean(),
-    needsReview: z.boolean().optional(),
-    cacheHit: z.boolean().optional(),
-    reason: z.string().nullable(),
+    needsReview: z.optional(z.boolean()),
+    cacheHit: z.optional(z.boolean()),
+    reason: z.nullable(z.string()),
     latencyMs: z.number(),
-    completeness: z.number().nullable(),
-    allRequiredPresent: z.boolean().nullable(),
-    costMicroUsd: z.number().nullable(),
-    inputTokens: z.number().nullable(),
-    outputTokens: z.number().nullable(),
+    completeness: z.nullable(z.number()),
+    allRequiredPresent: z.nullable(z.boolean()),
+    costMicroUsd: z.nullable(z.number()),
+    inputTokens: z.nullable(z.number()),
+    outputTokens: z.nullable(z.number()),
   }),
 });
 type Counted = z.infer<typeof CountedSchema>;
@@ -134,7 +134,7 @@ const readCounted = async (
   table: string,
   documentId: string,
 ): Promise<Counted | undefined> => {
-  const read = z.object({ Item: z.unknown().optional() }).parse(
+  const read = z.object({ Item: z.optional(z.unknown()) }).parse(
     await client.send(
       new GetCommand({
         TableName: table,

@@ -4,7 +4,7 @@
  * findings as EMF metrics (the drift alarm watches them). Stateless: every
  * run recomputes from the roll-ups, so a missed run loses nothing.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { readStreams } from '#adapters/rollup-reader.ts';
 import { METRICS_TABLE } from '#contracts/resources.ts';
 import {
@@ -46,10 +46,9 @@ const { logger, metrics } = observability;
 
 /** The scheduler's input; `evaluatedHour` re-runs a past hour (backfill, investigation). */
 const EventSchema = z.object({
-  evaluatedHour: z
-    .string()
-    .refine(isHourLabel, 'evaluatedHour must be an hour label YYYY-MM-DDTHH')
-    .optional(),
+  evaluatedHour: z.optional(
+    z.string().check(z.refine(isHourLabel, 'evaluatedHour must be an hour label YYYY-MM-DDTHH')),
+  ),
 });
 
 export const handler = instrument(observability, async (event: unknown): Promise<DriftReport> => {

@@ -9,7 +9,7 @@
  */
 
 import type { S3Client } from '@aws-sdk/client-s3';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   DescribeExecutionCommand,
   ExecutionDoesNotExist,
@@ -111,7 +111,7 @@ const ReviewOutputSchema = z.lazy(() =>
   z.object({
     result: z.object({ status: z.literal('NEEDS_REVIEW') }),
     score: z.object({
-      grounding: z.object({ flagCount: z.number().int().nonnegative() }).nullable().optional(),
+      grounding: z.optional(z.nullable(z.object({ flagCount: z.int().check(z.nonnegative()) }))),
     }),
   }),
 );

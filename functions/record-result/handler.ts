@@ -8,7 +8,7 @@
 import { documentRecords } from '#adapters/result-record.ts';
 import { putResultRow } from '#adapters/results-table.ts';
 import { readJson, writeJson } from '#adapters/s3-json.ts';
-import { GroundingSchema } from '#contracts/evidence.ts';
+import { GroundingMiniSchema } from '#contracts/evidence-mini.ts';
 import { BUCKET_PREFIXES, RESULTS_TABLE } from '#contracts/resources.ts';
 import { toS3Uri } from '#contracts/s3-uri.ts';
 import { RecordResultInputSchema } from '#contracts/task-schemas.ts';
@@ -41,7 +41,7 @@ const recordResult = async (event: unknown): Promise<RecordResultOutput> => {
   const fields = await readJson(s3Client(), state.model.outputUri);
   // Evidence, confidence and review sit beside the unchanged fields when Score grounded them.
   const grounded = state.score.grounding
-    ? GroundingSchema.parse(await readJson(s3Client(), state.score.grounding.uri))
+    ? GroundingMiniSchema.parse(await readJson(s3Client(), state.score.grounding.uri))
     : null;
   const entry = await requireLedgerEntry(ledger(), state.documentId);
   const source = {

@@ -5,7 +5,8 @@
  * `GroundingSchema`, and the summary that enters workflow state (numbers
  * and a URI only).
  */
-import { type Grounding, GroundingSchema } from '#contracts/evidence.ts';
+import type { Grounding } from '#contracts/evidence.ts';
+import { GroundingMiniSchema } from '#contracts/evidence-mini.ts';
 import type { DocumentGeometry } from '#contracts/geometry.ts';
 import type { ModelEvidence } from '#contracts/model-evidence.ts';
 import type { PageText } from '#core/evidence/geometry.ts';
@@ -80,7 +81,7 @@ export const groundDocument = (request: GroundingRequest): GroundingOutcome => {
     })),
   });
   return {
-    grounding: GroundingSchema.parse({
+    grounding: GroundingMiniSchema.parse({
       evidence: result.evidence,
       confidence,
       review,

@@ -9,11 +9,10 @@
  * from `METRIC_DIMENSIONS`.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { tracingMiddleware } from './tracing.ts';
+import { traceHandler } from './tracing.ts';
+import './zod-messages.ts';
 
 /** The only EMF dimension names MedExtract emits (no free text, no PHI). */
 export const METRIC_DIMENSIONS = [
@@ -48,21 +47,29 @@ export type Handler<TEvent, TResult> = (event: TEvent, context: Context) => Prom
 
 /**
  * Wraps a handler with the tracer (outermost, so its segment spans the
- * logger's) and the logger's Lambda context.
- * Middy's early-timeout is off: a task that runs out of time ends as a Lambda
- * timeout, which is what the state machine's Retry and Catch are written for.
+ * logger's) and the logger's Lambda context: what Powertools' own
+ * `injectLambdaContext({ resetKeys: true })` does, through the Logger's public
+ * methods rather than a middy middleware (middy's core loads `node:stream/web`
+ * and its siblings at init, about 7 ms of CPU per cold start; ADR 56). A task
+ * that runs out of time ends as a Lambda timeout, which is what the state
+ * machine's Retry and Catch are written for.
  */
 export const instrument = <TEvent, TResult>(
   { logger }: Observability,
   handler: Handler<TEvent, TResult>,
-): Handler<TEvent, TResult> => {
-  const wrapped = middy<TEvent, TResult, Error, Context>(handler, { timeoutEarlyInMillis: 0 });
-  const tracing = tracingMiddleware();
-  if (tracing) wrapped.use(tracing);
-  // resetKeys: one document's ids never leak onto the next invocation's lines.
-  wrapped.use(injectLambdaContext(logger, { resetKeys: true }));
-  return (event, context) => wrapped(event, context);
-};
+): Handler<TEvent, TResult> =>
+  traceHandler(async (event: TEvent, context: Context) => {
+    logger.refreshSampleRateCalculation();
+    logger.addContext(context);
+    logger.logEventIfEnabled(event);
+    try {
+      return await handler(event, context);
+    } finally {
+      logger.clearBuffer();
+      // One document's ids never leak onto the next invocation's lines.
+      logger.resetKeys();
+    }
+  });
 
 /** Adds one dimension set after checking every name is on the allow-list. */
 export const addDimensionSet = (

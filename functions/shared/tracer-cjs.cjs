@@ -1,6 +1,5 @@
 /**
- * Powertools Tracer and its middleware from their CommonJS builds. Their ES
- * module build imports `node:http` and `node:https` statically; in an ES
+ * Powertools Tracer from its CommonJS build. Its ES module build imports `node:http` and `node:https` statically; in an ES
  * module bundle esbuild hoists such imports of Node built-ins to the top of
  * the bundle, so every function paid for them at init, tracing or not, and
  * Node's ES-module view of `node:http` loads its bundled undici (about a
@@ -10,6 +9,5 @@
 'use strict';
 
 const { Tracer } = require('@aws-lambda-powertools/tracer');
-const { captureLambdaHandler } = require('@aws-lambda-powertools/tracer/middleware');
 
-module.exports = { Tracer, captureLambdaHandler };
+module.exports = { Tracer };

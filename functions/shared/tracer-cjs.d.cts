@@ -1,3 +1,3 @@
-/** tracer-cjs.cjs exports `{ Tracer, captureLambdaHandler }`; tracing.ts types them from the ES build. */
+/** tracer-cjs.cjs exports `{ Tracer }`; tracing.ts types it from the ES build. */
 declare const tracerModules: unknown;
 export = tracerModules;

@@ -2,8 +2,10 @@
  * The instrument() wrapper and tracing: every log line carries the Lambda
  * request id, one EMF record per document, no missing-context warnings
  * print, and the X-Ray SDK is loaded (and
- * wraps every client) only in a Lambda environment with tracing enabled.
+ * wraps every client and runs the handler in its own subsegment) only in a
+ * Lambda environment with tracing enabled.
  */
+import { createRequire } from 'node:module';
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -15,8 +17,10 @@ import { captureStdout, HANDLER_ENV, setHandlerEnv } from '#test/helpers/handler
 import { testContext } from '#test/helpers/lambda-context.ts';
 import { receivedEntry, serveLedgerTable } from '#test/helpers/memory-ledger.ts';
 
+// LAMBDA_TASK_ROOT puts the X-Ray SDK in Lambda mode when it loads (the facade segment from the trace header).
 const LAMBDA_ENV = {
   AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+  LAMBDA_TASK_ROOT: '/var/task',
   _X_AMZN_TRACE_ID: 'Root=1-67a1b2c3-0123456789abcdef01234567;Parent=53995c3f42cd8ad8;Sampled=1',
 };
 const savedEnv = { ...process.env };
@@ -144,5 +148,38 @@ describe('tracing', () => {
     ]) {
       expect(client.middlewareStack.identify().join()).toContain('XRaySDKInstrumentation');
     }
+  });
+
+  it('runs the handler in its own subsegment and gives the invocation segment back', async () => {
+    // Prepare
+    Object.assign(process.env, HANDLER_ENV, LAMBDA_ENV, { _HANDLER: 'index.handler' });
+    const { traceHandler } = await import('#functions/shared/tracing.ts');
+    // The same CommonJS X-Ray SDK instance tracer-cjs.cjs loads.
+    const xray = createRequire(import.meta.url)('aws-xray-sdk-core') as {
+      getSegment: () => { name: string; annotations?: Record<string, unknown> } | undefined;
+    };
+    const seen: Array<{ name: string | undefined; coldStart: unknown }> = [];
+    const look = () => {
+      const segment = xray.getSegment();
+      seen.push({ name: segment?.name, coldStart: segment?.annotations?.ColdStart });
+    };
+
+    // Act
+    const answered = await traceHandler(async () => {
+      look();
+      return 'done';
+    })({}, testContext('record-failure'));
+    const failed = await traceHandler(async () => {
+      look();
+      throw new Error('task failed');
+    })({}, testContext('record-failure')).catch((error: unknown) => error);
+    const after = xray.getSegment()?.name;
+
+    // Assess
+    expect(answered).toBe('done');
+    expect(failed).toBeInstanceOf(Error);
+    expect(seen.map((entry) => entry.name)).toEqual(['## index.handler', '## index.handler']);
+    expect(typeof seen[0]?.coldStart).toBe('boolean');
+    expect(after).not.toBe('## index.handler');
   });
 });
