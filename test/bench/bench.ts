@@ -35,6 +35,9 @@ const ROUNDS = roundsFlag >= 0 ? Number(process.argv[roundsFlag + 1]) : 5;
 const pipelineRoundsFlag = process.argv.indexOf('--pipeline-rounds');
 /** `--pipeline-rounds n`: alternating rounds of bare and pipeline batches (default 3). */
 const PIPELINE_ROUNDS = pipelineRoundsFlag >= 0 ? Number(process.argv[pipelineRoundsFlag + 1]) : 3;
+if (!Number.isInteger(PIPELINE_ROUNDS) || PIPELINE_ROUNDS < 1) {
+  throw new Error('--pipeline-rounds takes a whole number of rounds, 1 or more');
+}
 /** `--pipeline-only`: the pipeline, bare work and stack start, without the bundles' cold init. */
 const PIPELINE_ONLY = process.argv.includes('--pipeline-only');
 const BATCHES: readonly [number, number, number] = QUICK ? [5, 10, 30] : [10, 100, 300];
