@@ -20,7 +20,12 @@
  * With a quota (local/bedrock/quota.ts) a call beyond a model's requests or
  * tokens per minute answers 429 ThrottlingException as Bedrock does.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type RequestListener,
+  type ServerResponse,
+} from 'node:http';
 import * as z from 'zod';
 import { claudeImageTokens } from '#core/extraction/vision-limits.ts';
 import {
@@ -72,6 +77,7 @@ import {
   sendJson,
   sendRestJsonError,
 } from './aws-json-protocol.ts';
+import { listenerServe, serveInProcess } from './in-process-http.ts';
 
 export type {
   BedrockFaults,
@@ -434,12 +440,16 @@ export const startBedrockServer = async (
     new LocalQuota(options.quota ?? { enabled: false }),
     new LocalPromptCache(options.now),
   );
-  const server = createServer((req, res) => {
+  const listener: RequestListener = (req, res) => {
     void emulator.handle(req, res);
-  });
+  };
+  const server = createServer(listener);
   const port = await listenOnLoopback(server, options.port ?? 0);
+  const endpoint = `http://127.0.0.1:${port}`;
+  // This process's SDK clients reach it without a socket; other processes over TCP.
+  const unserve = serveInProcess(endpoint, listenerServe(listener));
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
     stats: () => emulator.stats(),
     setFaults: (faults) => {
       emulator.setFaults(faults);
@@ -450,6 +460,7 @@ export const startBedrockServer = async (
     },
     quotaUsage: () => emulator.quota.stats(),
     stop: async () => {
+      unserve();
       emulator.cancelWaits();
       await closeServer(server);
     },

@@ -18,6 +18,7 @@ import { buildApp } from 'fauxqs';
 import * as z from 'zod';
 import { physicalName, QUEUES, type QueueDefinition } from '#contracts/resources.ts';
 import { fauxqsStores } from './fauxqs-stores.ts';
+import { serveInProcess } from './in-process-http.ts';
 import { allowConsoleCors } from './s3-cors.ts';
 import { journalWrites, openS3Journal, replayJournal } from './s3-journal.ts';
 import { objectId, objectPath, restoreSnapshot, writeSnapshot } from './s3-snapshot.ts';
@@ -228,6 +229,19 @@ export const startS3Sqs = async (options: S3SqsOptions = {}): Promise<S3Sqs> => 
 
   const endpoint = await app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
   const port = Number(new URL(endpoint).port);
+  // This process's SDK clients reach fauxqs through its own routes without a
+  // socket (the same hooks run: journal, notifications); other processes over TCP.
+  const unserve = serveInProcess(endpoint, (request, signal) =>
+    app.inject({
+      signal,
+      method: request.method as 'GET',
+      url: request.url,
+      headers: request.headers,
+      ...(request.payload ? { payload: request.payload } : {}),
+      remoteAddress: '127.0.0.1',
+      validate: false,
+    }),
+  );
   const snapshotFolder = options.dataDir ? join(resolve(options.dataDir), 's3') : undefined;
   let restoredObjects = 0;
   let replayedWrites = 0;
@@ -237,6 +251,7 @@ export const startS3Sqs = async (options: S3SqsOptions = {}): Promise<S3Sqs> => 
     written.clear();
     if (journal) replayedWrites = await replayJournal(app, journal);
   } catch (error) {
+    unserve();
     await app.close();
     throw error;
   }
@@ -283,6 +298,7 @@ export const startS3Sqs = async (options: S3SqsOptions = {}): Promise<S3Sqs> => 
             await journal?.clear();
           }
         } finally {
+          unserve();
           await app.close();
         }
       })();

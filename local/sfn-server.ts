@@ -10,8 +10,9 @@
  * This file wires the parts under `sfn/`: definition checks, the execution
  * runtime, history, persistence and the API.
  */
-import { createServer } from 'node:http';
+import { createServer, type RequestListener } from 'node:http';
 import { closeServer, listenOnLoopback } from './aws-json-protocol.ts';
+import { listenerServe, serveInProcess } from './in-process-http.ts';
 import { StepFunctionsApi } from './sfn/api.ts';
 import type { LocalStateMachineConfig } from './sfn/definition.ts';
 import { LocalExecutions } from './sfn/executions.ts';
@@ -64,15 +65,23 @@ export const startStepFunctionsServer = async (
   });
   await executions.restore();
   const api = new StepFunctionsApi(executions);
-  const server = createServer((req, res) => {
+  const listener: RequestListener = (req, res) => {
     void api.handle(req, res);
-  });
+  };
+  const server = createServer(listener);
   const port = await listenOnLoopback(server, options.port ?? 0);
+  const endpoint = `http://127.0.0.1:${port}`;
+  // This process's SDK clients reach it without a socket; other processes over TCP.
+  const unserve = serveInProcess(endpoint, listenerServe(listener));
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
     stateMachineArn: (name) => executions.stateMachineArn(name),
     waitForIdle: () => executions.waitForIdle(),
     onExecutionEnded: (listener) => executions.onEnded((record) => listener(record.executionArn)),
-    stop: () => executions.stopAll(() => closeServer(server)),
+    stop: () =>
+      executions.stopAll(() => {
+        unserve();
+        return closeServer(server);
+      }),
   };
 };

@@ -1,48 +1,46 @@
 /**
- * `npm run bench [-- --json] [--quick] [--rounds n] [--only init] [--node path]`:
- * one run that measures each
+ * `npm run bench [-- --json] [--quick] [--rounds n] [--pipeline-rounds n]
+ * [--only init] [--node path]`: one run that measures each
  * performance figure next to its baseline and the ratio: the local pipeline's
- * time per extra document against the bare in-process work, each function
+ * time per extra document against the bare in-process work (the median of
+ * alternating rounds, with its spread), each function
  * bundle's cold init against a one-client hello-world bundle, local stack
  * start-up (cold and warm), documents per second at three batch sizes, and
  * the cost model's dollars per 1,000 documents.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { bundledPrompts } from '#adapters/prompts/bundled.ts';
-import { targetOfStack } from '#cli/target.ts';
-import { aliasKey, PROMPT_FAMILY } from '#contracts/experiments-items.ts';
 import { countTransitions } from '#core/costing/asl-transitions.ts';
 import { assembleCostInput } from '#core/costing/assemble.ts';
 import { DEFAULT_ASSUMPTIONS } from '#core/costing/assumptions.ts';
 import { costPer1000Documents } from '#core/costing/cost-model.ts';
 import { MEASURED_PROFILE } from '#core/costing/measured-profile.ts';
-import { validateExtraction } from '#core/extraction/validation.ts';
-import { renderPrompt } from '#core/prompts/render.ts';
-import { inspectPdf } from '#functions/load-document/pdf-inspection.ts';
-import { scoreDocument } from '#functions/score/score.ts';
 import { costSettingsFor } from '#infra/cost-settings.ts';
-import { extractFromPrompt } from '#local/bedrock/rule-extractor.ts';
 import { CORPUS_DOCUMENT_TYPES, generateDocument } from '#local/corpus/generate.ts';
-import { freePort } from '#local/ports.ts';
-import { handlerEnvironment, startLocalStack } from '#local/stack.ts';
-import { UNLIMITED_CAPACITY } from '#local/stack-capacity.ts';
-import { processFiles } from '#services/process-documents.ts';
+import { handlerEnvironment } from '#local/stack.ts';
+import { median, type Spread, summariseRounds } from './alternating-rounds.ts';
 import { type BuiltBundle, buildBundle, buildFunctionBundles } from './bundles.ts';
+import { pipelineRounds } from './pipeline-rounds.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const JSON_OUTPUT = process.argv.includes('--json');
 const QUICK = process.argv.includes('--quick');
 const roundsFlag = process.argv.indexOf('--rounds');
 const ROUNDS = roundsFlag >= 0 ? Number(process.argv[roundsFlag + 1]) : 5;
+const pipelineRoundsFlag = process.argv.indexOf('--pipeline-rounds');
+/** `--pipeline-rounds n`: alternating rounds of bare and pipeline batches (default 3). */
+const PIPELINE_ROUNDS = pipelineRoundsFlag >= 0 ? Number(process.argv[pipelineRoundsFlag + 1]) : 3;
+if (!Number.isInteger(PIPELINE_ROUNDS) || PIPELINE_ROUNDS < 1) {
+  throw new Error('--pipeline-rounds takes a whole number of rounds, 1 or more');
+}
 /** `--pipeline-only`: the pipeline, bare work and stack start, without the bundles' cold init. */
 const PIPELINE_ONLY = process.argv.includes('--pipeline-only');
-const BATCHES = QUICK ? [5, 10, 30] : [10, 100, 300];
+const BATCHES: readonly [number, number, number] = QUICK ? [5, 10, 30] : [10, 100, 300];
 const flagValue = (name: string): string | undefined => {
   const at = process.argv.indexOf(name);
   return at >= 0 ? process.argv[at + 1] : undefined;
@@ -58,14 +56,6 @@ const BENCH_PROMPT_VERSION = '2.0.0';
 
 const progress = (step: string): void => {
   if (!JSON_OUTPUT) process.stderr.write(`[bench] ${step}\n`);
-};
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  if (sorted.length === 0) return Number.NaN;
-  return sorted.length % 2 === 1
-    ? (sorted[mid] ?? Number.NaN)
-    : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 };
 const round = (x: number, digits = 3): number => Number(x.toFixed(digits));
 
@@ -83,28 +73,6 @@ const corpus = async (count: number): Promise<string[]> => {
     paths.push(path);
   }
   return paths;
-};
-
-/** Read, pdf.js, render, rule extractor, validate, score: the work with no AWS around it. */
-const bareMsPerDocument = async (paths: readonly string[]): Promise<number> => {
-  const version = bundledPrompts().get(BENCH_PROMPT_VERSION);
-  const started = performance.now();
-  for (const path of paths) {
-    const bytes = await readFile(path);
-    const { text } = await inspectPdf(new Uint8Array(bytes));
-    const rendered = renderPrompt(version, text);
-    const raw = extractFromPrompt({ userText: rendered.user, inputSchema: rendered.inputSchema });
-    const validated = validateExtraction(version.schema, raw);
-    if (!validated.ok) throw new Error('the bare run produced an invalid extraction');
-    scoreDocument({
-      version,
-      fields: validated.value,
-      modelId: rendered.modelId,
-      inputTokens: 1_000,
-      outputTokens: 300,
-    });
-  }
-  return (performance.now() - started) / paths.length;
 };
 
 interface InitSample {
@@ -209,74 +177,6 @@ const coldInit = async () => {
     worst,
     worstCpu,
   };
-};
-
-const pipeline = async (paths: readonly string[]) => {
-  const dataDir = await mkdtemp(join(tmpdir(), 'medextract-bench-'));
-  // The warm start reuses the cold start's ports, as `npm start` does: the
-  // handler modules and their SDK clients are loaded once per process and keep
-  // the endpoints of the stack that first ran them, so a restart on new ports
-  // would leave them calling the stopped one.
-  const ports = {
-    s3sqs: await freePort(),
-    dynamodb: await freePort(),
-    stepfunctions: await freePort(),
-    bedrock: await freePort(),
-  };
-  try {
-    // Each batch re-sends the first documents of the last: with reuse on they would skip the model.
-    // The pipeline around the model: the dev stage's Bedrock quota and admission
-    // waits would measure the quota (npm run bench:load does), not the pipeline.
-    let stack = await startLocalStack({
-      dataDir,
-      ports,
-      capacity: UNLIMITED_CAPACITY,
-      reuseIdenticalDocuments: false,
-    });
-    const coldStartSeconds = stack.startupMs / 1_000;
-    progress(`cold stack start ${coldStartSeconds.toFixed(1)} s`);
-    const seconds: Record<string, number> = {};
-    try {
-      const target = targetOfStack(stack);
-      await stack.clients.dynamodb.send(
-        new PutCommand({
-          TableName: stack.tables.experiments,
-          Item: {
-            ...aliasKey(PROMPT_FAMILY),
-            version: BENCH_PROMPT_VERSION,
-            updatedAt: new Date().toISOString(),
-          },
-        }),
-      );
-      for (const count of BATCHES) {
-        const inputs = paths.slice(0, count).map((path) => ({ path }));
-        const started = performance.now();
-        const results = await processFiles(target, inputs, {
-          keyPrefix: `bench-${count}-${Date.now()}/`,
-        });
-        seconds[count] = (performance.now() - started) / 1_000;
-        const failed = results.filter((r) => r.status !== 'SUCCEEDED').length;
-        if (failed > 0) throw new Error(`${failed} of ${count} bench documents failed`);
-        const other = results.filter((r) => r.promptVersion !== BENCH_PROMPT_VERSION).length;
-        if (other > 0) throw new Error(`${other} documents ran another prompt version`);
-        progress(`${count} documents in ${seconds[count]?.toFixed(1)} s`);
-      }
-    } finally {
-      await stack.stop();
-    }
-    stack = await startLocalStack({
-      dataDir,
-      ports,
-      capacity: UNLIMITED_CAPACITY,
-      reuseIdenticalDocuments: false,
-    });
-    const warmStartSeconds = stack.startupMs / 1_000;
-    progress(`warm stack start ${warmStartSeconds.toFixed(1)} s`);
-    await stack.stop();
-    return { coldStartSeconds, warmStartSeconds, seconds };
-  } finally {
-    await rm(dataDir, { recursive: true, force: true });
-  }
 };
 
 const cost = () => {
@@ -388,21 +288,21 @@ if (ONLY_INIT) {
 const largest = Math.max(...BATCHES);
 progress(`preparing ${largest} documents`);
 const paths = await corpus(largest);
-const bareSet = paths.slice(0, Math.min(100, largest));
-await bareMsPerDocument(paths.slice(0, 5)); // warm pdf.js and the schema compiler
-const bareBefore = await bareMsPerDocument(bareSet);
-progress(`bare work ${bareBefore.toFixed(1)} ms per document`);
-const run = await pipeline(paths);
-const bareAfter = await bareMsPerDocument(bareSet);
-progress(`bare work again ${bareAfter.toFixed(1)} ms per document`);
+const run = await pipelineRounds({
+  paths,
+  batches: BATCHES,
+  rounds: PIPELINE_ROUNDS,
+  promptVersion: BENCH_PROMPT_VERSION,
+  progress,
+});
+const rounds = summariseRounds(run.rounds, BATCHES[1], BATCHES[2]);
 progress(PIPELINE_ONLY ? 'cold init skipped (--pipeline-only)' : 'cold init of each bundle');
 const init = PIPELINE_ONLY ? null : await coldInit();
-
-const [small, middle, large] = BATCHES.map((n) => run.seconds[n] ?? Number.NaN);
-const bareMs = median([bareBefore, bareAfter]);
-const extraDocumentMs =
-  (((large ?? Number.NaN) - (middle ?? Number.NaN)) * 1_000) /
-  ((BATCHES[2] ?? 0) - (BATCHES[1] ?? 0));
+const spreadOf = (s: Spread, digits: number) => ({
+  median: round(s.median, digits),
+  min: round(s.min, digits),
+  max: round(s.max, digits),
+});
 const result = {
   measuredAt: new Date().toISOString(),
   machine: {
@@ -410,9 +310,26 @@ const result = {
     loadAverageBefore: round(loadBefore, 2),
     loadAverageAfter: round(loadavg()[0] ?? 0, 2),
   },
-  pipelineOverBare: round(extraDocumentMs / bareMs, 2),
-  pipelineMsPerExtraDocument: round(extraDocumentMs, 1),
-  bareMsPerDocument: round(bareMs, 1),
+  pipelineOverBare: round(rounds.ratio.median, 2),
+  pipelineMsPerExtraDocument: round(rounds.pipelineMsPerExtraDocument.median, 1),
+  bareMsPerDocument: round(rounds.bareMsPerExtraDocument.median, 1),
+  // Each round's figures, and the spread of each across rounds (ratios are per round).
+  pipelineRounds: {
+    rounds: PIPELINE_ROUNDS,
+    batches: { middle: BATCHES[1], large: BATCHES[2] },
+    pipelineOverBare: spreadOf(rounds.ratio, 2),
+    pipelineMsPerExtraDocument: spreadOf(rounds.pipelineMsPerExtraDocument, 1),
+    bareMsPerDocument: spreadOf(rounds.bareMsPerExtraDocument, 1),
+    pipelineCpuOverBare: spreadOf(rounds.cpuRatio, 2),
+    perRound: rounds.rounds.map((r) => ({
+      pipelineOverBare: round(r.ratio, 2),
+      pipelineMsPerExtraDocument: round(r.pipelineMsPerExtraDocument, 1),
+      bareMsPerDocument: round(r.bareMsPerExtraDocument, 1),
+      pipelineCpuOverBare: round(r.cpuRatio, 2),
+      pipelineCpuMsPerExtraDocument: round(r.pipelineCpuMsPerExtraDocument, 1),
+      bareCpuMsPerDocument: round(r.bareCpuMsPerExtraDocument, 1),
+    })),
+  },
   coldInitOverHello: init?.worst[1].overHello ?? null,
   coldInitWorstFunction: init?.worst[0] ?? null,
   helloInitMs: init?.helloMs ?? null,
@@ -424,8 +341,9 @@ const result = {
   functionsFailedToImport: init?.failedToImport ?? {},
   stackStartSeconds: round(run.warmStartSeconds, 2),
   coldStackStartSeconds: round(run.coldStartSeconds, 2),
+  // Median over the batches of each size (the small one runs once, after warm-up).
   documentsPerSecond: Object.fromEntries(
-    BATCHES.map((n, i) => [n, round(n / ([small, middle, large][i] ?? Number.NaN), 2)]),
+    BATCHES.map((n) => [n, round(n / median(run.batchSeconds[n] ?? []), 2)]),
   ),
   costPer1000Docs: cost(),
   rounds: ROUNDS,
@@ -441,6 +359,18 @@ if (JSON_OUTPUT) {
       String(result.pipelineMsPerExtraDocument),
       `${result.bareMsPerDocument} bare`,
       String(result.pipelineOverBare),
+    ],
+    [
+      `  spread over ${PIPELINE_ROUNDS} alternating rounds (min-max)`,
+      `${result.pipelineRounds.pipelineMsPerExtraDocument.min}-${result.pipelineRounds.pipelineMsPerExtraDocument.max}`,
+      `${result.pipelineRounds.bareMsPerDocument.min}-${result.pipelineRounds.bareMsPerDocument.max} bare`,
+      `${result.pipelineRounds.pipelineOverBare.min}-${result.pipelineRounds.pipelineOverBare.max} (each round: ${result.pipelineRounds.perRound.map((r) => r.pipelineOverBare).join(', ')})`,
+    ],
+    [
+      '  CPU per extra document (this process + DynamoDB Local), ratio',
+      '-',
+      '-',
+      `${result.pipelineRounds.pipelineCpuOverBare.median} (${result.pipelineRounds.pipelineCpuOverBare.min}-${result.pipelineRounds.pipelineCpuOverBare.max})`,
     ],
     [
       `cold init, worst function (${result.coldInitWorstFunction}), ms`,

@@ -133,7 +133,10 @@ try {
     const key = `${c.service} ${c.operation} ${c.table ?? c.prefix ?? ''}`.trim();
     byTarget.set(key, (byTarget.get(key) ?? 0) + 1);
   }
-  print(`requests per document: ${(counted.length / COUNT).toFixed(1)}`);
+  const inProcess = counted.filter((c) => c.transport === 'in-process').length;
+  print(
+    `requests per document: ${(counted.length / COUNT).toFixed(1)} (${(inProcess / COUNT).toFixed(1)} served in process, no socket)`,
+  );
   for (const [key, n] of [...byTarget].sort((a, b) => b[1] - a[1])) {
     print(`  ${(n / COUNT).toFixed(2)} ${key}`);
   }

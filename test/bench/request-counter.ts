@@ -1,10 +1,11 @@
 /**
  * Counts every HTTP request the AWS SDK clients of this process send, with
  * its service (by endpoint port), operation, DynamoDB table and S3 prefix,
- * so a run can say how many requests of each kind one document costs.
+ * so a run can say how many requests of each kind one document costs; those
+ * served in process (local/in-process-http.ts) as well as those on a socket.
  */
-import type { ClientRequest } from 'node:http';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
+import { tapInProcessRequests } from '#local/in-process-http.ts';
 
 export type CountedService = 'S3' | 'SQS' | 'DynamoDB' | 'StepFunctions' | 'Bedrock' | 'other';
 
@@ -18,6 +19,15 @@ export interface Counted {
   readonly prefix?: string;
   readonly bytes: number;
   readonly method: string;
+  /** Whether it went over a loopback socket or was served in process. */
+  readonly transport: 'socket' | 'in-process';
+}
+
+/** What the counter reads of a request: a `ClientRequest` has all of it. */
+interface RequestView {
+  getHeader(name: string): unknown;
+  readonly method: string;
+  readonly path: string;
 }
 
 /**
@@ -27,7 +37,7 @@ export interface Counted {
  */
 const hook: {
   counting: boolean;
-  onRequest: (request: ClientRequest, body: string) => void;
+  onRequest: (request: RequestView, body: string, transport: Counted['transport']) => void;
 } = { counting: false, onRequest: () => undefined };
 const http: typeof import('node:http') = createRequire(import.meta.url)('node:http');
 const originalRequest = http.request;
@@ -37,7 +47,7 @@ http.request = ((...args: Parameters<typeof originalRequest>) => {
   request.end = ((chunk?: unknown, ...rest: unknown[]) => {
     if (hook.counting) {
       const body = typeof chunk === 'string' || Buffer.isBuffer(chunk) ? String(chunk) : '';
-      hook.onRequest(request, body);
+      hook.onRequest(request, body, 'socket');
     }
     return end(chunk as never, ...(rest as []));
   }) as typeof request.end;
@@ -85,7 +95,7 @@ export const countRequests = (
   ports: ReadonlyMap<string, CountedService>,
 ): { start(): void; stop(): Counted[] } => {
   const counted: Counted[] = [];
-  hook.onRequest = (request, body) => {
+  hook.onRequest = (request, body, transport) => {
     const host = String(request.getHeader('host') ?? '');
     const port = host.split(':')[1] ?? '';
     const target = String(request.getHeader('x-amz-target') ?? '');
@@ -95,7 +105,7 @@ export const countRequests = (
     const operation = target.includes('.') ? (target.split('.')[1] ?? target) : request.method;
     if (service === 'DynamoDB') {
       for (const table of dynamoTables(operation, body)) {
-        counted.push({ service, operation, ...table, bytes, method: request.method });
+        counted.push({ service, operation, ...table, bytes, method: request.method, transport });
       }
       return;
     }
@@ -111,8 +121,25 @@ export const countRequests = (
       ...(prefix ? { prefix } : {}),
       bytes,
       method: request.method,
+      transport,
     });
   };
+  tapInProcessRequests((endpoint, served) => {
+    if (!hook.counting) return;
+    const body = served.payload ? served.payload.toString() : '';
+    const headers = new Map(Object.entries(served.headers).map(([k, v]) => [k.toLowerCase(), v]));
+    hook.onRequest(
+      {
+        // The Host header the socket would have carried.
+        getHeader: (name) =>
+          headers.get(name.toLowerCase()) ?? (name === 'host' ? new URL(endpoint).host : undefined),
+        method: served.method,
+        path: served.url,
+      },
+      body,
+      'in-process',
+    );
+  });
   return {
     start: () => {
       hook.counting = true;
