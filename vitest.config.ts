@@ -47,10 +47,10 @@ export default defineConfig({
       MEDEXTRACT_LOCAL_CAPACITY: 'unlimited',
     },
     hookTimeout: 120_000,
-    // Two cores: vitest's default for a run is one worker (cores - 1). Most
-    // integration time is spent waiting on emulators, so a second file runs
-    // while the first waits.
-    maxWorkers: 2,
+    // Three workers on two cores: much of an integration file's time is spent
+    // waiting on emulators, child processes and the JVM, so with two workers the
+    // cores sat a third idle (docs/adr/0058-three-test-workers-on-two-cores.md).
+    maxWorkers: 3,
     // The longest files first, whatever their project (test/helpers/sequencer.ts).
     sequence: { sequencer: LongestFirstSequencer },
     reporters: process.env.CI ? ['default', 'json'] : ['default'],
