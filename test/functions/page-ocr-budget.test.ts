@@ -14,23 +14,11 @@ import {
   OCR_GEOMETRY_BUDGET,
   type OcrEngine,
   type OcrEngineFactory,
-  type OcrPageImage,
   type OcrPageResult,
   ocrBudgetFor,
   ocrPageGeometry,
 } from '#functions/load-document/page-ocr.ts';
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Page images whose first byte says how long the scripted engine takes to read them (x10 ms). */
-const pages = (...tensOfMs: number[]): OcrPageImage[] =>
-  tensOfMs.map((tens, index) => ({
-    page: index + 1,
-    data: Uint8Array.of(tens),
-    widthPx: 100,
-    heightPx: 100,
-    view: [0, 0, 100, 100],
-  }));
+import { pages, sleep } from '#test/helpers/scripted-ocr-pages.ts';
 
 interface Script {
   readonly startMs: number;

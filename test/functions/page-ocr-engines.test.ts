@@ -12,28 +12,13 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import {
-  isOcrMiss,
-  type OcrPageImage,
-  ocrPageGeometry,
-} from '#functions/load-document/page-ocr.ts';
+import { isOcrMiss, ocrPageGeometry } from '#functions/load-document/page-ocr.ts';
 import {
   createOcrEnginePool,
   type OcrEngine,
   type OcrEngineFactory,
 } from '#functions/load-document/page-ocr-engines.ts';
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Page images whose first byte says how long the scripted engine takes (x10 ms); 255 throws. */
-const pages = (...tensOfMs: number[]): OcrPageImage[] =>
-  tensOfMs.map((tens, index) => ({
-    page: index + 1,
-    data: Uint8Array.of(tens),
-    widthPx: 100,
-    heightPx: 100,
-    view: [0, 0, 100, 100],
-  }));
+import { pages, sleep } from '#test/helpers/scripted-ocr-pages.ts';
 
 interface ScriptedEngine extends OcrEngine {
   readonly id: number;
