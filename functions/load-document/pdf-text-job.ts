@@ -74,14 +74,17 @@ const runJob = async (job: Job): Promise<WorkerReply> => {
 
 if (!isMainThread && isPoolWorker(workerData)) {
   const port = parentPort;
+  const holdMs = Number(Reflect.get(workerData, 'readyHoldMs')) || 0;
+  // Ready once pdf.js is loaded (and any start hold has passed): the parent
+  // starts a document's deadline then. A job that arrives first waits.
+  const ready = getResolvedPDFJS()
+    .catch(() => undefined)
+    .then(() => (holdMs > 0 ? new Promise((resolve) => setTimeout(resolve, holdMs)) : undefined))
+    .then(() => port?.postMessage({ type: 'ready' } satisfies WorkerReady));
   // One job at a time: the parent sends the next only after this reply.
   port?.on('message', (job: Job) => {
-    void runJob(job).then((reply) => port.postMessage({ id: job.id, reply } satisfies JobReply));
+    void ready
+      .then(() => runJob(job))
+      .then((reply) => port.postMessage({ id: job.id, reply } satisfies JobReply));
   });
-  // Ready once pdf.js is loaded: the parent starts a document's deadline then.
-  // A job that arrived first waits on the same load inside runJob.
-  void getResolvedPDFJS().then(
-    () => port?.postMessage({ type: 'ready' } satisfies WorkerReady),
-    () => port?.postMessage({ type: 'ready' } satisfies WorkerReady),
-  );
 }

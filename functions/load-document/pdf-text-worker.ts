@@ -102,6 +102,13 @@ export interface WorkerReady {
   readonly type: 'ready';
 }
 
+/** What a pool worker is started with. */
+export interface PoolWorkerData {
+  readonly pool: typeof POOL;
+  /** Milliseconds to wait after pdf.js is loaded before reporting ready (see holdNewWorkersReady). */
+  readonly readyHoldMs: number;
+}
+
 const isReady = (message: unknown): message is WorkerReady =>
   typeof message === 'object' && message !== null && Reflect.get(message, 'type') === 'ready';
 
@@ -171,11 +178,24 @@ const releaseSlot = (): void => {
   else busyWorkers -= 1;
 };
 
+/**
+ * Extra time each new worker waits after loading pdf.js before it reports
+ * ready, in milliseconds; 0 in use. A test seam: it makes a new worker's
+ * start reliably longer than a document's deadline, as a start on a busy
+ * machine can be, without depending on how busy the machine is.
+ */
+let readyHoldMs = 0;
+
+/** Makes each worker started from now on report ready `ms` later (tests only). */
+export const holdNewWorkersReady = (ms: number): void => {
+  readyHoldMs = ms;
+};
+
 const startWorker = (heapMb: number): Worker => {
   const { entry, eval: evaluate } = workerEntry();
   return new Worker(entry, {
     eval: evaluate,
-    workerData: { pool: POOL },
+    workerData: { pool: POOL, readyHoldMs } satisfies PoolWorkerData,
     resourceLimits: {
       maxOldGenerationSizeMb: heapMb,
       maxYoungGenerationSizeMb: Math.min(64, Math.max(8, Math.floor(heapMb / 8))),
