@@ -11,6 +11,7 @@ import type { GeometryItem } from '#contracts/geometry.ts';
 import { cleanText } from '#core/extraction/text.ts';
 import { layoutPages } from './page-layout.ts';
 import {
+  epochMs,
   isPoolWorker,
   type Job,
   type JobReply,
@@ -80,11 +81,11 @@ if (!isMainThread && isPoolWorker(workerData)) {
   const ready = getResolvedPDFJS()
     .catch(() => undefined)
     .then(() => (holdMs > 0 ? new Promise((resolve) => setTimeout(resolve, holdMs)) : undefined))
-    .then(() => port?.postMessage({ type: 'ready' } satisfies WorkerReady));
+    .then(() => port?.postMessage({ type: 'ready', at: epochMs() } satisfies WorkerReady));
   // One job at a time: the parent sends the next only after this reply.
   port?.on('message', (job: Job) => {
     void ready
       .then(() => runJob(job))
-      .then((reply) => port.postMessage({ id: job.id, reply } satisfies JobReply));
+      .then((reply) => port.postMessage({ id: job.id, reply, at: epochMs() } satisfies JobReply));
   });
 }

@@ -95,12 +95,24 @@ export interface Job {
 export interface JobReply {
   readonly id: number;
   readonly reply: WorkerReply;
+  /** When the worker sent the reply (epochMs). */
+  readonly at: number;
 }
 
 /** Sent once by a new worker when pdf.js is loaded and it takes jobs. */
 export interface WorkerReady {
   readonly type: 'ready';
+  /** When the worker sent it (epochMs). */
+  readonly at: number;
 }
+
+/**
+ * Milliseconds since the epoch at sub-millisecond precision, on one clock
+ * for the parent and its workers. A document's deadline is judged on the
+ * worker's own send times, so a parent whose event loop is busy (and reads
+ * the ready message and the reply in one turn) cannot let a late reply pass.
+ */
+export const epochMs = (): number => performance.timeOrigin + performance.now();
 
 /** What a pool worker is started with. */
 export interface PoolWorkerData {
@@ -244,15 +256,23 @@ const runInWorker = (bytes: Uint8Array, limits: WorkerLimits): Promise<WorkerRun
     const baseline = process.memoryUsage.rss();
     let peak = baseline;
     let settled = false;
+    // When the document's deadline started: now for a pooled worker, when it reported ready for a new one.
+    let deadlineFrom = epochMs();
     activeWorkers += 1;
     const onMessage = (message: JobReply | WorkerReady) => {
       if (isReady(message)) {
         // The document's deadline starts now; the start had its own bound.
+        deadlineFrom = message.at;
         clearTimeout(deadline);
-        deadline = startDeadline();
+        deadline = startDeadline(Math.max(0, limits.deadlineMs - (epochMs() - message.at)));
         return;
       }
       if (message.id !== job.id) return;
+      if (message.at - deadlineFrom > limits.deadlineMs) {
+        // Replied, but after the deadline: a healthy worker, a document over its limit.
+        finish(() => reject(new BadDocumentError('TOO_LARGE', 'deadline')), true);
+        return;
+      }
       finish(() => resolve({ reply: message.reply, peakRssBytes: peak }), true);
     };
     const onError = (error: Error & { code?: string }) => {
@@ -295,10 +315,10 @@ const runInWorker = (bytes: Uint8Array, limits: WorkerLimits): Promise<WorkerRun
         );
       }
     }, WATCH_INTERVAL_MS);
-    const startDeadline = (): NodeJS.Timeout =>
+    const startDeadline = (ms = limits.deadlineMs): NodeJS.Timeout =>
       setTimeout(
         () => finish(() => reject(new BadDocumentError('TOO_LARGE', 'deadline')), false),
-        limits.deadlineMs,
+        ms,
       );
     let deadline = fresh
       ? setTimeout(
