@@ -109,8 +109,9 @@ export interface WorkerReady {
 /**
  * Milliseconds since the epoch at sub-millisecond precision, on one clock
  * for the parent and its workers. A document's deadline is judged on the
- * worker's own send times, so a parent whose event loop is busy (and reads
- * the ready message and the reply in one turn) cannot let a late reply pass.
+ * worker's own send times: a parent thread descheduled on a loaded machine
+ * can wake with both its deadline timer due and the reply waiting, and read
+ * the reply first; the send time still shows the reply was late.
  */
 export const epochMs = (): number => performance.timeOrigin + performance.now();
 
@@ -270,7 +271,7 @@ const runInWorker = (bytes: Uint8Array, limits: WorkerLimits): Promise<WorkerRun
       if (message.id !== job.id) return;
       if (message.at - deadlineFrom > limits.deadlineMs) {
         // Replied, but after the deadline: a healthy worker, a document over its limit.
-        finish(() => reject(new BadDocumentError('TOO_LARGE', 'deadline')), true);
+        finish(overDeadline, true);
         return;
       }
       finish(() => resolve({ reply: message.reply, peakRssBytes: peak }), true);
@@ -315,11 +316,9 @@ const runInWorker = (bytes: Uint8Array, limits: WorkerLimits): Promise<WorkerRun
         );
       }
     }, WATCH_INTERVAL_MS);
+    const overDeadline = () => reject(new BadDocumentError('TOO_LARGE', 'deadline'));
     const startDeadline = (ms = limits.deadlineMs): NodeJS.Timeout =>
-      setTimeout(
-        () => finish(() => reject(new BadDocumentError('TOO_LARGE', 'deadline')), false),
-        ms,
-      );
+      setTimeout(() => finish(overDeadline, false), ms);
     let deadline = fresh
       ? setTimeout(
           () => finish(() => reject(new PdfWorkerStartError()), false),

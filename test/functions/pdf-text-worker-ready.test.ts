@@ -18,8 +18,8 @@ const DEADLINE_MS = 1_000;
 const READY_HOLD_MS = 2 * DEADLINE_MS;
 const limits = { maxPages: 100, heapMb: 384, rssGrowthMb: 640, deadlineMs: DEADLINE_MS };
 
-const outcome = (pdf: Uint8Array, within = limits) =>
-  extractInWorker(pdf, within).then(
+const outcome = (pdf: Uint8Array) =>
+  extractInWorker(pdf, limits).then(
     (run) => run.reply.kind,
     (error: unknown) => (error instanceof BadDocumentError ? error.reason : String(error)),
   );
@@ -44,19 +44,5 @@ describe('pdf.js text worker start', () => {
     // The pooled worker is ready at once: the same document well inside its deadline.
     expect(second).toBe('pages');
     expect(secondMs).toBeLessThan(firstMs);
-  });
-
-  it('judges the deadline on the worker clock, so a reply read late by a busy parent still fails it', async () => {
-    // Arrange: another heap cap gets a new worker; no ready hold.
-    holdNewWorkersReady(0);
-    const { pdf } = await generateDocument('worker-late-read', 1, 'office_note');
-    const run = outcome(pdf, { ...limits, heapMb: 256, deadlineMs: 1 });
-
-    // Act: block this thread (no timer can fire) while the worker starts,
-    // reports ready and replies; both messages are then read in one turn.
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 3_000);
-
-    // Assert: the parse took longer than 1 ms after ready, whenever it was read.
-    expect(await run).toBe('TOO_LARGE');
   });
 });

@@ -19,6 +19,7 @@ import { experimentsRepository } from '#adapters/experiments-repository.ts';
 import { removeStackFile, type Target, writeStackFile } from '#cli/target.ts';
 import { PROMPT_FAMILY } from '#contracts/experiments-items.ts';
 import { assignArm } from '#core/experiments/assignment.ts';
+import { SRM_P_THRESHOLD } from '#core/experiments/stats/srm.ts';
 import { generateCorpus } from '#local/corpus/generate.ts';
 import { type LocalStack, startLocalStack } from '#local/stack.ts';
 import { analyzeFromRollups } from '#services/experiment-analysis.ts';
@@ -263,13 +264,14 @@ describe('experiment end to end on the local stack', () => {
     ]);
     // Document ids are new each run, so the 50/50 split is random: its verdict
     // is computed here from the row counts (Pearson chi-square, one degree of
-    // freedom) and is healthy in all but about one run in a thousand.
+    // freedom, against the product's threshold) and is healthy in all but
+    // about one run in a thousand.
     const half = EXPERIMENT_DOCUMENTS / 2;
     const chiSquare =
       (fromRows.control.documents - half) ** 2 / half +
       (fromRows.treatment.documents - half) ** 2 / half;
     const pValue = 1 - jStat.chisquare.cdf(chiSquare, 1);
-    expect(analysis.srm.status).toBe(pValue < 0.001 ? 'unhealthy' : 'healthy');
+    expect(analysis.srm.status).toBe(pValue < SRM_P_THRESHOLD ? 'unhealthy' : 'healthy');
   });
 
   it('analyses, completes and promotes: the alias moves and new documents get the treatment', async () => {
