@@ -22,3 +22,21 @@ export const freePort = (): Promise<number> =>
       server.close(() => resolve(address.port));
     });
   });
+
+/**
+ * One free port for each of the local stack's emulators, for a process that starts
+ * the stack more than once: handler modules and their SDK clients load once per
+ * process and keep the endpoints of the stack that first ran them, so a restart
+ * must reuse the same ports, as `npm start` does with its fixed ones.
+ */
+export const freeStackPorts = async (): Promise<{
+  s3sqs: number;
+  dynamodb: number;
+  stepfunctions: number;
+  bedrock: number;
+}> => ({
+  s3sqs: await freePort(),
+  dynamodb: await freePort(),
+  stepfunctions: await freePort(),
+  bedrock: await freePort(),
+});

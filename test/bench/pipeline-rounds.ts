@@ -18,7 +18,7 @@ import { renderPrompt } from '#core/prompts/render.ts';
 import { inspectPdf } from '#functions/load-document/pdf-inspection.ts';
 import { scoreDocument } from '#functions/score/score.ts';
 import { extractFromPrompt } from '#local/bedrock/rule-extractor.ts';
-import { freePort } from '#local/ports.ts';
+import { freeStackPorts } from '#local/ports.ts';
 import { startLocalStack } from '#local/stack.ts';
 import { UNLIMITED_CAPACITY } from '#local/stack-capacity.ts';
 import { processFiles } from '#services/process-documents.ts';
@@ -95,16 +95,8 @@ export const pipelineRounds = async (options: PipelineRoundsOptions) => {
   const { paths, batches, promptVersion, progress } = options;
   const [small, middle, large] = batches;
   const dataDir = await mkdtemp(join(tmpdir(), 'medextract-bench-'));
-  // The warm start reuses the cold start's ports, as `npm start` does: the
-  // handler modules and their SDK clients are loaded once per process and keep
-  // the endpoints of the stack that first ran them, so a restart on new ports
-  // would leave them calling the stopped one.
-  const ports = {
-    s3sqs: await freePort(),
-    dynamodb: await freePort(),
-    stepfunctions: await freePort(),
-    bedrock: await freePort(),
-  };
+  // The warm start reuses the cold start's ports, as `npm start` does (freeStackPorts).
+  const ports = await freeStackPorts();
   // Each batch re-sends documents of earlier ones: with reuse on they would skip the model.
   // Unlimited capacity: the dev stage's Bedrock quota and admission waits would
   // measure the quota (npm run bench:load does), not the pipeline.

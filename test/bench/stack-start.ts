@@ -9,13 +9,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { freeStackPorts } from '#local/ports.ts';
 import { startLocalStack } from '#local/stack.ts';
 
 const { values } = parseArgs({
   options: { rounds: { type: 'string', default: '3' }, json: { type: 'boolean', default: false } },
 });
 const rounds = Number(values.rounds);
-const ports = { s3sqs: 0, dynamodb: 0, stepfunctions: 0, bedrock: 0 };
 
 const median = (xs: readonly number[]): number => {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -29,6 +29,8 @@ const warm: number[] = [];
 const warmHandlers: number[] = [];
 for (let round = 0; round < rounds; round += 1) {
   const dataDir = mkdtempSync(join(tmpdir(), 'medextract-start-'));
+  // The same ports for both starts: the handlers keep the first stack's endpoints.
+  const ports = await freeStackPorts();
   try {
     let stack = await startLocalStack({ dataDir, ports });
     cold.push(stack.startupMs);
