@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import type { TestProject } from 'vitest/node';
 import { REQUIRE_BANNER } from '#infra/bundle-banner.ts';
+import { EXTRACTOR_JOB_BUNDLE_VARIABLE } from '#local/bedrock/extractor-pool.ts';
 import { packagesThroughRequire, sourceImportMetaUrl } from '../../bin/source-bundle.mjs';
 import './cli-bundle.ts';
 
@@ -19,6 +20,8 @@ const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export interface CliBundle {
   /** Absolute path of the entry script. */
   readonly entry: string;
+  /** Absolute path of the rule-based extractor's worker job, bundled (local/bedrock/extractor-pool.ts). */
+  readonly extractorJob: string;
   /** Builds again from the current sources (watch mode re-runs). */
   rebuild(): Promise<void>;
   dispose(): Promise<void>;
@@ -49,14 +52,30 @@ export const buildCliBundle = async (root: string = REPO_ROOT): Promise<CliBundl
     plugins: [packagesThroughRequire, sourceImportMetaUrl],
     logLevel: 'error',
   });
-  await context.rebuild();
+  // The extractor's worker job on its own (no splitting): every local stack of
+  // the run, in a test process or a CLI subprocess, starts its worker from it.
+  const jobContext = await esbuild.context({
+    absWorkingDir: root,
+    entryPoints: { 'extractor-job': join(root, 'local', 'bedrock', 'extractor-job.ts') },
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    outExtension: { '.js': '.mjs' },
+    outdir,
+    plugins: [sourceImportMetaUrl],
+    logLevel: 'error',
+  });
+  await Promise.all([context.rebuild(), jobContext.rebuild()]);
   return {
     entry: join(outdir, 'main.js'),
+    extractorJob: join(outdir, 'extractor-job.mjs'),
     rebuild: async () => {
-      await context.rebuild();
+      await Promise.all([context.rebuild(), jobContext.rebuild()]);
     },
     dispose: async () => {
-      await context.dispose();
+      await Promise.all([context.dispose(), jobContext.dispose()]);
       await rm(outdir, { recursive: true, force: true });
     },
   };
@@ -65,6 +84,12 @@ export const buildCliBundle = async (root: string = REPO_ROOT): Promise<CliBundl
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const bundle = await buildCliBundle();
   project.provide('medextractBundle', bundle.entry);
+  // Test processes start after the global setups and inherit this, and so do
+  // the CLI and `npm start` processes they spawn.
+  process.env[EXTRACTOR_JOB_BUNDLE_VARIABLE] = bundle.extractorJob;
   project.onTestsRerun(() => bundle.rebuild());
-  return () => bundle.dispose();
+  return async () => {
+    delete process.env[EXTRACTOR_JOB_BUNDLE_VARIABLE];
+    await bundle.dispose();
+  };
 }
