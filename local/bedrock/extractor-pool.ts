@@ -36,8 +36,8 @@ export interface ExtractorPool {
 /**
  * A prebuilt ES module bundle of `extractor-job.ts`, by absolute path: the
  * worker loads it as plain JavaScript instead of registering tsx and
- * transforming the extractor's modules (about 0.55-0.7 s of CPU per worker
- * start through tsx, 0.19 s from a bundle). The test run builds one from the
+ * transforming the extractor's modules (0.45-0.7 s of CPU per worker start
+ * through tsx, 0.14-0.2 s from a bundle, docs/adr/0060). The test run builds one from the
  * sources as they are when it starts (test/helpers/cli-bundle-setup.ts);
  * unset, or gone, the job loads from its sources.
  */

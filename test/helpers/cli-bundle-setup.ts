@@ -80,8 +80,10 @@ export const buildCliBundle = async (root: string = REPO_ROOT): Promise<CliBundl
     plugins: [packagesThroughRequire, pdfTextWorkerBesideItsJob(root, outdir), sourceImportMetaUrl],
     logLevel: 'error',
   });
-  // The extractor's worker job on its own (no splitting): every local stack of
-  // the run, in a test process or a CLI subprocess, starts its worker from it.
+  // The workers' jobs, each on its own (no splitting): every local stack of the
+  // run, in a test process or a CLI subprocess, starts its extractor worker
+  // from the first; the CLI bundle's LoadDocument starts its pdf.js workers
+  // from the second.
   const jobContext = await esbuild.context({
     absWorkingDir: root,
     entryPoints: {
