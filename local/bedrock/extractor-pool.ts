@@ -7,6 +7,7 @@
  * already busy with pdf.js and DynamoDB Local). A worker that dies fails the
  * requests it held and is replaced on the next request.
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -32,8 +33,29 @@ export interface ExtractorPool {
   stop(): Promise<void>;
 }
 
-/** The worker's entry: the job module itself, through tsx when running from TypeScript sources. */
-const workerSource = (): { readonly entry: string | URL; readonly eval: boolean } => {
+/**
+ * A prebuilt ES module bundle of `extractor-job.ts`, by absolute path: the
+ * worker loads it as plain JavaScript instead of registering tsx and
+ * transforming the extractor's modules (0.45-0.7 s of CPU per worker start
+ * through tsx, 0.14-0.2 s from a bundle, docs/adr/0060). The test run builds one from the
+ * sources as they are when it starts (test/helpers/cli-bundle-setup.ts);
+ * unset, or gone, the job loads from its sources.
+ */
+export const EXTRACTOR_JOB_BUNDLE_VARIABLE = 'MEDEXTRACT_EXTRACTOR_JOB_BUNDLE';
+
+/** Where the worker's job comes from: a bundle (`jobBundle`, else the variable above) or the sources. */
+export interface ExtractorPoolOptions {
+  /** A bundle's absolute path; `null` loads the job from its sources whatever the variable says. */
+  readonly jobBundle?: string | null;
+}
+
+/** The worker's entry: a prebuilt bundle of the job, or the job module itself through tsx. */
+const workerSource = (
+  jobBundle: string | null | undefined,
+): { readonly entry: string | URL; readonly eval: boolean } => {
+  const bundle =
+    jobBundle === undefined ? process.env[EXTRACTOR_JOB_BUNDLE_VARIABLE] || null : jobBundle;
+  if (bundle !== null && existsSync(bundle)) return { entry: pathToFileURL(bundle), eval: false };
   const job = new URL('./extractor-job.ts', import.meta.url);
   const tsxRoot = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
   const tsx = pathToFileURL(join(tsxRoot, 'dist', 'esm', 'api', 'index.mjs')).href;
@@ -42,7 +64,7 @@ const workerSource = (): { readonly entry: string | URL; readonly eval: boolean 
 };
 
 /** Starts no thread until the first request. */
-export const createExtractorPool = (): ExtractorPool => {
+export const createExtractorPool = (options: ExtractorPoolOptions = {}): ExtractorPool => {
   let worker: Worker | undefined;
   let nextId = 1;
   const waiting = new Map<number, Waiter>();
@@ -53,7 +75,7 @@ export const createExtractorPool = (): ExtractorPool => {
   };
 
   const start = (): Worker => {
-    const { entry, eval: evaluate } = workerSource();
+    const { entry, eval: evaluate } = workerSource(options.jobBundle);
     const started = new Worker(entry, { eval: evaluate });
     started.on('message', (reply: Reply) => {
       const waiter = waiting.get(reply.id);

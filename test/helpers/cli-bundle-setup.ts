@@ -5,12 +5,15 @@
  * each re-run rebuilds it first, so a test never runs an older CLI than the
  * sources.
  */
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 import type { TestProject } from 'vitest/node';
+import { PDF_TEXT_JOB } from '#contracts/worker-bundles.ts';
 import { REQUIRE_BANNER } from '#infra/bundle-banner.ts';
+import { EXTRACTOR_JOB_BUNDLE_VARIABLE } from '#local/bedrock/extractor-pool.ts';
 import { packagesThroughRequire, sourceImportMetaUrl } from '../../bin/source-bundle.mjs';
 import './cli-bundle.ts';
 
@@ -19,10 +22,38 @@ const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export interface CliBundle {
   /** Absolute path of the entry script. */
   readonly entry: string;
+  /** Absolute path of the rule-based extractor's worker job, bundled (local/bedrock/extractor-pool.ts). */
+  readonly extractorJob: string;
   /** Builds again from the current sources (watch mode re-runs). */
   rebuild(): Promise<void>;
   dispose(): Promise<void>;
 }
+
+/** LoadDocument's side of its pdf.js text worker, which finds the worker's job next to itself. */
+const PDF_TEXT_WORKER = 'functions/load-document/pdf-text-worker.ts';
+
+/**
+ * LoadDocument's worker starter gets the bundle folder as its location, so
+ * it starts the job bundle beside it (`PDF_TEXT_JOB.file`) as it does in
+ * the function's bundle on Lambda, instead of registering tsx in each new
+ * worker. Every other module keeps its source URL (`sourceImportMetaUrl`,
+ * which this plugin runs before).
+ */
+const pdfTextWorkerBesideItsJob = (root: string, outdir: string): esbuild.Plugin => ({
+  name: 'pdf-text-worker-beside-its-job',
+  setup(bundler) {
+    const source = join(root, PDF_TEXT_WORKER);
+    bundler.onLoad({ filter: /pdf-text-worker\.ts$/ }, (args) => {
+      if (args.path !== source) return undefined;
+      const located = pathToFileURL(join(outdir, 'pdf-text-worker.js')).href;
+      const text = readFileSync(args.path, 'utf8').replaceAll(
+        'import.meta.url',
+        JSON.stringify(located),
+      );
+      return { contents: text, loader: 'ts' };
+    });
+  },
+});
 
 /**
  * Bundles `cli/main.ts` with code splitting, so a command still loads only
@@ -46,17 +77,39 @@ export const buildCliBundle = async (root: string = REPO_ROOT): Promise<CliBundl
     // The SDK shims (adapters/aws-sdk/*.cjs, ADR 42) and the plugin above require their package.
     banner: { js: REQUIRE_BANNER },
     outdir,
-    plugins: [packagesThroughRequire, sourceImportMetaUrl],
+    plugins: [packagesThroughRequire, pdfTextWorkerBesideItsJob(root, outdir), sourceImportMetaUrl],
     logLevel: 'error',
   });
-  await context.rebuild();
+  // The workers' jobs, each on its own (no splitting): every local stack of the
+  // run, in a test process or a CLI subprocess, starts its extractor worker
+  // from the first; the CLI bundle's LoadDocument starts its pdf.js workers
+  // from the second.
+  const jobContext = await esbuild.context({
+    absWorkingDir: root,
+    entryPoints: {
+      'extractor-job': join(root, 'local', 'bedrock', 'extractor-job.ts'),
+      // LoadDocument's pdf.js job, where its worker starter in the CLI bundle looks for it.
+      [PDF_TEXT_JOB.file.replace(/\.mjs$/, '')]: join(root, PDF_TEXT_JOB.entry),
+    },
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    outExtension: { '.js': '.mjs' },
+    outdir,
+    plugins: [sourceImportMetaUrl],
+    logLevel: 'error',
+  });
+  await Promise.all([context.rebuild(), jobContext.rebuild()]);
   return {
     entry: join(outdir, 'main.js'),
+    extractorJob: join(outdir, 'extractor-job.mjs'),
     rebuild: async () => {
-      await context.rebuild();
+      await Promise.all([context.rebuild(), jobContext.rebuild()]);
     },
     dispose: async () => {
-      await context.dispose();
+      await Promise.all([context.dispose(), jobContext.dispose()]);
       await rm(outdir, { recursive: true, force: true });
     },
   };
@@ -65,6 +118,12 @@ export const buildCliBundle = async (root: string = REPO_ROOT): Promise<CliBundl
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const bundle = await buildCliBundle();
   project.provide('medextractBundle', bundle.entry);
+  // Test processes start after the global setups and inherit this, and so do
+  // the CLI and `npm start` processes they spawn.
+  process.env[EXTRACTOR_JOB_BUNDLE_VARIABLE] = bundle.extractorJob;
   project.onTestsRerun(() => bundle.rebuild());
-  return () => bundle.dispose();
+  return async () => {
+    delete process.env[EXTRACTOR_JOB_BUNDLE_VARIABLE];
+    await bundle.dispose();
+  };
 }

@@ -38,7 +38,6 @@ export const MEASURED_SECONDS: Readonly<Record<string, number>> = {
   'test/local/dynamodb-lifetime.test.ts': 14,
   'test/functions/bilevel-render.test.ts': 13,
   'test/infra/render-bundle.test.ts': 12,
-  'test/unit/services/process-wait-sweep.test.ts': 12,
   'test/console/review.test.ts': 12,
   'test/local/sqs-event-source.test.ts': 10,
   'test/functions/grounding-corpus.test.ts': 10,

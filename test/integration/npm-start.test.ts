@@ -12,10 +12,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { EXTRACTOR_JOB_BUNDLE_VARIABLE } from '#local/bedrock/extractor-pool.ts';
 import { medextractScript } from '#test/helpers/cli-bundle.ts';
 import { recordPdf } from '#test/helpers/pdf-fixtures.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
+/** The environment a user's shell gives npm start: without the test run's bundle of the extractor's job. */
+const userEnv = (): NodeJS.ProcessEnv =>
+  Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => name !== EXTRACTOR_JOB_BUNDLE_VARIABLE),
+  );
 const children: ChildProcess[] = [];
 afterAll(() => {
   for (const child of children) {
@@ -67,7 +73,7 @@ describe('npm start', () => {
     const output = { text: '' };
     const child = spawn('npm', ['start', '--', '--free-ports', '--inbox', inbox], {
       cwd: repo,
-      env: { ...process.env, MEDEXTRACT_DATA_DIR: dataDir },
+      env: { ...userEnv(), MEDEXTRACT_DATA_DIR: dataDir },
       // Its own process group, so Ctrl-C can be sent to all of it as a terminal does.
       detached: true,
     });

@@ -2,8 +2,14 @@
  * The rule-based extractor on its worker thread: the same answers as the
  * function called in process, for versions with and without evidence, in
  * request order under concurrency; a request the worker cannot take fails
- * alone; a stopped pool starts a new worker on the next request.
+ * alone; a stopped pool starts a new worker on the next request. The worker
+ * starts from a prebuilt bundle of its job when given one (the test run
+ * builds one) and from the job's sources through tsx otherwise, with the
+ * same answers.
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bundledPrompts } from '#adapters/prompts/bundled.ts';
 import { renderPrompt } from '#core/prompts/render.ts';
@@ -67,6 +73,40 @@ describe('extractor pool', () => {
     await expect(pool.extract(requestFor('2.0.0', NOTE))).resolves.toEqual(
       extractFromPrompt(requestFor('2.0.0', NOTE)),
     );
+  });
+
+  it("answers the same from the job's sources through tsx as from a bundle", async () => {
+    // Prepare: a pool that ignores the run's bundle.
+    const fromSources = createExtractorPool({ jobBundle: null });
+    const requests = ['2.0.0', '2.2.0'].map((version) => requestFor(version, NOTE));
+
+    // Act
+    const answers = await Promise.all(requests.map((request) => fromSources.extract(request)));
+    await fromSources.stop();
+
+    // Assess
+    expect(answers).toEqual(requests.map((request) => extractFromPrompt(request)));
+  });
+
+  it('runs the bundle it is given, and the sources when that file is gone', async () => {
+    // Prepare: a "bundle" that fails as it loads, so a request can only fail if it ran.
+    const dir = await mkdtemp(join(tmpdir(), 'medextract-extractor-job-'));
+    const broken = join(dir, 'job.mjs');
+    await writeFile(broken, "throw new Error('BROKEN_JOB_BUNDLE');\n");
+    const onBroken = createExtractorPool({ jobBundle: broken });
+    const onMissing = createExtractorPool({ jobBundle: join(dir, 'missing.mjs') });
+
+    // Act
+    const brokenAnswer = await onBroken.extract(requestFor('2.0.0', NOTE)).catch((error) => error);
+    await onBroken.stop();
+    const missingAnswer = await onMissing.extract(requestFor('2.0.0', NOTE));
+    await onMissing.stop();
+
+    // Assess
+    expect(brokenAnswer).toBeInstanceOf(Error);
+    expect((brokenAnswer as Error).message).toContain('BROKEN_JOB_BUNDLE');
+    expect(missingAnswer).toEqual(extractFromPrompt(requestFor('2.0.0', NOTE)));
+    await rm(dir, { recursive: true, force: true });
   });
 
   it('starts a fresh worker for a request after a stop', async () => {

@@ -3,13 +3,19 @@
  * runtime's word of ended executions, and the safety sweep of every pending
  * execution runs only after a quiet spell, so a lost word still ends in a
  * result while a batch whose words keep coming is described twice per file.
+ *
+ * The clock is vitest's fake one (timers and `Date`): the waits the claims
+ * are about (a word 1.2 s apart, the sweep 5 s after a quiet spell) pass in
+ * order on it, without the file sleeping 12 s of real time. `runOnFakeClock`
+ * moves the clock only while `processFiles` waits on a timer; the uploads'
+ * real file reads come before it sets any.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ServiceContext } from '#services/context.ts';
 import { processFiles } from '#services/process-documents.ts';
 
@@ -73,6 +79,31 @@ const fakeContext = (endAfterMs: readonly number[], announce: boolean) => {
   return { ctx, describes: () => describes };
 };
 
+/** One turn of the real event loop (`setImmediate` is not faked): file reads and promise callbacks run, the fake clock stands still. */
+const realTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Runs `work` on the fake clock. While no timer is pending (the uploads read
+ * their files, the fake stack answers) the clock stands still and real turns
+ * of the event loop pass; once `work` waits on a timer (a word, the sweep),
+ * and a few more turns have let anything else settle, the clock jumps to
+ * that timer and never past it, so the waits end in the order and at the
+ * time they would in real time.
+ */
+const runOnFakeClock = async <T>(work: Promise<T>): Promise<T> => {
+  let settled = false;
+  const done = work.finally(() => {
+    settled = true;
+  });
+  while (!settled) {
+    await realTurn();
+    if (settled || vi.getTimerCount() === 0) continue;
+    for (let turn = 0; turn < 10 && !settled; turn += 1) await realTurn();
+    if (!settled) await vi.advanceTimersToNextTimerAsync();
+  }
+  return done;
+};
+
 describe('processFiles waiting on an in-process runtime', () => {
   let dir: string;
   const paths: string[] = [];
@@ -86,6 +117,12 @@ describe('processFiles waiting on an in-process runtime', () => {
     }
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
 
   it('describes each file twice while words keep coming, with no sweep', async () => {
     // Prepare: one execution ends every 1.2 s, past the 5 s sweep interval in all.
@@ -95,10 +132,12 @@ describe('processFiles waiting on an in-process runtime', () => {
     );
 
     // Act
-    const results = await processFiles(
-      fake.ctx,
-      paths.map((path) => ({ path })),
-      { keyPrefix: 'sweep/' },
+    const results = await runOnFakeClock(
+      processFiles(
+        fake.ctx,
+        paths.map((path) => ({ path })),
+        { keyPrefix: 'sweep/' },
+      ),
     );
 
     // Assess
@@ -112,13 +151,14 @@ describe('processFiles waiting on an in-process runtime', () => {
 
     // Act
     const started = Date.now();
-    const [result] = await processFiles(fake.ctx, [{ path: paths[0] ?? '' }], {
-      keyPrefix: 'lost/',
-    });
+    const [result] = await runOnFakeClock(
+      processFiles(fake.ctx, [{ path: paths[0] ?? '' }], { keyPrefix: 'lost/' }),
+    );
 
     // Assess: found by the first sweep, 5 s after the check that followed the upload.
     expect(result?.status).toBe('SUCCEEDED');
-    expect(Date.now() - started).toBeGreaterThanOrEqual(4_900);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(5_000);
+    expect(Date.now() - started).toBeLessThan(6_000);
     expect(fake.describes()).toBe(2);
   }, 20_000);
 });
