@@ -13,6 +13,7 @@
  * worker loads pdf-text-job.ts through tsx; in a function bundle it loads
  * its own bundle beside `index.mjs` (contracts/worker-bundles.ts).
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -129,15 +130,28 @@ export const isPoolWorker = (value: unknown): boolean =>
   typeof value === 'object' && value !== null && 'pool' in value && value.pool === POOL;
 
 /**
+ * A prebuilt ES module bundle of `pdf-text-job.ts`, by absolute path, for a
+ * process running this module from its TypeScript sources: its workers load
+ * plain JavaScript instead of registering tsx and transforming the job's
+ * modules in each new worker. The test run builds one from the sources as they
+ * are when it starts (test/helpers/cli-bundle-setup.ts); unset, or gone, the
+ * job loads from its sources. A function bundle never reads it: it starts the
+ * job bundle beside itself.
+ */
+export const PDF_TEXT_JOB_BUNDLE_VARIABLE = 'MEDEXTRACT_PDF_TEXT_JOB_BUNDLE';
+
+/**
  * How to start the worker: a bundle starts the job bundle beside it; from
- * source the worker first registers tsx (resolved from this package) so it
- * can load TypeScript.
+ * source the worker starts the job bundle the variable above names, or
+ * first registers tsx (resolved from this package) so it can load TypeScript.
  */
 const workerEntry = (): { readonly entry: string | URL; readonly eval: boolean } => {
   const self = new URL(import.meta.url);
   if (!self.pathname.endsWith('.ts')) {
     return { entry: new URL(`./${PDF_TEXT_JOB.file}`, self), eval: false };
   }
+  const prebuilt = process.env[PDF_TEXT_JOB_BUNDLE_VARIABLE];
+  if (prebuilt && existsSync(prebuilt)) return { entry: pathToFileURL(prebuilt), eval: false };
   const job = new URL('./pdf-text-job.ts', self);
   // The ESM build of tsx's API (`tsx/esm/api` under the import condition).
   const tsxRoot = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));

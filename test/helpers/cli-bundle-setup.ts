@@ -12,6 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 import type { TestProject } from 'vitest/node';
 import { PDF_TEXT_JOB } from '#contracts/worker-bundles.ts';
+import { PDF_TEXT_JOB_BUNDLE_VARIABLE } from '#functions/load-document/pdf-text-worker.ts';
 import { REQUIRE_BANNER } from '#infra/bundle-banner.ts';
 import { EXTRACTOR_JOB_BUNDLE_VARIABLE } from '#local/bedrock/extractor-pool.ts';
 import { packagesThroughRequire, sourceImportMetaUrl } from '../../bin/source-bundle.mjs';
@@ -24,6 +25,8 @@ export interface CliBundle {
   readonly entry: string;
   /** Absolute path of the rule-based extractor's worker job, bundled (local/bedrock/extractor-pool.ts). */
   readonly extractorJob: string;
+  /** Absolute path of LoadDocument's pdf.js worker job, bundled (functions/load-document/pdf-text-worker.ts). */
+  readonly pdfTextJob: string;
   /** Builds again from the current sources (watch mode re-runs). */
   rebuild(): Promise<void>;
   dispose(): Promise<void>;
@@ -105,6 +108,7 @@ export const buildCliBundle = async (root: string = REPO_ROOT): Promise<CliBundl
   return {
     entry: join(outdir, 'main.js'),
     extractorJob: join(outdir, 'extractor-job.mjs'),
+    pdfTextJob: join(outdir, PDF_TEXT_JOB.file),
     rebuild: async () => {
       await Promise.all([context.rebuild(), jobContext.rebuild()]);
     },
@@ -121,9 +125,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // Test processes start after the global setups and inherit this, and so do
   // the CLI and `npm start` processes they spawn.
   process.env[EXTRACTOR_JOB_BUNDLE_VARIABLE] = bundle.extractorJob;
+  process.env[PDF_TEXT_JOB_BUNDLE_VARIABLE] = bundle.pdfTextJob;
   project.onTestsRerun(() => bundle.rebuild());
   return async () => {
     delete process.env[EXTRACTOR_JOB_BUNDLE_VARIABLE];
+    delete process.env[PDF_TEXT_JOB_BUNDLE_VARIABLE];
     await bundle.dispose();
   };
 }

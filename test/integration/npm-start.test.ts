@@ -12,15 +12,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { PDF_TEXT_JOB_BUNDLE_VARIABLE } from '#functions/load-document/pdf-text-worker.ts';
 import { EXTRACTOR_JOB_BUNDLE_VARIABLE } from '#local/bedrock/extractor-pool.ts';
 import { medextractScript } from '#test/helpers/cli-bundle.ts';
 import { recordPdf } from '#test/helpers/pdf-fixtures.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
-/** The environment a user's shell gives npm start: without the test run's bundle of the extractor's job. */
+/** The environment a user's shell gives npm start: without the test run's bundles of the worker jobs. */
 const userEnv = (): NodeJS.ProcessEnv =>
   Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => name !== EXTRACTOR_JOB_BUNDLE_VARIABLE),
+    Object.entries(process.env).filter(
+      ([name]) => name !== EXTRACTOR_JOB_BUNDLE_VARIABLE && name !== PDF_TEXT_JOB_BUNDLE_VARIABLE,
+    ),
   );
 const children: ChildProcess[] = [];
 afterAll(() => {
