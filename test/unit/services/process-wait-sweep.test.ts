@@ -121,4 +121,50 @@ describe('processFiles waiting on an in-process runtime', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(4_900);
     expect(fake.describes()).toBe(2);
   }, 20_000);
+
+  it('reads the status from a runtime that holds it: no DescribeExecution, same outcomes', async () => {
+    // Prepare: the runtime knows no execution until it ends; the second one fails.
+    const fake = fakeContext([], false);
+    const held = new Map<string, { status: string; error?: string; cause?: string }>();
+    const listeners = new Set<(arn: string) => void>();
+    const arns: string[] = [];
+    let asked = 0;
+    const ctx = {
+      ...fake.ctx,
+      executionEvents: {
+        onExecutionEnded: (listener: (arn: string) => void) => {
+          listeners.add(listener);
+          return () => listeners.delete(listener);
+        },
+        executionStatus: (arn: string) => {
+          asked += 1;
+          if (!arns.includes(arn)) arns.push(arn);
+          return held.get(arn);
+        },
+      },
+    } as unknown as ServiceContext;
+    const end = (index: number, word: { status: string; error?: string; cause?: string }) => {
+      const arn = arns[index] ?? '';
+      held.set(arn, word);
+      for (const listener of listeners) listener(arn);
+    };
+    const pair = [paths[0] ?? '', paths[1] ?? ''];
+    setTimeout(() => end(0, { status: 'SUCCEEDED' }), 300);
+    setTimeout(() => end(1, { status: 'FAILED', error: 'Boom', cause: 'the task failed' }), 600);
+
+    // Act
+    const results = await processFiles(
+      ctx,
+      pair.map((path) => ({ path })),
+      { keyPrefix: 'held/' },
+    );
+
+    // Assess: each file asked once after upload (unknown) and once on its word.
+    expect(results.map((r) => [r.status, r.reason])).toEqual([
+      ['SUCCEEDED', null],
+      ['FAILED', 'the task failed'],
+    ]);
+    expect(asked).toBe(4);
+    expect(fake.describes()).toBe(0);
+  }, 20_000);
 });
