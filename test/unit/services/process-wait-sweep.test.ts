@@ -2,7 +2,9 @@
  * `processFiles`'s wait on an in-process runtime: results arrive on the
  * runtime's word of ended executions, and the safety sweep of every pending
  * execution runs only after a quiet spell, so a lost word still ends in a
- * result while a batch whose words keep coming is described twice per file.
+ * result while a batch whose words keep coming is described twice per file;
+ * a runtime that holds each execution's status is asked instead, with no
+ * DescribeExecution at all.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
