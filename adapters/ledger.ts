@@ -42,8 +42,17 @@ export interface ListOptions {
 
 export interface LedgerRepository {
   get(documentId: string): Promise<LedgerEntry | undefined>;
-  /** Applies one event to the entry of `documentId` (for `received`, the event's own id). */
-  record(documentId: string, event: LedgerEvent): Promise<LedgerWriteResult>;
+  /**
+   * Applies one event to the entry of `documentId` (for `received`, the event's own id).
+   * `known` is the entry as the caller last read it in this invocation: the write is
+   * computed from it without a second read; the write's revision condition still holds,
+   * and an outcome other than a write is decided on a fresh read.
+   */
+  record(
+    documentId: string,
+    event: LedgerEvent,
+    options?: { readonly known?: LedgerEntry },
+  ): Promise<LedgerWriteResult>;
   /** Entries in `status`, oldest status first; with `before`, only those set before that time. */
   listByStatus(
     status: LedgerStatus,
@@ -98,15 +107,33 @@ export const ledgerRepository = (
     }
   };
 
-  const record = async (documentId: string, event: LedgerEvent): Promise<LedgerWriteResult> => {
+  const record = async (
+    documentId: string,
+    event: LedgerEvent,
+    options: { readonly known?: LedgerEntry } = {},
+  ): Promise<LedgerWriteResult> => {
     if (event.kind === 'received' && event.documentId !== documentId) {
       throw new RangeError('received event names another document id');
     }
+    const known = event.kind === 'received' ? undefined : options.known;
+    if (known && known.documentId !== documentId) {
+      throw new RangeError('known entry is of another document id');
+    }
     // A new upload is usually unknown: try the create first and read only on a clash.
+    // An entry the caller read earlier is used the same way: the conditional put
+    // refuses it if anyone wrote since, and then the entry is read again.
     let current: LedgerEntry | undefined =
-      event.kind === 'received' ? undefined : await get(documentId);
+      event.kind === 'received' ? undefined : (known ?? (await get(documentId)));
+    let fresh = known === undefined;
     for (let round = 0; round < MAX_WRITE_ROUNDS; round += 1) {
       const decision = applyLedgerEvent(current, event);
+      if (decision.kind !== 'write' && !fresh) {
+        // Only a write is safe to compute from an entry that may be out of date.
+        current = await get(documentId);
+        fresh = true;
+        round -= 1;
+        continue;
+      }
       if (decision.kind === 'refused') {
         return { outcome: 'refused', entry: decision.entry, why: decision.why };
       }
@@ -115,6 +142,7 @@ export const ledgerRepository = (
         return { outcome: 'written', entry: decision.entry };
       }
       current = await get(documentId);
+      fresh = true;
     }
     throw new LedgerContentionError(`ledger entry kept changing during ${MAX_WRITE_ROUNDS} rounds`);
   };

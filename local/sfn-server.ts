@@ -42,6 +42,13 @@ export interface StepFunctionsServer {
    */
   onExecutionEnded(listener: (executionArn: string) => void): () => void;
   /**
+   * In-process only: the execution's status, error and cause as DescribeExecution
+   * answers them, from the runtime's records; undefined for an unknown ARN.
+   */
+  executionStatus(
+    executionArn: string,
+  ): { readonly status: string; readonly error?: string; readonly cause?: string } | undefined;
+  /**
    * Stops accepting requests, aborts running executions (ABORTED, cause
    * `local runtime stopped`), waits for in-flight task handlers and pending
    * writes, then closes the port.
@@ -78,6 +85,15 @@ export const startStepFunctionsServer = async (
     stateMachineArn: (name) => executions.stateMachineArn(name),
     waitForIdle: () => executions.waitForIdle(),
     onExecutionEnded: (listener) => executions.onEnded((record) => listener(record.executionArn)),
+    executionStatus: (executionArn) => {
+      const record = executions.execution(executionArn)?.record;
+      if (record === undefined) return undefined;
+      return {
+        status: record.status,
+        ...(record.error !== undefined ? { error: record.error } : {}),
+        ...(record.cause !== undefined ? { cause: record.cause } : {}),
+      };
+    },
     stop: () =>
       executions.stopAll(() => {
         unserve();

@@ -163,6 +163,10 @@ export interface LocalStack {
   reconcile(): Promise<void>;
   /** Calls `listener` with the ARN of each execution that ends (its record written). */
   onExecutionEnded(listener: (executionArn: string) => void): () => void;
+  /** The execution's status as DescribeExecution answers it, without a request. */
+  executionStatus(
+    executionArn: string,
+  ): { readonly status: string; readonly error?: string; readonly cause?: string } | undefined;
   stop(): Promise<void>;
 }
 
@@ -457,6 +461,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       },
       reconcile: () => reconcileLoop.runNow(),
       onExecutionEnded: (listener) => sfn.onExecutionEnded(listener),
+      executionStatus: (executionArn) => sfn.executionStatus(executionArn),
       stop: stopAll,
     };
   } catch (error) {

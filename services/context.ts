@@ -43,6 +43,18 @@ export interface ServiceClients {
 export interface ExecutionEndEvents {
   /** Calls `listener` with each ended execution's ARN; returns the unsubscribe. */
   onExecutionEnded(listener: (executionArn: string) => void): () => void;
+  /**
+   * The execution's status as the runtime holds it, read without a request
+   * (what DescribeExecution would answer); undefined when it has none by that ARN.
+   */
+  executionStatus?(executionArn: string): ExecutionStatusWord | undefined;
+}
+
+/** An execution's status with the error and cause of one that did not succeed. */
+export interface ExecutionStatusWord {
+  readonly status: string;
+  readonly error?: string;
+  readonly cause?: string;
 }
 
 /** One stack (local or a deployed stage) as the use cases see it. */

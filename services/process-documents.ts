@@ -107,7 +107,13 @@ type Ended = { status: FileStatus; error?: string; cause?: string } | null;
 
 const describe = async (ctx: ServiceContext, executionArn: string): Promise<Ended> => {
   try {
-    const execution = await ctx.clients.sfn.send(new DescribeExecutionCommand({ executionArn }));
+    // A runtime in this process answers from its own records; others are asked.
+    const held = ctx.executionEvents?.executionStatus;
+    const execution = held
+      ? held(executionArn)
+      : await ctx.clients.sfn.send(new DescribeExecutionCommand({ executionArn }));
+    // Not started yet: the notification or the ingest queue is still on its way.
+    if (execution === undefined) return null;
     if (execution.status === 'RUNNING' || execution.status === 'PENDING_REDRIVE') return null;
     if (execution.status === 'SUCCEEDED') return { status: 'SUCCEEDED' };
     return {

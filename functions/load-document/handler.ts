@@ -151,12 +151,17 @@ const loadDocument = async (event: unknown, context: Context): Promise<LoadDocum
       ? supersededOrGone(entry, error)
       : Promise.reject(error),
   );
-  const marked = await ledger().record(input.documentId, {
-    kind: 'processing',
-    at: new Date().toISOString(),
-    executionArn: input.executionId,
-    attempt: input.attempt,
-  });
+  const marked = await ledger().record(
+    input.documentId,
+    {
+      kind: 'processing',
+      at: new Date().toISOString(),
+      executionArn: input.executionId,
+      attempt: input.attempt,
+    },
+    // Read above; the write is conditional on its revision, so no second read.
+    { known: entry },
+  );
   // The starter may have superseded this version while it was being read; that write won.
   if (marked.entry?.status === 'SUPERSEDED') {
     throw new DocumentSupersededError('a newer version of this object replaced it');

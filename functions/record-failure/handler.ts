@@ -36,13 +36,17 @@ const recordFailure = async (event: unknown): Promise<RecordFailureOutput> => {
   await putResultRow(dynamoDocumentClient(), config.table, records.row);
   emitDocumentMetrics(metrics, records.metrics);
   if (entry !== undefined) {
-    await ledger().record(state.documentId, {
-      kind: 'failed',
-      at: records.row.completedAt,
-      attempt: state.attempt,
-      reason: failure.reason,
-      promptVersion: state.variant?.promptVersion ?? null,
-    });
+    await ledger().record(
+      state.documentId,
+      {
+        kind: 'failed',
+        at: records.row.completedAt,
+        attempt: state.attempt,
+        reason: failure.reason,
+        promptVersion: state.variant?.promptVersion ?? null,
+      },
+      { known: entry },
+    );
   }
   logger.warn('Failure recorded', { reason: failure.reason, error: failure.error });
   return failure;

@@ -98,6 +98,8 @@ const recordResult = async (event: unknown): Promise<RecordResultOutput> => {
     status === 'NEEDS_REVIEW'
       ? { kind: 'needs_review', ...outcome, flagCount: grounding?.flagCount ?? 0 }
       : { kind: 'succeeded', ...outcome },
+    // Read above; the write is conditional on its revision, so no second read.
+    { known: entry },
   );
   const remembered = await rememberIfReusable(dynamoDocumentClient(), config.reuse, {
     state,

@@ -40,7 +40,11 @@ export const selectVariant = (documentId: string, ctx: SelectionContext): Varian
 
 /**
  * Caches one async read for `ttlMs`. Only the mutable pointers (alias,
- * running experiment) go through it; prompt versions are bundled.
+ * running experiment) go through it; prompt versions are bundled. With a
+ * TTL, calls that overlap a read in flight share it, as they would share its
+ * result a moment later (a Lambda container runs one invocation at a time,
+ * so on AWS calls never overlap; an in-process runtime runs many at once).
+ * A TTL of 0 reads on every call.
  */
 export const cached = <T>(
   read: () => Promise<T>,
@@ -48,10 +52,20 @@ export const cached = <T>(
   now: () => number = Date.now,
 ): (() => Promise<T>) => {
   let entry: { value: T; expires: number } | undefined;
-  return async () => {
-    if (entry && entry.expires > now()) return entry.value;
+  let inFlight: Promise<T> | undefined;
+  const readAndKeep = async (): Promise<T> => {
     const value = await read();
     entry = { value, expires: now() + ttlMs };
     return value;
+  };
+  return async () => {
+    if (entry && entry.expires > now()) return entry.value;
+    if (ttlMs <= 0) return readAndKeep();
+    if (!inFlight) {
+      inFlight = readAndKeep().finally(() => {
+        inFlight = undefined;
+      });
+    }
+    return inFlight;
   };
 };

@@ -240,4 +240,94 @@ describe('ledger adapter', () => {
     // Act / Assess
     await expect(ledger.get(documentId)).rejects.toThrow();
   });
+
+  it('writes from an entry read earlier with one put and no read, and re-reads when another writer came between', async () => {
+    // Prepare: a repository whose client notes each command it sends.
+    const sent: string[] = [];
+    const counting = {
+      send: (command: { constructor: { name: string } }) => {
+        sent.push(command.constructor.name);
+        return doc.send(command as never);
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const noted = ledgerRepository(counting, TABLE);
+    const quiet = upload('incoming/known-quiet.pdf', 'v1', '2026-12-01T09:00:00.000Z');
+    const raced = upload('incoming/known-raced.pdf', 'v1', '2026-12-01T09:00:00.000Z');
+    const quietEntry = (await ledger.record(quiet.documentId, quiet.event)).entry;
+    const racedEntry = (await ledger.record(raced.documentId, raced.event)).entry;
+    if (quietEntry === undefined || racedEntry === undefined) throw new Error('not created');
+    await doc.send(
+      new PutCommand({
+        TableName: TABLE,
+        Item: {
+          ...racedEntry,
+          status: 'IGNORED',
+          reason: 'UNSAFE_KEY',
+          statusAt: '2026-12-01T09:00:02.000Z',
+          completedAt: '2026-12-01T09:00:02.000Z',
+          revision: 2,
+        },
+      }),
+    );
+    const processing: LedgerEvent = {
+      kind: 'processing',
+      at: '2026-12-01T09:00:03.000Z',
+      executionArn: ARN,
+      attempt: 0,
+    };
+
+    // Act
+    const quietResult = await noted.record(quiet.documentId, processing, { known: quietEntry });
+    const quietSent = sent.splice(0);
+    const racedResult = await noted.record(raced.documentId, processing, { known: racedEntry });
+    const racedSent = sent.splice(0);
+
+    // Assess
+    expect(quietResult).toMatchObject({ outcome: 'written', entry: { status: 'PROCESSING' } });
+    expect(quietSent).toEqual(['PutCommand']);
+    expect((await ledger.get(quiet.documentId))?.revision).toBe(2);
+    // The put conditional on revision 1 fails against revision 2; the re-read decides.
+    expect(racedResult).toMatchObject({
+      outcome: 'refused',
+      why: 'IGNORED cannot become PROCESSING',
+    });
+    expect(racedSent).toEqual(['PutCommand', 'GetCommand']);
+    expect((await ledger.get(raced.documentId))?.status).toBe('IGNORED');
+  });
+
+  it('decides an outcome other than a write on a fresh read, never on the entry read earlier', async () => {
+    // Prepare: the caller's copy says SUCCEEDED, the table still says RECEIVED.
+    const { documentId, event } = upload(
+      'incoming/known-old.pdf',
+      'v1',
+      '2026-12-01T09:00:00.000Z',
+    );
+    const created = (await ledger.record(documentId, event)).entry;
+    if (created === undefined) throw new Error('not created');
+    const outOfDate = {
+      ...created,
+      status: 'SUCCEEDED' as const,
+      promptVersion: '2.0.0',
+      completedAt: '2026-12-01T09:00:05.000Z',
+      statusAt: '2026-12-01T09:00:05.000Z',
+      revision: 2,
+    };
+
+    // Act
+    const result = await ledger.record(
+      documentId,
+      {
+        kind: 'failed',
+        at: '2026-12-01T09:00:06.000Z',
+        attempt: 0,
+        reason: 'INTERNAL_ERROR',
+        promptVersion: null,
+      },
+      { known: outOfDate },
+    );
+
+    // Assess: on the copy FAILED would be refused; on the table's entry it is written.
+    expect(result).toMatchObject({ outcome: 'written', entry: { status: 'FAILED', revision: 2 } });
+    expect((await ledger.get(documentId))?.status).toBe('FAILED');
+  });
 });

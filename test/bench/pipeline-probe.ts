@@ -45,6 +45,28 @@ const childCpuSeconds = (pid: string | undefined): number => {
 /** CPU seconds of this process's main thread (the event loop), from /proc. */
 const mainThreadCpuSeconds = (): number => childCpuSeconds(`${process.pid}/task/${process.pid}`);
 
+/**
+ * CPU seconds of each of this process's threads, from /proc, keyed by thread
+ * id with its name. On Node 20 every thread is named `node`: the main thread
+ * is the one whose id is the process id; the four started right after it are
+ * V8's helpers (parallel and concurrent GC, background compilation), later
+ * ones the worker threads (pdf.js, the rule-based extractor) and the thread
+ * pool. Threads that ended during the batch are not counted.
+ */
+const threadCpuSeconds = (): Map<string, { name: string; seconds: number }> => {
+  const threads = new Map<string, { name: string; seconds: number }>();
+  for (const tid of readdirSync(`/proc/${process.pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${process.pid}/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      threads.set(tid, { name, seconds: childCpuSeconds(`${process.pid}/task/${tid}`) });
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return threads;
+};
+
 const dataDir = await mkdtemp(join(tmpdir(), 'medextract-probe-'));
 const ports = { s3sqs: 0, dynamodb: 0, stepfunctions: 0, bedrock: 0 };
 const stack = await startLocalStack({
@@ -100,6 +122,7 @@ try {
   }
   const cpuBefore = process.cpuUsage();
   const mainBefore = mainThreadCpuSeconds();
+  const threadsBefore = threadCpuSeconds();
   const started = performance.now();
   counter.start();
   const results = await processFiles(
@@ -111,6 +134,7 @@ try {
   const wallMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
   const mainCpu = mainThreadCpuSeconds() - mainBefore;
+  const threadsAfter = threadCpuSeconds();
   clearInterval(sampler);
   delay.disable();
   if (session && PROFILE) {
@@ -124,6 +148,19 @@ try {
   );
   print(
     `CPU: this process ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (main thread ${mainCpu.toFixed(1)} s), DynamoDB Local ${(childCpuSeconds(jvm) - jvmBefore).toFixed(1)} s, over ${(wallMs / 1000).toFixed(1)} s wall`,
+  );
+  const byThreadName = new Map<string, number>();
+  for (const [tid, after] of threadsAfter) {
+    const name = tid === String(process.pid) ? 'main' : `${after.name} ${tid}`;
+    const used = after.seconds - (threadsBefore.get(tid)?.seconds ?? 0);
+    byThreadName.set(name, (byThreadName.get(name) ?? 0) + used);
+  }
+  print(
+    `CPU by thread: ${[...byThreadName]
+      .filter(([, s]) => s >= 0.05)
+      .sort((a, b) => b[1] - a[1])
+      .map(([name, s]) => `${name} ${s.toFixed(1)} s`)
+      .join(', ')}`,
   );
   print(
     `event loop delay: mean ${(delay.mean / 1e6).toFixed(1)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms; task handlers at once: peak ${peakRunning}`,

@@ -95,6 +95,46 @@ describe('cached', () => {
     clock = 1000;
     expect(await get()).toBe(2);
   });
+
+  it('shares a read in flight between overlapping calls, and not with a TTL of 0', async () => {
+    let reads = 0;
+    let release: () => void = () => undefined;
+    const slowRead = () =>
+      new Promise<number>((resolve) => {
+        reads += 1;
+        const value = reads;
+        release = () => resolve(value);
+      });
+    const shared = cached(slowRead, 1000);
+    const overlapping = [shared(), shared(), shared()];
+    release();
+    expect(await Promise.all(overlapping)).toEqual([1, 1, 1]);
+    expect(reads).toBe(1);
+
+    reads = 0;
+    const releases: Array<() => void> = [];
+    const fresh = cached(() => {
+      const pending = slowRead();
+      releases.push(release);
+      return pending;
+    }, 0);
+    const each = [fresh(), fresh()];
+    for (const r of releases) r();
+    expect(await Promise.all(each)).toEqual([1, 2]);
+    expect(reads).toBe(2);
+  });
+
+  it('reads again after a shared read failed', async () => {
+    let reads = 0;
+    const get = cached(async () => {
+      reads += 1;
+      if (reads === 1) throw new Error('throttled');
+      return reads;
+    }, 1000);
+    await expect(Promise.all([get(), get()])).rejects.toThrow('throttled');
+    expect(reads).toBe(1);
+    expect(await get()).toBe(2);
+  });
 });
 
 describe('select-variant handler', () => {

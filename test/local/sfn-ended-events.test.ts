@@ -2,7 +2,8 @@
  * The local Step Functions endpoint's in-process word that an execution
  * ended: it comes once per execution, after the final record is written (a
  * DescribeExecution in the listener sees the end), for success, failure and
- * stop alike, and not after unsubscribing.
+ * stop alike, and not after unsubscribing; and the status it hands without
+ * a request is the one DescribeExecution answers.
  */
 import {
   DescribeExecutionCommand,
@@ -100,5 +101,59 @@ describe('local Step Functions endpoint: ended-execution events', () => {
 
     // Assess
     expect(described.status).toBe('SUCCEEDED');
+  });
+
+  it('hands the status, error and cause DescribeExecution answers, and nothing for an unknown ARN', async () => {
+    // Prepare
+    const held = gate();
+    gates.push(held);
+    const { server, sfn, arn } = await start({
+      InvokeModel: async (input) => {
+        const { documentId } = (input as { Payload: { documentId: string } }).Payload;
+        if (documentId === 'held') await held.opened;
+        if (documentId === 'bad') throw new NamedError('ModelRefused', 'no');
+        return lambdaResult({ documentId });
+      },
+      SendToDlq: async () => ({ MessageId: 'm-1', MD5OfMessageBody: '' }),
+    });
+    const startRun = async (name: string) =>
+      (
+        await sfn.send(
+          new StartExecutionCommand({
+            stateMachineArn: arn,
+            name,
+            input: JSON.stringify({ documentId: name }),
+          }),
+        )
+      ).executionArn ?? '';
+    const both = async (executionArn: string) => {
+      const d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+      return {
+        held: server.executionStatus(executionArn),
+        described: {
+          status: d.status,
+          ...(d.error !== undefined ? { error: d.error } : {}),
+          ...(d.cause !== undefined ? { cause: d.cause } : {}),
+        },
+      };
+    };
+
+    // Act
+    const running = await startRun('held');
+    const whileRunning = await both(running);
+    const good = await startRun('good');
+    const bad = await startRun('bad');
+    held.open();
+    await server.waitForIdle();
+    const ended = await Promise.all([running, good, bad].map(both));
+    const unknown = server.executionStatus(running.replace(/:held$/, ':never-started'));
+
+    // Assess
+    expect(whileRunning.held).toEqual({ status: 'RUNNING' });
+    expect(whileRunning.held).toEqual(whileRunning.described);
+    expect(ended.map((e) => e.held?.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'FAILED']);
+    for (const e of ended) expect(e.held).toEqual(e.described);
+    expect(ended[2]?.held?.error).toBeDefined();
+    expect(unknown).toBeUndefined();
   });
 });

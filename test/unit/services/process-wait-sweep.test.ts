@@ -2,7 +2,9 @@
  * `processFiles`'s wait on an in-process runtime: results arrive on the
  * runtime's word of ended executions, and the safety sweep of every pending
  * execution runs only after a quiet spell, so a lost word still ends in a
- * result while a batch whose words keep coming is described twice per file.
+ * result while a batch whose words keep coming is described twice per file;
+ * a runtime that holds each execution's status is asked instead, with no
+ * DescribeExecution at all.
  *
  * The clock is vitest's fake one (timers and `Date`): the waits the claims
  * are about (a word 1.2 s apart, the sweep 5 s after a quiet spell) pass in
@@ -160,5 +162,63 @@ describe('processFiles waiting on an in-process runtime', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(5_000);
     expect(Date.now() - started).toBeLessThan(6_000);
     expect(fake.describes()).toBe(2);
+  }, 20_000);
+
+  it('reads the status from a runtime that holds it: no DescribeExecution, same outcomes', async () => {
+    // Prepare: the runtime knows no execution until it ends, 300 ms after the file's
+    // first question for the first file and 600 ms for the second, which fails.
+    const fake = fakeContext([], false);
+    const words = [
+      { status: 'SUCCEEDED' },
+      { status: 'FAILED', error: 'Boom', cause: 'the task failed' },
+    ];
+    const held = new Map<string, { status: string; error?: string; cause?: string }>();
+    const listeners = new Set<(arn: string) => void>();
+    const arns: string[] = [];
+    let asked = 0;
+    const ctx = {
+      ...fake.ctx,
+      executionEvents: {
+        onExecutionEnded: (listener: (arn: string) => void) => {
+          listeners.add(listener);
+          return () => listeners.delete(listener);
+        },
+        executionStatus: (arn: string) => {
+          asked += 1;
+          if (!arns.includes(arn)) {
+            arns.push(arn);
+            const index = arns.length - 1;
+            setTimeout(
+              () => end(index, words[index] ?? { status: 'SUCCEEDED' }),
+              300 * (index + 1),
+            );
+          }
+          return held.get(arn);
+        },
+      },
+    } as unknown as ServiceContext;
+    const end = (index: number, word: { status: string; error?: string; cause?: string }) => {
+      const arn = arns[index] ?? '';
+      held.set(arn, word);
+      for (const listener of listeners) listener(arn);
+    };
+    const pair = [paths[0] ?? '', paths[1] ?? ''];
+
+    // Act
+    const results = await runOnFakeClock(
+      processFiles(
+        ctx,
+        pair.map((path) => ({ path })),
+        { keyPrefix: 'held/' },
+      ),
+    );
+
+    // Assess: each file asked once after upload (unknown) and once on its word.
+    expect(results.map((r) => [r.status, r.reason])).toEqual([
+      ['SUCCEEDED', null],
+      ['FAILED', 'the task failed'],
+    ]);
+    expect(asked).toBe(4);
+    expect(fake.describes()).toBe(0);
   }, 20_000);
 });
