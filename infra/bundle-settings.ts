@@ -6,6 +6,7 @@
  * The AWS SDK is bundled, resolved to its ES build and tree-shaken (ADR 45).
  */
 import { REQUIRE_BANNER } from './bundle-banner.ts';
+import { fromRepoRoot } from './repo-paths.ts';
 
 /**
  * The package.json `imports` condition under which `#adapters/aws-sdk/<package>.cjs`
@@ -13,6 +14,15 @@ import { REQUIRE_BANNER } from './bundle-banner.ts';
  * the local runtime and the tests load through tsx (ADR 45).
  */
 export const BUNDLE_CONDITION = 'lambda-bundle';
+
+/**
+ * Packages the bundles take from a file of this repository instead (ADR 59):
+ * `@smithy/node-http-handler` without its HTTP/2 handler, whose `node:http2`
+ * import would otherwise load at init in every bundle with the Bedrock client.
+ */
+export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
+  '@smithy/node-http-handler': fromRepoRoot('adapters/aws-sdk/node-http-handler-http1.mjs'),
+};
 
 /** esbuild settings shared by every function and worker bundle. */
 export const BUNDLE_SETTINGS = {
@@ -27,8 +37,13 @@ export const BUNDLE_SETTINGS = {
   // tesseract.js finds its worker script through __dirname, which an ES bundle lacks:
   // it ships as node_modules of the load-document bundle instead (PAGE_RENDERER_MODULES).
   external: ['tesseract.js'],
+  alias: BUNDLE_ALIASES,
   banner: REQUIRE_BANNER,
 } as const;
+
+/** The aliases as esbuild's `--alias:<package>=<path>` values, without the flag's name. */
+export const bundleAliasValues = (): string[] =>
+  Object.entries(BUNDLE_SETTINGS.alias).map(([name, path]) => `${name}=${path}`);
 
 /** The same settings as esbuild command-line flags (worker bundles built after bundling). */
 export const bundleSettingsFlags = (): string[] => [
@@ -39,5 +54,6 @@ export const bundleSettingsFlags = (): string[] => [
   `--conditions=${BUNDLE_SETTINGS.conditions.join(',')}`,
   ...(BUNDLE_SETTINGS.minify ? ['--minify'] : []),
   ...BUNDLE_SETTINGS.external.map((name) => `--external:${name}`),
+  ...bundleAliasValues().map((value) => `"--alias:${value}"`),
   `"--banner:js=${BUNDLE_SETTINGS.banner}"`,
 ];

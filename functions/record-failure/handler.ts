@@ -11,7 +11,7 @@ import { RecordFailureInputSchema, type RecordFailureOutput } from '#contracts/t
 import { dynamoDocumentClient } from '#functions/shared/clients/dynamodb.ts';
 import { emitDocumentMetrics } from '#functions/shared/document-metrics.ts';
 import { requireEnv } from '#functions/shared/env.ts';
-import { makeIdempotent, recordingIdempotency } from '#functions/shared/idempotency.ts';
+import { idempotentRecording } from '#functions/shared/idempotency.ts';
 import { ledger } from '#functions/shared/ledger.ts';
 import { createObservability, instrument } from '#functions/shared/powertools.ts';
 import { classifyFailure } from './failure-reason.ts';
@@ -54,5 +54,5 @@ const recordFailure = async (event: unknown): Promise<RecordFailureOutput> => {
 
 export const handler = instrument(
   observability,
-  makeIdempotent(recordFailure, recordingIdempotency('record-failure')),
+  idempotentRecording(recordFailure, 'record-failure'),
 );

@@ -17,7 +17,7 @@ import { s3Client } from '#functions/shared/clients/s3.ts';
 import { emitDocumentMetrics } from '#functions/shared/document-metrics.ts';
 import { requireEnv } from '#functions/shared/env.ts';
 import { readReuseSettings } from '#functions/shared/extraction-reuse.ts';
-import { makeIdempotent, recordingIdempotency } from '#functions/shared/idempotency.ts';
+import { idempotentRecording } from '#functions/shared/idempotency.ts';
 import { ledger, requireLedgerEntry } from '#functions/shared/ledger.ts';
 import { createObservability, instrument } from '#functions/shared/powertools.ts';
 import { rememberIfReusable } from './remember-extraction.ts';
@@ -125,5 +125,5 @@ const recordResult = async (event: unknown): Promise<RecordResultOutput> => {
 
 export const handler = instrument(
   observability,
-  makeIdempotent(recordResult, recordingIdempotency('record-result')),
+  idempotentRecording(recordResult, 'record-result'),
 );

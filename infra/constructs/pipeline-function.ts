@@ -17,7 +17,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { FunctionName } from '#contracts/functions.ts';
 import { physicalName, type TableDefinition } from '#contracts/resources.ts';
-import { BUNDLE_SETTINGS } from '../bundle-settings.ts';
+import { BUNDLE_SETTINGS, bundleAliasValues } from '../bundle-settings.ts';
 import {
   type BedrockModelAccess,
   metricsNamespace,
@@ -33,7 +33,8 @@ export const FUNCTION_RUNTIME = lambda.Runtime.NODEJS_24_X;
 /**
  * NodejsFunction's esbuild options from the shared bundle settings
  * (infra/bundle-settings.ts), with a source map without sources: the AWS SDK
- * is bundled from its ES build (ADR 45), `extraExternal` joins tesseract.js
+ * is bundled from its ES build (ADR 45), without the HTTP/2 handler (ADR 59),
+ * `extraExternal` joins tesseract.js
  * as a package the bundle leaves out.
  */
 export const sharedBundling = (extraExternal: readonly string[] = []) => ({
@@ -45,7 +46,11 @@ export const sharedBundling = (extraExternal: readonly string[] = []) => ({
   sourcesContent: false,
   bundleAwsSDK: true,
   externalModules: [...BUNDLE_SETTINGS.external, ...extraExternal],
-  esbuildArgs: { '--conditions': BUNDLE_SETTINGS.conditions.join(',') },
+  esbuildArgs: {
+    '--conditions': BUNDLE_SETTINGS.conditions.join(','),
+    // NodejsFunction turns each value into `--alias:<value>` (ADR 59).
+    '--alias': bundleAliasValues(),
+  },
   // Some CommonJS dependencies call require(); ESM output needs one in scope.
   banner: BUNDLE_SETTINGS.banner,
 });

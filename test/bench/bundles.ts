@@ -26,6 +26,7 @@ export const FUNCTION_BUNDLE_OPTIONS = {
   mainFields: [...BUNDLE_SETTINGS.mainFields],
   conditions: [...BUNDLE_SETTINGS.conditions],
   external: [...BUNDLE_SETTINGS.external],
+  alias: { ...BUNDLE_SETTINGS.alias },
   bundle: true,
   banner: { js: BUNDLE_SETTINGS.banner },
   logLevel: 'error',

@@ -94,6 +94,25 @@ describe('function bundle', () => {
     expect(code).toContain('GetObjectCommand');
   });
 
+  it("takes the HTTP handler package from the shared settings' alias, without node:http2 (ADR 59)", () => {
+    // Prepare
+    const code = readFileSync(join(bundleDir, 'index.mjs'), 'utf8');
+
+    // Act
+    const { sources } = JSON.parse(readFileSync(join(bundleDir, 'index.mjs.map'), 'utf8')) as {
+      sources: string[];
+    };
+
+    // Assess: the S3 client's HTTP/1.1 handler came through the alias's file, as on the CDK's command line.
+    expect(
+      sources.some((source) => source.endsWith('adapters/aws-sdk/node-http-handler-http1.mjs')),
+    ).toBe(true);
+    expect(sources.some((source) => source.endsWith('node-http-handler/dist-es/index.js'))).toBe(
+      false,
+    );
+    expect(code).not.toMatch(/["']node:http2["']/);
+  });
+
   it('imports under Node and exports the handler', () => {
     // Prepare
     const url = pathToFileURL(join(bundleDir, 'index.mjs')).href;
