@@ -21,22 +21,31 @@ import {
   start,
 } from './sfn-harness.ts';
 
+/**
+ * A runtime whose model task holds the document named `held` until its gate
+ * opens, fails the one named `bad`, and answers every other at once.
+ */
+const startGated = async () => {
+  const held = gate();
+  gates.push(held);
+  const started = await start({
+    InvokeModel: async (input) => {
+      const { documentId } = (input as { Payload: { documentId: string } }).Payload;
+      if (documentId === 'held') await held.opened;
+      if (documentId === 'bad') throw new NamedError('ModelRefused', 'no');
+      return lambdaResult({ documentId });
+    },
+    SendToDlq: async () => ({ MessageId: 'm-1', MD5OfMessageBody: '' }),
+  });
+  return { held, ...started };
+};
+
 afterEach(cleanUp);
 
 describe('local Step Functions endpoint: ended-execution events', () => {
   it('tells each end once, after DescribeExecution already shows it', async () => {
     // Prepare
-    const held = gate();
-    gates.push(held);
-    const { server, sfn, arn } = await start({
-      InvokeModel: async (input) => {
-        const { documentId } = (input as { Payload: { documentId: string } }).Payload;
-        if (documentId === 'held') await held.opened;
-        if (documentId === 'bad') throw new NamedError('ModelRefused', 'no');
-        return lambdaResult({ documentId });
-      },
-      SendToDlq: async () => ({ MessageId: 'm-1', MD5OfMessageBody: '' }),
-    });
+    const { held, server, sfn, arn } = await startGated();
     const seen: Array<{ executionArn: string; status: string | undefined }> = [];
     const described: Promise<unknown>[] = [];
     const unsubscribe = server.onExecutionEnded((executionArn) => {
@@ -105,17 +114,7 @@ describe('local Step Functions endpoint: ended-execution events', () => {
 
   it('hands the status, error and cause DescribeExecution answers, and nothing for an unknown ARN', async () => {
     // Prepare
-    const held = gate();
-    gates.push(held);
-    const { server, sfn, arn } = await start({
-      InvokeModel: async (input) => {
-        const { documentId } = (input as { Payload: { documentId: string } }).Payload;
-        if (documentId === 'held') await held.opened;
-        if (documentId === 'bad') throw new NamedError('ModelRefused', 'no');
-        return lambdaResult({ documentId });
-      },
-      SendToDlq: async () => ({ MessageId: 'm-1', MD5OfMessageBody: '' }),
-    });
+    const { held, server, sfn, arn } = await startGated();
     const startRun = async (name: string) =>
       (
         await sfn.send(
