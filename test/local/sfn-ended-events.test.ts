@@ -37,7 +37,18 @@ const startGated = async () => {
     },
     SendToDlq: async () => ({ MessageId: 'm-1', MD5OfMessageBody: '' }),
   });
-  return { held, ...started };
+  /** Starts an execution whose document id is its name; resolves to its ARN. */
+  const startRun = async (name: string) =>
+    (
+      await started.sfn.send(
+        new StartExecutionCommand({
+          stateMachineArn: started.arn,
+          name,
+          input: JSON.stringify({ documentId: name }),
+        }),
+      )
+    ).executionArn ?? '';
+  return { held, startRun, ...started };
 };
 
 afterEach(cleanUp);
@@ -45,7 +56,7 @@ afterEach(cleanUp);
 describe('local Step Functions endpoint: ended-execution events', () => {
   it('tells each end once, after DescribeExecution already shows it', async () => {
     // Prepare
-    const { held, server, sfn, arn } = await startGated();
+    const { held, startRun, server, sfn } = await startGated();
     const seen: Array<{ executionArn: string; status: string | undefined }> = [];
     const described: Promise<unknown>[] = [];
     const unsubscribe = server.onExecutionEnded((executionArn) => {
@@ -55,16 +66,6 @@ describe('local Step Functions endpoint: ended-execution events', () => {
           .then((d) => seen.push({ executionArn, status: d.status })),
       );
     });
-    const startRun = async (name: string) =>
-      (
-        await sfn.send(
-          new StartExecutionCommand({
-            stateMachineArn: arn,
-            name,
-            input: JSON.stringify({ documentId: name }),
-          }),
-        )
-      ).executionArn ?? '';
 
     // Act
     const good = await startRun('good');
@@ -114,17 +115,7 @@ describe('local Step Functions endpoint: ended-execution events', () => {
 
   it('hands the status, error and cause DescribeExecution answers, and nothing for an unknown ARN', async () => {
     // Prepare
-    const { held, server, sfn, arn } = await startGated();
-    const startRun = async (name: string) =>
-      (
-        await sfn.send(
-          new StartExecutionCommand({
-            stateMachineArn: arn,
-            name,
-            input: JSON.stringify({ documentId: name }),
-          }),
-        )
-      ).executionArn ?? '';
+    const { held, startRun, server, sfn } = await startGated();
     const both = async (executionArn: string) => {
       const d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
       return {
