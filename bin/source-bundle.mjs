@@ -18,12 +18,19 @@ import { pathToFileURL } from 'node:url';
 const REQUIRED_PACKAGES =
   /^(@aws-sdk\/[^/]+|@smithy\/[^/]+|aws-cdk-lib(\/[^/]+)?|commander|cli-table3|cli-progress|jstat|tesseract\.js|@napi-rs\/canvas|ajv|esbuild)$/;
 
-/** Each such package becomes a one-line CommonJS module that `require`s it: same module, same classes. */
+/**
+ * Each such package becomes a one-line CommonJS module that `require`s it:
+ * same module, same classes. A dynamic `import()` of one (a package loaded
+ * on first use: tesseract.js, the canvas, the deployed stage's clients)
+ * stays Node's own import, as from source: in a split bundle the one-line
+ * module would be a chunk of its own that exports only `default`, and the
+ * importer would find none of the package's named exports.
+ */
 export const packagesThroughRequire = {
   name: 'commonjs-packages-through-require',
   setup(bundler) {
     bundler.onResolve({ filter: REQUIRED_PACKAGES }, (args) =>
-      args.kind === 'require-call'
+      args.kind === 'require-call' || args.kind === 'dynamic-import'
         ? { path: args.path, external: true }
         : { path: args.path, namespace: 'require-package' },
     );

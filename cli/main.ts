@@ -100,10 +100,9 @@ try {
     process.stderr.write(`medextract: ${error.message}\n`);
     process.exitCode = 2;
   } else {
-    // Loaded only now: the use cases' errors import the experiment modules, the
-    // statistics and the DynamoDB client, which a usage error or `--help` never
-    // needs. A command that threw one has loaded the module already.
-    const { ServiceError } = await import('#services/errors.ts');
+    // Loaded only now, which a usage error or `--help` never needs; a command
+    // that threw one has loaded the module already.
+    const { ServiceError } = await import('#services/service-error.ts');
     if (error instanceof ServiceError) {
       // A request the use case rejected: the work could not be done (exit 1).
       const flag = error.code === 'INVALID_INPUT' && error.field ? `--${error.field} ` : '';

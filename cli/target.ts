@@ -5,9 +5,8 @@
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { LambdaClient } from '@aws-sdk/client-lambda';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -263,6 +262,11 @@ const openAws = async (stage: string, options: OpenOptions): Promise<Target> => 
   // The SDK's default credential chain honours AWS_PROFILE.
   if (options.profile) process.env.AWS_PROFILE = options.profile;
   const base = options.region ? { region: options.region } : {};
+  // Clients only a deployed stage uses, loaded only for one: a local command never loads them.
+  const [{ CloudFormationClient, DescribeStacksCommand }, { LambdaClient }] = await Promise.all([
+    import('@aws-sdk/client-cloudformation'),
+    import('@aws-sdk/client-lambda'),
+  ]);
   const cfn = new CloudFormationClient(base);
   const stacks = await cfn.send(new DescribeStacksCommand({ StackName: `MedExtract-${stage}` }));
   const outputs = stacks.Stacks?.[0]?.Outputs ?? [];

@@ -12,7 +12,7 @@ import { parseAggregatorFailure } from './aggregator-failure-record.ts';
 import type { ServiceContext } from './context.ts';
 import { queueUrl } from './dlq.ts';
 import { drain, type RedriveOptions, type RedriveResult } from './dlq-redrive.ts';
-import { NotFoundError } from './errors.ts';
+import { NotFoundError } from './service-error.ts';
 
 export const redriveAggregator = (
   ctx: ServiceContext,

@@ -17,7 +17,7 @@ import {
   type RollupStream,
 } from '#core/drift/index.ts';
 import { defaultCatalog, type PromptCatalog, type ServiceContext } from './context.ts';
-import { InvalidInputError } from './errors.ts';
+import { InvalidInputError } from './service-error.ts';
 /** The one client call this use case makes (a DynamoDBDocumentClient on a stack). */
 export type RollupQuerySender = QuerySender;
 

@@ -13,7 +13,7 @@ import { ExtractionDlqMessageSchema } from '#contracts/extraction-dlq-message.ts
 import { parseMessage } from '#contracts/ingest-message.ts';
 import { parseAggregatorFailure } from './aggregator-failure-record.ts';
 import type { ServiceContext } from './context.ts';
-import { NotFoundError } from './errors.ts';
+import { NotFoundError } from './service-error.ts';
 
 export const DLQ_NAMES = ['extraction', 'ingest', 'aggregator'] as const;
 export type DlqName = (typeof DLQ_NAMES)[number];

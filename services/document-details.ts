@@ -13,8 +13,8 @@ import { foldStatePath, type StatePath } from '#core/workflow/state-path.ts';
 import type { ServiceContext } from './context.ts';
 import { toUpload, type UploadEntry } from './document-ledger.ts';
 import { findDocument, readResultFields } from './documents.ts';
-import { InvalidInputError, NotFoundError } from './errors.ts';
 import { readResultGrounding } from './result-grounding.ts';
+import { InvalidInputError, NotFoundError } from './service-error.ts';
 
 /** An upload with its outcome, scores, fields and state path. */
 export interface DocumentRecord extends UploadEntry {

@@ -15,7 +15,7 @@ import {
 } from '#core/ledger/cursor.ts';
 import { LEDGER_STATUSES, type LedgerEntry, type LedgerStatus } from '#core/ledger/lifecycle.ts';
 import type { ServiceContext } from './context.ts';
-import { InvalidInputError, NotFoundError } from './errors.ts';
+import { InvalidInputError, NotFoundError } from './service-error.ts';
 
 /** One upload as a person looks it up. */
 export interface UploadEntry {

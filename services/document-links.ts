@@ -9,7 +9,7 @@ import { presignGet, presignPut, type SignedLink } from '#adapters/s3-links.ts';
 import { BUCKET_PREFIXES } from '#contracts/resources.ts';
 import { classifyKey } from '#core/ledger/key-classification.ts';
 import type { ServiceContext } from './context.ts';
-import { InvalidInputError, NotFoundError } from './errors.ts';
+import { InvalidInputError, NotFoundError } from './service-error.ts';
 
 /** Default and longest lifetime of a download link. */
 export const PDF_LINK_SECONDS = { default: 300, max: 3_600 } as const;

@@ -10,7 +10,7 @@ import * as z from 'zod';
 import { NO_PROMPT_VERSION } from '#adapters/results-table.ts';
 import { readJson } from '#adapters/s3-json.ts';
 import type { ServiceContext } from './context.ts';
-import { InvalidInputError, NotFoundError } from './errors.ts';
+import { InvalidInputError, NotFoundError } from './service-error.ts';
 
 const text = z
   .string()

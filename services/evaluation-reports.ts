@@ -6,7 +6,7 @@
  */
 import * as z from 'zod';
 import { type EvaluationReportStore, REPORT_ID } from '#adapters/evaluation-reports.ts';
-import { InvalidInputError, NotFoundError } from './errors.ts';
+import { InvalidInputError, NotFoundError } from './service-error.ts';
 
 /** What a list shows of a run. */
 export interface EvaluationSummary {

@@ -22,9 +22,9 @@ import {
 } from '#core/evaluation/report.ts';
 import type { PromptVersion } from '#core/prompts/types.ts';
 import type { PromptCatalog, ServiceContext } from './context.ts';
-import { ConflictError, InvalidInputError, NotFoundError } from './errors.ts';
 import { type GroundedResult, groundingOf, withGrounding } from './evaluation-grounding.ts';
 import { processFiles } from './process-documents.ts';
+import { ConflictError, InvalidInputError, NotFoundError } from './service-error.ts';
 
 /** One labelled document of a dataset: a PDF and its ground truth. */
 export interface DatasetDocument {

@@ -22,12 +22,12 @@ import {
   rollupsOf,
   type ServiceContext,
 } from './context.ts';
-import { InvalidInputError } from './errors.ts';
 import {
   type ArmRollups,
   analyzeFromRollups,
   readExperimentRollups,
 } from './experiment-analysis.ts';
+import { InvalidInputError } from './service-error.ts';
 
 /** Who acts and why; every change names a person in the audit trail. */
 export interface Actor {

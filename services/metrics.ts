@@ -6,8 +6,8 @@
 import { allDocumentsKey, hourOf, type Rollup } from '#contracts/metrics-items.ts';
 import { percentiles } from '#core/metrics/histogram.ts';
 import { defaultCatalog, type PromptCatalog, rollupsOf, type ServiceContext } from './context.ts';
-import { InvalidInputError } from './errors.ts';
 import { readRollup, readVersionRollup } from './experiment-analysis.ts';
+import { InvalidInputError } from './service-error.ts';
 
 /** One line of the readout: what people ask of a prompt version. */
 export interface VersionMetrics {

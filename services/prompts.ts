@@ -13,8 +13,8 @@ import {
   type PromptCatalog,
   type ServiceContext,
 } from './context.ts';
-import { InvalidInputError, NotFoundError } from './errors.ts';
 import { diffMetadata, diffSchemas, type SchemaDiff, schemaPaths } from './prompt-diff.ts';
+import { InvalidInputError, NotFoundError } from './service-error.ts';
 
 export const PRODUCTION_ALIAS_NAME = 'production';
 

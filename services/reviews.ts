@@ -32,7 +32,7 @@ import { validateExtraction } from '#core/extraction/validation.ts';
 import type { LedgerEntry } from '#core/ledger/lifecycle.ts';
 import { applyDecisions } from '#core/review/decisions.ts';
 import { defaultCatalog, type PromptCatalog, type ServiceContext } from './context.ts';
-import { ConflictError, InvalidInputError, NotFoundError } from './errors.ts';
+import { ConflictError, InvalidInputError, NotFoundError } from './service-error.ts';
 
 const DOCUMENT_ID = /^[0-9a-f]{64}$/;
 /** Queue entries read per request: the queue is sorted as a whole, so it is read as a whole. */

@@ -3,7 +3,7 @@
  * duration back from now (`90m`, `24h`, `7d`). Roll-ups are hourly, so the
  * window starts at that hour.
  */
-import { InvalidInputError } from './errors.ts';
+import { InvalidInputError } from './service-error.ts';
 
 const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 

@@ -6,8 +6,8 @@
  */
 import type { Command } from 'commander';
 import { formatUsd } from '#core/extraction/cost.ts';
-import { InvalidInputError } from '#services/errors.ts';
 import { metricsSince, requireKnownVersion } from '#services/metrics.ts';
+import { InvalidInputError } from '#services/service-error.ts';
 import { parseSinceText } from '#services/time-window.ts';
 import {
   printJson,

@@ -5,7 +5,6 @@
  * tesseract would read them as stray characters. Any other image (a grey
  * scan's JPEG) passes through unchanged.
  */
-import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { clearSpecks, MAX_SPECK_PIXELS } from '#core/extraction/specks.ts';
 
 export { MAX_SPECK_PIXELS };
@@ -59,6 +58,8 @@ export interface PreparedImage {
 export const prepareForOcr = async (image: Uint8Array): Promise<PreparedImage> => {
   const unchanged = { image, despeckled: false, specks: 0 };
   if (!PNG_SIGNATURE.every((byte, i) => image[i] === byte)) return unchanged;
+  // The canvas (a native library) loads with the first PNG page, not with every stack.
+  const { createCanvas, loadImage } = await import('@napi-rs/canvas');
   const picture = await loadImage(Buffer.from(image));
   const canvas = createCanvas(picture.width, picture.height);
   const context = canvas.getContext('2d');
