@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REQUIRE_BANNER } from '#infra/bundle-banner.ts';
 import { packagesThroughRequire } from '../../bin/source-bundle.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -44,9 +45,7 @@ describe('packagesThroughRequire', () => {
       platform: 'node',
       target: 'node20',
       packages: 'external',
-      banner: {
-        js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-      },
+      banner: { js: REQUIRE_BANNER },
       outdir: join(dir, 'out'),
       plugins: [packagesThroughRequire],
       logLevel: 'error',
