@@ -15,44 +15,40 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
  * Seconds per file from `.ci/report.json` of a clean-clone `.ci/run`
- * (2026-12-02, 2 cores, a busy machine), rounded, for the
+ * (2026-12-02 15:07 UTC, 2 cores, with the shared corpus), rounded, for the
  * files that took 4 s or more. Only the order they give matters; a stale
  * figure costs wall time, never a result. Refresh from a CI report with
  * `node -e` over `testResults[].{name,startTime,endTime}`.
  */
 export const MEASURED_SECONDS: Readonly<Record<string, number>> = {
-  'test/integration/chaos.test.ts': 98,
-  'test/integration/experiment-e2e.test.ts': 63,
-  'test/integration/eval-e2e.test.ts': 57,
-  'test/integration/pipeline.test.ts': 48,
-  'test/console/console.test.ts': 39,
-  'test/functions/load-document-corpus-scan.test.ts': 34,
-  'test/integration/npm-start.test.ts': 33,
-  'test/integration/cli-usage.test.ts': 32,
-  'test/integration/scanned.test.ts': 32,
-  'test/integration/cli-invoke.test.ts': 31,
-  'test/integration/eval-layouts-e2e.test.ts': 28,
-  'test/integration/admission.test.ts': 28,
-  'test/integration/cli-process.test.ts': 25,
-  'test/integration/cli-running-stack.test.ts': 20,
-  'test/local/dynamodb-lifetime.test.ts': 14,
-  'test/functions/bilevel-render.test.ts': 13,
-  'test/infra/render-bundle.test.ts': 12,
-  'test/console/review.test.ts': 12,
+  'test/integration/chaos.test.ts': 44,
+  'test/integration/experiment-e2e.test.ts': 35,
+  'test/integration/eval-e2e.test.ts': 34,
+  'test/functions/load-document-corpus-scan.test.ts': 33,
+  'test/integration/pipeline.test.ts': 24,
+  'test/integration/scanned.test.ts': 23,
+  'test/console/console.test.ts': 19,
+  'test/integration/npm-start.test.ts': 18,
+  'test/integration/cli-invoke.test.ts': 16,
+  'test/integration/cli-usage.test.ts': 15,
+  'test/integration/admission.test.ts': 12,
+  'test/integration/cli-process.test.ts': 12,
   'test/local/sqs-event-source.test.ts': 10,
-  'test/functions/grounding-corpus.test.ts': 10,
-  'test/functions/page-ocr.test.ts': 10,
-  'test/unit/rule-extractor/layout-families.test.ts': 9,
-  'test/infra/policy-gate.test.ts': 9,
-  'test/integration/ledger-stack.test.ts': 8,
-  'test/functions/pdf-limits.test.ts': 8,
-  'test/integration/identical-documents.test.ts': 7,
-  'test/infra/bundling.test.ts': 7,
-  'test/local/dynamodb.test.ts': 6,
-  'test/functions/load-document.test.ts': 5,
+  'test/integration/eval-layouts-e2e.test.ts': 10,
+  'test/infra/render-bundle.test.ts': 9,
+  'test/local/dynamodb-lifetime.test.ts': 9,
+  'test/integration/cli-running-stack.test.ts': 7,
+  'test/unit/rule-extractor/layout-families.test.ts': 7,
+  'test/console/review.test.ts': 6,
+  'test/functions/load-document.test.ts': 6,
   'test/infra/expected-tokens.test.ts': 5,
-  'test/infra/sdk-through-require.test.ts': 5,
-  'test/local/stack-shared-dynamodb.test.ts': 4,
+  'test/infra/policy-gate.test.ts': 5,
+  'test/local/dynamodb.test.ts': 5,
+  'test/integration/ledger-stack.test.ts': 5,
+  'test/infra/sdk-through-require.test.ts': 4,
+  'test/functions/grounding-corpus.test.ts': 4,
+  'test/functions/bilevel-render.test.ts': 4,
+  'test/infra/http1-only-bundles.test.ts': 4,
 };
 
 /** A file without a measured time: integration files are long, others short. */
