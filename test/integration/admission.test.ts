@@ -68,7 +68,12 @@ describe('admission control, small scale', () => {
     expect(result.bedrockThrottles).toBe(0);
     expect(result.peakModelConcurrency).toBeLessThanOrEqual(result.modelConcurrencyLimit);
     expect(result.reservedSlotsAfterRun).toBe(0);
-    // Paced at 90% of the quota: no faster than the quota allows.
-    expect(result.quotaUtilisation).toBeLessThanOrEqual(1);
+    // Paced at 90% of the quota: no faster than the quota allows. The quota-true
+    // stand-in's verdict is the throttle count above; utilisation is measured from
+    // the calls' arrival times there, which trail their admission slots by each
+    // call's own start (the first call also imports invoke-model and starts the
+    // extractor's worker), so a late first call shortens the measured window. One
+    // slot of that lateness is allowed: n calls over n - 1 slots.
+    expect(result.quotaUtilisation).toBeLessThanOrEqual(DOCUMENTS / (DOCUMENTS - 1));
   });
 });
