@@ -5,10 +5,9 @@
  * each re-run rebuilds it first, so a test never runs an older CLI than the
  * sources.
  */
-import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import type { TestProject } from 'vitest/node';
 import { PDF_TEXT_JOB } from '#contracts/worker-bundles.ts';
@@ -32,32 +31,6 @@ export interface CliBundle {
   dispose(): Promise<void>;
 }
 
-/** LoadDocument's side of its pdf.js text worker, which finds the worker's job next to itself. */
-const PDF_TEXT_WORKER = 'functions/load-document/pdf-text-worker.ts';
-
-/**
- * LoadDocument's worker starter gets the bundle folder as its location, so
- * it starts the job bundle beside it (`PDF_TEXT_JOB.file`) as it does in
- * the function's bundle on Lambda, instead of registering tsx in each new
- * worker. Every other module keeps its source URL (`sourceImportMetaUrl`,
- * which this plugin runs before).
- */
-const pdfTextWorkerBesideItsJob = (root: string, outdir: string): esbuild.Plugin => ({
-  name: 'pdf-text-worker-beside-its-job',
-  setup(bundler) {
-    const source = join(root, PDF_TEXT_WORKER);
-    bundler.onLoad({ filter: /pdf-text-worker\.ts$/ }, (args) => {
-      if (args.path !== source) return undefined;
-      const located = pathToFileURL(join(outdir, 'pdf-text-worker.js')).href;
-      const text = readFileSync(args.path, 'utf8').replaceAll(
-        'import.meta.url',
-        JSON.stringify(located),
-      );
-      return { contents: text, loader: 'ts' };
-    });
-  },
-});
-
 /**
  * Bundles `cli/main.ts` with code splitting, so a command still loads only
  * its own group's modules, into a new folder under `.data/` (inside the
@@ -80,18 +53,17 @@ export const buildCliBundle = async (root: string = REPO_ROOT): Promise<CliBundl
     // The SDK shims (adapters/aws-sdk/*.cjs, ADR 42) and the plugin above require their package.
     banner: { js: REQUIRE_BANNER },
     outdir,
-    plugins: [packagesThroughRequire, pdfTextWorkerBesideItsJob(root, outdir), sourceImportMetaUrl],
+    plugins: [packagesThroughRequire, sourceImportMetaUrl],
     logLevel: 'error',
   });
   // The workers' jobs, each on its own (no splitting): every local stack of the
   // run, in a test process or a CLI subprocess, starts its extractor worker
-  // from the first; the CLI bundle's LoadDocument starts its pdf.js workers
-  // from the second.
+  // from the first and LoadDocument's pdf.js workers from the second, named
+  // by the variables set below.
   const jobContext = await esbuild.context({
     absWorkingDir: root,
     entryPoints: {
       'extractor-job': join(root, 'local', 'bedrock', 'extractor-job.ts'),
-      // LoadDocument's pdf.js job, where its worker starter in the CLI bundle looks for it.
       [PDF_TEXT_JOB.file.replace(/\.mjs$/, '')]: join(root, PDF_TEXT_JOB.entry),
     },
     bundle: true,

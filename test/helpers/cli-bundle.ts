@@ -6,8 +6,8 @@
  * them), and every bundled module keeps its own `import.meta.url` (the
  * source file's URL), so paths next to the sources (package.json, the ASL,
  * prompts, workers, the DynamoDB launcher, `.data/`) resolve exactly as
- * from source; LoadDocument's pdf.js worker starter alone is located in the
- * bundle folder, where it finds its job bundled as on Lambda (ADR 60). The bundle lives in a folder of its own under `.data/` for
+ * from source; the workers' jobs come from bundles the variables of
+ * test/helpers/cli-bundle-setup.ts name (ADR 60). The bundle lives in a folder of its own under `.data/` for
  * the run and is built from the sources as they are when the run starts
  * (test/helpers/cli-bundle-setup.ts).
  */
