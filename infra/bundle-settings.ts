@@ -16,12 +16,15 @@ import { fromRepoRoot } from './repo-paths.ts';
 export const BUNDLE_CONDITION = 'lambda-bundle';
 
 /**
- * Packages the bundles take from a file of this repository instead (ADR 59):
+ * Packages the bundles take from a file of this repository instead:
  * `@smithy/node-http-handler` without its HTTP/2 handler, whose `node:http2`
- * import would otherwise load at init in every bundle with the Bedrock client.
+ * import would otherwise load at init in every bundle with the Bedrock client
+ * (ADR 59); and `semver`, which only the X-Ray SDK's AWS SDK v2 patcher
+ * requires, as a stand-in that refuses every call (ADR 59, second amendment).
  */
 export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   '@smithy/node-http-handler': fromRepoRoot('adapters/aws-sdk/node-http-handler-http1.mjs'),
+  semver: fromRepoRoot('functions/shared/xray-semver-stand-in.cjs'),
 };
 
 /** esbuild settings shared by every function and worker bundle. */

@@ -113,6 +113,22 @@ describe('function bundle', () => {
     expect(code).not.toMatch(/["']node:http2["']/);
   });
 
+  it("takes semver from the shared settings' alias, the stand-in for the X-Ray SDK's v2 patcher (ADR 59)", () => {
+    // Act
+    const { sources } = JSON.parse(readFileSync(join(bundleDir, 'index.mjs.map'), 'utf8')) as {
+      sources: string[];
+    };
+
+    // Assess: the X-Ray SDK is in the bundle, and its `require('semver')` reached the stand-in.
+    expect(
+      sources.some((source) => source.includes('aws-xray-sdk-core/dist/lib/patchers/aws_p.js')),
+    ).toBe(true);
+    expect(
+      sources.some((source) => source.endsWith('functions/shared/xray-semver-stand-in.cjs')),
+    ).toBe(true);
+    expect(sources.some((source) => source.includes('node_modules/semver/'))).toBe(false);
+  });
+
   it('imports under Node and exports the handler', () => {
     // Prepare
     const url = pathToFileURL(join(bundleDir, 'index.mjs')).href;
