@@ -8,6 +8,7 @@
  * a dependency for the authoring lint, so the old validator is rebuilt here
  * exactly as it was (same options, same `date` format, same formatting).
  */
+import { format } from '@cfworker/json-schema';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { familyDir, loadPromptRegistry, renderPrompt } from '#adapters/prompts/registry.ts';
@@ -64,7 +65,7 @@ function parentOf(root: Json, path: readonly (string | number)[]): Json {
 }
 
 // Values that break each keyword the schemas use: types, enums, patterns,
-// lengths, ranges, the calendar date (2023-02-29 and 1850-01-01 are where the
+// lengths, ranges, the calendar date (1750-01-01 and 2300-01-01 are where the
 // repository's rule and cfworker's own `date` differ), extra properties.
 const REPLACEMENTS: readonly Json[] = [
   null,
@@ -78,7 +79,8 @@ const REPLACEMENTS: readonly Json[] = [
   'Q',
   'x'.repeat(600),
   '2023-02-29',
-  '1850-01-01',
+  '1750-01-01',
+  '2300-01-01',
   '2024-13-01',
   '7 March 1960',
   'E11.9',
@@ -240,6 +242,22 @@ describe('cfworker validator against the Ajv validator it replaced', () => {
       expect(invalidMulti).toBeGreaterThan(multi.length);
     },
   );
+
+  it("checks format date with the repository's calendar rule, leaving cfworker's own date as it was", () => {
+    // Prepare
+    const schema = { type: 'object', properties: { day: { type: 'string', format: 'date' } } };
+    const validate = compileSchema(schema);
+
+    // Act
+    const verdicts = ['2024-02-29', '2023-02-29', '1750-01-01', '2300-01-01'].map((day) =>
+      validate({ day }) ? 'valid' : describeErrors(validate.errors).join(),
+    );
+
+    // Assess: 1750 and 2300 are outside the rule's years, not outside cfworker's.
+    expect(verdicts).toEqual(['valid', '#/day format', '#/day format', '#/day format']);
+    expect(format.date?.('1750-01-01')).toBe(true);
+    expect(schema.properties.day.format).toBe('date');
+  });
 
   it('scores completeness the same through the per-field shape check', () => {
     // Prepare: the newest version, its answers broken one place at a time.
