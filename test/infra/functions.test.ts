@@ -360,6 +360,25 @@ describe('least privilege', () => {
     });
   });
 
+  it('gives the recording tasks no table beyond the results and the ledger (reuse for record-result)', () => {
+    // Prepare
+    const tableArns = (name: FunctionName) =>
+      statements(name)
+        .filter((st) => st.actions.some((action) => action.startsWith('dynamodb:')))
+        .flatMap((st) => st.resources)
+        .filter((resource) => JSON.stringify(resource).startsWith('{"Fn::GetAtt"'));
+    const arn = (table: Parameters<typeof arnOf>[1]) => JSON.stringify(arnOf(stack, table));
+
+    // Act
+    const recordResult = new Set(tableArns('record-result').map((r) => JSON.stringify(r)));
+    const recordFailure = new Set(tableArns('record-failure').map((r) => JSON.stringify(r)));
+
+    // Assess: their retries are decided by the ledger entry, with no table of their own (ADR 63).
+    const { results, ledger, reuse } = stack.storage;
+    expect(recordResult).toEqual(new Set([arn(results), arn(ledger), arn(reuse)]));
+    expect(recordFailure).toEqual(new Set([arn(results), arn(ledger)]));
+  });
+
   it('limits admit-model-call to the slot records of the metrics table', () => {
     // Prepare
     const dynamo = statements('admit-model-call').filter((st) =>
