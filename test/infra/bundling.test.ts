@@ -200,13 +200,6 @@ describe('function bundle sizes', () => {
     }
   });
 
-  it('carries no idempotency layer: the recording tasks take retries from the ledger (ADR 63)', () => {
-    for (const [name, size] of Object.entries(sizes)) {
-      expect(size.packages['@aws-lambda-powertools/idempotency'] ?? 0, name).toBe(0);
-      expect(size.packages['@aws-lambda-powertools/jmespath'] ?? 0, name).toBe(0);
-    }
-  });
-
   it('carries the X-Ray SDK in every bundle, loaded only when tracing', () => {
     for (const [name, size] of Object.entries(sizes)) {
       expect(size.packages['aws-xray-sdk-core'] ?? 0, name).toBeGreaterThan(0);
