@@ -80,7 +80,6 @@ const StackFileSchema = z.object({
     results: z.string(),
     experiments: z.string(),
     metrics: z.string(),
-    idempotency: z.string(),
     ledger: z.string(),
     // Stack files written before the reuse table existed name the local stage's.
     reuse: z.string().default(tableNamesFor('local').reuse),

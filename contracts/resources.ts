@@ -71,16 +71,6 @@ export const METRICS_TABLE: TableDefinition = {
   timeToLiveAttribute: 'expiresAt',
 };
 
-/** Powertools idempotency records (key `id`, TTL `expiration`). */
-export const IDEMPOTENCY_TABLE: TableDefinition = {
-  logicalId: 'IdempotencyTable',
-  suffix: 'idempotency',
-  envVar: 'IDEMPOTENCY_TABLE_NAME',
-  partitionKey: S('id'),
-  globalSecondaryIndexes: [],
-  timeToLiveAttribute: 'expiration',
-};
-
 /**
  * The document ledger: one item per uploaded object version (key
  * `documentId`) with its status and outcome. `byStatus` finds entries waiting
@@ -118,7 +108,6 @@ export const TABLES = [
   RESULTS_TABLE,
   EXPERIMENTS_TABLE,
   METRICS_TABLE,
-  IDEMPOTENCY_TABLE,
   LEDGER_TABLE,
   REUSE_TABLE,
 ] as const;
@@ -198,7 +187,6 @@ export interface TableNames {
   readonly results: string;
   readonly experiments: string;
   readonly metrics: string;
-  readonly idempotency: string;
   readonly ledger: string;
   readonly reuse: string;
 }
@@ -208,7 +196,6 @@ export const tableNamesFor = (stage: string): TableNames => ({
   results: physicalName(stage, RESULTS_TABLE.suffix),
   experiments: physicalName(stage, EXPERIMENTS_TABLE.suffix),
   metrics: physicalName(stage, METRICS_TABLE.suffix),
-  idempotency: physicalName(stage, IDEMPOTENCY_TABLE.suffix),
   ledger: physicalName(stage, LEDGER_TABLE.suffix),
   reuse: physicalName(stage, REUSE_TABLE.suffix),
 });

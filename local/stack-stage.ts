@@ -7,7 +7,6 @@
  */
 import {
   EXPERIMENTS_TABLE,
-  IDEMPOTENCY_TABLE,
   LEDGER_TABLE,
   METRICS_TABLE,
   physicalName,
@@ -39,6 +38,5 @@ export const tableEnvironment = (tables: TableNames): Record<string, string> => 
   [RESULTS_TABLE.envVar]: tables.results,
   [EXPERIMENTS_TABLE.envVar]: tables.experiments,
   [METRICS_TABLE.envVar]: tables.metrics,
-  [IDEMPOTENCY_TABLE.envVar]: tables.idempotency,
   [LEDGER_TABLE.envVar]: tables.ledger,
 });

@@ -181,12 +181,6 @@ export const MEASURED_PROFILE: UsageProfile = {
       itemBytes: 298,
       itemsPerDocument: 2.075,
     },
-    idempotency: {
-      writesPerDocument: 2,
-      readsPerDocument: 0,
-      itemBytes: 287,
-      itemsPerDocument: 1,
-    },
     ledger: {
       writesPerDocument: 3,
       readsPerDocument: 5.3,

@@ -114,9 +114,10 @@ export const unrecordedObjects = (
 /**
  * An attempt that ended without its outcome because the run was cut short
  * (the stack stopped or crashed under it), not because of the document: the
- * next attempt runs it again under a new execution name, so nothing the cut
- * run left behind (idempotency records in progress, a half-written result)
- * is met again. Bounded: past `maxInterruptedAttempts` in a row it is
+ * next attempt runs it again under a new execution name, so anything the cut
+ * run still writes is of an older attempt, which the ledger and the
+ * recording steps take for stale (ADR 63), and a half-written result is
+ * written again whole. Bounded: past `maxInterruptedAttempts` in a row it is
  * recorded FAILED INTERRUPTED_REPEATEDLY.
  */
 const interrupted = (

@@ -1,17 +1,18 @@
 /**
  * RecordFailure task: reason code for the caught error, the FAILED row, the
- * failure metrics and the FAILED ledger outcome. It never records success;
- * the state machine then sends the document to the extraction DLQ and ends
- * FAILED. The object key comes from the ledger, never from state.
+ * failure metrics and, last, the FAILED ledger outcome. It never records
+ * success; the state machine then sends the document to the extraction DLQ
+ * and ends FAILED. A retry that finds the attempt's failure in the ledger
+ * writes nothing (ADR 63). The object key comes from the ledger, never from state.
  */
 import { documentRecords } from '#adapters/result-record.ts';
 import { putResultRow } from '#adapters/results-table.ts';
 import { RESULTS_TABLE } from '#contracts/resources.ts';
 import { RecordFailureInputSchema, type RecordFailureOutput } from '#contracts/task-schemas.ts';
+import { failureStanding } from '#core/ledger/recording-standing.ts';
 import { dynamoDocumentClient } from '#functions/shared/clients/dynamodb.ts';
 import { emitDocumentMetrics } from '#functions/shared/document-metrics.ts';
 import { requireEnv } from '#functions/shared/env.ts';
-import { idempotentRecording } from '#functions/shared/idempotency.ts';
 import { ledger } from '#functions/shared/ledger.ts';
 import { createObservability, instrument } from '#functions/shared/powertools.ts';
 import { classifyFailure } from './failure-reason.ts';
@@ -26,6 +27,19 @@ const recordFailure = async (event: unknown): Promise<RecordFailureOutput> => {
   logger.appendKeys({ documentId: state.documentId, promptVersion: state.variant?.promptVersion });
   // A failure is recorded even when the ledger has no entry (the row then has no key).
   const entry = await ledger().get(state.documentId);
+  // The classification is deterministic from state.error: a retry answers as the first call did.
+  const standing = failureStanding(entry, { attempt: state.attempt, executionArn: execution.id });
+  if (standing.kind === 'recorded') {
+    logger.info('Failure already recorded; nothing written', { reason: failure.reason });
+    return failure;
+  }
+  if (standing.kind === 'overtaken') {
+    logger.warn('A later attempt holds the document; nothing written', {
+      attempt: state.attempt,
+      ledgerAttempt: standing.ledgerAttempt,
+    });
+    return failure;
+  }
   const records = documentRecords({
     execution,
     state,
@@ -52,7 +66,4 @@ const recordFailure = async (event: unknown): Promise<RecordFailureOutput> => {
   return failure;
 };
 
-export const handler = instrument(
-  observability,
-  idempotentRecording(recordFailure, 'record-failure'),
-);
+export const handler = instrument(observability, recordFailure);

@@ -12,7 +12,6 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import {
   EXPERIMENTS_TABLE,
-  IDEMPOTENCY_TABLE,
   type KeyDefinition,
   LEDGER_TABLE,
   METRICS_TABLE,
@@ -34,12 +33,11 @@ const attribute = (key: KeyDefinition): dynamodb.Attribute => ({
   type: key.type === 'S' ? dynamodb.AttributeType.STRING : dynamodb.AttributeType.NUMBER,
 });
 
-/** The six tables and the backup plan of the stage. */
+/** The five tables and the backup plan of the stage. */
 export class Storage extends Construct {
   readonly results: dynamodb.Table;
   readonly experiments: dynamodb.Table;
   readonly metrics: dynamodb.Table;
-  readonly idempotency: dynamodb.Table;
   /** One entry per uploaded object version: what happened to every file. */
   readonly ledger: dynamodb.Table;
   /** Extractions identical uploads may reuse, by content hash and prompt version (ADR 40). */
@@ -55,7 +53,6 @@ export class Storage extends Construct {
     this.results = table(RESULTS_TABLE);
     this.experiments = table(EXPERIMENTS_TABLE);
     this.metrics = table(METRICS_TABLE);
-    this.idempotency = table(IDEMPOTENCY_TABLE);
     this.ledger = table(LEDGER_TABLE);
     this.reuse = table(REUSE_TABLE);
 
@@ -96,10 +93,6 @@ export class Storage extends Construct {
     notBackedUp(
       this.metrics,
       'Hourly roll-ups derived from the results table and the EMF logs; they can be rebuilt from those, and point-in-time recovery covers the last 35 days.',
-    );
-    notBackedUp(
-      this.idempotency,
-      'Short-lived idempotency locks that expire through TTL within hours; a restored copy would be stale by definition, and point-in-time recovery covers accidental deletion.',
     );
     notBackedUp(
       this.reuse,

@@ -21,7 +21,6 @@ import {
   BUCKET_PREFIXES,
   EXPERIMENTS_TABLE,
   EXTRACTION_DLQ,
-  IDEMPOTENCY_TABLE,
   LEDGER_TABLE,
   METRICS_TABLE,
   physicalName,
@@ -65,7 +64,6 @@ export interface WorkflowProps {
   readonly tables: {
     readonly results: dynamodb.ITable;
     readonly experiments: dynamodb.ITable;
-    readonly idempotency: dynamodb.ITable;
     readonly ledger: dynamodb.ITable;
     /** Also holds each model's admission slot record. */
     readonly metrics: dynamodb.ITable;
@@ -188,18 +186,11 @@ export class Workflow extends Construct {
       { read: [BUCKET_PREFIXES.work], write: [BUCKET_PREFIXES.grounding] },
     );
 
-    const idempotencyActions = [
-      'dynamodb:GetItem',
-      'dynamodb:PutItem',
-      'dynamodb:UpdateItem',
-      'dynamodb:DeleteItem',
-    ] as const;
     const recordResult = task('RecordResult', 'record-result', { environment: reuseEnvironment })
       .bindTable(tables.results, RESULTS_TABLE, dataKey, [
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
       ])
-      .bindTable(tables.idempotency, IDEMPOTENCY_TABLE, dataKey, idempotencyActions)
       .bindTable(tables.ledger, LEDGER_TABLE, dataKey, ['dynamodb:GetItem', 'dynamodb:PutItem'])
       .bindDocumentsBucket(bucket, dataKey, {
         read: [BUCKET_PREFIXES.work, BUCKET_PREFIXES.grounding],
@@ -213,7 +204,6 @@ export class Workflow extends Construct {
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
       ])
-      .bindTable(tables.idempotency, IDEMPOTENCY_TABLE, dataKey, idempotencyActions)
       .bindTable(tables.ledger, LEDGER_TABLE, dataKey, ['dynamodb:GetItem', 'dynamodb:PutItem']);
 
     this.functions = {

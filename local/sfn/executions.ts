@@ -154,9 +154,9 @@ export class LocalExecutions {
    * disk. The entry is registered before the first await, so a repeated start
    * sees this one. No task runs before the record is durable: a crash can
    * lose a start nobody was told about, never an execution whose tasks
-   * already wrote results, ledger entries or idempotency records (a lost
-   * record with surviving side effects would be run again under the same
-   * name, and meet its own unfinished idempotency records).
+   * already wrote results or ledger entries (the document's history and
+   * the reconciler read the execution an entry names; a lost record with
+   * surviving side effects would be an execution nobody can describe).
    */
   async start(
     machine: PreparedMachine,

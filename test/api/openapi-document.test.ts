@@ -35,7 +35,6 @@ const unreachable: ServiceContext = {
     results: 'none',
     experiments: 'none',
     metrics: 'none',
-    idempotency: 'none',
     ledger: 'none',
     reuse: 'none',
   },

@@ -31,7 +31,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const JSON_OUTPUT = process.argv.includes('--json');
 const QUICK = process.argv.includes('--quick');
 const roundsFlag = process.argv.indexOf('--rounds');
-const ROUNDS = roundsFlag >= 0 ? Number(process.argv[roundsFlag + 1]) : 5;
+const ROUNDS = roundsFlag >= 0 ? Number(process.argv[roundsFlag + 1]) : 9;
 const pipelineRoundsFlag = process.argv.indexOf('--pipeline-rounds');
 /** `--pipeline-rounds n`: alternating rounds of bare and pipeline batches (default 3). */
 const PIPELINE_ROUNDS = pipelineRoundsFlag >= 0 ? Number(process.argv[pipelineRoundsFlag + 1]) : 3;
@@ -124,15 +124,19 @@ const coldInit = async () => {
     NODE_OPTIONS: '',
   };
   const helloRuns: InitSample[] = [];
-  const runs = new Map<string, InitSample[]>(functions.map((f) => [f.name, []]));
+  // Each function's sample with the hello-world sample taken just before it, in the same round.
+  const runs = new Map<string, { sample: InitSample; hello: InitSample }[]>(
+    functions.map((f) => [f.name, []]),
+  );
   // A bundle that does not import is reported with the error's first line, not timed.
   const failedToImport: Record<string, string> = {};
   for (let round = 0; round < ROUNDS; round += 1) {
     for (const fn of functions) {
       if (failedToImport[fn.name] !== undefined) continue;
-      helloRuns.push(initSample(hello, env));
+      const helloSample = initSample(hello, env);
+      helloRuns.push(helloSample);
       try {
-        runs.get(fn.name)?.push(initSample(fn, env));
+        runs.get(fn.name)?.push({ sample: initSample(fn, env), hello: helloSample });
       } catch (error) {
         const stderr = (error as { stderr?: unknown }).stderr;
         const text = typeof stderr === 'string' && stderr.trim() ? stderr : String(error);
@@ -148,15 +152,17 @@ const coldInit = async () => {
   const helloCpuMs = median(helloRuns.map((s) => s.cpuMs));
   const perFunction = Object.fromEntries(
     timed.map((f) => {
-      const samples = runs.get(f.name) ?? [];
-      const ms = median(samples.map((s) => s.ms));
-      const cpuMs = median(samples.map((s) => s.cpuMs));
+      const pairs = runs.get(f.name) ?? [];
+      const ms = median(pairs.map((p) => p.sample.ms));
+      const cpuMs = median(pairs.map((p) => p.sample.cpuMs));
+      // Ratios are paired: each sample over the hello-world imported just before it, then the
+      // median of the rounds' ratios, so a busy spell that slows both cancels out (ADR 65).
       const entry = {
         bytes: f.bytes,
         initMs: round(ms, 1),
-        overHello: round(ms / helloMs, 2),
+        overHello: round(median(pairs.map((p) => p.sample.ms / p.hello.ms)), 2),
         initCpuMs: round(cpuMs, 1),
-        cpuOverHello: round(cpuMs / helloCpuMs, 2),
+        cpuOverHello: round(median(pairs.map((p) => p.sample.cpuMs / p.hello.cpuMs)), 2),
       };
       // Worker bundles load when the worker starts (on the first document), not at init.
       return [f.name, Object.keys(f.workers).length > 0 ? { ...entry, workers: f.workers } : entry];

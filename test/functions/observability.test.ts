@@ -6,7 +6,6 @@
  * Lambda environment with tracing enabled.
  */
 import { createRequire } from 'node:module';
-import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -41,14 +40,11 @@ const jsonLines = (lines: string[]): LogLine[] =>
 
 describe('instrumented handler', () => {
   const doc = mockClient(DynamoDBDocumentClient);
-  const ddb = mockClient(DynamoDBClient);
   const ledgerEntries = new Map<string, LedgerEntry>();
   beforeEach(() => {
     doc.reset();
     doc.on(PutCommand).resolves({});
     serveLedgerTable(doc, 'medextract-test-ledger', ledgerEntries);
-    ddb.on(PutItemCommand).resolves({});
-    ddb.on(GetItemCommand).resolves({});
   });
 
   it("puts each invocation's request id on every log line and writes one EMF record", async () => {
@@ -56,10 +52,14 @@ describe('instrumented handler', () => {
     setHandlerEnv({ POWERTOOLS_LOG_LEVEL: 'INFO' });
     const { handler } = await import('#functions/record-failure/handler.ts');
     const event = loadEvent('tasks/record-failure') as {
-      state: { documentId: string };
+      state: { documentId: string; attempt: number };
       execution: { id: string };
     };
-    const second = { ...event, execution: { ...event.execution, id: `${event.execution.id}-2` } };
+    // A redrive of the document: a later attempt, recorded again.
+    const second = {
+      execution: { ...event.execution, id: `${event.execution.id}-r1` },
+      state: { ...event.state, attempt: 1 },
+    };
     // The starter recorded the upload before the execution started.
     ledgerEntries.set(
       event.state.documentId,

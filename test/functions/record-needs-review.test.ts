@@ -5,12 +5,6 @@
  * (neither succeeded nor failed). Without grounding nothing changes.
  */
 import { Readable } from 'node:stream';
-import {
-  DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { sdkStreamMixin } from '@smithy/util-stream';
@@ -27,7 +21,6 @@ import { receivedEntry, serveLedgerTable } from '#test/helpers/memory-ledger.ts'
 
 const s3 = mockClient(S3Client);
 const doc = mockClient(DynamoDBDocumentClient);
-const ddb = mockClient(DynamoDBClient);
 const SOURCE = {
   bucket: 'medextract-local-documents',
   key: 'incoming/r.pdf',
@@ -40,7 +33,7 @@ interface Event {
   state: { documentId: string; score: Record<string, unknown> };
 }
 
-/** The fixture, as a run of its own (fresh idempotency key), with this grounding summary. */
+/** The fixture, as an execution of its own, with this grounding summary. */
 const eventWith = (grounding: unknown, run: string): Event => {
   const base = loadEvent('tasks/record-result') as Event;
   return {
@@ -66,9 +59,6 @@ const documentId = (loadEvent('tasks/record-result') as Event).state.documentId;
 beforeEach(() => {
   ledgerEntries.clear();
   ledgerEntries.set(documentId, receivedEntry(documentId, SOURCE));
-  ddb.on(PutItemCommand).resolves({});
-  ddb.on(UpdateItemCommand).resolves({});
-  ddb.on(GetItemCommand).resolves({});
   doc.on(PutCommand).resolves({});
   serveLedgerTable(doc, 'medextract-test-ledger', ledgerEntries);
   s3.on(PutObjectCommand).resolves({});
@@ -83,7 +73,6 @@ beforeEach(() => {
 afterEach(() => {
   s3.reset();
   doc.reset();
-  ddb.reset();
 });
 
 const resultRow = () =>

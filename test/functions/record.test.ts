@@ -4,12 +4,7 @@
  */
 
 import { Readable } from 'node:stream';
-import {
-  DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { sdkStreamMixin } from '@smithy/util-stream';
@@ -25,6 +20,7 @@ import { receivedEntry, serveLedgerTable } from '#test/helpers/memory-ledger.ts'
 
 const s3 = mockClient(S3Client);
 const doc = mockClient(DynamoDBDocumentClient);
+/** The low-level client, through which no recording task writes (ADR 63). */
 const ddb = mockClient(DynamoDBClient);
 const FIELDS = { patient: { name: 'Quillon Marbrey-Testcase' } };
 
@@ -66,9 +62,6 @@ const SOURCE = {
 beforeEach(() => {
   ledgerEntries.clear();
   ledgerEntries.set(DOCUMENT_ID, receivedEntry(DOCUMENT_ID, SOURCE));
-  ddb.on(PutItemCommand).resolves({});
-  ddb.on(UpdateItemCommand).resolves({});
-  ddb.on(GetItemCommand).resolves({});
   doc.on(PutCommand).resolves({});
   serveLedgerTable(doc, 'medextract-test-ledger', ledgerEntries);
   s3.on(PutObjectCommand).resolves({});
@@ -123,9 +116,12 @@ describe('record-result handler', () => {
       inputTokens: 2450,
       outputTokens: 610,
     });
-    const lock = ddb.commandCalls(PutItemCommand)[0]?.args[0].input;
-    expect(lock?.TableName).toBe('medextract-test-idempotency');
-    expect(lock?.ConditionExpression).toContain('attribute_not_exists(#id)');
+    // The row and the ledger outcome are the only table writes: no idempotency record.
+    expect(doc.commandCalls(PutCommand).map((call) => call.args[0].input.TableName)).toEqual([
+      'medextract-test-results',
+      'medextract-test-ledger',
+    ]);
+    expect(ddb.calls()).toHaveLength(0);
     const [emf, ...more] = emfLines(lines);
     expect(more).toHaveLength(0);
     expect(emf?._aws.CloudWatchMetrics[0]?.Namespace).toBe('MedExtract/test');

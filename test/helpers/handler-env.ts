@@ -15,7 +15,6 @@ export const HANDLER_ENV: Record<string, string> = {
   RESULTS_TABLE_NAME: 'medextract-test-results',
   EXPERIMENTS_TABLE_NAME: 'medextract-test-experiments',
   METRICS_TABLE_NAME: 'medextract-test-metrics',
-  IDEMPOTENCY_TABLE_NAME: 'medextract-test-idempotency',
   LEDGER_TABLE_NAME: 'medextract-test-ledger',
   REUSE_TABLE_NAME: 'medextract-test-extraction-reuse',
   DEFAULT_PROMPT_VERSION: '2.0.0',

@@ -1,6 +1,6 @@
 /**
- * A typed Lambda context for calling a handler in a test, so the logger, the
- * idempotency layer and the tracer see what the Lambda runtime gives them.
+ * A typed Lambda context for calling a handler in a test, so the logger and
+ * the tracer see what the Lambda runtime gives them.
  */
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';

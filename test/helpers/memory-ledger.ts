@@ -87,12 +87,14 @@ export const receivedEntry = (
 /**
  * Serves the ledger table's Get, Put (with its conditions) and Query calls
  * of a mocked document client from a map, so handler tests exercise the real
- * DynamoDB adapter.
+ * DynamoDB adapter. `beforePut` sees each Put first and may throw, as a
+ * failed request or a crash before the write would.
  */
 export const serveLedgerTable = (
   doc: AwsStub<ServiceInputTypes, ServiceOutputTypes, DynamoDBDocumentClientResolvedConfig>,
   tableName: string,
   entries: Map<string, LedgerEntry>,
+  hooks: { readonly beforePut?: (entry: LedgerEntry) => void } = {},
 ): void => {
   doc.on(GetCommand, { TableName: tableName }).callsFake((input: GetCommandInput) => {
     const id = String(input.Key?.documentId);
@@ -100,6 +102,7 @@ export const serveLedgerTable = (
   });
   doc.on(PutCommand, { TableName: tableName }).callsFake((input: PutCommandInput) => {
     const item = input.Item as LedgerEntry;
+    hooks.beforePut?.(item);
     const stored = entries.get(item.documentId);
     const expected = input.ExpressionAttributeValues?.[':revision'];
     const clash =

@@ -108,7 +108,7 @@ describe('encryption at rest', () => {
     });
 
     // Assess
-    expect(tables).toHaveLength(6);
+    expect(tables).toHaveLength(5);
     for (const setting of settings) {
       expect(setting).toEqual({
         enabled: true,

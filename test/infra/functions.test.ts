@@ -113,8 +113,8 @@ const EXPECTED_ACTIONS: Readonly<Record<FunctionName, readonly string[]>> = {
     's3:GetObjectVersion',
     's3:PutObject',
   ],
+  // The ledger entry is read and written under its revision; the results row is put.
   'record-result': [
-    'dynamodb:DeleteItem',
     'dynamodb:GetItem',
     'dynamodb:PutItem',
     'dynamodb:UpdateItem',
@@ -127,7 +127,6 @@ const EXPECTED_ACTIONS: Readonly<Record<FunctionName, readonly string[]>> = {
     's3:PutObject',
   ],
   'record-failure': [
-    'dynamodb:DeleteItem',
     'dynamodb:GetItem',
     'dynamodb:PutItem',
     'dynamodb:UpdateItem',
@@ -189,14 +188,13 @@ const EXPECTED_ENVIRONMENT: Readonly<Record<FunctionName, readonly string[]>> = 
   score: ['DOCUMENTS_BUCKET'],
   'record-result': [
     'DOCUMENTS_BUCKET',
-    'IDEMPOTENCY_TABLE_NAME',
     'LEDGER_TABLE_NAME',
     'RESULTS_TABLE_NAME',
     'REUSE_IDENTICAL_DOCUMENTS',
     'REUSE_TABLE_NAME',
     'WORK_EXPIRATION_DAYS',
   ],
-  'record-failure': ['IDEMPOTENCY_TABLE_NAME', 'LEDGER_TABLE_NAME', 'RESULTS_TABLE_NAME'],
+  'record-failure': ['LEDGER_TABLE_NAME', 'RESULTS_TABLE_NAME'],
   aggregator: ['METRICS_TABLE_NAME'],
   drift: [
     'DRIFT_BASELINE_HOURS',
@@ -264,7 +262,7 @@ describe('function defaults', () => {
 
     // Assess
     expect(recordResult.RESULTS_TABLE_NAME).toEqual({ Ref: idOf(stack.storage.results) });
-    expect(recordResult.IDEMPOTENCY_TABLE_NAME).toEqual({ Ref: idOf(stack.storage.idempotency) });
+    expect(recordResult.LEDGER_TABLE_NAME).toEqual({ Ref: idOf(stack.storage.ledger) });
     expect(recordResult.DOCUMENTS_BUCKET).toEqual({ Ref: idOf(stack.intake.bucket) });
     expect(selectVariant.EXPERIMENTS_TABLE_NAME).toEqual({ Ref: idOf(stack.storage.experiments) });
     expect(aggregator.METRICS_TABLE_NAME).toEqual({ Ref: idOf(stack.storage.metrics) });
@@ -360,6 +358,25 @@ describe('least privilege', () => {
     expect(resources).toContainEqual({
       'Fn::Join': ['', [arnOf(stack, stack.storage.experiments), '/index/byStatus']],
     });
+  });
+
+  it('gives the recording tasks no table beyond the results and the ledger (reuse for record-result)', () => {
+    // Prepare
+    const tableArns = (name: FunctionName) =>
+      statements(name)
+        .filter((st) => st.actions.some((action) => action.startsWith('dynamodb:')))
+        .flatMap((st) => st.resources)
+        .filter((resource) => JSON.stringify(resource).startsWith('{"Fn::GetAtt"'));
+    const arn = (table: Parameters<typeof arnOf>[1]) => JSON.stringify(arnOf(stack, table));
+
+    // Act
+    const recordResult = new Set(tableArns('record-result').map((r) => JSON.stringify(r)));
+    const recordFailure = new Set(tableArns('record-failure').map((r) => JSON.stringify(r)));
+
+    // Assess: their retries are decided by the ledger entry, with no table of their own (ADR 63).
+    const { results, ledger, reuse } = stack.storage;
+    expect(recordResult).toEqual(new Set([arn(results), arn(ledger), arn(reuse)]));
+    expect(recordFailure).toEqual(new Set([arn(results), arn(ledger)]));
   });
 
   it('limits admit-model-call to the slot records of the metrics table', () => {

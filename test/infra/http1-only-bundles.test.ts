@@ -5,28 +5,19 @@
  * builds it sends Converse over HTTP/1.1 from inside a bundle, while a client
  * left to its HTTP/2 default fails when it is constructed, with the reason.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
-import { afterAll, describe, expect, it } from 'vitest';
-import { fromRepoRoot, functionEntry } from '#infra/repo-paths.ts';
-import { FUNCTION_BUNDLE_OPTIONS } from '#test/bench/bundles.ts';
+import { describe, expect, it } from 'vitest';
+import { functionEntry } from '#infra/repo-paths.ts';
 import {
   buildOutputs,
   type FunctionOutput,
   functionOutputs,
 } from '#test/bench/function-outputs.ts';
+import { runBundledProbe } from '#test/helpers/bundled-probe.ts';
 
 const importsHttp2 = (built: FunctionOutput): boolean =>
   built.output.imports.some((entry) => entry.path === 'node:http2' || entry.path === 'http2');
 
 const inputs = (built: FunctionOutput): string[] => Object.keys(built.output.inputs);
-
-const dir = mkdtempSync(join(tmpdir(), 'medextract-http1-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /**
  * Bundled with the function settings: a local HTTP server answering one
@@ -106,15 +97,7 @@ describe('function bundles without the HTTP/2 handler', () => {
 
   it('sends Converse over HTTP/1.1 from a bundle, and refuses a client left to the HTTP/2 default', async () => {
     // Prepare
-    const outfile = join(dir, 'probe.mjs');
-    await build({
-      ...FUNCTION_BUNDLE_OPTIONS,
-      stdin: { contents: PROBE, loader: 'ts', resolveDir: fromRepoRoot('functions/invoke-model') },
-      outfile,
-    });
-    writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
     const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
@@ -122,15 +105,7 @@ describe('function bundles without the HTTP/2 handler', () => {
     };
 
     // Act
-    const result = spawnSync(
-      process.execPath,
-      [
-        '--input-type=module',
-        '-e',
-        `await import(${JSON.stringify(pathToFileURL(outfile).href)});`,
-      ],
-      { env, encoding: 'utf8', timeout: 30_000 },
-    );
+    const result = await runBundledProbe(PROBE, 'functions/invoke-model', env);
 
     // Assess
     expect(result.status, result.stderr).toBe(0);

@@ -5,21 +5,15 @@
  * settings still traces an AWS SDK v3 client, while its v2 patcher, the only
  * caller of `semver`, refuses with the reason instead of comparing versions.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BUNDLE_ALIASES } from '#infra/bundle-settings.ts';
-import { fromRepoRoot, functionEntry } from '#infra/repo-paths.ts';
-import { FUNCTION_BUNDLE_OPTIONS } from '#test/bench/bundles.ts';
+import { functionEntry } from '#infra/repo-paths.ts';
 import {
   buildOutputs,
   type FunctionOutput,
   functionOutputs,
 } from '#test/bench/function-outputs.ts';
+import { runBundledProbe } from '#test/helpers/bundled-probe.ts';
 
 const carriesSemver = (built: FunctionOutput): boolean =>
   Object.keys(built.output.inputs).some((path) => path.includes('node_modules/semver/'));
@@ -27,9 +21,6 @@ const carriesStandIn = (built: FunctionOutput): boolean =>
   Object.keys(built.output.inputs).some((path) =>
     path.endsWith('functions/shared/xray-semver-stand-in.cjs'),
   );
-
-const dir = mkdtempSync(join(tmpdir(), 'medextract-semver-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Bundled with the function settings: the X-Ray SDK's v3 and v2 patchers, and what each did. */
 const PROBE = `
@@ -76,29 +67,13 @@ describe('function bundles without the semver package', () => {
 
   it('traces an SDK v3 client from a bundle, and the v2 patcher refuses with the reason', async () => {
     // Prepare
-    const outfile = join(dir, 'probe.mjs');
-    await build({
-      ...FUNCTION_BUNDLE_OPTIONS,
-      stdin: { contents: PROBE, loader: 'ts', resolveDir: fromRepoRoot('functions/starter') },
-      outfile,
-    });
-    writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
     const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
       AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
 
     // Act
-    const result = spawnSync(
-      process.execPath,
-      [
-        '--input-type=module',
-        '-e',
-        `await import(${JSON.stringify(pathToFileURL(outfile).href)});`,
-      ],
-      { env, encoding: 'utf8', timeout: 30_000 },
-    );
+    const result = await runBundledProbe(PROBE, 'functions/starter', env);
 
     // Assess
     expect(result.status, result.stderr).toBe(0);

@@ -66,9 +66,9 @@ describe('stage differences', () => {
     expect(new Set(billing(dev))).toEqual(new Set(['PAY_PER_REQUEST']));
     expect(new Set(billing(prod))).toEqual(new Set(['PROVISIONED']));
     expect(devTargets).toEqual([]);
-    // Read and write on six tables and on the six global secondary indexes.
-    expect(prodTargets.filter((d) => d === 'dynamodb:table:ReadCapacityUnits')).toHaveLength(6);
-    expect(prodTargets.filter((d) => d === 'dynamodb:table:WriteCapacityUnits')).toHaveLength(6);
+    // Read and write on five tables and on the six global secondary indexes.
+    expect(prodTargets.filter((d) => d === 'dynamodb:table:ReadCapacityUnits')).toHaveLength(5);
+    expect(prodTargets.filter((d) => d === 'dynamodb:table:WriteCapacityUnits')).toHaveLength(5);
     expect(prodTargets.filter((d) => d === 'dynamodb:index:ReadCapacityUnits')).toHaveLength(6);
     expect(prodTargets.filter((d) => d === 'dynamodb:index:WriteCapacityUnits')).toHaveLength(6);
   });

@@ -68,8 +68,8 @@ describe('DynamoDB Local in memory', () => {
     const metricsTtl = await client.send(
       new DescribeTimeToLiveCommand({ TableName: physicalName(stage, 'metrics') }),
     );
-    const idempotencyTtl = await client.send(
-      new DescribeTimeToLiveCommand({ TableName: physicalName(stage, 'idempotency') }),
+    const reuseTtl = await client.send(
+      new DescribeTimeToLiveCommand({ TableName: physicalName(stage, 'extraction-reuse') }),
     );
     const resultsTtl = await client.send(
       new DescribeTimeToLiveCommand({ TableName: physicalName(stage, 'results') }),
@@ -77,7 +77,7 @@ describe('DynamoDB Local in memory', () => {
 
     // Assess
     expect(first.created).toEqual(
-      ['results', 'experiments', 'metrics', 'idempotency', 'ledger', 'extraction-reuse'].map((s) =>
+      ['results', 'experiments', 'metrics', 'ledger', 'extraction-reuse'].map((s) =>
         physicalName(stage, s),
       ),
     );
@@ -111,8 +111,8 @@ describe('DynamoDB Local in memory', () => {
       AttributeName: 'expiresAt',
       TimeToLiveStatus: 'ENABLED',
     });
-    expect(idempotencyTtl.TimeToLiveDescription).toEqual({
-      AttributeName: 'expiration',
+    expect(reuseTtl.TimeToLiveDescription).toEqual({
+      AttributeName: 'expiresAt',
       TimeToLiveStatus: 'ENABLED',
     });
     expect(resultsTtl.TimeToLiveDescription?.TimeToLiveStatus).toBe('DISABLED');
@@ -137,7 +137,7 @@ describe('DynamoDB Local in memory', () => {
 
     // Assess
     expect(second.created).toEqual([]);
-    expect(second.existing).toHaveLength(6);
+    expect(second.existing).toHaveLength(5);
     expect(scan.Table?.ItemCount).toBe(1);
   });
 

@@ -1,8 +1,8 @@
 /**
  * The local Step Functions endpoint runs no task of an execution before the
  * execution's record is on disk, so a crash can never leave task side
- * effects (results, ledger, idempotency records) of an execution the next
- * start does not know about.
+ * effects (results, ledger entries) of an execution the next start does
+ * not know about.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';

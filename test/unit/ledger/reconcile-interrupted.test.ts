@@ -68,8 +68,9 @@ describe('repairFor: interrupted attempts', () => {
   });
 
   it('runs a PROCESSING entry whose execution is gone as the next attempt, not under the same name', () => {
-    // A task of attempt 0 marked it PROCESSING, so that run's idempotency
-    // records may still be in progress: the same name would meet them.
+    // A task of attempt 0 marked it PROCESSING, so that run wrote things: as
+    // attempt 1, anything it still writes is of an older attempt, which the
+    // ledger and the recording steps take for stale.
     expect(repairFor(processing(0), view('MISSING'), NOW, settings)).toEqual({
       kind: 'start',
       attempt: 1,
