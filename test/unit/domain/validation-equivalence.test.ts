@@ -259,6 +259,21 @@ describe('cfworker validator against the Ajv validator it replaced', () => {
     expect(schema.properties.day.format).toBe('date');
   });
 
+  it('answers a missing value (undefined) as Ajv did, where cfworker alone would throw', () => {
+    // Prepare
+    const schema = registry.get('2.2.0').schema;
+    const before = ajv.compile(schema);
+    const after = compileSchema(schema);
+
+    // Act
+    const old = { valid: before(undefined), lines: ajvLines(before.errors) };
+    const now = { valid: after(undefined), lines: describeErrors(after.errors) };
+
+    // Assess
+    expect(old).toEqual({ valid: false, lines: ['# type'] });
+    expect(now).toEqual(old);
+  });
+
   it('scores completeness the same through the per-field shape check', () => {
     // Prepare: the newest version, its answers broken one place at a time.
     const pv = registry.get(registry.versions().at(-1) as string);
