@@ -5,8 +5,9 @@
  */
 import { Command } from 'commander';
 import * as z from 'zod';
-import { createDraft, PromptAdminError, releaseVersion } from '#adapters/prompts/manifest.ts';
+import { PromptAdminError } from '#adapters/prompts/manifest.ts';
 import { familyDir, PromptFolderError } from '#adapters/prompts/registry.ts';
+import { createDraft, releaseVersion } from '#adapters/prompts/release.ts';
 
 function fail(error: unknown): never {
   if (error instanceof PromptAdminError || error instanceof PromptFolderError) {

@@ -6,6 +6,13 @@
  * alarms with it.
  */
 import { familyDir, loadPromptRegistry } from '#adapters/prompts/registry.ts';
+import { lintSchema } from '#adapters/prompts/schema-lint.ts';
 
-/** Shipped prompt versions, oldest first. */
-export const shippedPromptVersions = (): string[] => loadPromptRegistry(familyDir()).versions();
+/**
+ * Shipped prompt versions, oldest first. The synth that bundles `prompts/`
+ * into the functions loads it here with the authoring lint, so a draft that
+ * ships passed Ajv's strict compile; the functions themselves never run Ajv
+ * (ADR 64).
+ */
+export const shippedPromptVersions = (dir: string = familyDir()): string[] =>
+  loadPromptRegistry(dir, { lintSchema }).versions();

@@ -6,7 +6,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { subschemaAt } from '#core/extraction/completeness.ts';
-import { compileSchema } from '#core/extraction/validation.ts';
 import { SEMVER_PATTERN, versionFolder } from '#core/prompts/semver.ts';
 import {
   type Comparator,
@@ -16,6 +15,7 @@ import {
   type PromptMetadata,
   type PromptVersion,
 } from '#core/prompts/types.ts';
+import type { SchemaLint } from './schema-lint.ts';
 
 /** Files every version folder must hold. */
 export const PROMPT_FILES = ['system.md', 'user.md', 'schema.json', 'metadata.json'] as const;
@@ -119,17 +119,21 @@ function findLaxObject(node: unknown, pointer: string): string | null {
   return null;
 }
 
-function parseSchema(dir: string, released: boolean): Record<string, unknown> {
+function parseSchema(
+  dir: string,
+  released: boolean,
+  lintSchema: SchemaLint | undefined,
+): Record<string, unknown> {
   const label = `${basename(dir)}/schema.json`;
   const schema = parseJson(dir, 'schema.json');
   if (!isRecord(schema) || schema.type !== 'object') {
     throw new PromptFolderError(label, 'the root must be a JSON Schema with "type": "object"');
   }
-  // A released version's bytes are the ones that compiled when it was released
-  // (the manifest's hashes say so): it compiles when first used, not at every load.
-  if (!released) {
+  // A released version's bytes are the ones that passed the lint when it was
+  // released (the manifest's hashes say so), so only a draft is linted.
+  if (!released && lintSchema) {
     try {
-      compileSchema(schema);
+      lintSchema(schema);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       throw new PromptFolderError(label, `does not compile with ajv: ${message}`);
@@ -205,15 +209,29 @@ function checkListItems(
   }
 }
 
+/** How a version folder is loaded. */
+export interface LoadVersionOptions {
+  /**
+   * The caller verified the folder's files against the release manifest, so
+   * its schema is not linted again (it was when the version was released).
+   */
+  readonly released?: boolean;
+  /**
+   * The authoring lint (`schema-lint.ts`, Ajv strict mode) for an unreleased
+   * version's schema. Authoring callers pass it; the functions do not, and
+   * every draft they can load passed it when `cdk synth` bundled it
+   * (`infra/prompt-versions.ts`, ADR 64).
+   */
+  readonly lintSchema?: SchemaLint;
+}
+
 /**
  * Loads and validates the version folder `dir` (named `v<semver>`).
- * Throws PromptFolderError naming the file and the problem. `released`: the
- * caller verified the folder's files against the release manifest, so its
- * schema is not compiled again here (it was when the version was released).
+ * Throws PromptFolderError naming the file and the problem.
  */
 export function loadPromptVersion(
   dir: string,
-  { released = false }: { readonly released?: boolean } = {},
+  { released = false, lintSchema }: LoadVersionOptions = {},
 ): PromptVersion {
   const folder = basename(dir);
   const match = /^v(.*)$/.exec(folder);
@@ -230,7 +248,7 @@ export function loadPromptVersion(
       `key version: ${metadata.version} does not match folder ${versionFolder(folderVersion)}`,
     );
   }
-  const schema = parseSchema(dir, released);
+  const schema = parseSchema(dir, released, lintSchema);
   const system = readText(dir, 'system.md');
   const userTemplate = readText(dir, 'user.md');
   checkTemplate(dir, userTemplate, system);

@@ -12,6 +12,7 @@ import { compareSemver } from '#core/prompts/semver.ts';
 import type { PromptVersion } from '#core/prompts/types.ts';
 import { problemLocation, problemMessage, readManifest, verifyManifest } from './manifest.ts';
 import { loadPromptVersion, PromptFolderError } from './prompt-folder.ts';
+import type { SchemaLint } from './schema-lint.ts';
 
 export {
   estimateTokens,
@@ -63,9 +64,13 @@ export function familyDir(family: string = MEDICAL_RECORD_FAMILY, root = PROMPTS
  * Reads and validates every `v*` folder of `familyDir` synchronously.
  * Throws PromptFolderError naming the file and problem for a malformed folder,
  * a released version whose files differ from the manifest, or versions that
- * disagree on their family.
+ * disagree on their family. `lintSchema` (authoring callers: `schema-lint.ts`)
+ * checks each draft's schema; released schemas passed it when released.
  */
-export function loadPromptRegistry(familyDir: string): PromptRegistry {
+export function loadPromptRegistry(
+  familyDir: string,
+  { lintSchema }: { readonly lintSchema?: SchemaLint } = {},
+): PromptRegistry {
   if (!existsSync(familyDir)) throw new PromptFolderError('.', 'prompt family folder not found');
   const manifest = readManifest(familyDir);
   const problem = verifyManifest(familyDir, manifest)[0];
@@ -78,7 +83,7 @@ export function loadPromptRegistry(familyDir: string): PromptRegistry {
     if (!entry.isDirectory() || !entry.name.startsWith('v')) continue;
     // verifyManifest above checked a released folder's files against their hashes.
     const released = Object.hasOwn(manifest.versions, entry.name.slice(1));
-    const version = loadPromptVersion(join(familyDir, entry.name), { released });
+    const version = loadPromptVersion(join(familyDir, entry.name), { released, lintSchema });
     loaded.set(version.version, version);
   }
   const ordered = [...loaded.keys()].sort(compareSemver);

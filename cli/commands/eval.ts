@@ -21,6 +21,7 @@ import type { Command } from 'commander';
 import * as z from 'zod';
 import { folderReportStore, s3ReportStore } from '#adapters/evaluation-reports.ts';
 import { familyDir, loadPromptRegistry } from '#adapters/prompts/registry.ts';
+import { lintSchema } from '#adapters/prompts/schema-lint.ts';
 import { buildLayoutReport, type LayoutReport, layoutsJson } from '#core/evaluation/layouts.ts';
 import type { EvalRun } from '#core/evaluation/report.ts';
 import { compareJson, evalJson } from '#core/evaluation/report-json.ts';
@@ -154,7 +155,8 @@ export const runEval = async (flags: EvalFlags): Promise<number> => {
       ? undefined
       : positiveInteger('--concurrency', flags.concurrency);
 
-  const registry = loadPromptRegistry(familyDir());
+  // A draft under evaluation is linted as `prompts release` would.
+  const registry = loadPromptRegistry(familyDir(), { lintSchema });
   const versions = (flags.compare ?? [flags.version ?? '']).map((wanted) =>
     resolveVersion(registry, wanted),
   );

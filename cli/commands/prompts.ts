@@ -3,7 +3,9 @@
  * alias show/set, calls the prompt use cases and prints their results.
  */
 import type { Command } from 'commander';
+import { familyDir, loadPromptRegistry } from '#adapters/prompts/registry.ts';
 import { PROMPT_FAMILY } from '#contracts/experiments-items.ts';
+import type { PromptCatalog } from '#services/context.ts';
 import {
   diffPrompts,
   listPrompts,
@@ -16,6 +18,17 @@ import { printJson, printTable, type TargetFlags, withTargetOptions } from '../o
 import { withTarget } from '../target.ts';
 import { type ActorFlags, actorOf } from './actor.ts';
 
+/**
+ * The versions as the prompt commands see them: the folder the functions
+ * ship, with each draft's schema linted by Ajv's strict mode as it loads,
+ * since these commands are where a draft is looked at (ADR 64). The lint is
+ * imported on use, so no other command loads Ajv.
+ */
+const authoringCatalog = async (): Promise<PromptCatalog> => {
+  const { lintSchema } = await import('#adapters/prompts/schema-lint.ts');
+  return loadPromptRegistry(familyDir(), { lintSchema });
+};
+
 export const registerPrompts = (program: Command): void => {
   const prompts = program
     .command('prompts')
@@ -25,8 +38,8 @@ export const registerPrompts = (program: Command): void => {
     .command('list')
     .description('every bundled version: status, model, fields')
     .option('--json', 'print JSON instead of tables')
-    .action((flags: { json?: boolean }) => {
-      const rows = listPrompts();
+    .action(async (flags: { json?: boolean }) => {
+      const rows = listPrompts(await authoringCatalog());
       if (flags.json) printJson(rows);
       else
         printTable(
@@ -40,8 +53,8 @@ export const registerPrompts = (program: Command): void => {
     .description('metadata, required fields and weights, schema summary')
     .argument('<version>', 'e.g. 2.0.0')
     .option('--json', 'print JSON instead of tables')
-    .action((version: string, flags: { json?: boolean }) => {
-      const details = showPrompt(version);
+    .action(async (version: string, flags: { json?: boolean }) => {
+      const details = showPrompt(version, await authoringCatalog());
       if (flags.json) {
         printJson(details);
         return;
@@ -81,8 +94,8 @@ export const registerPrompts = (program: Command): void => {
     .argument('<a>', 'older version')
     .argument('<b>', 'newer version')
     .option('--json', 'print JSON instead of tables')
-    .action((a: string, b: string, flags: { json?: boolean }) => {
-      const diff = diffPrompts(a, b);
+    .action(async (a: string, b: string, flags: { json?: boolean }) => {
+      const diff = diffPrompts(a, b, await authoringCatalog());
       if (flags.json) {
         printJson(diff);
         return;
@@ -145,9 +158,10 @@ export const registerPrompts = (program: Command): void => {
   ).action(async (version: string, flags: ActorFlags) => {
     const actor = actorOf(flags);
     // Checked before opening the stack, so a wrong version fails fast.
-    requireServable(version);
+    const catalog = await authoringCatalog();
+    requireServable(version, catalog);
     await withTarget(flags, async (target) => {
-      const move = await setAlias(target, { version, actor, reason: flags.reason ?? '' });
+      const move = await setAlias(target, { version, actor, reason: flags.reason ?? '' }, catalog);
       if (flags.json) printJson(move);
       else process.stdout.write(`production: ${move.before ?? '-'} -> ${move.after}\n`);
     });

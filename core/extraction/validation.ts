@@ -2,77 +2,98 @@
  * Checks a model's normalised output against the prompt version's JSON Schema.
  * Error strings name JSON-pointer paths and schema keywords only: values may be
  * patient data and must never reach a log line, an error or a metric.
+ *
+ * The validator is @cfworker/json-schema (draft 7, every error), which
+ * interprets the schema instead of generating code (ADR 64); its output is
+ * reduced to what Ajv reported (schema-errors.ts). Whether a schema
+ * is valid JSON Schema at all is the authoring lint's question
+ * (`adapters/prompts/schema-lint.ts`, Ajv strict mode), not this module's.
  */
-import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
-import { loadAjv } from './ajv-on-first-use.cjs';
+import { format, Validator } from '@cfworker/json-schema';
 import type { Extraction } from './extraction.ts';
 import { normaliseExtraction } from './normalise.ts';
+import { leafErrors, type SchemaError } from './schema-errors.ts';
 import { isIsoCalendarDate } from './value-normalisers.ts';
+
+export type { SchemaError } from './schema-errors.ts';
 
 /** Result of validating one extraction. */
 export type ValidationResult =
   | { readonly ok: true; readonly value: Extraction }
   | { readonly ok: false; readonly errors: string[] };
 
-// One Ajv instance, created with the first schema compiled (not when a function
-// loads, and Ajv's code is only loaded then too): compiled validators are cached
-// per schema object below, and Ajv keeps its own cache keyed by schema content.
-let instance: Ajv | undefined;
-const ajv = (): Ajv => {
-  if (!instance) {
-    const { Ajv: AjvClass } = loadAjv();
-    instance = new AjvClass({
-      allErrors: true,
-      // Schemas use `"type": ["string", "null"]` for values a document may not state.
-      allowUnionTypes: true,
-      strict: true,
-    });
-    // `format: "date"` means a real calendar date, the same rule the normaliser applies.
-    instance.addFormat('date', { type: 'string', validate: isIsoCalendarDate });
-  }
-  return instance;
-};
+/** A compiled schema: true when `value` is valid; `errors` holds the last call's errors, null after a valid value. */
+export interface CompiledSchema {
+  (value: unknown): boolean;
+  errors: readonly SchemaError[] | null;
+}
 
-const compiled = new WeakMap<object, ValidateFunction<unknown>>();
+// cfworker looks formats up by name in the `format` record it exports, shared
+// by every user of the package in the process. `format: "date"` must mean the
+// repository's calendar-date rule (the normaliser's), so schemas are compiled
+// with that keyword renamed to a format of this module's own, added on the
+// first compile (a module-level assignment would keep the package in bundles
+// that never validate); the package's `date` stays as it is for anyone else.
+const CALENDAR_DATE = 'medextract-calendar-date';
+
+// Values of these keywords are data, not schemas: copied as they are.
+const DATA_KEYWORDS = new Set(['enum', 'const', 'default', 'examples', 'required']);
+
+function withCalendarDates(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withCalendarDates);
+  return isRecord(node) ? schemaWithCalendarDates(node) : node;
+}
+
+function schemaWithCalendarDates(node: Record<string, unknown>): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (DATA_KEYWORDS.has(key)) copy[key] = value;
+    else if (key === 'format' && value === 'date') copy[key] = CALENDAR_DATE;
+    else copy[key] = withCalendarDates(value);
+  }
+  return copy;
+}
+
+const compiled = new WeakMap<object, CompiledSchema>();
 
 /**
- * Compiles a prompt version's output schema (cached per schema object).
- * Throws Ajv's error when the schema itself is invalid; callers that load
- * prompt folders turn that into a folder error.
+ * Compiles a prompt version's output schema, or a part of one (cached per
+ * schema object). The validator works on a copy, so the caller's schema is
+ * never annotated or changed.
  */
-export function compileSchema(schema: Record<string, unknown>): ValidateFunction<unknown> {
+export function compileSchema(schema: Record<string, unknown>): CompiledSchema {
   const cached = compiled.get(schema);
   if (cached) return cached;
-  const validate = ajv().compile<unknown>(schema);
-  compiled.set(schema, validate);
-  return validate;
+  format[CALENDAR_DATE] ??= isIsoCalendarDate;
+  const validator = new Validator(schemaWithCalendarDates(schema), '7', false);
+  const check: CompiledSchema = Object.assign(
+    (value: unknown): boolean => {
+      // cfworker throws on a value JSON cannot hold; at the root, Ajv said `type`.
+      if (value === undefined) {
+        check.errors = [{ instancePath: '', keyword: 'type' }];
+        return false;
+      }
+      const result = validator.validate(value);
+      check.errors = result.valid ? null : leafErrors(schema, value, result.errors);
+      return result.valid;
+    },
+    { errors: null },
+  );
+  compiled.set(schema, check);
+  return check;
 }
 
-/**
- * Formats Ajv errors as `#/json/pointer keyword`, never including the value.
- * A missing property is reported at the path it should have had.
- */
-export function describeErrors(errors: readonly ErrorObject[] | null | undefined): string[] {
+/** Formats errors as `#/json/pointer keyword`, never including the value; one line per distinct pair. */
+export function describeErrors(errors: readonly SchemaError[] | null | undefined): string[] {
   const lines = new Set<string>();
-  for (const error of errors ?? []) {
-    let path = error.instancePath;
-    // The missing property's name comes from the schema, not from the data.
-    if (error.keyword === 'required' && typeof error.params.missingProperty === 'string') {
-      path = `${path}/${escapePointer(error.params.missingProperty)}`;
-    }
-    lines.add(`#${path} ${error.keyword}`);
-  }
+  for (const error of errors ?? []) lines.add(`#${error.instancePath} ${error.keyword}`);
   return [...lines];
-}
-
-function escapePointer(segment: string): string {
-  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
 /**
  * Normalises `raw` (dates, units, enums, numeric strings) and validates it
  * against `schema`. Returns the canonical extraction, or error strings holding
- * JSON-pointer paths and Ajv keywords only.
+ * JSON-pointer paths and schema keywords only.
  */
 export function validateExtraction(
   schema: Record<string, unknown>,
@@ -97,4 +118,8 @@ function isExtractionShaped(value: unknown): value is Extraction {
     'medications' in value &&
     Array.isArray(value.medications)
   );
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -7,16 +7,15 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  createDraft,
   describeProblem,
   formatJson,
   hashFolder,
   PromptAdminError,
   readManifest,
-  releaseVersion,
   verifyManifest,
 } from '#adapters/prompts/manifest.ts';
 import { familyDir, loadPromptRegistry, PromptFolderError } from '#adapters/prompts/registry.ts';
+import { createDraft, releaseVersion } from '#adapters/prompts/release.ts';
 import { copyFamily, editFile, editJson } from './temp-family.ts';
 
 describe('the repository manifest', () => {

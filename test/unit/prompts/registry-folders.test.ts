@@ -9,7 +9,9 @@ import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { loadPromptVersion } from '#adapters/prompts/prompt-folder.ts';
 import { familyDir, loadPromptRegistry, PromptFolderError } from '#adapters/prompts/registry.ts';
+import { lintSchema } from '#adapters/prompts/schema-lint.ts';
 import { compileSchema } from '#core/extraction/validation.ts';
+import { shippedPromptVersions } from '#infra/prompt-versions.ts';
 import { copyFamily, editFile, editJson } from './temp-family.ts';
 
 /** Narrows a JSON value to an object, failing the test when it is not one. */
@@ -116,10 +118,34 @@ describe('malformed folders', () => {
 
     // Act / Assess
     expectFolderError(
-      () => loadPromptRegistry(dir),
+      () => loadPromptRegistry(dir, { lintSchema }),
       'v1.0.0/schema.json',
       /^does not compile with ajv: /,
     );
+  });
+
+  it('lints a draft on the authoring paths (the synth that ships it included), not in the functions', () => {
+    // Prepare: a draft whose schema Ajv's strict mode refuses (unknown format).
+    const dir = copyFamily(['1.0.0']);
+    editJson(dir, 'v1.0.0/schema.json', (schema) => {
+      const patient = record(record(schema.properties).patient);
+      const properties = record(patient.properties);
+      schema.properties = {
+        ...record(schema.properties),
+        patient: {
+          ...patient,
+          properties: { ...properties, mrn: { type: 'string', format: 'mrn' } },
+        },
+      };
+    });
+
+    // Act / Assess: the synth's loader names it; the functions' loader (no lint) takes it.
+    expectFolderError(
+      () => shippedPromptVersions(dir),
+      'v1.0.0/schema.json',
+      /^does not compile with ajv: .*unknown format "mrn"/,
+    );
+    expect(loadPromptRegistry(dir).list()).toEqual([{ version: '1.0.0', status: 'draft' }]);
   });
 
   it('names an object that is not closed or not fully required', () => {
@@ -262,6 +288,21 @@ describe('released versions and the schema compile', () => {
     // Assess
     expect(released.length).toBeGreaterThan(0);
     expect(compiled).toEqual(released.map(() => 'function'));
+  });
+
+  it('lints every schema of the shipped family with Ajv strict mode, released ones included', () => {
+    // Prepare
+    const registry = loadPromptRegistry(familyDir());
+
+    // Act: lintSchema throws on the first schema Ajv refuses.
+    const linted = registry.versions().map((version) => {
+      lintSchema(registry.get(version).schema);
+      return version;
+    });
+
+    // Assess
+    expect(linted).toEqual(registry.versions());
+    expect(() => lintSchema({ type: 'strnig' })).toThrow(/^schema is invalid: data\/type must be/);
   });
 
   it('refuses a released schema edited into one that does not compile, by its hash', () => {
