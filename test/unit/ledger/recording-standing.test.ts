@@ -6,11 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import { applyLedgerEvent, type LedgerEntry, type LedgerEvent } from '#core/ledger/lifecycle.ts';
 import { failureStanding, resultStanding } from '#core/ledger/recording-standing.ts';
+import { ledgerTime, processingEvent, receivedEvent } from '#test/helpers/ledger-events.ts';
 
 const DOC = 'c'.repeat(64);
 const arnOf = (attempt: number) =>
   `arn:aws:states:us-east-1:000000000000:execution:medextract-local-extract:${DOC}${attempt === 0 ? '' : `-r${attempt}`}`;
-const at = (second: number) => `2026-12-01T09:00:${String(second).padStart(2, '0')}.000Z`;
+const at = ledgerTime;
 const run = (attempt: number) => ({ attempt, executionArn: arnOf(attempt) });
 
 /** The entry after `events`, each applied with the ledger's rules (every one must write). */
@@ -24,25 +25,9 @@ const entryAfter = (...events: LedgerEvent[]): LedgerEntry => {
   if (entry === undefined) throw new Error('no events');
   return entry;
 };
-const received: LedgerEvent = {
-  kind: 'received',
-  at: at(0),
-  documentId: DOC,
-  object: {
-    bucket: 'docs',
-    key: 'incoming/c.pdf',
-    versionId: null,
-    etag: 'e',
-    size: 3,
-    sequencer: null,
-  },
-};
-const processing = (second: number, attempt = 0): LedgerEvent => ({
-  kind: 'processing',
-  at: at(second),
-  executionArn: arnOf(attempt),
-  attempt,
-});
+const received = receivedEvent(DOC, 'incoming/c.pdf');
+const processing = (second: number, attempt = 0): LedgerEvent =>
+  processingEvent(second, arnOf(attempt), attempt);
 const succeeded = (second: number, attempt = 0): LedgerEvent => ({
   kind: 'succeeded',
   at: at(second),

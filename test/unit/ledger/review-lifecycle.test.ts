@@ -13,30 +13,15 @@ import {
   TERMINAL_STATUSES,
 } from '#core/ledger/lifecycle.ts';
 import { repairFor } from '#core/ledger/reconcile.ts';
+import { ledgerTime, processingEvent, receivedEvent } from '#test/helpers/ledger-events.ts';
 
 const DOC = 'b'.repeat(64);
 const ARN = 'arn:aws:states:us-east-1:000000000000:execution:medextract-local-extract:x';
-const at = (second: number) => `2026-12-01T09:00:${String(second).padStart(2, '0')}.000Z`;
+const at = ledgerTime;
 
-const received: LedgerEvent = {
-  kind: 'received',
-  at: at(0),
-  documentId: DOC,
-  object: {
-    bucket: 'docs',
-    key: 'incoming/b.pdf',
-    versionId: null,
-    etag: 'e',
-    size: 3,
-    sequencer: null,
-  },
-};
-const processing = (second: number, attempt = 0): LedgerEvent => ({
-  kind: 'processing',
-  at: at(second),
-  executionArn: ARN,
-  attempt,
-});
+const received = receivedEvent(DOC, 'incoming/b.pdf');
+const processing = (second: number, attempt = 0): LedgerEvent =>
+  processingEvent(second, ARN, attempt);
 const needsReview = (second: number, attempt = 0, flagCount = 2): LedgerEvent => ({
   kind: 'needs_review',
   at: at(second),
