@@ -205,8 +205,13 @@ function compare(schema: Record<string, unknown>, instances: readonly Json[]) {
   const before: ValidateFunction = ajv.compile(schema);
   const after = compileSchema(schema);
   let invalid = 0;
+  // An instance the normaliser leaves as it is, or one met before, would only repeat a comparison.
+  const seen = new Set<string>();
   for (const instance of instances) {
     for (const value of [instance, normaliseExtraction(instance) as Json]) {
+      const key = JSON.stringify(value) ?? 'undefined';
+      if (seen.has(key)) continue;
+      seen.add(key);
       const verdict = before(value);
       const old = { valid: verdict, lines: ajvLines(before.errors) };
       const now = { valid: after(value), lines: describeErrors(after.errors) };
@@ -217,7 +222,7 @@ function compare(schema: Record<string, unknown>, instances: readonly Json[]) {
       if (!verdict) invalid += 1;
     }
   }
-  return invalid;
+  return { compared: seen.size, invalid };
 }
 
 describe('cfworker validator against the Ajv validator it replaced', () => {
@@ -232,14 +237,15 @@ describe('cfworker validator against the Ajv validator it replaced', () => {
 
       // Act / Assess (compare asserts on every mismatch)
       const validFound = compare(schema, valid);
-      const invalidSingle = compare(schema, single);
-      const invalidMulti = compare(schema, multi);
+      const singly = compare(schema, single);
+      const multiply = compare(schema, multi);
 
       // The table is what it claims: the answers are valid, the breaks mostly are not.
-      expect(validFound).toBe(0);
+      expect(validFound.invalid).toBe(0);
       expect(valid.length).toBe(texts.length);
-      expect(invalidSingle).toBeGreaterThan(single.length);
-      expect(invalidMulti).toBeGreaterThan(multi.length);
+      expect(singly.compared).toBeGreaterThan(single.length);
+      expect(singly.invalid).toBeGreaterThan(singly.compared / 2);
+      expect(multiply.invalid).toBeGreaterThan(multiply.compared / 2);
     },
   );
 
