@@ -15,40 +15,42 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
  * Seconds per file from `.ci/report.json` of a clean-clone `.ci/run`
- * (2026-12-02 15:07 UTC, 2 cores, with the shared corpus), rounded, for the
- * files that took 4 s or more. Only the order they give matters; a stale
+ * (2026-12-02 16:45 UTC, 2 cores, with the shared corpus), rounded, for the
+ * files that took 4 s or more; the validation equivalence test scaled to its
+ * work after that run. Only the order they give matters; a stale
  * figure costs wall time, never a result. Refresh from a CI report with
  * `node -e` over `testResults[].{name,startTime,endTime}`.
  */
 export const MEASURED_SECONDS: Readonly<Record<string, number>> = {
-  'test/integration/chaos.test.ts': 44,
-  'test/integration/experiment-e2e.test.ts': 35,
-  'test/integration/eval-e2e.test.ts': 34,
-  'test/functions/load-document-corpus-scan.test.ts': 33,
-  'test/integration/pipeline.test.ts': 24,
-  'test/integration/scanned.test.ts': 23,
+  'test/integration/chaos.test.ts': 45,
+  'test/integration/experiment-e2e.test.ts': 34,
+  'test/integration/eval-e2e.test.ts': 30,
+  'test/functions/load-document-corpus-scan.test.ts': 29,
+  'test/integration/npm-start.test.ts': 22,
   'test/console/console.test.ts': 19,
-  'test/integration/npm-start.test.ts': 18,
+  'test/integration/pipeline.test.ts': 19,
+  'test/integration/scanned.test.ts': 19,
   'test/integration/cli-invoke.test.ts': 16,
-  'test/integration/cli-usage.test.ts': 15,
-  'test/integration/admission.test.ts': 12,
-  'test/integration/cli-process.test.ts': 12,
+  'test/integration/cli-usage.test.ts': 12,
+  'test/integration/admission.test.ts': 10,
   'test/local/sqs-event-source.test.ts': 10,
-  'test/integration/eval-layouts-e2e.test.ts': 10,
-  'test/infra/render-bundle.test.ts': 9,
+  'test/integration/cli-running-stack.test.ts': 9,
   'test/local/dynamodb-lifetime.test.ts': 9,
-  'test/integration/cli-running-stack.test.ts': 7,
-  'test/unit/rule-extractor/layout-families.test.ts': 7,
+  'test/unit/domain/validation-equivalence.test.ts': 9,
+  'test/functions/load-document.test.ts': 8,
+  'test/infra/render-bundle.test.ts': 8,
+  'test/integration/eval-layouts-e2e.test.ts': 8,
   'test/console/review.test.ts': 6,
-  'test/functions/load-document.test.ts': 6,
-  'test/infra/expected-tokens.test.ts': 5,
-  'test/infra/policy-gate.test.ts': 5,
-  'test/local/dynamodb.test.ts': 5,
+  'test/functions/bilevel-render.test.ts': 6,
+  'test/functions/pdf-limits.test.ts': 6,
+  'test/infra/policy-gate.test.ts': 6,
+  'test/integration/cli-process.test.ts': 6,
   'test/integration/ledger-stack.test.ts': 5,
-  'test/infra/sdk-through-require.test.ts': 4,
-  'test/functions/grounding-corpus.test.ts': 4,
-  'test/functions/bilevel-render.test.ts': 4,
+  'test/local/dynamodb.test.ts': 5,
+  'test/unit/rule-extractor/layout-families.test.ts': 5,
   'test/infra/http1-only-bundles.test.ts': 4,
+  'test/infra/sdk-through-require.test.ts': 4,
+  'test/infra/semver-stand-in.test.ts': 4,
 };
 
 /** A file without a measured time: integration files are long, others short. */
