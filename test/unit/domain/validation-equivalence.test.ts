@@ -17,6 +17,7 @@ import { normaliseExtraction } from '#core/extraction/normalise.ts';
 import { compileSchema, describeErrors } from '#core/extraction/validation.ts';
 import { isIsoCalendarDate } from '#core/extraction/value-normalisers.ts';
 import { extractFromPrompt } from '#local/bedrock/rule-extractor.ts';
+import { Random } from '#local/corpus/random.ts';
 import * as documents from '../rule-extractor/documents.ts';
 
 // ---- The validator before ADR 64, verbatim -------------------------------
@@ -135,24 +136,15 @@ function withFewClaims(answer: Json): Json {
     : answer;
 }
 
-// A small deterministic generator (mulberry32), so a failure reproduces.
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /**
  * `count` answers, each broken in 2-5 places at once: a path drawn at random
  * gets a replacement, is deleted, or its object gets an extra key (so one
  * object can fail `additionalProperties` and a property's keyword together).
  */
 function multiBreaks(valid: Json, count: number, seed: number): Json[] {
-  const next = random(seed);
+  // Seeded (the corpus generator's mulberry32), so a failure reproduces.
+  const random = new Random(`validation-equivalence-${seed}`);
+  const next = () => random.next();
   const out: Json[] = [];
   for (let n = 0; n < count; n++) {
     const copy = clone(valid);
