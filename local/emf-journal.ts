@@ -88,7 +88,10 @@ export const openEmfJournal = (folder: string): EmfJournal => {
   renameSync(compacted, eventsPath);
   writeDurably(acksPath, '');
 
-  const events = openGroupCommitFile(eventsPath);
+  // Each event is written as it is appended: the task that emitted it goes on to its next
+  // write (RecordResult: the ledger outcome), and a process killed after that write must not
+  // lose the event. Only the fdatasync, for a machine that stops, is grouped.
+  const events = openGroupCommitFile(eventsPath, { writeOnAppend: true });
   const acksFd = openSync(acksPath, 'a');
   let open = true;
   return {

@@ -2,9 +2,12 @@
  * An append-only file with group commit, for the local runtime's journals:
  * appends made while a write is on its way are gathered and written (and
  * fdatasynced) together in the next one, off the event loop, and each
- * append's promise resolves only once its bytes are on disk.
+ * append's promise resolves only once its bytes are on disk. With
+ * `writeOnAppend`, each append writes its bytes before it returns (they are
+ * then the kernel's, so a process killed right after loses none of them) and
+ * only the fdatasync is grouped.
  */
-import { closeSync, fdatasync, fsyncSync, openSync, writev } from 'node:fs';
+import { closeSync, fdatasync, fsyncSync, openSync, writeSync, writev } from 'node:fs';
 import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -38,7 +41,11 @@ const syncDirectory = (path: string): void => {
 /** Opens `path` for appending (creating it, and syncing its folder, if new). */
 export const openGroupCommitFile = (
   path: string,
-  options: { created?: boolean } = {},
+  options: {
+    created?: boolean;
+    /** Write each append at once, on the caller's thread; group only the fdatasync. */
+    writeOnAppend?: boolean;
+  } = {},
 ): GroupCommitFile => {
   const fd = openSync(path, 'a');
   if (options.created) syncDirectory(path);
@@ -48,7 +55,7 @@ export const openGroupCommitFile = (
   let closed = false;
 
   const writeGroup = async (): Promise<void> => {
-    while (queued.length > 0) {
+    while (queued.length > 0 || waiters.length > 0) {
       const buffers = queued;
       const group = waiters;
       queued = [];
@@ -81,20 +88,27 @@ export const openGroupCommitFile = (
     // setImmediate: appends of the same tick join the group.
     writing = new Promise<void>((resolve) => setImmediate(resolve)).then(writeGroup).finally(() => {
       writing = undefined;
-      if (queued.length > 0) schedule();
+      if (queued.length > 0 || waiters.length > 0) schedule();
     });
   };
 
   const file: GroupCommitFile = {
     append: (data) => {
       if (closed) return Promise.reject(new Error('GROUP_COMMIT_CLOSED: the file is closed'));
+      const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+      if (options.writeOnAppend) {
+        for (let offset = 0; offset < bytes.length; ) {
+          offset += writeSync(fd, bytes, offset, bytes.length - offset);
+        }
+      } else {
+        queued.push(bytes);
+      }
       const done = new Promise<void>((resolve, reject) => waiters.push({ resolve, reject }));
-      queued.push(typeof data === 'string' ? Buffer.from(data) : data);
       schedule();
       return done;
     },
     sync: async () => {
-      while (writing || queued.length > 0) {
+      while (writing || queued.length > 0 || waiters.length > 0) {
         if (!writing) schedule();
         await writing;
       }

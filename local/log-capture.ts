@@ -243,7 +243,8 @@ export const installLogCapture = (options: LogCaptureOptions = {}): LogCapture =
     const batch = batches.get(functionName) ?? { functionName, events: [] };
     batches.set(functionName, batch);
     const event = { id: nextId(timestamp), timestamp, message: line };
-    // Written in groups off the event loop; the invocation ends only once they are on disk.
+    // Written before this returns (a kill after the task's next write loses none), fdatasynced
+    // in groups off the event loop; the invocation ends only once they are on disk.
     if (journaled.has(functionName))
       void journal?.append({ functionName, ...event }).catch(onError);
     batch.events.push(event);

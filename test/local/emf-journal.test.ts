@@ -4,7 +4,7 @@
  * their original ids; acknowledged ones are not; a torn last line is skipped.
  */
 import { spawn } from 'node:child_process';
-import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -97,6 +97,24 @@ describe('EMF journal', () => {
     expect(sent).toHaveLength(12);
     expect(replayed).toEqual(sent);
   }, 60_000);
+
+  it('has an event in its file as soon as the write that emitted it returns', async () => {
+    // Prepare: a task writes its EMF record and goes on to its next write (RecordResult: the
+    // ledger outcome); a process killed after that must not have lost the record.
+    const dir = freshDir();
+    const capture = installLogCapture({ dataDir: dir, journalFunctions: ['record-result'] });
+    let inFileRightAway = '';
+
+    // Act
+    await capture.runAsFunction('record-result', async () => {
+      process.stdout.write(emf(7));
+      inFileRightAway = readFileSync(join(dir, 'emf-journal', 'events.ndjson'), 'utf8');
+    });
+    await capture.restore();
+
+    // Assess
+    expect(inFileRightAway).toContain('\\"n\\":7');
+  });
 
   it('does not deliver acknowledged events again', async () => {
     // Prepare
