@@ -12,9 +12,9 @@ import * as esbuild from 'esbuild';
 import type { TestProject } from 'vitest/node';
 import { PDF_TEXT_JOB } from '#contracts/worker-bundles.ts';
 import { PDF_TEXT_JOB_BUNDLE_VARIABLE } from '#functions/load-document/pdf-text-worker.ts';
-import { REQUIRE_BANNER } from '#infra/bundle-banner.ts';
 import { EXTRACTOR_JOB_BUNDLE_VARIABLE } from '#local/bedrock/extractor-pool.ts';
-import { packagesThroughRequire, sourceImportMetaUrl } from '../../bin/source-bundle.mjs';
+import { sourceImportMetaUrl } from '../../bin/source-bundle.mjs';
+import { splitSourceBundleOptions } from './cli-bundle-options.ts';
 import './cli-bundle.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -41,20 +41,12 @@ export const buildCliBundle = async (root: string = REPO_ROOT): Promise<CliBundl
   await mkdir(parent, { recursive: true });
   const outdir = await mkdtemp(join(parent, 'test-cli-'));
   await writeFile(join(outdir, 'package.json'), '{"type":"module"}\n');
+  const split = splitSourceBundleOptions(root);
   const context = await esbuild.context({
-    absWorkingDir: root,
+    ...split,
     entryPoints: { main: join(root, 'cli', 'main.ts') },
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    packages: 'external',
-    // The SDK shims (adapters/aws-sdk/*.cjs, ADR 42) and the plugin above require their package.
-    banner: { js: REQUIRE_BANNER },
     outdir,
-    plugins: [packagesThroughRequire, sourceImportMetaUrl],
-    logLevel: 'error',
+    plugins: [...split.plugins, sourceImportMetaUrl],
   });
   // The workers' jobs, each on its own (no splitting): every local stack of the
   // run, in a test process or a CLI subprocess, starts its extractor worker

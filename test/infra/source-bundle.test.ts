@@ -9,8 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REQUIRE_BANNER } from '#infra/bundle-banner.ts';
-import { packagesThroughRequire } from '../../bin/source-bundle.mjs';
+import { splitSourceBundleOptions } from '#test/helpers/cli-bundle-options.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 let dir: string;
@@ -37,18 +36,9 @@ describe('packagesThroughRequire', () => {
   it("keeps a package's named exports whether it is imported or loaded with import()", async () => {
     // Act
     await esbuild.build({
-      absWorkingDir: root,
+      ...splitSourceBundleOptions(root),
       entryPoints: { main: join(dir, 'entry.ts') },
-      bundle: true,
-      splitting: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node20',
-      packages: 'external',
-      banner: { js: REQUIRE_BANNER },
       outdir: join(dir, 'out'),
-      plugins: [packagesThroughRequire],
-      logLevel: 'error',
     });
     const bundle: { statically: string; onFirstUse: () => Promise<string> } = await import(
       pathToFileURL(join(dir, 'out', 'main.js')).href
