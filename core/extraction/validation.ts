@@ -12,7 +12,7 @@
 import { format, Validator } from '@cfworker/json-schema';
 import type { Extraction } from './extraction.ts';
 import { normaliseExtraction } from './normalise.ts';
-import { leafErrors, type SchemaError } from './schema-errors.ts';
+import { isRecord, leafErrors, type SchemaError } from './schema-errors.ts';
 import { isIsoCalendarDate } from './value-normalisers.ts';
 
 export type { SchemaError } from './schema-errors.ts';
@@ -118,8 +118,4 @@ function isExtractionShaped(value: unknown): value is Extraction {
     'medications' in value &&
     Array.isArray(value.medications)
   );
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
