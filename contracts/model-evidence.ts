@@ -1,9 +1,10 @@
 /**
  * What InvokeModel keeps beside the validated fields for the grounding step,
- * at `work/<documentId>/extraction-<version>.evidence.json`: the quotes the
- * extractor gave (versions that ask for evidence), the paths whose value the
- * normaliser changed, and the Converse stop reason (the only model signal
- * Bedrock gives; it has no per-field probabilities). S3 only, never state.
+ * at `work/<documentId>/extraction-<version>.evidence.json`, for versions
+ * that ask for evidence (grounding, its one reader, runs only for them): the
+ * quotes the extractor gave, the paths whose value the normaliser changed,
+ * and the Converse stop reason (the only model signal Bedrock gives; it has
+ * no per-field probabilities). S3 only, never state.
  */
 import * as z from 'zod/mini';
 

@@ -122,7 +122,10 @@ const invokeModel = async (event: unknown): Promise<InvokeModelOutput> => {
     normalisedPaths: normalisedPaths(split.fields, validated.value),
     stopReason: response.stopReason ?? null,
   };
-  await writeJson(s3Client(), { ...location, key: evidenceKeyFor(location.key) }, evidence);
+  // Its one reader is Score's grounding, which runs only for versions that ask for evidence.
+  if (asked) {
+    await writeJson(s3Client(), { ...location, key: evidenceKeyFor(location.key) }, evidence);
+  }
   const output: InvokeModelOutput = {
     outputUri: toS3Uri(location),
     modelId: prompt.modelId,

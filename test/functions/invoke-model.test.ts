@@ -181,6 +181,28 @@ describe('invoke-model handler', () => {
     ).rejects.toMatchObject({ name });
   });
 
+  it('keeps the evidence sidecar only for a version that asks for evidence', async () => {
+    const event = loadEvent('tasks/invoke-model') as { documentId: string; promptVersion: string };
+    const keys = () => s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input.Key);
+    const extractionKey = (version: string) =>
+      `${BUCKET_PREFIXES.work}${event.documentId}/extraction-${version}.json`;
+
+    bedrock.on(ConverseCommand).resolves(answer(SAMPLE_V2));
+    await handler({ ...event, promptVersion: '2.0.0' }, testContext('invoke-model'));
+    expect(keys()).toEqual([extractionKey('2.0.0')]);
+
+    s3.resetHistory();
+    const quote = { path: 'patient.name', quote: 'Quillon Marbrey-Testcase', page: 1 };
+    bedrock.on(ConverseCommand).resolves(answer({ ...SAMPLE_V2, evidence: [quote] }));
+    await handler({ ...event, promptVersion: '2.2.0' }, testContext('invoke-model'));
+    expect(keys()).toEqual([
+      extractionKey('2.2.0'),
+      extractionKey('2.2.0').replace(/\.json$/, '.evidence.json'),
+    ]);
+    const sidecar = JSON.parse(String(s3.commandCalls(PutObjectCommand)[1]?.args[0].input.Body));
+    expect(sidecar).toMatchObject({ version: 1, asked: true, claims: [quote] });
+  });
+
   it('fails with PromptVersionUnknown for a version that is not bundled', async () => {
     const event = { ...(loadEvent('tasks/invoke-model') as object), promptVersion: '9.9.9' };
     await expect(handler(event, testContext('invoke-model'))).rejects.toMatchObject({
