@@ -10,7 +10,9 @@
  * This file wires the parts under `sfn/`: definition checks, the execution
  * runtime, history, persistence and the API.
  */
+
 import { createServer, type RequestListener } from 'node:http';
+import type { ExecutionStatusWord } from '#contracts/executions.ts';
 import { closeServer, listenOnLoopback } from './aws-json-protocol.ts';
 import { listenerServe, serveInProcess } from './in-process-http.ts';
 import { StepFunctionsApi } from './sfn/api.ts';
@@ -45,9 +47,7 @@ export interface StepFunctionsServer {
    * In-process only: the execution's status, error and cause as DescribeExecution
    * answers them, from the runtime's records; undefined for an unknown ARN.
    */
-  executionStatus(
-    executionArn: string,
-  ): { readonly status: string; readonly error?: string; readonly cause?: string } | undefined;
+  executionStatus(executionArn: string): ExecutionStatusWord | undefined;
   /**
    * Stops accepting requests, aborts running executions (ABORTED, cause
    * `local runtime stopped`), waits for in-flight task handlers and pending
@@ -92,6 +92,7 @@ export const startStepFunctionsServer = async (
         status: record.status,
         ...(record.error !== undefined ? { error: record.error } : {}),
         ...(record.cause !== undefined ? { cause: record.cause } : {}),
+        ...(record.output !== undefined ? { output: record.output } : {}),
       };
     },
     stop: () =>

@@ -5,6 +5,7 @@
  * event source and the EMF log subscription to the aggregator. The handlers
  * and SDK clients are the ones deployed to AWS; only endpoints differ.
  */
+import type { ExecutionStatusWord } from '#contracts/executions.ts';
 import './polyfills.ts';
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -164,9 +165,7 @@ export interface LocalStack {
   /** Calls `listener` with the ARN of each execution that ends (its record written). */
   onExecutionEnded(listener: (executionArn: string) => void): () => void;
   /** The execution's status as DescribeExecution answers it, without a request. */
-  executionStatus(
-    executionArn: string,
-  ): { readonly status: string; readonly error?: string; readonly cause?: string } | undefined;
+  executionStatus(executionArn: string): ExecutionStatusWord | undefined;
   stop(): Promise<void>;
 }
 

@@ -15,6 +15,7 @@ import {
 } from '#adapters/experiments-repository.ts';
 import { bundledPrompts } from '#adapters/prompts/bundled.ts';
 import type { PromptRegistry } from '#adapters/prompts/registry.ts';
+import type { ExecutionStatusWord } from '#contracts/executions.ts';
 import type { TableNames } from '#contracts/resources.ts';
 import type { RollupSource } from './experiment-analysis.ts';
 
@@ -48,13 +49,6 @@ export interface ExecutionEndEvents {
    * (what DescribeExecution would answer); undefined when it has none by that ARN.
    */
   executionStatus?(executionArn: string): ExecutionStatusWord | undefined;
-}
-
-/** An execution's status with the error and cause of one that did not succeed. */
-export interface ExecutionStatusWord {
-  readonly status: string;
-  readonly error?: string;
-  readonly cause?: string;
 }
 
 /** One stack (local or a deployed stage) as the use cases see it. */

@@ -1,7 +1,8 @@
 /**
  * Processing use case: runs files through the pipeline the way a user does
  * (upload under `incoming/`, let the S3 notification start the execution,
- * wait for it to end, then read the document's row and fields). Used by
+ * wait for it to end, then read the result JSON its output names, or the
+ * document's row when it names none or the execution failed). Used by
  * `medextract process`, `medextract eval`, `npm start` and the tests.
  */
 
@@ -13,6 +14,7 @@ import {
   ExecutionDoesNotExist,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
+import * as z from 'zod';
 import { readJson } from '#adapters/s3-json.ts';
 import { type Grounding, GroundingSchema } from '#contracts/evidence.ts';
 import { executionArnFor, executionNameFor } from '#contracts/executions.ts';
@@ -103,7 +105,7 @@ const upload = async (
   };
 };
 
-type Ended = { status: FileStatus; error?: string; cause?: string } | null;
+type Ended = { status: FileStatus; error?: string; cause?: string; output?: string } | null;
 
 const describe = async (ctx: ServiceContext, executionArn: string): Promise<Ended> => {
   try {
@@ -115,7 +117,9 @@ const describe = async (ctx: ServiceContext, executionArn: string): Promise<Ende
     // Not started yet: the notification or the ingest queue is still on its way.
     if (execution === undefined) return null;
     if (execution.status === 'RUNNING' || execution.status === 'PENDING_REDRIVE') return null;
-    if (execution.status === 'SUCCEEDED') return { status: 'SUCCEEDED' };
+    if (execution.status === 'SUCCEEDED') {
+      return { status: 'SUCCEEDED', ...(execution.output ? { output: execution.output } : {}) };
+    }
     return {
       status: 'FAILED',
       ...(execution.error ? { error: execution.error } : {}),
@@ -132,16 +136,98 @@ const describe = async (ctx: ServiceContext, executionArn: string): Promise<Ende
 const readResultJson = (ctx: ServiceContext, resultUri: string): Promise<unknown> =>
   readJson(ctx.clients.s3, resultUri).catch(() => null);
 
+/** Where RecordResult put the result JSON, from the execution's output. */
+const RecordedOutputSchema = z.object({ result: z.object({ resultUri: z.string() }) });
+
+/**
+ * The figures of the document's results row as RecordResult also wrote them
+ * into the result JSON (its status, the selected version and Score's output).
+ */
+const ResultFiguresSchema = z.object({
+  documentId: z.string(),
+  status: z.enum(['SUCCEEDED', 'NEEDS_REVIEW']),
+  promptVersion: z.string(),
+  scores: z.object({ completeness: z.number(), costMicroUsd: z.number() }),
+});
+
+/** The result URI a succeeded execution's output names; null when it names none (superseded). */
+const recordedResultUri = (output: string | undefined): string | null => {
+  if (output === undefined) return null;
+  try {
+    const parsed = RecordedOutputSchema.safeParse(JSON.parse(output));
+    return parsed.success ? parsed.data.result.resultUri : null;
+  } catch {
+    return null;
+  }
+};
+
+interface Outcome {
+  /** The extraction finished but was sent to review. */
+  readonly needsReview: boolean;
+  readonly reason: string | null;
+  readonly promptVersion: string | null;
+  readonly completeness: number | null;
+  readonly costMicroUsd: number | null;
+  /** The result JSON, or null when there is none to read. */
+  readonly result: unknown;
+}
+
+/**
+ * A succeeded execution's outcome from the result JSON its output names,
+ * which holds the row's figures: one read instead of the row and the JSON.
+ * Null when the output names none or the JSON is not this document's.
+ */
+const outcomeFromResult = async (
+  ctx: ServiceContext,
+  uploaded: Uploaded,
+  ended: NonNullable<Ended>,
+): Promise<Outcome | null> => {
+  const resultUri = ended.status === 'SUCCEEDED' ? recordedResultUri(ended.output) : null;
+  if (resultUri === null) return null;
+  const result = await readResultJson(ctx, resultUri);
+  const figures = ResultFiguresSchema.safeParse(result);
+  if (!figures.success || figures.data.documentId !== uploaded.documentId) return null;
+  return {
+    needsReview: figures.data.status === 'NEEDS_REVIEW',
+    reason: null,
+    promptVersion: figures.data.promptVersion,
+    completeness: figures.data.scores.completeness,
+    costMicroUsd: figures.data.scores.costMicroUsd,
+    result,
+  };
+};
+
+/** The outcome from the document's results row, and its result JSON when it succeeded. */
+const outcomeFromRow = async (
+  ctx: ServiceContext,
+  uploaded: Uploaded,
+  ended: NonNullable<Ended>,
+): Promise<Outcome> => {
+  const row = await findDocument(ctx, uploaded.documentId);
+  return {
+    needsReview: row?.status === 'NEEDS_REVIEW',
+    reason:
+      ended.status === 'SUCCEEDED'
+        ? null
+        : (row?.reason ?? ended.cause ?? ended.error ?? 'UNKNOWN'),
+    promptVersion: row?.promptVersion ?? null,
+    completeness: row?.completeness ?? null,
+    costMicroUsd: row?.costMicroUsd ?? null,
+    result:
+      ended.status === 'SUCCEEDED' && row?.resultUri
+        ? await readResultJson(ctx, row.resultUri)
+        : null,
+  };
+};
+
 const readResult = async (
   ctx: ServiceContext,
   uploaded: Uploaded,
   ended: NonNullable<Ended>,
 ): Promise<FileResult> => {
-  const row = await findDocument(ctx, uploaded.documentId);
-  const result =
-    ended.status === 'SUCCEEDED' && row?.resultUri
-      ? await readResultJson(ctx, row.resultUri)
-      : null;
+  const outcome =
+    (await outcomeFromResult(ctx, uploaded, ended)) ?? (await outcomeFromRow(ctx, uploaded, ended));
+  const { result } = outcome;
   const fields = result && typeof result === 'object' && 'fields' in result ? result.fields : null;
   const parsedGrounding = result === null ? null : GroundingSchema.safeParse(result);
   const grounding = parsedGrounding?.success ? parsedGrounding.data : null;
@@ -150,17 +236,11 @@ const readResult = async (
     key: uploaded.key,
     documentId: uploaded.documentId,
     status: ended.status,
-    outcome:
-      ended.status === 'SUCCEEDED' && row?.status === 'NEEDS_REVIEW'
-        ? 'NEEDS_REVIEW'
-        : ended.status,
-    reason:
-      ended.status === 'SUCCEEDED'
-        ? null
-        : (row?.reason ?? ended.cause ?? ended.error ?? 'UNKNOWN'),
-    promptVersion: row?.promptVersion ?? null,
-    completeness: row?.completeness ?? null,
-    costMicroUsd: row?.costMicroUsd ?? null,
+    outcome: ended.status === 'SUCCEEDED' && outcome.needsReview ? 'NEEDS_REVIEW' : ended.status,
+    reason: outcome.reason,
+    promptVersion: outcome.promptVersion,
+    completeness: outcome.completeness,
+    costMicroUsd: outcome.costMicroUsd,
     fields,
     grounding,
     executionArn: uploaded.executionArn,
