@@ -6,7 +6,10 @@
  * requests per document by service, operation and table, handlers running
  * at once, and each function's invocation times. `--profile <file>` writes
  * a CPU profile of this process for the measured batch alone (start-up and
- * warm-up left out), for Chrome DevTools or a script.
+ * warm-up left out), for Chrome DevTools or a script. `--warm <n>` sends n
+ * documents first (default 100), so the measured batch runs on warm code as
+ * the bench's later rounds do: with a handful, V8's and the JVM's compilers
+ * are still busy during the batch and their CPU reads as the pipeline's.
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -27,12 +30,16 @@ import { type CountedService, countRequests } from './request-counter.ts';
 const COUNT = Number(process.argv[2] ?? 100);
 const profileAt = process.argv.indexOf('--profile');
 const PROFILE = profileAt >= 0 ? process.argv[profileAt + 1] : undefined;
+const warmAt = process.argv.indexOf('--warm');
+const WARM = warmAt >= 0 ? Number(process.argv[warmAt + 1]) : 100;
 const corpusDir = fileURLToPath(new URL('../../.data/bench/corpus', import.meta.url));
-const paths = readdirSync(corpusDir)
+const corpus = readdirSync(corpusDir)
   .sort()
-  .slice(0, COUNT)
   .map((file) => join(corpusDir, file));
+const paths = corpus.slice(0, COUNT);
 if (paths.length < COUNT) throw new Error('run `npm run bench` once to generate the corpus');
+if (!Number.isInteger(WARM) || WARM < 1)
+  throw new Error('--warm takes a whole number of documents');
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
 /** CPU seconds (user + system) of a child process, from /proc. */
@@ -84,10 +91,10 @@ try {
     }),
   );
   const target = targetOfStack(stack);
-  // Warm-up: first invocations import and initialise the handlers.
+  // Warm-up: first invocations import and initialise the handlers, then the compilers settle.
   await processFiles(
     target,
-    paths.slice(0, 5).map((path) => ({ path })),
+    Array.from({ length: WARM }, (_, i) => ({ path: corpus[i % corpus.length] as string })),
     { keyPrefix: 'probe-warm/' },
   );
   const portOf = (endpoint: string) => new URL(endpoint).port;
