@@ -113,7 +113,7 @@ describe('local Step Functions endpoint: ended-execution events', () => {
     expect(described.status).toBe('SUCCEEDED');
   });
 
-  it('hands the status, error and cause DescribeExecution answers, and nothing for an unknown ARN', async () => {
+  it('hands the status, error, cause and output DescribeExecution answers, and nothing for an unknown ARN', async () => {
     // Prepare
     const { held, startRun, server, sfn } = await startGated();
     const both = async (executionArn: string) => {
@@ -124,6 +124,7 @@ describe('local Step Functions endpoint: ended-execution events', () => {
           status: d.status,
           ...(d.error !== undefined ? { error: d.error } : {}),
           ...(d.cause !== undefined ? { cause: d.cause } : {}),
+          ...(d.output !== undefined ? { output: d.output } : {}),
         },
       };
     };
@@ -144,6 +145,7 @@ describe('local Step Functions endpoint: ended-execution events', () => {
     expect(ended.map((e) => e.held?.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'FAILED']);
     for (const e of ended) expect(e.held).toEqual(e.described);
     expect(ended[2]?.held?.error).toBeDefined();
+    expect(ended.map((e) => e.held?.output !== undefined)).toEqual([true, true, false]);
     expect(unknown).toBeUndefined();
   });
 });
