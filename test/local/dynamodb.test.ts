@@ -2,7 +2,7 @@
  * DynamoDB Local against the real SDK client: tables as the CDK app defines
  * them, transactions, persistence, and the Java check.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -181,11 +181,12 @@ describe('DynamoDB Local in memory', () => {
 });
 
 describe('DynamoDB Local on disk', () => {
-  it('keeps tables across a restart with the same dataDir', async () => {
+  it('keeps tables across a restart with the same dataDir, in a write-ahead-log database', async () => {
     // Prepare
     const dataDir = mkdtempSync(join(tmpdir(), 'medextract-ddb-'));
     const first = await startDynamoDbLocal({ dataDir });
     const firstClient = clientFor(first.endpoint);
+    let sqliteLibraries: string[] = [];
     try {
       await firstClient.send(
         new CreateTableCommand({
@@ -195,10 +196,21 @@ describe('DynamoDB Local on disk', () => {
           KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
         }),
       );
+      // One SQLite build in the JVM: the launcher's switch must use DynamoDB Local's own copy.
+      const maps = readFileSync(`/proc/${first.pid}/maps`, 'utf8').split('\n');
+      sqliteLibraries = [
+        ...new Set(
+          maps.filter((line) => line.includes('sqlite4java')).map((l) => l.split(/\s+/).at(-1)),
+        ),
+      ].filter((path): path is string => path !== undefined);
     } finally {
       firstClient.destroy();
       await first.stop();
     }
+    // SQLite's header: bytes 18 and 19 are 2 in WAL mode, 1 with a rollback journal.
+    const database = join(dataDir, 'shared-local-instance.db');
+    const header = readFileSync(database).subarray(18, 20);
+    const logBeside = existsSync(`${database}-wal`);
 
     // Act
     const second = await startDynamoDbLocal({ dataDir });
@@ -214,6 +226,9 @@ describe('DynamoDB Local on disk', () => {
 
     // Assess
     expect(tables).toEqual(['kept']);
+    expect([...header]).toEqual([2, 2]);
+    expect(sqliteLibraries).toHaveLength(1);
+    expect(logBeside).toBe(true);
   });
 });
 
