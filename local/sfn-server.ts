@@ -10,7 +10,6 @@
  * This file wires the parts under `sfn/`: definition checks, the execution
  * runtime, history, persistence and the API.
  */
-
 import { createServer, type RequestListener } from 'node:http';
 import type { ExecutionStatusWord } from '#contracts/executions.ts';
 import { closeServer, listenOnLoopback } from './aws-json-protocol.ts';

@@ -5,7 +5,6 @@
  * event source and the EMF log subscription to the aggregator. The handlers
  * and SDK clients are the ones deployed to AWS; only endpoints differ.
  */
-import type { ExecutionStatusWord } from '#contracts/executions.ts';
 import './polyfills.ts';
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -15,6 +14,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { ExecutionStatusWord } from '#contracts/executions.ts';
 import { aliasKey, PRODUCTION_ALIAS, PROMPT_FAMILY } from '#contracts/experiments-items.ts';
 import { ADMISSION_SETTINGS_ENV } from '#contracts/model-admission.ts';
 import {
