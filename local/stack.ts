@@ -158,6 +158,12 @@ export interface LocalStack {
    * was imported (they load in the background after start, or on first use).
    */
   handlersLoaded(): Promise<number>;
+  /**
+   * S3 event notifications sent to the ingest queue so far (the test event
+   * not counted). They reach the queue in process, with no SDK request of
+   * ours, as S3 sends them inside AWS; SQS bills each as a request.
+   */
+  notificationsSent(): number;
   /** Resolves when notifications, the ingest queue, executions and metrics have settled. */
   settle(): Promise<void>;
   /** Runs one reconciliation pass now and resolves when it ends. */
@@ -451,6 +457,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       invocations,
       startupMs,
       handlersLoaded: () => handlersLoaded,
+      notificationsSent: () => notifications.sent(),
       settle: async () => {
         await s3sqs.settled();
         await notifications.drain();

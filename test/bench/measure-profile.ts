@@ -187,6 +187,7 @@ try {
   const counter = countRequests(ports);
 
   const started = Date.now();
+  const notificationsBefore = stack.notificationsSent();
   counter.start();
   const uploaded: Uploaded[] = [];
   try {
@@ -204,6 +205,7 @@ try {
     counter.stop();
   }
   const counted = counter.stop();
+  const notifications = stack.notificationsSent() - notificationsBefore;
   const elapsedMs = Date.now() - started;
 
   // 3. Outcomes and task durations from execution history.
@@ -364,9 +366,10 @@ try {
     const prefix = c.prefix ?? '?';
     bytesByPrefix[prefix] = round((bytesByPrefix[prefix] ?? 0) + c.bytes / DOCS, 1);
   }
-  const sqsSends = counted.filter(
-    (c) => c.service === 'SQS' && !POLLING_OPERATIONS.has(c.operation),
-  ).length;
+  // S3's event notifications reach the queue without a request of ours; SQS bills each.
+  const sqsSends =
+    counted.filter((c) => c.service === 'SQS' && !POLLING_OPERATIONS.has(c.operation)).length +
+    notifications;
 
   const functions: UsageProfile['functions'] = {};
   const SCHEDULED: ReadonlySet<string> = new Set(['drift', 'reconciler']);

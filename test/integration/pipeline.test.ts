@@ -93,11 +93,14 @@ describe('local pipeline', () => {
   it('processes a good PDF: SUCCEEDED, result row, result JSON in S3, EMF rolled up', async () => {
     // Prepare
     const path = await write('good-record.pdf', await recordPdf());
+    const notificationsBefore = stack.notificationsSent();
     // Act
     const [result] = await processFiles(target, [{ path }], { timeoutMs: 60_000 });
     await stack.settle();
     // Assess
     expect(result?.status).toBe('SUCCEEDED');
+    // One S3 event notification for the upload; work/ and results/ writes send none.
+    expect(stack.notificationsSent() - notificationsBefore).toBe(1);
     expect(result?.promptVersion).toBe('2.2.0');
     const row = await stack.clients.dynamodb.send(
       new GetCommand({ TableName: stack.tables.results, Key: { documentId: result?.documentId } }),
