@@ -143,7 +143,13 @@ export function assembleCostInput(options: AssembleOptions): CostModelInput {
   const pageScale = pages / profile.meanPages;
   for (const name of [...Object.keys(invocations), STARTER, AGGREGATOR]) {
     const measured = functionProfile(name);
-    let durationMs = measured.durationMs;
+    const memoryMb = memory(name);
+    // Timed on a whole local core; Lambda gives a function CPU in proportion to its memory.
+    const cpuScale =
+      assumptions.lambdaFullCpuMemoryMb > 0
+        ? Math.max(1, assumptions.lambdaFullCpuMemoryMb / memoryMb)
+        : 1;
+    let durationMs = measured.durationMs * cpuScale;
     if (name === LOAD_DOCUMENT) durationMs *= pageScale;
     if (name === INVOKE_MODEL) {
       durationMs +=
@@ -153,7 +159,7 @@ export function assembleCostInput(options: AssembleOptions): CostModelInput {
     functions[name] = {
       invocationsPerDocument: invocations[name] ?? measured.invocationsPerDocument,
       durationMs,
-      memoryMb: memory(name),
+      memoryMb,
     };
   }
   const totalInvocations = Object.values(functions).reduce(

@@ -19,6 +19,17 @@ export interface CostAssumptions {
    */
   readonly bedrockFirstTokenMs: number;
   readonly bedrockOutputTokensPerSecond: number;
+  /**
+   * Memory at which a Lambda function has one full vCPU: Lambda allocates CPU
+   * in proportion to memory, one vCPU at 1,769 MB (AWS Lambda docs,
+   * "Configure Lambda function memory"). The profile's durations are timed on
+   * a whole local core, so each function's is scaled by this over its
+   * configured memory (never below 1x): 6.9x at 256 MB, 1.7x at 1,024 MB.
+   * That treats the whole measured time as CPU, an upper bound for the local
+   * part; the round trips to S3 and DynamoDB on AWS are not in it. The
+   * Bedrock wait is not scaled. 0 turns the scaling off.
+   */
+  readonly lambdaFullCpuMemoryMb: number;
   /** Lambda START, END and REPORT lines (REPORT with the X-Ray segment) per invocation. */
   readonly lambdaPlatformLogBytesPerInvocation: number;
   /** One Step Functions log record (level ALL, execution data excluded) per history event. */
@@ -68,6 +79,7 @@ export const DEFAULT_ASSUMPTIONS: CostAssumptions = {
   retriesPerDocument: { InvokeModel: 0.05 },
   bedrockFirstTokenMs: 600,
   bedrockOutputTokensPerSecond: 100,
+  lambdaFullCpuMemoryMb: 1_769,
   lambdaPlatformLogBytesPerInvocation: 420,
   stepFunctionsLogBytesPerEvent: 350,
   storageHorizonMonths: 12,

@@ -84,16 +84,19 @@ const assumptions: CostAssumptions = {
   retriesPerDocument: { InvokeModel: 0.5 },
   bedrockFirstTokenMs: 500,
   bedrockOutputTokensPerSecond: 100,
+  lambdaFullCpuMemoryMb: 0,
   lambdaPlatformLogBytesPerInvocation: 100,
   stepFunctionsLogBytesPerEvent: 10,
 };
-const assemble = (overrides: { pages?: number; profile?: UsageProfile } = {}) =>
+const assemble = (
+  overrides: { pages?: number; profile?: UsageProfile; assumptions?: CostAssumptions } = {},
+) =>
   assembleCostInput({
     settings,
     transitions,
     prompts,
     profile: overrides.profile ?? profile,
-    assumptions,
+    assumptions: overrides.assumptions ?? assumptions,
     documentsPerMonth: 1_000,
     pagesPerDocument: overrides.pages ?? 4,
   });
@@ -125,6 +128,20 @@ describe('assembleCostInput', () => {
     // Assess: 100 ms measured at 2 pages -> 200 ms at 4; 100 + 500 + 300 / 100 x 1,000 = 3,600 ms.
     expect(input.lambda.functions['load-document']?.durationMs).toBeCloseTo(200, 12);
     expect(input.lambda.functions['invoke-model']?.durationMs).toBeCloseTo(3_600, 12);
+  });
+
+  it("scales measured durations to Lambda's CPU share of the configured memory, not the Bedrock wait", () => {
+    // Act: one vCPU at 2,048 MB, every function at 512 MB, so a quarter of a core.
+    const input = assemble({ assumptions: { ...assumptions, lambdaFullCpuMemoryMb: 2_048 } });
+    const bigger = assemble({ assumptions: { ...assumptions, lambdaFullCpuMemoryMb: 256 } });
+
+    // Assess: 100 ms x 4 = 400 ms for admission; LoadDocument 100 ms x 4 x 2 (pages) = 800 ms;
+    // InvokeModel 100 ms x 4 + the unscaled wait of 500 + 3,000 ms = 3,900 ms.
+    expect(input.lambda.functions['admit-model-call']?.durationMs).toBeCloseTo(400, 12);
+    expect(input.lambda.functions['load-document']?.durationMs).toBeCloseTo(800, 12);
+    expect(input.lambda.functions['invoke-model']?.durationMs).toBeCloseTo(3_900, 12);
+    // More memory than a full core needs is never faster than the core it was timed on.
+    expect(bigger.lambda.functions['admit-model-call']?.durationMs).toBeCloseTo(100, 12);
   });
 
   it('estimates tokens with the document text, the tool schema and the tool-use prompt', () => {
