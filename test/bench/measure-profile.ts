@@ -187,7 +187,6 @@ try {
   const counter = countRequests(ports);
 
   const started = Date.now();
-  const notificationsBefore = stack.notificationsSent();
   counter.start();
   const uploaded: Uploaded[] = [];
   try {
@@ -205,7 +204,7 @@ try {
     counter.stop();
   }
   const counted = counter.stop();
-  const notifications = stack.notificationsSent() - notificationsBefore;
+  const notificationsSent = stack.notificationsSent(); // all of this new stack's
   const elapsedMs = Date.now() - started;
 
   // 3. Outcomes and task durations from execution history.
@@ -368,8 +367,8 @@ try {
   }
   // S3's event notifications reach the queue without a request of ours; SQS bills each.
   const sqsSends =
-    counted.filter((c) => c.service === 'SQS' && !POLLING_OPERATIONS.has(c.operation)).length +
-    notifications;
+    notificationsSent +
+    counted.filter((c) => c.service === 'SQS' && !POLLING_OPERATIONS.has(c.operation)).length;
 
   const functions: UsageProfile['functions'] = {};
   const SCHEDULED: ReadonlySet<string> = new Set(['drift', 'reconciler']);
