@@ -71,6 +71,7 @@ import { startSqsEventSource } from './sqs-event-source.ts';
 import { type LocalCapacity, localCapacity } from './stack-capacity.ts';
 import { type SharedDynamoDb, stageNames } from './stack-stage.ts';
 import { aslProofText, startupProofs } from './startup-proofs.ts';
+import { sizeWorkerHeaps } from './worker-heaps.ts';
 
 export {
   DEFAULT_PROMPT_VERSION,
@@ -202,6 +203,8 @@ const aslText = (): string =>
 
 export const startLocalStack = async (options: LocalStackOptions = {}): Promise<LocalStack> => {
   const started = Date.now();
+  // Before any handler starts a worker thread.
+  sizeWorkerHeaps();
   const ports = { ...DEFAULT_PORTS, ...options.ports };
   const dataDir = options.dataDir;
   const { stage, tables, machineName } = stageNames(options.sharedDynamoDb?.stage ?? LOCAL_STAGE);
