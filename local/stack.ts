@@ -71,6 +71,7 @@ import { startSqsEventSource } from './sqs-event-source.ts';
 import { type LocalCapacity, localCapacity } from './stack-capacity.ts';
 import { type SharedDynamoDb, stageNames } from './stack-stage.ts';
 import { aslProofText, startupProofs } from './startup-proofs.ts';
+import { backgroundNiceSetting, lowerBackgroundThreads } from './thread-priority.ts';
 import { sizeWorkerHeaps } from './worker-heaps.ts';
 
 export {
@@ -124,6 +125,12 @@ export interface LocalStackOptions {
   readonly reconcile?: { readonly intervalMs?: number; readonly graceSeconds?: number };
   /** A running DynamoDB Local and this stack's stage on it (stack-stage.ts); default: own JVM. */
   readonly sharedDynamoDb?: SharedDynamoDb;
+  /**
+   * Nice value of this process's threads other than the main thread while
+   * the stack runs (ADR 70); 0 leaves them alone. Default
+   * `MEDEXTRACT_LOCAL_THREAD_NICE`, else 19.
+   */
+  readonly backgroundThreadNice?: number;
 }
 
 export interface LocalEndpoints {
@@ -217,6 +224,11 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   const stopAll = async () => {
     for (const stop of stoppers.reverse()) await stop().catch(() => undefined);
   };
+  // The event loop first: the workers and V8's helpers take what it leaves.
+  const background = lowerBackgroundThreads(
+    options.backgroundThreadNice ?? backgroundNiceSetting(),
+  );
+  stoppers.push(async () => background.release());
 
   try {
     const logs: LogCapture = installLogCapture({

@@ -1,0 +1,127 @@
+/**
+ * Scheduling priority of the local runtime's threads (ADR 70). Every
+ * document moves through the event loop of the thread that started the
+ * stack: the emulators, the SDK clients and the handlers all run there. The
+ * pdf.js and rule-based extractor workers, V8's compiler and GC helpers and
+ * libuv's pool run beside it, and on a machine with fewer cores than
+ * runnable threads Linux shares a core between the event loop and whichever
+ * of them is runnable: the loop every document waits on then spends a fifth
+ * of its time in the run queue. Here every other thread of the process runs
+ * at the lowest priority (nice 19), so they take the core time the event
+ * loop leaves, which on a busy pipeline is most of the second core.
+ *
+ * Linux only (the nice value is per thread there), and only when the stack
+ * runs on the process's main thread: a stack inside a worker thread (a test
+ * runner's pool) leaves the process's other threads, other tests among them,
+ * alone. Threads started later (workers start on first use) are lowered by
+ * a sweep of `/proc/self/task` once a second. Nothing here runs on AWS.
+ */
+import { readdirSync } from 'node:fs';
+import { setPriority } from 'node:os';
+import { isMainThread } from 'node:worker_threads';
+
+/** The nice value of the threads beside the event loop; 0 leaves every thread as it is. */
+export const BACKGROUND_THREAD_NICE = 19;
+
+/** How often threads started since the last sweep are lowered. */
+const SWEEP_INTERVAL_MS = 1000;
+
+/** The nice value for the stack's background threads: `MEDEXTRACT_LOCAL_THREAD_NICE` or the default. */
+export const backgroundNiceSetting = (env: NodeJS.ProcessEnv = process.env): number => {
+  const raw = env.MEDEXTRACT_LOCAL_THREAD_NICE;
+  if (raw === undefined || raw === '') return BACKGROUND_THREAD_NICE;
+  const nice = Number(raw);
+  if (!Number.isInteger(nice) || nice < 0 || nice > 19) {
+    throw new RangeError('MEDEXTRACT_LOCAL_THREAD_NICE must be a whole number from 0 to 19');
+  }
+  return nice;
+};
+
+export interface BackgroundThreads {
+  /** Threads lowered so far. */
+  lowered(): number;
+  /** Lowers threads started since the last sweep now (the timer does it once a second). */
+  sweep(): void;
+  /** Stops the sweep for this holder; lowered threads stay lowered. */
+  release(): void;
+}
+
+interface Sweeper {
+  readonly nice: number;
+  readonly seen: Set<number>;
+  readonly timer: NodeJS.Timeout;
+  holders: number;
+  lowered: number;
+}
+
+let sweeper: Sweeper | undefined;
+
+const threadIds = (): number[] => {
+  try {
+    return readdirSync('/proc/self/task').map(Number);
+  } catch {
+    return [];
+  }
+};
+
+const sweepNow = (state: Sweeper): void => {
+  for (const tid of threadIds()) {
+    if (tid === process.pid || state.seen.has(tid)) continue;
+    state.seen.add(tid);
+    try {
+      setPriority(tid, state.nice);
+      state.lowered += 1;
+    } catch {
+      // The thread ended between the listing and the call, or another
+      // user's policy refused it: it runs at the priority it had.
+    }
+  }
+};
+
+const inactive: BackgroundThreads = {
+  lowered: () => 0,
+  sweep: () => undefined,
+  release: () => undefined,
+};
+
+/**
+ * Lowers every thread of this process but the main thread to `nice`, now
+ * and as threads start, until every holder has released it. A no-op off
+ * Linux, off the main thread, or with `nice` 0.
+ */
+export const lowerBackgroundThreads = (
+  nice: number = backgroundNiceSetting(),
+): BackgroundThreads => {
+  if (process.platform !== 'linux' || !isMainThread || nice === 0) return inactive;
+  if (sweeper && sweeper.nice !== nice) {
+    throw new Error(`THREAD_PRIORITY_CONFLICT: threads already lowered to nice ${sweeper.nice}`);
+  }
+  if (!sweeper) {
+    const state: Sweeper = {
+      nice,
+      seen: new Set(),
+      holders: 0,
+      lowered: 0,
+      timer: setInterval(() => sweepNow(state), SWEEP_INTERVAL_MS),
+    };
+    state.timer.unref();
+    sweeper = state;
+  }
+  const state = sweeper;
+  state.holders += 1;
+  sweepNow(state);
+  let released = false;
+  return {
+    lowered: () => state.lowered,
+    sweep: () => sweepNow(state),
+    release: () => {
+      if (released) return;
+      released = true;
+      state.holders -= 1;
+      if (state.holders === 0) {
+        clearInterval(state.timer);
+        if (sweeper === state) sweeper = undefined;
+      }
+    },
+  };
+};
