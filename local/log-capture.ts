@@ -8,7 +8,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes, randomInt } from 'node:crypto';
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import * as z from 'zod';
@@ -235,8 +235,21 @@ export const installLogCapture = (options: LogCaptureOptions = {}): LogCapture =
     timer.unref();
   };
 
+  // One descriptor per function's log file, kept open while the capture is
+  // installed: each line is one write, handed to the kernel before it
+  // returns, without an open and a close per line.
+  const logFds = new Map<string, number>();
+  const logFd = (dir: string, functionName: string): number => {
+    let fd = logFds.get(functionName);
+    if (fd === undefined) {
+      fd = openSync(join(dir, `${functionName}.log`), 'a');
+      logFds.set(functionName, fd);
+    }
+    return fd;
+  };
+
   const handleLine = (functionName: string, line: string) => {
-    if (logDir) appendFileSync(join(logDir, `${functionName}.log`), `${line}\n`);
+    if (logDir) writeSync(logFd(logDir, functionName), `${line}\n`);
     if (echo) originalStdout.call(process.stdout, `${line}\n`);
     if (!isEmfLine(line)) return;
     const timestamp = Date.now();
@@ -331,6 +344,8 @@ export const installLogCapture = (options: LogCaptureOptions = {}): LogCapture =
     restore: async () => {
       await flush();
       await journal?.close();
+      for (const fd of logFds.values()) closeSync(fd);
+      logFds.clear();
       for (const undo of unpatch) undo();
       if (installed === capture) installed = undefined;
     },

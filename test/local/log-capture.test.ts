@@ -2,7 +2,7 @@
  * Log capture: stdout attributed per function, log files, and EMF from
  * Powertools Metrics delivered in the CloudWatch Logs subscription shape.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -92,6 +92,35 @@ describe('log capture', () => {
       'first line\nsecond line\n{"_aws":{"Timestamp":1,"CloudWatchMetrics":[]},"X":1}\npartial\n',
     );
     expect(delivered).toHaveLength(1);
+  });
+
+  it('appends to the log file a capture before it left, and leaves no file open', async () => {
+    // Prepare: a first capture writes and is restored, as a stopped stack is.
+    await capture.runAsFunction('record-result', () => {
+      process.stdout.write('from the first run\n');
+    });
+    await capture.restore();
+    const logFile = join(dataDir, 'logs', 'record-result.log');
+    const openFiles = () =>
+      readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`) === logFile;
+        } catch {
+          return false;
+        }
+      });
+    const afterFirst = process.platform === 'linux' ? openFiles() : [];
+    capture = installLogCapture({ dataDir, flushIntervalMs: 20 });
+
+    // Act
+    await capture.runAsFunction('record-result', () => {
+      process.stdout.write('from the second run\n');
+    });
+    await capture.flush();
+
+    // Assess
+    expect(readFileSync(logFile, 'utf8')).toBe('from the first run\nfrom the second run\n');
+    expect(afterFirst).toEqual([]);
   });
 
   it('keeps functions apart: one subscription event per log group, ids unique', async () => {
