@@ -28,10 +28,15 @@ const child = (mode: 'main' | 'off' | 'in-worker' | 'stack'): ChildReport =>
     ),
   ) as ChildReport;
 
-const othersOf = (report: ChildReport): number[] =>
-  Object.entries(report.nice)
+/** The main thread at its own priority, and at least `atLeast` others, every one lowered. */
+const expectOnlyMainAtNormalPriority = (report: ChildReport, atLeast: number): void => {
+  const others = Object.entries(report.nice)
     .filter(([tid]) => tid !== report.main)
     .map(([, nice]) => nice);
+  expect(report.nice[report.main]).toBe(0);
+  expect(others.length).toBeGreaterThanOrEqual(atLeast);
+  expect(others.every((nice) => nice === BACKGROUND_THREAD_NICE)).toBe(true);
+};
 
 describe.runIf(process.platform === 'linux')('background threads of the local runtime', () => {
   it('lowers every thread but the main one, workers started later too', () => {
@@ -39,10 +44,7 @@ describe.runIf(process.platform === 'linux')('background threads of the local ru
     const report = child('main');
 
     // Assess: V8's helpers, libuv's pool and both workers' threads.
-    const others = othersOf(report);
-    expect(report.nice[report.main]).toBe(0);
-    expect(others.length).toBeGreaterThanOrEqual(6);
-    expect(others.every((nice) => nice === BACKGROUND_THREAD_NICE)).toBe(true);
+    expectOnlyMainAtNormalPriority(report, 6);
     expect(report.lowered).toBeGreaterThanOrEqual(4);
   }, 60_000);
 
@@ -51,10 +53,7 @@ describe.runIf(process.platform === 'linux')('background threads of the local ru
     const report = child('stack');
 
     // Assess: the stack's own threads (its workers, V8's, libuv's) as well.
-    const others = othersOf(report);
-    expect(report.nice[report.main]).toBe(0);
-    expect(others.length).toBeGreaterThanOrEqual(6);
-    expect(others.every((nice) => nice === BACKGROUND_THREAD_NICE)).toBe(true);
+    expectOnlyMainAtNormalPriority(report, 6);
   }, 90_000);
 
   it('changes nothing with nice 0', () => {
