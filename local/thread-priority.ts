@@ -26,63 +26,51 @@ export const BACKGROUND_THREAD_NICE = 19;
 /** How often threads started since the last sweep are lowered. */
 const SWEEP_INTERVAL_MS = 1000;
 
+const NICE_RANGE = 'a whole number from 0 to 19';
+
+const isNice = (nice: number): boolean => Number.isInteger(nice) && nice >= 0 && nice <= 19;
+
 /** The nice value for the stack's background threads: `MEDEXTRACT_LOCAL_THREAD_NICE` or the default. */
 export const backgroundNiceSetting = (env: NodeJS.ProcessEnv = process.env): number => {
   const raw = env.MEDEXTRACT_LOCAL_THREAD_NICE;
   if (raw === undefined || raw === '') return BACKGROUND_THREAD_NICE;
   const nice = Number(raw);
-  if (!Number.isInteger(nice) || nice < 0 || nice > 19) {
-    throw new RangeError('MEDEXTRACT_LOCAL_THREAD_NICE must be a whole number from 0 to 19');
-  }
+  if (!isNice(nice)) throw new RangeError(`MEDEXTRACT_LOCAL_THREAD_NICE must be ${NICE_RANGE}`);
   return nice;
 };
 
 export interface BackgroundThreads {
-  /** Threads lowered so far. */
-  lowered(): number;
-  /** Lowers threads started since the last sweep now (the timer does it once a second). */
-  sweep(): void;
   /** Stops the sweep for this holder; lowered threads stay lowered. */
   release(): void;
 }
 
 interface Sweeper {
   readonly nice: number;
-  readonly seen: Set<number>;
   readonly timer: NodeJS.Timeout;
   holders: number;
-  lowered: number;
 }
 
 let sweeper: Sweeper | undefined;
 
-const threadIds = (): number[] => {
+/** Sets every thread of this process but the main one to `nice` (a thread that just ended is skipped). */
+const sweepNow = (nice: number): void => {
+  let threads: string[];
   try {
-    return readdirSync('/proc/self/task').map(Number);
+    threads = readdirSync('/proc/self/task');
   } catch {
-    return [];
+    return;
   }
-};
-
-const sweepNow = (state: Sweeper): void => {
-  for (const tid of threadIds()) {
-    if (tid === process.pid || state.seen.has(tid)) continue;
-    state.seen.add(tid);
+  for (const tid of threads) {
+    if (Number(tid) === process.pid) continue;
     try {
-      setPriority(tid, state.nice);
-      state.lowered += 1;
+      setPriority(Number(tid), nice);
     } catch {
-      // The thread ended between the listing and the call, or another
-      // user's policy refused it: it runs at the priority it had.
+      // Ended between the listing and the call: nothing to lower.
     }
   }
 };
 
-const inactive: BackgroundThreads = {
-  lowered: () => 0,
-  sweep: () => undefined,
-  release: () => undefined,
-};
+const inactive: BackgroundThreads = { release: () => undefined };
 
 /**
  * Lowers every thread of this process but the main thread to `nice`, now
@@ -92,28 +80,21 @@ const inactive: BackgroundThreads = {
 export const lowerBackgroundThreads = (
   nice: number = backgroundNiceSetting(),
 ): BackgroundThreads => {
+  if (!isNice(nice)) throw new RangeError(`THREAD_NICE_INVALID: nice must be ${NICE_RANGE}`);
   if (process.platform !== 'linux' || !isMainThread || nice === 0) return inactive;
   if (sweeper && sweeper.nice !== nice) {
     throw new Error(`THREAD_PRIORITY_CONFLICT: threads already lowered to nice ${sweeper.nice}`);
   }
-  if (!sweeper) {
-    const state: Sweeper = {
-      nice,
-      seen: new Set(),
-      holders: 0,
-      lowered: 0,
-      timer: setInterval(() => sweepNow(state), SWEEP_INTERVAL_MS),
-    };
-    state.timer.unref();
-    sweeper = state;
-  }
-  const state = sweeper;
+  const state: Sweeper = sweeper ?? {
+    nice,
+    timer: setInterval(() => sweepNow(nice), SWEEP_INTERVAL_MS).unref(),
+    holders: 0,
+  };
+  sweeper = state;
   state.holders += 1;
-  sweepNow(state);
+  sweepNow(nice);
   let released = false;
   return {
-    lowered: () => state.lowered,
-    sweep: () => sweepNow(state),
     release: () => {
       if (released) return;
       released = true;

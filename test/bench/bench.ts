@@ -328,8 +328,8 @@ const result = {
     pipelineMsPerExtraDocument: spreadOf(rounds.pipelineMsPerExtraDocument, 1),
     bareMsPerDocument: spreadOf(rounds.bareMsPerExtraDocument, 1),
     pipelineCpuOverBare: spreadOf(rounds.cpuRatio, 2),
-    // The nice value of the stack's threads beside its event loop (ADR 70; 0: all equal).
-    backgroundThreadNice: backgroundNiceSetting(),
+    // The nice value of the stack's threads beside its event loop (ADR 70; 0: all equal, as off Linux).
+    backgroundThreadNice: process.platform === 'linux' ? backgroundNiceSetting() : 0,
     perRound: rounds.rounds.map((r) => ({
       pipelineOverBare: round(r.ratio, 2),
       pipelineMsPerExtraDocument: round(r.pipelineMsPerExtraDocument, 1),

@@ -30,7 +30,6 @@ const niceByThread = (): Record<string, number> =>
   );
 
 const early = await idleWorker();
-let lowered = 0;
 let stop = async (): Promise<void> => undefined;
 if (mode === 'stack') {
   const stack = await startLocalStack({
@@ -43,18 +42,16 @@ if (mode === 'stack') {
   const inner = new Worker(
     `import('tsx/esm/api')
       .then(({ register }) => { register(); return import(${JSON.stringify(url)}); })
-      .then((m) => require('node:worker_threads').parentPort.postMessage(m.lowerBackgroundThreads(19).lowered()));`,
+      .then((m) => { m.lowerBackgroundThreads(19); require('node:worker_threads').parentPort.postMessage('called'); });`,
     { eval: true },
   );
-  lowered = await new Promise<number>((resolve) => inner.once('message', resolve));
+  await new Promise((resolve) => inner.once('message', resolve));
   await inner.terminate();
 } else {
-  lowered = lowerBackgroundThreads(mode === 'off' ? 0 : 19).lowered();
+  lowerBackgroundThreads(mode === 'off' ? 0 : 19);
 }
 const late = await idleWorker();
 await sleep(1500);
-process.stdout.write(
-  `${JSON.stringify({ main: String(process.pid), lowered, nice: niceByThread() })}\n`,
-);
+process.stdout.write(`${JSON.stringify({ main: String(process.pid), nice: niceByThread() })}\n`);
 await Promise.all([early.terminate(), late.terminate(), stop()]);
 process.exit(0);
