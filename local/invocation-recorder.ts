@@ -2,14 +2,16 @@
  * Records every in-process handler run with its REPORT-line figures
  * (duration, billed duration, memory size, memory used, init duration on a
  * cold start), kept in memory for the HTTP API and appended as JSON lines to
- * `<dataDir>/logs/invocations.jsonl` when the stack has a data folder.
+ * `<dataDir>/logs/invocations.jsonl` when the stack has a data folder (one
+ * descriptor, kept open until `close`).
  */
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FunctionName } from '#contracts/functions.ts';
 import type { InvocationReport } from '#contracts/invocation-reports.ts';
 import { configFor } from '#infra/config.ts';
+import { openAppendFiles } from './append-files.ts';
 
 /** The most reports kept in memory (oldest dropped first). */
 const KEEP = 20_000;
@@ -20,6 +22,8 @@ export interface InvocationRecorder {
   /** Runs one invocation and records its report, thrown or not. */
   record<T>(functionName: string, run: () => Promise<T>): Promise<T>;
   list(): readonly InvocationReport[];
+  /** Closes the reports file (a later report opens it again). */
+  close(): void;
 }
 
 /**
@@ -45,6 +49,7 @@ export const createInvocationRecorder = (dataDir?: string): InvocationRecorder =
   const pendingInit = new Map<string, number>();
   const file = dataDir ? join(dataDir, 'logs', 'invocations.jsonl') : undefined;
   if (dataDir) mkdirSync(join(dataDir, 'logs'), { recursive: true });
+  const files = openAppendFiles();
   return {
     async timeInit(functionName, load) {
       const started = performance.now();
@@ -80,9 +85,10 @@ export const createInvocationRecorder = (dataDir?: string): InvocationRecorder =
         };
         reports.push(report);
         if (reports.length > KEEP) reports.shift();
-        if (file) appendFileSync(file, `${JSON.stringify(report)}\n`);
+        if (file) files.append(file, `${JSON.stringify(report)}\n`);
       }
     },
     list: () => reports,
+    close: () => files.close(),
   };
 };

@@ -8,10 +8,11 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes, randomInt } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import * as z from 'zod';
+import { openAppendFiles } from './append-files.ts';
 import { type EmfJournal, openEmfJournal } from './emf-journal.ts';
 
 /** One log event as CloudWatch Logs delivers it to a subscription. */
@@ -235,21 +236,11 @@ export const installLogCapture = (options: LogCaptureOptions = {}): LogCapture =
     timer.unref();
   };
 
-  // One descriptor per function's log file, kept open while the capture is
-  // installed: each line is one write, handed to the kernel before it
-  // returns, without an open and a close per line.
-  const logFds = new Map<string, number>();
-  const logFd = (dir: string, functionName: string): number => {
-    let fd = logFds.get(functionName);
-    if (fd === undefined) {
-      fd = openSync(join(dir, `${functionName}.log`), 'a');
-      logFds.set(functionName, fd);
-    }
-    return fd;
-  };
+  // One descriptor per function's log file while the capture is installed.
+  const logFiles = openAppendFiles();
 
   const handleLine = (functionName: string, line: string) => {
-    if (logDir) writeSync(logFd(logDir, functionName), `${line}\n`);
+    if (logDir) logFiles.append(join(logDir, `${functionName}.log`), `${line}\n`);
     if (echo) originalStdout.call(process.stdout, `${line}\n`);
     if (!isEmfLine(line)) return;
     const timestamp = Date.now();
@@ -344,8 +335,7 @@ export const installLogCapture = (options: LogCaptureOptions = {}): LogCapture =
     restore: async () => {
       await flush();
       await journal?.close();
-      for (const fd of logFds.values()) closeSync(fd);
-      logFds.clear();
+      logFiles.close();
       for (const undo of unpatch) undo();
       if (installed === capture) installed = undefined;
     },

@@ -238,6 +238,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     });
     stoppers.push(() => logs.restore());
     const invocations = createInvocationRecorder(dataDir);
+    stoppers.push(async () => invocations.close());
 
     const [dynamo, s3sqs] = await Promise.all([
       options.sharedDynamoDb

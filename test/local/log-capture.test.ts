@@ -2,7 +2,7 @@
  * Log capture: stdout attributed per function, log files, and EMF from
  * Powertools Metrics delivered in the CloudWatch Logs subscription shape.
  */
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -16,6 +16,7 @@ import {
   type LogCapture,
   type LogsSubscriptionEvent,
 } from '#local/log-capture.ts';
+import { descriptorsOpenOn } from '#test/helpers/open-descriptors.ts';
 
 describe('log capture', () => {
   let dataDir: string;
@@ -101,15 +102,7 @@ describe('log capture', () => {
     });
     await capture.restore();
     const logFile = join(dataDir, 'logs', 'record-result.log');
-    const openFiles = () =>
-      readdirSync('/proc/self/fd').filter((fd) => {
-        try {
-          return readlinkSync(`/proc/self/fd/${fd}`) === logFile;
-        } catch {
-          return false;
-        }
-      });
-    const afterFirst = process.platform === 'linux' ? openFiles() : [];
+    const afterFirst = descriptorsOpenOn(logFile);
     capture = installLogCapture({ dataDir, flushIntervalMs: 20 });
 
     // Act

@@ -4,6 +4,9 @@
  * writes those reports: timing, cold start only on the first run after an
  * import, a thrown error recorded by name and still thrown.
  */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   type InvocationReport,
@@ -13,6 +16,7 @@ import {
 import { configFor } from '#infra/config.ts';
 import { createInvocationRecorder } from '#local/invocation-recorder.ts';
 import { localFunctionsAnswer } from '#services/functions-report.ts';
+import { descriptorsOpenOn } from '#test/helpers/open-descriptors.ts';
 
 const report = (overrides: Partial<InvocationReport>): InvocationReport => ({
   functionName: 'score',
@@ -119,6 +123,36 @@ describe('createInvocationRecorder', () => {
         memorySizeMb: configFor('dev').functions['invoke-model'].memoryMb,
       },
     ]);
+  });
+  it('appends each report as a JSON line to one kept-open file, released by close', async () => {
+    // Prepare: a recorder with a data folder, as a stack with `.data/` has.
+    const dataDir = mkdtempSync(join(tmpdir(), 'medextract-invocations-'));
+    const file = join(dataDir, 'logs', 'invocations.jsonl');
+    const recorder = createInvocationRecorder(dataDir);
+
+    try {
+      // Act: two reports, a close, then one more after it.
+      await recorder.record('score', async () => 'one');
+      await recorder.record('record-result', async () => 'two');
+      const openBeforeClose = descriptorsOpenOn(file).length;
+      recorder.close();
+      const openAfterClose = descriptorsOpenOn(file).length;
+      await recorder.record('score', async () => 'three');
+      recorder.close();
+
+      // Assess: every report in order, one descriptor while open, none after close.
+      const lines = readFileSync(file, 'utf8')
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      expect(lines.map((l) => l.functionName)).toEqual(['score', 'record-result', 'score']);
+      expect(lines).toEqual(recorder.list());
+      if (process.platform === 'linux') expect(openBeforeClose).toBe(1);
+      expect(openAfterClose).toBe(0);
+      expect(descriptorsOpenOn(file)).toEqual([]);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
 
