@@ -71,7 +71,7 @@ import { startSqsEventSource } from './sqs-event-source.ts';
 import { type LocalCapacity, localCapacity } from './stack-capacity.ts';
 import { type SharedDynamoDb, stageNames } from './stack-stage.ts';
 import { aslProofText, startupProofs } from './startup-proofs.ts';
-import { backgroundNiceSetting, lowerBackgroundThreads } from './thread-priority.ts';
+import { lowerBackgroundThreads } from './thread-priority.ts';
 import { sizeWorkerHeaps } from './worker-heaps.ts';
 
 export {
@@ -225,9 +225,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     for (const stop of stoppers.reverse()) await stop().catch(() => undefined);
   };
   // The event loop first: the workers and V8's helpers take what it leaves.
-  const background = lowerBackgroundThreads(
-    options.backgroundThreadNice ?? backgroundNiceSetting(),
-  );
+  const background = lowerBackgroundThreads(options.backgroundThreadNice);
   stoppers.push(async () => background.release());
 
   try {

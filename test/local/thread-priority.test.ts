@@ -94,10 +94,10 @@ describe('MEDEXTRACT_LOCAL_THREAD_NICE', () => {
     }
   });
 
-  it('refuses anything else with the variable named', () => {
+  it('refuses anything else with the reason code and the variable named', () => {
     for (const raw of ['20', '-1', '2.5', 'low']) {
       expect(() => backgroundNiceSetting({ MEDEXTRACT_LOCAL_THREAD_NICE: raw })).toThrow(
-        /MEDEXTRACT_LOCAL_THREAD_NICE/,
+        /^THREAD_NICE_INVALID: MEDEXTRACT_LOCAL_THREAD_NICE/,
       );
     }
   });

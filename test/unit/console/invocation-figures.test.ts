@@ -2,7 +2,8 @@
  * Per-function figures from invocation reports (nearest-rank percentiles,
  * cold starts, errors, per-minute series) and the local recorder that
  * writes those reports: timing, cold start only on the first run after an
- * import, a thrown error recorded by name and still thrown.
+ * import, a thrown error recorded by name and still thrown, each report a
+ * JSON line in `invocations.jsonl` through one descriptor kept open until close.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -124,6 +125,7 @@ describe('createInvocationRecorder', () => {
       },
     ]);
   });
+
   it('appends each report as a JSON line to one kept-open file, released by close', async () => {
     // Prepare: a recorder with a data folder, as a stack with `.data/` has.
     const dataDir = mkdtempSync(join(tmpdir(), 'medextract-invocations-'));
