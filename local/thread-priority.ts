@@ -35,7 +35,8 @@ export const backgroundNiceSetting = (env: NodeJS.ProcessEnv = process.env): num
   const raw = env.MEDEXTRACT_LOCAL_THREAD_NICE;
   if (raw === undefined || raw === '') return BACKGROUND_THREAD_NICE;
   const nice = Number(raw);
-  if (!isNice(nice)) throw new RangeError(`THREAD_NICE_INVALID: MEDEXTRACT_LOCAL_THREAD_NICE must be ${NICE_RANGE}`);
+  if (!isNice(nice))
+    throw new RangeError(`THREAD_NICE_INVALID: MEDEXTRACT_LOCAL_THREAD_NICE must be ${NICE_RANGE}`);
   return nice;
 };
 
