@@ -17,6 +17,7 @@ import { handle } from 'hono/aws-lambda';
 import * as z from 'zod';
 import { cloudWatchFunctionFigures } from '#adapters/cloudwatch-functions.ts';
 import { s3ReportStore } from '#adapters/evaluation-reports.ts';
+import { REUSED_MIDDLEWARE } from '#adapters/sdk-client-options.ts';
 import { FUNCTION_NAMES } from '#contracts/functions.ts';
 import { physicalName, tableNamesFor } from '#contracts/resources.ts';
 import type { ServiceContext } from '#services/context.ts';
@@ -69,9 +70,9 @@ export const callerOf = (c: Context): string => {
 };
 
 const clients: ServiceContext['clients'] = {
-  s3: new S3Client({}),
-  sqs: new SQSClient({}),
-  sfn: new SFNClient({}),
+  s3: new S3Client({ ...REUSED_MIDDLEWARE }),
+  sqs: new SQSClient({ ...REUSED_MIDDLEWARE }),
+  sfn: new SFNClient({ ...REUSED_MIDDLEWARE }),
   dynamodb: DynamoDBDocumentClient.from(new DynamoDBClient({}), {
     marshallOptions: { removeUndefinedValues: true },
   }),

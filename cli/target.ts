@@ -12,6 +12,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import { REUSED_MIDDLEWARE } from '#adapters/sdk-client-options.ts';
 import {
   AGGREGATOR_FAILURE_QUEUE_SUFFIX,
   EXTRACTION_DLQ,
@@ -242,9 +243,16 @@ export const openTarget = async (options: OpenOptions = {}): Promise<Target> => 
       tables: running.tables,
       queues: running.queues,
       clients: {
-        s3: new S3Client({ ...localConfig(running.endpoints.s3), forcePathStyle: true }),
-        sqs: new SQSClient(localConfig(running.endpoints.sqs)),
-        sfn: new SFNClient(localConfig(running.endpoints.stepfunctions)),
+        s3: new S3Client({
+          ...localConfig(running.endpoints.s3),
+          ...REUSED_MIDDLEWARE,
+          forcePathStyle: true,
+        }),
+        sqs: new SQSClient({ ...localConfig(running.endpoints.sqs), ...REUSED_MIDDLEWARE }),
+        sfn: new SFNClient({
+          ...localConfig(running.endpoints.stepfunctions),
+          ...REUSED_MIDDLEWARE,
+        }),
         dynamodb: documentClient(dynamo),
       },
       stack: null,
@@ -274,7 +282,7 @@ const openAws = async (stage: string, options: OpenOptions): Promise<Target> => 
     if (!value) throw new Error(`Stack MedExtract-${stage} has no output ${key}`);
     return value;
   };
-  const sqs = new SQSClient(base);
+  const sqs = new SQSClient({ ...base, ...REUSED_MIDDLEWARE });
   const queueUrl = async (suffix: string) =>
     (await sqs.send(new GetQueueUrlCommand({ QueueName: physicalName(stage, suffix) }))).QueueUrl ??
     '';
@@ -291,9 +299,9 @@ const openAws = async (stage: string, options: OpenOptions): Promise<Target> => 
       aggregatorFailures: await queueUrl(AGGREGATOR_FAILURE_QUEUE_SUFFIX),
     },
     clients: {
-      s3: new S3Client(base),
+      s3: new S3Client({ ...base, ...REUSED_MIDDLEWARE }),
       sqs,
-      sfn: new SFNClient(base),
+      sfn: new SFNClient({ ...base, ...REUSED_MIDDLEWARE }),
       dynamodb: documentClient(new DynamoDBClient(base)),
       lambda: new LambdaClient(base),
     },

@@ -10,6 +10,7 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import PDFDocument from 'pdfkit';
 import * as z from 'zod';
+import { REUSED_MIDDLEWARE } from '#adapters/sdk-client-options.ts';
 import { configFor, parseStage } from './config.ts';
 import { stackName } from './medextract-app.ts';
 
@@ -59,8 +60,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const ExecutionInputSchema = z.object({ key: z.string(), versionId: z.string().optional() });
 
 const main = async (): Promise<void> => {
-  const s3 = new S3Client({ region: config.region });
-  const sfn = new SFNClient({ region: config.region });
+  const s3 = new S3Client({ region: config.region, ...REUSED_MIDDLEWARE });
+  const sfn = new SFNClient({ region: config.region, ...REUSED_MIDDLEWARE });
   const key = `incoming/smoke/${new Date().toISOString().replace(/[:.]/g, '-')}.pdf`;
   // A minute of slack for clock skew between this runner and AWS.
   const notBefore = new Date(Date.now() - 60_000);

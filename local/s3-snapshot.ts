@@ -22,6 +22,7 @@ import {
 } from '@aws-sdk/client-s3';
 import type { buildApp } from 'fauxqs';
 import * as z from 'zod';
+import { REUSED_MIDDLEWARE } from '#adapters/sdk-client-options.ts';
 import type { RestorableS3Store } from './fauxqs-stores.ts';
 import { REPLAY_HEADER } from './s3-journal.ts';
 
@@ -64,6 +65,7 @@ const snapshotClient = (endpoint: string) => {
     forcePathStyle: true,
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
+    ...REUSED_MIDDLEWARE,
   });
   client.middlewareStack.add(
     (next) => (args) => {

@@ -16,6 +16,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { buildApp } from 'fauxqs';
 import * as z from 'zod';
+import { REUSED_MIDDLEWARE } from '#adapters/sdk-client-options.ts';
 import { physicalName, QUEUES, type QueueDefinition } from '#contracts/resources.ts';
 import { fauxqsStores } from './fauxqs-stores.ts';
 import { serveInProcess } from './in-process-http.ts';
@@ -43,6 +44,7 @@ export const localClientConfig = (endpoint: string) => ({
  */
 export const localS3ClientConfig = (endpoint: string) => ({
   ...localClientConfig(endpoint),
+  ...REUSED_MIDDLEWARE,
   forcePathStyle: true,
 });
 

@@ -14,6 +14,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { REUSED_MIDDLEWARE } from '#adapters/sdk-client-options.ts';
 import type { ExecutionStatusWord } from '#contracts/executions.ts';
 import { aliasKey, PRODUCTION_ALIAS, PROMPT_FAMILY } from '#contracts/experiments-items.ts';
 import { ADMISSION_SETTINGS_ENV } from '#contracts/model-admission.ts';
@@ -269,7 +270,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     stoppers.push(stopOcr, stopExtractorWorker, () => bedrock.stop());
 
     const s3 = new S3Client(localS3ClientConfig(s3sqs.endpoint));
-    const sqs = new SQSClient(localClientConfig(s3sqs.endpoint));
+    const sqs = new SQSClient({ ...localClientConfig(s3sqs.endpoint), ...REUSED_MIDDLEWARE });
     const rawDynamo = new DynamoDBClient(localClientConfig(dynamo.endpoint));
     const dynamodb = DynamoDBDocumentClient.from(rawDynamo, {
       marshallOptions: { removeUndefinedValues: true },
@@ -450,7 +451,10 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     });
     stoppers.push(() => reconcileLoop.stop());
 
-    const sfnClient = new SFNClient({ ...localClientConfig(endpoints.stepfunctions) });
+    const sfnClient = new SFNClient({
+      ...localClientConfig(endpoints.stepfunctions),
+      ...REUSED_MIDDLEWARE,
+    });
     const startupMs = Date.now() - started;
     const handlersLoaded = handlers.preload().then(() => Date.now() - started);
     return {

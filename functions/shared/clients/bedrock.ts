@@ -9,6 +9,7 @@ import { BedrockRuntimeClient } from '#adapters/aws-sdk/client-bedrock-runtime.c
 // Smithy's HTTP/1.1 handler: the function bundle carries the same ES build the
 // client's own default handler comes from (ADR 45), so there is one copy.
 import { NodeHttpHandler } from '#adapters/aws-sdk/node-http-handler.cjs';
+import { REUSED_MIDDLEWARE } from '#adapters/sdk-client-options.ts';
 import { once } from '../once.ts';
 import { traceClient } from '../tracing.ts';
 
@@ -22,6 +23,7 @@ export const bedrockClient = once(() =>
   traceClient(
     new BedrockRuntimeClient({
       maxAttempts: 1,
+      ...REUSED_MIDDLEWARE,
       requestHandler: new NodeHttpHandler({ connectionTimeout: 5_000, requestTimeout: 200_000 }),
     }),
   ),

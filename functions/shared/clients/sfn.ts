@@ -7,7 +7,10 @@
  * off). One module per service, so a function loads only the SDK it uses.
  */
 import { SFNClient } from '#adapters/aws-sdk/client-sfn.cjs';
+import { REUSED_MIDDLEWARE } from '#adapters/sdk-client-options.ts';
 import { once } from '../once.ts';
 import { traceClient } from '../tracing.ts';
 
-export const sfnClient = once(() => traceClient(new SFNClient({ maxAttempts: 3 })));
+export const sfnClient = once(() =>
+  traceClient(new SFNClient({ maxAttempts: 3, ...REUSED_MIDDLEWARE })),
+);
