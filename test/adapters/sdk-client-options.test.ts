@@ -1,3 +1,7 @@
+/**
+ * The SDK clients' reused middleware stacks (ADR 72): what the option does
+ * to a client's requests, and which of MedExtract's clients take it.
+ */
 import { ListExecutionsCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { REUSED_MIDDLEWARE } from '#adapters/sdk-client-options.ts';
