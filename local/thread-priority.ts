@@ -40,6 +40,13 @@ export const backgroundNiceSetting = (env: NodeJS.ProcessEnv = process.env): num
   return nice;
 };
 
+/**
+ * The nice value the background threads get when a stack starts here with
+ * `nice`: itself on Linux on the process's main thread, else 0 (left alone).
+ */
+export const backgroundNiceInEffect = (nice: number = backgroundNiceSetting()): number =>
+  process.platform === 'linux' && isMainThread ? nice : 0;
+
 export interface BackgroundThreads {
   /** Stops the sweep for this holder; lowered threads stay lowered. */
   release(): void;
@@ -82,7 +89,7 @@ export const lowerBackgroundThreads = (
   nice: number = backgroundNiceSetting(),
 ): BackgroundThreads => {
   if (!isNice(nice)) throw new RangeError(`THREAD_NICE_INVALID: nice must be ${NICE_RANGE}`);
-  if (process.platform !== 'linux' || !isMainThread || nice === 0) return inactive;
+  if (backgroundNiceInEffect(nice) === 0) return inactive;
   if (sweeper && sweeper.nice !== nice) {
     throw new Error(`THREAD_PRIORITY_CONFLICT: threads already lowered to nice ${sweeper.nice}`);
   }

@@ -23,7 +23,7 @@ import { MEASURED_PROFILE } from '#core/costing/measured-profile.ts';
 import { costSettingsFor } from '#infra/cost-settings.ts';
 import { CORPUS_DOCUMENT_TYPES, generateDocument } from '#local/corpus/generate.ts';
 import { handlerEnvironment } from '#local/stack.ts';
-import { backgroundNiceSetting } from '#local/thread-priority.ts';
+import { backgroundNiceInEffect } from '#local/thread-priority.ts';
 import { median, type Spread, summariseRounds } from './alternating-rounds.ts';
 import { type BuiltBundle, buildBundle, buildFunctionBundles } from './bundles.ts';
 import { pipelineRounds } from './pipeline-rounds.ts';
@@ -329,7 +329,7 @@ const result = {
     bareMsPerDocument: spreadOf(rounds.bareMsPerExtraDocument, 1),
     pipelineCpuOverBare: spreadOf(rounds.cpuRatio, 2),
     // The nice value of the stack's threads beside its event loop (ADR 70; 0: all equal, as off Linux).
-    backgroundThreadNice: process.platform === 'linux' ? backgroundNiceSetting() : 0,
+    backgroundThreadNice: backgroundNiceInEffect(),
     perRound: rounds.rounds.map((r) => ({
       pipelineOverBare: round(r.ratio, 2),
       pipelineMsPerExtraDocument: round(r.pipelineMsPerExtraDocument, 1),

@@ -3,14 +3,15 @@
  * background threads as the local runtime does (from the main thread, or
  * with `in-worker` from inside a worker), starts a second worker after that
  * and waits past one sweep, then prints each thread's nice value from
- * `/proc/self/task/<tid>/stat` as JSON. `off` passes nice 0; `stack`
+ * `/proc/self/task/<tid>/stat` as JSON, with the nice value
+ * `backgroundNiceInEffect` gave where the call was made. `off` passes nice 0; `stack`
  * starts a whole local stack on free ports instead, as `npm start` does.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { startLocalStack } from '#local/stack.ts';
-import { lowerBackgroundThreads } from '#local/thread-priority.ts';
+import { backgroundNiceInEffect, lowerBackgroundThreads } from '#local/thread-priority.ts';
 
 const mode = process.argv[2] ?? 'main';
 
@@ -31,6 +32,7 @@ const niceByThread = (): Record<string, number> =>
 
 const early = await idleWorker();
 let stop = async (): Promise<void> => undefined;
+let inEffect = backgroundNiceInEffect(mode === 'off' ? 0 : 19);
 if (mode === 'stack') {
   const stack = await startLocalStack({
     ports: { s3sqs: 0, dynamodb: 0, stepfunctions: 0, bedrock: 0 },
@@ -42,16 +44,18 @@ if (mode === 'stack') {
   const inner = new Worker(
     `import('tsx/esm/api')
       .then(({ register }) => { register(); return import(${JSON.stringify(url)}); })
-      .then((m) => { m.lowerBackgroundThreads(19); require('node:worker_threads').parentPort.postMessage('called'); });`,
+      .then((m) => { m.lowerBackgroundThreads(19); require('node:worker_threads').parentPort.postMessage(m.backgroundNiceInEffect(19)); });`,
     { eval: true },
   );
-  await new Promise((resolve) => inner.once('message', resolve));
+  inEffect = await new Promise<number>((resolve) => inner.once('message', resolve));
   await inner.terminate();
 } else {
   lowerBackgroundThreads(mode === 'off' ? 0 : 19);
 }
 const late = await idleWorker();
 await sleep(1500);
-process.stdout.write(`${JSON.stringify({ main: String(process.pid), nice: niceByThread() })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ main: String(process.pid), nice: niceByThread(), inEffect })}\n`,
+);
 await Promise.all([early.terminate(), late.terminate(), stop()]);
 process.exit(0);

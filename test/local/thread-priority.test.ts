@@ -21,6 +21,8 @@ const startNice = getPriority();
 interface ChildReport {
   readonly main: string;
   readonly nice: Record<string, number>;
+  /** What `backgroundNiceInEffect` said where the threads were lowered. */
+  readonly inEffect: number;
 }
 
 const child = (mode: 'main' | 'off' | 'in-worker' | 'stack'): ChildReport =>
@@ -53,6 +55,7 @@ describe.runIf(process.platform === 'linux')('background threads of the local ru
 
     // Assess: V8's helpers, libuv's pool and both workers' threads.
     expectOnlyMainAtNormalPriority(report, 6);
+    expect(report.inEffect).toBe(BACKGROUND_THREAD_NICE);
   }, 60_000);
 
   it('is what a local stack started on the main thread does', () => {
@@ -77,6 +80,7 @@ describe.runIf(process.platform === 'linux')('background threads of the local ru
 
     // Assess: the process's other threads (another test's, say) keep their priority.
     expect(Object.values(report.nice).every((nice) => nice === startNice)).toBe(true);
+    expect(report.inEffect).toBe(0);
   }, 60_000);
 });
 
