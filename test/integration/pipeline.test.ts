@@ -188,6 +188,19 @@ describe('local pipeline', () => {
     });
   });
 
+  it("sends through S3, SQS and Step Functions clients that reuse their middleware stacks (ADR 72), DynamoDB's without", () => {
+    // Act
+    const { s3, sqs, sfn, dynamodb } = stack.clients;
+
+    // Assess
+    expect([s3, sqs, sfn].map((client) => client.config.cacheMiddleware)).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    expect(dynamodb.config.cacheMiddleware).not.toBe(true);
+  });
+
   it('starts exactly one execution when the same S3 event arrives three times', async () => {
     // Prepare: the object's own notification plus the same event sent again twice.
     const incomingKey = 'incoming/triplicate.pdf';
